@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildApp } from '../server/app.js';
+import type { IssuedCredentials } from '../services/ims/credentials.js';
+import { openRuntime } from './runtime.js';
+
+export interface ServeOptions {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+}
+
+const devOrg = 'TRIBUTARYDEV@AdobeOrg';
+
+/** `tributary serve`: runs the API until SIGINT/SIGTERM. */
+export async function serveCommand(options: ServeOptions): Promise<void> {
+  const { config, store, masterKey } = await openRuntime({
+    port: options.port === undefined ? undefined : parsePort(options.port),
+    host: options.host,
+    dataDir: options.dataDir,
+  });
+  const { server, credentials } = await buildApp({
+    store,
+    masterKey,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    logger: { level: config.logLevel },
+  });
+  const firstStart = (await credentials.listOrgs()).length === 0;
+  const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;
+  await server.listen({ port: config.port, host: config.host });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const baseUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+  process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
+  if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir));
+
+  const stop = async () => {
+    await server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+function welcome(issued: IssuedCredentials, baseUrl: string, dataDir: string): string {
+  const file = path.join(dataDir, 'dev-credentials.json');
+  fs.writeFileSync(file, `${JSON.stringify(issued, null, 2)}\n`, { mode: 0o600 });
+  return [
+    '',
+    `First start: created the development org ${issued.ims_org} (tenant "${issued.tenant_id}") and an API client.`,
+    `Its credentials are saved in ${file}. Paste these headers into the tutorial's curl calls:`,
+    '',
+    `  -H 'Authorization: Bearer ${issued.access_token}' \\`,
+    `  -H 'x-api-key: ${issued.client_id}' \\`,
+    `  -H 'x-gw-ims-org-id: ${issued.ims_org}' \\`,
+    `  -H 'x-sandbox-name: prod'`,
+    '',
+    'The token lasts 24 hours. Get a new one with:',
+    `  curl -X POST ${baseUrl}/ims/token/v3 -d grant_type=client_credentials -d client_id=${issued.client_id} -d 'client_secret=${issued.client_secret}'`,
+    '',
+  ].join('\n');
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${text}"`);
+  return port;
+}

@@ -1,0 +1,44 @@
+import path from 'node:path';
+
+/** Everything the process reads from its environment and flags, read once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL connection string; absent means the embedded SQLite file in the data directory. */
+  databaseUrl: string | undefined;
+  /** Master key material; absent means a key file generated in the data directory. */
+  secretKey: string | undefined;
+  logLevel: string;
+  tokenTtlSeconds: number;
+}
+
+export interface ConfigOverrides {
+  port?: number | undefined;
+  host?: string | undefined;
+  dataDir?: string | undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
+  const port = overrides.port ?? numberFrom(env.PORT ?? env.TRIBUTARY_PORT, 8080, 'PORT');
+  return {
+    port,
+    host: overrides.host ?? env.TRIBUTARY_HOST ?? '127.0.0.1',
+    dataDir: path.resolve(overrides.dataDir ?? env.TRIBUTARY_DATA_DIR ?? '.tributary'),
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    secretKey: nonEmpty(env.TRIBUTARY_SECRET_KEY),
+    logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
+    tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function numberFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return parsed;
+}

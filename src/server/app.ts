@@ -1,0 +1,89 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { MasterKey } from '../secrets/master-key.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import type { Store } from '../store/open-store.js';
+import { AccessTokens } from '../services/ims/access-tokens.js';
+import { Credentials } from '../services/ims/credentials.js';
+import { registerTokenRoutes } from '../services/ims/token.routes.js';
+import { SandboxesRepository } from '../services/sandbox/sandboxes.repository.js';
+import { registerSandboxRoutes } from '../services/sandbox/sandboxes.routes.js';
+import { registerFlowServiceRoutes } from '../services/flowservice/flowservice.routes.js';
+import { registerSchemaRegistryRoutes } from '../services/schemaregistry/schemaregistry.routes.js';
+import { registerCatalogRoutes } from '../services/catalog/catalog.routes.js';
+import { registerConversionRoutes } from '../services/conversion/conversion.routes.js';
+import { ApiError } from './errors/api-error.js';
+import { handleError } from './errors/error-handler.js';
+import { authenticate } from './gateway/gateway-hook.js';
+import type { RequestContext } from './gateway/request-context.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
+import { createValidatorCompiler } from './validator-compiler.js';
+
+export interface AppDeps {
+  store: Store;
+  masterKey: MasterKey;
+  now?: () => number;
+  tokenTtlSeconds?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface App {
+  server: FastifyInstance;
+  credentials: Credentials;
+}
+
+/** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const now = deps.now ?? Date.now;
+  const server = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 16 * 1024 * 1024,
+    // AEP ids may contain URL-encoded slashes (schema $ids in paths).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    ajv: { customOptions: { strict: false } },
+  });
+  server.setValidatorCompiler(createValidatorCompiler());
+  server.setErrorHandler(handleError);
+  server.setNotFoundHandler((request) => {
+    throw new ApiError('routeNotFound', `No API at ${request.method} ${request.url.split('?')[0]}.`);
+  });
+  registerJsonBodyParser(server);
+  await server.register(formbody);
+
+  const tokens = new AccessTokens(deps.masterKey, deps.tokenTtlSeconds ?? 24 * 3600, now);
+  const credentials = new Credentials(deps.store.db, tokens, now);
+  const sandboxes = new SandboxesRepository(deps.store.db);
+  const secretBox = new SecretBox(deps.masterKey);
+
+  server.decorateRequest('ctx', null as unknown as RequestContext);
+  server.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/data/foundation/')) {
+      request.ctx = await authenticate(request, { tokens, credentials, sandboxes });
+    }
+  });
+
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Tributary', version: '0.1.0', description: 'Experience Platform wire-compatible data collection' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      },
+      security: [{ bearer: [], apiKey: [] }],
+    },
+  });
+  await server.register(swaggerUi, { routePrefix: '/docs' });
+  server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  server.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', backend: deps.store.backend }));
+
+  const services = { db: deps.store.db, now, secretBox };
+  registerTokenRoutes(server, { credentials, tokens });
+  registerSandboxRoutes(server, { sandboxes, now });
+  registerFlowServiceRoutes(server, services);
+  registerSchemaRegistryRoutes(server, services);
+  registerCatalogRoutes(server, services);
+  registerConversionRoutes(server, services);
+  return { server, credentials };
+}

@@ -1,0 +1,40 @@
+import { ApiError } from '../errors/api-error.js';
+import { valuesAt } from './json-path.js';
+
+export interface SortKey {
+  path: string;
+  descending: boolean;
+}
+
+/** `orderby=-name`, `orderby=+createdAt,name` (Flow Service, Schema Registry), `orderBy=desc:created` (Catalog). */
+export function parseOrderBy(text: string | undefined): SortKey[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(',').map((part) => {
+    const raw = part.trim();
+    const colon = /^(asc|desc):(.+)$/i.exec(raw);
+    if (colon?.[1] && colon[2]) return { path: colon[2].trim(), descending: colon[1].toLowerCase() === 'desc' };
+    const sign = raw.startsWith('-') ? '-' : raw.startsWith('+') || raw.startsWith(' ') ? '+' : '';
+    const path = sign ? raw.slice(1).trim() : raw;
+    if (!/^[\w:@$.-]+$/.test(path)) throw new ApiError('badOrderBy', `orderby "${text}" is not valid: use field, +field or -field`);
+    return { path, descending: sign === '-' };
+  });
+}
+
+export function sortItems<T>(items: T[], keys: SortKey[]): T[] {
+  if (keys.length === 0) return items;
+  return [...items].sort((a, b) => {
+    for (const key of keys) {
+      const order = compareValues(valuesAt(a, key.path)[0], valuesAt(b, key.path)[0]);
+      if (order !== 0) return key.descending ? -order : order;
+    }
+    return 0;
+  });
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return 1;
+  if (b === undefined || b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b));
+}

@@ -1,0 +1,168 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { ProblemList } from '../../server/errors/problem-list.js';
+import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
+import { ExpressionError } from '../../mapping/expression.js';
+import { functionArity } from '../../mapping/functions.js';
+import { parseExpression } from '../../mapping/parse-expression.js';
+import { loadSchema, type ResolvedSchema } from '../schemaregistry/schema-access.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { checkRules, mappingSetKind, mappingSetVersion, newMappingId, readMappingRequest, type MappingProblem, type StoredMappingSet } from './mapping-sets.js';
+
+const base = '/data/foundation/conversion';
+const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+const MappingParams = Type.Object({ id: Type.String({ minLength: 1 }), mappingId: Type.String({ minLength: 1 }) });
+const GetQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0 })), expandSchema: Type.Optional(Type.Boolean()) });
+const ListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  start: Type.Optional(Type.Integer({ minimum: 0 })),
+  name: Type.Optional(Type.String()),
+  orderBy: Type.Optional(Type.String()),
+  expandSchema: Type.Optional(Type.Boolean()),
+});
+const AnyObject = Type.Object({}, { additionalProperties: true });
+const tags = ['conversion'];
+
+export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const repo = new ResourcesRepository(deps.db);
+
+  /** Parses and checks a mapping set body against its schema; throws one 400 listing every bad mapping. */
+  const prepare = async (request: FastifyRequest, body: Record<string, unknown>) => {
+    const problems = new ProblemList();
+    const input = readMappingRequest(body, problems);
+    problems.throwIfAny('The mapping set is not valid');
+    const schema = input.schemaId ? await loadSchema(repo, request.ctx.scope, input.schemaId) : undefined;
+    if (!schema) {
+      problems.add(body.outputSchema !== undefined ? '/outputSchema/schemaRef/id' : '/xdmSchema', `no schema ${input.schemaId ?? ''} in sandbox ${request.ctx.sandbox.name}`);
+      problems.throwIfAny('The mapping set is not valid');
+    }
+    const found = checkRules(input.rules, schema as ResolvedSchema);
+    if (found.length > 0) {
+      throw new ApiError('mappingInvalid', `The mapping set has ${found.length} invalid mapping(s): ${found.map((p) => `${p.destination}: ${p.message}`).join('; ')}`, {
+        problems: found.map((p) => ({ in: 'body' as const, path: `/mappings/${p.index}`, message: `${p.destination}: ${p.message}` })),
+      });
+    }
+    return { input, schema: schema as ResolvedSchema };
+  };
+
+  app.post<{ Body: Record<string, unknown> }>(`${base}/mappingSets`, { schema: { tags, body: AnyObject } }, async (request) => {
+    const { input, schema } = await prepare(request, request.body);
+    const now = deps.now();
+    const id = newMappingId();
+    const version = mappingSetVersion({ id, version: 0, schema, contentType: input.contentType, rules: input.rules, name: input.name, ctx: request.ctx, now, createdDate: now, createdBy: request.ctx.userId });
+    const stored: StoredMappingSet = { versions: [version] };
+    await repo.insert(request.ctx.scope, { kind: mappingSetKind, id, body: stored, secret: null, etag: '0', createdAt: now, updatedAt: now });
+    return simple(version);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>(`${base}/mappingSets/validate`, { schema: { tags, body: AnyObject } }, async (request) => {
+    const problems = new ProblemList();
+    const input = readMappingRequest(request.body, problems);
+    problems.throwIfAny('The mapping set is not valid');
+    const schema = input.schemaId ? await loadSchema(repo, request.ctx.scope, input.schemaId) : undefined;
+    if (!schema) throw new ApiError('validation', `no schema ${input.schemaId ?? ''} in sandbox ${request.ctx.sandbox.name}`);
+    const found = checkRules(input.rules, schema);
+    return {
+      validationResponse: input.rules.map((rule, index) => {
+        const errors = found.filter((p) => p.index === index);
+        return { status: errors.length === 0 ? 'SUCCESS' : 'FAILED', errors: errors.map((p) => transformError(p, rule.sourceType)) };
+      }),
+    };
+  });
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(`${base}/mappingSets`, { schema: { tags, querystring: ListQuery } }, async (request) => {
+    const all = (await repo.list(mappingSetKind, request.ctx.scope)).map((s) => current(s.body as StoredMappingSet));
+    const named = request.query.name ? all.filter((m) => String(m.name ?? '').includes(request.query.name as string)) : all;
+    const sorted = sortItems(named, parseOrderBy(request.query.orderBy?.replace(/updatedDate/g, 'modifiedDate')));
+    const start = request.query.start ?? 0;
+    const limit = request.query.limit ?? 100;
+    const page = sorted.slice(start, start + limit);
+    return { data: page, _page: { count: page.length, limit }, _links: {} };
+  });
+
+  const load = async (request: FastifyRequest<{ Params: Static<typeof IdParams> }>) => {
+    const stored = await repo.get(mappingSetKind, request.ctx.scope, request.params.id);
+    if (!stored) throw notFound('mappingSets', request.params.id);
+    return stored;
+  };
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof GetQuery> }>(
+    `${base}/mappingSets/:id`,
+    { schema: { tags, params: IdParams, querystring: GetQuery } },
+    async (request) => {
+      const versions = ((await load(request)).body as StoredMappingSet).versions;
+      const wanted = request.query.version;
+      const found = wanted === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === wanted);
+      if (!found) throw new ApiError('notFound', `mapping set ${request.params.id} has no version ${String(wanted)}; it has versions 0 to ${versions.length - 1}.`);
+      if (!request.query.expandSchema) return found;
+      const schema = await loadSchema(repo, request.ctx.scope, String(found.xdmSchema));
+      return { ...found, outputSchema: { ...(found.outputSchema as object), jsonSchema: schema?.full ?? null } };
+    },
+  );
+
+  app.put<{ Params: Static<typeof IdParams>; Body: Record<string, unknown> }>(
+    `${base}/mappingSets/:id`,
+    { schema: { tags, params: IdParams, body: AnyObject } },
+    async (request) => {
+      const stored = await load(request);
+      const body = stored.body as StoredMappingSet;
+      const first = body.versions[0] as Record<string, unknown>;
+      const { input, schema } = await prepare(request, request.body);
+      const now = deps.now();
+      const version = mappingSetVersion({
+        id: stored.id, version: body.versions.length, schema, contentType: input.contentType, rules: input.rules, name: input.name,
+        ctx: request.ctx, now, createdDate: Number(first.createdDate), createdBy: String(first.createdBy),
+      });
+      const next: StoredMappingSet = { versions: [...body.versions, version] };
+      if (!(await repo.update(request.ctx.scope, { ...stored, body: next, etag: String(version.version), updatedAt: now }, stored.etag))) {
+        throw new ApiError('conflict', `mapping set ${stored.id} was changed by another request; retry.`);
+      }
+      return version;
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(`${base}/mappingSets/:id/mappings`, { schema: { tags, params: IdParams } }, async (request) =>
+    current((await load(request)).body as StoredMappingSet).mappings,
+  );
+
+  app.get<{ Params: Static<typeof MappingParams> }>(`${base}/mappingSets/:id/mappings/:mappingId`, { schema: { tags, params: MappingParams } }, async (request) => {
+    const mappings = current((await load(request)).body as StoredMappingSet).mappings as Record<string, unknown>[];
+    const found = mappings.find((m) => m.id === request.params.mappingId);
+    if (!found) throw notFound('mappings', request.params.mappingId);
+    return found;
+  });
+
+  app.post<{ Body: Record<string, unknown> }>(`${base}/languages/el/validate`, { schema: { tags, body: AnyObject } }, async (request) => {
+    const expression = request.body.expression;
+    if (typeof expression !== 'string') throw new ApiError('validation', 'expression is required', { problems: [{ in: 'body', path: '/expression', message: 'must be a string' }] });
+    try {
+      parseExpression(expression);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      throw new ApiError('validation', `The expression does not parse: ${error.message}`, { problems: [{ in: 'body', path: '/expression', message: error.message }] });
+    }
+  });
+
+  app.get(`${base}/languages/el/functions`, { schema: { tags } }, async () =>
+    Object.entries(functionArity).map(([name, [minArgs, maxArgs]]) => ({ name, minArgs, maxArgs })),
+  );
+  app.get(`${base}/languages/el/operators`, { schema: { tags } }, async () =>
+    ['+', '-', '*', '/', '%', '==', '!=', '<', '>', '<=', '>=', '&&', '||', '!'].map((symbol) => ({ symbol })),
+  );
+}
+
+function current(stored: StoredMappingSet): Record<string, unknown> & { mappings: unknown[] } {
+  return stored.versions[stored.versions.length - 1] as Record<string, unknown> & { mappings: unknown[] };
+}
+
+function simple(version: Record<string, unknown>) {
+  const { id, createdDate, modifiedDate, createdBy, modifiedBy } = version;
+  return { id, version: version.version, createdDate, modifiedDate, createdBy, modifiedBy };
+}
+
+function transformError(problem: MappingProblem, sourceType: string) {
+  return { destination: problem.destination, source: problem.source, exception: problem.message, sourceType };
+}

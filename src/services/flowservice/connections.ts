@@ -1,0 +1,97 @@
+import { ApiError } from '../../server/errors/api-error.js';
+import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
+import type { StoredResource } from '../../store/resources.repository.js';
+import { flowBody, type FlowCollection, type FlowEnv, type Prepared } from './flow-collection.js';
+import { flowsUsing } from './flows-using.js';
+import { readConnectionSpec } from './spec-reference.js';
+import { validateAgainstSpec } from './spec-validator.js';
+import type { AuthSpec, ConnectionSpec } from './specs/connection-spec.js';
+
+export const connectionKind = 'flowservice.connection';
+const masked = '********';
+
+/** Base connections: a connection spec plus the account's credentials, sealed at rest and masked on the wire. */
+export const connections: FlowCollection = {
+  path: 'connections',
+  kind: connectionKind,
+  resourceName: 'connections',
+  patchable: ['name', 'description', 'auth', 'connectionSpec'],
+
+  async prepare(body, env, existing) {
+    const problems = new ProblemList();
+    const name = problems.string(body, 'name', '/name', true);
+    const description = problems.string(body, 'description', '/description', false);
+    const specRef = readConnectionSpec(problems, body);
+    if (existing && specRef && specRef.spec.id !== (flowBody(existing).connectionSpec as { id: string }).id) {
+      throw new ApiError('specImmutable', 'The connection spec of a connection cannot be changed; create a new connection instead.', {
+        problems: [{ in: 'body', path: '/connectionSpec/id', message: 'cannot be changed' }],
+      });
+    }
+    const auth = specRef ? readAuth(problems, body, specRef.spec) : undefined;
+    problems.throwIfAny('The connection is not valid');
+    const fields: Record<string, unknown> = {
+      name,
+      description: description ?? '',
+      connectionSpec: { id: specRef?.spec.id, version: specRef?.version },
+      state: 'enabled',
+    };
+    if (auth) fields.auth = { specName: auth.spec.name, params: maskParams(auth.spec, auth.params) };
+    return { fields, secret: auth ? env.secretBox.seal(auth.params) : null } satisfies Prepared;
+  },
+
+  editable(stored, env) {
+    const body = flowBody(stored);
+    const doc: Record<string, unknown> = { name: body.name, description: body.description, connectionSpec: body.connectionSpec };
+    if (isRecord(body.auth)) doc.auth = { specName: body.auth.specName, params: openParams(stored, env) };
+    return doc;
+  },
+
+  async present(stored) {
+    return { ...flowBody(stored), version: stored.etag };
+  },
+
+  async usedBy(id, env) {
+    const sources = await env.repo.list('flowservice.sourceConnection', env.ctx.scope);
+    const ids = sources.filter((s) => flowBody(s).baseConnectionId === id).map((s) => s.id);
+    const flows = await Promise.all(ids.map((sourceId) => flowsUsing(env, 'sourceConnectionIds', sourceId)));
+    return [...new Set(flows.flat())];
+  },
+};
+
+function readAuth(problems: ProblemList, body: Record<string, unknown>, spec: ConnectionSpec): { spec: AuthSpec; params: Record<string, unknown> } | undefined {
+  if (spec.authSpec.length === 0) {
+    if (body.auth !== undefined) problems.add('/auth', `connection spec ${spec.name} takes no credentials`);
+    return undefined;
+  }
+  const auth = problems.object(body, 'auth', '/auth', true);
+  if (!auth) return undefined;
+  const specName = problems.string(auth, 'specName', '/auth/specName', false);
+  const authSpec = specName === undefined && spec.authSpec.length === 1 ? spec.authSpec[0] : spec.authSpec.find((a) => a.name === specName);
+  if (!authSpec) {
+    problems.add('/auth/specName', `must be one of ${spec.authSpec.map((a) => JSON.stringify(a.name)).join(', ')}`);
+    return undefined;
+  }
+  const params = problems.object(auth, 'params', '/auth/params', true);
+  if (!params) return undefined;
+  const problemsInParams = validateAgainstSpec(authSpec.spec, params, '/auth/params');
+  problems.addAll(problemsInParams);
+  return problemsInParams.length === 0 ? { spec: authSpec, params } : undefined;
+}
+
+function secretKeys(spec: AuthSpec): Set<string> {
+  const properties = isRecord(spec.spec.properties) ? spec.spec.properties : {};
+  return new Set(Object.entries(properties).filter(([, p]) => isRecord(p) && p.format === 'password').map(([k]) => k));
+}
+
+function maskParams(spec: AuthSpec, params: Record<string, unknown>): Record<string, unknown> {
+  const secrets = secretKeys(spec);
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, secrets.has(k) ? masked : v]));
+}
+
+/** The decrypted credentials of a base connection: for PATCH, the engine and connection tests only. */
+export function openParams(stored: StoredResource, env: Pick<FlowEnv, 'secretBox'>): Record<string, unknown> {
+  if (!stored.secret) return {};
+  const opened = env.secretBox.open(stored.secret);
+  return isRecord(opened) ? opened : {};
+}
+

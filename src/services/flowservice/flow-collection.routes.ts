@@ -1,0 +1,125 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
+import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
+import type { ServiceDeps } from '../service-deps.js';
+import type { FlowCollection, FlowEnv } from './flow-collection.js';
+import { FlowListQuery, flowListResponse } from './flow-listing.js';
+import { newAudit, newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
+
+export const flowBase = '/data/foundation/flowservice';
+const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+const IfMatchQuery = Type.Object({ 'if-match': Type.Optional(Type.String()) });
+const CreatedResponse = Type.Object({ id: Type.String(), etag: Type.String() });
+const tags = ['flowservice'];
+
+export function registerFlowCollection(app: FastifyInstance, collection: FlowCollection, deps: ServiceDeps): void {
+  const path = `${flowBase}/${collection.path}`;
+  const env = (request: FastifyRequest): FlowEnv => ({
+    ctx: request.ctx,
+    repo: new ResourcesRepository(deps.db),
+    secretBox: deps.secretBox,
+    now: deps.now(),
+  });
+  const load = async (e: FlowEnv, id: string): Promise<StoredResource> => {
+    const stored = await e.repo.get(collection.kind, e.ctx.scope, id);
+    if (!stored) throw notFound(collection.resourceName, id);
+    return stored;
+  };
+
+  app.get<{ Querystring: FlowListQuery }>(path, { schema: { tags, querystring: FlowListQuery } }, async (request) => {
+    const e = env(request);
+    const stored = await e.repo.list(collection.kind, e.ctx.scope);
+    const items = await Promise.all(stored.map((s) => collection.present(s, e)));
+    return flowListResponse(items, request.query, `/${collection.path}`);
+  });
+
+  app.get<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+    const e = env(request);
+    return { items: [await collection.present(await load(e, request.params.id), e)] };
+  });
+
+  app.post<{ Body: Record<string, unknown> }>(
+    path,
+    { schema: { tags, body: Type.Object({}, { additionalProperties: true }), response: { 201: CreatedResponse } } },
+    async (request, reply) => {
+      const e = env(request);
+      collection.rejectOnCreate?.(request.body);
+      const prepared = await collection.prepare(request.body, e);
+      const id = crypto.randomUUID();
+      const etag = newEtag();
+      const body = { ...newAudit(e.ctx, id, e.now), ...prepared.fields, etag };
+      await e.repo.insert(e.ctx.scope, { kind: collection.kind, id, body, secret: prepared.secret, etag, createdAt: e.now, updatedAt: e.now });
+      void reply.header('location', `${path}/${id}`);
+      return reply.status(201).send({ id, etag });
+    },
+  );
+
+  app.patch<{ Params: Static<typeof IdParams>; Querystring: Static<typeof IfMatchQuery>; Body: unknown }>(
+    `${path}/:id`,
+    { schema: { tags, params: IdParams, querystring: IfMatchQuery, response: { 200: CreatedResponse } } },
+    async (request) => {
+      const e = env(request);
+      // Adobe's Postman samples send if-match as a query parameter; the docs send the header.
+      const ifMatch = headerValue(request.headers['if-match']) ?? request.query['if-match'];
+      if (!ifMatch) {
+        throw new ApiError('ifMatchMissing', 'The If-Match header is required to update a resource; send the etag from the last GET.', {
+          problems: [{ in: 'header', path: 'if-match', message: 'is required' }],
+        });
+      }
+      const stored = await load(e, request.params.id);
+      requireEtag(stored.etag, ifMatch);
+      const ops = parsePatch(request.body, ['add', 'replace', 'remove']);
+      ops.forEach((op, index) => {
+        const field = op.path.split('/')[1] ?? '';
+        if (!collection.patchable.includes(field)) {
+          throw new ApiError('readOnlyField', `"${op.path}" cannot be changed; patchable fields are ${collection.patchable.join(', ')}.`, {
+            problems: [{ in: 'body', path: `/${index}/path`, message: `"${field}" is not patchable` }],
+          });
+        }
+      });
+      const edited = applyPatch(collection.editable(stored, e), ops);
+      const prepared = await collection.prepare(edited, e, stored);
+      const previous = stored.body as FlowAudit & Record<string, unknown>;
+      const etag = newEtag();
+      const extra = collection.onUpdate?.(prepared.fields, ops, e) ?? {};
+      const body: Record<string, unknown> = { ...previous, ...prepared.fields, ...extra, ...touchedAudit(previous, e.ctx, e.now), etag };
+      for (const key of collection.patchable) if (!(key in prepared.fields)) delete body[key];
+      const updated = await e.repo.update(e.ctx.scope, { ...stored, body, secret: prepared.secret, etag, updatedAt: e.now }, stored.etag);
+      if (!updated) throw staleEtag();
+      return { id: stored.id, etag };
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: { tags, params: IdParams } }, async (request, reply) => {
+    const e = env(request);
+    await load(e, request.params.id);
+    const flows = await collection.usedBy(request.params.id, e);
+    if (flows.length > 0) {
+      throw new ApiError('inUse', `The ${collection.resourceName} resource ${request.params.id} is used by dataflow(s) ${flows.join(', ')}; delete or change those first.`, {
+        report: { id: request.params.id, flows },
+      });
+    }
+    await e.repo.delete(collection.kind, e.ctx.scope, request.params.id);
+    return reply.status(204).send();
+  });
+}
+
+export function requireEtag(current: string, ifMatch: string): void {
+  // Accept the etag with or without its quotes: curl users often lose them in shell quoting.
+  const strip = (value: string) => value.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+  if (strip(current) !== strip(ifMatch)) throw staleEtag();
+}
+
+function staleEtag(): ApiError {
+  return new ApiError('etagMismatch', 'The If-Match etag does not match the current version of the resource; GET it again and retry.', {
+    problems: [{ in: 'header', path: 'if-match', message: 'is stale' }],
+  });
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text.trim() === '' ? undefined : text;
+}

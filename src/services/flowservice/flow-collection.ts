@@ -1,0 +1,50 @@
+import type { SecretBox } from '../../secrets/secret-box.js';
+import type { RequestContext } from '../../server/gateway/request-context.js';
+import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
+import type { FlowAudit } from './flow-object.js';
+
+/** What a collection's rules see of the request: who, where, and the stores. */
+export interface FlowEnv {
+  ctx: RequestContext;
+  repo: ResourcesRepository;
+  secretBox: SecretBox;
+  now: number;
+}
+
+/** A validated object ready to store: its wire fields (without audit fields) and its sealed secret. */
+export interface Prepared {
+  fields: Record<string, unknown>;
+  secret: string | null;
+}
+
+/** The stored body of every Flow Service object. */
+export type FlowBody = FlowAudit & Record<string, unknown>;
+
+/**
+ * The rules of one Flow Service collection (connections, sourceConnections, targetConnections, flows).
+ * The routes (create, get, list, PATCH with If-Match, DELETE) are the same for all and live in one place.
+ */
+export interface FlowCollection {
+  path: string;
+  kind: string;
+  /** Used in messages: "The requested flows resource ... is not found". */
+  resourceName: string;
+  /** Top-level fields a PATCH may change. */
+  patchable: readonly string[];
+  /** Validates a create body (or a patched document) into what is stored. */
+  prepare(body: Record<string, unknown>, env: FlowEnv, existing?: StoredResource): Promise<Prepared>;
+  /** The document a PATCH applies to: the editable fields, with secrets opened. */
+  editable(stored: StoredResource, env: FlowEnv): Record<string, unknown>;
+  /** The wire form of a stored object. */
+  present(stored: StoredResource, env: FlowEnv): Promise<Record<string, unknown>>;
+  /** Ids of the flows that still use this object, which blocks its deletion. */
+  usedBy(id: string, env: FlowEnv): Promise<string[]>;
+  /** Rejects create bodies with fields the server owns (e.g. `state` on flows). */
+  rejectOnCreate?(body: Record<string, unknown>): void;
+  /** Extra fields recorded on update (flows keep `lastOperation`). */
+  onUpdate?(fields: Record<string, unknown>, ops: unknown[], env: FlowEnv): Record<string, unknown>;
+}
+
+export function flowBody(stored: StoredResource): FlowBody {
+  return stored.body as FlowBody;
+}

@@ -1,0 +1,214 @@
+import { ApiError } from '../../server/errors/api-error.js';
+import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
+import type { StoredResource } from '../../store/resources.repository.js';
+import { findDataSet } from '../catalog/datasets.js';
+import { findMappingSet } from '../conversion/mapping-sets.js';
+import { flowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
+import { flowKind } from './flows-using.js';
+import { normaliseDatePattern } from './java-date-pattern.js';
+import { sourceConnectionKind } from './source-connections.js';
+import { coerceToSchema, validateAgainstSpec } from './spec-validator.js';
+import { findFlowSpec } from './specs/builtin-specs.js';
+import type { FlowSpec } from './specs/flow-spec.js';
+import { targetConnectionKind } from './target-connections.js';
+import { connectionKind } from './connections.js';
+
+/** Dataflows: a flow spec joining source and target connections, with transformations and a schedule. */
+export const flows: FlowCollection = {
+  path: 'flows',
+  kind: flowKind,
+  resourceName: 'flows',
+  patchable: ['name', 'description', 'scheduleParams', 'transformations', 'options'],
+
+  rejectOnCreate(body) {
+    if (body.state !== undefined) {
+      throw new ApiError('stateNotAllowed', 'A flow cannot be created with "state"; it starts enabled. Use POST /flows/{id}/action?op=disable.', {
+        problems: [{ in: 'body', path: '/state', message: 'is not allowed on create' }],
+      });
+    }
+  },
+
+  async prepare(body, env, existing) {
+    const problems = new ProblemList();
+    const name = problems.string(body, 'name', '/name', true);
+    const description = problems.string(body, 'description', '/description', false);
+    const flowSpecRef = problems.object(body, 'flowSpec', '/flowSpec', true);
+    const flowSpecId = flowSpecRef ? problems.string(flowSpecRef, 'id', '/flowSpec/id', true) : undefined;
+    const spec = flowSpecId ? findFlowSpec(flowSpecId) : undefined;
+    if (flowSpecId && !spec) problems.add('/flowSpec/id', `no flow spec with id ${flowSpecId}; GET /flowSpecs lists them`, 'invalidSpec');
+    const sourceIds = problems.stringArray(body, 'sourceConnectionIds', '/sourceConnectionIds', true) ?? [];
+    const targetIds = problems.stringArray(body, 'targetConnectionIds', '/targetConnectionIds', true) ?? [];
+    const targetDataSetIds = spec ? await checkConnections(problems, env, spec, sourceIds, targetIds) : [];
+
+    const transformations = spec ? await readTransformations(problems, env, spec, body.transformations, targetDataSetIds) : [];
+    const scheduleParams = spec ? readSpecParams(problems, spec.scheduleSpec.spec, body.scheduleParams, '/scheduleParams') : undefined;
+    const options = spec && body.options !== undefined ? readSpecParams(problems, spec.optionSpec.spec, body.options, '/options') : undefined;
+    problems.throwIfAny('The dataflow is not valid');
+
+    const fields: Record<string, unknown> = {
+      name,
+      description: description ?? '',
+      flowSpec: { id: spec?.id, version: (flowSpecRef?.version as string | undefined) ?? spec?.version },
+      state: existing ? flowBody(existing).state : 'enabled',
+      sourceConnectionIds: sourceIds,
+      targetConnectionIds: targetIds,
+      transformations,
+      scheduleParams: scheduleParams ?? { startTime: Math.floor(env.now / 1000), frequency: 'once' },
+    };
+    if (options !== undefined) fields.options = options;
+    return { fields, secret: null };
+  },
+
+  editable(stored) {
+    const body = flowBody(stored);
+    const doc: Record<string, unknown> = {
+      name: body.name,
+      description: body.description,
+      flowSpec: body.flowSpec,
+      sourceConnectionIds: body.sourceConnectionIds,
+      targetConnectionIds: body.targetConnectionIds,
+      transformations: body.transformations,
+      scheduleParams: body.scheduleParams,
+    };
+    if (body.options !== undefined) doc.options = body.options;
+    return doc;
+  },
+
+  async present(stored, env) {
+    const body = flowBody(stored);
+    return {
+      ...body,
+      version: stored.etag,
+      inheritedAttributes: await inheritedAttributes(env, body),
+      runs: `/runs?property=flowId==${stored.id}`,
+    };
+  },
+
+  usedBy: async () => [],
+
+  onUpdate(_fields, ops, env) {
+    return {
+      lastOperation: {
+        started: env.now,
+        updated: env.now,
+        percentCompleted: 100,
+        status: { value: 'completed', errors: [] },
+        ops,
+        operation: 'update',
+      },
+    };
+  },
+};
+
+async function checkConnections(problems: ProblemList, env: FlowEnv, spec: FlowSpec, sourceIds: string[], targetIds: string[]): Promise<string[]> {
+  for (const [index, id] of sourceIds.entries()) {
+    const source = await env.repo.get(sourceConnectionKind, env.ctx.scope, id);
+    const specId = source ? (flowBody(source).connectionSpec as { id: string }).id : undefined;
+    if (!source) problems.add(`/sourceConnectionIds/${index}`, `no source connection ${id} in sandbox ${env.ctx.sandbox.name}`);
+    else if (specId && !spec.sourceConnectionSpecIds.includes(specId)) {
+      problems.add(`/sourceConnectionIds/${index}`, `its connection spec ${specId} is not accepted by flow spec ${spec.name}`, 'invalidSpec');
+    }
+  }
+  const dataSetIds: string[] = [];
+  for (const [index, id] of targetIds.entries()) {
+    const target = await env.repo.get(targetConnectionKind, env.ctx.scope, id);
+    const body = target ? flowBody(target) : undefined;
+    const specId = body ? (body.connectionSpec as { id: string }).id : undefined;
+    if (!body) problems.add(`/targetConnectionIds/${index}`, `no target connection ${id} in sandbox ${env.ctx.sandbox.name}`);
+    else if (specId && !spec.targetConnectionSpecIds.includes(specId)) {
+      problems.add(`/targetConnectionIds/${index}`, `its connection spec ${specId} is not accepted by flow spec ${spec.name}`, 'invalidSpec');
+    } else if (isRecord(body.params) && typeof body.params.dataSetId === 'string') dataSetIds.push(body.params.dataSetId);
+  }
+  return dataSetIds;
+}
+
+async function readTransformations(problems: ProblemList, env: FlowEnv, spec: FlowSpec, raw: unknown, dataSetIds: string[]): Promise<unknown[]> {
+  if (raw === undefined) raw = [];
+  if (!Array.isArray(raw)) {
+    problems.add('/transformations', 'must be an array of {name, params}');
+    return [];
+  }
+  const out: unknown[] = [];
+  for (const [index, entry] of raw.entries()) {
+    const path = `/transformations/${index}`;
+    if (!isRecord(entry)) {
+      problems.add(path, 'must be an object {name, params}');
+      continue;
+    }
+    const name = problems.string(entry, 'name', `${path}/name`, true);
+    const transformationSpec = spec.transformationSpecs.find((t) => t.name === name);
+    if (name && !transformationSpec) {
+      problems.add(`${path}/name`, `must be one of ${spec.transformationSpecs.map((t) => t.name).join(', ')} for flow spec ${spec.name}`);
+      continue;
+    }
+    if (!transformationSpec) continue;
+    const params = coerceToSchema(transformationSpec.spec, entry.params ?? {});
+    const paramProblems = validateAgainstSpec(transformationSpec.spec, params, `${path}/params`);
+    problems.addAll(paramProblems);
+    if (paramProblems.length === 0 && isRecord(params)) {
+      if (name === 'Mapping') await checkMapping(problems, env, params, `${path}/params`, dataSetIds);
+      if (name === 'Copy') checkDeltaColumn(problems, params, `${path}/params`);
+    }
+    out.push({ name, params });
+  }
+  if (!out.some((t) => isRecord(t) && t.name === 'Mapping')) {
+    problems.add('/transformations', 'needs a "Mapping" transformation: rows are mapped to the target dataset\'s XDM schema');
+  }
+  return out;
+}
+
+async function checkMapping(problems: ProblemList, env: FlowEnv, params: Record<string, unknown>, path: string, dataSetIds: string[]): Promise<void> {
+  const mappingId = params.mappingId as string;
+  const mapping = await findMappingSet(env.repo, env.ctx.scope, mappingId);
+  if (!mapping) {
+    problems.add(`${path}/mappingId`, `no mapping set ${mappingId} in sandbox ${env.ctx.sandbox.name}`, 'mappingInvalid');
+    return;
+  }
+  if (params.mappingVersion === undefined) params.mappingVersion = mapping.version;
+  if (typeof params.mappingVersion === 'number' && params.mappingVersion > mapping.version) {
+    problems.add(`${path}/mappingVersion`, `mapping set ${mappingId} has versions 0 to ${mapping.version}`, 'invalidMappingVersion');
+  }
+  for (const dataSetId of dataSetIds) {
+    const dataSet = await findDataSet(env.repo, env.ctx.scope, dataSetId);
+    if (dataSet && dataSet.schemaRef.id !== mapping.schemaId) {
+      problems.add(`${path}/mappingId`, `the mapping writes schema ${mapping.schemaId} but target dataset ${dataSetId} has schema ${dataSet.schemaRef.id}`, 'schemaMismatch');
+    }
+  }
+}
+
+function checkDeltaColumn(problems: ProblemList, params: Record<string, unknown>, path: string): void {
+  const delta = params.deltaColumn;
+  if (!isRecord(delta) || typeof delta.dateFormat !== 'string') return;
+  const result = normaliseDatePattern(delta.dateFormat);
+  if ('error' in result) problems.add(`${path}/deltaColumn/dateFormat`, result.error);
+}
+
+function readSpecParams(problems: ProblemList, schema: Record<string, unknown>, raw: unknown, path: string): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  const value = coerceToSchema(schema, raw);
+  const found = validateAgainstSpec(schema, value, path);
+  problems.addAll(found);
+  return found.length === 0 && isRecord(value) ? value : undefined;
+}
+
+async function inheritedAttributes(env: FlowEnv, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const ids = (field: string) => (Array.isArray(body[field]) ? (body[field] as string[]) : []);
+  const sources = await Promise.all(ids('sourceConnectionIds').map((id) => env.repo.get(sourceConnectionKind, env.ctx.scope, id)));
+  const targets = await Promise.all(ids('targetConnectionIds').map((id) => env.repo.get(targetConnectionKind, env.ctx.scope, id)));
+  const present = (s: StoredResource | undefined): s is StoredResource => s !== undefined;
+  const sourceConnections = await Promise.all(
+    sources.filter(present).map(async (s) => {
+      const source = flowBody(s);
+      const base = typeof source.baseConnectionId === 'string' ? await env.repo.get(connectionKind, env.ctx.scope, source.baseConnectionId) : undefined;
+      return {
+        id: s.id,
+        connectionSpec: source.connectionSpec,
+        baseConnection: base ? { id: base.id, connectionSpec: flowBody(base).connectionSpec } : undefined,
+      };
+    }),
+  );
+  return {
+    sourceConnections,
+    targetConnections: targets.filter(present).map((t) => ({ id: t.id, connectionSpec: flowBody(t).connectionSpec })),
+  };
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { connections } from './connections.js';
+import { flowBody } from './flow-collection.js';
+import { flowBase, headerValue, registerFlowCollection, requireEtag } from './flow-collection.routes.js';
+import { FlowListQuery, flowListResponse } from './flow-listing.js';
+import { newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
+import { flows } from './flows.js';
+import { flowKind } from './flows-using.js';
+import { sourceConnections } from './source-connections.js';
+import { connectionSpecs, flowSpecs } from './specs/builtin-specs.js';
+import { targetConnections } from './target-connections.js';
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+const ActionQuery = Type.Object({ op: Type.String(), 'if-match': Type.Optional(Type.String()) });
+const tags = ['flowservice'];
+
+export function registerFlowServiceRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  for (const [path, specs] of [['connectionSpecs', connectionSpecs], ['flowSpecs', flowSpecs]] as const) {
+    app.get<{ Querystring: FlowListQuery }>(`${flowBase}/${path}`, { schema: { tags, querystring: FlowListQuery } }, async (request) =>
+      flowListResponse([...specs], request.query, `/${path}`),
+    );
+    app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/${path}/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+      const spec = specs.find((s) => s.id === request.params.id);
+      if (!spec) throw notFound(path, request.params.id);
+      return { items: [spec] };
+    });
+  }
+
+  for (const collection of [connections, sourceConnections, targetConnections, flows]) registerFlowCollection(app, collection, deps);
+
+  app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ActionQuery> }>(
+    `${flowBase}/flows/:id/action`,
+    { schema: { tags, params: IdParams, querystring: ActionQuery } },
+    async (request) => {
+      const { op } = request.query;
+      if (op !== 'enable' && op !== 'disable') {
+        throw new ApiError('validation', `op "${op}" is not a flow action; use enable or disable.`, {
+          problems: [{ in: 'query', path: 'op', message: 'must be enable or disable' }],
+        });
+      }
+      const repo = new ResourcesRepository(deps.db);
+      const stored = await repo.get(flowKind, request.ctx.scope, request.params.id);
+      if (!stored) throw notFound('flows', request.params.id);
+      const ifMatch = headerValue(request.headers['if-match']) ?? request.query['if-match'];
+      if (ifMatch) requireEtag(stored.etag, ifMatch);
+      const now = deps.now();
+      const etag = newEtag();
+      const previous = flowBody(stored);
+      const body = { ...previous, ...touchedAudit(previous as FlowAudit, request.ctx, now), state: op === 'enable' ? 'enabled' : 'disabled', etag };
+      if (!(await repo.update(request.ctx.scope, { ...stored, body, etag, updatedAt: now }, stored.etag))) {
+        throw new ApiError('etagMismatch', 'The flow changed while the action ran; retry.');
+      }
+      return { id: stored.id, etag };
+    },
+  );
+}

@@ -1,0 +1,25 @@
+import type { ConnectionSpec } from './connection-spec.js';
+import { crmToAepFlowSpec } from './crm-to-aep.flow-spec.js';
+import { dataLakeConnectionSpec } from './data-lake.connection-spec.js';
+import type { FlowSpec } from './flow-spec.js';
+import { paypalConnectionSpec } from './paypal.connection-spec.js';
+import { restStorageToAepFlowSpec } from './rest-storage-to-aep.flow-spec.js';
+import { squareConnectionSpec } from './square.connection-spec.js';
+import { stripeConnectionSpec } from './stripe.connection-spec.js';
+
+export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, dataLakeConnectionSpec];
+export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec];
+
+export function findConnectionSpec(id: string): ConnectionSpec | undefined {
+  return connectionSpecs.find((spec) => spec.id === id);
+}
+
+export function findFlowSpec(id: string): FlowSpec | undefined {
+  return flowSpecs.find((spec) => spec.id === id);
+}
+
+export function isTargetSpec(spec: ConnectionSpec): boolean {
+  return spec.targetSpec !== undefined;
+}
+
+export { dataLakeConnectionSpec };

@@ -1,0 +1,79 @@
+/** JSON Schema documents handed to clients as data and used by Ajv as-is (never retyped). */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+export interface AuthSpec {
+  name: string;
+  type: string;
+  spec: JsonSchema;
+}
+
+/** A built-in connection spec, in the shape GET /connectionSpecs returns. */
+export interface ConnectionSpec {
+  id: string;
+  name: string;
+  providerId: string;
+  version: string;
+  type?: string;
+  attributes: Record<string, unknown>;
+  authSpec: AuthSpec[];
+  sourceSpec?: { attributes: Record<string, unknown>; spec: JsonSchema };
+  targetSpec?: { attributes: Record<string, unknown>; spec: JsonSchema };
+  exploreSpec?: Record<string, unknown>;
+  permissionsInfo: Record<string, unknown>;
+}
+
+export const sourcePermissions = {
+  view: [{ '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['read'] }],
+  manage: [{ '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['write'] }],
+};
+
+/** Table sources (PayPal, Square) take a table name and an optional column list. */
+export const tabularSourceSpec: ConnectionSpec['sourceSpec'] = {
+  attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'payments' } } },
+  spec: {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    description: 'Defines the table to read from the payments application',
+    properties: {
+      tableName: { type: 'string', minLength: 1, description: 'Table path as listed by explore, e.g. PayPal.Catalog_Products' },
+      columns: {
+        type: 'array',
+        description: 'Optional column list; the connector reports the real table schema',
+        items: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            type: { type: 'string' },
+            'meta:xdmType': { type: 'string' },
+            xdm: { type: 'object' },
+          },
+          required: ['name'],
+        },
+      },
+    },
+    required: ['tableName'],
+  },
+};
+
+export const tabularExploreSpec = {
+  name: 'Resource',
+  type: 'Resource',
+  requestSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
+  responseSpec: {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    properties: {
+      format: { type: 'string' },
+      schema: { type: 'object', properties: { columns: { type: 'array' } } },
+      data: { type: 'array', maxItems: 100 },
+    },
+  },
+};
+
+export function secretString(description: string): JsonSchema {
+  return { type: 'string', format: 'password', minLength: 1, description };
+}
+
+export function plainString(description: string, extra: JsonSchema = {}): JsonSchema {
+  return { type: 'string', minLength: 1, description, ...extra };
+}

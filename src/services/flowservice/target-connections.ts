@@ -1,0 +1,86 @@
+import { ProblemList } from '../../server/errors/problem-list.js';
+import { findDataSet } from '../catalog/datasets.js';
+import { flowBody, type FlowCollection } from './flow-collection.js';
+import { connectionKind } from './connections.js';
+import { flowsUsing } from './flows-using.js';
+import { readConnectionSpec } from './spec-reference.js';
+import { validateAgainstSpec } from './spec-validator.js';
+import { dataLakeConnectionSpec } from './specs/builtin-specs.js';
+
+export const targetConnectionKind = 'flowservice.targetConnection';
+
+/** Where a flow lands its data: a Data Lake dataset and the XDM schema its rows follow. */
+export const targetConnections: FlowCollection = {
+  path: 'targetConnections',
+  kind: targetConnectionKind,
+  resourceName: 'targetConnections',
+  patchable: ['name', 'description'],
+
+  async prepare(body, env) {
+    const problems = new ProblemList();
+    const name = problems.string(body, 'name', '/name', true);
+    const description = problems.string(body, 'description', '/description', false);
+    const baseConnectionId = problems.string(body, 'baseConnectionId', '/baseConnectionId', false);
+    if (baseConnectionId && !(await env.repo.get(connectionKind, env.ctx.scope, baseConnectionId))) {
+      problems.add('/baseConnectionId', `no connection ${baseConnectionId} in sandbox ${env.ctx.sandbox.name}`);
+    }
+    const specRef = readConnectionSpec(problems, body);
+    if (specRef && !specRef.spec.targetSpec) {
+      problems.add(
+        '/connectionSpec/id',
+        `${specRef.spec.id} is the ${specRef.spec.name} source spec; a target connection needs the Data Lake spec ${dataLakeConnectionSpec.id}`,
+        'invalidSpec',
+      );
+    }
+    const params = problems.object(body, 'params', '/params', true) ?? {};
+    const targetSpec = specRef?.spec.targetSpec;
+    if (targetSpec) problems.addAll(validateAgainstSpec(targetSpec.spec, params, '/params'));
+
+    const data = problems.object(body, 'data', '/data', false) ?? {};
+    const schema = problems.object(data, 'schema', '/data/schema', false);
+    const schemaId = schema ? problems.string(schema, 'id', '/data/schema/id', true) : undefined;
+    const schemaVersion = schema ? problems.string(schema, 'version', '/data/schema/version', false) : undefined;
+    const format = problems.string(data, 'format', '/data/format', false) ?? 'parquet_xdm';
+    if (format !== 'parquet_xdm') problems.add('/data/format', 'must be "parquet_xdm", the Data Lake format');
+
+    let datasetSchema: string | undefined;
+    if (typeof params.dataSetId === 'string' && params.dataSetId !== '') {
+      // Clients sometimes pass the "@/dataSets/{id}" form the create call returned.
+      const dataSetId = params.dataSetId.replace(/^@\/dataSets\//, '');
+      params.dataSetId = dataSetId;
+      const dataSet = await findDataSet(env.repo, env.ctx.scope, dataSetId);
+      if (!dataSet) problems.add('/params/dataSetId', `no dataset ${dataSetId} in sandbox ${env.ctx.sandbox.name}`);
+      else datasetSchema = dataSet.schemaRef.id;
+    }
+    if (datasetSchema && schemaId && schemaId !== datasetSchema) {
+      problems.add('/data/schema/id', `must be the dataset's schema ${datasetSchema}`, 'schemaMismatch');
+    }
+    problems.throwIfAny('The target connection is not valid');
+    const fields: Record<string, unknown> = {
+      name,
+      description: description ?? '',
+      state: 'enabled',
+      data: {
+        format,
+        schema: { id: schemaId ?? datasetSchema, version: schemaVersion ?? 'application/vnd.adobe.xed-full+json;version=1' },
+      },
+      params,
+      connectionSpec: { id: specRef?.spec.id, version: specRef?.version },
+    };
+    if (baseConnectionId) fields.baseConnectionId = baseConnectionId;
+    return { fields, secret: null };
+  },
+
+  editable(stored) {
+    const body = flowBody(stored);
+    const doc: Record<string, unknown> = { name: body.name, description: body.description, data: body.data, params: body.params, connectionSpec: body.connectionSpec };
+    if (body.baseConnectionId) doc.baseConnectionId = body.baseConnectionId;
+    return doc;
+  },
+
+  async present(stored) {
+    return { ...flowBody(stored), version: stored.etag };
+  },
+
+  usedBy: (id, env) => flowsUsing(env, 'targetConnectionIds', id),
+};

@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
+import type { JsonObject } from '../../xdm/standard/json-value.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { buildDescriptor, descriptorKind } from './descriptors.js';
+import { Registry } from './registry.js';
+
+const base = '/data/foundation/schemaregistry';
+const IdParams = Type.Object({ id: Type.String() });
+const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')]) });
+const tags = ['schemaregistry'];
+
+/** Descriptors: identity, relationship and display metadata about schema fields. Accept types use `xdm`. */
+export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const repo = new ResourcesRepository(deps.db);
+  const body = (request: FastifyRequest) => request.body as Record<string, unknown>;
+
+  app.get<{ Params: Static<typeof ContainerParams> }>(`${base}/:container/descriptors`, { schema: { tags, params: ContainerParams } }, async (request) => {
+    const descriptors = request.params.container === 'tenant' ? (await repo.list(descriptorKind, request.ctx.scope)).map((d) => d.body as JsonObject) : [];
+    const accept = (request.headers.accept ?? 'application/vnd.adobe.xdm-id+json').toLowerCase();
+    const byType = (value: (d: JsonObject) => unknown) => {
+      const out: Record<string, unknown[]> = {};
+      for (const d of descriptors) (out[String(d['@type'])] ??= []).push(value(d));
+      return out;
+    };
+    if (accept.includes('xdm-v2')) {
+      const present = accept.includes('-id') ? (d: JsonObject) => d['@id'] : accept.includes('-link') ? (d: JsonObject) => `/tenant/descriptors/${String(d['@id'])}` : (d: JsonObject) => d;
+      return { results: descriptors.map(present), _page: { count: descriptors.length } };
+    }
+    if (accept.includes('xdm-link')) return byType((d) => `/tenant/descriptors/${String(d['@id'])}`);
+    if (accept.includes('vnd.adobe.xdm+json')) return byType((d) => d);
+    if (accept.includes('xdm-id') || accept.includes('*/*') || accept.includes('application/json')) return byType((d) => d['@id']);
+    throw new ApiError('descriptorAcceptInvalid', `Accept "${accept}" is not a descriptor list type; use application/vnd.adobe.xdm-id+json, xdm-link+json, xdm+json or xdm-v2+json.`, {
+      problems: [{ in: 'header', path: 'accept', message: 'unsupported media type' }],
+    });
+  });
+
+  app.get<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+    const stored = await repo.get(descriptorKind, request.ctx.scope, request.params.id);
+    if (!stored) throw notFound('descriptors', request.params.id);
+    return stored.body;
+  });
+
+  app.post(`${base}/tenant/descriptors`, { schema: { tags, body: Type.Object({}, { additionalProperties: true }) } }, async (request, reply) => {
+    const registry = await Registry.load(repo, request.ctx.scope);
+    const descriptor = buildDescriptor(body(request), request.ctx, registry);
+    const now = deps.now();
+    await repo.insert(request.ctx.scope, { kind: descriptorKind, id: String(descriptor['@id']), body: descriptor, secret: null, etag: String(now), createdAt: now, updatedAt: now });
+    return reply.status(201).send(descriptor);
+  });
+
+  app.put<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, params: IdParams, body: Type.Object({}, { additionalProperties: true }) } }, async (request, reply) => {
+    const stored = await repo.get(descriptorKind, request.ctx.scope, request.params.id);
+    if (!stored) throw notFound('descriptors', request.params.id);
+    const registry = await Registry.load(repo, request.ctx.scope);
+    const descriptor = buildDescriptor(body(request), request.ctx, registry, stored.id);
+    const now = deps.now();
+    await repo.update(request.ctx.scope, { ...stored, body: descriptor, etag: String(now), updatedAt: now }, stored.etag);
+    return reply.status(201).send({ '@id': stored.id });
+  });
+
+  app.delete<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, params: IdParams } }, async (request, reply) => {
+    if (!(await repo.delete(descriptorKind, request.ctx.scope, request.params.id))) throw notFound('descriptors', request.params.id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,19 @@
+/** The registry's resource types, by the path segment clients use. `mixins` is the legacy name of field groups. */
+export interface RegistryType {
+  /** Storage kind. */
+  kind: string;
+  /** `meta:resourceType` and the segment in tenant `$id`s. */
+  resourceType: 'schemas' | 'classes' | 'mixins' | 'datatypes' | 'behaviors';
+  tenantWritable: boolean;
+}
+
+export const registryTypes: Record<string, RegistryType> = {
+  schemas: { kind: 'xdm.schemas', resourceType: 'schemas', tenantWritable: true },
+  classes: { kind: 'xdm.classes', resourceType: 'classes', tenantWritable: true },
+  fieldgroups: { kind: 'xdm.mixins', resourceType: 'mixins', tenantWritable: true },
+  mixins: { kind: 'xdm.mixins', resourceType: 'mixins', tenantWritable: true },
+  datatypes: { kind: 'xdm.datatypes', resourceType: 'datatypes', tenantWritable: true },
+  behaviors: { kind: 'xdm.behaviors', resourceType: 'behaviors', tenantWritable: false },
+};
+
+export const tenantKinds = ['xdm.schemas', 'xdm.classes', 'xdm.mixins', 'xdm.datatypes'] as const;

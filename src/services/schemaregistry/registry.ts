@@ -1,0 +1,74 @@
+import { isObject, type ComponentLookup } from '../../xdm/component-lookup.js';
+import type { JsonObject } from '../../xdm/standard/json-value.js';
+import { findStandard, standardLibrary } from '../../xdm/standard/standard-library.js';
+import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
+import { tenantKinds } from './registry-types.js';
+
+export interface RegistryEntry {
+  doc: JsonObject;
+  container: 'global' | 'tenant';
+  stored?: StoredResource;
+}
+
+/**
+ * One sandbox's view of the registry: the standard library plus the tenant's own components, loaded once per
+ * request so that schema resolution can follow references synchronously.
+ */
+export class Registry {
+  private constructor(
+    private readonly tenant: Map<string, StoredResource>,
+    private readonly descriptorRows: StoredResource[],
+  ) {}
+
+  static async load(repo: ResourcesRepository, scope: Scope): Promise<Registry> {
+    const [all, descriptors] = await Promise.all([Promise.all(tenantKinds.map((kind) => repo.list(kind, scope))), repo.list('xdm.descriptors', scope)]);
+    return new Registry(new Map(all.flat().map((stored) => [stored.id, stored])), descriptors);
+  }
+
+  descriptors(): JsonObject[] {
+    return this.descriptorRows.map((d) => d.body as JsonObject);
+  }
+
+  readonly lookup: ComponentLookup = (id) => {
+    const stored = this.tenant.get(id);
+    return stored ? (stored.body as JsonObject) : (findStandard(id) as JsonObject | undefined);
+  };
+
+  /** By `$id` or `meta:altId`, optionally only of one resource type. */
+  find(idOrAltId: string, resourceType?: string): RegistryEntry | undefined {
+    const id = this.idOf(idOrAltId);
+    const stored = id ? this.tenant.get(id) : undefined;
+    const entry: RegistryEntry | undefined = stored
+      ? { doc: stored.body as JsonObject, container: 'tenant', stored }
+      : (() => {
+          const standard = findStandard(idOrAltId);
+          return standard ? { doc: standard as JsonObject, container: 'global' as const } : undefined;
+        })();
+    if (!entry) return undefined;
+    if (resourceType && entry.doc['meta:resourceType'] !== resourceType) return undefined;
+    return entry;
+  }
+
+  tenantOf(kind: string): StoredResource[] {
+    return [...this.tenant.values()].filter((s) => s.kind === kind);
+  }
+
+  globalOf(resourceType: string): JsonObject[] {
+    return standardLibrary.filter((doc) => doc['meta:resourceType'] === resourceType) as JsonObject[];
+  }
+
+  /** Tenant resources whose `allOf` (or field `$ref`s) name `id`: they block its deletion. */
+  referencing(id: string): string[] {
+    return [...this.tenant.values()]
+      .filter((s) => s.id !== id && JSON.stringify(s.body).includes(JSON.stringify(id).slice(1, -1)))
+      .map((s) => s.id);
+  }
+
+  private idOf(idOrAltId: string): string | undefined {
+    if (this.tenant.has(idOrAltId)) return idOrAltId;
+    for (const stored of this.tenant.values()) {
+      if (isObject(stored.body) && stored.body['meta:altId'] === idOrAltId) return stored.id;
+    }
+    return undefined;
+  }
+}

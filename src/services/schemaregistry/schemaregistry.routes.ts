@@ -1,0 +1,178 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { isRecord } from '../../server/errors/problem-list.js';
+import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
+import { resolveFull } from '../../xdm/resolve-full.js';
+import type { JsonObject } from '../../xdm/standard/json-value.js';
+import { stripText } from '../../xdm/strip-text.js';
+import { dataSetsUsingSchema } from '../catalog/datasets.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { listFormat, lookupFormat, type XedFormat } from './accept-header.js';
+import { registerDescriptorRoutes } from './descriptors.routes.js';
+import { Registry } from './registry.js';
+import { RegistryListQuery, registryListResponse } from './registry-listing.js';
+import { registryTypes, type RegistryType } from './registry-types.js';
+import { buildTenantComponent } from './tenant-components.js';
+
+export const registryBase = '/data/foundation/schemaregistry';
+const ListParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')]), type: Type.String() });
+const LookupParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')]), type: Type.String(), id: Type.String() });
+const TenantParams = Type.Object({ type: Type.String(), id: Type.String() });
+const TypeParams = Type.Object({ type: Type.String() });
+const tags = ['schemaregistry'];
+
+export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const repo = new ResourcesRepository(deps.db);
+  const load = (request: FastifyRequest) => Registry.load(repo, request.ctx.scope);
+
+  app.get(`${registryBase}/stats`, { schema: { tags } }, async (request) => {
+    const registry = await load(request);
+    const docs = (kind: string) => registry.tenantOf(kind);
+    const all = [...docs('xdm.schemas'), ...docs('xdm.mixins'), ...docs('xdm.datatypes'), ...docs('xdm.classes')];
+    const summary = (s: (typeof all)[number]) => {
+      const doc = s.body as JsonObject;
+      return { title: doc.title, description: doc.description, 'meta:resourceType': doc['meta:resourceType'], 'meta:altId': doc['meta:altId'], version: doc.version, $id: doc.$id, createdDate: s.createdAt, updatedDate: s.updatedAt };
+    };
+    const classUsage: Record<string, unknown[]> = {};
+    for (const schema of docs('xdm.schemas')) {
+      const doc = schema.body as JsonObject;
+      const classId = String(doc['meta:class']);
+      (classUsage[classId] ??= []).push({ $id: doc.$id, title: doc.title, description: doc.description });
+    }
+    return {
+      imsOrg: request.ctx.orgId,
+      tenantId: request.ctx.tenantId,
+      counts: { schemas: docs('xdm.schemas').length, mixins: docs('xdm.mixins').length, datatypes: docs('xdm.datatypes').length, classes: docs('xdm.classes').length, unions: 0 },
+      recentlyCreatedResources: [...all].sort((a, b) => b.createdAt - a.createdAt).slice(0, 5).map(summary),
+      recentlyUpdatedResources: [...all].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 5).map(summary),
+      classUsage,
+    };
+  });
+
+  registerDescriptorRoutes(app, deps);
+
+  app.get<{ Params: Static<typeof ListParams>; Querystring: RegistryListQuery }>(
+    `${registryBase}/:container/:type`,
+    { schema: { tags, params: ListParams, querystring: RegistryListQuery } },
+    async (request) => {
+      const type = typeOf(request.params.type);
+      const format = listFormat(request.headers.accept);
+      const registry = await load(request);
+      const docs = request.params.container === 'global' ? registry.globalOf(type.resourceType) : registry.tenantOf(type.kind).map((s) => s.body as JsonObject);
+      const present = (doc: JsonObject): JsonObject =>
+        format.id ? { $id: doc.$id ?? null, 'meta:altId': doc['meta:altId'] ?? null, version: doc.version ?? '1.0', title: doc.title ?? null } : shape(doc, format, registry);
+      return registryListResponse(docs, request.query, present, `${registryBase}/${request.params.container}/${request.params.type}`);
+    },
+  );
+
+  app.get<{ Params: Static<typeof LookupParams> }>(
+    `${registryBase}/:container/:type/:id`,
+    { schema: { tags, params: LookupParams } },
+    async (request, reply) => {
+      const type = typeOf(request.params.type);
+      const format = lookupFormat(request.headers.accept);
+      const registry = await load(request);
+      const entry = registry.find(request.params.id, type.resourceType);
+      if (!entry || entry.container !== request.params.container) throw notFound(request.params.type, request.params.id);
+      const major = Number.parseInt(String(entry.doc.version ?? '1'), 10);
+      if (format.version !== major) {
+        throw new ApiError('notFound', `Requested resource ${request.params.id} with version ${format.version} is not found; its version is ${String(entry.doc.version)}.`, {
+          report: { id: request.params.id },
+        });
+      }
+      void reply.header('content-type', `${request.headers.accept?.split(';')[0] ?? 'application/json'}; charset=utf-8`);
+      return shape(entry.doc, format, registry);
+    },
+  );
+
+  app.post<{ Params: Static<typeof TypeParams>; Body: Record<string, unknown> }>(
+    `${registryBase}/tenant/:type`,
+    { schema: { tags, params: TypeParams, body: Type.Object({}, { additionalProperties: true }) } },
+    async (request, reply) => {
+      const type = writableType(request.params.type);
+      const registry = await load(request);
+      const now = deps.now();
+      const doc = buildTenantComponent({ type, body: request.body, ctx: request.ctx, registry, now });
+      ensureUniqueTitle(registry, type, doc);
+      await repo.insert(request.ctx.scope, { kind: type.kind, id: String(doc.$id), body: doc, secret: null, etag: etagOf(doc), createdAt: now, updatedAt: now });
+      return reply.status(201).send(doc);
+    },
+  );
+
+  const update = async (request: FastifyRequest<{ Params: Static<typeof TenantParams> }>, edit: (doc: JsonObject) => Record<string, unknown>) => {
+    const type = writableType(request.params.type);
+    const registry = await load(request);
+    const entry = registry.find(request.params.id, type.resourceType);
+    if (!entry?.stored) throw notFound(request.params.type, request.params.id);
+    const now = deps.now();
+    const doc = buildTenantComponent({ type, body: edit(entry.doc), ctx: request.ctx, registry, now, existing: entry.doc });
+    ensureUniqueTitle(registry, type, doc);
+    const saved = await repo.update(request.ctx.scope, { ...entry.stored, body: doc, etag: etagOf(doc), updatedAt: now }, entry.stored.etag);
+    if (!saved) throw new ApiError('conflict', `${request.params.id} was changed by another request; retry.`);
+    return doc;
+  };
+
+  app.put<{ Params: Static<typeof TenantParams>; Body: Record<string, unknown> }>(
+    `${registryBase}/tenant/:type/:id`,
+    { schema: { tags, params: TenantParams, body: Type.Object({}, { additionalProperties: true }) } },
+    async (request) => update(request, () => request.body),
+  );
+
+  app.patch<{ Params: Static<typeof TenantParams>; Body: unknown }>(`${registryBase}/tenant/:type/:id`, { schema: { tags, params: TenantParams } }, async (request) => {
+    const ops = parsePatch(request.body);
+    return update(request, (doc) => {
+      const patched = applyPatch(doc, ops);
+      if (!isRecord(patched)) throw new ApiError('patchFailed', 'The patch must leave an object.');
+      return patched;
+    });
+  });
+
+  app.delete<{ Params: Static<typeof TenantParams> }>(`${registryBase}/tenant/:type/:id`, { schema: { tags, params: TenantParams } }, async (request, reply) => {
+    const type = writableType(request.params.type);
+    const registry = await load(request);
+    const entry = registry.find(request.params.id, type.resourceType);
+    if (!entry?.stored) throw notFound(request.params.type, request.params.id);
+    const id = String(entry.doc.$id);
+    const users = [...registry.referencing(id), ...(await dataSetsUsingSchema(repo, request.ctx.scope, id)).map((d) => `dataset ${d}`)];
+    if (users.length > 0) {
+      throw new ApiError('inUse', `${id} is still used by ${users.join(', ')}; remove those references first.`, { report: { id, usedBy: users } });
+    }
+    await repo.delete(type.kind, request.ctx.scope, id);
+    return reply.status(204).send();
+  });
+}
+
+function shape(doc: JsonObject, format: XedFormat, registry: Registry): JsonObject {
+  let out = format.full ? resolveFull(doc, registry.lookup) : doc;
+  if (format.desc) out = { ...out, 'meta:descriptors': registry.descriptors().filter((d) => d['xdm:sourceSchema'] === doc.$id) };
+  if (format.notext) out = stripText(out);
+  return out;
+}
+
+function typeOf(segment: string): RegistryType {
+  const type = registryTypes[segment];
+  if (!type) throw new ApiError('routeNotFound', `"${segment}" is not a registry resource type; use schemas, classes, fieldgroups, mixins, datatypes or behaviors.`);
+  return type;
+}
+
+function writableType(segment: string): RegistryType {
+  const type = typeOf(segment);
+  if (!type.tenantWritable) throw new ApiError('notModifiable', `${segment} are part of the global container and cannot be changed.`);
+  return type;
+}
+
+function ensureUniqueTitle(registry: Registry, type: RegistryType, doc: JsonObject): void {
+  const clash = registry.tenantOf(type.kind).find((s) => (s.body as JsonObject).title === doc.title && s.id !== doc.$id);
+  if (clash) {
+    throw new ApiError('conflict', `A ${type.resourceType} resource titled "${String(doc.title)}" already exists (${clash.id}); titles are unique in a sandbox.`, {
+      problems: [{ in: 'body', path: '/title', message: 'is already used' }],
+    });
+  }
+}
+
+function etagOf(doc: JsonObject): string {
+  const metadata = doc['meta:registryMetadata'];
+  return isRecord(metadata) && typeof metadata.eTag === 'string' ? metadata.eTag : '';
+}

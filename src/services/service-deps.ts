@@ -1,0 +1,10 @@
+import type { Kysely } from 'kysely';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { Database } from '../store/database.js';
+
+/** What every service's routes are built from; passed in, never imported as a singleton. */
+export interface ServiceDeps {
+  db: Kysely<Database>;
+  now: () => number;
+  secretBox: SecretBox;
+}

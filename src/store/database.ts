@@ -1,0 +1,50 @@
+/** Row types of the metadata database. JSON documents are stored as text so both backends share one code path. */
+export interface OrgsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiClientsTable {
+  client_id: string;
+  org_id: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+}
+
+export interface SandboxesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  title: string;
+  type: string;
+  state: string;
+  is_default: number;
+  created_at: number;
+  updated_at: number;
+  created_by: string;
+  updated_by: string;
+}
+
+/** Every API object (flow-service objects, registry resources, datasets, mapping sets ...) is one row here. */
+export interface ResourcesTable {
+  kind: string;
+  id: string;
+  org_id: string;
+  sandbox_id: string;
+  body: string;
+  /** Encrypted credentials, kept out of `body` so no read path can leak them by accident. */
+  secret: string | null;
+  etag: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  orgs: OrgsTable;
+  api_clients: ApiClientsTable;
+  sandboxes: SandboxesTable;
+  resources: ResourcesTable;
+}

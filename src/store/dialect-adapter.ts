@@ -1,0 +1,54 @@
+import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+
+/**
+ * The only place where SQLite and PostgreSQL differ. Everything above it is one code path.
+ *
+ * @example
+ * const adapter = sqliteAdapter('/tmp/meta.db');
+ * const db = new Kysely<Database>({ dialect: adapter.dialect });
+ */
+export interface DialectAdapter {
+  readonly name: 'sqlite' | 'postgres';
+  readonly dialect: Dialect;
+  /** Runs before migrations: e.g. creates the PostgreSQL schema a test run lives in. */
+  prepare(): Promise<void>;
+}
+
+export function sqliteAdapter(file: string): DialectAdapter {
+  const database = new BetterSqlite3(file);
+  // WAL lets readers proceed while a run commits; the busy timeout covers a second process on the same file.
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  return { name: 'sqlite', dialect: new SqliteDialect({ database }), prepare: async () => undefined };
+}
+
+/** `schema` isolates one instance (a test run) inside a shared database. */
+export function postgresAdapter(connectionString: string, schema?: string): DialectAdapter {
+  const int8 = 20;
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // Epoch milliseconds live in bigint columns; they fit in a double, so read them as numbers.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === int8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  return {
+    name: 'postgres',
+    dialect: new PostgresDialect({ pool }),
+    prepare: async () => {
+      if (!schema) return;
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+import type { Database } from './database.js';
+import { postgresAdapter, sqliteAdapter, type DialectAdapter } from './dialect-adapter.js';
+import * as initial from './migrations/20261129T0600-initial.js';
+
+// Listed here rather than read from disk, so the compiled and the source trees behave the same.
+const migrations: Record<string, Migration> = {
+  '20261129T0600-initial': initial as Migration,
+};
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly backend: DialectAdapter['name'];
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** PostgreSQL schema to live in (tests give each run its own). */
+  postgresSchema?: string | undefined;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const adapter = options.databaseUrl
+    ? postgresAdapter(options.databaseUrl, options.postgresSchema)
+    : sqliteAdapter(sqliteFile(options.dataDir));
+  await adapter.prepare();
+  const db = new Kysely<Database>({ dialect: adapter.dialect });
+  const { error, results } = await new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    await db.destroy();
+    throw new Error(`metadata migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+  return { db, backend: adapter.name, close: () => db.destroy() };
+}
+
+function sqliteFile(dataDir: string): string {
+  fs.mkdirSync(dataDir, { recursive: true });
+  return path.join(dataDir, 'metadata.sqlite');
+}

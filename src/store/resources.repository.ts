@@ -1,0 +1,113 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './database.js';
+
+/** The org and sandbox every API object belongs to. */
+export interface Scope {
+  orgId: string;
+  sandboxId: string;
+}
+
+export interface StoredResource {
+  kind: string;
+  id: string;
+  body: unknown;
+  secret: string | null;
+  etag: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** JSON documents keyed by kind and id, always read and written inside one org and sandbox. */
+export class ResourcesRepository {
+  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
+
+  async get(kind: string, scope: Scope, id: string): Promise<StoredResource | undefined> {
+    const row = await this.db
+      .selectFrom('resources')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
+  async list(kind: string, scope: Scope): Promise<StoredResource[]> {
+    const rows = await this.db
+      .selectFrom('resources')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toStored);
+  }
+
+  async count(kind: string, scope: Scope): Promise<number> {
+    const row = await this.db
+      .selectFrom('resources')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', kind)
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async insert(scope: Scope, resource: StoredResource): Promise<void> {
+    await this.db
+      .insertInto('resources')
+      .values({
+        kind: resource.kind,
+        id: resource.id,
+        org_id: scope.orgId,
+        sandbox_id: scope.sandboxId,
+        body: JSON.stringify(resource.body),
+        secret: resource.secret,
+        etag: resource.etag,
+        created_at: resource.createdAt,
+        updated_at: resource.updatedAt,
+      })
+      .execute();
+  }
+
+  /** Optimistic update: false when the stored etag is no longer `expectedEtag` (someone else wrote first). */
+  async update(scope: Scope, resource: StoredResource, expectedEtag: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('resources')
+      .set({ body: JSON.stringify(resource.body), secret: resource.secret, etag: resource.etag, updated_at: resource.updatedAt })
+      .where('kind', '=', resource.kind)
+      .where('id', '=', resource.id)
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where('etag', '=', expectedEtag)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async delete(kind: string, scope: Scope, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('resources')
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+}
+
+function toStored(row: Database['resources']): StoredResource {
+  return {
+    kind: row.kind,
+    id: row.id,
+    body: JSON.parse(row.body) as unknown,
+    secret: row.secret,
+    etag: row.etag,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

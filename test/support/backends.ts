@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openStore, type Store } from '../../src/store/open-store.js';
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** A fresh, empty metadata store; `dispose` removes it. */
+  open(): Promise<{ store: Store; dataDir: string; reopen: () => Promise<Store>; dispose: () => Promise<void> }>;
+}
+
+export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const sqlite: Backend = {
+  name: 'sqlite',
+  async open() {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-test-'));
+    const store = await openStore({ dataDir });
+    return {
+      store,
+      dataDir,
+      reopen: () => openStore({ dataDir }),
+      dispose: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
+  },
+};
+
+const postgres: Backend = {
+  name: 'postgres',
+  async open() {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-test-'));
+    // Each test run lives in its own schema of the shared `test` database.
+    const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+    const options = { dataDir, databaseUrl: postgresUrl, postgresSchema: schema };
+    const store = await openStore(options);
+    return {
+      store,
+      dataDir,
+      reopen: () => openStore(options),
+      dispose: async () => {
+        const client = new pg.Client({ connectionString: postgresUrl });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+let postgresReachable: Promise<boolean> | undefined;
+
+async function canReachPostgres(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The backends every API test runs on. Without PostgreSQL the PostgreSQL half is skipped with a notice;
+ * under CI=true it is required, so a missing database fails the run instead of hiding half the suite.
+ */
+export async function availableBackends(): Promise<Backend[]> {
+  postgresReachable ??= canReachPostgres();
+  if (await postgresReachable) return [sqlite, postgres];
+  if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI=true but ${postgresUrl} is not reachable`);
+  console.warn(`NOTICE: PostgreSQL at ${postgresUrl} is not reachable; PostgreSQL tests are skipped (set TEST_DATABASE_URL).`);
+  return [sqlite];
+}

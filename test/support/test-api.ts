@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import { buildApp, type App } from '../../src/server/app.js';
+import { MasterKey } from '../../src/secrets/master-key.js';
+import type { IssuedCredentials } from '../../src/services/ims/credentials.js';
+import type { Store } from '../../src/store/open-store.js';
+import type { Backend } from './backends.js';
+import { loadContracts } from './contract/contract-validator.js';
+import type { Service } from './contract/service.js';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body when it is JSON. */
+  json: unknown;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as-is instead of `body` (for malformed JSON). */
+  raw?: string;
+  headers?: Record<string, string | undefined>;
+  /** false: send none of the gateway headers. */
+  auth?: boolean;
+  sandbox?: string;
+}
+
+/** A running server on a fresh store, with an org and API client, talked to over real HTTP. */
+export interface TestApi {
+  baseUrl: string;
+  credentials: IssuedCredentials;
+  tenantId: string;
+  store: Store;
+  app: App;
+  request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
+  /** Gateway headers for this client, e.g. to drop one of them. */
+  gatewayHeaders(sandbox?: string): Record<string, string>;
+  /** Every response that broke the official specs, as `METHOD path status: error`. */
+  contractViolations: string[];
+  close(): Promise<void>;
+}
+
+const contractServices: Record<string, Service> = {
+  flowservice: 'flowservice',
+  schemaregistry: 'schemaregistry',
+  catalog: 'catalog',
+  conversion: 'conversion',
+  import: 'import',
+};
+
+export async function startApi(backend: Backend, options: { org?: string; now?: () => number } = {}): Promise<TestApi> {
+  const opened = await backend.open();
+  const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
+  const app = await buildApp({ store: opened.store, masterKey, ...(options.now ? { now: options.now } : {}) });
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const credentials = await app.credentials.create(options.org ?? 'TESTORG@AdobeOrg', 'test client');
+  const contracts = loadContracts();
+  const contractViolations: string[] = [];
+
+  const gatewayHeaders = (sandbox = 'prod'): Record<string, string> => ({
+    authorization: `Bearer ${credentials.access_token}`,
+    'x-api-key': credentials.client_id,
+    'x-gw-ims-org-id': credentials.ims_org,
+    'x-sandbox-name': sandbox,
+  });
+
+  const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<ApiResponse> => {
+    const headers: Record<string, string> = requestOptions.auth === false ? {} : gatewayHeaders(requestOptions.sandbox);
+    let body: string | undefined;
+    if (requestOptions.raw !== undefined) body = requestOptions.raw;
+    else if (requestOptions.body !== undefined) body = JSON.stringify(requestOptions.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    for (const [key, value] of Object.entries(requestOptions.headers ?? {})) {
+      if (value === undefined) delete headers[key.toLowerCase()];
+      else headers[key.toLowerCase()] = value;
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    let json: unknown;
+    if (/json/.test(contentType) && text !== '') json = JSON.parse(text);
+    const match = /^\/data\/foundation\/([^/]+)(\/[^?]*)?/.exec(path);
+    const service = match?.[1] ? contractServices[match[1]] : undefined;
+    if (service && json !== undefined) {
+      const result = contracts.check({ service, method, path: match?.[2] ?? '/', status: response.status, contentType, body: json });
+      for (const error of result.errors) contractViolations.push(`${method} ${path} ${response.status}: ${error}`);
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  return {
+    baseUrl,
+    credentials,
+    tenantId: credentials.tenant_id,
+    store: opened.store,
+    app,
+    request,
+    gatewayHeaders,
+    contractViolations,
+    close: async () => {
+      await app.server.close();
+      await opened.store.close();
+      await opened.dispose();
+    },
+  };
+}
+
+/** The value at a dotted path (`items.0.id`) of a JSON body, for assertions. */
+export function at(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Like `at`, for values that must be strings (ids, etags). */
+export function str(value: unknown, path: string): string {
+  const found = at(value, path);
+  if (typeof found !== 'string') throw new Error(`expected a string at ${path}, got ${JSON.stringify(found)} in ${JSON.stringify(value).slice(0, 500)}`);
+  return found;
+}

@@ -50,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     throw new ApiError('routeNotFound', `No API at ${request.method} ${request.url.split('?')[0]}.`);
   });
   registerJsonBodyParser(server);
+  // AEP takes JSON only; a text/plain body must be refused, not handed to a route as a string.
+  server.removeContentTypeParser('text/plain');
   await server.register(formbody);
 
   const tokens = new AccessTokens(deps.masterKey, deps.tokenTtlSeconds ?? 24 * 3600, now);

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import { Kysely, Migrator, type Migration } from 'kysely';
 import type { Database } from './database.js';
 import { postgresAdapter, sqliteAdapter, type DialectAdapter } from './dialect-adapter.js';
 import * as initial from './migrations/20261129T0600-initial.js';

@@ -85,7 +85,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
       const previous = stored.body as FlowAudit & Record<string, unknown>;
       const etag = newEtag();
       const extra = collection.onUpdate?.(prepared.fields, ops, e) ?? {};
-      const body: Record<string, unknown> = { ...previous, ...prepared.fields, ...extra, ...touchedAudit(previous, e.ctx, e.now), etag };
+      const body: Record<string, unknown> = { ...touchedAudit(previous, e.ctx, e.now), ...prepared.fields, ...extra, etag };
       for (const key of collection.patchable) if (!(key in prepared.fields)) delete body[key];
       const updated = await e.repo.update(e.ctx.scope, { ...stored, body, secret: prepared.secret, etag, updatedAt: e.now }, stored.etag);
       if (!updated) throw staleEtag();

@@ -32,6 +32,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const { error, results } = await new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Kysely looks for its lock table in any schema unless told which; tests share one database.
+    ...(options.postgresSchema ? { migrationTableSchema: options.postgresSchema } : {}),
   }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -58,6 +58,14 @@ const jsonSchemaKeywords = ['default', 'minimum', 'maximum', 'enum'].map(
 
 export const specAllowList: readonly AllowListEntry[] = [
   {
+    service: 'schemaregistry',
+    operation: 'GET /{CONTAINER_ID}/descriptors',
+    pointer: '/*/*',
+    keyword: 'type',
+    reason:
+      'The list response is typed as descriptor objects for every Accept type, but with the default `application/vnd.adobe.xdm-id+json` (and `xdm-link+json`) the docs (xdm/api/descriptors.md, "List descriptors") show arrays of descriptor ids (or links) grouped by @type.',
+  },
+  {
     service: 'flowservice',
     operation: '*',
     pointer: '#/components/schemas/ScheduleSpecDTO/properties/interval',

@@ -58,16 +58,17 @@ export async function snapshotStore(db: Kysely<Database>): Promise<string[]> {
     db.selectFrom('api_clients').selectAll().orderBy('client_id').execute(),
   ]);
   return [
-    ...resources.map((r) => `resources ${r.kind} ${r.id} ${JSON.stringify(r)}`),
-    ...sandboxes.map((s) => `sandboxes ${s.id} ${JSON.stringify(s)}`),
-    ...orgs.map((o) => `orgs ${o.id} ${JSON.stringify(o)}`),
-    ...clients.map((c) => `api_clients ${c.client_id} ${JSON.stringify(c)}`),
+    // "table key<TAB>row": JSON escapes tabs, so the first tab always ends the key.
+    ...resources.map((r) => `resources ${r.kind} ${r.id}\t${JSON.stringify(r)}`),
+    ...sandboxes.map((s) => `sandboxes ${s.id}\t${JSON.stringify(s)}`),
+    ...orgs.map((o) => `orgs ${o.id}\t${JSON.stringify(o)}`),
+    ...clients.map((c) => `api_clients ${c.client_id}\t${JSON.stringify(c)}`),
   ];
 }
 
 /** Which rows a request added, removed or changed, named by table and key (not the whole row). */
 export function diffSnapshots(before: string[], after: string[]): string | undefined {
-  const key = (row: string) => row.split(' ', 3).join(' ');
+  const key = (row: string) => row.slice(0, row.indexOf('\t'));
   const beforeRows = new Map(before.map((row) => [key(row), row]));
   const afterRows = new Map(after.map((row) => [key(row), row]));
   const changes: string[] = [];

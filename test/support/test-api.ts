@@ -37,6 +37,8 @@ export interface TestApi {
   gatewayHeaders(sandbox?: string): Record<string, string>;
   /** Every response that broke the official specs, as `METHOD path status: error`. */
   contractViolations: string[];
+  /** Stops the server and the store, then starts both again on the same data (a process restart). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,11 +53,14 @@ const contractServices: Record<string, Service> = {
 export async function startApi(backend: Backend, options: { org?: string; now?: () => number } = {}): Promise<TestApi> {
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
-  const app = await buildApp({ store: opened.store, masterKey, ...(options.now ? { now: options.now } : {}) });
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const listen = async (store: Store) => {
+    const built = await buildApp({ store, masterKey, ...(options.now ? { now: options.now } : {}) });
+    await built.server.listen({ port: 0, host: '127.0.0.1' });
+    const address = built.server.server.address();
+    return { app: built, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+  };
+  let store = opened.store;
+  let { app, baseUrl } = await listen(store);
   const credentials = await app.credentials.create(options.org ?? 'TESTORG@AdobeOrg', 'test client');
   const contracts = loadContracts();
   const contractViolations: string[] = [];
@@ -77,7 +82,7 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
       if (value === undefined) delete headers[key.toLowerCase()];
       else headers[key.toLowerCase()] = value;
     }
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const response = await fetch(`${api.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     let json: unknown;
@@ -91,21 +96,29 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
     return { status: response.status, headers: response.headers, text, json };
   };
 
-  return {
+  const api: TestApi = {
     baseUrl,
     credentials,
     tenantId: credentials.tenant_id,
-    store: opened.store,
+    store,
     app,
     request,
     gatewayHeaders,
     contractViolations,
+    restart: async () => {
+      await app.server.close();
+      await store.close();
+      store = await opened.reopen();
+      ({ app, baseUrl } = await listen(store));
+      Object.assign(api, { store, app, baseUrl });
+    },
     close: async () => {
       await app.server.close();
-      await opened.store.close();
+      await store.close();
       await opened.dispose();
     },
   };
+  return api;
 }
 
 /** The value at a dotted path (`items.0.id`) of a JSON body, for assertions. */

@@ -1,0 +1,48 @@
+/**
+ * The architecture of DESIGN.md as rules (STYLE.md rule 3): dependencies point one way.
+ * server → services → engine and store; xdm, mapping and secrets are libraries that know no service.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'store-is-a-leaf',
+      comment: 'The metadata store knows tables, not services or HTTP.',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: '^src/(server|services|cli|xdm|mapping|engine|connectors|lake)/' },
+    },
+    {
+      name: 'libraries-know-no-service',
+      comment: 'XDM, Data Prep expressions and secrets are used by services, never the other way round.',
+      severity: 'error',
+      from: { path: '^src/(xdm|mapping|secrets)/' },
+      to: { path: '^src/(server|services|cli|store|engine|connectors)/' },
+    },
+    {
+      name: 'services-do-not-reach-the-app',
+      comment: 'Services use the shared HTTP helpers (errors, listing, JSON Patch) but not the app, the gateway hook or the CLI.',
+      severity: 'error',
+      from: { path: '^src/services/' },
+      to: { path: '^src/(cli/|server/app\\.ts|server/gateway/gateway-hook\\.ts)' },
+    },
+    {
+      name: 'connectors-stay-sources',
+      comment: 'A connector reads its source and writes staged records; it never imports the engine, the lake or a service.',
+      severity: 'error',
+      from: { path: '^src/connectors/' },
+      to: { path: '^src/(engine|lake|services|server)/' },
+    },
+    {
+      name: 'only-the-cli-starts-things',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.build.json' },
+    tsPreCompilationDeps: true,
+  },
+};

@@ -10,46 +10,52 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     return reply.status(error.status).send({ error_code: error.code, message: error.message });
   }
   const apiError = toApiError(error);
+  const service = serviceOfUrl(request.url);
   if (!apiError) {
+    // Our fault, not the client's: log the cause, tell the client only the request id.
     request.log.error({ err: error }, 'unhandled error');
-    return sendServiceError(request, reply, new ApiError('validation', 'x'), {
+    return send(request, reply, {
+      code: `${prefixOf(request.url)}-9999-500`,
       status: 500,
       title: 'Internal server error',
       message: 'An unexpected error occurred. The request ID identifies it in the server log.',
-      code: `${prefixOf(request.url)}-9999-500`,
+      report: {},
+      problems: [],
     });
   }
-  return sendServiceError(request, reply, apiError);
+  return send(request, reply, {
+    code: errorCode(apiError.key, service, prefixOf(request.url)),
+    status: apiError.status,
+    title: errorCatalog[apiError.key].title,
+    message: apiError.message,
+    report: apiError.report,
+    problems: apiError.problems,
+  });
 }
 
-export function sendServiceError(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  error: ApiError,
-  override?: { status: number; title: string; message: string; code: string },
-): FastifyReply {
-  const service = serviceOfUrl(request.url);
-  const code = override?.code ?? errorCode(error.key, service, prefixOf(request.url));
-  const status = override?.status ?? error.status;
-  const message = override?.message ?? error.message;
+interface ServiceErrorBody {
+  code: string;
+  status: number;
+  title: string;
+  message: string;
+  report: Record<string, unknown>;
+  problems: FieldProblem[];
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, error: ServiceErrorBody): FastifyReply {
   const report: Record<string, unknown> = {
-    'detailed-message': message,
+    'detailed-message': error.message,
     ...error.report,
     'request-id': request.id,
     timestamp: new Date().toISOString(),
   };
-  if (error.problems.length > 0 && !override) report.errors = error.problems;
-  if (service === 'schemaregistry') report['sub-errors'] = error.problems;
+  if (error.problems.length > 0) report.errors = error.problems;
+  // The registry's clients read `sub-errors`.
+  if (serviceOfUrl(request.url) === 'schemaregistry') report['sub-errors'] = error.problems;
   return reply
-    .status(status)
+    .status(error.status)
     .header('content-type', 'application/problem+json; charset=utf-8')
-    .send({
-      type: `https://ns.adobe.com/aep/errors/${code}`,
-      title: override?.title ?? errorCatalog[error.key].title,
-      status,
-      report,
-      detail: message,
-    });
+    .send({ type: `https://ns.adobe.com/aep/errors/${error.code}`, title: error.title, status: error.status, report, detail: error.message });
 }
 
 function prefixOf(url: string): string {

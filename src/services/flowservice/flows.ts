@@ -34,6 +34,7 @@ export const flows: FlowCollection = {
     const description = problems.string(body, 'description', '/description', false);
     const flowSpecRef = problems.object(body, 'flowSpec', '/flowSpec', true);
     const flowSpecId = flowSpecRef ? problems.string(flowSpecRef, 'id', '/flowSpec/id', true) : undefined;
+    const flowSpecVersion = flowSpecRef ? problems.string(flowSpecRef, 'version', '/flowSpec/version', false) : undefined;
     const spec = flowSpecId ? findFlowSpec(flowSpecId) : undefined;
     if (flowSpecId && !spec) problems.add('/flowSpec/id', `no flow spec with id ${flowSpecId}; GET /flowSpecs lists them`, 'invalidSpec');
     const sourceIds = problems.stringArray(body, 'sourceConnectionIds', '/sourceConnectionIds', true) ?? [];
@@ -48,7 +49,7 @@ export const flows: FlowCollection = {
     const fields: Record<string, unknown> = {
       name,
       description: description ?? '',
-      flowSpec: { id: spec?.id, version: (flowSpecRef?.version as string | undefined) ?? spec?.version },
+      flowSpec: { id: spec?.id, version: flowSpecVersion ?? spec?.version },
       state: existing ? flowBody(existing).state : 'enabled',
       sourceConnectionIds: sourceIds,
       targetConnectionIds: targetIds,

@@ -60,7 +60,8 @@ export class Registry {
   /** Tenant resources whose `allOf` (or field `$ref`s) name `id`: they block its deletion. */
   referencing(id: string): string[] {
     return [...this.tenant.values()]
-      .filter((s) => s.id !== id && JSON.stringify(s.body).includes(JSON.stringify(id).slice(1, -1)))
+      // A reference is a string value equal to the id: in allOf, a field $ref, meta:intendedToExtend ...
+      .filter((s) => s.id !== id && JSON.stringify(s.body).includes(JSON.stringify(id)))
       .map((s) => s.id);
   }
 

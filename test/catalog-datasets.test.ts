@@ -37,6 +37,12 @@ describe.each(backends)('Catalog datasets on $name', (backend) => {
     expect(Object.keys(named.json as object).sort()).toEqual([ids[0], ids[2]].sort());
     const property = await api.request('GET', `${dataSets}?property=name~^Cust&properties=name`);
     expect(Object.values(property.json as object)).toEqual([{ name: 'Customers' }]);
+    const tagged = await api.request('GET', `${dataSets}?tags=team:payments&properties=name`);
+    expect(Object.keys(tagged.json as object)).toHaveLength(3);
+    const untagged = await api.request('GET', `${dataSets}?tags=team:finance&properties=name`);
+    expect(untagged.json).toEqual({});
+    const simple = await api.request('GET', `${dataSets}?name=!Orders&properties=name`);
+    expect(Object.values(simple.json as object).map((d: { name: string }) => d.name).sort()).toEqual(['Customers', 'Payments']);
     expect((await api.request('GET', `${dataSets}?limit=0`)).status).toBe(400);
     expect((await api.request('GET', `${dataSets}?limit=101`)).status).toBe(400);
   });

@@ -100,8 +100,26 @@ describe.each(backends)('flow updates, etags and deletion on $name', (backend) =
     expect(at(wrong.json, 'report.errors.0.path')).toBe('/auth/params/clientId');
   });
 
+  it('keeps the stored secret when a client writes back the masked value it was shown', async () => {
+    const path = `${flowservice}/connections/${ids.connection}`;
+    const shown = (await api.request('GET', path)).json;
+    const auth = at(shown, 'items.0.auth') as Record<string, unknown>;
+    expect(at(auth, 'params.clientSecret')).toBe('********');
+    const response = await api.request('PATCH', path, { body: [{ op: 'replace', path: '/auth', value: auth }], headers: { 'if-match': str(shown, 'items.0.etag') } });
+    expect(response.status).toBe(200);
+    const row = await api.store.db.selectFrom('resources').select('secret').where('id', '=', ids.connection).executeTakeFirstOrThrow();
+    expect(api.openSecret(row.secret as string)).toMatchObject({ clientSecret: 'rotated-secret-value' });
+  });
+
+  it('refuses an empty patch', async () => {
+    const path = `${flowservice}/flows/${ids.flow}`;
+    const response = await api.request('PATCH', path, { body: [], headers: { 'if-match': await etagOf(path) } });
+    expect(response.status).toBe(400);
+  });
+
   it('disables and enables a flow', async () => {
-    const action = (op: string) => api.request('POST', `${flowservice}/flows/${ids.flow}/action?op=${op}`);
+    // aepp sends Content-Type: application/json with an empty body on actions.
+    const action = (op: string) => api.request('POST', `${flowservice}/flows/${ids.flow}/action?op=${op}`, { headers: { 'content-type': 'application/json' } });
     expect((await action('disable')).status).toBe(200);
     expect(at((await api.request('GET', `${flowservice}/flows/${ids.flow}`)).json, 'items.0.state')).toBe('disabled');
     expect((await action('enable')).status).toBe(200);
@@ -110,11 +128,12 @@ describe.each(backends)('flow updates, etags and deletion on $name', (backend) =
   });
 
   it('refuses to delete connections a flow uses, then deletes in order', async () => {
-    for (const [collection, id] of [['connections', ids.connection], ['sourceConnections', ids.source], ['targetConnections', ids.target]] as const) {
+    const usedBy = [['connections', ids.connection, ids.source], ['sourceConnections', ids.source, ids.flow], ['targetConnections', ids.target, ids.flow]] as const;
+    for (const [collection, id, user] of usedBy) {
       const refused = await api.request('DELETE', `${flowservice}/${collection}/${id}`);
       expect(refused.status).toBe(400);
       expect(str(refused.json, 'type')).toMatch(/FLOW-1418-400$/);
-      expect(str(refused.json, 'detail')).toContain(ids.flow);
+      expect(str(refused.json, 'detail')).toContain(user);
     }
     expect((await api.request('DELETE', `${flowservice}/flows/${ids.flow}`)).status).toBe(204);
     expect((await api.request('GET', `${flowservice}/flows/${ids.flow}`)).status).toBe(404);

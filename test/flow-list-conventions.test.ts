@@ -41,6 +41,15 @@ describe.each(backends)('Flow Service list conventions on $name', (backend) => {
     expect(numeric.json).toEqual({ count: 5 });
   });
 
+  it('does not skip items deleted between pages (keyset cursor)', async () => {
+    const first = await api.request('GET', `${connections}?limit=2&orderby=name`);
+    expect(namesOf(first.json)).toEqual(['alpha', 'bravo']);
+    const alpha = str(first.json, 'items.0.id');
+    expect((await api.request('DELETE', `${connections}/${alpha}`)).status).toBe(204);
+    const second = await api.request('GET', `/data/foundation/flowservice${str(first.json, '_links.next.href')}`);
+    expect(namesOf(second.json)).toEqual(['charlie', 'delta']);
+  });
+
   it('filters flow specs through arrays', async () => {
     const response = await api.request('GET', '/data/foundation/flowservice/flowSpecs?property=sourceConnectionSpecIds[]==cc2c31d6-7b8c-4581-b49f-5c8698aa3ab3');
     expect(namesOf(response.json)).toEqual(['RestStorageToAEP']);
@@ -55,6 +64,8 @@ describe.each(backends)('Flow Service list conventions on $name', (backend) => {
     expect(str(regex.json, 'type')).toMatch(/FLOW-1440-400$/);
     const token = await api.request('GET', `${connections}?continuationToken=forged`);
     expect(token.status).toBe(400);
+    const backtracking = await api.request('GET', '/data/foundation/catalog/dataSets?property=name~^(a%2B)%2B$');
+    expect(backtracking.status).toBe(400);
     const limit = await api.request('GET', `${connections}?limit=zero`);
     expect(limit.status).toBe(400);
     expect(at(limit.json, 'report.errors.0.in')).toBe('query');

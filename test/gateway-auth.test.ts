@@ -28,6 +28,21 @@ describe.each(backends)('gateway checks on $name', (backend) => {
     expect(response.json).toEqual({ error_code: code, message: expect.any(String) });
   });
 
+  it('guards percent-encoded service paths too', async () => {
+    for (const path of ['/%64ata/foundation/flowservice/connectionSpecs', '/data/%66oundation/flowservice/connections']) {
+      const response = await api.request('GET', path, { headers: { authorization: undefined } });
+      expect(response.status, path).toBe(401);
+    }
+  });
+
+  it('refuses form-encoded bodies outside the token endpoint', async () => {
+    const response = await api.request('POST', '/data/foundation/sandbox-management/sandboxes', {
+      raw: 'name=x&title=t&type=development',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(400);
+  });
+
   it('checks the token before looking at the body', async () => {
     const response = await api.request('POST', '/data/foundation/flowservice/flows', { raw: '{not json', headers: { authorization: undefined } });
     expect(response.status).toBe(401);

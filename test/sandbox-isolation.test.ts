@@ -50,6 +50,13 @@ describe.each(backends)('sandboxes and org isolation on $name', (backend) => {
     expect((await api.request('DELETE', `${sandboxes}/prod`)).status).toBe(400);
   });
 
+  it('refuses to delete a base connection that source connections are built on', async () => {
+    const created = await api.request('POST', '/data/foundation/flowservice/sourceConnections', { body: tutorial.sourceConnection(connectionId) });
+    const refused = await api.request('DELETE', `${connections}/${connectionId}`);
+    expect(refused.status).toBe(400);
+    expect(str(refused.json, 'detail')).toContain(str(created.json, 'id'));
+  });
+
   it('hides one org\'s objects from another org', async () => {
     const other = await api.app.credentials.create('OTHERORG@AdobeOrg');
     const headers = {

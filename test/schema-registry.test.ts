@@ -130,6 +130,35 @@ describe.each(backends)('Schema Registry on $name', (backend) => {
     expect(at(withDesc.json, 'meta:descriptors')).toHaveLength(1);
   });
 
+  it('answers a lookup with the media type it chose, whatever else Accept lists', async () => {
+    const response = await get(`/tenant/schemas/${altId}`, 'text/html; q=0.9, application/vnd.adobe.xed-full+json; version=1');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/vnd\.adobe\.xed-full\+json; version=1/);
+  });
+
+  it('pages past runs of equal sort values without repeating them', async () => {
+    const seen: string[] = [];
+    let start: string | null = '';
+    for (let page = 0; start !== null && page < 20; page += 1) {
+      const response: { json: unknown } = await get(`/global/datatypes?orderby=version&limit=2${start ? `&start=${encodeURIComponent(start)}` : ''}`, 'application/vnd.adobe.xed-id+json');
+      seen.push(...(at(response.json, 'results') as { $id: string }[]).map((r) => r.$id));
+      start = at(response.json, '_page.next') as string | null;
+    }
+    expect(start).toBeNull();
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('refuses breaking changes to a schema that a dataset uses, but allows additions', async () => {
+    const other = await api.request('POST', `${registry}/tenant/schemas`, { body: { ...tutorial.targetSchema, title: 'Evolving schema' } });
+    const otherAlt = str(other.json, 'meta:altId');
+    await api.request('POST', '/data/foundation/catalog/dataSets', { body: tutorial.dataSet(str(other.json, '$id')) });
+    const removal = await api.request('PATCH', `${registry}/tenant/schemas/${otherAlt}`, { body: [{ op: 'remove', path: '/allOf/3' }, { op: 'remove', path: '/allOf/2' }] });
+    expect(removal.status).toBe(400);
+    expect(str(removal.json, 'detail')).toContain('personalEmail');
+    const addition = await api.request('PATCH', `${registry}/tenant/schemas/${otherAlt}`, { body: [{ op: 'add', path: '/allOf/-', value: { $ref: groupId } }] });
+    expect(addition.status).toBe(200);
+  });
+
   it('bumps the version on PATCH and PUT, and refuses deleting what is in use', async () => {
     const patched = await api.request('PATCH', `${registry}/tenant/schemas/${altId}`, { body: [{ op: 'replace', path: '/description', value: 'changed' }] });
     expect(at(patched.json, 'version')).toBe('1.1');

@@ -45,12 +45,15 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
 }
 
 function welcome(issued: IssuedCredentials, baseUrl: string, dataDir: string): string {
+  // The client secret is shown once and stored only as a hash; the file keeps what is safe to keep.
+  const { client_secret: _secret, ...saved } = issued;
   const file = path.join(dataDir, 'dev-credentials.json');
-  fs.writeFileSync(file, `${JSON.stringify(issued, null, 2)}\n`, { mode: 0o600 });
+  fs.writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
   return [
     '',
     `First start: created the development org ${issued.ims_org} (tenant "${issued.tenant_id}") and an API client.`,
-    `Its credentials are saved in ${file}. Paste these headers into the tutorial's curl calls:`,
+    `Its id, org and first token are saved in ${file}; the client secret is printed here only.`,
+    "Paste these headers into the tutorial's curl calls:",
     '',
     `  -H 'Authorization: Bearer ${issued.access_token}' \\`,
     `  -H 'x-api-key: ${issued.client_id}' \\`,

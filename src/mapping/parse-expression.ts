@@ -73,11 +73,28 @@ const precedence: [BinaryOperator[], number][] = [
   [['*', '/', '%'], 5],
 ];
 
+/** Deeper nesting than any real mapping needs; past it, recursion would exhaust the stack. */
+const maxDepth = 64;
+
 class Parser {
   private index = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[], private readonly length: number) {}
 
   expression(level = 1): Expression {
+    if (level === 1) {
+      this.depth += 1;
+      if (this.depth > maxDepth) throw new ExpressionError(`the expression nests deeper than ${maxDepth} levels`, this.peek()?.pos ?? this.length);
+      try {
+        return this.binary(level);
+      } finally {
+        this.depth -= 1;
+      }
+    }
+    return this.binary(level);
+  }
+
+  private binary(level: number): Expression {
     if (level > precedence.length) return this.unary();
     let left = this.expression(level + 1);
     const operators = precedence[level - 1]?.[0] ?? [];
@@ -98,7 +115,13 @@ class Parser {
     const token = this.peek();
     if (token?.type === 'op' && (token.value === '!' || token.value === '-')) {
       this.index += 1;
-      return { kind: 'unary', op: token.value, operand: this.unary() };
+      this.depth += 1;
+      if (this.depth > maxDepth) throw new ExpressionError(`the expression nests deeper than ${maxDepth} levels`, token.pos);
+      try {
+        return { kind: 'unary', op: token.value, operand: this.unary() };
+      } finally {
+        this.depth -= 1;
+      }
     }
     return this.postfix(this.primary());
   }
@@ -193,25 +216,5 @@ class Parser {
 function checkArity(name: string, count: number, [min, max]: readonly [number, number], pos: number): void {
   if (count < min || count > max) {
     throw new ExpressionError(`${name} takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${count}`, pos);
-  }
-}
-
-/** The source fields an expression reads, for checking them against the source's columns. */
-export function fieldsOf(expression: Expression): string[] {
-  switch (expression.kind) {
-    case 'field':
-      return [expression.path];
-    case 'call':
-      return expression.args.flatMap(fieldsOf);
-    case 'method':
-      return [...fieldsOf(expression.target), ...expression.args.flatMap(fieldsOf)];
-    case 'index':
-      return [...fieldsOf(expression.target), ...fieldsOf(expression.index)];
-    case 'unary':
-      return fieldsOf(expression.operand);
-    case 'binary':
-      return [...fieldsOf(expression.left), ...fieldsOf(expression.right)];
-    default:
-      return [];
   }
 }

@@ -16,13 +16,22 @@ export class MasterKey {
   static loadOrCreate(dataDir: string): MasterKey {
     const file = path.join(dataDir, 'secret.key');
     fs.mkdirSync(dataDir, { recursive: true });
-    try {
-      fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-    } catch (error) {
-      // Another start created it first: use that one.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (!fs.existsSync(file)) {
+      // Written whole to a temporary file, then linked into place: a concurrent start either wins the
+      // link or reads the complete winner, never a half-written key.
+      const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+      fs.writeFileSync(temporary, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
+      try {
+        fs.linkSync(temporary, file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        fs.unlinkSync(temporary);
+      }
     }
-    return new MasterKey(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64'));
+    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte key; restore it from a backup or set TRIBUTARY_SECRET_KEY`);
+    return new MasterKey(key);
   }
 
   /** A separate key per purpose, so a token key can never decrypt credentials. */

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -26,7 +26,13 @@ export interface AppDeps {
   masterKey: MasterKey;
   now?: () => number;
   tokenTtlSeconds?: number;
-  logger?: FastifyServerOptions['logger'];
+  /** pino options (e.g. `{ level: 'info' }`); no logging when absent. */
+  logger?: { level: string } | undefined;
+}
+
+/** What a request log line shows: never a secret that a client put in the query string. */
+function requestForLog(request: { method: string; url: string }): { method: string; url: string } {
+  return { method: request.method, url: request.url.replace(/((?:client_)?secret|access_token|token)=[^&]*/gi, '$1=[redacted]') };
 }
 
 export interface App {
@@ -38,7 +44,7 @@ export interface App {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const now = deps.now ?? Date.now;
   const server = Fastify({
-    logger: deps.logger ?? false,
+    logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
     bodyLimit: 16 * 1024 * 1024,
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
@@ -52,7 +58,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerJsonBodyParser(server);
   // AEP takes JSON only; a text/plain body must be refused, not handed to a route as a string.
   server.removeContentTypeParser('text/plain');
-  await server.register(formbody);
 
   const tokens = new AccessTokens(deps.masterKey, deps.tokenTtlSeconds ?? 24 * 3600, now);
   const credentials = new Credentials(deps.store.db, tokens, now);
@@ -60,11 +65,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const secretBox = new SecretBox(deps.masterKey);
 
   server.decorateRequest('ctx', null as unknown as RequestContext);
-  server.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/data/foundation/')) {
-      request.ctx = await authenticate(request, { tokens, credentials, sandboxes });
-    }
-  });
 
   await server.register(swagger, {
     openapi: {
@@ -80,12 +80,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   server.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', backend: deps.store.backend }));
 
-  const services = { db: deps.store.db, now, secretBox };
-  registerTokenRoutes(server, { credentials, tokens });
-  registerSandboxRoutes(server, { sandboxes, now });
-  registerFlowServiceRoutes(server, services);
-  registerSchemaRegistryRoutes(server, services);
-  registerCatalogRoutes(server, services);
-  registerConversionRoutes(server, services);
+  // Form bodies belong to the IMS token endpoint only; AEP services take JSON.
+  await server.register(async (ims) => {
+    await ims.register(formbody);
+    registerTokenRoutes(ims, { credentials, tokens });
+  });
+  // The gateway guards every service route by route, not by URL prefix: the router decodes
+  // percent-encoded paths, so a prefix test on the raw URL could be walked around.
+  await server.register(async (api) => {
+    api.addHook('onRequest', async (request) => {
+      request.ctx = await authenticate(request, { tokens, credentials, sandboxes });
+    });
+    const services = { db: deps.store.db, now, secretBox };
+    registerSandboxRoutes(api, { sandboxes, now });
+    registerFlowServiceRoutes(api, services);
+    registerSchemaRegistryRoutes(api, services);
+    registerCatalogRoutes(api, services);
+    registerConversionRoutes(api, services);
+  });
   return { server, credentials };
 }

@@ -12,8 +12,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser(jsonContentTypes, { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    // Some clients send `Content-Type: application/json` with an empty body on DELETE and actions;
+    // routes that need a body reject its absence themselves.
     if (text.trim() === '') {
-      done(new ApiError('emptyBody', 'The request body is empty; a JSON body is required'), undefined);
+      done(null, undefined);
       return;
     }
     try {

@@ -40,6 +40,8 @@ export interface ResourcesTable {
   etag: string;
   created_at: number;
   updated_at: number;
+  /** Unique per kind within a sandbox when set (e.g. a schema's title). */
+  unique_key: string | null;
 }
 
 export interface Database {

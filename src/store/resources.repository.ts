@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.js';
+import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
 
 /** The org and sandbox every API object belongs to. */
 export interface Scope {
@@ -15,6 +16,8 @@ export interface StoredResource {
   etag: string;
   createdAt: number;
   updatedAt: number;
+  /** Unique per kind within a sandbox; a clash raises `UniqueViolation`. */
+  uniqueKey?: string | null;
 }
 
 /** JSON documents keyed by kind and id, always read and written inside one org and sandbox. */
@@ -58,33 +61,41 @@ export class ResourcesRepository {
   }
 
   async insert(scope: Scope, resource: StoredResource): Promise<void> {
+    const values = {
+      kind: resource.kind,
+      id: resource.id,
+      org_id: scope.orgId,
+      sandbox_id: scope.sandboxId,
+      body: JSON.stringify(resource.body),
+      secret: resource.secret,
+      etag: resource.etag,
+      created_at: resource.createdAt,
+      updated_at: resource.updatedAt,
+      unique_key: resource.uniqueKey ?? null,
+    };
     await this.db
       .insertInto('resources')
-      .values({
-        kind: resource.kind,
-        id: resource.id,
-        org_id: scope.orgId,
-        sandbox_id: scope.sandboxId,
-        body: JSON.stringify(resource.body),
-        secret: resource.secret,
-        etag: resource.etag,
-        created_at: resource.createdAt,
-        updated_at: resource.updatedAt,
-      })
-      .execute();
+      .values(values)
+      .execute()
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? new UniqueViolation(resource.kind, resource.uniqueKey) : error;
+      });
   }
 
   /** Optimistic update: false when the stored etag is no longer `expectedEtag` (someone else wrote first). */
   async update(scope: Scope, resource: StoredResource, expectedEtag: string): Promise<boolean> {
     const result = await this.db
       .updateTable('resources')
-      .set({ body: JSON.stringify(resource.body), secret: resource.secret, etag: resource.etag, updated_at: resource.updatedAt })
+      .set({ body: JSON.stringify(resource.body), secret: resource.secret, etag: resource.etag, updated_at: resource.updatedAt, unique_key: resource.uniqueKey ?? null })
       .where('kind', '=', resource.kind)
       .where('id', '=', resource.id)
       .where('org_id', '=', scope.orgId)
       .where('sandbox_id', '=', scope.sandboxId)
       .where('etag', '=', expectedEtag)
-      .executeTakeFirst();
+      .executeTakeFirst()
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? new UniqueViolation(resource.kind, resource.uniqueKey) : error;
+      });
     return Number(result.numUpdatedRows) === 1;
   }
 
@@ -109,5 +120,6 @@ function toStored(row: Database['resources']): StoredResource {
     etag: row.etag,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    uniqueKey: row.unique_key,
   };
 }

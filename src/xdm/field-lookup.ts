@@ -51,14 +51,18 @@ function segment(text: string): { name: string; indexed: boolean } {
   return match ? { name: match[1] ?? '', indexed: true } : { name: text, indexed: false };
 }
 
-/** Every leaf field path of a full schema (objects walked, arrays marked `[]`), for messages and previews. */
-export function leafPaths(full: JsonObject, prefix = ''): string[] {
+/** Every field of a full schema by path (objects walked, array items marked `[]`), with its XDM type. */
+export function fieldTypes(full: JsonObject, prefix = '', out: Map<string, string> = new Map()): Map<string, string> {
   const properties = isObject(full.properties) ? full.properties : {};
-  return Object.entries(properties).flatMap(([name, field]) => {
-    if (!isObject(field)) return [];
+  for (const [name, field] of Object.entries(properties)) {
+    if (!isObject(field)) continue;
     const path = prefix ? `${prefix}.${name}` : name;
-    if (isObject(field.properties)) return leafPaths(field, path);
-    if (field.type === 'array' && isObject(field.items) && isObject(field.items.properties)) return leafPaths(field.items, `${path}[]`);
-    return [path];
-  });
+    out.set(path, String(field['meta:xdmType'] ?? field.type));
+    if (isObject(field.properties)) fieldTypes(field, path, out);
+    if (isObject(field.items)) {
+      out.set(`${path}[]`, String(field.items['meta:xdmType'] ?? field.items.type));
+      if (isObject(field.items.properties)) fieldTypes(field.items, `${path}[]`, out);
+    }
+  }
+  return out;
 }

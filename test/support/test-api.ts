@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { buildApp, type App } from '../../src/server/app.js';
 import { MasterKey } from '../../src/secrets/master-key.js';
+import { SecretBox } from '../../src/secrets/secret-box.js';
 import type { IssuedCredentials } from '../../src/services/ims/credentials.js';
 import type { Store } from '../../src/store/open-store.js';
 import type { Backend } from './backends.js';
@@ -37,6 +38,8 @@ export interface TestApi {
   gatewayHeaders(sandbox?: string): Record<string, string>;
   /** Every response that broke the official specs, as `METHOD path status: error`. */
   contractViolations: string[];
+  /** Decrypts a sealed credential column, to check what is stored. */
+  openSecret(sealed: string): unknown;
   /** Stops the server and the store, then starts both again on the same data (a process restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -105,6 +108,7 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
     request,
     gatewayHeaders,
     contractViolations,
+    openSecret: (sealed) => new SecretBox(masterKey).open(sealed),
     restart: async () => {
       await app.server.close();
       await store.close();

@@ -49,6 +49,7 @@ export const errorCatalog = {
   unknownReference: { status: 400, title: 'Unknown reference', number: 1015 },
   notModifiable: { status: 400, title: 'Resource is read-only', number: 1016 },
   requestTooLarge: { status: 413, title: 'Request too large', number: 1020 },
+  breakingChange: { status: 400, title: 'Breaking change', number: 1022 },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorKey = keyof typeof errorCatalog;

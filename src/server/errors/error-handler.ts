@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type FieldProblem } from './api-error.js';
 import { errorCatalog, errorCode, type ErrorKey } from './error-catalog.js';
+import { UniqueViolation } from '../../store/unique-violation.js';
+import { UnresolvedReferenceError } from '../../xdm/resolve-full.js';
 import { GatewayError } from './gateway-error.js';
 import { serviceOfUrl, servicePrefixes } from './service-of-url.js';
 
@@ -10,12 +12,12 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     return reply.status(error.status).send({ error_code: error.code, message: error.message });
   }
   const apiError = toApiError(error);
-  const service = serviceOfUrl(request.url);
+  const service = serviceOfUrl(requestPath(request));
   if (!apiError) {
     // Our fault, not the client's: log the cause, tell the client only the request id.
     request.log.error({ err: error }, 'unhandled error');
     return send(request, reply, {
-      code: `${prefixOf(request.url)}-9999-500`,
+      code: `${prefixOf(request)}-9999-500`,
       status: 500,
       title: 'Internal server error',
       message: 'An unexpected error occurred. The request ID identifies it in the server log.',
@@ -24,7 +26,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     });
   }
   return send(request, reply, {
-    code: errorCode(apiError.key, service, prefixOf(request.url)),
+    code: errorCode(apiError.key, service, prefixOf(request)),
     status: apiError.status,
     title: errorCatalog[apiError.key].title,
     message: apiError.message,
@@ -51,20 +53,36 @@ function send(request: FastifyRequest, reply: FastifyReply, error: ServiceErrorB
   };
   if (error.problems.length > 0) report.errors = error.problems;
   // The registry's clients read `sub-errors`.
-  if (serviceOfUrl(request.url) === 'schemaregistry') report['sub-errors'] = error.problems;
+  if (serviceOfUrl(requestPath(request)) === 'schemaregistry') report['sub-errors'] = error.problems;
   return reply
     .status(error.status)
     .header('content-type', 'application/problem+json; charset=utf-8')
     .send({ type: `https://ns.adobe.com/aep/errors/${error.code}`, title: error.title, status: error.status, report, detail: error.message });
 }
 
-function prefixOf(url: string): string {
-  const service = serviceOfUrl(url);
+function prefixOf(request: FastifyRequest): string {
+  const service = serviceOfUrl(requestPath(request));
   return service ? servicePrefixes[service] : 'TRIB';
+}
+
+/** The matched route pattern, or the decoded path for requests no route matched. */
+function requestPath(request: FastifyRequest): string {
+  const pattern = request.routeOptions.url;
+  if (pattern) return pattern;
+  const path = request.url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  // A stored component whose reference no longer resolves: the client asked for something inconsistent.
+  if (error instanceof UnresolvedReferenceError) return new ApiError('unknownReference', error.message);
+  // Two concurrent creates raced past the service's own check; the database kept one.
+  if (error instanceof UniqueViolation) return new ApiError('conflict', `Another ${error.kind.replace(/^\w+\./, '')} with the same name "${error.uniqueKey ?? ''}" already exists in this sandbox.`);
   if (!isFastifyError(error)) return undefined;
   if (error.validation) {
     const part = validationPart(error.validationContext);

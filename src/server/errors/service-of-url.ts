@@ -10,8 +10,9 @@ export const servicePrefixes = {
 
 export type ServiceName = keyof typeof servicePrefixes;
 
-export function serviceOfUrl(url: string): ServiceName | undefined {
-  const match = /^\/data\/foundation\/([^/?]+)/.exec(url);
+/** The service a path belongs to; give it the matched route pattern or the decoded path, never the raw URL. */
+export function serviceOfUrl(path: string): ServiceName | undefined {
+  const match = /^\/data\/foundation\/([^/?]+)/.exec(path);
   const name = match?.[1];
-  return name !== undefined && name in servicePrefixes ? (name as ServiceName) : undefined;
+  return name !== undefined && Object.hasOwn(servicePrefixes, name) ? (name as ServiceName) : undefined;
 }

@@ -5,6 +5,7 @@ import type { SandboxesRepository } from '../../services/sandbox/sandboxes.repos
 import { ApiError } from '../errors/api-error.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { RequestContext } from './request-context.js';
+import { headerValue } from '../request-parts.js';
 
 export interface GatewayDeps {
   tokens: AccessTokens;
@@ -51,7 +52,5 @@ export async function authenticate(request: FastifyRequest, deps: GatewayDeps): 
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text.trim() === '' ? undefined : text.trim();
+  return headerValue(request.headers[name]);
 }

@@ -22,13 +22,20 @@ export function parseOrderBy(text: string | undefined): SortKey[] {
 
 export function sortItems<T>(items: T[], keys: SortKey[]): T[] {
   if (keys.length === 0) return items;
-  return [...items].sort((a, b) => {
-    for (const key of keys) {
-      const order = compareValues(valuesAt(a, key.path)[0], valuesAt(b, key.path)[0]);
-      if (order !== 0) return key.descending ? -order : order;
-    }
-    return 0;
-  });
+  return [...items].sort(comparator(keys));
+}
+
+function comparator(keys: SortKey[]): (a: unknown, b: unknown) => number {
+  return (a, b) => compareToValues(a, keys, keys.map((key) => valuesAt(b, key.path)[0]));
+}
+
+/** Where `item` sorts relative to a position given by its sort values (a keyset cursor). */
+export function compareToValues(item: unknown, keys: SortKey[], values: unknown[]): number {
+  for (const [index, key] of keys.entries()) {
+    const order = compareValues(valuesAt(item, key.path)[0], values[index]);
+    if (order !== 0) return key.descending ? -order : order;
+  }
+  return 0;
 }
 
 function compareValues(a: unknown, b: unknown): number {

@@ -46,6 +46,8 @@ export function parsePropertyFilter(expression: string, allowed: readonly Filter
   if (values.length === 0 || values.some((v) => v === '')) {
     throw new ApiError('badFilter', `property filter "${expression}" has no value after "${best.operator}"`);
   }
+  // Checked here, so a dangerous pattern is refused even when there is nothing to match it against.
+  if (best.operator === '~') values.forEach(safeRegex);
   return { path, operator: best.operator, values };
 }
 
@@ -81,7 +83,7 @@ export function matchesFilter(item: unknown, filter: PropertyFilter): boolean {
   if (filter.operator === '!=') return !found.some((v) => filter.values.some((w) => compare(v, w) === 0));
   return found.some((v) =>
     filter.values.some((w) => {
-      if (filter.operator === '~') return safeRegex(w).test(String(v));
+      if (filter.operator === '~') return safeRegex(w).test(String(v).slice(0, 1024));
       const order = compare(v, w);
       if (order === undefined) return false;
       switch (filter.operator) {
@@ -111,7 +113,16 @@ function compare(actual: unknown, expected: string): number | undefined {
   return left === expected ? 0 : left < expected ? -1 : 1;
 }
 
+/**
+ * `~` filters run client regular expressions on the event loop; refuse the shapes that backtrack
+ * exponentially (a quantified group containing a quantifier, back-references) and long patterns.
+ */
 function safeRegex(pattern: string): RegExp {
+  if (pattern.length > 128) throw new ApiError('badFilter', 'a ~ pattern may be at most 128 characters');
+  const nestedRepetition = /\([^)]*[+*{|][^)]*\)\s*[+*{]/;
+  if (nestedRepetition.test(pattern) || /\\\d/.test(pattern)) {
+    throw new ApiError('badFilter', `"${pattern}" nests repetition (or uses a back-reference), which is not allowed in ~ filters`);
+  }
   try {
     return new RegExp(pattern);
   } catch {

@@ -12,10 +12,10 @@ export const CatalogListQuery = Type.Object(
     property: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
     createdAfter: Type.Optional(Type.Integer()),
     createdBefore: Type.Optional(Type.Integer()),
-    name: Type.Optional(Type.String()),
-    status: Type.Optional(Type.String()),
+    tags: Type.Optional(Type.String()),
   },
-  { additionalProperties: true },
+  // Any other parameter is a simple filter on the top-level field of that name, as in AEP's Catalog.
+  { additionalProperties: Type.String() },
 );
 export type CatalogListQuery = Static<typeof CatalogListQuery>;
 
@@ -26,27 +26,44 @@ export type CatalogListQuery = Static<typeof CatalogListQuery>;
  */
 export function catalogListResponse(items: Record<string, unknown>[], query: CatalogListQuery): Record<string, unknown> {
   const filters = queryValues(query.property).map((p) => parsePropertyFilter(p, ['==', '!=', '<', '>', '<=', '>=', '~']));
-  const simple = (['name', 'status'] as const).flatMap((field): PropertyFilter[] => {
-    const value = query[field];
-    if (value === undefined) return [];
-    return value.startsWith('!') ? [{ path: field, operator: '!=', values: value.slice(1).split(',') }] : [{ path: field, operator: '==', values: value.split(',') }];
-  });
+  const simple = Object.entries(query)
+    .filter(([field, value]) => !reserved.has(field) && typeof value === 'string')
+    .map(([field, value]): PropertyFilter => {
+      if (!/^[A-Za-z_][\w]*$/.test(field)) throw new ApiError('badFilter', `"${field}" is not a field name to filter on`);
+      const text = String(value);
+      return text.startsWith('!') ? { path: field, operator: '!=', values: text.slice(1).split(',') } : { path: field, operator: '==', values: text.split(',') };
+    });
+  const tags = parseTags(query.tags);
   const matching = items.filter(
     (item) =>
       [...filters, ...simple].every((f) => matchesFilter(item, f)) &&
+      tags.every((tag) => hasTag(item, tag)) &&
       (query.createdAfter === undefined || Number(item.created) > query.createdAfter) &&
       (query.createdBefore === undefined || Number(item.created) < query.createdBefore),
   );
   const sorted = sortItems(matching, parseOrderBy(query.orderBy));
   const start = query.start ?? 0;
   const page = sorted.slice(start, start + (query.limit ?? 20));
-  const fields = query.properties?.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  const out: Record<string, unknown> = {};
-  for (const item of page) {
-    const id = String(item.id);
-    out[id] = fields ? Object.fromEntries(fields.filter((f) => f in item).map((f) => [f, item[f]])) : withoutId(item);
-  }
-  return out;
+  return Object.fromEntries(page.map((item) => [String(item.id), project(item, query.properties)]));
+}
+
+const reserved = new Set(['limit', 'start', 'orderBy', 'properties', 'property', 'createdAfter', 'createdBefore', 'tags']);
+
+/** `tags=unifiedProfile:enabled:true,team:*` means every named tag must be there, with that value or any. */
+function parseTags(text: string | undefined): { name: string; value: string }[] {
+  if (text === undefined) return [];
+  return text.split(',').map((part) => {
+    const colon = part.indexOf(':');
+    if (colon <= 0) throw new ApiError('badFilter', `tags filter "${part}" must be name:value or name:*`);
+    return { name: part.slice(0, colon), value: part.slice(colon + 1) };
+  });
+}
+
+function hasTag(item: Record<string, unknown>, tag: { name: string; value: string }): boolean {
+  const tags = item.tags;
+  const values = tags !== null && typeof tags === 'object' && !Array.isArray(tags) ? (tags as Record<string, unknown>)[tag.name] : undefined;
+  if (!Array.isArray(values)) return false;
+  return tag.value === '*' || values.includes(tag.value);
 }
 
 export function project(item: Record<string, unknown>, properties: string | undefined): Record<string, unknown> {
@@ -57,8 +74,4 @@ export function project(item: Record<string, unknown>, properties: string | unde
 function withoutId(item: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, ...rest } = item;
   return rest;
-}
-
-export function rejectLimitZero(raw: unknown): void {
-  if (raw === '0') throw new ApiError('badPaging', 'limit must be between 1 and 100', { problems: [{ in: 'query', path: 'limit', message: 'must be >= 1' }] });
 }

@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { IdParams } from '../../server/request-parts.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { flowBody } from '../flowservice/flow-collection.js';
-import { targetConnectionKind } from '../flowservice/target-connections.js';
+import { targetConnectionsForDataSet } from '../flowservice/target-connections.js';
 import { batchKind } from './batches.js';
 import { CatalogListQuery, catalogListResponse, project } from './catalog-listing.js';
 import { buildDataSet, dataSetKind } from './datasets.js';
 
 const base = '/data/foundation/catalog';
-const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 const ObjectQuery = Type.Object({ properties: Type.Optional(Type.String()) });
 const CreateQuery = Type.Object({ requestDataSource: Type.Optional(Type.Boolean()) });
 const tags = ['catalog'];
@@ -59,6 +58,16 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ServiceDeps): 
     }
     const now = deps.now();
     const next = await buildDataSet(edit(current), scopeCtx, repo, now, current);
+    const schemaOf = (d: Record<string, unknown>) => (isRecord(d.schemaRef) ? d.schemaRef.id : undefined);
+    if (schemaOf(next) !== schemaOf(current)) {
+      // Flows check that their mapping writes the dataset's schema; changing it under them would break that.
+      const targets = await targetConnectionsForDataSet(repo, scopeCtx.scope, id);
+      if (targets.length > 0) {
+        throw new ApiError('inUse', `dataset ${id} is the target of connection(s) ${targets.join(', ')}; its schema cannot change while they use it.`, {
+          problems: [{ in: 'body', path: '/schemaRef/id', message: 'cannot change while target connections use the dataset' }],
+        });
+      }
+    }
     if (!(await repo.update(scopeCtx.scope, { ...stored, body: next, etag: String(next.version), updatedAt: now }, stored.etag))) {
       throw new ApiError('conflict', `dataset ${id} was changed by another request; retry.`);
     }
@@ -87,12 +96,9 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ServiceDeps): 
   app.delete<{ Params: Static<typeof IdParams> }>(`${base}/dataSets/:id`, { schema: { tags, params: IdParams } }, async (request) => {
     const stored = await repo.get(dataSetKind, request.ctx.scope, request.params.id);
     if (!stored) throw notFound('dataSets', request.params.id);
-    const targets = (await repo.list(targetConnectionKind, request.ctx.scope)).filter((t) => {
-      const params = flowBody(t).params;
-      return isRecord(params) && params.dataSetId === request.params.id;
-    });
+    const targets = await targetConnectionsForDataSet(repo, request.ctx.scope, request.params.id);
     if (targets.length > 0) {
-      throw new ApiError('inUse', `dataset ${request.params.id} is the target of connection(s) ${targets.map((t) => t.id).join(', ')}; delete those first.`);
+      throw new ApiError('inUse', `dataset ${request.params.id} is the target of connection(s) ${targets.join(', ')}; delete those first.`);
     }
     await repo.delete(dataSetKind, request.ctx.scope, request.params.id);
     return [`@/dataSets/${request.params.id}`];

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { IdParams } from '../../server/request-parts.js';
 import { ProblemList } from '../../server/errors/problem-list.js';
 import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
@@ -12,7 +13,6 @@ import type { ServiceDeps } from '../service-deps.js';
 import { checkRules, mappingSetKind, mappingSetVersion, newMappingId, readMappingRequest, type MappingProblem, type StoredMappingSet } from './mapping-sets.js';
 
 const base = '/data/foundation/conversion';
-const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 const MappingParams = Type.Object({ id: Type.String({ minLength: 1 }), mappingId: Type.String({ minLength: 1 }) });
 const GetQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0 })), expandSchema: Type.Optional(Type.Boolean()) });
 const ListQuery = Type.Object({

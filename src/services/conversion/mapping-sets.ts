@@ -113,6 +113,10 @@ export function checkRules(rules: MappingRule[], schema: ResolvedSchema): Mappin
     } else if (rule.sourceType === 'ATTRIBUTE' && rule.source.trim() === '') add('source attribute is empty');
     const previous = seen.get(rule.destination);
     if (previous !== undefined) add(`destination is already written by mapping ${previous}`);
+    // Writing an object and one of its fields would make one mapping silently overwrite the other.
+    for (const [other, otherIndex] of seen) {
+      if (other.startsWith(`${rule.destination}.`) || rule.destination.startsWith(`${other}.`)) add(`destination overlaps mapping ${otherIndex} (${other})`);
+    }
     seen.set(rule.destination, index);
   });
   return problems;
@@ -187,11 +191,24 @@ export function mappingSetVersion(input: {
   };
 }
 
-/** What the Flow Service needs of a mapping set. */
-export async function findMappingSet(repo: ResourcesRepository, scope: Scope, id: string): Promise<{ id: string; version: number; schemaId: string } | undefined> {
+/** What the Flow Service needs of a mapping set: its versions and the schema each one writes. */
+export async function findMappingSet(repo: ResourcesRepository, scope: Scope, id: string): Promise<{ id: string; latestVersion: number; schemaOf: (version: number) => string | undefined } | undefined> {
   const stored = await repo.get(mappingSetKind, scope, id);
   const versions = stored ? (stored.body as StoredMappingSet).versions : [];
   const current = versions[versions.length - 1];
   if (!stored || !current) return undefined;
-  return { id: stored.id, version: Number(current.version), schemaId: String(current.xdmSchema) };
+  return {
+    id: stored.id,
+    latestVersion: Number(current.version),
+    schemaOf: (version) => {
+      const found = versions.find((v) => v.version === version);
+      return found ? String(found.xdmSchema) : undefined;
+    },
+  };
+}
+
+/** Ids of the mapping sets any version of which writes `schemaId`. */
+export async function mappingSetsUsingSchema(repo: ResourcesRepository, scope: Scope, schemaId: string): Promise<string[]> {
+  const all = await repo.list(mappingSetKind, scope);
+  return all.filter((s) => (s.body as StoredMappingSet).versions.some((v) => v.xdmSchema === schemaId)).map((s) => s.id);
 }

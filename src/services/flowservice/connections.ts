@@ -2,7 +2,6 @@ import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
 import type { StoredResource } from '../../store/resources.repository.js';
 import { flowBody, type FlowCollection, type FlowEnv, type Prepared } from './flow-collection.js';
-import { flowsUsing } from './flows-using.js';
 import { readConnectionSpec } from './spec-reference.js';
 import { validateAgainstSpec } from './spec-validator.js';
 import type { AuthSpec, ConnectionSpec } from './specs/connection-spec.js';
@@ -27,7 +26,7 @@ export const connections: FlowCollection = {
         problems: [{ in: 'body', path: '/connectionSpec/id', message: 'cannot be changed' }],
       });
     }
-    const auth = specRef ? readAuth(problems, body, specRef.spec) : undefined;
+    const auth = specRef ? readAuth(problems, restoreMasked(body, existing, env), specRef.spec) : undefined;
     problems.throwIfAny('The connection is not valid');
     const fields: Record<string, unknown> = {
       name,
@@ -46,15 +45,14 @@ export const connections: FlowCollection = {
     return doc;
   },
 
-  async present(stored) {
-    return { ...flowBody(stored), version: stored.etag };
-  },
-
   async usedBy(id, env) {
-    const sources = await env.repo.list('flowservice.sourceConnection', env.ctx.scope);
-    const ids = sources.filter((s) => flowBody(s).baseConnectionId === id).map((s) => s.id);
-    const flows = await Promise.all(ids.map((sourceId) => flowsUsing(env, 'sourceConnectionIds', sourceId)));
-    return [...new Set(flows.flat())];
+    // Any source or target connection built on it, used by a flow or not: deleting it would orphan them.
+    const dependents = await Promise.all(
+      ['flowservice.sourceConnection', 'flowservice.targetConnection'].map(async (kind) =>
+        (await env.repo.list(kind, env.ctx.scope)).filter((s) => flowBody(s).baseConnectionId === id).map((s) => `${kind.split('.')[1]} ${s.id}`),
+      ),
+    );
+    return dependents.flat();
   },
 };
 
@@ -76,6 +74,17 @@ function readAuth(problems: ProblemList, body: Record<string, unknown>, spec: Co
   const problemsInParams = validateAgainstSpec(authSpec.spec, params, '/auth/params');
   problems.addAll(problemsInParams);
   return problemsInParams.length === 0 ? { spec: authSpec, params } : undefined;
+}
+
+/**
+ * A client that PATCHes `/auth` with what GET returned sends the masks back; a masked value means
+ * "keep the stored secret", never the literal asterisks.
+ */
+function restoreMasked(body: Record<string, unknown>, existing: StoredResource | undefined, env: FlowEnv): Record<string, unknown> {
+  if (!existing || !isRecord(body.auth) || !isRecord(body.auth.params)) return body;
+  const stored = openParams(existing, env);
+  const params = Object.fromEntries(Object.entries(body.auth.params).map(([k, v]) => [k, v === masked && k in stored ? stored[k] : v]));
+  return { ...body, auth: { ...body.auth, params } };
 }
 
 function secretKeys(spec: AuthSpec): Set<string> {

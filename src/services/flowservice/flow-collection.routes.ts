@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
+import { headerValue, IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { FlowCollection, FlowEnv } from './flow-collection.js';
@@ -10,7 +11,6 @@ import { FlowListQuery, flowListResponse } from './flow-listing.js';
 import { newAudit, newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
 
 export const flowBase = '/data/foundation/flowservice';
-const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 const IfMatchQuery = Type.Object({ 'if-match': Type.Optional(Type.String()) });
 const CreatedResponse = Type.Object({ id: Type.String(), etag: Type.String() });
 const tags = ['flowservice'];
@@ -23,6 +23,8 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     secretBox: deps.secretBox,
     now: deps.now(),
   });
+  const present = (stored: StoredResource, e: FlowEnv) =>
+    collection.present ? collection.present(stored, e) : Promise.resolve({ ...(stored.body as Record<string, unknown>), version: stored.etag });
   const load = async (e: FlowEnv, id: string): Promise<StoredResource> => {
     const stored = await e.repo.get(collection.kind, e.ctx.scope, id);
     if (!stored) throw notFound(collection.resourceName, id);
@@ -32,13 +34,13 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
   app.get<{ Querystring: FlowListQuery }>(path, { schema: { tags, querystring: FlowListQuery } }, async (request) => {
     const e = env(request);
     const stored = await e.repo.list(collection.kind, e.ctx.scope);
-    const items = await Promise.all(stored.map((s) => collection.present(s, e)));
+    const items = await Promise.all(stored.map((s) => present(s, e)));
     return flowListResponse(items, request.query, `/${collection.path}`);
   });
 
   app.get<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: { tags, params: IdParams } }, async (request) => {
     const e = env(request);
-    return { items: [await collection.present(await load(e, request.params.id), e)] };
+    return { items: [await present(await load(e, request.params.id), e)] };
   });
 
   app.post<{ Body: Record<string, unknown> }>(
@@ -72,6 +74,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
       const stored = await load(e, request.params.id);
       requireEtag(stored.etag, ifMatch);
       const ops = parsePatch(request.body, ['add', 'replace', 'remove']);
+      if (ops.length === 0) throw new ApiError('emptyBody', 'The patch has no operations; nothing was changed.');
       ops.forEach((op, index) => {
         const field = op.path.split('/')[1] ?? '';
         if (!collection.patchable.includes(field)) {
@@ -96,10 +99,10 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
   app.delete<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: { tags, params: IdParams } }, async (request, reply) => {
     const e = env(request);
     await load(e, request.params.id);
-    const flows = await collection.usedBy(request.params.id, e);
-    if (flows.length > 0) {
-      throw new ApiError('inUse', `The ${collection.resourceName} resource ${request.params.id} is used by dataflow(s) ${flows.join(', ')}; delete or change those first.`, {
-        report: { id: request.params.id, flows },
+    const users = await collection.usedBy(request.params.id, e);
+    if (users.length > 0) {
+      throw new ApiError('inUse', `The ${collection.resourceName} resource ${request.params.id} is still used by ${users.join(', ')}; delete or change those first.`, {
+        report: { id: request.params.id, usedBy: users },
       });
     }
     await e.repo.delete(collection.kind, e.ctx.scope, request.params.id);
@@ -117,9 +120,4 @@ function staleEtag(): ApiError {
   return new ApiError('etagMismatch', 'The If-Match etag does not match the current version of the resource; GET it again and retry.', {
     problems: [{ in: 'header', path: 'if-match', message: 'is stale' }],
   });
-}
-
-export function headerValue(value: string | string[] | undefined): string | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text.trim() === '' ? undefined : text;
 }

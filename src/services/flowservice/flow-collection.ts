@@ -35,9 +35,9 @@ export interface FlowCollection {
   prepare(body: Record<string, unknown>, env: FlowEnv, existing?: StoredResource): Promise<Prepared>;
   /** The document a PATCH applies to: the editable fields, with secrets opened. */
   editable(stored: StoredResource, env: FlowEnv): Record<string, unknown>;
-  /** The wire form of a stored object. */
-  present(stored: StoredResource, env: FlowEnv): Promise<Record<string, unknown>>;
-  /** Ids of the flows that still use this object, which blocks its deletion. */
+  /** The wire form of a stored object; by default the stored body with `version` = etag, as AEP shows. */
+  present?(stored: StoredResource, env: FlowEnv): Promise<Record<string, unknown>>;
+  /** What still uses this object ("flow <id>", "sourceConnection <id>"), which blocks its deletion. */
   usedBy(id: string, env: FlowEnv): Promise<string[]>;
   /** Rejects create bodies with fields the server owns (e.g. `state` on flows). */
   rejectOnCreate?(body: Record<string, unknown>): void;

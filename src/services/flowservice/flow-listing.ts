@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
-import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
+import { compareToValues, parseOrderBy, sortItems, type SortKey } from '../../server/listing/order-by.js';
+import { valuesAt } from '../../server/listing/json-path.js';
 import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator } from '../../server/listing/property-filter.js';
 
 export const FlowListQuery = Type.Object({
@@ -16,10 +17,11 @@ const defaultLimit = 100;
 const operators: FilterOperator[] = ['==', '!=', '<', '>', '<=', '>='];
 
 interface PageState {
-  offset: number;
   limit: number;
   property: string[];
   orderby?: string | undefined;
+  /** Where the previous page ended: its last item's sort values, id last (a keyset cursor, so deletes between pages skip nothing). */
+  after?: unknown[] | undefined;
 }
 
 /**
@@ -33,20 +35,23 @@ export function flowListResponse(items: object[], query: FlowListQuery, collecti
       problems: [{ in: 'query', path: 'limit', message: 'not allowed with count=true' }],
     });
   }
-  const state = query.continuationToken ? decodeToken(query.continuationToken) : {
-    offset: 0,
+  const state: PageState = query.continuationToken ? decodeToken(query.continuationToken) : {
     limit: query.limit ?? defaultLimit,
     property: queryValues(query.property),
     orderby: query.orderby,
   };
   const filters = state.property.map((p) => parsePropertyFilter(p, operators));
-  const matching = sortItems(items.filter((item) => filters.every((f) => matchesFilter(item, f))), parseOrderBy(state.orderby));
+  const keys: SortKey[] = [...parseOrderBy(state.orderby), { path: 'id', descending: false }];
+  const matching = sortItems(items.filter((item) => filters.every((f) => matchesFilter(item, f))), keys);
   if (query.count) return { count: matching.length };
-  const page = matching.slice(state.offset, state.offset + state.limit);
-  const nextOffset = state.offset + page.length;
+  const after = state.after;
+  const from = after === undefined ? 0 : matching.findIndex((item) => compareToValues(item, keys, after) > 0);
+  const page = from < 0 ? [] : matching.slice(from, from + state.limit);
+  const last = page[page.length - 1];
   const links: Record<string, unknown> = {};
-  if (nextOffset < matching.length) {
-    links.next = { href: `${collectionPath}?continuationToken=${encodeToken({ ...state, offset: nextOffset })}` };
+  if (last !== undefined && from + page.length < matching.length) {
+    const cursor = keys.map((k) => valuesAt(last, k.path)[0]);
+    links.next = { href: `${collectionPath}?continuationToken=${encodeToken({ ...state, after: cursor })}` };
   }
   return { items: page, _links: links };
 }
@@ -59,11 +64,11 @@ function decodeToken(token: string): PageState {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<PageState>;
     if (
-      typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0 &&
-      typeof parsed.limit === 'number' && Number.isInteger(parsed.limit) && parsed.limit > 0 &&
-      Array.isArray(parsed.property) && parsed.property.every((p) => typeof p === 'string')
+      typeof parsed.limit === 'number' && Number.isInteger(parsed.limit) && parsed.limit > 0 && parsed.limit <= 1000 &&
+      Array.isArray(parsed.property) && parsed.property.every((p) => typeof p === 'string') &&
+      (parsed.after === undefined || Array.isArray(parsed.after))
     ) {
-      return { offset: parsed.offset, limit: parsed.limit, property: parsed.property, orderby: typeof parsed.orderby === 'string' ? parsed.orderby : undefined };
+      return { limit: parsed.limit, property: parsed.property, orderby: typeof parsed.orderby === 'string' ? parsed.orderby : undefined, after: parsed.after };
     }
   } catch {
     // fall through to the error below

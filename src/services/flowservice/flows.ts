@@ -165,14 +165,17 @@ async function checkMapping(problems: ProblemList, env: FlowEnv, params: Record<
     problems.add(`${path}/mappingId`, `no mapping set ${mappingId} in sandbox ${env.ctx.sandbox.name}`, 'mappingInvalid');
     return;
   }
-  if (params.mappingVersion === undefined) params.mappingVersion = mapping.version;
-  if (typeof params.mappingVersion === 'number' && params.mappingVersion > mapping.version) {
-    problems.add(`${path}/mappingVersion`, `mapping set ${mappingId} has versions 0 to ${mapping.version}`, 'invalidMappingVersion');
+  if (params.mappingVersion === undefined) params.mappingVersion = mapping.latestVersion;
+  // The flow runs the version it names, so that version's schema is the one to compare.
+  const schemaId = typeof params.mappingVersion === 'number' ? mapping.schemaOf(params.mappingVersion) : undefined;
+  if (schemaId === undefined) {
+    problems.add(`${path}/mappingVersion`, `mapping set ${mappingId} has versions 0 to ${mapping.latestVersion}`, 'invalidMappingVersion');
+    return;
   }
   for (const dataSetId of dataSetIds) {
     const dataSet = await findDataSet(env.repo, env.ctx.scope, dataSetId);
-    if (dataSet && dataSet.schemaRef.id !== mapping.schemaId) {
-      problems.add(`${path}/mappingId`, `the mapping writes schema ${mapping.schemaId} but target dataset ${dataSetId} has schema ${dataSet.schemaRef.id}`, 'schemaMismatch');
+    if (dataSet && dataSet.schemaRef.id !== schemaId) {
+      problems.add(`${path}/mappingId`, `the mapping writes schema ${schemaId} but target dataset ${dataSetId} has schema ${dataSet.schemaRef.id}`, 'schemaMismatch');
     }
   }
 }

@@ -5,7 +5,8 @@ import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { connections } from './connections.js';
 import { flowBody } from './flow-collection.js';
-import { flowBase, headerValue, registerFlowCollection, requireEtag } from './flow-collection.routes.js';
+import { flowBase, registerFlowCollection, requireEtag } from './flow-collection.routes.js';
+import { headerValue, IdParams } from '../../server/request-parts.js';
 import { FlowListQuery, flowListResponse } from './flow-listing.js';
 import { newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
 import { flows } from './flows.js';
@@ -14,7 +15,6 @@ import { sourceConnections } from './source-connections.js';
 import { connectionSpecs, flowSpecs } from './specs/builtin-specs.js';
 import { targetConnections } from './target-connections.js';
 
-const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 const ActionQuery = Type.Object({ op: Type.String(), 'if-match': Type.Optional(Type.String()) });
 const tags = ['flowservice'];
 

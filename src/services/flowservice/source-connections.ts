@@ -71,9 +71,5 @@ export const sourceConnections: FlowCollection = {
     return { name: body.name, description: body.description, baseConnectionId: body.baseConnectionId, data: body.data, params: body.params, connectionSpec: body.connectionSpec };
   },
 
-  async present(stored) {
-    return { ...flowBody(stored), version: stored.etag };
-  },
-
   usedBy: (id, env) => flowsUsing(env, 'sourceConnectionIds', id),
 };

@@ -1,4 +1,5 @@
-import { ProblemList } from '../../server/errors/problem-list.js';
+import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
+import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { flowBody, type FlowCollection } from './flow-collection.js';
 import { connectionKind } from './connections.js';
@@ -78,9 +79,11 @@ export const targetConnections: FlowCollection = {
     return doc;
   },
 
-  async present(stored) {
-    return { ...flowBody(stored), version: stored.etag };
-  },
-
   usedBy: (id, env) => flowsUsing(env, 'targetConnectionIds', id),
 };
+
+/** Ids of the target connections that write into `dataSetId`. */
+export async function targetConnectionsForDataSet(repo: ResourcesRepository, scope: Scope, dataSetId: string): Promise<string[]> {
+  const targets = await repo.list(targetConnectionKind, scope);
+  return targets.filter((t) => isRecord(flowBody(t).params) && (flowBody(t).params as Record<string, unknown>).dataSetId === dataSetId).map((t) => t.id);
+}

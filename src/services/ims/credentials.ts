@@ -15,6 +15,8 @@ export interface IssuedCredentials {
   access_token: string;
 }
 
+const unknownClientHash = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
 /** Orgs, API clients and token exchange: what Adobe IMS and the Developer Console do for AEP. */
 export class Credentials {
   private readonly orgs: OrgsRepository;
@@ -42,7 +44,9 @@ export class Credentials {
   /** The client-credentials grant; undefined when the id or secret is wrong. */
   async exchange(clientId: string, clientSecret: string): Promise<string | undefined> {
     const client = await this.clients.find(clientId);
-    if (!client || !(await verifySecret(clientSecret, client.secretHash))) return undefined;
+    // Hash even for an unknown client, so the answer's timing does not tell which client ids exist.
+    const valid = await verifySecret(clientSecret, client?.secretHash ?? unknownClientHash);
+    if (!client || !valid) return undefined;
     return this.tokens.issue({ clientId, orgId: client.orgId });
   }
 

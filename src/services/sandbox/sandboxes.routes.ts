@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ApiError, bodyInvalid, notFound } from '../../server/errors/api-error.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
 import type { Sandbox, SandboxesRepository } from './sandboxes.repository.js';
 
 const base = '/data/foundation/sandbox-management';
@@ -72,7 +73,13 @@ export function registerSandboxRoutes(app: FastifyInstance, deps: { sandboxes: S
       createdBy: request.ctx.userId,
       updatedBy: request.ctx.userId,
     };
-    await sandboxes.insert(sandbox);
+    try {
+      await sandboxes.insert(sandbox);
+    } catch (error) {
+      // A concurrent create of the same name won the race.
+      if (isUniqueViolation(error)) throw new ApiError('conflict', `A sandbox named "${name}" already exists in this org.`);
+      throw error;
+    }
     return reply.status(201).send(toWire(sandbox));
   });
 

@@ -61,3 +61,9 @@ export function lookupFormat(header: string | undefined): XedFormat {
   }
   return format;
 }
+
+/** The media type a lookup answers with, built from what was parsed (never echoed from the request). */
+export function mediaTypeOf(format: XedFormat): string {
+  const flags = `${format.full ? '-full' : ''}${format.notext ? '-notext' : ''}${format.desc ? '-desc' : ''}`;
+  return `application/vnd.adobe.xed${flags}+json; version=${format.version ?? 1}; charset=utf-8`;
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -8,7 +9,6 @@ import { buildDescriptor, descriptorKind } from './descriptors.js';
 import { Registry } from './registry.js';
 
 const base = '/data/foundation/schemaregistry';
-const IdParams = Type.Object({ id: Type.String() });
 const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')]) });
 const tags = ['schemaregistry'];
 
@@ -57,7 +57,9 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
     const registry = await Registry.load(repo, request.ctx.scope);
     const descriptor = buildDescriptor(body(request), request.ctx, registry, stored.id);
     const now = deps.now();
-    await repo.update(request.ctx.scope, { ...stored, body: descriptor, etag: String(now), updatedAt: now }, stored.etag);
+    if (!(await repo.update(request.ctx.scope, { ...stored, body: descriptor, etag: String(now), updatedAt: now }, stored.etag))) {
+      throw new ApiError('conflict', `descriptor ${stored.id} was changed by another request; retry.`);
+    }
     return reply.status(201).send({ '@id': stored.id });
   });
 

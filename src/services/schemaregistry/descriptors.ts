@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
+import { ProblemList } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import { findField } from '../../xdm/field-lookup.js';
 import { resolveFull } from '../../xdm/resolve-full.js';
@@ -60,8 +60,4 @@ export function buildDescriptor(body: Record<string, unknown>, ctx: RequestConte
     'meta:sandboxId': ctx.sandbox.id,
     'meta:sandboxType': ctx.sandbox.type,
   };
-}
-
-export function isDescriptorBody(body: unknown): body is Record<string, unknown> {
-  return isRecord(body);
 }

@@ -10,6 +10,9 @@ const formats = new Set(['date', 'date-time', 'email', 'uri', 'uri-reference', '
  * Checks a tenant's field definitions and fills in `meta:xdmType` where the client left it out, so every
  * stored field has the XDM type the lake and the mapper rely on.
  */
+/** Far deeper than any real schema (counted in path segments); past it the recursion itself would fail. */
+const maxPathSegments = 100;
+
 export function checkFieldTree(properties: unknown, path: string, problems: ProblemList, registry: Registry): JsonObject {
   if (!isObject(properties)) {
     problems.add(path, 'must be an object of fields');
@@ -25,6 +28,10 @@ export function checkFieldTree(properties: unknown, path: string, problems: Prob
 }
 
 function checkField(field: unknown, path: string, problems: ProblemList, registry: Registry): JsonObject {
+  if (path.split('/').length > maxPathSegments) {
+    problems.add(path, 'fields nest too deeply');
+    return {};
+  }
   if (!isObject(field)) {
     problems.add(path, 'must be a field definition object');
     return {};

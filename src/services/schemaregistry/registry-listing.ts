@@ -31,14 +31,23 @@ export function registryListResponse(docs: JsonObject[], query: RegistryListQuer
   const startIndex = query.start === undefined ? 0 : sorted.findIndex((doc) => (first.descending ? keyOf(doc) <= query.start! : keyOf(doc) >= query.start!));
   const from = startIndex < 0 ? sorted.length : startIndex;
   const limit = Math.min(query.limit === undefined || query.limit === 0 ? maxPage : query.limit, maxPage);
-  const page = sorted.slice(from, from + limit);
-  const nextDoc = sorted[from + limit];
+  let end = Math.min(from + limit, sorted.length);
+  // `start` resumes at a sort value, inclusively; a page therefore never ends inside a run of equal values,
+  // or the next page would repeat it for ever. `limit` is a hint, as the registry documents.
+  const boundary = sorted[end - 1];
+  while (boundary && end < sorted.length && keyOf(sorted[end] as JsonObject) === keyOf(boundary)) end += 1;
+  const page = sorted.slice(from, end);
+  const nextDoc = sorted[end];
   const next = nextDoc ? keyOf(nextDoc) : null;
+  const params = new URLSearchParams({ orderby });
+  if (next !== null) params.set('start', next);
+  if (query.limit) params.set('limit', String(query.limit));
+  for (const property of queryValues(query.property)) params.append('property', property);
   return {
     results: page.map(present),
     _page: { orderby, next, count: page.length },
     _links: {
-      next: next === null ? null : { href: `${selfPath}?orderby=${encodeURIComponent(orderby)}&start=${encodeURIComponent(next)}${query.limit ? `&limit=${query.limit}` : ''}` },
+      next: next === null ? null : { href: `${selfPath}?${params.toString()}` },
       global_schemas: { href: '/data/foundation/schemaregistry/global/schemas' },
     },
   };

@@ -57,12 +57,26 @@ export class Registry {
     return standardLibrary.filter((doc) => doc['meta:resourceType'] === resourceType) as JsonObject[];
   }
 
-  /** Tenant resources whose `allOf` (or field `$ref`s) name `id`: they block its deletion. */
+  /** Tenant resources that name `id` (in `allOf`, a field `$ref`, `id#/definitions/...`): they block its deletion. */
   referencing(id: string): string[] {
-    return [...this.tenant.values()]
-      // A reference is a string value equal to the id: in allOf, a field $ref, meta:intendedToExtend ...
-      .filter((s) => s.id !== id && JSON.stringify(s.body).includes(JSON.stringify(id)))
-      .map((s) => s.id);
+    return [...this.tenant.values()].filter((s) => s.id !== id && mentions(s.body, id)).map((s) => s.id);
+  }
+
+  /** Whether resolving `doc` reads component `id`, directly or through other tenant components. */
+  dependsOn(doc: JsonObject, id: string, seen: Set<string> = new Set()): boolean {
+    if (mentions(doc, id)) return true;
+    for (const ref of referencedIds(doc)) {
+      const stored = this.tenant.get(ref);
+      if (!stored || seen.has(ref)) continue;
+      seen.add(ref);
+      if (this.dependsOn(stored.body as JsonObject, id, seen)) return true;
+    }
+    return false;
+  }
+
+  /** This registry's lookup with one component replaced, to see what an update would resolve to. */
+  lookupWith(doc: JsonObject): ComponentLookup {
+    return (id) => (id === doc.$id ? doc : this.lookup(id));
   }
 
   private idOf(idOrAltId: string): string | undefined {
@@ -72,4 +86,18 @@ export class Registry {
     }
     return undefined;
   }
+}
+
+function mentions(value: unknown, id: string): boolean {
+  if (typeof value === 'string') return value === id || value.startsWith(`${id}#`);
+  if (Array.isArray(value)) return value.some((v) => mentions(v, id));
+  if (isObject(value)) return Object.values(value).some((v) => mentions(v, id));
+  return false;
+}
+
+function referencedIds(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string' && value.startsWith('https://')) out.add(value.split('#')[0] as string);
+  else if (Array.isArray(value)) value.forEach((v) => referencedIds(v, out));
+  else if (isObject(value)) Object.values(value).forEach((v) => referencedIds(v, out));
+  return out;
 }

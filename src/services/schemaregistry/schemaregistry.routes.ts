@@ -7,9 +7,12 @@ import { ResourcesRepository } from '../../store/resources.repository.js';
 import { resolveFull } from '../../xdm/resolve-full.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import { stripText } from '../../xdm/strip-text.js';
+import { breakingChanges } from '../../xdm/breaking-changes.js';
 import { dataSetsUsingSchema } from '../catalog/datasets.js';
+import { mappingSetsUsingSchema } from '../conversion/mapping-sets.js';
+import { descriptorKind } from './descriptors.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { listFormat, lookupFormat, type XedFormat } from './accept-header.js';
+import { listFormat, lookupFormat, mediaTypeOf, type XedFormat } from './accept-header.js';
 import { registerDescriptorRoutes } from './descriptors.routes.js';
 import { Registry } from './registry.js';
 import { RegistryListQuery, registryListResponse } from './registry-listing.js';
@@ -82,7 +85,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
           report: { id: request.params.id },
         });
       }
-      void reply.header('content-type', `${request.headers.accept?.split(';')[0] ?? 'application/json'}; charset=utf-8`);
+      void reply.header('content-type', mediaTypeOf(format));
       return shape(entry.doc, format, registry);
     },
   );
@@ -96,7 +99,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const now = deps.now();
       const doc = buildTenantComponent({ type, body: request.body, ctx: request.ctx, registry, now });
       ensureUniqueTitle(registry, type, doc);
-      await repo.insert(request.ctx.scope, { kind: type.kind, id: String(doc.$id), body: doc, secret: null, etag: etagOf(doc), createdAt: now, updatedAt: now });
+      await repo.insert(request.ctx.scope, { kind: type.kind, id: String(doc.$id), body: doc, secret: null, etag: etagOf(doc), createdAt: now, updatedAt: now, uniqueKey: String(doc.title) });
       return reply.status(201).send(doc);
     },
   );
@@ -109,7 +112,9 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     const now = deps.now();
     const doc = buildTenantComponent({ type, body: edit(entry.doc), ctx: request.ctx, registry, now, existing: entry.doc });
     ensureUniqueTitle(registry, type, doc);
-    const saved = await repo.update(request.ctx.scope, { ...entry.stored, body: doc, etag: etagOf(doc), updatedAt: now }, entry.stored.etag);
+    keepImmutableTags(entry.doc, doc);
+    await refuseBreakingChanges(repo, request, registry, doc);
+    const saved = await repo.update(request.ctx.scope, { ...entry.stored, body: doc, etag: etagOf(doc), updatedAt: now, uniqueKey: String(doc.title) }, entry.stored.etag);
     if (!saved) throw new ApiError('conflict', `${request.params.id} was changed by another request; retry.`);
     return doc;
   };
@@ -122,6 +127,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 
   app.patch<{ Params: Static<typeof TenantParams>; Body: unknown }>(`${registryBase}/tenant/:type/:id`, { schema: { tags, params: TenantParams } }, async (request) => {
     const ops = parsePatch(request.body);
+    if (ops.length === 0) throw new ApiError('emptyBody', 'The patch has no operations.');
     return update(request, (doc) => {
       const patched = applyPatch(doc, ops);
       if (!isRecord(patched)) throw new ApiError('patchFailed', 'The patch must leave an object.');
@@ -135,13 +141,47 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     const entry = registry.find(request.params.id, type.resourceType);
     if (!entry?.stored) throw notFound(request.params.type, request.params.id);
     const id = String(entry.doc.$id);
-    const users = [...registry.referencing(id), ...(await dataSetsUsingSchema(repo, request.ctx.scope, id)).map((d) => `dataset ${d}`)];
+    const users = [
+      ...registry.referencing(id),
+      ...(await dataSetsUsingSchema(repo, request.ctx.scope, id)).map((d) => `dataset ${d}`),
+      ...(await mappingSetsUsingSchema(repo, request.ctx.scope, id)).map((m) => `mapping set ${m}`),
+      ...registry.descriptors().filter((d) => d['xdm:destinationSchema'] === id).map((d) => `descriptor ${String(d['@id'])}`),
+    ];
     if (users.length > 0) {
       throw new ApiError('inUse', `${id} is still used by ${users.join(', ')}; remove those references first.`, { report: { id, usedBy: users } });
+    }
+    // Descriptors describe fields of this schema only; they go with it.
+    for (const descriptor of registry.descriptors().filter((d) => d['xdm:sourceSchema'] === id)) {
+      await repo.delete(descriptorKind, request.ctx.scope, String(descriptor['@id']));
     }
     await repo.delete(type.kind, request.ctx.scope, id);
     return reply.status(204).send();
   });
+}
+
+/** Once data or mappings rely on a schema, its fields may be added to but not removed or retyped. */
+async function refuseBreakingChanges(repo: ResourcesRepository, request: FastifyRequest, registry: Registry, doc: JsonObject): Promise<void> {
+  for (const schema of registry.tenantOf('xdm.schemas')) {
+    const current = schema.body as JsonObject;
+    const affected = schema.id === doc.$id || registry.dependsOn(current, String(doc.$id));
+    if (!affected) continue;
+    const users = [...(await dataSetsUsingSchema(repo, request.ctx.scope, schema.id)), ...(await mappingSetsUsingSchema(repo, request.ctx.scope, schema.id))];
+    if (users.length === 0) continue;
+    const next = schema.id === doc.$id ? doc : current;
+    const problems = breakingChanges(resolveFull(current, registry.lookup), resolveFull(next, registry.lookupWith(doc)));
+    if (problems.length > 0) {
+      throw new ApiError('breakingChange', `Schema ${schema.id} is used by ${users.join(', ')}; this change would break it: ${problems.join('; ')}. Only additive changes are allowed.`, {
+        report: { schema: schema.id, usedBy: users, changes: problems },
+      });
+    }
+  }
+}
+
+function keepImmutableTags(before: JsonObject, after: JsonObject): void {
+  const tags = Array.isArray(before['meta:immutableTags']) ? before['meta:immutableTags'] : [];
+  const kept = Array.isArray(after['meta:immutableTags']) ? after['meta:immutableTags'] : [];
+  const dropped = tags.filter((tag) => !kept.includes(tag));
+  if (dropped.length > 0) throw new ApiError('notModifiable', `meta:immutableTags ${JSON.stringify(dropped)} cannot be removed once set.`);
 }
 
 function shape(doc: JsonObject, format: XedFormat, registry: Registry): JsonObject {

@@ -18,8 +18,4 @@ export function findFlowSpec(id: string): FlowSpec | undefined {
   return flowSpecs.find((spec) => spec.id === id);
 }
 
-export function isTargetSpec(spec: ConnectionSpec): boolean {
-  return spec.targetSpec !== undefined;
-}
-
 export { dataLakeConnectionSpec };

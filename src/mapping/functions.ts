@@ -15,7 +15,7 @@ export const functionArity: Record<string, readonly [min: number, max: number]> 
   is_empty: [1, 1], arrays_to_object: [2, 64], to_object: [2, 64], str_to_object: [1, 3], contains_key: [1, 1],
   nullify: [0, 0], get_keys: [1, 1], get_values: [1, 1],
   coalesce: [1, 64], first: [1, 1], last: [1, 1], add_to_array: [2, 64], join_arrays: [2, 64], to_array: [2, 64], size_of: [1, 1],
-  decode: [3, 64], iif: [3, 3], min: [1, 64], max: [1, 64],
+  decode: [3, 64], iif: [3, 3], nvl: [2, 2], min: [1, 64], max: [1, 64],
   to_bigint: [1, 1], to_decimal: [1, 1], to_float: [1, 1], to_integer: [1, 1],
   json_to_object: [1, 1], uuid: [0, 0], guid: [0, 0],
 };

@@ -49,6 +49,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { strict: false } },
+    // Errors Fastify raises before routing (a bad %-escape, an over-long path parameter) get AEP's shape too.
+    frameworkErrors: (error, request, reply) => {
+      void handleError(new ApiError('validation', `The request path cannot be read: ${error.message}`, { problems: [{ in: 'path', path: '', message: error.message }] }), request, reply);
+    },
+    // Requests the HTTP parser refuses (oversized headers) never reach a route: answer them in AEP's shape too.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return;
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const detail = status === 431 ? 'The request headers are larger than the server accepts' : 'The request could not be parsed';
+      const body = JSON.stringify({ type: `https://ns.adobe.com/aep/errors/TRIB-1023-${status}`, title: 'Bad request', status, report: { 'detailed-message': detail }, detail });
+      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
   });
   server.setValidatorCompiler(createValidatorCompiler());
   server.setErrorHandler(handleError);

@@ -18,12 +18,36 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch (error) {
       done(new ApiError('invalidJson', describeJsonError(text, error)), undefined);
+      return;
     }
+    // Every later step walks bodies recursively; a pathologically deep one is refused up front.
+    if (depthOf(parsed) > maxDepth) {
+      done(new ApiError('validation', `The request body nests deeper than ${maxDepth} levels.`), undefined);
+      return;
+    }
+    done(null, parsed);
   });
+}
+
+const maxDepth = 64;
+
+/** Nesting depth, counted without recursion so that the check itself cannot overflow the stack. */
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > maxDepth) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function describeJsonError(text: string, error: unknown): string {

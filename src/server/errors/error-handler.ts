@@ -13,6 +13,11 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   }
   const apiError = toApiError(error);
   const service = serviceOfUrl(requestPath(request));
+  // The IMS token endpoint answers in OAuth's shape, like Adobe IMS, whatever went wrong.
+  if (requestPath(request).startsWith('/ims/')) {
+    if (!apiError) request.log.error({ err: error }, 'unhandled error');
+    return reply.status(apiError?.status ?? 500).send({ error: apiError ? 'invalid_request' : 'server_error', error_description: apiError?.message ?? 'unexpected error' });
+  }
   if (!apiError) {
     // Our fault, not the client's: log the cause, tell the client only the request id.
     request.log.error({ err: error }, 'unhandled error');

@@ -30,7 +30,7 @@ export function parsePatch(body: unknown, allowed: readonly PatchOp[] = allOps):
     const entry = raw as Record<string, unknown>;
     const op = typeof entry.op === 'string' ? entry.op.toLowerCase() : '';
     if (!allOps.includes(op as PatchOp) || !allowed.includes(op as PatchOp)) {
-      throw new ApiError('patchOpUnsupported', `Patch operation "${String(entry.op)}" at /${index}/op is not supported; use ${allowed.join(', ')}.`, {
+      throw new ApiError('patchOpUnsupported', `Patch operation ${JSON.stringify(typeof entry.op === 'string' ? entry.op : typeof entry.op)} at /${index}/op is not supported; use ${allowed.join(', ')}.`, {
         problems: [{ in: 'body', path: `/${index}/op`, message: `must be one of ${allowed.join(', ')}` }],
       });
     }

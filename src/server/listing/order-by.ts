@@ -1,5 +1,6 @@
 import { ApiError } from '../errors/api-error.js';
 import { valuesAt } from './json-path.js';
+import { valueText } from './value-text.js';
 
 export interface SortKey {
   path: string;
@@ -43,5 +44,5 @@ function compareValues(a: unknown, b: unknown): number {
   if (a === undefined || a === null) return 1;
   if (b === undefined || b === null) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
+  return valueText(a).localeCompare(valueText(b));
 }

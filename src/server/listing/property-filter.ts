@@ -1,5 +1,6 @@
 import { ApiError } from '../errors/api-error.js';
 import { valuesAt } from './json-path.js';
+import { valueText } from './value-text.js';
 
 export type FilterOperator = '==' | '!=' | '<' | '>' | '<=' | '>=' | '~' | 'exists' | 'missing';
 
@@ -83,7 +84,7 @@ export function matchesFilter(item: unknown, filter: PropertyFilter): boolean {
   if (filter.operator === '!=') return !found.some((v) => filter.values.some((w) => compare(v, w) === 0));
   return found.some((v) =>
     filter.values.some((w) => {
-      if (filter.operator === '~') return safeRegex(w).test(String(v).slice(0, 1024));
+      if (filter.operator === '~') return safeRegex(w).test(valueText(v).slice(0, 1024));
       const order = compare(v, w);
       if (order === undefined) return false;
       switch (filter.operator) {

@@ -4,26 +4,14 @@ import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import { ExpressionError } from '../../mapping/expression.js';
 import { parseExpression } from '../../mapping/parse-expression.js';
+import type { MappingRule, SourceType } from '../../mapping/mapping-rule.js';
 import { findField } from '../../xdm/field-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { ResolvedSchema } from '../schemaregistry/schema-access.js';
 
 export const mappingSetKind = 'conversion.mappingSet';
 
-export type SourceType = 'ATTRIBUTE' | 'STATIC' | 'EXPRESSION';
-
-/** One mapping, in the canonical form both request dialects are turned into. */
-export interface MappingRule {
-  sourceType: SourceType;
-  source: string;
-  destination: string;
-  name?: string;
-  description?: string;
-  identity: boolean;
-  identityGroup: string | null;
-  namespaceCode: string | null;
-  primaryIdentity: boolean;
-}
+export type { MappingRule, SourceType } from '../../mapping/mapping-rule.js';
 
 /** A stored mapping set: every version, the last one current. */
 export interface StoredMappingSet {

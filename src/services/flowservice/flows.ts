@@ -5,7 +5,7 @@ import { findDataSet } from '../catalog/datasets.js';
 import { findMappingSet } from '../conversion/mapping-sets.js';
 import { flowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
 import { flowKind } from './flows-using.js';
-import { normaliseDatePattern } from './java-date-pattern.js';
+import { normaliseDatePattern } from '../../mapping/java-date-pattern.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { coerceToSchema, validateAgainstSpec } from './spec-validator.js';
 import { findFlowSpec } from './specs/builtin-specs.js';

@@ -46,9 +46,11 @@ export const sourceConnections: FlowCollection = {
 
     const rawParams = problems.object(body, 'params', '/params', true) ?? {};
     // The tutorial's property table names `params.path`; the requests send `params.tableName`.
+    const properties = specRef?.spec.sourceSpec?.spec.properties;
+    const takesTableName = typeof properties === 'object' && properties !== null && 'tableName' in properties && !('path' in properties);
     const { path: legacyPath, ...rest } = rawParams;
-    const params: Record<string, unknown> = { ...rest };
-    if (legacyPath !== undefined && params.tableName === undefined) params.tableName = legacyPath;
+    const params: Record<string, unknown> = takesTableName ? { ...rest } : { ...rawParams };
+    if (takesTableName && legacyPath !== undefined && params.tableName === undefined) params.tableName = legacyPath;
     if (specRef?.spec.sourceSpec) problems.addAll(validateAgainstSpec(specRef.spec.sourceSpec.spec, params, '/params'));
 
     problems.throwIfAny('The source connection is not valid');

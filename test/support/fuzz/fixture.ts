@@ -1,5 +1,6 @@
 import { str, type TestApi } from '../test-api.js';
 import * as tutorial from '../tutorial-requests.js';
+import { StoreWatch } from './store-watch.js';
 
 const flowservice = '/data/foundation/flowservice';
 const registry = '/data/foundation/schemaregistry';
@@ -88,8 +89,10 @@ export class Fixture {
   readonly bodies: ReturnType<typeof validBodies>;
   private counter = 0;
   private readonly items: Item[];
+  readonly watch: StoreWatch;
 
   constructor(readonly api: TestApi) {
+    this.watch = new StoreWatch(api.store.db, api.store.backend);
     this.bodies = validBodies(api, this.ids);
     const post = async (path: string, body: unknown, id: (json: unknown) => string): Promise<string> => {
       const response = await api.request('POST', path, { body });
@@ -119,7 +122,8 @@ export class Fixture {
       flowItem('source', 'sourceConnections', b.source),
       // The tutorial's product field group: the mapping sets write its fields.
       registryItem('fieldGroup', 'fieldgroups', (title) => ({ ...tutorial.productFieldGroup(api.tenantId), title })),
-      registryItem('schema', 'schemas', (title) => b.schema(title, [this.ids.fieldGroup])),
+      // The tutorial's schema (its personal-details field groups give the descriptor a field) plus the products.
+      registryItem('schema', 'schemas', (title) => ({ ...tutorial.targetSchema, title, allOf: [...tutorial.targetSchema.allOf, { $ref: this.ids.fieldGroup }] })),
       dataSetItem('dataSet'),
       flowItem('target', 'targetConnections', b.target),
       { key: 'mapping', readPath: (id) => `/data/foundation/conversion/mappingSets/${id}`, create: () => post('/data/foundation/conversion/mappingSets', b.mapping(), (json) => str(json, 'id')) },
@@ -152,6 +156,27 @@ export class Fixture {
     for (const item of this.items) this.ids[item.key] = await item.create();
     const mappings = await this.api.request('GET', `/data/foundation/conversion/mappingSets/${this.ids.mapping}/mappings`);
     this.mappingRuleId = str(mappings.json, '0.id');
+    await this.buildHostile();
+  }
+
+  /**
+   * Resources that keep client JSON the server accepts as-is (source `data`, schema `meta:*` keys, dataset
+   * `fileDescription`, descriptor extras), holding an object whose `toString` is not a function: code that
+   * stringifies stored values to sort or filter them throws on it. Two of each, so sorting compares two.
+   * The list queries aim at them through `hostilePaths`.
+   */
+  private async buildHostile(): Promise<void> {
+    const hostile = { toString: 1, valueOf: 1 };
+    const post = async (path: string, body: unknown) => {
+      const response = await this.api.request('POST', path, { body });
+      if (response.status >= 300) throw new Error(`hostile fixture POST ${path} answered ${response.status}: ${response.text.slice(0, 300)}`);
+    };
+    for (let i = 0; i < 2; i += 1) {
+      await post(`${flowservice}/sourceConnections`, { ...this.bodies.source(), name: `hostile ${i}`, data: { format: 'tabular', fuzzField: hostile } });
+      await post(`${registry}/tenant/schemas`, { ...this.bodies.schema(this.unique('Fuzz hostile schema')), 'meta:fuzzField': hostile });
+      await post('/data/foundation/catalog/dataSets', { ...this.bodies.dataSet(this.unique('Fuzz hostile dataset')), fileDescription: { fuzzField: hostile } });
+      await post(`${registry}/tenant/descriptors`, { ...this.bodies.descriptor(), fuzzField: hostile });
+    }
   }
 
   mappingRuleId = '';

@@ -1,6 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../src/store/database.js';
-
 /** One request exactly as it goes on the wire: the fuzzer owns every header, including Content-Type. */
 export interface FuzzRequest {
   method: string;
@@ -8,7 +5,7 @@ export interface FuzzRequest {
   url: string;
   headers: Record<string, string>;
   /** Bytes, so malformed UTF-8 and a missing Content-Type (fetch adds one for strings) can be sent. */
-  body?: Uint8Array | undefined;
+  body?: Uint8Array<ArrayBuffer> | undefined;
   /** Which mutations made this request, for the failure message. */
   mutation: string;
 }
@@ -28,7 +25,7 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<FuzzR
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
-export function utf8(text: string): Uint8Array {
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(text);
 }
 
@@ -49,34 +46,20 @@ export function describeRequest(request: FuzzRequest): string {
   return `curl -X ${request.method} '${excerpt(request.url, 300)}' ${headers.join(' ')}${body}  [mutation: ${request.mutation}]`;
 }
 
-/** The stored data a rejected request must not change, in a stable order, one string per row. */
-export async function snapshotStore(db: Kysely<Database>): Promise<string[]> {
-  const [resources, sandboxes, orgs, clients] = await Promise.all([
-    db.selectFrom('resources').selectAll().orderBy('kind').orderBy('id').execute(),
-    db.selectFrom('sandboxes').selectAll().orderBy('id').execute(),
-    db.selectFrom('orgs').selectAll().orderBy('id').execute(),
-    db.selectFrom('api_clients').selectAll().orderBy('client_id').execute(),
-  ]);
-  return [
-    // "table key<TAB>row": JSON escapes tabs, so the first tab always ends the key.
-    ...resources.map((r) => `resources ${r.kind} ${r.id}\t${JSON.stringify(r)}`),
-    ...sandboxes.map((s) => `sandboxes ${s.id}\t${JSON.stringify(s)}`),
-    ...orgs.map((o) => `orgs ${o.id}\t${JSON.stringify(o)}`),
-    ...clients.map((c) => `api_clients ${c.client_id}\t${JSON.stringify(c)}`),
-  ];
-}
-
-/** Which rows a request added, removed or changed, named by table and key (not the whole row). */
-export function diffSnapshots(before: string[], after: string[]): string | undefined {
-  const key = (row: string) => row.slice(0, row.indexOf('\t'));
-  const beforeRows = new Map(before.map((row) => [key(row), row]));
-  const afterRows = new Map(after.map((row) => [key(row), row]));
-  const changes: string[] = [];
-  for (const [k, row] of afterRows) {
-    const old = beforeRows.get(k);
-    if (old === undefined) changes.push(`added ${k}`);
-    else if (old !== row) changes.push(`changed ${k}`);
+/** How deep a JSON body nests (brackets outside strings), so deep-nesting failures can be told apart. */
+export function jsonDepth(body: Uint8Array | undefined): number {
+  if (body === undefined) return 0;
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, (depth += 1));
+    else if (c === 0x7d || c === 0x5d) depth -= 1;
   }
-  for (const k of beforeRows.keys()) if (!afterRows.has(k)) changes.push(`removed ${k}`);
-  return changes.length === 0 ? undefined : changes.join('; ');
+  return max;
 }

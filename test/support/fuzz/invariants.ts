@@ -55,6 +55,8 @@ export function errorTypeOf(response: FuzzResponse): string {
   if (isObject(body)) {
     if (typeof body.type === 'string') return body.type.replace(/^https:\/\/ns\.adobe\.com\/aep\/errors\//, '');
     if (typeof body.error_code === 'string') return `gateway:${body.error_code}`;
+    // Fastify's own error body, `{statusCode, code?, error, message}`: it means the AEP error handler was bypassed.
+    if (typeof body.statusCode === 'number') return `fastify:${typeof body.code === 'string' ? body.code : String(body.error)}`;
     if (typeof body.error === 'string') return `ims:${body.error}`;
   }
   return response.text === '' ? 'empty-body' : 'unshaped';

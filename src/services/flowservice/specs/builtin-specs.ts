@@ -1,4 +1,6 @@
 import type { ConnectionSpec } from './connection-spec.js';
+import { cloudStorageToAepFlowSpec } from './cloud-storage-to-aep.flow-spec.js';
+import { localFilesConnectionSpec } from './local-files.connection-spec.js';
 import { crmToAepFlowSpec } from './crm-to-aep.flow-spec.js';
 import { dataLakeConnectionSpec } from './data-lake.connection-spec.js';
 import type { FlowSpec } from './flow-spec.js';
@@ -7,8 +9,8 @@ import { restStorageToAepFlowSpec } from './rest-storage-to-aep.flow-spec.js';
 import { squareConnectionSpec } from './square.connection-spec.js';
 import { stripeConnectionSpec } from './stripe.connection-spec.js';
 
-export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, dataLakeConnectionSpec];
-export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec];
+export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec];
+export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec, cloudStorageToAepFlowSpec];
 
 export function findConnectionSpec(id: string): ConnectionSpec | undefined {
   return connectionSpecs.find((spec) => spec.id === id);
@@ -18,4 +20,4 @@ export function findFlowSpec(id: string): FlowSpec | undefined {
   return flowSpecs.find((spec) => spec.id === id);
 }
 
-export { dataLakeConnectionSpec };
+export { dataLakeConnectionSpec, localFilesConnectionSpec };

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SourceConfigError } from '../source-connector.js';
+
+/**
+ * The files a `params.path` names under the connection's root: one file, every file of a folder, or a glob
+ * (`*`, `?` in the last segments). Nothing outside the root is ever returned, symbolic links included.
+ */
+export function resolveLocalFiles(rootPath: string, requested: string): { path: string; bytes: number }[] {
+  const root = fs.realpathSync(path.resolve(rootPath));
+  const relative = requested.replace(/^\/+/, '');
+  if (relative.split(/[\\/]/).includes('..')) throw new SourceConfigError(`path "${requested}" may not contain ".."`);
+  const absolute = path.resolve(root, relative);
+  const files = /[*?[]/.test(relative) ? globFiles(root, relative) : directOrFolder(absolute);
+  const inside = files.filter((file) => {
+    const real = fs.realpathSync(file);
+    return real === root || real.startsWith(`${root}${path.sep}`);
+  });
+  if (inside.length === 0) throw new SourceConfigError(`no files match "${requested}" under the connection's root`);
+  return inside.sort().map((file) => ({ path: file, bytes: fs.statSync(file).size }));
+}
+
+function directOrFolder(absolute: string): string[] {
+  if (!fs.existsSync(absolute)) return [];
+  const stat = fs.statSync(absolute);
+  if (stat.isFile()) return [absolute];
+  if (!stat.isDirectory()) return [];
+  return fs
+    .readdirSync(absolute, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+    .map((entry) => path.join(absolute, entry.name));
+}
+
+function globFiles(root: string, pattern: string): string[] {
+  const segments = pattern.split('/').filter((s) => s !== '');
+  let current = [root];
+  for (const [index, segment] of segments.entries()) {
+    const last = index === segments.length - 1;
+    const matcher = globToRegex(segment);
+    current = current.flatMap((dir) => {
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
+      return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => matcher.test(entry.name) && !entry.name.startsWith('.') && (last ? entry.isFile() : entry.isDirectory()))
+        .map((entry) => path.join(dir, entry.name));
+    });
+  }
+  return current;
+}
+
+function globToRegex(segment: string): RegExp {
+  const escaped = segment.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${escaped}$`);
+}

@@ -1,0 +1,55 @@
+import { sqlString } from '../../mapping/sql-text.js';
+import { SourceConfigError, type ExtractRequest, type Extracted, type SourceConnector } from '../source-connector.js';
+import { resolveLocalFiles } from './local-file-paths.js';
+
+/** Files on this machine: CSV/TSV, JSON (lines or arrays) and Parquet, read by DuckDB where they lie. */
+export const localFilesConnector: SourceConnector = {
+  async extract(request: ExtractRequest): Promise<Extracted> {
+    const root = request.auth.rootPath;
+    const requested = request.params.path;
+    if (typeof root !== 'string' || typeof requested !== 'string') throw new SourceConfigError('the connection needs rootPath and the source connection params.path');
+    const files = resolveLocalFiles(root, requested);
+    return { relation: readerFor(files.map((f) => f.path), request.data), inputFiles: files };
+  },
+};
+
+/** The DuckDB reader for the files in the source connection's format. */
+export function readerFor(files: string[], data: Record<string, unknown>): string {
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  const properties = typeof data.properties === 'object' && data.properties !== null ? (data.properties as Record<string, unknown>) : {};
+  const option = (key: string) => (typeof properties[key] === 'string' ? (properties[key] as string) : undefined);
+  switch (data.format) {
+    case 'delimited': {
+      const options = [
+        'header = true',
+        `delim = ${sqlString(option('columnDelimiter') ?? option('delimiter') ?? ',')}`,
+        `quote = ${sqlString(option('quote') ?? '"')}`,
+        `compression = ${sqlString(compression(option('compressionType')))}`,
+        `encoding = ${sqlString(encoding(option('encoding')))}`,
+        'filename = false',
+      ];
+      return `read_csv(${list}, ${options.join(', ')})`;
+    }
+    case 'json':
+      return `read_json(${list}, format = 'auto', compression = ${sqlString(compression(option('compressionType')))})`;
+    case 'parquet':
+      return `read_parquet(${list}, union_by_name = true)`;
+    default:
+      throw new SourceConfigError(`data.format "${String(data.format)}" is not a file format (delimited, json or parquet)`);
+  }
+}
+
+function compression(value: string | undefined): string {
+  if (value === undefined || value === 'none') return value === 'none' ? 'none' : 'auto';
+  if (value === 'gzip' || value === 'gz') return 'gzip';
+  if (value === 'zstd') return 'zstd';
+  throw new SourceConfigError(`compressionType "${value}" is not supported (gzip, zstd or none)`);
+}
+
+function encoding(value: string | undefined): string {
+  const normalised = (value ?? 'utf-8').toLowerCase().replace('_', '-');
+  if (['utf-8', 'utf8'].includes(normalised)) return 'utf-8';
+  if (['utf-16', 'utf16'].includes(normalised)) return 'utf-16';
+  if (['latin-1', 'latin1', 'iso-8859-1'].includes(normalised)) return 'latin-1';
+  throw new SourceConfigError(`encoding "${value ?? ''}" is not supported (UTF-8, UTF-16 or ISO-8859-1)`);
+}

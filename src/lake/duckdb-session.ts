@@ -1,0 +1,48 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+export interface DuckDbOptions {
+  /** Where DuckDB may spill when a run's data does not fit in memory. */
+  tempDirectory: string;
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/**
+ * One in-memory DuckDB database for one unit of work (a run, a query). Bulk data stays inside DuckDB:
+ * only row counts, metadata and small previews cross into JavaScript.
+ */
+export class DuckDbSession {
+  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+
+  static async open(options: DuckDbOptions): Promise<DuckDbSession> {
+    const instance = await DuckDBInstance.create(':memory:', {
+      temp_directory: options.tempDirectory,
+      memory_limit: options.memoryLimit ?? '1GB',
+      threads: String(options.threads ?? 2),
+      // Extensions that are not built in would be downloaded; there is no network to download from.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+    });
+    return new DuckDbSession(instance, await instance.connect());
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  /** Small results only (counts, schemas, previews): rows become JSON-safe objects. */
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  }
+
+  async scalar(sql: string): Promise<unknown> {
+    const [row] = await this.rows(sql);
+    return row ? Object.values(row)[0] : undefined;
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

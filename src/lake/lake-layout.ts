@@ -1,0 +1,38 @@
+import path from 'node:path';
+
+/**
+ * Where data lives on disk:
+ *   <dataDir>/lake/<org>/<sandbox>/<datasetId>/<batchId>/part-00000.parquet   landed rows
+ *   <dataDir>/lake/<org>/<sandbox>/<datasetId>/<batchId>/_meta/row_errors/… rejected rows, per batch
+ *   <dataDir>/staging/<runId>/…                                             a run's load package
+ * A batch folder is only data once the Catalog says the batch succeeded.
+ */
+export class LakeLayout {
+  constructor(private readonly dataDir: string) {}
+
+  dataSetDir(orgId: string, sandboxName: string, dataSetId: string): string {
+    return path.join(this.dataDir, 'lake', safe(orgId), safe(sandboxName), safe(dataSetId));
+  }
+
+  batchDir(orgId: string, sandboxName: string, dataSetId: string, batchId: string): string {
+    return path.join(this.dataSetDir(orgId, sandboxName, dataSetId), safe(batchId));
+  }
+
+  rowErrorsDir(batchDir: string): string {
+    return path.join(batchDir, '_meta', 'row_errors');
+  }
+
+  stagingDir(runId: string): string {
+    return path.join(this.dataDir, 'staging', safe(runId));
+  }
+
+  tempDir(): string {
+    return path.join(this.dataDir, 'tmp');
+  }
+}
+
+/** Ids come from the API; never let one climb out of its folder. */
+function safe(segment: string): string {
+  if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment)) throw new Error(`unsafe path segment "${segment}"`);
+  return segment;
+}

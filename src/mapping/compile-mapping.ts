@@ -1,0 +1,182 @@
+import { findField } from '../xdm/field-lookup.js';
+import { isObject } from '../xdm/component-lookup.js';
+import type { JsonObject } from '../xdm/standard/json-value.js';
+import { CompileError, compileExpression } from './compile-expression.js';
+import type { MappingRule } from './mapping-rule.js';
+import { parseExpression } from './parse-expression.js';
+import { sqlIdentifier, sqlString } from './sql-text.js';
+
+/** A source column as DuckDB describes the staged rows. */
+export interface SourceColumn {
+  name: string;
+  type: string;
+}
+
+/** The SELECT list that turns staged source rows into XDM rows plus their `_errors`. */
+export interface CompiledMapping {
+  /** Top-level XDM fields written, in order. */
+  columns: string[];
+  /** `expr AS "col", ..., <errors> AS _errors` */
+  selectList: string;
+}
+
+type Tree = { kind: 'leaf'; sql: string } | { kind: 'object'; children: Map<string, Tree> } | { kind: 'list'; items: Map<number, Tree> };
+
+const castTypes: Record<string, string> = {
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  long: 'BIGINT',
+  short: 'SMALLINT',
+  byte: 'TINYINT',
+  integer: 'BIGINT',
+  number: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  'date-time': 'TIMESTAMPTZ',
+};
+
+/**
+ * Compiles a mapping set against the target schema and the source's columns. A mapping that reads a column
+ * the source does not have is an error here, before any row is read (tutorial note 6).
+ */
+export function compileMapping(rules: MappingRule[], schema: JsonObject, columns: SourceColumn[], sourceAlias = 's'): CompiledMapping {
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const lowerByName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+  const column = (path: string): string => {
+    const segments = path.replace(/^\$\{(.*)\}$/, '$1').split('.');
+    const head = segments[0] ?? '';
+    const found = byName.get(path) ?? byName.get(head) ?? lowerByName.get(head.toLowerCase());
+    if (!found) throw new CompileError(`the source has no column "${head}" (it has ${columns.map((c) => c.name).join(', ')})`);
+    if (byName.get(path)) return `${sourceAlias}.${sqlIdentifier(path)}`;
+    return [`${sourceAlias}.${sqlIdentifier(found.name)}`, ...segments.slice(1).map(sqlIdentifier)].join('.');
+  };
+
+  const root: Tree = { kind: 'object', children: new Map() };
+  const errors: string[] = [];
+  const identities: { namespace: string; value: string; primary: boolean }[] = [];
+  rules.forEach((rule, index) => {
+    const found = findField(schema, rule.destination);
+    if ('error' in found) throw new CompileError(`mapping ${index} (${rule.destination}): destination ${found.error}`);
+    const raw = sourceSql(rule, column, index);
+    const xdmType = String(found.field['meta:xdmType'] ?? found.field.type);
+    const castType = castTypes[xdmType];
+    // try(): a function that fails on one value nulls that field, as Data Prep does, instead of failing the run.
+    const value = castType ? `TRY_CAST(try(${raw}) AS ${castType})` : `try(${raw})`;
+    const allowed = Array.isArray(found.field.enum) ? found.field.enum : undefined;
+    const checked = allowed ? `(CASE WHEN ${value} IN (${allowed.map((v) => (typeof v === 'string' ? sqlString(v) : String(v))).join(', ')}) THEN ${value} END)` : value;
+    insert(root, parseDestination(rule.destination), checked);
+    const message = `${rule.destination}: cannot convert ` + (castType ? `to ${xdmType}` : 'the value');
+    errors.push(
+      `CASE WHEN try(${raw}) IS NOT NULL AND ${checked} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(message)} || ' (' || left(CAST(try(${raw}) AS VARCHAR), 200) || ')') END`,
+    );
+    if (rule.identity && rule.namespaceCode) identities.push({ namespace: rule.namespaceCode, value: checked, primary: rule.primaryIdentity });
+  });
+
+  if (identities.length > 0 && !('error' in findField(schema, 'identityMap'))) {
+    insert(root, [{ name: 'identityMap' }], identityMapSql(identities));
+  }
+  for (const [path, required] of requiredFields(schema, root)) {
+    errors.push(`CASE WHEN ${required} IS NULL THEN struct_pack(code := 'INGEST-1555-400', message := ${sqlString(`required field ${path} is missing or null`)}) END`);
+  }
+
+  if (root.kind !== 'object') throw new CompileError('mapping root must be an object');
+  const selected = [...root.children].map(([name, tree]) => `${toSql(tree)} AS ${sqlIdentifier(name)}`);
+  const errorList = errors.length > 0 ? `list_filter([${errors.join(', ')}], e -> e IS NOT NULL)` : '[]::STRUCT(code VARCHAR, message VARCHAR)[]';
+  return { columns: [...root.children.keys()], selectList: [...selected, `${errorList} AS _errors`].join(',\n  ') };
+}
+
+function sourceSql(rule: MappingRule, column: (path: string) => string, index: number): string {
+  try {
+    if (rule.sourceType === 'STATIC') return sqlString(rule.source);
+    if (rule.sourceType === 'ATTRIBUTE') return column(rule.source);
+    return compileExpression(parseExpression(rule.source), column);
+  } catch (error) {
+    if (error instanceof Error) throw new CompileError(`mapping ${index} (${rule.destination}): ${error.message}`);
+    throw error;
+  }
+}
+
+function parseDestination(path: string): { name: string; index?: number }[] {
+  return path.split('.').map((segment) => {
+    const match = /^(.*?)\[(\d+|\*)\]$/.exec(segment);
+    if (!match) return { name: segment };
+    if (match[2] === '*') throw new CompileError(`${path}: [*] destinations cannot run yet; map each index`);
+    return { name: match[1] ?? '', index: Number(match[2]) };
+  });
+}
+
+function insert(tree: Tree, path: { name: string; index?: number }[], sql: string): void {
+  const [head, ...rest] = path;
+  if (!head || tree.kind !== 'object') throw new CompileError('overlapping destinations');
+  let child = tree.children.get(head.name);
+  if (head.index !== undefined) {
+    child ??= { kind: 'list', items: new Map() };
+    tree.children.set(head.name, child);
+    if (child.kind !== 'list') throw new CompileError(`${head.name} is written both as a list and as a value`);
+    let item = child.items.get(head.index);
+    if (rest.length === 0) {
+      child.items.set(head.index, { kind: 'leaf', sql });
+      return;
+    }
+    item ??= { kind: 'object', children: new Map() };
+    child.items.set(head.index, item);
+    insert(item, rest, sql);
+    return;
+  }
+  if (rest.length === 0) {
+    tree.children.set(head.name, { kind: 'leaf', sql });
+    return;
+  }
+  child ??= { kind: 'object', children: new Map() };
+  tree.children.set(head.name, child);
+  insert(child, rest, sql);
+}
+
+function toSql(tree: Tree): string {
+  if (tree.kind === 'leaf') return tree.sql;
+  if (tree.kind === 'list') {
+    const max = Math.max(...tree.items.keys());
+    const items = Array.from({ length: max + 1 }, (_, i) => {
+      const item = tree.items.get(i);
+      return item ? toSql(item) : 'NULL';
+    });
+    return `list_filter([${items.join(', ')}], x -> x IS NOT NULL)`;
+  }
+  const fields = [...tree.children].map(([name, child]) => [name, toSql(child)] as const);
+  // An object none of whose fields has a value is absent, not an object of nulls.
+  const allNull = fields.map(([, sql]) => `(${sql}) IS NULL`).join(' AND ');
+  return `(CASE WHEN ${allNull} THEN NULL ELSE struct_pack(${fields.map(([name, sql]) => `${sqlIdentifier(name)} := ${sql}`).join(', ')}) END)`;
+}
+
+function identityMapSql(identities: { namespace: string; value: string; primary: boolean }[]): string {
+  const byNamespace = new Map<string, { value: string; primary: boolean }[]>();
+  for (const identity of identities) byNamespace.set(identity.namespace, [...(byNamespace.get(identity.namespace) ?? []), identity]);
+  const entries = [...byNamespace].map(([namespace, values]) => {
+    const items = values.map((v) => `CASE WHEN ${v.value} IS NOT NULL THEN struct_pack(id := CAST(${v.value} AS VARCHAR), authenticatedState := 'ambiguous', "primary" := ${v.primary}) END`);
+    return `struct_pack(k := ${sqlString(namespace)}, v := list_filter([${items.join(', ')}], x -> x IS NOT NULL))`;
+  });
+  const kept = `list_filter([${entries.join(', ')}], e -> len(e.v) > 0)`;
+  return `(CASE WHEN len(${kept}) = 0 THEN NULL ELSE map_from_entries(list_transform(${kept}, e -> struct_pack(key := e.k, value := e.v))) END)`;
+}
+
+/** Required fields inside the objects the mapping writes, with the SQL of their value. */
+function requiredFields(schema: JsonObject, tree: Tree, prefix = ''): [string, string][] {
+  if (tree.kind !== 'object') return [];
+  const out: [string, string][] = [];
+  const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  for (const name of required) {
+    const child = tree.children.get(name);
+    const path = prefix ? `${prefix}.${name}` : name;
+    if (!child) {
+      if (prefix !== '') throw new CompileError(`the mapping writes ${prefix} but not its required field ${path}`);
+      continue;
+    }
+    out.push([path, toSql(child)]);
+  }
+  for (const [name, child] of tree.children) {
+    const field = properties[name];
+    if (isObject(field) && child.kind === 'object') out.push(...requiredFields(field, child, prefix ? `${prefix}.${name}` : name));
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * Checks a Java DateTimeFormatter-style pattern such as `yyyy-MM-dd HH:mm:ss`. The tutorial writes
+ * `YYYY-MM-DD`: week-year and day-of-year in Java, but everyone means year and day-of-month, so those read as
+ * `yyyy` and `dd`.
+ */
+export function normaliseDatePattern(pattern: string): { pattern: string } | { error: string } {
+  const normalised = pattern.replace(/YYYY/g, 'yyyy').replace(/(^|[^D])DD(?!D)/g, '$1dd');
+  const withoutQuoted = normalised.replace(/'[^']*'/g, '');
+  const unknown = withoutQuoted.match(/[A-Za-z]/g)?.filter((letter) => !'yMdHhmsSaXxZzEuk'.includes(letter));
+  if (unknown && unknown.length > 0) {
+    return { error: `"${pattern}" has pattern letters ${[...new Set(unknown)].join(', ')} that are not supported; use e.g. yyyy-MM-dd HH:mm:ss` };
+  }
+  if (!/y/.test(withoutQuoted)) return { error: `"${pattern}" has no year (yyyy)` };
+  return { pattern: normalised };
+}
+
+const strftimeTokens: [RegExp, string][] = [
+  [/^yyyy/, '%Y'],
+  [/^yy/, '%y'],
+  [/^MMMM/, '%B'],
+  [/^MMM/, '%b'],
+  [/^MM/, '%m'],
+  [/^M/, '%-m'],
+  [/^dd/, '%d'],
+  [/^d/, '%-d'],
+  [/^HH/, '%H'],
+  [/^H/, '%-H'],
+  [/^hh/, '%I'],
+  [/^h/, '%-I'],
+  [/^mm/, '%M'],
+  [/^ss/, '%S'],
+  [/^SSSSSS/, '%f'],
+  [/^SSS/, '%g'],
+  [/^a/, '%p'],
+  [/^EEEE/, '%A'],
+  [/^EEE/, '%a'],
+  [/^(XXX|XX|X|Z+|xxx|xx|x)/, '%z'],
+  [/^z+/, '%Z'],
+];
+
+/** The DuckDB strptime/strftime format for a Java pattern (after `normaliseDatePattern`). */
+export function javaPatternToStrftime(pattern: string): string {
+  let out = '';
+  let rest = pattern;
+  while (rest.length > 0) {
+    if (rest.startsWith("'")) {
+      const end = rest.indexOf("'", 1);
+      const literal = end < 0 ? rest.slice(1) : rest.slice(1, end);
+      out += literal === '' ? "'" : literal.replaceAll('%', '%%');
+      rest = end < 0 ? '' : rest.slice(end + 1);
+      continue;
+    }
+    const token = strftimeTokens.find(([regex]) => regex.test(rest));
+    if (token) {
+      const match = token[0].exec(rest) as RegExpExecArray;
+      out += token[1];
+      rest = rest.slice(match[0].length);
+    } else {
+      out += rest[0] === '%' ? '%%' : rest[0];
+      rest = rest.slice(1);
+    }
+  }
+  return out;
+}

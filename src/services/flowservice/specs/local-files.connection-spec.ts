@@ -1,0 +1,41 @@
+import { plainString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
+
+/** Files on the machine Tributary runs on, below one root folder per connection. */
+export const localFilesConnectionSpec: ConnectionSpec = {
+  id: 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c',
+  name: 'Local Files',
+  providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
+  version: '1.0',
+  attributes: { category: 'cloudStorage', isSource: true, documentationLink: 'README.md#local-files' },
+  authSpec: [
+    {
+      name: 'Local Directory',
+      type: 'LocalDirectory',
+      spec: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        description: 'The folder whose files this connection may read; nothing outside it is reachable',
+        properties: { rootPath: plainString('Absolute path of the root folder') },
+        required: ['rootPath'],
+        additionalProperties: false,
+      },
+    },
+  ],
+  sourceSpec: {
+    attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'cloudStorage' } } },
+    spec: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      description: 'A file, a folder or a glob below the root',
+      properties: { path: { type: 'string', minLength: 1, description: 'e.g. payments/2024-01.csv, payments/ or payments/*.csv.gz' } },
+      required: ['path'],
+    },
+  },
+  exploreSpec: {
+    name: 'Files',
+    type: 'File',
+    requestSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
+    responseSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
+  },
+  permissionsInfo: sourcePermissions,
+};

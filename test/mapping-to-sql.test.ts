@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localFilesConnector } from '../src/connectors/local-files/local-files-connector.js';
+import { DuckDbSession } from '../src/lake/duckdb-session.js';
+import { CompileError } from '../src/mapping/compile-expression.js';
+import { compileMapping, type SourceColumn } from '../src/mapping/compile-mapping.js';
+import type { MappingRule } from '../src/mapping/mapping-rule.js';
+import { resolveFull } from '../src/xdm/resolve-full.js';
+import type { JsonObject } from '../src/xdm/standard/json-value.js';
+import { findStandard } from '../src/xdm/standard/standard-library.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-files-'));
+const rule = (destination: string, source: string, sourceType: MappingRule['sourceType'] = 'ATTRIBUTE', extra: Partial<MappingRule> = {}): MappingRule => ({
+  sourceType, source, destination, identity: false, identityGroup: null, namespaceCode: null, primaryIdentity: false, ...extra,
+});
+
+/** Profile + person details + personal details + identity map, as the tutorial's schema resolves. */
+const schema = resolveFull(
+  {
+    $id: 'https://ns.adobe.com/test/schemas/1',
+    allOf: [
+      { $ref: 'https://ns.adobe.com/xdm/context/profile' },
+      { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' },
+      { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' },
+      { $ref: 'https://ns.adobe.com/xdm/context/identitymap' },
+    ],
+  },
+  (id) => findStandard(id) as JsonObject | undefined,
+);
+
+describe('mappings compiled to DuckDB SQL over local files', () => {
+  let duck: DuckDbSession;
+  let columns: SourceColumn[];
+  let relation: string;
+
+  beforeAll(async () => {
+    fs.mkdirSync(path.join(root, 'customers'));
+    fs.writeFileSync(
+      path.join(root, 'customers', 'part-1.csv'),
+      'id,first,last,email,born,score\nC1,ada,lovelace,ada@example.com,1815,10\nC2,alan,turing,,1912,x\nC3,,,grace@example.com,not-a-year,7\n',
+    );
+    fs.writeFileSync(path.join(root, 'outside.csv'), 'id\nZ\n');
+    duck = await DuckDbSession.open({ tempDirectory: path.join(root, '.tmp') });
+    const extracted = await localFilesConnector.extract({ auth: { rootPath: root }, params: { path: 'customers/*.csv' }, data: { format: 'delimited' }, stagingDir: root });
+    relation = extracted.relation;
+    columns = (await duck.rows(`DESCRIBE SELECT * FROM ${relation}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  });
+  afterAll(() => {
+    duck?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('writes nested XDM rows, converts types and reports each bad value with its reason', async () => {
+    const compiled = compileMapping(
+      [
+        rule('_id', 'id'),
+        rule('person.name.firstName', 'upper(first)', 'EXPRESSION'),
+        rule('person.name.lastName', 'last'),
+        rule('person.birthYear', 'born'),
+        rule('personalEmail.address', 'email', 'ATTRIBUTE', { identity: true, namespaceCode: 'Email', primaryIdentity: true }),
+        rule('person.gender', 'female', 'STATIC'),
+      ],
+      schema,
+      columns,
+    );
+    const rows = await duck.rows(`SELECT ${compiled.selectList} FROM ${relation} s ORDER BY "_id"`);
+    expect(compiled.columns).toEqual(['_id', 'person', 'personalEmail', 'identityMap']);
+    expect(rows[0]).toMatchObject({
+      _id: 'C1',
+      person: { name: { firstName: 'ADA', lastName: 'lovelace' }, birthYear: 1815, gender: 'female' },
+      personalEmail: { address: 'ada@example.com' },
+      _errors: [],
+    });
+    expect(rows[0]?.identityMap).toEqual([{ key: 'Email', value: [{ id: 'ada@example.com', authenticatedState: 'ambiguous', primary: true }] }]);
+    expect(rows[1]?.personalEmail).toBeNull();
+    expect(rows[2]?._errors).toEqual([{ code: 'MAPPER-3700-400', message: 'person.birthYear: cannot convert to short (not-a-year)' }]);
+  });
+
+  it('refuses a mapping that reads a column the source does not have, naming the columns it has', () => {
+    expect(() => compileMapping([rule('_id', 'Product_Id')], schema, columns)).toThrow(CompileError);
+    expect(() => compileMapping([rule('_id', 'Product_Id')], schema, columns)).toThrow(/no column "Product_Id".*id, first, last/);
+  });
+
+  it('never reads outside the connection root', async () => {
+    await expect(localFilesConnector.extract({ auth: { rootPath: path.join(root, 'customers') }, params: { path: '../outside.csv' }, data: { format: 'delimited' }, stagingDir: root })).rejects.toThrow(/may not contain/);
+    fs.symlinkSync(path.join(root, 'outside.csv'), path.join(root, 'customers', 'link.csv'));
+    const extracted = await localFilesConnector.extract({ auth: { rootPath: path.join(root, 'customers') }, params: { path: '*.csv' }, data: { format: 'delimited' }, stagingDir: root });
+    expect(extracted.inputFiles.map((f) => path.basename(f.path))).toEqual(['part-1.csv']);
+  });
+});

@@ -1,0 +1,44 @@
+import { routeLabel, type FuzzRoute } from './routes.js';
+
+/** Routes outside AEP's wire protocol, which the fuzz does not cover, each with the reason. */
+export const notFuzzed: { prefix: string; reason: string }[] = [
+  { prefix: '/docs', reason: 'static API reference page served by @fastify/swagger-ui' },
+  { prefix: '/openapi.json', reason: 'the generated OpenAPI document: no input' },
+  { prefix: '/healthz', reason: 'liveness probe: no input' },
+];
+
+/**
+ * Reads Fastify's `printRoutes({ commonPrefix: false })` tree into `METHOD /path` lines. Each tree level is
+ * four characters wide and a child's segment continues its parent's path.
+ */
+export function parsePrintedRoutes(printed: string): string[] {
+  const parents: string[] = [];
+  const out: string[] = [];
+  for (const line of printed.split('\n')) {
+    const match = /^(.*?)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? '').length / 4;
+    const path = `${depth > 0 ? parents[depth - 1] ?? '' : ''}${match[2] ?? ''}`;
+    parents[depth] = path;
+    parents.length = depth + 1;
+    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter((m) => m !== '')) out.push(`${method} ${path}`);
+  }
+  return out;
+}
+
+/** Fastify prints `/x/` as `/x` (ignoreTrailingSlash); compare without the slash. */
+const normalise = (label: string) => label.replace(/(.)\/$/, '$1');
+
+/** Server routes without a fuzz entry, and fuzz entries the server no longer has. */
+export function compareRoutes(printed: string[], routes: FuzzRoute[]): { uncovered: string[]; stale: string[] } {
+  const covered = new Set<string>();
+  for (const route of routes) {
+    covered.add(normalise(routeLabel(route)));
+    // Fastify answers HEAD for every GET route; the fuzz sends some GET cases as HEAD.
+    if (route.method === 'GET') covered.add(normalise(routeLabel({ method: 'HEAD', path: route.path })));
+  }
+  const server = new Set(printed.map(normalise));
+  const uncovered = [...server].filter((label) => !covered.has(label) && !notFuzzed.some((n) => label.split(' ')[1]?.startsWith(n.prefix)));
+  const stale = [...covered].filter((label) => !server.has(label));
+  return { uncovered: uncovered.sort(), stale: stale.sort() };
+}

@@ -1,0 +1,188 @@
+import type { Rng } from './prng.js';
+import { profileClass, xedAccept, type Fixture, type FixtureKey } from './fixture.js';
+
+/** A valid request for a route, before mutation. Path params are given percent-encoded, as they are sent. */
+export interface BaseRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  contentType?: string;
+}
+
+export interface FuzzRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** As Fastify prints it (`:id`), so the list can be checked against the running server. */
+  path: string;
+  /** The body is an RFC 6902 JSON Patch, so patch-specific mutations apply. */
+  patch?: boolean;
+  /** The Schema Registry reads Accept to pick the document form. */
+  accept?: boolean;
+  /** Query parameters the route reads: mutations aim at these first. */
+  query?: readonly string[];
+  /** Requests skip the AEP gateway (the IMS token endpoint). */
+  noGateway?: boolean;
+  base: (f: Fixture, rng: Rng) => BaseRequest | Promise<BaseRequest>;
+}
+
+const fs = '/data/foundation/flowservice';
+const sr = '/data/foundation/schemaregistry';
+const cat = '/data/foundation/catalog';
+const cv = '/data/foundation/conversion';
+const sb = '/data/foundation/sandbox-management';
+const flowListQuery = ['limit', 'continuationToken', 'property', 'orderby', 'count'] as const;
+const catalogListQuery = ['limit', 'start', 'orderBy', 'properties', 'property', 'createdAfter', 'createdBefore', 'name', 'status'] as const;
+const id = (value: string) => ({ id: encodeURIComponent(value) });
+
+function flowCollection(collection: string, key: FixtureKey, patchOps: (f: Fixture) => unknown[]): FuzzRoute[] {
+  const path = `${fs}/${collection}`;
+  return [
+    { method: 'GET', path, query: flowListQuery, base: () => ({ query: {} }) },
+    { method: 'GET', path: `${path}/:id`, base: (f) => ({ params: id(f.ids[key]) }) },
+    { method: 'POST', path, base: (f) => ({ json: f.bodies[key as 'connection' | 'source' | 'target' | 'flow']() }) },
+    {
+      method: 'PATCH',
+      path: `${path}/:id`,
+      patch: true,
+      query: ['if-match'],
+      base: async (f) => ({ params: id(f.ids[key]), headers: { 'if-match': await f.flowEtag(collection, f.ids[key]) }, json: patchOps(f) }),
+    },
+    { method: 'DELETE', path: `${path}/:id`, base: (f) => ({ params: id(f.ids[key]) }) },
+  ];
+}
+
+/** Registry resources a PUT or PATCH may rewrite: spares, so a successful rewrite cannot break the flow chain. */
+function rewritable(f: Fixture, rng: Rng) {
+  const [type, key] = rng.pick([['schemas', 'spareSchema'], ['fieldgroups', 'spareFieldGroup'], ['mixins', 'spareFieldGroup'], ['classes', 'tenantClass'], ['datatypes', 'dataType']] as const);
+  const title = f.titles[key];
+  const body = { schemas: () => f.bodies.schema(title), fieldgroups: () => f.bodies.fieldGroup(title), mixins: () => f.bodies.fieldGroup(title), classes: () => f.bodies.tenantClass(title), datatypes: () => f.bodies.dataType(title) }[type]();
+  return { params: { type, id: encodeURIComponent(f.ids[key]) }, body };
+}
+
+const registryRoutes: FuzzRoute[] = [
+  { method: 'GET', path: `${sr}/stats`, base: () => ({}) },
+  { method: 'POST', path: `${sr}/tenant/descriptors`, base: (f) => ({ json: f.bodies.descriptor() }) },
+  { method: 'GET', path: `${sr}/tenant/descriptors/:id`, base: (f) => ({ params: id(f.ids.descriptor) }) },
+  { method: 'PUT', path: `${sr}/tenant/descriptors/:id`, base: (f) => ({ params: id(f.ids.descriptor), json: f.bodies.descriptor() }) },
+  { method: 'DELETE', path: `${sr}/tenant/descriptors/:id`, base: (f) => ({ params: id(f.ids.descriptor) }) },
+  {
+    method: 'POST',
+    path: `${sr}/tenant/:type`,
+    base: (f, rng) => {
+      const type = rng.pick(['schemas', 'fieldgroups', 'mixins', 'classes', 'datatypes'] as const);
+      const title = f.unique(`Fuzz new ${type}`);
+      const body = { schemas: () => f.bodies.schema(title, [f.ids.fieldGroup]), fieldgroups: () => f.bodies.fieldGroup(title), mixins: () => f.bodies.fieldGroup(title), classes: () => f.bodies.tenantClass(title), datatypes: () => f.bodies.dataType(title) }[type]();
+      return { params: { type }, json: body };
+    },
+  },
+  { method: 'PUT', path: `${sr}/tenant/:type/:id`, base: (f, rng) => { const r = rewritable(f, rng); return { params: r.params, json: r.body }; } },
+  {
+    method: 'PATCH',
+    path: `${sr}/tenant/:type/:id`,
+    patch: true,
+    base: (f, rng) => ({ params: rewritable(f, rng).params, json: [{ op: 'replace', path: '/description', value: `patched ${rng.int(0, 1e6)}` }], contentType: 'application/json-patch+json' }),
+  },
+  {
+    method: 'DELETE',
+    path: `${sr}/tenant/:type/:id`,
+    base: (f, rng) => {
+      const [type, key] = rng.pick([['schemas', 'schema'], ['schemas', 'spareSchema'], ['fieldgroups', 'fieldGroup'], ['mixins', 'spareFieldGroup'], ['classes', 'tenantClass'], ['datatypes', 'dataType']] as const);
+      return { params: { type, id: encodeURIComponent(f.ids[key]) } };
+    },
+  },
+  { method: 'GET', path: `${sr}/:container/descriptors`, accept: true, base: (_f, rng) => ({ params: { container: rng.pick(['tenant', 'global']) }, headers: { accept: 'application/vnd.adobe.xdm-id+json' } }) },
+  {
+    method: 'GET',
+    path: `${sr}/:container/:type`,
+    accept: true,
+    query: ['start', 'limit', 'orderby', 'property'],
+    base: (_f, rng) => ({ params: { container: rng.pick(['tenant', 'global']), type: rng.pick(['schemas', 'classes', 'fieldgroups', 'mixins', 'datatypes', 'behaviors']) }, headers: { accept: rng.pick(['application/vnd.adobe.xed-id+json', 'application/vnd.adobe.xed+json']) } }),
+  },
+  {
+    method: 'GET',
+    path: `${sr}/:container/:type/:id`,
+    accept: true,
+    base: (f, rng) => {
+      const [container, type, target] = rng.pick([['tenant', 'schemas', f.ids.schema], ['tenant', 'fieldgroups', f.ids.fieldGroup], ['global', 'classes', profileClass], ['tenant', 'datatypes', f.ids.dataType]] as const);
+      return { params: { container, type, id: encodeURIComponent(target) }, headers: { accept: rng.pick([xedAccept, 'application/vnd.adobe.xed-full+json; version=1', 'application/vnd.adobe.xed-full-notext-desc+json; version=1']) } };
+    },
+  },
+];
+
+const catalogRoutes: FuzzRoute[] = [
+  { method: 'GET', path: `${cat}/dataSets`, query: catalogListQuery, base: () => ({}) },
+  { method: 'POST', path: `${cat}/dataSets`, query: ['requestDataSource'], base: (f) => ({ query: { requestDataSource: 'true' }, json: f.bodies.dataSet(f.unique('Fuzz dataset')) }) },
+  { method: 'GET', path: `${cat}/dataSets/:id`, query: ['properties'], base: (f, rng) => ({ params: id(f.ids[rng.pick(['dataSet', 'spareDataSet'] as const)]) }) },
+  { method: 'PUT', path: `${cat}/dataSets/:id`, base: (f) => ({ params: id(f.ids.spareDataSet), json: f.bodies.dataSet('Fuzz spare dataset') }) },
+  {
+    method: 'PATCH',
+    path: `${cat}/dataSets/:id`,
+    patch: true,
+    // Catalog PATCH takes a partial object or, as JSON Patch, an array: both forms get fuzzed.
+    base: (f, rng) => rng.chance(0.5)
+      ? { params: id(f.ids.spareDataSet), json: { description: 'patched', tags: { fuzz: ['patched'] } } }
+      : { params: id(f.ids.spareDataSet), json: [{ op: 'replace', path: '/description', value: 'patched' }], contentType: 'application/json-patch+json' },
+  },
+  { method: 'DELETE', path: `${cat}/dataSets/:id`, base: (f, rng) => ({ params: id(f.ids[rng.pick(['dataSet', 'spareDataSet'] as const)]) }) },
+  { method: 'GET', path: `${cat}/batches`, query: catalogListQuery, base: () => ({}) },
+  { method: 'GET', path: `${cat}/batches/:id`, query: ['properties'], base: () => ({ params: { id: '5f0c1e2d3c4b5a6978877665' } }) },
+];
+
+const mappingBody = (f: Fixture, rng: Rng) => (rng.chance(0.5) ? f.bodies.mapping() : f.bodies.mappingCurrent());
+const conversionRoutes: FuzzRoute[] = [
+  { method: 'POST', path: `${cv}/mappingSets`, base: (f, rng) => ({ json: mappingBody(f, rng) }) },
+  { method: 'POST', path: `${cv}/mappingSets/validate`, base: (f, rng) => ({ json: mappingBody(f, rng) }) },
+  { method: 'GET', path: `${cv}/mappingSets`, query: ['limit', 'start', 'name', 'orderBy', 'expandSchema'], base: () => ({}) },
+  { method: 'GET', path: `${cv}/mappingSets/:id`, query: ['version', 'expandSchema'], base: (f) => ({ params: id(f.ids.mapping), query: { expandSchema: 'true' } }) },
+  { method: 'PUT', path: `${cv}/mappingSets/:id`, base: (f, rng) => ({ params: id(f.ids.mapping), json: mappingBody(f, rng) }) },
+  { method: 'GET', path: `${cv}/mappingSets/:id/mappings`, base: (f) => ({ params: id(f.ids.mapping) }) },
+  { method: 'GET', path: `${cv}/mappingSets/:id/mappings/:mappingId`, base: (f) => ({ params: { ...id(f.ids.mapping), mappingId: f.mappingRuleId } }) },
+  {
+    method: 'POST',
+    path: `${cv}/languages/el/validate`,
+    base: (_f, rng) => ({ json: { expression: rng.pick(['concat(first, " ", last)', 'lower(name) == "x"', 'iif(a > 1, "big", "small")', 'upper(trim(a))', '(a + b) * 2']) } }),
+  },
+  { method: 'GET', path: `${cv}/languages/el/functions`, base: () => ({}) },
+  { method: 'GET', path: `${cv}/languages/el/operators`, base: () => ({}) },
+];
+
+const sandboxRoutes: FuzzRoute[] = [
+  { method: 'GET', path: `${sb}/`, base: () => ({}) },
+  { method: 'GET', path: `${sb}/sandboxTypes`, base: () => ({}) },
+  { method: 'GET', path: `${sb}/sandboxes`, base: () => ({}) },
+  { method: 'POST', path: `${sb}/sandboxes`, base: (f) => ({ json: f.bodies.sandbox(f.unique('fz').replace(' ', '-')) }) },
+  { method: 'GET', path: `${sb}/sandboxes/:name`, base: (f, rng) => ({ params: { name: rng.pick([f.ids.sandbox, 'prod']) } }) },
+  { method: 'PATCH', path: `${sb}/sandboxes/:name`, base: (f) => ({ params: { name: f.ids.sandbox }, json: { title: 'Fuzz sandbox renamed' } }) },
+  { method: 'DELETE', path: `${sb}/sandboxes/:name`, base: (f, rng) => ({ params: { name: rng.pick([f.ids.sandbox, 'prod']) } }) },
+];
+
+/** Every AEP route the server has, by service. The route-coverage test fails when the server gains one. */
+export const fuzzRoutes: Record<string, FuzzRoute[]> = {
+  flowservice: [
+    { method: 'GET', path: `${fs}/connectionSpecs`, query: flowListQuery, base: () => ({}) },
+    { method: 'GET', path: `${fs}/connectionSpecs/:id`, base: () => ({ params: id('221c7626-58f6-4eec-8ee2-042b0226f03b') }) },
+    { method: 'GET', path: `${fs}/flowSpecs`, query: flowListQuery, base: () => ({ query: { property: 'name=="CRMToAEP"' } }) },
+    { method: 'GET', path: `${fs}/flowSpecs/:id`, base: () => ({ params: id('14518937-270c-4525-bdec-c2ba7cce3860') }) },
+    ...flowCollection('connections', 'connection', () => [{ op: 'replace', path: '/name', value: 'renamed connection' }]),
+    ...flowCollection('sourceConnections', 'source', () => [{ op: 'replace', path: '/params/tableName', value: 'PayPal.Catalog_Products' }]),
+    ...flowCollection('targetConnections', 'target', () => [{ op: 'replace', path: '/description', value: 'patched' }]),
+    ...flowCollection('flows', 'flow', () => [{ op: 'replace', path: '/scheduleParams/interval', value: 45 }, { op: 'replace', path: '/name', value: 'renamed flow' }]),
+    { method: 'POST', path: `${fs}/flows/:id/action`, query: ['op', 'if-match'], base: (f, rng) => ({ params: id(f.ids.flow), query: { op: rng.pick(['enable', 'disable']) } }) },
+  ],
+  schemaregistry: registryRoutes,
+  catalog: catalogRoutes,
+  conversion: conversionRoutes,
+  'sandbox-management': sandboxRoutes,
+  ims: [
+    {
+      method: 'POST',
+      path: '/ims/token/v3',
+      noGateway: true,
+      query: ['grant_type', 'client_id', 'client_secret'],
+      base: (f) => ({ form: { grant_type: 'client_credentials', client_id: f.api.credentials.client_id, client_secret: f.api.credentials.client_secret, scope: 'openid' } }),
+    },
+  ],
+};
+
+export const routeLabel = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;

@@ -21,6 +21,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   });
   const { server, credentials } = await buildApp({
     store,
+    dataDir: config.dataDir,
     masterKey,
     tokenTtlSeconds: config.tokenTtlSeconds,
     logger: { level: config.logLevel },

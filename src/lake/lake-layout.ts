@@ -10,8 +10,16 @@ import path from 'node:path';
 export class LakeLayout {
   constructor(private readonly dataDir: string) {}
 
+  lakeRoot(): string {
+    return path.join(this.dataDir, 'lake');
+  }
+
+  stagingRoot(): string {
+    return path.join(this.dataDir, 'staging');
+  }
+
   dataSetDir(orgId: string, sandboxName: string, dataSetId: string): string {
-    return path.join(this.dataDir, 'lake', safe(orgId), safe(sandboxName), safe(dataSetId));
+    return path.join(this.lakeRoot(), safe(orgId), safe(sandboxName), safe(dataSetId));
   }
 
   batchDir(orgId: string, sandboxName: string, dataSetId: string, batchId: string): string {
@@ -23,7 +31,7 @@ export class LakeLayout {
   }
 
   stagingDir(runId: string): string {
-    return path.join(this.dataDir, 'staging', safe(runId));
+    return path.join(this.stagingRoot(), safe(runId));
   }
 
   tempDir(): string {

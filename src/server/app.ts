@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { Engine } from '../engine/engine.js';
+import { LakeLayout } from '../lake/lake-layout.js';
 import type { MasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import type { Store } from '../store/open-store.js';
@@ -23,6 +25,8 @@ import { createValidatorCompiler } from './validator-compiler.js';
 
 export interface AppDeps {
   store: Store;
+  /** Where the lake and run staging live. */
+  dataDir: string;
   masterKey: MasterKey;
   now?: () => number;
   tokenTtlSeconds?: number;
@@ -38,6 +42,7 @@ function requestForLog(request: { method: string; url: string }): { method: stri
 export interface App {
   server: FastifyInstance;
   credentials: Credentials;
+  engine: Engine;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -75,6 +80,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const credentials = new Credentials(deps.store.db, tokens, now);
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
+  const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log });
+  await engine.recover();
+  // Closing waits for runs in progress, so a clean shutdown never leaves one half done.
+  server.addHook('onClose', async () => engine.idle());
 
   server.decorateRequest('ctx', null as unknown as RequestContext);
 
@@ -103,12 +112,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     api.addHook('onRequest', async (request) => {
       request.ctx = await authenticate(request, { tokens, credentials, sandboxes });
     });
-    const services = { db: deps.store.db, now, secretBox };
+    const services = { db: deps.store.db, now, secretBox, engine };
     registerSandboxRoutes(api, { sandboxes, now });
     registerFlowServiceRoutes(api, services);
     registerSchemaRegistryRoutes(api, services);
     registerCatalogRoutes(api, services);
     registerConversionRoutes(api, services);
   });
-  return { server, credentials };
+  return { server, credentials, engine };
 }

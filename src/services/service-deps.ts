@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Engine } from '../engine/engine.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Database } from '../store/database.js';
 
@@ -7,4 +8,5 @@ export interface ServiceDeps {
   db: Kysely<Database>;
   now: () => number;
   secretBox: SecretBox;
+  engine: Engine;
 }

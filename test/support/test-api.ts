@@ -29,6 +29,8 @@ export interface RequestOptions {
 /** A running server on a fresh store, with an org and API client, talked to over real HTTP. */
 export interface TestApi {
   baseUrl: string;
+  /** The data directory (lake, staging) of the running server. */
+  dataDir: string;
   credentials: IssuedCredentials;
   tenantId: string;
   store: Store;
@@ -57,7 +59,7 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
-    const built = await buildApp({ store, masterKey, ...(options.now ? { now: options.now } : {}) });
+    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, ...(options.now ? { now: options.now } : {}) });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();
     return { app: built, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
@@ -101,6 +103,7 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
 
   const api: TestApi = {
     baseUrl,
+    dataDir: opened.dataDir,
     credentials,
     tenantId: credentials.tenant_id,
     store,

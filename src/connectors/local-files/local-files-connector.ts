@@ -2,6 +2,9 @@ import { sqlString } from '../../mapping/sql-text.js';
 import { SourceConfigError, type ExtractRequest, type Extracted, type SourceConnector } from '../source-connector.js';
 import { resolveLocalFiles } from './local-file-paths.js';
 
+/** The "Local Files" connection spec this connector reads. */
+export const localFilesSpecId = 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c';
+
 /** Files on this machine: CSV/TSV, JSON (lines or arrays) and Parquet, read by DuckDB where they lie. */
 export const localFilesConnector: SourceConnector = {
   async extract(request: ExtractRequest): Promise<Extracted> {
@@ -30,8 +33,11 @@ export function readerFor(files: string[], data: Record<string, unknown>): strin
       ];
       return `read_csv(${list}, ${options.join(', ')})`;
     }
-    case 'json':
-      return `read_json(${list}, format = 'auto', compression = ${sqlString(compression(option('compressionType')))})`;
+    case 'json': {
+      // read_json detects compression itself and has no 'auto' value to ask for it.
+      const compressed = compression(option('compressionType'));
+      return `read_json(${list}, format = 'auto'${compressed === 'auto' ? '' : `, compression = ${sqlString(compressed)}`})`;
+    }
     case 'parquet':
       return `read_parquet(${list}, union_by_name = true)`;
     default:

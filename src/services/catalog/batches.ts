@@ -1,2 +1,2 @@
 /** Catalog batches are written by the ingestion engine (one per run); the catalog API reads them. */
-export const batchKind = 'catalog.batch';
+export { batchKind } from '../../engine/batch-document.js';

@@ -200,3 +200,21 @@ export async function mappingSetsUsingSchema(repo: ResourcesRepository, scope: S
   const all = await repo.list(mappingSetKind, scope);
   return all.filter((s) => (s.body as StoredMappingSet).versions.some((v) => v.xdmSchema === schemaId)).map((s) => s.id);
 }
+
+const sourceTypeOfWire: Record<string, SourceType> = { 'text/x.schema-path': 'ATTRIBUTE', 'text/x.aep-xl': 'EXPRESSION', 'text/plain': 'STATIC' };
+
+/** The rules of one version of a mapping set, as the engine runs them. */
+export async function mappingRules(repo: ResourcesRepository, scope: Scope, id: string, version: number): Promise<MappingRule[] | undefined> {
+  const stored = await repo.get(mappingSetKind, scope, id);
+  const found = stored ? (stored.body as StoredMappingSet).versions.find((v) => v.version === version) : undefined;
+  if (!found || !Array.isArray(found.mappings)) return undefined;
+  return (found.mappings as Record<string, unknown>[]).map((m) => ({
+    sourceType: sourceTypeOfWire[String(m.sourceType)] ?? 'ATTRIBUTE',
+    source: String(m.source),
+    destination: String(m.destination),
+    identity: m.identity === true,
+    identityGroup: typeof m.identityGroup === 'string' ? m.identityGroup : null,
+    namespaceCode: typeof m.namespaceCode === 'string' ? m.namespaceCode : null,
+    primaryIdentity: m.primaryIdentity === true,
+  }));
+}

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 
 /** Audit fields every Flow Service object carries on the wire. */
@@ -34,8 +33,4 @@ export function touchedAudit(audit: FlowAudit, ctx: RequestContext, now: number)
   return { ...audit, updatedAt: now, updatedBy: ctx.userId, updatedClient: ctx.clientId };
 }
 
-/** AEP's etags are Cosmos DB etags: a quoted, GUID-like string that changes on every write. */
-export function newEtag(): string {
-  const hex = crypto.randomBytes(10).toString('hex');
-  return `"${hex.slice(0, 8)}-0000-0200-0000-${hex.slice(8, 20)}"`;
-}
+export { newEtag } from '../../store/cosmos-etag.js';

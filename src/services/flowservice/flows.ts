@@ -12,6 +12,7 @@ import { findFlowSpec } from './specs/builtin-specs.js';
 import type { FlowSpec } from './specs/flow-spec.js';
 import { targetConnectionKind } from './target-connections.js';
 import { connectionKind } from './connections.js';
+import { runKind } from '../../engine/run-document.js';
 
 /** Dataflows: a flow spec joining source and target connections, with transformations and a schedule. */
 export const flows: FlowCollection = {
@@ -82,6 +83,7 @@ export const flows: FlowCollection = {
       version: stored.etag,
       inheritedAttributes: await inheritedAttributes(env, body),
       runs: `/runs?property=flowId==${stored.id}`,
+      ...(await lastRunDetails(env, stored.id)),
     };
   },
 
@@ -215,4 +217,15 @@ async function inheritedAttributes(env: FlowEnv, body: Record<string, unknown>):
     sourceConnections,
     targetConnections: targets.filter(present).map((t) => ({ id: t.id, connectionSpec: flowBody(t).connectionSpec })),
   };
+}
+
+/** `lastRunDetails` as AEP's flow GET shows it, from the flow's newest run. */
+async function lastRunDetails(env: FlowEnv, flowId: string): Promise<Record<string, unknown>> {
+  const runs = (await env.repo.list(runKind, env.ctx.scope)).filter((r) => isRecord(r.body) && r.body.flowId === flowId);
+  const last = runs.sort((a, b) => b.createdAt - a.createdAt)[0];
+  if (!last || !isRecord(last.body) || !isRecord(last.body.metrics)) return {};
+  const metrics = last.body.metrics;
+  const duration = isRecord(metrics.durationSummary) ? metrics.durationSummary : {};
+  const status = isRecord(metrics.statusSummary) ? metrics.statusSummary.status : undefined;
+  return { lastRunDetails: { id: last.id, state: status, startedAtUTC: duration.startedAtUTC, completedAtUTC: duration.completedAtUTC } };
 }

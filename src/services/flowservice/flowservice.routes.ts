@@ -14,6 +14,7 @@ import { flowKind } from './flows-using.js';
 import { sourceConnections } from './source-connections.js';
 import { connectionSpecs, flowSpecs } from './specs/builtin-specs.js';
 import { targetConnections } from './target-connections.js';
+import { registerRunRoutes } from './runs.routes.js';
 
 const ActionQuery = Type.Object({ op: Type.String(), 'if-match': Type.Optional(Type.String()) });
 const tags = ['flowservice'];
@@ -31,6 +32,7 @@ export function registerFlowServiceRoutes(app: FastifyInstance, deps: ServiceDep
   }
 
   for (const collection of [connections, sourceConnections, targetConnections, flows]) registerFlowCollection(app, collection, deps);
+  registerRunRoutes(app, deps);
 
   app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ActionQuery> }>(
     `${flowBase}/flows/:id/action`,

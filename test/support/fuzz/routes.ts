@@ -169,6 +169,12 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
     ...flowCollection('targetConnections', 'target', () => [{ op: 'replace', path: '/description', value: 'patched' }]),
     ...flowCollection('flows', 'flow', () => [{ op: 'replace', path: '/scheduleParams/interval', value: 45 }, { op: 'replace', path: '/name', value: 'renamed flow' }]),
     { method: 'POST', path: `${fs}/flows/:id/action`, query: ['op', 'if-match'], base: (f, rng) => ({ params: id(f.ids.flow), query: { op: rng.pick(['enable', 'disable']) } }) },
+    { method: 'GET', path: `${fs}/runs`, query: flowListQuery, base: () => ({ query: { property: 'flowId==none' } }) },
+    { method: 'GET', path: `${fs}/runs/:id`, base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
+    // Runs that start would write in the background while later requests are checked for "no write";
+    // the fuzz therefore aims at the validation of run requests, with ids that match nothing.
+    { method: 'POST', path: `${fs}/runs`, base: () => ({ json: { flowId: 'no-such-flow', params: { windowStartTime: 1, windowEndTime: 2 } } }) },
+    { method: 'POST', path: `${fs}/runs/:id/action`, query: ['op'], base: () => ({ params: id('no-such-run'), query: { op: 're-trigger' } }) },
   ],
   schemaregistry: registryRoutes,
   catalog: catalogRoutes,

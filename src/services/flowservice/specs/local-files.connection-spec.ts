@@ -1,8 +1,9 @@
+import { localFilesSpecId } from '../../../connectors/local-files/local-files-connector.js';
 import { plainString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
 
 /** Files on the machine Tributary runs on, below one root folder per connection. */
 export const localFilesConnectionSpec: ConnectionSpec = {
-  id: 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c',
+  id: localFilesSpecId,
   name: 'Local Files',
   providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
   version: '1.0',

@@ -1,0 +1,44 @@
+import type { RunOutcome } from './run-outcome.js';
+import type { RunPlan } from './run-plan.js';
+
+export const batchKind = 'catalog.batch';
+
+/** The Catalog batch a run lands, in Catalog's `batchResponse` shape. */
+export function batchDocument(plan: RunPlan, batchId: string, runId: string, outcome: RunOutcome, status: 'success' | 'failed'): Record<string, unknown> {
+  return {
+    id: batchId,
+    imsOrg: plan.scope.orgId,
+    sandboxId: plan.scope.sandboxId,
+    status,
+    relatedObjects: [{ type: 'dataSet', id: plan.target.dataSetId }],
+    inputFormat: { format: 'parquet' },
+    version: '1.0.0',
+    // Catalog's relatedObjects has no type for flows or runs; AEP names the producer in tags.
+    tags: {
+      acp_producer: ['tributary:flow'],
+      acp_flowId: [plan.flowId],
+      acp_flowRunId: [runId],
+      acp_enableErrorDiagnostics: [String(plan.options.errorDiagnosticsEnabled)],
+    },
+    metrics: {
+      inputByteSize: outcome.inputBytes,
+      inputFileCount: outcome.inputFileCount,
+      inputRecordCount: outcome.inputRecords - outcome.skippedRecords,
+      outputRecordCount: outcome.outputRecords,
+      failedRecordCount: outcome.failedRecords,
+      outputByteSize: outcome.outputBytes,
+      outputFileCount: outcome.outputFileCount,
+    },
+    recordCount: outcome.outputRecords,
+    failedRecordCount: outcome.failedRecords,
+    size: outcome.outputBytes,
+    errors: outcome.errors.map((e) => ({ code: e.code, description: e.message, ...(e.recordCount !== undefined ? { recordCount: e.recordCount } : {}) })),
+    started: outcome.startedAt,
+    completed: outcome.completedAt ?? outcome.startedAt,
+    created: outcome.startedAt,
+    updated: outcome.completedAt ?? outcome.startedAt,
+    createdClient: plan.actor.clientId,
+    createdUser: plan.actor.userId,
+    updatedUser: plan.actor.userId,
+  };
+}

@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { RunLog as Logger } from './run-log.js';
+import type { LakeLayout } from '../lake/lake-layout.js';
+import type { Database } from '../store/database.js';
+import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
+import { ResourcesRepository } from '../store/resources.repository.js';
+import { batchKind } from './batch-document.js';
+import { runDocument, runKind } from './run-document.js';
+import { emptyOutcome, type RunOutcome } from './run-outcome.js';
+import type { RunPlan } from './run-plan.js';
+import { runFlow } from './run-flow.js';
+
+export interface EngineDeps {
+  db: Kysely<Database>;
+  layout: LakeLayout;
+  now: () => number;
+  log?: Logger | undefined;
+}
+
+/** A run in progress can be told apart from a finished one by its record alone. */
+const unfinished = new Set(['queued', 'inProgress']);
+
+/**
+ * Starts runs and keeps their records. Runs execute in this process, in the background; at most one run
+ * of a flow at a time. On start, `recover` fails what a previous process left unfinished and removes
+ * lake folders that no successful batch owns.
+ */
+export class Engine {
+  private readonly running = new Map<string, Promise<RunOutcome>>();
+  private readonly repo: ResourcesRepository;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.repo = new ResourcesRepository(deps.db);
+  }
+
+  isRunning(flowId: string): boolean {
+    return this.running.has(flowId);
+  }
+
+  /** Records the run and starts it; resolves as soon as the run exists (AEP answers POST /runs the same way). */
+  async start(plan: RunPlan): Promise<{ id: string; etag: string }> {
+    const runId = crypto.randomUUID();
+    const createdAt = this.deps.now();
+    const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
+    let outcome = emptyOutcome(createdAt, plan.window);
+    let etag = newRunEtag();
+    await this.repo.insert(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt });
+    const save = async (next: RunOutcome, repo: ResourcesRepository) => {
+      const previous = etag;
+      etag = newRunEtag();
+      const now = this.deps.now();
+      await repo.update(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, next), secret: null, etag, createdAt, updatedAt: now }, previous);
+    };
+    const started = { id: runId, etag };
+    const execution = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      outcome = await runFlow(plan, runId, outcome, {
+        db: this.deps.db,
+        layout: this.deps.layout,
+        now: this.deps.now,
+        log: this.deps.log,
+        progress: (next) => save(next, this.repo),
+        finalRecord: (next, repo) => save(next, repo),
+      });
+      return outcome;
+    })().finally(() => this.running.delete(plan.flowId));
+    this.running.set(plan.flowId, execution);
+    execution.catch((error: unknown) => this.deps.log?.error({ err: error, runId }, 'run crashed'));
+    return started;
+  }
+
+  /** Resolves when no run is in progress (tests, and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** After a restart: nothing can still be running, so unfinished runs failed and their leftovers go. */
+  async recover(): Promise<number> {
+    const rows = await this.deps.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runKind).execute();
+    let failed = 0;
+    for (const row of rows) {
+      const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: { statusSummary?: { status?: string; errors?: unknown[] } } };
+      const status = body.metrics?.statusSummary?.status;
+      if (!status || !unfinished.has(status)) continue;
+      const now = this.deps.now();
+      const error = { code: 'CONNECTOR-2001-500', message: 'The run was interrupted (the process stopped); nothing of it was ingested. Re-trigger it.' };
+      const next = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...(body.metrics as Record<string, unknown>).durationSummary as object, completedAtUTC: now } } };
+      await this.repo.update({ orgId: row.org_id, sandboxId: row.sandbox_id }, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag);
+      failed += 1;
+    }
+    fs.rmSync(this.deps.layout.stagingRoot(), { recursive: true, force: true });
+    await this.removeOrphanBatches();
+    return failed;
+  }
+
+  /** Lake folders whose batch never committed (a crash between the move and the commit) are not data. */
+  private async removeOrphanBatches(): Promise<void> {
+    const committed = new Set((await this.deps.db.selectFrom('resources').select('id').where('kind', '=', batchKind).execute()).map((r) => r.id));
+    const lake = this.deps.layout.lakeRoot();
+    if (!fs.existsSync(lake)) return;
+    for (const org of fs.readdirSync(lake)) {
+      for (const sandbox of fs.readdirSync(path.join(lake, org))) {
+        for (const dataSet of fs.readdirSync(path.join(lake, org, sandbox))) {
+          for (const batch of fs.readdirSync(path.join(lake, org, sandbox, dataSet))) {
+            if (!committed.has(batch)) fs.rmSync(path.join(lake, org, sandbox, dataSet, batch), { recursive: true, force: true });
+          }
+        }
+      }
+    }
+  }
+}

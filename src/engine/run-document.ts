@@ -1,0 +1,71 @@
+import type { RunOutcome } from './run-outcome.js';
+import type { RunPlan } from './run-plan.js';
+
+export const runKind = 'flowservice.run';
+
+/** The wire form of a run, in the shape of AEP's monitoring API (`GET /runs`). */
+export function runDocument(plan: RunPlan, runId: string, etag: string, createdAt: number, outcome: RunOutcome): Record<string, unknown> {
+  const completed = outcome.completedAt;
+  const status = outcome.status;
+  const errorsUrl = outcome.batchId ? `/data/foundation/export/batches/${outcome.batchId}/meta?path=row_errors` : undefined;
+  const statusErrors = outcome.errors.map(({ code, message }) => ({ code, message }));
+  return {
+    id: runId,
+    flowId: plan.flowId,
+    etag,
+    eTag: etag,
+    createdAt,
+    updatedAt: completed ?? outcome.startedAt,
+    createdBy: plan.actor.userId,
+    updatedBy: plan.actor.userId,
+    createdClient: plan.actor.clientId,
+    updatedClient: plan.actor.clientId,
+    sandboxId: plan.scope.sandboxId,
+    sandboxName: plan.scope.sandboxName,
+    imsOrgId: plan.scope.orgId,
+    flowSpec: plan.flowSpec,
+    providerRefId: runId,
+    metrics: {
+      durationSummary: { startedAtUTC: outcome.startedAt, ...(completed ? { completedAtUTC: completed } : {}) },
+      sizeSummary: { inputBytes: outcome.inputBytes, outputBytes: outcome.outputBytes },
+      recordSummary: {
+        inputRecordCount: outcome.inputRecords,
+        outputRecordCount: outcome.outputRecords,
+        failedRecordCount: outcome.failedRecords,
+        skippedRecordCount: outcome.skippedRecords,
+      },
+      fileSummary: { inputFileCount: outcome.inputFileCount, outputFileCount: outcome.outputFileCount },
+      statusSummary: { status, errors: statusErrors },
+    },
+    activities: [
+      {
+        id: 'copyActivity',
+        updatedAtUTC: completed ?? outcome.startedAt,
+        durationSummary: {
+          startedAtUTC: outcome.startedAt,
+          ...(completed ? { completedAtUTC: completed } : {}),
+          extensions: { windowStart: outcome.window.start ?? 0, windowEnd: outcome.window.end },
+        },
+        sizeSummary: { inputBytes: outcome.inputBytes, outputBytes: outcome.inputBytes },
+        recordSummary: { inputRecordCount: outcome.inputRecords, outputRecordCount: outcome.inputRecords - outcome.skippedRecords, skippedRecordCount: outcome.skippedRecords },
+        fileSummary: { inputFileCount: outcome.inputFileCount },
+        statusSummary: { status, extensions: { type: 'one-time' } },
+        sourceInfo: [{ id: plan.source.connectionId, type: 'SourceConnection', reference: { type: 'AdfRunId', ids: [runId] } }],
+      },
+      {
+        id: 'promotionActivity',
+        updatedAtUTC: completed ?? outcome.startedAt,
+        durationSummary: { startedAtUTC: outcome.startedAt, ...(completed ? { completedAtUTC: completed } : {}) },
+        sizeSummary: { inputBytes: outcome.inputBytes, outputBytes: outcome.outputBytes },
+        recordSummary: { inputRecordCount: outcome.inputRecords - outcome.skippedRecords, outputRecordCount: outcome.outputRecords, failedRecordCount: outcome.failedRecords },
+        fileSummary: { inputFileCount: outcome.inputFileCount, outputFileCount: outcome.outputFileCount },
+        statusSummary: {
+          status,
+          errors: statusErrors,
+          extensions: { ...(errorsUrl ? { manifest: { failedRecords: errorsUrl } } : {}), errors: outcome.errors },
+        },
+        targetInfo: [{ id: plan.target.connectionId, type: 'TargetConnection', reference: { type: 'Batch', ids: outcome.batchId ? [outcome.batchId] : [] } }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,5 @@
+/** The logging the engine needs; pino's and Fastify's loggers fit it. */
+export interface RunLog {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}

@@ -1,0 +1,44 @@
+/** An error a run reports, as AEP's run and batch errors carry them. */
+export interface RunError {
+  code: string;
+  message: string;
+  recordCount?: number;
+}
+
+/** What a run did, stage by stage; it becomes the run's `metrics` and `activities`. */
+export interface RunOutcome {
+  status: 'inProgress' | 'success' | 'failed';
+  startedAt: number;
+  completedAt?: number;
+  window: { start: number | null; end: number };
+  inputFileCount: number;
+  inputBytes: number;
+  /** Rows read from the source in the window. */
+  inputRecords: number;
+  /** Rows with a null or unreadable delta value: not loaded, reported. */
+  skippedRecords: number;
+  /** Rows rejected by the mapping or the schema. */
+  failedRecords: number;
+  outputRecords: number;
+  outputFileCount: number;
+  outputBytes: number;
+  batchId?: string;
+  errors: RunError[];
+}
+
+export function emptyOutcome(startedAt: number, window: RunOutcome['window']): RunOutcome {
+  return {
+    status: 'inProgress',
+    startedAt,
+    window,
+    inputFileCount: 0,
+    inputBytes: 0,
+    inputRecords: 0,
+    skippedRecords: 0,
+    failedRecords: 0,
+    outputRecords: 0,
+    outputFileCount: 0,
+    outputBytes: 0,
+    errors: [],
+  };
+}

@@ -1,0 +1,26 @@
+import type { MappingRule } from '../mapping/mapping-rule.js';
+import type { JsonObject } from '../xdm/standard/json-value.js';
+
+/** Everything a run needs, resolved from the flow and its objects by the Flow Service before the run starts. */
+export interface RunPlan {
+  flowId: string;
+  flowSpec: { id: string; version: string };
+  scope: { orgId: string; sandboxId: string; sandboxName: string };
+  /** Who asked for the run (audit fields). */
+  actor: { clientId: string; userId: string };
+  source: {
+    connectionId: string;
+    specId: string;
+    auth: Record<string, unknown>;
+    params: Record<string, unknown>;
+    data: Record<string, unknown>;
+  };
+  target: { connectionId: string; dataSetId: string; schemaId: string };
+  /** The target schema, fully resolved. */
+  schema: JsonObject;
+  mapping: { id: string; version: number; rules: MappingRule[] };
+  deltaColumn?: { name: string; dateFormat?: string; timezone?: string } | undefined;
+  options: { partialIngestionPercent?: number | undefined; errorDiagnosticsEnabled: boolean };
+  /** The run's window in epoch ms; rows with a delta value in (watermark, windowEnd] are read. */
+  window: { start: number | null; end: number };
+}

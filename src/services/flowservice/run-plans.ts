@@ -1,0 +1,81 @@
+import { ApiError } from '../../server/errors/api-error.js';
+import { isRecord } from '../../server/errors/problem-list.js';
+import type { RequestContext } from '../../server/gateway/request-context.js';
+import type { SecretBox } from '../../secrets/secret-box.js';
+import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
+import type { RunPlan } from '../../engine/run-plan.js';
+import { findDataSet } from '../catalog/datasets.js';
+import { mappingRules } from '../conversion/mapping-sets.js';
+import { loadSchema } from '../schemaregistry/schema-access.js';
+import { connectionKind, openParams } from './connections.js';
+import { flowBody } from './flow-collection.js';
+import { sourceConnectionKind } from './source-connections.js';
+import { targetConnectionKind } from './target-connections.js';
+
+export interface RunWindowRequest {
+  /** Epoch seconds, as AEP's run params carry them. */
+  windowStartTime?: number | undefined;
+  windowEndTime?: number | undefined;
+}
+
+/** Resolves everything a run of `flow` needs, checking that it still holds together. */
+export async function buildRunPlan(
+  flow: StoredResource,
+  ctx: RequestContext,
+  deps: { repo: ResourcesRepository; secretBox: SecretBox; now: number },
+  window: RunWindowRequest = {},
+): Promise<RunPlan> {
+  const body = flowBody(flow);
+  const { repo } = deps;
+  const fail = (message: string) => new ApiError('validation', `Flow ${flow.id} cannot run: ${message}`);
+  if (body.state === 'disabled') throw new ApiError('validation', `Flow ${flow.id} is disabled; enable it with POST /flows/${flow.id}/action?op=enable.`);
+  const sourceId = (body.sourceConnectionIds as string[])[0] ?? '';
+  const targetId = (body.targetConnectionIds as string[])[0] ?? '';
+  const source = await repo.get(sourceConnectionKind, ctx.scope, sourceId);
+  const target = await repo.get(targetConnectionKind, ctx.scope, targetId);
+  if (!source || !target) throw fail('its source or target connection no longer exists');
+  const sourceBody = flowBody(source);
+  const base = typeof sourceBody.baseConnectionId === 'string' ? await repo.get(connectionKind, ctx.scope, sourceBody.baseConnectionId) : undefined;
+  if (!base) throw fail('the base connection of its source no longer exists');
+  const targetParams = isRecord(flowBody(target).params) ? (flowBody(target).params as Record<string, unknown>) : {};
+  const dataSet = await findDataSet(repo, ctx.scope, String(targetParams.dataSetId));
+  if (!dataSet) throw fail(`its target dataset ${String(targetParams.dataSetId)} no longer exists`);
+  const schema = await loadSchema(repo, ctx.scope, dataSet.schemaRef.id);
+  if (!schema) throw fail(`the dataset's schema ${dataSet.schemaRef.id} no longer exists`);
+  const transformations = Array.isArray(body.transformations) ? (body.transformations as { name: string; params: Record<string, unknown> }[]) : [];
+  const mappingParams = transformations.find((t) => t.name === 'Mapping')?.params ?? {};
+  const mappingId = String(mappingParams.mappingId);
+  const mappingVersion = Number(mappingParams.mappingVersion ?? 0);
+  const rules = await mappingRules(repo, ctx.scope, mappingId, mappingVersion);
+  if (!rules) throw fail(`mapping set ${mappingId} version ${mappingVersion} no longer exists`);
+  const delta = transformations.find((t) => t.name === 'Copy')?.params.deltaColumn;
+  const schedule = isRecord(body.scheduleParams) ? body.scheduleParams : {};
+  const options = isRecord(body.options) ? body.options : {};
+  // Without backfill the first run starts at the schedule's start time; with it, it takes all history.
+  const scheduledStart = schedule.backfill === false && typeof schedule.startTime === 'number' ? schedule.startTime * 1000 : null;
+  return {
+    flowId: flow.id,
+    flowSpec: body.flowSpec as RunPlan['flowSpec'],
+    scope: { orgId: ctx.orgId, sandboxId: ctx.sandbox.id, sandboxName: ctx.sandbox.name },
+    actor: { clientId: ctx.clientId, userId: ctx.userId },
+    source: {
+      connectionId: source.id,
+      specId: (sourceBody.connectionSpec as { id: string }).id,
+      auth: openParams(base, deps),
+      params: isRecord(sourceBody.params) ? sourceBody.params : {},
+      data: isRecord(sourceBody.data) ? sourceBody.data : {},
+    },
+    target: { connectionId: target.id, dataSetId: dataSet.id, schemaId: schema.id },
+    schema: schema.full,
+    mapping: { id: mappingId, version: mappingVersion, rules },
+    deltaColumn: isRecord(delta) && typeof delta.name === 'string' ? (delta as NonNullable<RunPlan['deltaColumn']>) : undefined,
+    options: {
+      partialIngestionPercent: typeof options.partialIngestionPercent === 'number' ? options.partialIngestionPercent : undefined,
+      errorDiagnosticsEnabled: options.errorDiagnosticsEnabled === true,
+    },
+    window: {
+      start: window.windowStartTime !== undefined ? window.windowStartTime * 1000 : scheduledStart,
+      end: window.windowEndTime !== undefined ? window.windowEndTime * 1000 : deps.now,
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { runKind } from '../../engine/run-document.js';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
+import { IdParams } from '../../server/request-parts.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { flowBase } from './flow-collection.routes.js';
+import { FlowListQuery, flowListResponse } from './flow-listing.js';
+import { flowKind } from './flows-using.js';
+import { buildRunPlan, type RunWindowRequest } from './run-plans.js';
+
+const ActionQuery = Type.Object({ op: Type.String() });
+const CreatedResponse = Type.Object({ id: Type.String(), etag: Type.String() });
+const tags = ['flowservice'];
+
+/** Flow runs: list and read them, start one on demand, re-trigger a failed one over the same window. */
+export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const repo = new ResourcesRepository(deps.db);
+
+  app.get<{ Querystring: FlowListQuery }>(`${flowBase}/runs`, { schema: { tags, querystring: FlowListQuery } }, async (request) => {
+    const runs = await repo.list(runKind, request.ctx.scope);
+    return flowListResponse(runs.map((r) => r.body as object), { orderby: '-createdAt', ...request.query }, '/runs');
+  });
+
+  app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/runs/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+    const run = await repo.get(runKind, request.ctx.scope, request.params.id);
+    if (!run) throw notFound('runs', request.params.id);
+    return { items: [run.body] };
+  });
+
+  const start = async (flowId: string, ctx: Parameters<typeof buildRunPlan>[1], window: RunWindowRequest, idPath: string) => {
+    const flow = await repo.get(flowKind, ctx.scope, flowId);
+    if (!flow) throw new ApiError('validation', `no flow ${flowId} in sandbox ${ctx.sandbox.name}`, { problems: [{ in: 'body', path: idPath, message: 'no such flow' }] });
+    if (deps.engine.isRunning(flowId)) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
+    const plan = await buildRunPlan(flow, ctx, { repo, secretBox: deps.secretBox, now: deps.now() }, window);
+    return deps.engine.start(plan);
+  };
+
+  app.post<{ Body: Record<string, unknown> }>(
+    `${flowBase}/runs`,
+    { schema: { tags, body: Type.Object({}, { additionalProperties: true }), response: { 201: CreatedResponse } } },
+    async (request, reply) => {
+      const problems = new ProblemList();
+      const flowId = problems.string(request.body, 'flowId', '/flowId', true);
+      const params = problems.object(request.body, 'params', '/params', false) ?? {};
+      const window: RunWindowRequest = {};
+      for (const key of ['windowStartTime', 'windowEndTime'] as const) {
+        const value = params[key];
+        if (value === undefined) continue;
+        const seconds = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+        if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) problems.add(`/params/${key}`, 'must be epoch seconds (an integer)');
+        else window[key] = seconds;
+      }
+      if (window.windowStartTime !== undefined && window.windowEndTime !== undefined && window.windowStartTime >= window.windowEndTime) {
+        problems.add('/params/windowEndTime', 'must be after windowStartTime');
+      }
+      problems.throwIfAny('The run request is not valid');
+      return reply.status(201).send(await start(flowId as string, request.ctx, window, '/flowId'));
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ActionQuery> }>(
+    `${flowBase}/runs/:id/action`,
+    { schema: { tags, params: IdParams, querystring: ActionQuery } },
+    async (request, reply) => {
+      if (request.query.op !== 're-trigger') {
+        throw new ApiError('validation', `op "${request.query.op}" is not a run action; use re-trigger.`, { problems: [{ in: 'query', path: 'op', message: 'must be re-trigger' }] });
+      }
+      const run = await repo.get(runKind, request.ctx.scope, request.params.id);
+      if (!run) throw notFound('runs', request.params.id);
+      const body = run.body as { flowId: string; metrics?: { statusSummary?: { status?: string }; recordSummary?: { outputRecordCount?: number } }; activities?: unknown[] };
+      const status = body.metrics?.statusSummary?.status;
+      const empty = status === 'success' && (body.metrics?.recordSummary?.outputRecordCount ?? 0) === 0;
+      if (status !== 'failed' && !empty) {
+        throw new ApiError('validation', `run ${run.id} is ${String(status)}; only failed runs, or successful runs that ingested nothing, can be re-triggered`);
+      }
+      // The new run covers the same window as the one it repeats.
+      const copy = (body.activities ?? []).find((a): a is { durationSummary: { extensions: { windowStart: number; windowEnd: number } } } => isRecord(a) && a.id === 'copyActivity');
+      const extensions = copy?.durationSummary.extensions;
+      const window: RunWindowRequest = extensions
+        ? { ...(extensions.windowStart > 0 ? { windowStartTime: Math.floor(extensions.windowStart / 1000) } : {}), windowEndTime: Math.floor(extensions.windowEnd / 1000) }
+        : {};
+      return reply.status(201).send(await start(body.flowId, request.ctx, window, '/flowId'));
+    },
+  );
+}

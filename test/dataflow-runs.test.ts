@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableBackends } from './support/backends.js';
+import { createFileFlow, lakeRows, runNow } from './support/file-flow.js';
+import { at, startApi, str, type TestApi } from './support/test-api.js';
+
+const backends = await availableBackends();
+const header = 'Product_Id,Product_Name,Description,Type,updatedAt\n';
+
+describe.each(backends)('dataflow runs from local files on $name', (backend) => {
+  let api: TestApi;
+  let root: string;
+  const product = (prefix: string) => `_${api.tenantId}.product.${prefix}`;
+
+  beforeAll(async () => {
+    api = await startApi(backend);
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-source-'));
+    fs.mkdirSync(path.join(root, 'paypal'));
+    fs.writeFileSync(
+      path.join(root, 'paypal', 'catalog_products.csv'),
+      `${header}P1,Widget,A widget,PHYSICAL,2024-01-02 10:00:00\nP2,E-book,A book,DIGITAL,2024-01-03 11:00:00\nP3,Service plan,,SERVICE,2024-01-04 12:00:00\n`,
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('lands a CSV source in the dataset as one successful batch, and reports the run as AEP does', async () => {
+    const flow = await createFileFlow(api, { root, path: 'paypal/catalog_products.csv', format: 'delimited', title: 'csv' });
+    const run = await runNow(api, flow.flowId);
+    expect(run).toMatchObject({
+      flowId: flow.flowId,
+      metrics: {
+        recordSummary: { inputRecordCount: 3, outputRecordCount: 3, failedRecordCount: 0 },
+        fileSummary: { inputFileCount: 1, outputFileCount: 1 },
+        statusSummary: { status: 'success', errors: [] },
+      },
+      activities: [{ id: 'copyActivity' }, { id: 'promotionActivity', targetInfo: [{ type: 'TargetConnection', reference: { type: 'Batch' } }] }],
+    });
+    const batchId = str(run, 'activities.1.targetInfo.0.reference.ids.0');
+    const batch = await api.request('GET', `/data/foundation/catalog/batches/${batchId}`);
+    expect(batch.json).toMatchObject({ [batchId]: { status: 'success', relatedObjects: [{ type: 'dataSet', id: flow.dataSetId }], metrics: { outputRecordCount: 3 }, tags: { acp_flowId: [flow.flowId] } } });
+    const rows = await lakeRows(api, flow.dataSetId, `_id, ${'_' + api.tenantId}.product.name AS name, ${'_' + api.tenantId}.product.type AS type`);
+    expect(rows).toEqual([
+      { _id: 'P1', name: 'Widget', type: 'PHYSICAL' },
+      { _id: 'P2', name: 'E-book', type: 'DIGITAL' },
+      { _id: 'P3', name: 'Service plan', type: 'SERVICE' },
+    ]);
+    const runs = await api.request('GET', `/data/foundation/flowservice/runs?property=flowId==${flow.flowId}`);
+    expect(at(runs.json, 'items')).toHaveLength(1);
+    const flowNow = await api.request('GET', `/data/foundation/flowservice/flows/${flow.flowId}`);
+    expect(at(flowNow.json, 'items.0.lastRunDetails')).toMatchObject({ id: str(run, 'id'), state: 'success' });
+    expect(product('name')).toContain(api.tenantId);
+  });
+
+  it('loads incrementally: a second run lands only rows newer than the first run\'s watermark', async () => {
+    fs.mkdirSync(path.join(root, 'incremental'));
+    const file = path.join(root, 'incremental', 'products.csv');
+    fs.writeFileSync(file, `${header}A1,First,,PHYSICAL,2024-02-01 00:00:00\nA2,Second,,PHYSICAL,2024-02-02 00:00:00\n`);
+    const flow = await createFileFlow(api, { root, path: 'incremental/products.csv', format: 'delimited', title: 'incremental' });
+    expect(at(await runNow(api, flow.flowId), 'metrics.recordSummary.outputRecordCount')).toBe(2);
+    fs.appendFileSync(file, 'A3,Third,,DIGITAL,2024-02-03 00:00:00\nA4,No date,,DIGITAL,\n');
+    const second = await runNow(api, flow.flowId);
+    expect(second).toMatchObject({ metrics: { recordSummary: { inputRecordCount: 2, outputRecordCount: 1, skippedRecordCount: 1 }, statusSummary: { status: 'success' } } });
+    expect(JSON.stringify(at(second, 'metrics.statusSummary.errors'))).toContain('delta column');
+    const third = await runNow(api, flow.flowId);
+    expect(at(third, 'metrics.recordSummary.outputRecordCount')).toBe(0);
+    expect((await lakeRows(api, flow.dataSetId, '_id')).map((r) => r._id)).toEqual(['A1', 'A2', 'A3']);
+  });
+
+  it('reads JSON lines and Parquet sources the same way', async () => {
+    fs.mkdirSync(path.join(root, 'json'));
+    fs.writeFileSync(path.join(root, 'json', 'a.json'), '{"Product_Id":"J1","Product_Name":"Json one","Description":"d","Type":"DIGITAL","updatedAt":"2024-03-01 00:00:00"}\n{"Product_Id":"J2","Product_Name":"Json two","Description":null,"Type":"DIGITAL","updatedAt":"2024-03-02 00:00:00"}\n');
+    const json = await createFileFlow(api, { root, path: 'json/*.json', format: 'json', title: 'json' });
+    const jsonRun = await runNow(api, json.flowId);
+    expect(at(jsonRun, 'metrics.statusSummary'), JSON.stringify(jsonRun)).toMatchObject({ status: 'success' });
+    expect((await lakeRows(api, json.dataSetId, '_id')).map((r) => r._id)).toEqual(['J1', 'J2']);
+
+    fs.mkdirSync(path.join(root, 'parquet'));
+    const parquetFile = path.join(root, 'parquet', 'p.parquet');
+    const { DuckDbSession } = await import('../src/lake/duckdb-session.js');
+    const duck = await DuckDbSession.open({ tempDirectory: root });
+    await duck.run(`COPY (SELECT 'Q' || i AS Product_Id, 'Parquet ' || i AS Product_Name, NULL AS Description, 'PHYSICAL' AS Type, TIMESTAMP '2024-04-01' + INTERVAL (i) DAY AS updatedAt FROM range(5) t(i)) TO '${parquetFile}' (FORMAT parquet)`);
+    duck.close();
+    const parquet = await createFileFlow(api, { root, path: 'parquet/p.parquet', format: 'parquet', title: 'parquet' });
+    expect(at(await runNow(api, parquet.flowId), 'metrics.recordSummary.outputRecordCount')).toBe(5);
+    expect(await lakeRows(api, parquet.dataSetId, '_id')).toHaveLength(5);
+  });
+
+  it('fails a run whose rejected rows exceed the threshold, landing nothing; passes under it with diagnostics', async () => {
+    fs.mkdirSync(path.join(root, 'dirty'));
+    const rows = ['D1,One,,PHYSICAL,2024-05-01 00:00:00,1980', 'D2,Two,,PHYSICAL,2024-05-02 00:00:00,not a year', 'D3,Three,,PHYSICAL,2024-05-03 00:00:00,1990', 'D4,Four,,PHYSICAL,2024-05-04 00:00:00,2000'];
+    fs.writeFileSync(path.join(root, 'dirty', 'p.csv'), `Product_Id,Product_Name,Description,Type,updatedAt,Year\n${rows.join('\n')}\n`);
+    const extraMappings = [{ destinationXdmPath: 'person.birthYear', sourceAttribute: 'Year' }];
+
+    const strict = await createFileFlow(api, { root, path: 'dirty/p.csv', format: 'delimited', title: 'strict', extraMappings });
+    const failed = await runNow(api, strict.flowId);
+    expect(failed).toMatchObject({ metrics: { recordSummary: { inputRecordCount: 4, failedRecordCount: 1 }, statusSummary: { status: 'failed' } } });
+    expect(JSON.stringify(at(failed, 'metrics.statusSummary.errors'))).toContain('INGEST-1212-400');
+    expect(await lakeRows(api, strict.dataSetId)).toEqual([]);
+
+    const lenient = await createFileFlow(api, { root, path: 'dirty/p.csv', format: 'delimited', title: 'lenient', extraMappings, options: { partialIngestionPercent: 30, errorDiagnosticsEnabled: true } });
+    const passed = await runNow(api, lenient.flowId);
+    expect(passed).toMatchObject({ metrics: { recordSummary: { inputRecordCount: 4, outputRecordCount: 3, failedRecordCount: 1 }, statusSummary: { status: 'success' } } });
+    const codes = (at(passed, 'metrics.statusSummary.errors') as { code: string }[]).map((e) => e.code);
+    expect(codes).toEqual(['INGEST-1212-400', 'MAPPER-3700-400']);
+    expect((await lakeRows(api, lenient.dataSetId, '_id, person.birthYear AS year')).map((r) => [r._id, r.year])).toEqual([['D1', 1980], ['D3', 1990], ['D4', 2000]]);
+    const batchId = str(passed, 'activities.1.targetInfo.0.reference.ids.0');
+    const errorFile = path.join(api.dataDir, 'lake', api.credentials.ims_org, 'prod', lenient.dataSetId, batchId, '_meta', 'row_errors', 'conversion_errors_0.json');
+    const rejected = fs.readFileSync(errorFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { _corrupt_record: string; _errors: { code: string }[] });
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?._corrupt_record).toContain('not a year');
+    expect(rejected[0]?._errors[0]?.code).toBe('MAPPER-3700-400');
+  });
+
+  it('fails clearly when the source lacks a column the mapping reads, and nothing lands', async () => {
+    fs.mkdirSync(path.join(root, 'narrow'));
+    fs.writeFileSync(path.join(root, 'narrow', 'p.csv'), 'Product_Id,Product_Name,updatedAt\nN1,x,2024-01-01 00:00:00\n');
+    const flow = await createFileFlow(api, { root, path: 'narrow/p.csv', format: 'delimited', title: 'narrow' });
+    const run = await runNow(api, flow.flowId);
+    expect(at(run, 'metrics.statusSummary.status')).toBe('failed');
+    expect(JSON.stringify(at(run, 'metrics.statusSummary.errors'))).toMatch(/no column \\"Description\\"/);
+    expect(await lakeRows(api, flow.dataSetId)).toEqual([]);
+    const retry = await api.request('POST', `/data/foundation/flowservice/runs/${str(run, 'id')}/action?op=re-trigger`);
+    expect(retry.status).toBe(201);
+    await api.app.engine.idle();
+  });
+
+  it('answered in the shapes the official specs describe', () => {
+    expect(api.contractViolations).toEqual([]);
+  });
+});

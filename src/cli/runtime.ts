@@ -11,7 +11,7 @@ export interface Runtime {
 /** Opens what every command needs: configuration, the metadata store (migrated) and the master key. */
 export async function openRuntime(overrides: ConfigOverrides): Promise<Runtime> {
   const config = loadConfig(process.env, overrides);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, postgresSchema: config.databaseSchema });
   const masterKey = config.secretKey ? MasterKey.fromSecret(config.secretKey) : MasterKey.loadOrCreate(config.dataDir);
   return { config, store, masterKey };
 }

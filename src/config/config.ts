@@ -7,6 +7,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; absent means the embedded SQLite file in the data directory. */
   databaseUrl: string | undefined;
+  /** PostgreSQL schema to keep the metadata in (default: the connection's search_path, normally public). */
+  databaseSchema: string | undefined;
   /** Master key material; absent means a key file generated in the data directory. */
   secretKey: string | undefined;
   logLevel: string;
@@ -26,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     host: overrides.host ?? env.TRIBUTARY_HOST ?? '127.0.0.1',
     dataDir: path.resolve(overrides.dataDir ?? env.TRIBUTARY_DATA_DIR ?? '.tributary'),
     databaseUrl: nonEmpty(env.DATABASE_URL),
+    databaseSchema: nonEmpty(env.TRIBUTARY_DATABASE_SCHEMA),
     secretKey: nonEmpty(env.TRIBUTARY_SECRET_KEY),
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),

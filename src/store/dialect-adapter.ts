@@ -26,6 +26,9 @@ export function sqliteAdapter(file: string): DialectAdapter {
 
 /** `schema` isolates one instance (a test run) inside a shared database. */
 export function postgresAdapter(connectionString: string, schema?: string): DialectAdapter {
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`PostgreSQL schema "${schema}" must be a plain identifier (letters, digits, _)`);
+  }
   const int8 = 20;
   const pool = new pg.Pool({
     connectionString,

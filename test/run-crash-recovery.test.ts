@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDbSession } from '../src/lake/duckdb-session.js';
+import { availableBackends, postgresUrl } from './support/backends.js';
+import { cloudStorageFlowSpec, localFilesSpec } from './support/file-flow.js';
+import { at, str } from './support/test-api.js';
+import * as tutorial from './support/tutorial-requests.js';
+
+const bin = path.resolve('bin/tributary.js');
+const backends = await availableBackends();
+const rows = 400_000;
+
+interface Server {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+}
+
+/** `tributary serve` in its own process, so that it can be killed with SIGKILL mid-run. */
+async function serve(dataDir: string, env: NodeJS.ProcessEnv): Promise<Server> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { env });
+  let output = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        setTimeout(() => resolve(match[1] as string), 100);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}): ${output}`)));
+  });
+  return { child, baseUrl, output: () => output };
+}
+
+describe.each(backends)('a run killed mid-way on $name', (backend) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-crash-'));
+  const sourceRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-crash-src-'));
+  const schema = `crash_${crypto.randomBytes(5).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TRIBUTARY_LOG_LEVEL: 'warn',
+    TRIBUTARY_SECRET_KEY: 'crash-test-key',
+    DATABASE_URL: backend.name === 'postgres' ? postgresUrl : '',
+    TRIBUTARY_DATABASE_SCHEMA: backend.name === 'postgres' ? schema : '',
+  };
+  afterAll(async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(sourceRoot, { recursive: true, force: true });
+    if (backend.name === 'postgres') {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
+
+  it('leaves no visible batch and no advanced watermark, and the next run lands every row exactly once', { timeout: 120_000 }, async () => {
+    const duck = await DuckDbSession.open({ tempDirectory: sourceRoot });
+    await duck.run(`COPY (SELECT 'P' || i AS Product_Id, 'Product ' || i AS Product_Name, 'd' AS Description, 'PHYSICAL' AS Type, TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND AS updatedAt FROM range(${rows}) t(i)) TO '${path.join(sourceRoot, 'products.csv')}' (HEADER)`);
+    duck.close();
+
+    let server = await serve(dataDir, env);
+    const headers = (output: string) => ({
+      authorization: /-H 'Authorization: ([^']+)'/.exec(output)?.[1] ?? '',
+      'x-api-key': /-H 'x-api-key: ([^']+)'/.exec(output)?.[1] ?? '',
+      'x-gw-ims-org-id': /-H 'x-gw-ims-org-id: ([^']+)'/.exec(output)?.[1] ?? '',
+      'content-type': 'application/json',
+    });
+    const gateway = headers(server.output());
+    const call = async (method: string, url: string, body?: unknown) => {
+      const response = await fetch(`${server.baseUrl}${url}`, { method, headers: gateway, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const text = await response.text();
+      if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
+      return text === '' ? undefined : (JSON.parse(text) as unknown);
+    };
+    const fs_ = '/data/foundation/flowservice';
+    const connection = str(await call('POST', `${fs_}/connections`, { name: 'files', auth: { specName: 'Local Directory', params: { rootPath: sourceRoot } }, connectionSpec: { id: localFilesSpec, version: '1.0' } }), 'id');
+    const source = str(await call('POST', `${fs_}/sourceConnections`, { name: 'csv', baseConnectionId: connection, data: { format: 'delimited' }, params: { path: 'products.csv' }, connectionSpec: { id: localFilesSpec, version: '1.0' } }), 'id');
+    const tenant = str(await call('GET', '/data/foundation/schemaregistry/stats'), 'tenantId');
+    const group = str(await call('POST', '/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(tenant)), '$id');
+    const schemaId = str(await call('POST', '/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, allOf: [...tutorial.targetSchema.allOf, { $ref: group }] }), '$id');
+    const dataSetId = str(await call('POST', '/data/foundation/catalog/dataSets', tutorial.dataSet(schemaId)), '0').split('/').pop() as string;
+    const target = str(await call('POST', `${fs_}/targetConnections`, tutorial.targetConnection(schemaId, dataSetId, 'c604ff05-7f1a-43c0-8e18-33bf874cb11c')), 'id');
+    const mapping = str(await call('POST', '/data/foundation/conversion/mappingSets', tutorial.mappingSet(schemaId, `_${tenant}.`)), 'id');
+    const flow = str(await call('POST', `${fs_}/flows`, { ...tutorial.flow(source, target, mapping), flowSpec: { id: cloudStorageFlowSpec, version: '1.0' }, scheduleParams: { startTime: 1567411548, frequency: 'once' } }), 'id');
+
+    // Start a run and kill the process once the run has staged its input but before it can commit.
+    const runId = str(await call('POST', `${fs_}/runs`, { flowId: flow }), 'id');
+    const staged = path.join(dataDir, 'staging', runId, 'input.parquet');
+    const deadline = Date.now() + 60_000;
+    while (!fs.existsSync(staged) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fs.existsSync(staged)).toBe(true);
+    const exited = new Promise((resolve) => server.child.on('exit', resolve));
+    server.child.kill('SIGKILL');
+    await exited;
+
+    server = await serve(dataDir, env);
+    const killed = await call('GET', `${fs_}/runs/${runId}`);
+    expect(at(killed, 'items.0.metrics.statusSummary.status')).toBe('failed');
+    expect(await call('GET', '/data/foundation/catalog/batches')).toEqual({});
+    expect(fs.existsSync(path.join(dataDir, 'staging', runId))).toBe(false);
+    const lake = path.join(dataDir, 'lake', 'TRIBUTARYDEV@AdobeOrg', 'prod', dataSetId);
+    expect(!fs.existsSync(lake) || fs.readdirSync(lake).length === 0).toBe(true);
+
+    // The retry lands all rows: had the killed run advanced the watermark, it would land none.
+
+    const retry = str(await call('POST', `${fs_}/runs/${runId}/action?op=re-trigger`), 'id');
+    let status = 'inProgress';
+    let run: unknown;
+    while (status === 'inProgress' && Date.now() < deadline + 60_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      run = await call('GET', `${fs_}/runs/${retry}`);
+      status = at(run, 'items.0.metrics.statusSummary.status') as string;
+    }
+    expect(run).toMatchObject({ items: [{ metrics: { statusSummary: { status: 'success' }, recordSummary: { outputRecordCount: rows } } }] });
+    const second = str(await call('POST', `${fs_}/runs`, { flowId: flow }), 'id');
+    for (status = 'inProgress'; status === 'inProgress'; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      run = await call('GET', `${fs_}/runs/${second}`);
+      status = at(run, 'items.0.metrics.statusSummary.status') as string;
+    }
+    expect(at(run, 'items.0.metrics.recordSummary.outputRecordCount')).toBe(0);
+
+    const files = fs
+      .readdirSync(lake)
+      .filter((batch) => fs.existsSync(path.join(lake, batch, 'data')))
+      .flatMap((batch) => fs.readdirSync(path.join(lake, batch, 'data')).map((f) => path.join(lake, batch, 'data', f)));
+    const check = await DuckDbSession.open({ tempDirectory: sourceRoot });
+    const counts = await check.rows(`SELECT count(*) AS n, count(DISTINCT _id) AS ids FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`);
+    check.close();
+    expect(counts).toEqual([{ n: String(rows), ids: String(rows) }]);
+    const exited2 = new Promise((resolve) => server.child.on('exit', resolve));
+    server.child.kill('SIGTERM');
+    await exited2;
+  });
+});

@@ -65,7 +65,7 @@ describe('mappings compiled to DuckDB SQL over local files', () => {
       schema,
       columns,
     );
-    const rows = await duck.rows(`SELECT ${compiled.selectList} FROM ${relation} s ORDER BY "_id"`);
+    const rows = await duck.rows(`${compiled.select(relation)} ORDER BY "_id"`);
     expect(compiled.columns).toEqual(['_id', 'person', 'personalEmail', 'identityMap']);
     expect(rows[0]).toMatchObject({
       _id: 'C1',

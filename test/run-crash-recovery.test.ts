@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import * as tutorial from './support/tutorial-requests.js';
 const bin = path.resolve('bin/tributary.js');
 const backends = await availableBackends();
 const rows = 400_000;
+const execute = promisify(execFile);
 
 interface Server {
   child: ChildProcess;
@@ -95,7 +97,8 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
 
     // Start a run and kill the process once the run has staged its input but before it can commit.
     const runId = str(await call('POST', `${fs_}/runs`, { flowId: flow }), 'id');
-    const staged = path.join(dataDir, 'staging', runId, 'input.parquet');
+    // The package's batch folder exists while the rows are being mapped and written, before any commit.
+    const staged = path.join(dataDir, 'staging', runId, 'batch');
     const deadline = Date.now() + 60_000;
     while (!fs.existsSync(staged) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(fs.existsSync(staged)).toBe(true);
@@ -138,6 +141,11 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     const counts = await check.rows(`SELECT count(*) AS n, count(DISTINCT _id) AS ids FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`);
     check.close();
     expect(counts).toEqual([{ n: String(rows), ids: String(rows) }]);
+    // The CLI runs the same flow through the server and waits for it: nothing new to land.
+    const cli = await execute(process.execPath, [bin, 'run', flow, '--wait', '--url', server.baseUrl, '--data-dir', dataDir], { env });
+    expect(cli.stdout).toMatch(/run \S+ success/);
+    expect(cli.stderr).toContain('0 landed');
+
     const exited2 = new Promise((resolve) => server.child.on('exit', resolve));
     server.child.kill('SIGTERM');
     await exited2;

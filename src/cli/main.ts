@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { createCredentialsCommand } from './credentials-command.js';
+import { queryCommand } from './query-command.js';
+import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
 
 /** The `tributary` command line. */
@@ -20,5 +22,24 @@ export async function main(argv: string[]): Promise<void> {
     .option('--name <name>', 'client name')
     .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
     .action(createCredentialsCommand);
+  program
+    .command('query')
+    .description('run one read-only SQL statement over the datasets of a sandbox (each dataset is a table named by its adobe/pqs/table tag)')
+    .argument('<sql>', 'the statement, e.g. "SELECT count(*) FROM paypal_target_dataset"')
+    .option('--org <imsOrg>', "IMS org id (default: the data directory's only org)")
+    .option('--sandbox <name>', 'sandbox name (default prod)')
+    .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
+    .option('--format <format>', 'table, json or csv (default table)')
+    .option('--limit <rows>', 'most rows to print (default 10000)')
+    .option('--timeout <seconds>', 'cancel the query after this long (default 30)')
+    .action(queryCommand);
+  program
+    .command('run')
+    .description('run a dataflow now on the running server, optionally waiting with a progress line')
+    .argument('<flowId>', 'the flow to run')
+    .option('--wait', 'wait for the run to finish, showing its progress; exit 1 if it fails')
+    .option('--url <url>', 'the server (default http://127.0.0.1:PORT)')
+    .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
+    .action(runCommand);
   await program.parseAsync(argv);
 }

@@ -19,7 +19,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     host: options.host,
     dataDir: options.dataDir,
   });
-  const { server, credentials } = await buildApp({
+  const { server, credentials, scheduler } = await buildApp({
     store,
     dataDir: config.dataDir,
     masterKey,
@@ -29,6 +29,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const firstStart = (await credentials.listOrgs()).length === 0;
   const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;
   await server.listen({ port: config.port, host: config.host });
+  scheduler.start();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const baseUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;

@@ -24,7 +24,8 @@ export interface ExtractRequest {
 export interface Extracted {
   /** A DuckDB table expression over the source rows, e.g. `read_csv(['/data/a.csv'], header = true)`. */
   relation: string;
-  inputFiles: { path: string; bytes: number }[];
+  /** The files read; `modifiedAt` (ms) lets the engine notice a file that changed while it was read. */
+  inputFiles: { path: string; bytes: number; modifiedAt?: number | undefined }[];
 }
 
 /** The source is misconfigured (bad path, unreadable file): the user must act; retrying will not help. */

@@ -20,6 +20,14 @@ export interface EngineDeps {
   log?: Logger | undefined;
 }
 
+/** A second run of a flow was asked for while one is in progress; callers check `isRunning` first, this closes the race. */
+export class FlowBusyError extends Error {
+  constructor(readonly flowId: string) {
+    super(`a run of flow ${flowId} is in progress`);
+    this.name = 'FlowBusyError';
+  }
+}
+
 /** A run in progress can be told apart from a finished one by its record alone. */
 const unfinished = new Set(['queued', 'inProgress']);
 
@@ -42,12 +50,13 @@ export class Engine {
 
   /** Records the run and starts it; resolves as soon as the run exists (AEP answers POST /runs the same way). */
   async start(plan: RunPlan): Promise<{ id: string; etag: string }> {
+    if (this.running.has(plan.flowId)) throw new FlowBusyError(plan.flowId);
     const runId = crypto.randomUUID();
     const createdAt = this.deps.now();
     const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
     let outcome = emptyOutcome(createdAt, plan.window);
     let etag = newRunEtag();
-    await this.repo.insert(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt });
+    const recorded = this.repo.insert(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt });
     const save = async (next: RunOutcome, repo: ResourcesRepository) => {
       const previous = etag;
       etag = newRunEtag();
@@ -55,7 +64,10 @@ export class Engine {
       await repo.update(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, next), secret: null, etag, createdAt, updatedAt: now }, previous);
     };
     const started = { id: runId, etag };
+    // The flow is claimed before the first await, so two callers (the scheduler, POST /runs) that both saw
+    // isRunning() false cannot start two runs of it.
     const execution = (async () => {
+      await recorded;
       await new Promise((resolve) => setImmediate(resolve));
       outcome = await runFlow(plan, runId, outcome, {
         db: this.deps.db,
@@ -69,6 +81,7 @@ export class Engine {
     })().finally(() => this.running.delete(plan.flowId));
     this.running.set(plan.flowId, execution);
     execution.catch((error: unknown) => this.deps.log?.error({ err: error, runId }, 'run crashed'));
+    await recorded;
     return started;
   }
 

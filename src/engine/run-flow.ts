@@ -57,69 +57,69 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     outcome.inputBytes = extracted.inputFiles.reduce((sum, f) => sum + f.bytes, 0);
     await deps.progress?.(outcome);
 
-    // Stage: the rows of this run's window, with the delta value each carries.
+    // Stage. File sources are read where they lie (copying them would cost more than reading them twice);
+    // their size and modification time are checked again before the commit instead.
     const { state, etag: stateEtag } = await readFlowState(repo, scope, plan.flowId);
     const sourceColumns = await describe(duck, `SELECT * FROM ${extracted.relation}`);
-    const input = path.join(staging, 'input.parquet');
-    let newWatermark = state.watermark;
-    if (plan.deltaColumn) {
-      const delta = deltaExpression(plan.deltaColumn, sourceColumns, 's');
-      const lower = [state.watermark ? `TIMESTAMPTZ ${sqlString(state.watermark)}` : undefined, plan.window.start !== null ? `to_timestamp(${plan.window.start} / 1000.0)` : undefined].filter((v): v is string => v !== undefined);
-      const conditions = [`(${delta}) <= to_timestamp(${plan.window.end} / 1000.0)`, ...lower.map((l) => `(${delta}) > ${l}`)];
-      await duck.run(`COPY (SELECT s.*, ${delta} AS __delta FROM ${extracted.relation} s WHERE ${conditions.join(' AND ')}) TO ${sqlString(input)} (FORMAT parquet)`);
-      outcome.skippedRecords = Number(await duck.scalar(`SELECT count(*) FROM ${extracted.relation} s WHERE (${delta}) IS NULL`));
-      if (outcome.skippedRecords > 0) {
-        outcome.errors.push({ code: 'INGEST-1401-400', message: `${outcome.skippedRecords} row(s) have no readable value in the delta column "${plan.deltaColumn.name}" and were skipped`, recordCount: outcome.skippedRecords });
-      }
-      const max = await duck.scalar(`SELECT strftime(max(__delta), '%Y-%m-%dT%H:%M:%S.%fZ') FROM read_parquet(${sqlString(input)})`);
-      if (typeof max === 'string') newWatermark = max;
-    } else {
-      await duck.run(`COPY (SELECT s.* FROM ${extracted.relation} s) TO ${sqlString(input)} (FORMAT parquet)`);
+    const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
+    const inWindow = delta ? windowCondition(plan, state, `(${delta})`) : 'true';
+    const windowRows = `(SELECT s.* FROM ${extracted.relation} s WHERE ${inWindow})`;
+    // A cheap pass first: only the delta column is parsed.
+    const [stats] = await duck.rows(
+      delta
+        ? `SELECT count(*) FILTER (WHERE (${delta}) IS NULL) AS skipped, count(*) FILTER (WHERE ${inWindow}) AS staged, strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM ${extracted.relation} s`
+        : `SELECT 0 AS skipped, count(*) AS staged, NULL AS watermark FROM ${extracted.relation} s`,
+    );
+    outcome.skippedRecords = Number(stats?.skipped ?? 0);
+    const staged = Number(stats?.staged ?? 0);
+    const newWatermark = typeof stats?.watermark === 'string' ? stats.watermark : state.watermark;
+    if (outcome.skippedRecords > 0 && plan.deltaColumn) {
+      outcome.errors.push({ code: 'INGEST-1401-400', message: `${outcome.skippedRecords} row(s) have no readable value in the delta column "${plan.deltaColumn.name}" and were skipped`, recordCount: outcome.skippedRecords });
     }
-    const staged = Number(await duck.scalar(`SELECT count(*) FROM read_parquet(${sqlString(input)})`));
     outcome.inputRecords = staged + outcome.skippedRecords;
     await deps.progress?.(outcome);
 
-    // Map and validate: XDM rows plus, per row, the reasons it cannot land.
-    const stagedColumns = (await describe(duck, `SELECT * FROM read_parquet(${sqlString(input)})`)).filter((c) => c.name !== '__delta');
+    // Map, validate and write in one pass: the rows that may land go straight to Parquet in the package.
     let compiled;
     try {
-      compiled = compileMapping(plan.mapping.rules, plan.schema, stagedColumns);
+      compiled = compileMapping(plan.mapping.rules, plan.schema, sourceColumns);
     } catch (error) {
       if (error instanceof CompileError) throw new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${error.message}`, 'config');
       throw error;
     }
-    const mapped = path.join(staging, 'mapped.parquet');
-    const sourceRows = `SELECT * ${plan.deltaColumn ? 'EXCLUDE (__delta) ' : ''}FROM read_parquet(${sqlString(input)})`;
-    await duck.run(`COPY (SELECT ${compiled.selectList}, to_json(s) AS _raw FROM (${sourceRows}) s) TO ${sqlString(mapped)} (FORMAT parquet)`);
-    outcome.failedRecords = Number(await duck.scalar(`SELECT count(*) FROM read_parquet(${sqlString(mapped)}) WHERE len(_errors) > 0`));
-    outcome.outputRecords = staged - outcome.failedRecords;
+    fs.mkdirSync(stagedBatch, { recursive: true });
+    const dataDir = path.join(stagedBatch, 'data');
+    const columns = compiled.columns.map(sqlIdentifier).join(', ');
+    const mapped = `(${compiled.select(windowRows)})`;
+    const written = staged === 0 ? 0 : Number(await duck.scalar(
+      `COPY (SELECT ${columns} FROM ${mapped} WHERE len(_errors) = 0) TO ${sqlString(dataDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`,
+    ));
+    outcome.outputRecords = written;
+    outcome.failedRecords = staged - written;
+
+    // Rejected rows are rare: only then is the source read again, for their reasons and diagnostics.
     if (outcome.failedRecords > 0) {
-      const byCode = await duck.rows(`SELECT e.code AS code, count(*) AS n, min(e.message) AS example FROM (SELECT unnest(_errors) AS e FROM read_parquet(${sqlString(mapped)})) GROUP BY 1 ORDER BY 1`);
+      const rejected = `${mapped} WHERE len(_errors) > 0`;
+      const byCode = await duck.rows(`SELECT e.code AS code, count(*) AS n, min(e.message) AS example FROM (SELECT unnest(_errors) AS e FROM ${rejected}) GROUP BY 1 ORDER BY 1`);
       for (const row of byCode) outcome.errors.push({ code: String(row.code), message: `${String(row.n)} error(s), e.g. ${String(row.example)}`, recordCount: Number(row.n) });
       outcome.errors.unshift({
         code: plan.options.errorDiagnosticsEnabled ? 'INGEST-1212-400' : 'INGEST-1211-400',
         message: `Encountered ${outcome.failedRecords} errors in the data. Successfully ingested ${outcome.outputRecords} rows.${plan.options.errorDiagnosticsEnabled ? ' Review the error diagnostics for details.' : ' Enable error diagnostics to download the rejected rows.'}`,
         recordCount: outcome.failedRecords,
       });
+      const allowed = plan.options.partialIngestionPercent ?? 0;
+      const failedShare = (outcome.failedRecords / staged) * 100;
+      if (failedShare > allowed) {
+        throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
+      }
+      if (plan.options.errorDiagnosticsEnabled) {
+        const errorsDir = deps.layout.rowErrorsDir(stagedBatch);
+        fs.mkdirSync(errorsDir, { recursive: true });
+        const withRaw = `(SELECT s.*, CAST(to_json(s) AS VARCHAR) AS __raw FROM ${windowRows} s)`;
+        await duck.run(`COPY (SELECT __raw AS _corrupt_record, _errors FROM (${compiled.select(withRaw, ['__raw'])}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
+      }
     }
-    const allowed = plan.options.partialIngestionPercent ?? 0;
-    const failedShare = staged === 0 ? 0 : (outcome.failedRecords / staged) * 100;
-    if (failedShare > allowed) {
-      throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
-    }
-
-    // Write: valid rows as Parquet, rejected rows as NDJSON diagnostics, all still inside the staging folder.
-    fs.mkdirSync(stagedBatch, { recursive: true });
-    if (outcome.outputRecords > 0) {
-      const columns = compiled.columns.map(sqlIdentifier).join(', ');
-      await duck.run(`COPY (SELECT ${columns} FROM read_parquet(${sqlString(mapped)}) WHERE len(_errors) = 0) TO ${sqlString(path.join(stagedBatch, 'data'))} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`);
-    }
-    if (outcome.failedRecords > 0 && plan.options.errorDiagnosticsEnabled) {
-      const errorsDir = deps.layout.rowErrorsDir(stagedBatch);
-      fs.mkdirSync(errorsDir, { recursive: true });
-      await duck.run(`COPY (SELECT CAST(_raw AS VARCHAR) AS _corrupt_record, _errors FROM read_parquet(${sqlString(mapped)}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
-    }
+    assertUnchanged(extracted.inputFiles);
     const files = listFiles(path.join(stagedBatch, 'data'));
     outcome.outputFileCount = files.length;
     outcome.outputBytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
@@ -155,6 +155,25 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
   } finally {
     duck.close();
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Rows whose delta value lies after the watermark (or the window's start) and at most at the window's end. */
+function windowCondition(plan: RunPlan, state: FlowState, delta: string): string {
+  const conditions = [`${delta} <= to_timestamp(${plan.window.end} / 1000.0)`];
+  if (state.watermark) conditions.push(`${delta} > TIMESTAMPTZ ${sqlString(state.watermark)}`);
+  if (plan.window.start !== null) conditions.push(`${delta} > to_timestamp(${plan.window.start} / 1000.0)`);
+  return conditions.join(' AND ');
+}
+
+/** A source file that changed while the run read it several times could make counts and rows disagree. */
+function assertUnchanged(files: { path: string; bytes: number; modifiedAt?: number | undefined }[]): void {
+  for (const file of files) {
+    if (file.modifiedAt === undefined) continue;
+    const now = fs.statSync(file.path, { throwIfNoEntry: false });
+    if (!now || now.size !== file.bytes || now.mtimeMs !== file.modifiedAt) {
+      throw new RunFailure('CONNECTOR-1001-500', `${path.basename(file.path)} changed while the run read it; nothing was ingested, re-trigger the run`, 'transient');
+    }
   }
 }
 

@@ -12,12 +12,16 @@ export interface SourceColumn {
   type: string;
 }
 
-/** The SELECT list that turns staged source rows into XDM rows plus their `_errors`. */
+/** The SQL that turns staged source rows into XDM rows, each with the list of reasons it cannot land. */
 export interface CompiledMapping {
   /** Top-level XDM fields written, in order. */
   columns: string[];
-  /** `expr AS "col", ..., <errors> AS _errors` */
-  selectList: string;
+  /**
+   * `SELECT <XDM fields>, <errors> AS _errors FROM ...` over `input` (a table expression whose rows are aliased `s`).
+   * Each source value is computed once, in an inner projection, however often the fields and checks use it.
+   * `carry` names input columns to pass through unchanged (e.g. the raw row for diagnostics).
+   */
+  select(input: string, carry?: string[]): string;
 }
 
 type Tree = { kind: 'leaf'; sql: string } | { kind: 'object'; children: Map<string, Tree> } | { kind: 'list'; items: Map<number, Tree> };
@@ -54,22 +58,24 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   const root: Tree = { kind: 'object', children: new Map() };
   const errors: string[] = [];
   const identities: { namespace: string; value: string; primary: boolean }[] = [];
+  const raws: string[] = [];
+  const casts: string[] = [];
   rules.forEach((rule, index) => {
     const found = findField(schema, rule.destination);
     if ('error' in found) throw new CompileError(`mapping ${index} (${rule.destination}): destination ${found.error}`);
-    const raw = sourceSql(rule, column, index);
+    const raw = `__r${index}`;
+    const value = `__v${index}`;
+    // try(): a function that fails on one value nulls that field, as Data Prep does, instead of failing the run.
+    raws.push(`try(${sourceSql(rule, column, index)}) AS ${raw}`);
     const xdmType = String(found.field['meta:xdmType'] ?? found.field.type);
     const castType = castTypes[xdmType];
-    // try(): a function that fails on one value nulls that field, as Data Prep does, instead of failing the run.
-    const value = castType ? `TRY_CAST(try(${raw}) AS ${castType})` : `try(${raw})`;
+    const cast = castType ? `TRY_CAST(${raw} AS ${castType})` : raw;
     const allowed = Array.isArray(found.field.enum) ? found.field.enum : undefined;
-    const checked = allowed ? `(CASE WHEN ${value} IN (${allowed.map((v) => (typeof v === 'string' ? sqlString(v) : String(v))).join(', ')}) THEN ${value} END)` : value;
-    insert(root, parseDestination(rule.destination), checked);
+    casts.push(`${allowed ? `(CASE WHEN ${cast} IN (${allowed.map((v) => (typeof v === 'string' ? sqlString(v) : String(v))).join(', ')}) THEN ${cast} END)` : cast} AS ${value}`);
+    insert(root, parseDestination(rule.destination), value);
     const message = `${rule.destination}: cannot convert ` + (castType ? `to ${xdmType}` : 'the value');
-    errors.push(
-      `CASE WHEN try(${raw}) IS NOT NULL AND ${checked} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(message)} || ' (' || left(CAST(try(${raw}) AS VARCHAR), 200) || ')') END`,
-    );
-    if (rule.identity && rule.namespaceCode) identities.push({ namespace: rule.namespaceCode, value: checked, primary: rule.primaryIdentity });
+    errors.push(`CASE WHEN ${raw} IS NOT NULL AND ${value} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(message)} || ' (' || left(CAST(${raw} AS VARCHAR), 200) || ')') END`);
+    if (rule.identity && rule.namespaceCode) identities.push({ namespace: rule.namespaceCode, value, primary: rule.primaryIdentity });
   });
 
   if (identities.length > 0 && !('error' in findField(schema, 'identityMap'))) {
@@ -82,7 +88,16 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   if (root.kind !== 'object') throw new CompileError('mapping root must be an object');
   const selected = [...root.children].map(([name, tree]) => `${toSql(tree)} AS ${sqlIdentifier(name)}`);
   const errorList = errors.length > 0 ? `list_filter([${errors.join(', ')}], e -> e IS NOT NULL)` : '[]::STRUCT(code VARCHAR, message VARCHAR)[]';
-  return { columns: [...root.children.keys()], selectList: [...selected, `${errorList} AS _errors`].join(',\n  ') };
+  return {
+    columns: [...root.children.keys()],
+    select: (input, carry = []) => {
+      const carried = carry.map(sqlIdentifier);
+      const inner = [...raws, ...carried.map((c) => `${sourceAlias}.${c}`)].join(', ') || '1 AS __none';
+      const middle = [...rules.map((_, i) => `__r${i}`), ...casts, ...carried].join(', ') || '1 AS __none';
+      const outer = [...selected, `${errorList} AS _errors`, ...carried].join(',\n  ');
+      return `SELECT ${outer} FROM (SELECT ${middle} FROM (SELECT ${inner} FROM ${input} ${sourceAlias}))`;
+    },
+  };
 }
 
 function sourceSql(rule: MappingRule, column: (path: string) => string, index: number): string {

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Engine } from '../engine/engine.js';
+import { Scheduler } from '../engine/scheduler.js';
 import { LakeLayout } from '../lake/lake-layout.js';
 import type { MasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
@@ -13,9 +14,13 @@ import { registerTokenRoutes } from '../services/ims/token.routes.js';
 import { SandboxesRepository } from '../services/sandbox/sandboxes.repository.js';
 import { registerSandboxRoutes } from '../services/sandbox/sandboxes.routes.js';
 import { registerFlowServiceRoutes } from '../services/flowservice/flowservice.routes.js';
+import { scheduledRuns } from '../services/flowservice/scheduled-runs.js';
 import { registerSchemaRegistryRoutes } from '../services/schemaregistry/schemaregistry.routes.js';
 import { registerCatalogRoutes } from '../services/catalog/catalog.routes.js';
 import { registerConversionRoutes } from '../services/conversion/conversion.routes.js';
+import { registerExportRoutes } from '../services/export/export.routes.js';
+import { registerExploreRoutes } from '../services/flowservice/explore.routes.js';
+import { registerQueryRoutes } from '../services/query/query.routes.js';
 import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
 import { authenticate } from './gateway/gateway-hook.js';
@@ -43,6 +48,8 @@ export interface App {
   server: FastifyInstance;
   credentials: Credentials;
   engine: Engine;
+  /** Starts the runs flows' schedules make due; `serve` calls `start()`, tests call `tick()` with a fake clock. */
+  scheduler: Scheduler;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -82,8 +89,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const secretBox = new SecretBox(deps.masterKey);
   const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log });
   await engine.recover();
-  // Closing waits for runs in progress, so a clean shutdown never leaves one half done.
-  server.addHook('onClose', async () => engine.idle());
+  const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox }) });
+  // Closing stops the scheduler first, then waits for runs in progress, so a clean shutdown never leaves one half done.
+  server.addHook('onClose', async () => {
+    await scheduler.stop();
+    await engine.idle();
+  });
 
   server.decorateRequest('ctx', null as unknown as RequestContext);
 
@@ -118,6 +129,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerSchemaRegistryRoutes(api, services);
     registerCatalogRoutes(api, services);
     registerConversionRoutes(api, services);
+    // Data Access and Query read the lake itself, not only the metadata store.
+    const lake = { ...services, layout: new LakeLayout(deps.dataDir) };
+    registerExportRoutes(api, lake);
+    registerExploreRoutes(api, lake);
+    registerQueryRoutes(api, lake);
   });
-  return { server, credentials, engine };
+  return { server, credentials, engine, scheduler };
 }

@@ -30,6 +30,8 @@ export async function createFileFlow(
     title: string;
     /** More legacy-dialect mappings, e.g. `{ destinationXdmPath: 'person.birthYear', sourceAttribute: 'Year' }`. */
     extraMappings?: { destinationXdmPath: string; sourceAttribute: string }[];
+    /** The flow's schedule; by default a `once` flow whose start time passed long ago. */
+    scheduleParams?: Record<string, unknown>;
   },
 ): Promise<FileFlow> {
   const post = async (url: string, body: unknown, field = 'id') => {
@@ -65,7 +67,7 @@ export async function createFileFlow(
       ...(options.delta === false ? [] : [{ name: 'Copy', params: { deltaColumn: { name: 'updatedAt', dateFormat: 'yyyy-MM-dd HH:mm:ss', timezone: 'UTC' } } }]),
       { name: 'Mapping', params: { mappingId: mapping, mappingVersion: 0 } },
     ],
-    scheduleParams: { startTime: 1567411548, frequency: 'once' },
+    scheduleParams: options.scheduleParams ?? { startTime: 1567411548, frequency: 'once' },
     ...(options.options ? { options: options.options } : {}),
   });
   return { flowId, dataSetId, schemaId, sourceId };

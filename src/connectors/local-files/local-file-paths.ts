@@ -6,7 +6,7 @@ import { SourceConfigError } from '../source-connector.js';
  * The files a `params.path` names under the connection's root: one file, every file of a folder, or a glob
  * (`*`, `?` in the last segments). Nothing outside the root is ever returned, symbolic links included.
  */
-export function resolveLocalFiles(rootPath: string, requested: string): { path: string; bytes: number }[] {
+export function resolveLocalFiles(rootPath: string, requested: string): { path: string; bytes: number; modifiedAt: number }[] {
   const root = fs.realpathSync(path.resolve(rootPath));
   const relative = requested.replace(/^\/+/, '');
   if (relative.split(/[\\/]/).includes('..')) throw new SourceConfigError(`path "${requested}" may not contain ".."`);
@@ -17,7 +17,10 @@ export function resolveLocalFiles(rootPath: string, requested: string): { path: 
     return real === root || real.startsWith(`${root}${path.sep}`);
   });
   if (inside.length === 0) throw new SourceConfigError(`no files match "${requested}" under the connection's root`);
-  return inside.sort().map((file) => ({ path: file, bytes: fs.statSync(file).size }));
+  return inside.sort().map((file) => {
+    const stat = fs.statSync(file);
+    return { path: file, bytes: stat.size, modifiedAt: stat.mtimeMs };
+  });
 }
 
 function directOrFolder(absolute: string): string[] {

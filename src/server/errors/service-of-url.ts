@@ -6,6 +6,8 @@ export const servicePrefixes = {
   conversion: 'DPREP',
   'sandbox-management': 'SBX',
   import: 'INGEST',
+  export: 'EXPORT',
+  query: 'QUERY',
 } as const;
 
 export type ServiceName = keyof typeof servicePrefixes;

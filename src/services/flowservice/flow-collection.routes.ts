@@ -106,6 +106,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
       });
     }
     await e.repo.delete(collection.kind, e.ctx.scope, request.params.id);
+    await collection.onDelete?.(request.params.id, e);
     return reply.status(204).send();
   });
 }

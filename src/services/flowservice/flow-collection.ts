@@ -41,6 +41,8 @@ export interface FlowCollection {
   usedBy(id: string, env: FlowEnv): Promise<string[]>;
   /** Rejects create bodies with fields the server owns (e.g. `state` on flows). */
   rejectOnCreate?(body: Record<string, unknown>): void;
+  /** Removes what belongs to the object alone (a flow's schedule and incremental state), after it is deleted. */
+  onDelete?(id: string, env: FlowEnv): Promise<void>;
   /** Extra fields recorded on update (flows keep `lastOperation`). */
   onUpdate?(fields: Record<string, unknown>, ops: unknown[], env: FlowEnv): Record<string, unknown>;
 }

@@ -13,6 +13,8 @@ import type { FlowSpec } from './specs/flow-spec.js';
 import { targetConnectionKind } from './target-connections.js';
 import { connectionKind } from './connections.js';
 import { runKind } from '../../engine/run-document.js';
+import { flowStateKind } from '../../engine/flow-state.js';
+import { scheduleKind } from '../../engine/scheduler.js';
 
 /** Dataflows: a flow spec joining source and target connections, with transformations and a schedule. */
 export const flows: FlowCollection = {
@@ -88,6 +90,11 @@ export const flows: FlowCollection = {
   },
 
   usedBy: async () => [],
+
+  async onDelete(id, env) {
+    await env.repo.delete(scheduleKind, env.ctx.scope, id);
+    await env.repo.delete(flowStateKind, env.ctx.scope, id);
+  },
 
   onUpdate(_fields, ops, env) {
     return {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { FlowBusyError } from '../../engine/engine.js';
 import { runKind } from '../../engine/run-document.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
@@ -35,7 +36,13 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
     if (!flow) throw new ApiError('validation', `no flow ${flowId} in sandbox ${ctx.sandbox.name}`, { problems: [{ in: 'body', path: idPath, message: 'no such flow' }] });
     if (deps.engine.isRunning(flowId)) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
     const plan = await buildRunPlan(flow, ctx, { repo, secretBox: deps.secretBox, now: deps.now() }, window);
-    return deps.engine.start(plan);
+    try {
+      return await deps.engine.start(plan);
+    } catch (error) {
+      // The scheduler started this flow between the check above and now.
+      if (error instanceof FlowBusyError) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
+      throw error;
+    }
   };
 
   app.post<{ Body: Record<string, unknown> }>(

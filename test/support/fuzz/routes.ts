@@ -31,6 +31,8 @@ const sr = '/data/foundation/schemaregistry';
 const cat = '/data/foundation/catalog';
 const cv = '/data/foundation/conversion';
 const sb = '/data/foundation/sandbox-management';
+const ex = '/data/foundation/export';
+const qs = '/data/foundation/query';
 const flowListQuery = ['limit', 'continuationToken', 'property', 'orderby', 'count'] as const;
 const catalogListQuery = ['limit', 'start', 'orderBy', 'properties', 'property', 'createdAfter', 'createdBefore', 'name', 'status'] as const;
 const id = (value: string) => ({ id: encodeURIComponent(value) });
@@ -157,6 +159,26 @@ const sandboxRoutes: FuzzRoute[] = [
   { method: 'DELETE', path: `${sb}/sandboxes/:name`, base: (f, rng) => ({ params: { name: rng.pick([f.ids.sandbox, 'prod']) } }) },
 ];
 
+// The fixture lands no batch, so Data Access is fuzzed on its validation and not-found paths (ids and names that
+// match nothing, diagnostics paths), which are where a client can reach the lake.
+const unknownBatch = '0123456789abcdef0123456789abcdef';
+const exportRoutes: FuzzRoute[] = [
+  { method: 'GET', path: `${ex}/batches/:id/files`, query: ['start', 'limit'], base: () => ({ params: id(unknownBatch) }) },
+  { method: 'GET', path: `${ex}/batches/:id/meta`, query: ['path', 'start', 'limit'], base: (_f, rng) => ({ params: id(unknownBatch), query: { path: rng.pick(['row_errors', 'input_files', 'row_errors/conversion_errors_0.json']) } }) },
+  { method: 'GET', path: `${ex}/files/:id`, query: ['path', 'start', 'limit'], base: (_f, rng) => ({ params: id(`${unknownBatch}-1`), ...(rng.chance(0.5) ? { query: { path: 'data_0.parquet' } } : {}) }) },
+];
+
+// Queries that succeed store the query and its rows; rejected ones (refused statements, SQL errors) must store nothing.
+const queryRoutes: FuzzRoute[] = [
+  {
+    method: 'POST',
+    path: `${qs}/queries`,
+    base: (_f, rng) => ({ json: { dbName: 'prod:all', sql: rng.pick(['SELECT 1 AS one', 'SHOW TABLES', 'SELECT * FROM no_such_table', 'DROP VIEW x', "SELECT * FROM read_csv('/etc/passwd')", 'SELEC 1']) } }),
+  },
+  { method: 'GET', path: `${qs}/queries/:id`, base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
+  { method: 'GET', path: `${qs}/queries/:id/results`, query: ['start', 'limit'], base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
+];
+
 /** Every AEP route the server has, by service. The route-coverage test fails when the server gains one. */
 export const fuzzRoutes: Record<string, FuzzRoute[]> = {
   flowservice: [
@@ -169,6 +191,7 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
     ...flowCollection('targetConnections', 'target', () => [{ op: 'replace', path: '/description', value: 'patched' }]),
     ...flowCollection('flows', 'flow', () => [{ op: 'replace', path: '/scheduleParams/interval', value: 45 }, { op: 'replace', path: '/name', value: 'renamed flow' }]),
     { method: 'POST', path: `${fs}/flows/:id/action`, query: ['op', 'if-match'], base: (f, rng) => ({ params: id(f.ids.flow), query: { op: rng.pick(['enable', 'disable']) } }) },
+    { method: 'GET', path: `${fs}/connections/:id/explore`, query: ['objectType', 'object', 'fileType', 'preview'], base: (f) => ({ params: id(f.ids.connection), query: { objectType: 'root' } }) },
     { method: 'GET', path: `${fs}/runs`, query: flowListQuery, base: () => ({ query: { property: 'flowId==none' } }) },
     { method: 'GET', path: `${fs}/runs/:id`, base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
     // Runs that start would write in the background while later requests are checked for "no write";
@@ -180,6 +203,8 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
   catalog: catalogRoutes,
   conversion: conversionRoutes,
   'sandbox-management': sandboxRoutes,
+  export: exportRoutes,
+  query: queryRoutes,
   ims: [
     {
       method: 'POST',

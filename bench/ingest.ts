@@ -1,0 +1,131 @@
+/**
+ * Ingestion benchmark: N rows of payment-like CSV through a Tributary dataflow (local files → 10-field
+ * mapping → validated XDM Parquet batch), and in the same run the same read-map-write as one plain DuckDB
+ * `COPY ... TO parquet`. Prints rows/s, MB/s and peak RSS of both, then the ratio as its last line.
+ *
+ *   npm run bench:ingest -- --rows 2000000
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../src/server/app.js';
+import { DuckDbSession } from '../src/lake/duckdb-session.js';
+import { MasterKey } from '../src/secrets/master-key.js';
+import { openStore } from '../src/store/open-store.js';
+
+const rows = Number(argument('--rows') ?? 2_000_000);
+if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer');
+const localFilesSpec = 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c';
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-'));
+  const source = path.join(work, 'source');
+  fs.mkdirSync(source);
+  const csv = path.join(source, 'payments.csv');
+  const generator = await DuckDbSession.open({ tempDirectory: work });
+  await generator.run(`COPY (
+    SELECT 'txn_' || lpad(CAST(i AS VARCHAR), 10, '0') AS transaction_id,
+           'customer' || (i % 50000) || '@example.com' AS customer_email,
+           'Customer ' || (i % 50000) AS customer_name,
+           round(((i * 7919) % 100000) / 100.0, 2) AS amount,
+           ['USD', 'EUR', 'GBP', 'JPY'][(i % 4) + 1] AS currency,
+           ['succeeded', 'pending', 'failed', 'refunded'][(i % 4) + 1] AS status,
+           ['card', 'paypal', 'bank_transfer'][(i % 3) + 1] AS payment_method,
+           ['US', 'DE', 'FR', 'GB', 'JP'][(i % 5) + 1] AS country,
+           TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND AS created_at,
+           TIMESTAMP '2024-01-01' + INTERVAL (i + 60) SECOND AS updated_at,
+           'Payment for order ' || i AS description
+    FROM range(${rows}) t(i)) TO '${csv}' (HEADER)`);
+  generator.close();
+  const megabytes = fs.statSync(csv).size / 1024 / 1024;
+  console.log(`input: ${rows} rows, ${megabytes.toFixed(1)} MB of CSV`);
+
+  // Tributary: a real server with its embedded store, driven over HTTP like a user would.
+  const dataDir = path.join(work, 'data');
+  const store = await openStore({ dataDir });
+  const app = await buildApp({ store, masterKey: MasterKey.fromSecret('bench'), dataDir });
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const credentials = await app.credentials.create('BENCH@AdobeOrg');
+  const headers = { authorization: `Bearer ${credentials.access_token}`, 'x-api-key': credentials.client_id, 'x-gw-ims-org-id': credentials.ims_org, 'content-type': 'application/json' };
+  const post = async (url: string, body: unknown): Promise<Record<string, unknown> | unknown[]> => {
+    const response = await fetch(`${base}/data/foundation${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const json = (await response.json()) as Record<string, unknown> | unknown[];
+    if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const id = (value: Record<string, unknown> | unknown[], key = 'id') => String((value as Record<string, unknown>)[key]);
+  const tenant = `_${credentials.tenant_id}`;
+  const connection = id(await post('/flowservice/connections', { name: 'bench files', auth: { specName: 'Local Directory', params: { rootPath: source } }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
+  const sourceConnection = id(await post('/flowservice/sourceConnections', { name: 'payments', baseConnectionId: connection, data: { format: 'delimited' }, params: { path: 'payments.csv' }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
+  const group = id(await post('/schemaregistry/tenant/fieldgroups', {
+    title: 'Payment fields', type: 'object', 'meta:intendedToExtend': ['https://ns.adobe.com/xdm/context/profile'],
+    definitions: { payment: { properties: { [tenant]: { type: 'object', properties: { payment: { type: 'object', properties: {
+      amount: { type: 'number' }, currency: { type: 'string' }, status: { type: 'string' }, method: { type: 'string' }, country: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, description: { type: 'string' },
+    } } } } } } },
+    allOf: [{ $ref: '#/definitions/payment' }],
+  }), '$id');
+  const schema = id(await post('/schemaregistry/tenant/schemas', { title: 'Payments', type: 'object', allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' }, { $ref: group }] }), '$id');
+  const dataSet = String((await post('/catalog/dataSets', { name: 'payments', schemaRef: { id: schema, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }) as string[])[0]).split('/').pop() as string;
+  const target = id(await post('/flowservice/targetConnections', { name: 'lake', data: { schema: { id: schema, version: 'application/vnd.adobe.xed-full+json;version=1' } }, params: { dataSetId: dataSet }, connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' } }));
+  const mapping = id(await post('/conversion/mappingSets', { outputSchema: { schemaRef: { id: schema, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }, mappings: [
+    { sourceType: 'ATTRIBUTE', source: 'transaction_id', destination: '_id' },
+    { sourceType: 'ATTRIBUTE', source: 'customer_email', destination: 'personalEmail.address' },
+    { sourceType: 'ATTRIBUTE', source: 'customer_name', destination: 'person.name.fullName' },
+    { sourceType: 'ATTRIBUTE', source: 'amount', destination: `${tenant}.payment.amount` },
+    { sourceType: 'ATTRIBUTE', source: 'currency', destination: `${tenant}.payment.currency` },
+    { sourceType: 'ATTRIBUTE', source: 'status', destination: `${tenant}.payment.status` },
+    { sourceType: 'ATTRIBUTE', source: 'payment_method', destination: `${tenant}.payment.method` },
+    { sourceType: 'ATTRIBUTE', source: 'country', destination: `${tenant}.payment.country` },
+    { sourceType: 'ATTRIBUTE', source: 'created_at', destination: `${tenant}.payment.createdAt` },
+    { sourceType: 'ATTRIBUTE', source: 'description', destination: `${tenant}.payment.description` },
+  ] }));
+  const flow = id(await post('/flowservice/flows', {
+    name: 'bench', flowSpec: { id: '9753525b-82c7-4dce-8a9b-5ccfce2b9876', version: '1.0' }, sourceConnectionIds: [sourceConnection], targetConnectionIds: [target],
+    transformations: [{ name: 'Copy', params: { deltaColumn: { name: 'updated_at' } } }, { name: 'Mapping', params: { mappingId: mapping, mappingVersion: 0 } }],
+    scheduleParams: { startTime: 1567411548, frequency: 'once' },
+  }));
+
+  const started = performance.now();
+  const run = id(await post('/flowservice/runs', { flowId: flow }));
+  await app.engine.idle();
+  const tributarySeconds = (performance.now() - started) / 1000;
+  const result = (await (await fetch(`${base}/data/foundation/flowservice/runs/${run}`, { headers })).json()) as { items: { metrics: { recordSummary: { outputRecordCount: number }; statusSummary: { status: string; errors: unknown[] } } }[] };
+  const metrics = result.items[0]?.metrics;
+  if (metrics?.statusSummary.status !== 'success' || metrics.recordSummary.outputRecordCount !== rows) {
+    throw new Error(`the benchmark run did not land every row: ${JSON.stringify(metrics)}`);
+  }
+  const tributaryRss = peakRssMb();
+  await app.server.close();
+  await store.close();
+
+  // Reference: the same read, the same ten fields, the same nesting, one DuckDB statement.
+  const duck = await DuckDbSession.open({ tempDirectory: work });
+  const referenceStarted = performance.now();
+  await duck.run(`COPY (SELECT transaction_id AS _id,
+      struct_pack(address := customer_email) AS personalEmail,
+      struct_pack(name := struct_pack(fullName := customer_name)) AS person,
+      struct_pack(payment := struct_pack(amount := CAST(amount AS DOUBLE), currency := currency, status := status, method := payment_method, country := country, createdAt := CAST(created_at AS TIMESTAMPTZ), description := description)) AS "${tenant}"
+    FROM read_csv('${csv}', header = true)) TO '${path.join(work, 'reference.parquet')}' (FORMAT parquet, COMPRESSION zstd)`);
+  const duckSeconds = (performance.now() - referenceStarted) / 1000;
+  duck.close();
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const line = (name: string, seconds: number) =>
+    `${name.padEnd(10)} ${seconds.toFixed(2)} s   ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s   ${(megabytes / seconds).toFixed(1)} MB/s`;
+  console.log(line('tributary', tributarySeconds), `  peak RSS ${tributaryRss} MB`);
+  console.log(line('duckdb', duckSeconds), `  peak RSS ${peakRssMb()} MB (whole process)`);
+  console.log(`ratio tributary/duckdb: ${(duckSeconds / tributarySeconds).toFixed(2)}`);
+}
+
+await main();

@@ -1,0 +1,198 @@
+import type { Kysely } from 'kysely';
+import { newEtag } from '../store/cosmos-etag.js';
+import type { Database } from '../store/database.js';
+import { ResourcesRepository, type Scope } from '../store/resources.repository.js';
+import { FlowBusyError, type Engine } from './engine.js';
+import { runKind } from './run-document.js';
+import type { RunLog } from './run-log.js';
+import type { RunPlan } from './run-plan.js';
+import { nextDue, nextTickAfter, type RunWindow, type Schedule } from './schedule-grid.js';
+
+export const scheduleKind = 'engine.schedule';
+
+/** A flow as the scheduler sees it; the Flow Service reads these from the stored flows. */
+export interface ScheduledFlow {
+  flowId: string;
+  scope: Scope;
+  enabled: boolean;
+  schedule: Schedule;
+}
+
+/**
+ * What the scheduler is built from. Only the Flow Service can turn a flow into a RunPlan, and the engine never
+ * imports services, so the flows and the plans come in as callbacks.
+ *
+ * ```ts
+ * const scheduler = new Scheduler({
+ *   clock: { now: Date.now },
+ *   db,
+ *   engine,
+ *   listFlows: async () => [{ flowId, scope, enabled: true, schedule: { frequency: 'hour', startTime, interval: 1, backfill: true } }],
+ *   planRun: async (flow, window) => ({ ...(await buildPlanSomehow(flow)), window }),
+ * });
+ * scheduler.start(); // and `await scheduler.stop()` on shutdown
+ * ```
+ */
+export interface SchedulerDeps {
+  clock: { now(): number };
+  db: Kysely<Database>;
+  engine: Pick<Engine, 'isRunning' | 'start'>;
+  /** Every flow that has a schedule, in every org and sandbox. */
+  listFlows(): Promise<ScheduledFlow[]>;
+  /** The plan of one run of `flow` over `window`; throws when the flow cannot run. */
+  planRun(flow: ScheduledFlow, window: RunWindow): Promise<RunPlan>;
+  log?: RunLog | undefined;
+  /** The longest the timer sleeps, so new flows and flows that were busy at their tick are picked up soon. */
+  maxSleepMs?: number | undefined;
+}
+
+export interface TickReport {
+  started: { flowId: string; runId: string; window: RunWindow }[];
+  /** The earliest grid tick after this tick, over all enabled flows. */
+  nextTickAt: number | undefined;
+}
+
+/**
+ * The schedule cursor of one flow, stored as resource kind `engine.schedule`. It is written when a run starts,
+ * not when it succeeds: the run record is what says whether the window landed (see `windowFor`).
+ */
+interface ScheduleState {
+  version: 1;
+  lastWindowStart: number | null;
+  lastWindowEnd: number;
+  lastRunId: string;
+}
+
+/**
+ * Starts the runs that flows' schedules make due (see `nextDue` for the grid, backfill and catch-up rules).
+ * `tick()` does one pass and is what tests call with a fake clock; `start()` repeats it on a timer.
+ */
+export class Scheduler {
+  private readonly repo: ResourcesRepository;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<TickReport> | undefined;
+  private started = false;
+  private stopped = false;
+  /** Why each flow last failed to start, so a broken flow is reported once, not on every pass. */
+  private readonly reported = new Map<string, string>();
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.repo = new ResourcesRepository(deps.db);
+  }
+
+  /** One pass over the flows. A pass already under way is joined, never run twice at once. */
+  tick(): Promise<TickReport> {
+    this.ticking ??= this.pass().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  /** Ticks now, then at each next grid tick (at most `maxSleepMs` apart). The timer never keeps the process alive. */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    this.arm(0);
+  }
+
+  /** Stops the timer and waits for a pass in progress, so nothing starts a run after shutdown began. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.ticking?.catch(() => undefined);
+  }
+
+  private arm(delayMs: number): void {
+    this.timer = setTimeout(() => void this.loop(), delayMs);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    let next: number | undefined;
+    try {
+      next = (await this.tick()).nextTickAt;
+    } catch (error: unknown) {
+      this.deps.log?.error({ err: error }, 'scheduler pass failed');
+    }
+    if (this.stopped) return;
+    const cap = this.deps.maxSleepMs ?? 30_000;
+    this.arm(next === undefined ? cap : Math.min(cap, Math.max(0, next - this.deps.clock.now())));
+  }
+
+  private async pass(): Promise<TickReport> {
+    const now = this.deps.clock.now();
+    const report: TickReport = { started: [], nextTickAt: undefined };
+    for (const flow of await this.deps.listFlows()) {
+      if (!flow.enabled) continue;
+      const next = nextTickAfter(flow.schedule, now);
+      if (next !== undefined) report.nextTickAt = Math.min(report.nextTickAt ?? next, next);
+      // Its due window waits for the next pass; the catch-up rule then folds it into one run.
+      if (this.deps.engine.isRunning(flow.flowId)) continue;
+      try {
+        const started = await this.startDue(flow, now);
+        if (started) report.started.push(started);
+      } catch (error: unknown) {
+        this.report(flow, error);
+      }
+    }
+    return report;
+  }
+
+  private async startDue(flow: ScheduledFlow, now: number): Promise<TickReport['started'][number] | undefined> {
+    const stored = await this.repo.get(scheduleKind, flow.scope, flow.flowId);
+    const state = stored ? readState(stored.body) : undefined;
+    const due = nextDue(flow.schedule, state?.lastWindowEnd, now);
+    if (!due) return undefined;
+    // A `once` flow that was already run on demand has had its one run.
+    if (flow.schedule.frequency === 'once' && !state && (await this.hasRuns(flow))) return undefined;
+    const window = await this.windowFor(flow, due, state);
+    const plan = await this.deps.planRun(flow, window);
+    let run: { id: string };
+    try {
+      run = await this.deps.engine.start(plan);
+    } catch (error: unknown) {
+      // A run started on demand between our isRunning() check and now: this window waits for the next pass.
+      if (error instanceof FlowBusyError) return undefined;
+      throw error;
+    }
+    const next: ScheduleState = { version: 1, lastWindowStart: window.start, lastWindowEnd: window.end, lastRunId: run.id };
+    const record = { kind: scheduleKind, id: flow.flowId, body: next, secret: null, etag: newEtag(), createdAt: stored?.createdAt ?? now, updatedAt: now };
+    if (!stored) await this.repo.insert(flow.scope, record);
+    else if (!(await this.repo.update(flow.scope, record, stored.etag))) {
+      this.deps.log?.warn({ flowId: flow.flowId, windowEnd: window.end }, 'another process moved this flow\'s schedule at the same time');
+    }
+    this.reported.delete(flow.flowId);
+    return { flowId: flow.flowId, runId: run.id, window };
+  }
+
+  /**
+   * A failed window never lets the schedule move past it: when the last scheduled run failed (or was cut short by
+   * a restart, which `Engine.recover` marks failed), the next window starts where the failed one started.
+   */
+  private async windowFor(flow: ScheduledFlow, due: RunWindow, state: ScheduleState | undefined): Promise<RunWindow> {
+    if (!state) return due;
+    const last = await this.repo.get(runKind, flow.scope, state.lastRunId);
+    const status = (last?.body as { metrics?: { statusSummary?: { status?: unknown } } } | undefined)?.metrics?.statusSummary?.status;
+    return status === 'failed' ? { start: state.lastWindowStart, end: due.end } : due;
+  }
+
+  private async hasRuns(flow: ScheduledFlow): Promise<boolean> {
+    const runs = await this.repo.list(runKind, flow.scope);
+    return runs.some((run) => (run.body as { flowId?: unknown }).flowId === flow.flowId);
+  }
+
+  private report(flow: ScheduledFlow, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (this.reported.get(flow.flowId) === reason) return;
+    this.reported.set(flow.flowId, reason);
+    this.deps.log?.warn({ err: error, flowId: flow.flowId }, 'a scheduled run could not start; the scheduler retries on its next pass');
+  }
+}
+
+/** Stored state to the current format; version 1 is the only one so far, a version 2 adds a step here. */
+function readState(body: unknown): ScheduleState | undefined {
+  const value = (body ?? {}) as Partial<ScheduleState>;
+  if (typeof value.lastWindowEnd !== 'number' || typeof value.lastRunId !== 'string') return undefined;
+  return { version: 1, lastWindowStart: typeof value.lastWindowStart === 'number' ? value.lastWindowStart : null, lastWindowEnd: value.lastWindowEnd, lastRunId: value.lastRunId };
+}

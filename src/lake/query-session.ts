@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection, type Json } from '@duckdb/node-api';
+import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
+import { QueryError } from './query-error.js';
+import { prepareReadOnly } from './read-only-statement.js';
+
+/** A table a query can read: a view over Parquet files. A table without files is known but empty. */
+export interface QueryTable {
+  name: string;
+  files: string[];
+}
+
+export interface QuerySessionOptions {
+  /** Where DuckDB may spill a large sort or join. */
+  tempDirectory: string;
+  /** DuckDB has no statement timeout: the session interrupts a statement still running after this long. */
+  timeoutMs: number;
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+export interface QueryResult {
+  columns: QueryColumn[];
+  /** JSON-safe values as DuckDB renders them: BIGINT, DECIMAL and timestamps as strings, structs as objects. */
+  rows: Record<string, Json>[];
+  /** More rows were there than `maxRows`; the rest were not read. */
+  truncated: boolean;
+  /** The tables (of those given) the statement names. */
+  tables: string[];
+}
+
+/**
+ * A locked-down DuckDB database for one query: one view per table, then no file access beyond those views'
+ * own files (`allowed_paths` + `enable_external_access = false`, locked so SQL cannot undo it), and only
+ * single read-only statements (see `prepareReadOnly`). Views are bound when the query runs, so they keep
+ * reading their files under the lock; `read_csv('/etc/passwd')`, ATTACH, COPY, INSTALL and LOAD do not.
+ *
+ * @example
+ * const session = await QuerySession.open([{ name: 'payments', files: ['/lake/…/data_0.parquet'] }], { tempDirectory, timeoutMs: 30_000 });
+ * try {
+ *   const { rows } = await session.run('SELECT count(*) AS n FROM payments', 10_000);
+ * } finally {
+ *   session.close();
+ * }
+ */
+export class QuerySession {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly tables: QueryTable[],
+    private readonly timeoutMs: number,
+  ) {}
+
+  static async open(tables: QueryTable[], options: QuerySessionOptions): Promise<QuerySession> {
+    fs.mkdirSync(options.tempDirectory, { recursive: true });
+    const instance = await DuckDBInstance.create(':memory:', {
+      temp_directory: options.tempDirectory,
+      memory_limit: options.memoryLimit ?? '1GB',
+      threads: String(options.threads ?? 2),
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+    const connection = await instance.connect();
+    const session = new QuerySession(instance, connection, tables, options.timeoutMs);
+    try {
+      await connection.run("SET TimeZone = 'UTC'");
+      const files = tables.flatMap((t) => t.files);
+      for (const table of tables) {
+        if (table.files.length === 0) continue;
+        await connection.run(`CREATE VIEW ${sqlIdentifier(table.name)} AS SELECT * FROM read_parquet([${table.files.map(sqlString).join(', ')}], union_by_name = true)`);
+      }
+      if (files.length > 0) await connection.run(`SET allowed_paths = [${files.map(sqlString).join(', ')}]`);
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+      return session;
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
+  /** Runs one read-only statement and reads at most `maxRows` rows of its result. */
+  async run(sql: string, maxRows: number): Promise<QueryResult> {
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      this.connection.interrupt();
+    }, this.timeoutMs);
+    try {
+      const prepared = await prepareReadOnly(this.connection, sql);
+      // Streaming stops DuckDB once enough rows are read, so a huge result is never built in memory.
+      const reader = await prepared.streamAndReadUntil(maxRows + 1);
+      const names = uniqueNames(reader.columnNames());
+      const types = reader.columnTypes();
+      const columns = names.map((name, i) => ({ name, type: types[i]?.toString() ?? 'UNKNOWN' }));
+      const rows = reader
+        .getRowsJson()
+        .slice(0, maxRows)
+        .map((values) => Object.fromEntries(names.map((name, i) => [name, values[i] ?? null])));
+      const truncated = reader.currentRowCount > maxRows;
+      // Only now: another statement on this connection ends the streamed result.
+      return { columns, rows, truncated, tables: await this.referencedTables(sql) };
+    } catch (error) {
+      if (timedOut) throw new QueryError('timeout', `The query ran longer than ${Math.round(this.timeoutMs / 1000)} s and was cancelled.`, sql);
+      if (error instanceof QueryError) throw error.kind === 'sql' ? new QueryError('sql', this.explain(error.message), sql) : error;
+      throw new QueryError('sql', this.explain(error instanceof Error ? error.message : String(error)), sql);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  /** The given tables a statement names, read from DuckDB's own parse tree (its table-name API sees through views). */
+  private async referencedTables(sql: string): Promise<string[]> {
+    try {
+      const reader = await this.connection.runAndReadAll(`SELECT json_serialize_sql(${sqlString(sql)}) AS tree`);
+      const named = new Set<string>();
+      collectTableNames(JSON.parse(String(reader.getRowsJson()[0]?.[0])), named);
+      return this.tables.filter((t) => named.has(t.name.toLowerCase())).map((t) => t.name);
+    } catch {
+      // Only a link in the answer depends on this; a statement DuckDB cannot serialise simply names none.
+      return [];
+    }
+  }
+
+  /** "Table does not exist" for a dataset without data would mislead: say why the table is missing. */
+  private explain(message: string): string {
+    const missing = /Table with name (\S+) does not exist/i.exec(message)?.[1]?.replace(/^"|"$/g, '').toLowerCase();
+    const empty = this.tables.find((t) => t.files.length === 0 && t.name.toLowerCase() === missing);
+    return empty ? `${message}\nThe dataset behind table "${empty.name}" has no successful batch yet, so there is nothing to query.` : message;
+  }
+}
+
+/** Every `{"type": "BASE_TABLE", "table_name": …}` node of a serialised statement, lower-cased (DuckDB ignores case). */
+function collectTableNames(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectTableNames(item, into);
+  } else if (node !== null && typeof node === 'object') {
+    const fields = node as Record<string, unknown>;
+    if (fields.type === 'BASE_TABLE' && typeof fields.table_name === 'string') into.add(fields.table_name.toLowerCase());
+    for (const value of Object.values(fields)) collectTableNames(value, into);
+  }
+}
+
+/** DuckDB allows repeated column names (`SELECT 1 AS a, 2 AS a`); rows are objects, so repeats get a suffix. */
+function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const count = seen.get(name) ?? 0;
+    seen.set(name, count + 1);
+    return count === 0 ? name : `${name}:${count}`;
+  });
+}

@@ -1,0 +1,35 @@
+import type { BatchLocation } from '../../lake/batch-files.js';
+import { isRecord } from '../../server/errors/problem-list.js';
+import type { RequestContext } from '../../server/gateway/request-context.js';
+import type { ResourcesRepository } from '../../store/resources.repository.js';
+import { batchKind } from '../catalog/batches.js';
+
+/** A Catalog batch, as Data Access needs it: where its files are and whether they hold valid data. */
+export interface ExportedBatch {
+  id: string;
+  location: BatchLocation;
+  /** Promoted (`success`, or AEP's other name `active`): its data files are part of the dataset. */
+  promoted: boolean;
+  /** When it was promoted, or else created (epoch ms). */
+  completed: number;
+}
+
+/**
+ * Finds a batch of the caller's org and sandbox in the Catalog. The lake is only ever reached through a batch
+ * found here, so another org's or sandbox's batch, or a lake folder no batch owns, is as unknown as a made-up id.
+ */
+export async function findExportedBatch(repo: ResourcesRepository, ctx: RequestContext, batchId: string): Promise<ExportedBatch | undefined> {
+  const stored = await repo.get(batchKind, ctx.scope, batchId);
+  const body = stored && isRecord(stored.body) ? stored.body : undefined;
+  const dataSet = Array.isArray(body?.relatedObjects)
+    ? body.relatedObjects.find((o): o is { type: string; id: string } => isRecord(o) && o.type === 'dataSet' && typeof o.id === 'string')
+    : undefined;
+  if (!stored || !body || !dataSet) return undefined;
+  const completed = typeof body.completed === 'number' ? body.completed : stored.createdAt;
+  return {
+    id: stored.id,
+    location: { orgId: ctx.orgId, sandboxName: ctx.sandbox.name, dataSetId: dataSet.id, batchId: stored.id },
+    promoted: body.status === 'success' || body.status === 'active',
+    completed,
+  };
+}

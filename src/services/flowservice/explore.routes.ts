@@ -1,0 +1,86 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { localFilesSpecId, readerFor } from '../../connectors/local-files/local-files-connector.js';
+import { listLocalFolder } from '../../connectors/local-files/local-folder-listing.js';
+import { resolveLocalFiles } from '../../connectors/local-files/local-file-paths.js';
+import { SourceConfigError } from '../../connectors/source-connector.js';
+import { DuckDbSession } from '../../lake/duckdb-session.js';
+import type { LakeLayout } from '../../lake/lake-layout.js';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { IdParams } from '../../server/request-parts.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { connectionKind, openParams } from './connections.js';
+import { flowBody } from './flow-collection.js';
+import { flowBase } from './flow-collection.routes.js';
+
+const ExploreQuery = Type.Object({
+  objectType: Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file')]),
+  object: Type.Optional(Type.String()),
+  fileType: Type.Optional(Type.Union([Type.Literal('delimited'), Type.Literal('json'), Type.Literal('parquet')])),
+  preview: Type.Optional(Type.Boolean()),
+});
+
+/** DuckDB's column types in XDM terms, as AEP's explore responses give them. */
+function xdmOf(duckType: string): { type: string; format?: string } {
+  const type = duckType.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(type)) return { type: 'integer' };
+  if (/^(DOUBLE|FLOAT|REAL|DECIMAL)/.test(type)) return { type: 'number' };
+  if (type === 'BOOLEAN') return { type: 'boolean' };
+  if (type === 'DATE') return { type: 'string', format: 'date' };
+  if (type.startsWith('TIMESTAMP')) return { type: 'string', format: 'date-time' };
+  if (type.startsWith('STRUCT') || type.startsWith('MAP')) return { type: 'object' };
+  if (type.endsWith('[]')) return { type: 'array' };
+  return { type: 'string' };
+}
+
+/** `GET /connections/{id}/explore` for file sources: folders, files, inferred columns and up to 100 preview rows. */
+export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout }): void {
+  const repo = new ResourcesRepository(deps.db);
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ExploreQuery> }>(
+    `${flowBase}/connections/:id/explore`,
+    { schema: { tags: ['flowservice'], params: IdParams, querystring: ExploreQuery } },
+    async (request) => {
+      const connection = await repo.get(connectionKind, request.ctx.scope, request.params.id);
+      if (!connection) throw notFound('connections', request.params.id);
+      const specId = (flowBody(connection).connectionSpec as { id: string }).id;
+      if (specId !== localFilesSpecId) {
+        throw new ApiError('validation', `exploring connections of spec ${specId} comes with its connector; only Local Files connections can be explored yet`);
+      }
+      const root = String(openParams(connection, deps).rootPath);
+      const { objectType, object = '', fileType, preview } = request.query;
+      try {
+        if (objectType !== 'file') {
+          return listLocalFolder(root, objectType === 'root' ? '' : object).map((entry) => ({ ...entry, canPreview: entry.type === 'file', canFetchSchema: entry.type === 'file' }));
+        }
+        const files = resolveLocalFiles(root, object);
+        const format = fileType ?? formatOf(object);
+        const duck = await DuckDbSession.open({ tempDirectory: deps.layout.tempDir() });
+        try {
+          const relation = readerFor(files.map((f) => f.path), { format });
+          const columns = (await duck.rows(`DESCRIBE SELECT * FROM ${relation}`)).map((row) => {
+            const type = String(row.column_type);
+            const xdm = xdmOf(type);
+            return { name: String(row.column_name), type: xdm.type, ...(xdm.format ? { 'meta:xdmType': xdm.format } : {}), xdm };
+          });
+          const data = preview ? await duck.rows(`SELECT * FROM ${relation} LIMIT 100`) : undefined;
+          return { format: 'flat', schema: { columns }, ...(data ? { data } : {}) };
+        } finally {
+          duck.close();
+        }
+      } catch (error) {
+        if (error instanceof SourceConfigError) throw new ApiError('validation', error.message, { problems: [{ in: 'query', path: 'object', message: error.message }] });
+        if (error instanceof Error && /Error:/.test(error.message)) throw new ApiError('validation', `the file cannot be read as ${fileType ?? 'its extension says'}: ${error.message.split('\n')[0] ?? ''}`);
+        throw error;
+      }
+    },
+  );
+}
+
+function formatOf(file: string): 'delimited' | 'json' | 'parquet' {
+  const extension = path.extname(file.replace(/\.(gz|zst)$/, '')).toLowerCase();
+  if (extension === '.parquet') return 'parquet';
+  if (extension === '.json' || extension === '.jsonl' || extension === '.ndjson') return 'json';
+  return 'delimited';
+}

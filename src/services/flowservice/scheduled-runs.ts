@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { RunWindow, Schedule } from '../../engine/schedule-grid.js';
+import type { ScheduledFlow, SchedulerDeps } from '../../engine/scheduler.js';
+import type { SecretBox } from '../../secrets/secret-box.js';
+import { isRecord } from '../../server/errors/problem-list.js';
+import type { RequestContext } from '../../server/gateway/request-context.js';
+import type { Database } from '../../store/database.js';
+import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
+import { OrgsRepository } from '../ims/orgs.repository.js';
+import { SandboxesRepository } from '../sandbox/sandboxes.repository.js';
+import { flowBody } from './flow-collection.js';
+import { flowKind } from './flows-using.js';
+import { buildRunPlan } from './run-plans.js';
+
+/**
+ * The Flow Service's side of the scheduler: which flows have schedules, and the plan of a scheduled run, built
+ * as an on-demand run is, under the identity of whoever created the flow.
+ */
+export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox }): Pick<SchedulerDeps, 'listFlows' | 'planRun'> {
+  const repo = new ResourcesRepository(deps.db);
+  const orgs = new OrgsRepository(deps.db);
+  const sandboxes = new SandboxesRepository(deps.db);
+
+  const listFlows = async (): Promise<ScheduledFlow[]> => {
+    const found: ScheduledFlow[] = [];
+    for (const org of await orgs.list()) {
+      for (const sandbox of await sandboxes.list(org.id)) {
+        if (sandbox.state !== 'active') continue;
+        const scope = { orgId: org.id, sandboxId: sandbox.id };
+        for (const flow of await repo.list(flowKind, scope)) {
+          const body = flowBody(flow);
+          // The flow's validation admits only valid schedules; a row that fails to read has nothing to run on.
+          const schedule = readSchedule(body.scheduleParams);
+          if (schedule) found.push({ flowId: flow.id, scope, enabled: body.state !== 'disabled', schedule });
+        }
+      }
+    }
+    return found;
+  };
+
+  const planRun = async (flow: ScheduledFlow, window: RunWindow) => {
+    const stored = await repo.get(flowKind, flow.scope, flow.flowId);
+    if (!stored) throw new Error(`flow ${flow.flowId} no longer exists`);
+    const ctx = await systemContext(stored, flow, { orgs, sandboxes });
+    const plan = await buildRunPlan(stored, ctx, { repo, secretBox: deps.secretBox, now: window.end }, {});
+    // The grid's window in ms, as is: the request form of buildRunPlan counts in whole seconds.
+    return { ...plan, window };
+  };
+
+  return { listFlows, planRun };
+}
+
+/** The context a request by the flow's creator would have had: no request exists for a scheduled run. */
+async function systemContext(
+  stored: StoredResource,
+  flow: ScheduledFlow,
+  deps: { orgs: OrgsRepository; sandboxes: SandboxesRepository },
+): Promise<RequestContext> {
+  const body = flowBody(stored);
+  const org = await deps.orgs.find(flow.scope.orgId);
+  const sandbox = await deps.sandboxes.findById(flow.scope.orgId, flow.scope.sandboxId);
+  if (!org || !sandbox) throw new Error(`flow ${flow.flowId}: its org or sandbox no longer exists`);
+  return {
+    orgId: org.id,
+    tenantId: org.tenantId,
+    clientId: body.createdClient,
+    userId: body.createdBy,
+    sandbox: { id: sandbox.id, name: sandbox.name, type: sandbox.type },
+    scope: flow.scope,
+  };
+}
+
+/** A stored `scheduleParams` as a Schedule. Older rows may hold AEP's string forms ("15", "true"). */
+export function readSchedule(params: unknown): Schedule | undefined {
+  if (!isRecord(params)) return undefined;
+  const startTime = integer(params.startTime);
+  if (startTime === undefined) return undefined;
+  const frequency = params.frequency;
+  if (frequency === 'once') return { frequency, startTime };
+  if (frequency !== 'minute' && frequency !== 'hour' && frequency !== 'day' && frequency !== 'week') return undefined;
+  const interval = integer(params.interval);
+  if (interval === undefined || interval < 1) return undefined;
+  const backfill = params.backfill !== false && params.backfill !== 'false';
+  return { frequency, startTime, interval, backfill, endTime: integer(params.endTime) };
+}
+
+function integer(value: unknown): number | undefined {
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined;
+}

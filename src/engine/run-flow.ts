@@ -91,8 +91,9 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     const dataDir = path.join(stagedBatch, 'data');
     const columns = compiled.columns.map(sqlIdentifier).join(', ');
     const mapped = `(${compiled.select(windowRows)})`;
+    const judged = `(${compiled.select(windowRows, { verdict: 'valid' })})`;
     const written = staged === 0 ? 0 : Number(await duck.scalar(
-      `COPY (SELECT ${columns} FROM ${mapped} WHERE len(_errors) = 0) TO ${sqlString(dataDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`,
+      `COPY (SELECT ${columns} FROM ${judged} WHERE _valid) TO ${sqlString(dataDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`,
     ));
     outcome.outputRecords = written;
     outcome.failedRecords = staged - written;
@@ -116,7 +117,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         const errorsDir = deps.layout.rowErrorsDir(stagedBatch);
         fs.mkdirSync(errorsDir, { recursive: true });
         const withRaw = `(SELECT s.*, CAST(to_json(s) AS VARCHAR) AS __raw FROM ${windowRows} s)`;
-        await duck.run(`COPY (SELECT __raw AS _corrupt_record, _errors FROM (${compiled.select(withRaw, ['__raw'])}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
+        await duck.run(`COPY (SELECT __raw AS _corrupt_record, _errors FROM (${compiled.select(withRaw, { carry: ['__raw'] })}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
       }
     }
     assertUnchanged(extracted.inputFiles);

@@ -20,8 +20,10 @@ export interface CompiledMapping {
    * `SELECT <XDM fields>, <errors> AS _errors FROM ...` over `input` (a table expression whose rows are aliased `s`).
    * Each source value is computed once, in an inner projection, however often the fields and checks use it.
    * `carry` names input columns to pass through unchanged (e.g. the raw row for diagnostics).
+   * With `verdict: 'valid'` the reasons are not built: a boolean `_valid` says whether the row may land, which is
+   * far cheaper per row than assembling a list of reasons that is almost always empty.
    */
-  select(input: string, carry?: string[]): string;
+  select(input: string, options?: { carry?: string[]; verdict?: 'errors' | 'valid' }): string;
 }
 
 type Tree = { kind: 'leaf'; sql: string } | { kind: 'object'; children: Map<string, Tree> } | { kind: 'list'; items: Map<number, Tree> };
@@ -59,6 +61,7 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   const errors: string[] = [];
   const identities: { namespace: string; value: string; primary: boolean }[] = [];
   const raws: string[] = [];
+  const checks: string[] = [];
   const casts: string[] = [];
   rules.forEach((rule, index) => {
     const found = findField(schema, rule.destination);
@@ -66,7 +69,9 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     const raw = `__r${index}`;
     const value = `__v${index}`;
     // try(): a function that fails on one value nulls that field, as Data Prep does, instead of failing the run.
-    raws.push(`try(${sourceSql(rule, column, index)}) AS ${raw}`);
+    // Column references and literals cannot fail, so they skip its cost.
+    const source = sourceSql(rule, column, index);
+    raws.push(`${rule.sourceType === 'EXPRESSION' ? `try(${source})` : source} AS ${raw}`);
     const xdmType = String(found.field['meta:xdmType'] ?? found.field.type);
     const castType = castTypes[xdmType];
     const cast = castType ? `TRY_CAST(${raw} AS ${castType})` : raw;
@@ -74,6 +79,7 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     casts.push(`${allowed ? `(CASE WHEN ${cast} IN (${allowed.map((v) => (typeof v === 'string' ? sqlString(v) : String(v))).join(', ')}) THEN ${cast} END)` : cast} AS ${value}`);
     insert(root, parseDestination(rule.destination), value);
     const message = `${rule.destination}: cannot convert ` + (castType ? `to ${xdmType}` : 'the value');
+    checks.push(`(${raw} IS NULL OR ${value} IS NOT NULL)`);
     errors.push(`CASE WHEN ${raw} IS NOT NULL AND ${value} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(message)} || ' (' || left(CAST(${raw} AS VARCHAR), 200) || ')') END`);
     if (rule.identity && rule.namespaceCode) identities.push({ namespace: rule.namespaceCode, value, primary: rule.primaryIdentity });
   });
@@ -82,6 +88,7 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     insert(root, [{ name: 'identityMap' }], identityMapSql(identities));
   }
   for (const [path, required] of requiredFields(schema, root)) {
+    checks.push(`(${required} IS NOT NULL)`);
     errors.push(`CASE WHEN ${required} IS NULL THEN struct_pack(code := 'INGEST-1555-400', message := ${sqlString(`required field ${path} is missing or null`)}) END`);
   }
 
@@ -90,11 +97,12 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   const errorList = errors.length > 0 ? `list_filter([${errors.join(', ')}], e -> e IS NOT NULL)` : '[]::STRUCT(code VARCHAR, message VARCHAR)[]';
   return {
     columns: [...root.children.keys()],
-    select: (input, carry = []) => {
+    select: (input, { carry = [], verdict = 'errors' } = {}) => {
       const carried = carry.map(sqlIdentifier);
       const inner = [...raws, ...carried.map((c) => `${sourceAlias}.${c}`)].join(', ') || '1 AS __none';
       const middle = [...rules.map((_, i) => `__r${i}`), ...casts, ...carried].join(', ') || '1 AS __none';
-      const outer = [...selected, `${errorList} AS _errors`, ...carried].join(',\n  ');
+      const judged = verdict === 'valid' ? `${checks.join(' AND ') || 'true'} AS _valid` : `${errorList} AS _errors`;
+      const outer = [...selected, judged, ...carried].join(',\n  ');
       return `SELECT ${outer} FROM (SELECT ${middle} FROM (SELECT ${inner} FROM ${input} ${sourceAlias}))`;
     },
   };

@@ -14,12 +14,14 @@ export function batchDocument(plan: RunPlan, batchId: string, runId: string, out
     inputFormat: { format: 'parquet' },
     version: '1.0.0',
     // Catalog's relatedObjects has no type for flows or runs; AEP names the producer in tags.
-    tags: {
-      acp_producer: ['tributary:flow'],
-      acp_flowId: [plan.flowId],
-      acp_flowRunId: [runId],
-      acp_enableErrorDiagnostics: [String(plan.options.errorDiagnosticsEnabled)],
-    },
+    tags: plan.upload
+      ? { acp_producer: ['tributary:import'], acp_enableErrorDiagnostics: [String(plan.options.errorDiagnosticsEnabled)] }
+      : {
+          acp_producer: ['tributary:flow'],
+          acp_flowId: [plan.flowId],
+          acp_flowRunId: [runId],
+          acp_enableErrorDiagnostics: [String(plan.options.errorDiagnosticsEnabled)],
+        },
     metrics: {
       inputByteSize: outcome.inputBytes,
       inputFileCount: outcome.inputFileCount,

@@ -85,6 +85,24 @@ export class Engine {
     return started;
   }
 
+  /**
+   * Lands the files uploaded into a batch (Batch Ingestion), through the same pipeline as a flow run, and
+   * resolves when it is done: AEP answers COMPLETE only once the batch has a final status.
+   */
+  async ingest(plan: RunPlan): Promise<RunOutcome> {
+    const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;
+    if (this.running.has(key)) throw new FlowBusyError(key);
+    const execution = runFlow(plan, `import-${plan.upload?.batchId ?? plan.flowId}`, emptyOutcome(this.deps.now(), plan.window), {
+      db: this.deps.db,
+      layout: this.deps.layout,
+      now: this.deps.now,
+      log: this.deps.log,
+      finalRecord: async () => undefined,
+    }).finally(() => this.running.delete(key));
+    this.running.set(key, execution);
+    return execution;
+  }
+
   /** Resolves when no run is in progress (tests, and shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);

@@ -46,7 +46,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
   fs.mkdirSync(staging, { recursive: true });
   fs.mkdirSync(deps.layout.tempDir(), { recursive: true });
   const duck = await DuckDbSession.open({ tempDirectory: deps.layout.tempDir() });
-  const batchId = crypto.randomBytes(16).toString('hex');
+  const batchId = plan.upload?.batchId ?? crypto.randomBytes(16).toString('hex');
   const stagedBatch = path.join(staging, 'batch');
   try {
     await duck.run("SET TimeZone = 'UTC'");
@@ -59,7 +59,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
 
     // Stage. File sources are read where they lie (copying them would cost more than reading them twice);
     // their size and modification time are checked again before the commit instead.
-    const { state, etag: stateEtag } = await readFlowState(repo, scope, plan.flowId);
+    const { state, etag: stateEtag } = plan.upload ? { state: { version: 1 as const }, etag: undefined } : await readFlowState(repo, scope, plan.flowId);
     const sourceColumns = await describe(duck, `SELECT * FROM ${extracted.relation}`);
     const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
     const inWindow = delta ? windowCondition(plan, state, `(${delta})`) : 'true';
@@ -82,7 +82,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     // Map, validate and write in one pass: the rows that may land go straight to Parquet in the package.
     let compiled;
     try {
-      compiled = compileMapping(plan.mapping.rules, plan.schema, sourceColumns);
+      compiled = compileMapping(plan.mapping.derive ? plan.mapping.derive(sourceColumns) : plan.mapping.rules, plan.schema, sourceColumns);
     } catch (error) {
       if (error instanceof CompileError) throw new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${error.message}`, 'config');
       throw error;
@@ -136,8 +136,16 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     await deps.db.transaction().execute(async (trx) => {
       const tx = new ResourcesRepository(trx);
       const now = outcome.completedAt as number;
-      await tx.insert(scope, { kind: batchKind, id: batchId, body: batchDocument(plan, batchId, runId, outcome, 'success'), secret: null, etag: '1', createdAt: now, updatedAt: now });
-      await writeState(tx, scope, plan.flowId, nextState, stateEtag, now);
+      const batch = { kind: batchKind, id: batchId, body: batchDocument(plan, batchId, runId, outcome, 'success'), secret: null, etag: String(now), createdAt: now, updatedAt: now };
+      if (plan.upload) {
+        const existing = await tx.get(batchKind, scope, batchId);
+        if (!existing || !(await tx.update(scope, { ...batch, createdAt: existing.createdAt }, existing.etag))) {
+          throw new RunFailure('INGEST-1001-500', `batch ${batchId} changed while it was being completed`, 'transient');
+        }
+      } else {
+        await tx.insert(scope, batch);
+        await writeState(tx, scope, plan.flowId, nextState, stateEtag, now);
+      }
       await deps.finalRecord(outcome, tx);
     });
     return outcome;

@@ -1,3 +1,4 @@
+import type { SourceColumn } from '../mapping/compile-mapping.js';
 import type { MappingRule } from '../mapping/mapping-rule.js';
 import type { JsonObject } from '../xdm/standard/json-value.js';
 
@@ -18,7 +19,18 @@ export interface RunPlan {
   target: { connectionId: string; dataSetId: string; schemaId: string };
   /** The target schema, fully resolved. */
   schema: JsonObject;
-  mapping: { id: string; version: number; rules: MappingRule[] };
+  mapping: {
+    id: string;
+    version: number;
+    rules: MappingRule[];
+    /** Rules that depend on the source's columns (batch ingestion maps each uploaded field onto itself). */
+    derive?: ((columns: SourceColumn[]) => MappingRule[]) | undefined;
+  };
+  /**
+   * Set for batch ingestion: the run completes this existing Catalog batch instead of creating one, and keeps no
+   * incremental state (an upload has no watermark).
+   */
+  upload?: { batchId: string } | undefined;
   deltaColumn?: { name: string; dateFormat?: string; timezone?: string } | undefined;
   options: { partialIngestionPercent?: number | undefined; errorDiagnosticsEnabled: boolean };
   /** The run's window in epoch ms; rows with a delta value in (watermark, windowEnd] are read. */

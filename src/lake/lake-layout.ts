@@ -34,6 +34,11 @@ export class LakeLayout {
     return path.join(this.stagingRoot(), safe(runId));
   }
 
+  /** Files uploaded into a batch by the Batch Ingestion API, until the batch is completed or aborted. */
+  uploadDir(batchId: string): string {
+    return path.join(this.dataDir, 'uploads', safe(batchId));
+  }
+
   tempDir(): string {
     return path.join(this.dataDir, 'tmp');
   }

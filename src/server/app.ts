@@ -20,6 +20,7 @@ import { registerCatalogRoutes } from '../services/catalog/catalog.routes.js';
 import { registerConversionRoutes } from '../services/conversion/conversion.routes.js';
 import { registerExportRoutes } from '../services/export/export.routes.js';
 import { registerExploreRoutes } from '../services/flowservice/explore.routes.js';
+import { registerImportRoutes } from '../services/import/import.routes.js';
 import { registerQueryRoutes } from '../services/query/query.routes.js';
 import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const lake = { ...services, layout: new LakeLayout(deps.dataDir) };
     registerExportRoutes(api, lake);
     registerExploreRoutes(api, lake);
+    await api.register(async (imports) => registerImportRoutes(imports, lake));
     registerQueryRoutes(api, lake);
   });
   return { server, credentials, engine, scheduler };

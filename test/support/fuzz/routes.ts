@@ -205,6 +205,12 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
   'sandbox-management': sandboxRoutes,
   export: exportRoutes,
   query: queryRoutes,
+  // Aimed at validation: batches that do not exist, so no upload or completion does real work mid-fuzz.
+  import: [
+    { method: 'POST', path: '/data/foundation/import/batches', base: () => ({ json: { datasetId: 'no-such-dataset', inputFormat: { format: 'json' } } }) },
+    { method: 'PUT', path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/:filePath', base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', filePath: 'a.json' }, contentType: 'application/octet-stream', json: {} }) },
+    { method: 'POST', path: '/data/foundation/import/batches/:batchId', query: ['action'], base: () => ({ params: { batchId: 'no-such-batch' }, query: { action: 'COMPLETE' } }) },
+  ],
   ims: [
     {
       method: 'POST',

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   // Tributary: a real server with its embedded store, driven over HTTP like a user would.
   const dataDir = path.join(work, 'data');
   const store = await openStore({ dataDir });
-  const app = await buildApp({ store, masterKey: MasterKey.fromSecret('bench'), dataDir });
+  const app = await buildApp({ store, masterKey: MasterKey.fromSecret('bench'), dataDir, fileRoots: [source] });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

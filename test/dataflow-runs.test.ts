@@ -116,6 +116,13 @@ describe.each(backends)('dataflow runs from local files on $name', (backend) => 
     expect(rejected[0]?._errors[0]?.code).toBe('MAPPER-3700-400');
   });
 
+  it('runs only one-time flows on demand', async () => {
+    const flow = await createFileFlow(api, { root, path: 'paypal/catalog_products.csv', format: 'delimited', title: 'hourly', scheduleParams: { startTime: 1567411548, frequency: 'hour', interval: 1 } });
+    const response = await api.request('POST', '/data/foundation/flowservice/runs', { body: { flowId: flow.flowId } });
+    expect(response.status).toBe(400);
+    expect(str(response.json, 'detail')).toContain('once');
+  });
+
   it('fails clearly when the source lacks a column the mapping reads, and nothing lands', async () => {
     fs.mkdirSync(path.join(root, 'narrow'));
     fs.writeFileSync(path.join(root, 'narrow', 'p.csv'), 'Product_Id,Product_Name,updatedAt\nN1,x,2024-01-01 00:00:00\n');

@@ -56,9 +56,26 @@ describe.each(backends)('exploring a local files connection on $name', (backend)
     });
   });
 
+  it('refuses a root outside the operator\'s allowed folders or holding the data directory', async () => {
+    for (const rootPath of ['/etc', api.dataDir, path.dirname(api.dataDir)]) {
+      const response = await api.request('POST', '/data/foundation/flowservice/connections', {
+        body: { name: 'escape', auth: { specName: 'Local Directory', params: { rootPath } }, connectionSpec: { id: localFilesSpec, version: '1.0' } },
+      });
+      expect(response.status, rootPath).toBe(400);
+      expect(at(response.json, 'report.errors.0.path')).toBe('/auth/params/rootPath');
+    }
+  });
+
+  it('refuses file names with glob characters, which DuckDB would expand', async () => {
+    fs.writeFileSync(path.join(root, 'paypal', 'x*.csv'), 'a\n1\n');
+    expect((await explore('objectType=file&object=paypal/x*.csv')).status).toBe(400);
+    fs.rmSync(path.join(root, 'paypal', 'x*.csv'));
+  });
+
   it('refuses paths outside the root and unknown folders with a 400', async () => {
     expect((await explore('objectType=folder&object=../..')).status).toBe(400);
     expect((await explore('objectType=file&object=nothing.csv')).status).toBe(400);
     expect((await explore('objectType=bogus')).status).toBe(400);
+    expect((await explore('objectType=file&object=a[')).status).toBe(400);
   });
 });

@@ -83,6 +83,12 @@ describe.each(backends)('dataflow validation on $name', (backend) => {
     expect(errorPaths(badPattern.json)).toContain('/transformations/0/params/deltaColumn/dateFormat');
   });
 
+  it('needs a delta column for a flow that runs on a schedule', async () => {
+    const response = await api.request('POST', flows, { body: { ...flowBody(), transformations: [flowBody().transformations[1]] } });
+    expect(response.status).toBe(400);
+    expect(str(response.json, 'detail')).toContain('deltaColumn');
+  });
+
   it('reports every problem of a bad body at once', async () => {
     const response = await api.request('POST', flows, { body: { flowSpec: { id: 42 }, sourceConnectionIds: 'x' } });
     expect(response.status).toBe(400);

@@ -78,6 +78,12 @@ describe('mappings compiled to DuckDB SQL over local files', () => {
     expect(rows[2]?._errors).toEqual([{ code: 'MAPPER-3700-400', message: 'person.birthYear: cannot convert to short (not-a-year)' }]);
   });
 
+  it('adds numbers and concatenates text with +', async () => {
+    const compiled = compileMapping([rule('_id', 'id'), rule('person.name.fullName', 'first + " " + last', 'EXPRESSION'), rule('person.birthYear', 'born + 1', 'EXPRESSION')], schema, columns);
+    const rows = await duck.rows(`${compiled.select(relation)} ORDER BY "_id"`);
+    expect(rows[0]).toMatchObject({ person: { name: { fullName: 'ada lovelace' }, birthYear: 1816 } });
+  });
+
   it('refuses a mapping that reads a column the source does not have, naming the columns it has', () => {
     expect(() => compileMapping([rule('_id', 'Product_Id')], schema, columns)).toThrow(CompileError);
     expect(() => compileMapping([rule('_id', 'Product_Id')], schema, columns)).toThrow(/no column "Product_Id".*id, first, last/);

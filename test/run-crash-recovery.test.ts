@@ -51,6 +51,7 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     ...process.env,
     TRIBUTARY_LOG_LEVEL: 'warn',
     TRIBUTARY_SECRET_KEY: 'crash-test-key',
+    TRIBUTARY_FILE_ROOTS: sourceRoot,
     DATABASE_URL: backend.name === 'postgres' ? postgresUrl : '',
     TRIBUTARY_DATABASE_SCHEMA: backend.name === 'postgres' ? schema : '',
   };

@@ -98,6 +98,14 @@ describe.each(backends)('Schema Registry on $name', (backend) => {
     expect(duplicate.status).toBe(409);
   });
 
+  it('accepts only plain values in enums (they reach SQL when data is validated)', async () => {
+    const group = tutorial.productFieldGroup(api.tenantId);
+    const bad = JSON.parse(JSON.stringify(group).replace('"type":{"type":"string"}', '"type":{"type":"string","enum":[1,["CAST((SELECT 1) AS INT)"]]}'));
+    const response = await api.request('POST', `${registry}/tenant/fieldgroups`, { body: { ...bad, title: 'enum injection' } });
+    expect(response.status).toBe(400);
+    expect(str(response.json, 'detail')).toContain('enum');
+  });
+
   it('keeps custom fields under the tenant namespace', async () => {
     const group = tutorial.productFieldGroup(api.tenantId);
     const response = await api.request('POST', `${registry}/tenant/fieldgroups`, {

@@ -22,6 +22,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const { server, credentials, scheduler } = await buildApp({
     store,
     dataDir: config.dataDir,
+    fileRoots: config.fileRoots,
     masterKey,
     tokenTtlSeconds: config.tokenTtlSeconds,
     logger: { level: config.logLevel },

@@ -12,6 +12,8 @@ export interface Config {
   /** Master key material; absent means a key file generated in the data directory. */
   secretKey: string | undefined;
   logLevel: string;
+  /** Folders Local Files connections may read below (TRIBUTARY_FILE_ROOTS, separated by the path delimiter). */
+  fileRoots: string[];
   tokenTtlSeconds: number;
 }
 
@@ -31,6 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     databaseSchema: nonEmpty(env.TRIBUTARY_DATABASE_SCHEMA),
     secretKey: nonEmpty(env.TRIBUTARY_SECRET_KEY),
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
+    fileRoots: (nonEmpty(env.TRIBUTARY_FILE_ROOTS) ?? '').split(path.delimiter).filter((p) => p !== '').map((p) => path.resolve(p)),
     tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),
   };
 }

@@ -19,14 +19,20 @@ export function deltaExpression(delta: NonNullable<RunPlan['deltaColumn']>, colu
   const type = column.type.toUpperCase();
   if (type.startsWith('TIMESTAMP WITH TIME ZONE')) return ref;
   if (type.startsWith('TIMESTAMP') || type === 'DATE') return `timezone(${zone}, CAST(${ref} AS TIMESTAMP))`;
+  if (delta.dateFormat) {
+    // The user's pattern wins over what DuckDB guessed: 20240102103000 is a date here, not a number.
+    const normalised = normaliseDatePattern(delta.dateFormat);
+    if ('error' in normalised) throw new RunFailure('CONNECTOR-1002-400', normalised.error, 'config');
+    const text = `CAST(${ref} AS VARCHAR)`;
+    const parsed = `try_strptime(${text}, ${sqlString(javaPatternToStrftime(normalised.pattern))})`;
+    // A pattern with an offset yields an instant already; only local times are placed in the flow's zone.
+    if (/[XxZz]/.test(normalised.pattern.replace(/'[^']*'/g, ''))) return `CAST(${parsed} AS TIMESTAMPTZ)`;
+    return `timezone(${zone}, coalesce(${parsed}, TRY_CAST(${text} AS TIMESTAMP)))`;
+  }
   if (/INT|DECIMAL|DOUBLE|FLOAT|NUMERIC/.test(type)) {
     return `(CASE WHEN ${ref} > 100000000000 THEN to_timestamp(${ref} / 1000.0) ELSE to_timestamp(${ref}) END)`;
   }
-  if (delta.dateFormat) {
-    const normalised = normaliseDatePattern(delta.dateFormat);
-    if ('error' in normalised) throw new RunFailure('CONNECTOR-1002-400', normalised.error, 'config');
-    // Text that does not follow the pattern but is plain ISO-8601 still counts, rather than being skipped.
-    return `timezone(${zone}, coalesce(try_strptime(CAST(${ref} AS VARCHAR), ${sqlString(javaPatternToStrftime(normalised.pattern))}), TRY_CAST(${ref} AS TIMESTAMP)))`;
-  }
-  return `TRY_CAST(${ref} AS TIMESTAMPTZ)`;
+  // ISO-8601 text: an explicit offset is kept, a local time is read in the flow's zone.
+  const text = `CAST(${ref} AS VARCHAR)`;
+  return `(CASE WHEN regexp_matches(${text}, '(Z|[+-]\\d\\d(:?\\d\\d)?)$') THEN TRY_CAST(${text} AS TIMESTAMPTZ) ELSE timezone(${zone}, TRY_CAST(${text} AS TIMESTAMP)) END)`;
 }

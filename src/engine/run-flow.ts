@@ -43,16 +43,20 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
   const repo = new ResourcesRepository(deps.db);
   const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
   const staging = deps.layout.stagingDir(runId);
-  fs.mkdirSync(staging, { recursive: true });
-  fs.mkdirSync(deps.layout.tempDir(), { recursive: true });
-  const duck = await DuckDbSession.open({ tempDirectory: deps.layout.tempDir() });
+  const temp = path.join(deps.layout.tempDir(), runId);
   const batchId = plan.upload?.batchId ?? crypto.randomBytes(16).toString('hex');
   const stagedBatch = path.join(staging, 'batch');
+  const lakeBatch = deps.layout.batchDir(plan.scope.orgId, plan.scope.sandboxName, plan.target.dataSetId, batchId);
+  let duck: DuckDbSession | undefined;
+  let moved = false;
   try {
-    await duck.run("SET TimeZone = 'UTC'");
+    fs.mkdirSync(staging, { recursive: true });
+    fs.mkdirSync(temp, { recursive: true });
     const connector = connectorFor(plan.source.specId);
     if (!connector) throw new RunFailure('CONNECTOR-1001-500', `no connector can read connection spec ${plan.source.specId} yet`, 'config');
     const extracted = await extract(() => connector.extract({ auth: plan.source.auth, params: plan.source.params, data: plan.source.data, stagingDir: staging }));
+    // The SQL of a run is built from client text (mappings, schemas); the session may touch only its own files.
+    duck = await DuckDbSession.open({ tempDirectory: temp, allowedDirectories: [...new Set(extracted.inputFiles.map((f) => path.dirname(f.path))), staging] });
     outcome.inputFileCount = extracted.inputFiles.length;
     outcome.inputBytes = extracted.inputFiles.reduce((sum, f) => sum + f.bytes, 0);
     await deps.progress?.(outcome);
@@ -126,9 +130,9 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     outcome.outputBytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
 
     // Commit: the batch folder moves into the lake, then one transaction makes batch, state and run visible.
-    const lakeBatch = deps.layout.batchDir(plan.scope.orgId, plan.scope.sandboxName, plan.target.dataSetId, batchId);
     fs.mkdirSync(path.dirname(lakeBatch), { recursive: true });
     fs.renameSync(stagedBatch, lakeBatch);
+    moved = true;
     outcome.batchId = batchId;
     outcome.status = 'success';
     outcome.completedAt = deps.now();
@@ -159,19 +163,24 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       outcome.errors.push({ code: failure.code, message: failure.message, ...(failure.recordCount !== undefined ? { recordCount: failure.recordCount } : {}) });
     }
     outcome.batchId = undefined;
+    // A commit that failed after the move must not leave its files in the lake.
+    if (moved) fs.rmSync(lakeBatch, { recursive: true, force: true });
     await deps.db.transaction().execute(async (trx) => deps.finalRecord(outcome, new ResourcesRepository(trx)));
     return outcome;
   } finally {
-    duck.close();
+    duck?.close();
     fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(temp, { recursive: true, force: true });
   }
 }
 
 /** Rows whose delta value lies after the watermark (or the window's start) and at most at the window's end. */
 function windowCondition(plan: RunPlan, state: FlowState, delta: string): string {
   const conditions = [`${delta} <= to_timestamp(${plan.window.end} / 1000.0)`];
+  // With a watermark, it alone is the lower bound: a row stamped inside an earlier window that arrived late
+  // still lands. The window's start only bounds a flow's first run (backfill off).
   if (state.watermark) conditions.push(`${delta} > TIMESTAMPTZ ${sqlString(state.watermark)}`);
-  if (plan.window.start !== null) conditions.push(`${delta} > to_timestamp(${plan.window.start} / 1000.0)`);
+  else if (plan.window.start !== null) conditions.push(`${delta} > to_timestamp(${plan.window.start} / 1000.0)`);
   return conditions.join(' AND ');
 }
 

@@ -5,6 +5,11 @@ export interface DuckDbOptions {
   tempDirectory: string;
   memoryLimit?: string;
   threads?: number;
+  /**
+   * When given, the session may read and write files only in these folders (and the temp folder): SQL built from
+   * client text can then never reach anything else on the machine.
+   */
+  allowedDirectories?: string[];
 }
 
 /**
@@ -23,7 +28,16 @@ export class DuckDbSession {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'true',
     });
-    return new DuckDbSession(instance, await instance.connect());
+    const connection = await instance.connect();
+    // Timestamps render in UTC whatever the machine's zone, so watermarks and messages are comparable.
+    await connection.run("SET TimeZone = 'UTC'");
+    if (options.allowedDirectories) {
+      const folders = [...options.allowedDirectories, options.tempDirectory].map((dir) => `'${dir.replace(/\/?$/, '/').replaceAll("'", "''")}'`);
+      await connection.run(`SET allowed_directories = [${folders.join(', ')}]`);
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+    }
+    return new DuckDbSession(instance, connection);
   }
 
   async run(sql: string): Promise<void> {

@@ -29,8 +29,12 @@ export function compileExpression(expression: Expression, column: ColumnResolver
       return expression.op === '!' ? `(NOT ${c(expression.operand)})` : `(-${c(expression.operand)})`;
     case 'binary': {
       const op = expression.op === '&&' ? 'AND' : expression.op === '||' ? 'OR' : expression.op === '==' ? '=' : expression.op;
-      // `+` on strings concatenates in Data Prep, as in Java.
-      if (expression.op === '+') return `(CASE WHEN typeof(${c(expression.left)}) = 'VARCHAR' OR typeof(${c(expression.right)}) = 'VARCHAR' THEN concat(${c(expression.left)}, ${c(expression.right)}) ELSE TRY_CAST(${c(expression.left)} AS DOUBLE) + TRY_CAST(${c(expression.right)} AS DOUBLE) END)`;
+      // `+` adds numbers and otherwise concatenates, as in Java. Both branches are text so that the CASE binds
+      // whatever the operand types; the destination field's cast turns a sum back into a number.
+      if (expression.op === '+') {
+        const [left, right] = [c(expression.left), c(expression.right)];
+        return `(CASE WHEN TRY_CAST(${left} AS DOUBLE) IS NOT NULL AND TRY_CAST(${right} AS DOUBLE) IS NOT NULL THEN CAST(TRY_CAST(${left} AS DOUBLE) + TRY_CAST(${right} AS DOUBLE) AS VARCHAR) ELSE concat(CAST(${left} AS VARCHAR), CAST(${right} AS VARCHAR)) END)`;
+      }
       if (['-', '*', '/', '%'].includes(op)) return `(TRY_CAST(${c(expression.left)} AS DOUBLE) ${op} TRY_CAST(${c(expression.right)} AS DOUBLE))`;
       return `(${c(expression.left)} ${op} ${c(expression.right)})`;
     }

@@ -75,8 +75,11 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     const xdmType = String(found.field['meta:xdmType'] ?? found.field.type);
     const castType = castTypes[xdmType];
     const cast = castType ? `TRY_CAST(${raw} AS ${castType})` : raw;
-    const allowed = Array.isArray(found.field.enum) ? found.field.enum : undefined;
-    casts.push(`${allowed ? `(CASE WHEN ${cast} IN (${allowed.map((v) => (typeof v === 'string' ? sqlString(v) : String(v))).join(', ')}) THEN ${cast} END)` : cast} AS ${value}`);
+    // Enum values come from client-written schemas: only strings (quoted), finite numbers and booleans reach SQL.
+    const allowed = Array.isArray(found.field.enum)
+      ? found.field.enum.flatMap((v) => (typeof v === 'string' ? [sqlString(v)] : (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' ? [String(v)] : []))
+      : [];
+    casts.push(`${allowed.length > 0 ? `(CASE WHEN ${cast} IN (${allowed.join(', ')}) THEN ${cast} END)` : cast} AS ${value}`);
     insert(root, parseDestination(rule.destination), value);
     const message = `${rule.destination}: cannot convert ` + (castType ? `to ${xdmType}` : 'the value');
     checks.push(`(${raw} IS NULL OR ${value} IS NOT NULL)`);

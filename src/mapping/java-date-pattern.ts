@@ -6,9 +6,20 @@
 export function normaliseDatePattern(pattern: string): { pattern: string } | { error: string } {
   const normalised = pattern.replace(/YYYY/g, 'yyyy').replace(/(^|[^D])DD(?!D)/g, '$1dd');
   const withoutQuoted = normalised.replace(/'[^']*'/g, '');
-  const unknown = withoutQuoted.match(/[A-Za-z]/g)?.filter((letter) => !'yMdHhmsSaXxZzEuk'.includes(letter));
-  if (unknown && unknown.length > 0) {
-    return { error: `"${pattern}" has pattern letters ${[...new Set(unknown)].join(', ')} that are not supported; use e.g. yyyy-MM-dd HH:mm:ss` };
+  // Every letter run must be one the engine can translate; anything else would silently parse nothing.
+  let rest = withoutQuoted;
+  const unknown = new Set<string>();
+  while (rest.length > 0) {
+    const token = strftimeTokens.find(([regex]) => regex.test(rest));
+    if (token) rest = rest.slice((token[0].exec(rest) as RegExpExecArray)[0].length);
+    else {
+      const letters = /^[A-Za-z]+/.exec(rest)?.[0];
+      if (letters) unknown.add(letters);
+      rest = rest.slice(letters?.length ?? 1);
+    }
+  }
+  if (unknown.size > 0) {
+    return { error: `"${pattern}" has pattern letters ${[...unknown].join(', ')} that are not supported; use e.g. yyyy-MM-dd HH:mm:ss` };
   }
   if (!/y/.test(withoutQuoted)) return { error: `"${pattern}" has no year (yyyy)` };
   return { pattern: normalised };
@@ -28,7 +39,9 @@ const strftimeTokens: [RegExp, string][] = [
   [/^hh/, '%I'],
   [/^h/, '%-I'],
   [/^mm/, '%M'],
+  [/^m/, '%-M'],
   [/^ss/, '%S'],
+  [/^s/, '%-S'],
   [/^SSSSSS/, '%f'],
   [/^SSS/, '%g'],
   [/^a/, '%p'],

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Engine } from '../engine/engine.js';
 import { Scheduler } from '../engine/scheduler.js';
+import { FileRoots } from '../connectors/local-files/file-roots.js';
 import { LakeLayout } from '../lake/lake-layout.js';
 import type { MasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   store: Store;
   /** Where the lake and run staging live. */
   dataDir: string;
+  /** Folders Local Files connections may read below; none means such connections are refused. */
+  fileRoots?: string[];
   masterKey: MasterKey;
   now?: () => number;
   tokenTtlSeconds?: number;
@@ -90,7 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const secretBox = new SecretBox(deps.masterKey);
   const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log });
   await engine.recover();
-  const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox }) });
+  const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
+  const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
   // Closing stops the scheduler first, then waits for runs in progress, so a clean shutdown never leaves one half done.
   server.addHook('onClose', async () => {
     await scheduler.stop();
@@ -124,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     api.addHook('onRequest', async (request) => {
       request.ctx = await authenticate(request, { tokens, credentials, sandboxes });
     });
-    const services = { db: deps.store.db, now, secretBox, engine };
+    const services = { db: deps.store.db, now, secretBox, engine, fileRoots };
     registerSandboxRoutes(api, { sandboxes, now });
     registerFlowServiceRoutes(api, services);
     registerSchemaRegistryRoutes(api, services);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { FileRoots } from '../connectors/local-files/file-roots.js';
 import type { Engine } from '../engine/engine.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Database } from '../store/database.js';
@@ -9,4 +10,6 @@ export interface ServiceDeps {
   now: () => number;
   secretBox: SecretBox;
   engine: Engine;
+  /** The folders Local Files connections may read. */
+  fileRoots: FileRoots;
 }

@@ -7,16 +7,19 @@ import { SourceConfigError } from '../source-connector.js';
  * (`*`, `?` in the last segments). Nothing outside the root is ever returned, symbolic links included.
  */
 export function resolveLocalFiles(rootPath: string, requested: string): { path: string; bytes: number; modifiedAt: number }[] {
-  const root = fs.realpathSync(path.resolve(rootPath));
+  const root = realRoot(rootPath);
   const relative = requested.replace(/^\/+/, '');
   if (relative.split(/[\\/]/).includes('..')) throw new SourceConfigError(`path "${requested}" may not contain ".."`);
   const absolute = path.resolve(root, relative);
-  const files = /[*?[]/.test(relative) ? globFiles(root, relative) : directOrFolder(absolute);
+  const files = /[*?]/.test(relative) ? globFiles(root, relative) : directOrFolder(absolute);
   const inside = files.filter((file) => {
     const real = fs.realpathSync(file);
     return real === root || real.startsWith(`${root}${path.sep}`);
   });
   if (inside.length === 0) throw new SourceConfigError(`no files match "${requested}" under the connection's root`);
+  // DuckDB expands glob characters in the names it is given; a file named "x*.csv" would read its neighbours.
+  const globbing = inside.find((file) => /[*?[\]{}]/.test(path.basename(file)));
+  if (globbing) throw new SourceConfigError(`the file name "${path.basename(globbing)}" contains glob characters (* ? [ ] { }); rename it`);
   return inside.sort().map((file) => {
     const stat = fs.statSync(file);
     return { path: file, bytes: stat.size, modifiedAt: stat.mtimeMs };
@@ -52,6 +55,15 @@ function globFiles(root: string, pattern: string): string[] {
 }
 
 function globToRegex(segment: string): RegExp {
-  const escaped = segment.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const escaped = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${escaped}$`);
+}
+
+/** The root's real path; a missing root is the user's to fix, not something to retry. */
+export function realRoot(rootPath: string): string {
+  try {
+    return fs.realpathSync(path.resolve(rootPath));
+  } catch {
+    throw new SourceConfigError(`the connection's root folder ${rootPath} does not exist`);
+  }
 }

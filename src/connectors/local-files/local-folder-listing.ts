@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SourceConfigError } from '../source-connector.js';
+import { realRoot } from './local-file-paths.js';
 
 export interface FolderEntry {
   type: 'folder' | 'file';
@@ -11,7 +12,7 @@ export interface FolderEntry {
 
 /** The folders and files directly inside `folder` (relative to the root); never anything outside the root. */
 export function listLocalFolder(rootPath: string, folder: string): FolderEntry[] {
-  const root = fs.realpathSync(path.resolve(rootPath));
+  const root = realRoot(rootPath);
   const relative = folder.replace(/^\/+|\/+$/g, '');
   if (relative.split(/[\\/]/).includes('..')) throw new SourceConfigError(`path "${folder}" may not contain ".."`);
   const absolute = path.resolve(root, relative);

@@ -3,6 +3,8 @@ import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
 import type { StoredResource } from '../../store/resources.repository.js';
 import { flowBody, type FlowCollection, type FlowEnv, type Prepared } from './flow-collection.js';
 import { readConnectionSpec } from './spec-reference.js';
+import { localFilesSpecId } from '../../connectors/local-files/local-files-connector.js';
+import { SourceConfigError } from '../../connectors/source-connector.js';
 import { validateAgainstSpec } from './spec-validator.js';
 import type { AuthSpec, ConnectionSpec } from './specs/connection-spec.js';
 
@@ -27,6 +29,14 @@ export const connections: FlowCollection = {
       });
     }
     const auth = specRef ? readAuth(problems, restoreMasked(body, existing, env), specRef.spec) : undefined;
+    if (auth && specRef?.spec.id === localFilesSpecId) {
+      try {
+        env.fileRoots.check(String(auth.params.rootPath));
+      } catch (error) {
+        if (!(error instanceof SourceConfigError)) throw error;
+        problems.add('/auth/params/rootPath', error.message);
+      }
+    }
     problems.throwIfAny('The connection is not valid');
     const fields: Record<string, unknown> = {
       name,

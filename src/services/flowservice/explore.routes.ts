@@ -48,7 +48,13 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       if (specId !== localFilesSpecId) {
         throw new ApiError('validation', `exploring connections of spec ${specId} comes with its connector; only Local Files connections can be explored yet`);
       }
-      const root = String(openParams(connection, deps).rootPath);
+      let root: string;
+      try {
+        root = deps.fileRoots.check(String(openParams(connection, deps).rootPath));
+      } catch (error) {
+        if (error instanceof SourceConfigError) throw new ApiError('validation', error.message);
+        throw error;
+      }
       const { objectType, object = '', fileType, preview } = request.query;
       try {
         if (objectType !== 'file') {

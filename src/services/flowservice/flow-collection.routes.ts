@@ -22,6 +22,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     repo: new ResourcesRepository(deps.db),
     secretBox: deps.secretBox,
     now: deps.now(),
+    fileRoots: deps.fileRoots,
   });
   const present = (stored: StoredResource, e: FlowEnv) =>
     collection.present ? collection.present(stored, e) : Promise.resolve({ ...(stored.body as Record<string, unknown>), version: stored.etag });

@@ -1,3 +1,4 @@
+import type { FileRoots } from '../../connectors/local-files/file-roots.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
@@ -9,6 +10,7 @@ export interface FlowEnv {
   repo: ResourcesRepository;
   secretBox: SecretBox;
   now: number;
+  fileRoots: FileRoots;
 }
 
 /** A validated object ready to store: its wire fields (without audit fields) and its sealed secret. */

@@ -47,6 +47,11 @@ export const flows: FlowCollection = {
     const transformations = spec ? await readTransformations(problems, env, spec, body.transformations, targetDataSetIds) : [];
     const scheduleParams = spec ? readSpecParams(problems, spec.scheduleSpec.spec, body.scheduleParams, '/scheduleParams') : undefined;
     const options = spec && body.options !== undefined ? readSpecParams(problems, spec.optionSpec.spec, body.options, '/options') : undefined;
+    // Without a delta column every scheduled run would read the whole source again and land it again.
+    const incremental = transformations.some((t) => isRecord(t) && t.name === 'Copy');
+    if (spec?.transformationSpecs.some((t) => t.name === 'Copy') && !incremental && scheduleParams && scheduleParams.frequency !== 'once') {
+      problems.add('/transformations', 'a flow that runs on a schedule needs a "Copy" transformation with a deltaColumn, so that each run reads only new rows');
+    }
     problems.throwIfAny('The dataflow is not valid');
 
     const fields: Record<string, unknown> = {

@@ -4,6 +4,9 @@ import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
 import type { RunPlan } from '../../engine/run-plan.js';
+import type { FileRoots } from '../../connectors/local-files/file-roots.js';
+import { localFilesSpecId } from '../../connectors/local-files/local-files-connector.js';
+import { SourceConfigError } from '../../connectors/source-connector.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { mappingRules } from '../conversion/mapping-sets.js';
 import { loadSchema } from '../schemaregistry/schema-access.js';
@@ -11,6 +14,8 @@ import { connectionKind, openParams } from './connections.js';
 import { flowBody } from './flow-collection.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { targetConnectionKind } from './target-connections.js';
+
+const sourceLagMs = 60_000;
 
 export interface RunWindowRequest {
   /** Epoch seconds, as AEP's run params carry them. */
@@ -22,7 +27,7 @@ export interface RunWindowRequest {
 export async function buildRunPlan(
   flow: StoredResource,
   ctx: RequestContext,
-  deps: { repo: ResourcesRepository; secretBox: SecretBox; now: number },
+  deps: { repo: ResourcesRepository; secretBox: SecretBox; now: number; fileRoots: FileRoots },
   window: RunWindowRequest = {},
 ): Promise<RunPlan> {
   const body = flowBody(flow);
@@ -37,6 +42,16 @@ export async function buildRunPlan(
   const sourceBody = flowBody(source);
   const base = typeof sourceBody.baseConnectionId === 'string' ? await repo.get(connectionKind, ctx.scope, sourceBody.baseConnectionId) : undefined;
   if (!base) throw fail('the base connection of its source no longer exists');
+  const auth = openParams(base, deps);
+  // The operator may have narrowed the allowed folders since the connection was made.
+  if ((sourceBody.connectionSpec as { id: string }).id === localFilesSpecId) {
+    try {
+      deps.fileRoots.check(String(auth.rootPath));
+    } catch (error) {
+      if (error instanceof SourceConfigError) throw fail(error.message);
+      throw error;
+    }
+  }
   const targetParams = isRecord(flowBody(target).params) ? (flowBody(target).params as Record<string, unknown>) : {};
   const dataSet = await findDataSet(repo, ctx.scope, String(targetParams.dataSetId));
   if (!dataSet) throw fail(`its target dataset ${String(targetParams.dataSetId)} no longer exists`);
@@ -61,7 +76,7 @@ export async function buildRunPlan(
     source: {
       connectionId: source.id,
       specId: (sourceBody.connectionSpec as { id: string }).id,
-      auth: openParams(base, deps),
+      auth,
       params: isRecord(sourceBody.params) ? sourceBody.params : {},
       data: isRecord(sourceBody.data) ? sourceBody.data : {},
     },
@@ -75,7 +90,9 @@ export async function buildRunPlan(
     },
     window: {
       start: window.windowStartTime !== undefined ? window.windowStartTime * 1000 : scheduledStart,
-      end: window.windowEndTime !== undefined ? window.windowEndTime * 1000 : deps.now,
+      // Rows stamped in the last minute may still be arriving at the source with the same timestamp as rows
+      // already there; ending the window a minute back keeps the watermark from passing them.
+      end: window.windowEndTime !== undefined ? window.windowEndTime * 1000 : deps.now - sourceLagMs,
     },
   };
 }

@@ -10,6 +10,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { flowBase } from './flow-collection.routes.js';
 import { FlowListQuery, flowListResponse } from './flow-listing.js';
 import { flowKind } from './flows-using.js';
+import { flowBody } from './flow-collection.js';
 import { buildRunPlan, type RunWindowRequest } from './run-plans.js';
 
 const ActionQuery = Type.Object({ op: Type.String() });
@@ -35,7 +36,12 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
     const flow = await repo.get(flowKind, ctx.scope, flowId);
     if (!flow) throw new ApiError('validation', `no flow ${flowId} in sandbox ${ctx.sandbox.name}`, { problems: [{ in: 'body', path: idPath, message: 'no such flow' }] });
     if (deps.engine.isRunning(flowId)) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
-    const plan = await buildRunPlan(flow, ctx, { repo, secretBox: deps.secretBox, now: deps.now() }, window);
+    const schedule = flowBody(flow).scheduleParams;
+    // As in AEP, only a one-time flow runs on demand; a scheduled flow's windows belong to its schedule.
+    if (isRecord(schedule) && schedule.frequency !== 'once') {
+      throw new ApiError('validation', `flow ${flowId} runs on a schedule (${String(schedule.frequency)}); only flows with frequency "once" can be run on demand`, { problems: [{ in: 'body', path: idPath, message: 'not a one-time flow' }] });
+    }
+    const plan = await buildRunPlan(flow, ctx, { repo, secretBox: deps.secretBox, now: deps.now(), fileRoots: deps.fileRoots }, window);
     try {
       return await deps.engine.start(plan);
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RunWindow, Schedule } from '../../engine/schedule-grid.js';
 import type { ScheduledFlow, SchedulerDeps } from '../../engine/scheduler.js';
+import type { FileRoots } from '../../connectors/local-files/file-roots.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
@@ -16,7 +17,7 @@ import { buildRunPlan } from './run-plans.js';
  * The Flow Service's side of the scheduler: which flows have schedules, and the plan of a scheduled run, built
  * as an on-demand run is, under the identity of whoever created the flow.
  */
-export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox }): Pick<SchedulerDeps, 'listFlows' | 'planRun'> {
+export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox; fileRoots: FileRoots }): Pick<SchedulerDeps, 'listFlows' | 'planRun'> {
   const repo = new ResourcesRepository(deps.db);
   const orgs = new OrgsRepository(deps.db);
   const sandboxes = new SandboxesRepository(deps.db);
@@ -42,7 +43,7 @@ export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox
     const stored = await repo.get(flowKind, flow.scope, flow.flowId);
     if (!stored) throw new Error(`flow ${flow.flowId} no longer exists`);
     const ctx = await systemContext(stored, flow, { orgs, sandboxes });
-    const plan = await buildRunPlan(stored, ctx, { repo, secretBox: deps.secretBox, now: window.end }, {});
+    const plan = await buildRunPlan(stored, ctx, { repo, secretBox: deps.secretBox, now: window.end, fileRoots: deps.fileRoots }, {});
     // The grid's window in ms, as is: the request form of buildRunPlan counts in whole seconds.
     return { ...plan, window };
   };

@@ -53,7 +53,9 @@ function checkField(field: unknown, path: string, problems: ProblemList, registr
   if (field.format !== undefined && (typeof field.format !== 'string' || !formats.has(field.format))) {
     problems.add(`${path}/format`, `is not a supported format`);
   }
-  if (field.enum !== undefined && (!Array.isArray(field.enum) || field.enum.length === 0)) problems.add(`${path}/enum`, 'must be a non-empty array');
+  if (field.enum !== undefined && (!Array.isArray(field.enum) || field.enum.length === 0 || field.enum.some((v) => !['string', 'number', 'boolean'].includes(typeof v)))) {
+    problems.add(`${path}/enum`, 'must be a non-empty array of strings, numbers or booleans');
+  }
   if (type === 'object') {
     if (field.properties !== undefined) out.properties = checkFieldTree(field.properties, `${path}/properties`, problems, registry);
     else if (isObject(field.additionalProperties)) out.additionalProperties = checkField(field.additionalProperties, `${path}/additionalProperties`, problems, registry);

@@ -90,9 +90,9 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   if (identities.length > 0 && !('error' in findField(schema, 'identityMap'))) {
     insert(root, [{ name: 'identityMap' }], identityMapSql(identities));
   }
-  for (const [path, required] of requiredFields(schema, root)) {
-    checks.push(`(${required} IS NOT NULL)`);
-    errors.push(`CASE WHEN ${required} IS NULL THEN struct_pack(code := 'INGEST-1555-400', message := ${sqlString(`required field ${path} is missing or null`)}) END`);
+  for (const [path, holds] of requiredFields(schema, root)) {
+    checks.push(holds);
+    errors.push(`CASE WHEN NOT ${holds} THEN struct_pack(code := 'INGEST-1555-400', message := ${sqlString(`required field ${path} is missing or null`)}) END`);
   }
 
   if (root.kind !== 'object') throw new CompileError('mapping root must be an object');
@@ -185,8 +185,11 @@ function identityMapSql(identities: { namespace: string; value: string; primary:
   return `(CASE WHEN len(${kept}) = 0 THEN NULL ELSE map_from_entries(list_transform(${kept}, e -> struct_pack(key := e.k, value := e.v))) END)`;
 }
 
-/** Required fields inside the objects the mapping writes, with the SQL of their value. */
-function requiredFields(schema: JsonObject, tree: Tree, prefix = ''): [string, string][] {
+/**
+ * Required fields inside the objects the mapping writes, as SQL conditions that hold when the row is fine. A
+ * required field of an optional object binds only when that object is there at all.
+ */
+function requiredFields(schema: JsonObject, tree: Tree, prefix = '', parent?: string): [string, string][] {
   if (tree.kind !== 'object') return [];
   const out: [string, string][] = [];
   const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
@@ -198,11 +201,11 @@ function requiredFields(schema: JsonObject, tree: Tree, prefix = ''): [string, s
       if (prefix !== '') throw new CompileError(`the mapping writes ${prefix} but not its required field ${path}`);
       continue;
     }
-    out.push([path, toSql(child)]);
+    out.push([path, parent ? `(${parent} IS NULL OR ${toSql(child)} IS NOT NULL)` : `(${toSql(child)} IS NOT NULL)`]);
   }
   for (const [name, child] of tree.children) {
     const field = properties[name];
-    if (isObject(field) && child.kind === 'object') out.push(...requiredFields(field, child, prefix ? `${prefix}.${name}` : name));
+    if (isObject(field) && child.kind === 'object') out.push(...requiredFields(field, child, prefix ? `${prefix}.${name}` : name, toSql(child)));
   }
   return out;
 }

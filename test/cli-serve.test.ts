@@ -1,4 +1,4 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,44 +6,11 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
+import { startServe, tributaryBin as bin } from './support/serve-process.js';
 
-const bin = path.resolve('bin/tributary.js');
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-cli-'));
 const env = { ...process.env, TRIBUTARY_LOG_LEVEL: 'warn', DATABASE_URL: '', TRIBUTARY_SECRET_KEY: '' };
-
-interface Started {
-  child: ChildProcess;
-  output: string;
-  baseUrl: string;
-}
-
-/** Starts `tributary serve` as a user would and waits for its "listening" line. */
-async function serve(): Promise<Started> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { env });
-  let output = '';
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        // The welcome text follows the listening line in the same write burst; give it a moment.
-        setTimeout(() => resolve(match[1] as string), 200);
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-  return { child, output, baseUrl };
-}
-
-async function stop(started: Started): Promise<void> {
-  const exited = new Promise((resolve) => started.child.on('exit', resolve));
-  started.child.kill('SIGTERM');
-  await exited;
-}
 
 function headerValue(output: string, name: string): string {
   const match = new RegExp(`-H '${name}: ([^']+)'`, 'i').exec(output);
@@ -57,13 +24,13 @@ describe('the tributary command', () => {
   let connectionId: string;
 
   it('creates a development org on first start and prints headers that work', async () => {
-    const started = await serve();
+    const started = await startServe(dataDir, env);
     try {
-      expect(started.output).toContain('First start');
+      expect(started.output()).toContain('First start');
       headers = {
-        authorization: headerValue(started.output, 'Authorization'),
-        'x-api-key': headerValue(started.output, 'x-api-key'),
-        'x-gw-ims-org-id': headerValue(started.output, 'x-gw-ims-org-id'),
+        authorization: headerValue(started.output(), 'Authorization'),
+        'x-api-key': headerValue(started.output(), 'x-api-key'),
+        'x-gw-ims-org-id': headerValue(started.output(), 'x-gw-ims-org-id'),
         'x-sandbox-name': 'prod',
       };
       const specs = await fetch(`${started.baseUrl}/data/foundation/flowservice/flowSpecs?property=name=="CRMToAEP"`, { headers });
@@ -77,18 +44,18 @@ describe('the tributary command', () => {
       connectionId = str(await created.json(), 'id');
       expect(fs.statSync(path.join(dataDir, 'dev-credentials.json')).mode & 0o777).toBe(0o600);
     } finally {
-      await stop(started);
+      await started.stop();
     }
   });
 
   it('keeps its state and keys across restarts, without a second welcome', async () => {
-    const started = await serve();
+    const started = await startServe(dataDir, env);
     try {
-      expect(started.output).not.toContain('First start');
+      expect(started.output()).not.toContain('First start');
       const fetched = await fetch(`${started.baseUrl}/data/foundation/flowservice/connections/${connectionId}`, { headers });
       expect(fetched.status).toBe(200);
     } finally {
-      await stop(started);
+      await started.stop();
     }
   });
 
@@ -105,7 +72,7 @@ describe('the tributary command', () => {
     const issued = JSON.parse(stdout) as Record<string, string>;
     expect(Object.keys(issued).sort()).toEqual(['access_token', 'client_id', 'client_secret', 'ims_org', 'tenant_id']);
     expect(issued.ims_org).toBe('ACME42@AdobeOrg');
-    const started = await serve();
+    const started = await startServe(dataDir, env);
     try {
       const response = await fetch(`${started.baseUrl}/data/foundation/sandbox-management/sandboxes`, {
         headers: { authorization: `Bearer ${issued.access_token}`, 'x-api-key': issued.client_id as string, 'x-gw-ims-org-id': 'ACME42@AdobeOrg' },
@@ -116,7 +83,7 @@ describe('the tributary command', () => {
       });
       expect(other.status).toBe(404);
     } finally {
-      await stop(started);
+      await started.stop();
     }
   });
 

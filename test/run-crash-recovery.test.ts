@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,37 +11,11 @@ import { availableBackends, postgresUrl } from './support/backends.js';
 import { cloudStorageFlowSpec, localFilesSpec } from './support/file-flow.js';
 import { at, str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
+import { startServe, tributaryBin as bin } from './support/serve-process.js';
 
-const bin = path.resolve('bin/tributary.js');
 const backends = await availableBackends();
 const rows = 400_000;
 const execute = promisify(execFile);
-
-interface Server {
-  child: ChildProcess;
-  baseUrl: string;
-  output: () => string;
-}
-
-/** `tributary serve` in its own process, so that it can be killed with SIGKILL mid-run. */
-async function serve(dataDir: string, env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { env });
-  let output = '';
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        setTimeout(() => resolve(match[1] as string), 100);
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}): ${output}`)));
-  });
-  return { child, baseUrl, output: () => output };
-}
 
 describe.each(backends)('a run killed mid-way on $name', (backend) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-crash-'));
@@ -71,7 +45,7 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     await duck.run(`COPY (SELECT 'P' || i AS Product_Id, 'Product ' || i AS Product_Name, 'd' AS Description, 'PHYSICAL' AS Type, TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND AS updatedAt FROM range(${rows}) t(i)) TO '${path.join(sourceRoot, 'products.csv')}' (HEADER)`);
     duck.close();
 
-    let server = await serve(dataDir, env);
+    let server = await startServe(dataDir, env);
     const headers = (output: string) => ({
       authorization: /-H 'Authorization: ([^']+)'/.exec(output)?.[1] ?? '',
       'x-api-key': /-H 'x-api-key: ([^']+)'/.exec(output)?.[1] ?? '',
@@ -107,7 +81,7 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     server.child.kill('SIGKILL');
     await exited;
 
-    server = await serve(dataDir, env);
+    server = await startServe(dataDir, env);
     const killed = await call('GET', `${fs_}/runs/${runId}`);
     expect(at(killed, 'items.0.metrics.statusSummary.status')).toBe('failed');
     expect(await call('GET', '/data/foundation/catalog/batches')).toEqual({});
@@ -147,8 +121,6 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     expect(cli.stdout).toMatch(/run \S+ success/);
     expect(cli.stderr).toContain('0 landed');
 
-    const exited2 = new Promise((resolve) => server.child.on('exit', resolve));
-    server.child.kill('SIGTERM');
-    await exited2;
+    await server.stop();
   });
 });

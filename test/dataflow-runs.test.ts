@@ -116,6 +116,19 @@ describe.each(backends)('dataflow runs from local files on $name', (backend) => 
     expect(rejected[0]?._errors[0]?.code).toBe('MAPPER-3700-400');
   });
 
+  it('sets unparsable CSV lines aside as rejected rows instead of failing the run', async () => {
+    fs.mkdirSync(path.join(root, 'malformed'));
+    fs.writeFileSync(path.join(root, 'malformed', 'p.csv'), `${header}M1,One,,PHYSICAL,2024-07-01 00:00:00\nM2,Two,,PHYSICAL,2024-07-02 00:00:00,surplus\nM3,Three,,PHYSICAL,2024-07-03 00:00:00\n`);
+    const flow = await createFileFlow(api, { root, path: 'malformed/p.csv', format: 'delimited', title: 'malformed', options: { partialIngestionPercent: 50, errorDiagnosticsEnabled: true } });
+    const run = await runNow(api, flow.flowId);
+    expect(run).toMatchObject({ metrics: { recordSummary: { inputRecordCount: 3, outputRecordCount: 2, failedRecordCount: 1 }, statusSummary: { status: 'success' } } });
+    expect((at(run, 'metrics.statusSummary.errors') as { code: string }[]).map((e) => e.code)).toContain('INGEST-1401-400');
+    expect((await lakeRows(api, flow.dataSetId, '_id')).map((r) => r._id)).toEqual(['M1', 'M3']);
+    const batchId = str(run, 'activities.1.targetInfo.0.reference.ids.0');
+    const parsing = path.join(api.dataDir, 'lake', api.credentials.ims_org, 'prod', flow.dataSetId, batchId, '_meta', 'row_errors', 'parsing_errors_0.json');
+    expect(fs.readFileSync(parsing, 'utf8')).toContain('surplus');
+  });
+
   it('runs only one-time flows on demand', async () => {
     const flow = await createFileFlow(api, { root, path: 'paypal/catalog_products.csv', format: 'delimited', title: 'hourly', scheduleParams: { startTime: 1567411548, frequency: 'hour', interval: 1 } });
     const response = await api.request('POST', '/data/foundation/flowservice/runs', { body: { flowId: flow.flowId } });

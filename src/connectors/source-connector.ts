@@ -24,6 +24,11 @@ export interface ExtractRequest {
 export interface Extracted {
   /** A DuckDB table expression over the source rows, e.g. `read_csv(['/data/a.csv'], header = true)`. */
   relation: string;
+  /**
+   * True when the relation sets unparsable rows aside in DuckDB's `reject_errors` table instead of failing the
+   * whole read (CSV), so the engine can count and report them.
+   */
+  storesRejects?: boolean;
   /** The files read; `modifiedAt` (ms) lets the engine notice a file that changed while it was read. */
   inputFiles: { path: string; bytes: number; modifiedAt?: number | undefined }[];
 }

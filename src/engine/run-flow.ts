@@ -76,6 +76,12 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     );
     outcome.skippedRecords = Number(stats?.skipped ?? 0);
     const staged = Number(stats?.staged ?? 0);
+    // Rows the reader could not parse were set aside by that first pass; later passes would set them aside again.
+    const unparsable = extracted.storesRejects ? Number(await duck.scalar('SELECT count(*) FROM reject_errors')) : 0;
+    const parsingErrors = unparsable > 0 ? path.join(staging, 'parsing_errors.json') : undefined;
+    if (parsingErrors) {
+      await duck.run(`COPY (SELECT csv_line AS _corrupt_record, [struct_pack(code := 'INGEST-1401-400', message := error_type || ' at line ' || line || ': ' || error_message)] AS _errors FROM reject_errors) TO ${sqlString(parsingErrors)} (FORMAT json)`);
+    }
     const newWatermark = typeof stats?.watermark === 'string' ? stats.watermark : state.watermark;
     if (outcome.skippedRecords > 0 && plan.deltaColumn) {
       outcome.errors.push({ code: 'INGEST-1401-400', message: `${outcome.skippedRecords} row(s) have no readable value in the delta column "${plan.deltaColumn.name}" and were skipped`, recordCount: outcome.skippedRecords });
@@ -100,12 +106,14 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       `COPY (SELECT ${columns} FROM ${judged} WHERE _valid) TO ${sqlString(dataDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`,
     ));
     outcome.outputRecords = written;
-    outcome.failedRecords = staged - written;
+    outcome.failedRecords = staged - written + unparsable;
+    outcome.inputRecords += unparsable;
 
     // Rejected rows are rare: only then is the source read again, for their reasons and diagnostics.
     if (outcome.failedRecords > 0) {
       const rejected = `${mapped} WHERE len(_errors) > 0`;
-      const byCode = await duck.rows(`SELECT e.code AS code, count(*) AS n, min(e.message) AS example FROM (SELECT unnest(_errors) AS e FROM ${rejected}) GROUP BY 1 ORDER BY 1`);
+      const byCode = staged - written > 0 ? await duck.rows(`SELECT e.code AS code, count(*) AS n, min(e.message) AS example FROM (SELECT unnest(_errors) AS e FROM ${rejected}) GROUP BY 1 ORDER BY 1`) : [];
+      if (unparsable > 0) byCode.push({ code: 'INGEST-1401-400', n: unparsable, example: 'a row that could not be parsed' });
       for (const row of byCode) outcome.errors.push({ code: String(row.code), message: `${String(row.n)} error(s), e.g. ${String(row.example)}`, recordCount: Number(row.n) });
       outcome.errors.unshift({
         code: plan.options.errorDiagnosticsEnabled ? 'INGEST-1212-400' : 'INGEST-1211-400',
@@ -113,15 +121,18 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         recordCount: outcome.failedRecords,
       });
       const allowed = plan.options.partialIngestionPercent ?? 0;
-      const failedShare = (outcome.failedRecords / staged) * 100;
+      const failedShare = (outcome.failedRecords / (staged + unparsable)) * 100;
       if (failedShare > allowed) {
-        throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
+        throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged + unparsable} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
       }
       if (plan.options.errorDiagnosticsEnabled) {
         const errorsDir = deps.layout.rowErrorsDir(stagedBatch);
         fs.mkdirSync(errorsDir, { recursive: true });
         const withRaw = `(SELECT s.*, CAST(to_json(s) AS VARCHAR) AS __raw FROM ${windowRows} s)`;
-        await duck.run(`COPY (SELECT __raw AS _corrupt_record, _errors FROM (${compiled.select(withRaw, { carry: ['__raw'] })}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
+        if (staged - written > 0) {
+          await duck.run(`COPY (SELECT __raw AS _corrupt_record, _errors FROM (${compiled.select(withRaw, { carry: ['__raw'] })}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
+        }
+        if (parsingErrors) fs.copyFileSync(parsingErrors, path.join(errorsDir, 'parsing_errors_0.json'));
       }
     }
     assertUnchanged(extracted.inputFiles);

@@ -12,7 +12,7 @@ export const localFilesConnector: SourceConnector = {
     const requested = request.params.path;
     if (typeof root !== 'string' || typeof requested !== 'string') throw new SourceConfigError('the connection needs rootPath and the source connection params.path');
     const files = resolveLocalFiles(root, requested);
-    return { relation: readerFor(files.map((f) => f.path), request.data), inputFiles: files };
+    return { relation: readerFor(files.map((f) => f.path), request.data), inputFiles: files, storesRejects: request.data.format === 'delimited' };
   },
 };
 
@@ -30,6 +30,8 @@ export function readerFor(files: string[], data: Record<string, unknown>): strin
         `compression = ${sqlString(compression(option('compressionType')))}`,
         `encoding = ${sqlString(encoding(option('encoding')))}`,
         'filename = false',
+        // One malformed line must not fail the run (nor fool the sniffer): it is set aside and reported.
+        'store_rejects = true',
       ];
       return `read_csv(${list}, ${options.join(', ')})`;
     }

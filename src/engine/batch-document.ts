@@ -3,6 +3,14 @@ import type { RunPlan } from './run-plan.js';
 
 export const batchKind = 'catalog.batch';
 
+/** The dataset a stored batch belongs to, read from its `relatedObjects`. */
+export function dataSetOfBatch(body: unknown): string | undefined {
+  const related = body !== null && typeof body === 'object' ? (body as { relatedObjects?: unknown }).relatedObjects : undefined;
+  if (!Array.isArray(related)) return undefined;
+  const found = related.find((o): o is { type: string; id: string } => o !== null && typeof o === 'object' && o.type === 'dataSet' && typeof o.id === 'string');
+  return found?.id;
+}
+
 /** The Catalog batch a run lands, in Catalog's `batchResponse` shape. */
 export function batchDocument(plan: RunPlan, batchId: string, runId: string, outcome: RunOutcome, status: 'success' | 'failed'): Record<string, unknown> {
   return {

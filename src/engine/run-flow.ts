@@ -7,6 +7,7 @@ import { CompileError } from '../mapping/compile-expression.js';
 import { compileMapping, type SourceColumn } from '../mapping/compile-mapping.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
 import { SourceConfigError } from '../connectors/source-connector.js';
+import { listRegularFiles } from '../lake/batch-files.js';
 import { DuckDbSession } from '../lake/duckdb-session.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
@@ -136,9 +137,9 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       }
     }
     assertUnchanged(extracted.inputFiles);
-    const files = listFiles(path.join(stagedBatch, 'data'));
+    const files = listRegularFiles(path.join(stagedBatch, 'data')).filter((f) => f.name.endsWith('.parquet'));
     outcome.outputFileCount = files.length;
-    outcome.outputBytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+    outcome.outputBytes = files.reduce((sum, f) => sum + f.bytes, 0);
 
     // Commit: the batch folder moves into the lake, then one transaction makes batch, state and run visible.
     fs.mkdirSync(path.dirname(lakeBatch), { recursive: true });
@@ -233,11 +234,6 @@ async function extract<T>(read: () => Promise<T>): Promise<T> {
 
 async function describe(duck: DuckDbSession, sql: string): Promise<SourceColumn[]> {
   return (await duck.rows(`DESCRIBE ${sql}`)).map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
-}
-
-function listFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => path.join(dir, f));
 }
 
 /** DuckDB reports unreadable input (bad CSV, wrong format) as plain errors: the user must fix the source. */

@@ -39,7 +39,7 @@ function batchDir(layout: LakeLayout, location: BatchLocation): string {
  * Regular files only: a symlink or folder planted in the lake must not become a way to read elsewhere.
  * A missing folder is an empty one (a batch without rejected rows has no `row_errors`).
  */
-function listRegularFiles(dir: string): LakeFile[] {
+export function listRegularFiles(dir: string): LakeFile[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });

@@ -20,14 +20,7 @@ export class DuckDbSession {
   private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbSession> {
-    const instance = await DuckDBInstance.create(':memory:', {
-      temp_directory: options.tempDirectory,
-      memory_limit: options.memoryLimit ?? '1GB',
-      threads: String(options.threads ?? 2),
-      // Extensions that are not built in would be downloaded; there is no network to download from.
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'true',
-    });
+    const instance = await createDuckDbInstance(options);
     const connection = await instance.connect();
     // Timestamps render in UTC whatever the machine's zone, so watermarks and messages are comparable.
     await connection.run("SET TimeZone = 'UTC'");
@@ -59,4 +52,18 @@ export class DuckDbSession {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * An in-memory DuckDB with the settings every session shares. The json, parquet and icu extensions are built in;
+ * any other would be downloaded, and there is no network to download from, so none is installed or loaded.
+ */
+export async function createDuckDbInstance(options: Pick<DuckDbOptions, 'tempDirectory' | 'memoryLimit' | 'threads'>): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(':memory:', {
+    temp_directory: options.tempDirectory,
+    memory_limit: options.memoryLimit ?? '1GB',
+    threads: String(options.threads ?? 2),
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
 }

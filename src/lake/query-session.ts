@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection, type Json } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, Json } from '@duckdb/node-api';
+import { createDuckDbInstance } from './duckdb-session.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
 import { QueryError } from './query-error.js';
 import { prepareReadOnly } from './read-only-statement.js';
@@ -58,13 +59,7 @@ export class QuerySession {
 
   static async open(tables: QueryTable[], options: QuerySessionOptions): Promise<QuerySession> {
     fs.mkdirSync(options.tempDirectory, { recursive: true });
-    const instance = await DuckDBInstance.create(':memory:', {
-      temp_directory: options.tempDirectory,
-      memory_limit: options.memoryLimit ?? '1GB',
-      threads: String(options.threads ?? 2),
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-    });
+    const instance = await createDuckDbInstance(options);
     const connection = await instance.connect();
     const session = new QuerySession(instance, connection, tables, options.timeoutMs);
     try {

@@ -3,6 +3,7 @@ import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
 import { batchKind } from '../catalog/batches.js';
+import { dataSetOfBatch } from '../../engine/batch-document.js';
 
 /** A Catalog batch, as Data Access needs it: where its files are and whether they hold valid data. */
 export interface ExportedBatch {
@@ -21,14 +22,12 @@ export interface ExportedBatch {
 export async function findExportedBatch(repo: ResourcesRepository, ctx: RequestContext, batchId: string): Promise<ExportedBatch | undefined> {
   const stored = await repo.get(batchKind, ctx.scope, batchId);
   const body = stored && isRecord(stored.body) ? stored.body : undefined;
-  const dataSet = Array.isArray(body?.relatedObjects)
-    ? body.relatedObjects.find((o): o is { type: string; id: string } => isRecord(o) && o.type === 'dataSet' && typeof o.id === 'string')
-    : undefined;
-  if (!stored || !body || !dataSet) return undefined;
+  const dataSetId = dataSetOfBatch(body);
+  if (!stored || !body || !dataSetId) return undefined;
   const completed = typeof body.completed === 'number' ? body.completed : stored.createdAt;
   return {
     id: stored.id,
-    location: { orgId: ctx.orgId, sandboxName: ctx.sandbox.name, dataSetId: dataSet.id, batchId: stored.id },
+    location: { orgId: ctx.orgId, sandboxName: ctx.sandbox.name, dataSetId, batchId: stored.id },
     promoted: body.status === 'success' || body.status === 'active',
     completed,
   };

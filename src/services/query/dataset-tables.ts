@@ -4,6 +4,7 @@ import type { QueryTable } from '../../lake/query-session.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import { batchKind } from '../catalog/batches.js';
+import { dataSetOfBatch } from '../../engine/batch-document.js';
 import { dataSetKind } from '../catalog/datasets.js';
 
 /** A dataset as SQL sees it: a table named by its `adobe/pqs/table` tag over its successful batches' files. */
@@ -41,9 +42,9 @@ export async function datasetTables(repo: ResourcesRepository, layout: LakeLayou
 }
 
 function successfulBatch(body: unknown): { dataSetId: string } | undefined {
-  if (!isRecord(body) || typeof body.status !== 'string' || !visibleStatuses.has(body.status) || !Array.isArray(body.relatedObjects)) return undefined;
-  const dataSet = body.relatedObjects.find((o): o is { type: string; id: string } => isRecord(o) && o.type === 'dataSet' && typeof o.id === 'string');
-  return dataSet ? { dataSetId: dataSet.id } : undefined;
+  if (!isRecord(body) || typeof body.status !== 'string' || !visibleStatuses.has(body.status)) return undefined;
+  const dataSetId = dataSetOfBatch(body);
+  return dataSetId ? { dataSetId } : undefined;
 }
 
 function tableName(body: unknown): string | undefined {

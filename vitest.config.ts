@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
+import { checkSharedReference, referenceTestFiles } from './test/support/shared-reference.js';
+
+// Tests that compare against shared/reference need it; elsewhere they are skipped with a notice (not in CI).
+const exclude = checkSharedReference() ? [] : referenceTestFiles;
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...exclude],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

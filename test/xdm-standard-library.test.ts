@@ -4,7 +4,8 @@
  * independent converter and compares the library against it field by field. Descriptions are ours
  * and are not compared, except to check that none was copied.
  */
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { sharedDir } from './support/shared-reference.js';
 import { describe, expect, it } from 'vitest';
 import { field } from '../src/xdm/standard/field.js';
 import { renderProperties } from '../src/xdm/standard/render-field.js';
@@ -19,7 +20,7 @@ import {
   type JsonMap,
 } from './support/xdm-source-form.js';
 
-const REFERENCE_DIR = fileURLToPath(new URL('../../shared/reference/xdm/components/', import.meta.url));
+const REFERENCE_DIR = path.join(sharedDir, 'reference', 'xdm', 'components');
 const references = loadReferenceFiles(REFERENCE_DIR);
 
 /** Facts compared on every field (and definition, array item, map value). */

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import { findAllowance, toContractError } from './contract-error.js';
@@ -8,6 +7,7 @@ import { isJsonMediaType, selectResponse, type SelectedResponse } from './respon
 import { convertSchema, type ConversionContext } from './schema-converter.js';
 import { services, type Service } from './service.js';
 import { specAllowList, type AllowListEntry } from './spec-allow-list.js';
+import { sharedDir } from '../shared-reference.js';
 import { loadSpec, type LoadedSpec } from './spec-loader.js';
 import { describeSpec, type SpecInventory } from './spec-inventory.js';
 
@@ -44,7 +44,7 @@ export interface Contracts {
 }
 
 /** Default layout, the same locally and in CI: `<repo>/../shared/reference/aep-specs`. */
-export const defaultSpecDir = resolve(fileURLToPath(new URL('../../../../shared/reference/aep-specs/', import.meta.url)));
+export const defaultSpecDir = resolve(sharedDir, 'reference', 'aep-specs');
 
 const cache = new Map<string, Contracts>();
 

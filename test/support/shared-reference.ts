@@ -11,7 +11,13 @@ export const sharedDir = path.resolve(process.env.TRIBUTARY_SHARED_DIR ?? fileUR
 
 export const sharedReferenceAvailable = fs.existsSync(path.join(sharedDir, 'reference', 'aep-specs'));
 
-export const referenceTestFiles = ['test/contract-validator.test.ts', 'test/xdm-standard-library.test.ts'];
+export const referenceTestFiles = [
+  'test/contract-validator.test.ts',
+  'test/xdm-standard-library.test.ts',
+  'test/standin-paypal-contract.test.ts',
+  'test/standin-stripe-contract.test.ts',
+  'test/standin-square-contract.test.ts',
+];
 
 /** Throws under CI=true, warns otherwise; returns whether the reference material is there. */
 export function checkSharedReference(): boolean {

@@ -148,10 +148,14 @@ describe.each(backends)('Data Access (export) API on $name', (backend) => {
     expect(at((await api.request('GET', `${exportBase}/batches/${batchId}/meta?path=row_errors`)).json, 'data')).toEqual([]);
   });
 
-  it('answers input_files with an empty list and says why', async () => {
+  it('lists the manifest of the files a batch was read from under input_files', async () => {
     const listed = await api.request('GET', `${exportBase}/batches/${batchId}/meta?path=input_files`);
     expect(listed.status).toBe(200);
-    expect(listed.json).toMatchObject({ data: [], _page: { count: 0 }, note: expect.stringContaining('inputFileCount') });
+    expect(listed.json).toMatchObject({ data: [{ name: 'input_files.json' }], _page: { count: 1 } });
+    const fetched = await download(api, str(listed.json, 'data.0._links.self.href'));
+    expect(fetched.status).toBe(200);
+    const manifest = fetched.bytes.toString('utf8').trim().split('\n').map((line: string) => JSON.parse(line) as Record<string, unknown>);
+    expect(manifest).toEqual([{ name: 'products.csv', size: fs.statSync(path.join(root, 'products.csv')).size, modified: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
   });
 
   it('refuses a meta path that is not a diagnostics folder', async () => {

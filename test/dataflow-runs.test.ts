@@ -127,6 +127,29 @@ describe.each(backends)('dataflow runs from local files on $name', (backend) => 
     expect(fs.readFileSync(parsing, 'utf8')).toContain('surplus');
   });
 
+  it('sets malformed JSON lines aside as rejected rows, with their file and line, and lands the rest', async () => {
+    fs.mkdirSync(path.join(root, 'brokenjson'));
+    const good = (id: string, day: number) => JSON.stringify({ Product_Id: id, Product_Name: `Name ${id}`, Description: null, Type: 'DIGITAL', updatedAt: `2024-05-0${day} 00:00:00` });
+    fs.writeFileSync(path.join(root, 'brokenjson', 'a.json'), `${good('B1', 1)}\n{"Product_Id":"B2","Product_Name":\n\n${good('B3', 3)}\n`);
+    fs.writeFileSync(path.join(root, 'brokenjson', 'b.json'), `${good('B4', 4)}\n\nnot json at all\n`);
+    const strict = await createFileFlow(api, { root, path: 'brokenjson/*.json', format: 'json', title: 'broken-json-strict' });
+    const failed = await runNow(api, strict.flowId);
+    expect(at(failed, 'metrics.statusSummary.status')).toBe('failed');
+    expect(at(failed, 'metrics.recordSummary')).toMatchObject({ inputRecordCount: 5, failedRecordCount: 2 });
+
+    const flow = await createFileFlow(api, { root, path: 'brokenjson/*.json', format: 'json', title: 'broken-json', options: { partialIngestionPercent: 50, errorDiagnosticsEnabled: true } });
+    const run = await runNow(api, flow.flowId);
+    expect(run).toMatchObject({ metrics: { recordSummary: { inputRecordCount: 5, outputRecordCount: 3, failedRecordCount: 2 }, statusSummary: { status: 'success' } } });
+    expect((await lakeRows(api, flow.dataSetId, '_id')).map((r) => r._id)).toEqual(['B1', 'B3', 'B4']);
+    const batchId = str(run, 'activities.1.targetInfo.0.reference.ids.0');
+    const parsing = path.join(api.dataDir, 'lake', api.credentials.ims_org, 'prod', flow.dataSetId, batchId, '_meta', 'row_errors', 'parsing_errors_0.json');
+    const rejected = fs.readFileSync(parsing, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { _corrupt_record: string; _errors: { message: string }[] });
+    expect(rejected.map((r) => [r._corrupt_record, r._errors[0]?.message])).toEqual([
+      ['{"Product_Id":"B2","Product_Name":', 'MalformedJson: the line is not a JSON value (a.json) at line 2'],
+      ['not json at all', 'MalformedJson: the line is not a JSON value (b.json) at line 3'],
+    ]);
+  });
+
   it('runs only one-time flows on demand', async () => {
     const flow = await createFileFlow(api, { root, path: 'paypal/catalog_products.csv', format: 'delimited', title: 'hourly', scheduleParams: { startTime: 1567411548, frequency: 'hour', interval: 1 } });
     const response = await api.request('POST', '/data/foundation/flowservice/runs', { body: { flowId: flow.flowId } });

@@ -25,12 +25,34 @@ export interface Extracted {
   /** A DuckDB table expression over the source rows, e.g. `read_csv(['/data/a.csv'], header = true)`. */
   relation: string;
   /**
-   * True when the relation sets unparsable rows aside in DuckDB's `reject_errors` table instead of failing the
-   * whole read (CSV), so the engine can count and report them.
+   * A query over the rows the reader set aside as unparsable instead of failing the whole read, with the
+   * columns `raw` (the line as read), `line` and `message`, so the engine can count and report them. Read it
+   * only after `relation` has been read once (DuckDB fills its reject tables while reading).
    */
-  storesRejects?: boolean;
-  /** The files read; `modifiedAt` (ms) lets the engine notice a file that changed while it was read. */
-  inputFiles: { path: string; bytes: number; modifiedAt?: number | undefined }[];
+  rejects?: string;
+  /**
+   * For readers that cannot skip a malformed record themselves (JSON lines): called when reading `relation`
+   * failed on malformed input; stages the readable records and returns a relation over them, with the rest
+   * in `rejects`.
+   */
+  salvage?: (sql: SqlRunner) => Promise<Pick<Extracted, 'relation' | 'rejects'>>;
+  /**
+   * The files read; `name` is how the user knows a file (relative to the connection's root), `modifiedAt` (ms)
+   * lets the engine notice a file that changed while it was read.
+   */
+  inputFiles: InputFile[];
+}
+
+export interface InputFile {
+  path: string;
+  name?: string | undefined;
+  bytes: number;
+  modifiedAt?: number | undefined;
+}
+
+/** The part of a DuckDB session a connector may use: it runs statements, it never sees rows. */
+export interface SqlRunner {
+  run(sql: string): Promise<void>;
 }
 
 /** The source is misconfigured (bad path, unreadable file): the user must act; retrying will not help. */

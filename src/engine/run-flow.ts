@@ -6,7 +6,7 @@ import type { RunLog as Logger } from './run-log.js';
 import { CompileError } from '../mapping/compile-expression.js';
 import { compileMapping, type SourceColumn } from '../mapping/compile-mapping.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
-import { SourceConfigError } from '../connectors/source-connector.js';
+import { SourceConfigError, type InputFile } from '../connectors/source-connector.js';
 import { listRegularFiles } from '../lake/batch-files.js';
 import { DuckDbSession } from '../lake/duckdb-session.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
@@ -55,7 +55,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     fs.mkdirSync(temp, { recursive: true });
     const connector = connectorFor(plan.source.specId);
     if (!connector) throw new RunFailure('CONNECTOR-1001-500', `no connector can read connection spec ${plan.source.specId} yet`, 'config');
-    const extracted = await extract(() => connector.extract({ auth: plan.source.auth, params: plan.source.params, data: plan.source.data, stagingDir: staging }));
+    let extracted = await extract(() => connector.extract({ auth: plan.source.auth, params: plan.source.params, data: plan.source.data, stagingDir: staging }));
     // The SQL of a run is built from client text (mappings, schemas); the session may touch only its own files.
     duck = await DuckDbSession.open({ tempDirectory: temp, allowedDirectories: [...new Set(extracted.inputFiles.map((f) => path.dirname(f.path))), staging] });
     outcome.inputFileCount = extracted.inputFiles.length;
@@ -65,25 +65,26 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     // Stage. File sources are read where they lie (copying them would cost more than reading them twice);
     // their size and modification time are checked again before the commit instead.
     const { state, etag: stateEtag } = plan.upload ? { state: { version: 1 as const }, etag: undefined } : await readFlowState(repo, scope, plan.flowId);
-    const sourceColumns = await describe(duck, `SELECT * FROM ${extracted.relation}`);
-    const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
-    const inWindow = delta ? windowCondition(plan, state, `(${delta})`) : 'true';
-    const windowRows = `(SELECT s.* FROM ${extracted.relation} s WHERE ${inWindow})`;
-    // A cheap pass first: only the delta column is parsed.
-    const [stats] = await duck.rows(
-      delta
-        ? `SELECT count(*) FILTER (WHERE (${delta}) IS NULL) AS skipped, count(*) FILTER (WHERE ${inWindow}) AS staged, strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM ${extracted.relation} s`
-        : `SELECT 0 AS skipped, count(*) AS staged, NULL AS watermark FROM ${extracted.relation} s`,
-    );
-    outcome.skippedRecords = Number(stats?.skipped ?? 0);
-    const staged = Number(stats?.staged ?? 0);
+    let survey: Survey;
+    try {
+      survey = await surveySource(duck, extracted.relation, plan, state);
+    } catch (error) {
+      // A reader that stops at the first malformed record gets one more go, with those records set aside.
+      if (!extracted.salvage || !isMalformedInput(error)) throw error;
+      deps.log?.warn({ runId, flowId: plan.flowId }, 'source has malformed records; reading the rest');
+      extracted = { ...extracted, ...(await extracted.salvage(duck)) };
+      survey = await surveySource(duck, extracted.relation, plan, state);
+    }
+    const { sourceColumns, windowRows, stats } = survey;
+    outcome.skippedRecords = Number(stats.skipped ?? 0);
+    const staged = Number(stats.staged ?? 0);
     // Rows the reader could not parse were set aside by that first pass; later passes would set them aside again.
-    const unparsable = extracted.storesRejects ? Number(await duck.scalar('SELECT count(*) FROM reject_errors')) : 0;
+    const unparsable = extracted.rejects ? Number(await duck.scalar(`SELECT count(*) FROM (${extracted.rejects})`)) : 0;
     const parsingErrors = unparsable > 0 ? path.join(staging, 'parsing_errors.json') : undefined;
     if (parsingErrors) {
-      await duck.run(`COPY (SELECT csv_line AS _corrupt_record, [struct_pack(code := 'INGEST-1401-400', message := error_type || ' at line ' || line || ': ' || error_message)] AS _errors FROM reject_errors) TO ${sqlString(parsingErrors)} (FORMAT json)`);
+      await duck.run(`COPY (SELECT raw AS _corrupt_record, [struct_pack(code := 'INGEST-1401-400', message := message || ' at line ' || line)] AS _errors FROM (${extracted.rejects})) TO ${sqlString(parsingErrors)} (FORMAT json)`);
     }
-    const newWatermark = typeof stats?.watermark === 'string' ? stats.watermark : state.watermark;
+    const newWatermark = typeof stats.watermark === 'string' ? stats.watermark : state.watermark;
     if (outcome.skippedRecords > 0 && plan.deltaColumn) {
       outcome.errors.push({ code: 'INGEST-1401-400', message: `${outcome.skippedRecords} row(s) have no readable value in the delta column "${plan.deltaColumn.name}" and were skipped`, recordCount: outcome.skippedRecords });
     }
@@ -137,6 +138,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       }
     }
     assertUnchanged(extracted.inputFiles);
+    writeInputManifest(deps.layout.inputFilesDir(stagedBatch), extracted.inputFiles);
     const files = listRegularFiles(path.join(stagedBatch, 'data')).filter((f) => f.name.endsWith('.parquet'));
     outcome.outputFileCount = files.length;
     outcome.outputBytes = files.reduce((sum, f) => sum + f.bytes, 0);
@@ -186,6 +188,31 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
   }
 }
 
+/** What a first, cheap pass over the source says: its columns, and how many rows the window holds. */
+interface Survey {
+  sourceColumns: SourceColumn[];
+  inWindow: string;
+  windowRows: string;
+  stats: Record<string, unknown>;
+}
+
+async function surveySource(duck: DuckDbSession, relation: string, plan: RunPlan, state: FlowState): Promise<Survey> {
+  const sourceColumns = await describe(duck, `SELECT * FROM ${relation}`);
+  const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
+  const inWindow = delta ? windowCondition(plan, state, `(${delta})`) : 'true';
+  // Only the delta column is parsed here.
+  const [stats] = await duck.rows(
+    delta
+      ? `SELECT count(*) FILTER (WHERE (${delta}) IS NULL) AS skipped, count(*) FILTER (WHERE ${inWindow}) AS staged, strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM ${relation} s`
+      : `SELECT 0 AS skipped, count(*) AS staged, NULL AS watermark FROM ${relation} s`,
+  );
+  return { sourceColumns, inWindow, windowRows: `(SELECT s.* FROM ${relation} s WHERE ${inWindow})`, stats: stats ?? {} };
+}
+
+function isMalformedInput(error: unknown): boolean {
+  return error instanceof Error && /Malformed JSON|Invalid Input Error/i.test(error.message);
+}
+
 /** Rows whose delta value lies after the watermark (or the window's start) and at most at the window's end. */
 function windowCondition(plan: RunPlan, state: FlowState, delta: string): string {
   const conditions = [`${delta} <= to_timestamp(${plan.window.end} / 1000.0)`];
@@ -196,8 +223,15 @@ function windowCondition(plan: RunPlan, state: FlowState, delta: string): string
   return conditions.join(' AND ');
 }
 
+/** One JSON line per file the batch was read from: enough to trace a row back to its source. */
+function writeInputManifest(dir: string, files: InputFile[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const lines = files.map((f) => JSON.stringify({ name: f.name ?? path.basename(f.path), size: f.bytes, ...(f.modifiedAt !== undefined ? { modified: new Date(f.modifiedAt).toISOString() } : {}) }));
+  fs.writeFileSync(path.join(dir, 'input_files.json'), lines.length ? `${lines.join('\n')}\n` : '');
+}
+
 /** A source file that changed while the run read it several times could make counts and rows disagree. */
-function assertUnchanged(files: { path: string; bytes: number; modifiedAt?: number | undefined }[]): void {
+function assertUnchanged(files: InputFile[]): void {
   for (const file of files) {
     if (file.modifiedAt === undefined) continue;
     const now = fs.statSync(file.path, { throwIfNoEntry: false });

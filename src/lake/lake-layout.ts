@@ -4,6 +4,7 @@ import path from 'node:path';
  * Where data lives on disk:
  *   <dataDir>/lake/<org>/<sandbox>/<datasetId>/<batchId>/part-00000.parquet   landed rows
  *   <dataDir>/lake/<org>/<sandbox>/<datasetId>/<batchId>/_meta/row_errors/… rejected rows, per batch
+ *   <dataDir>/lake/<org>/<sandbox>/<datasetId>/<batchId>/_meta/input_files/… what the batch was read from
  *   <dataDir>/staging/<runId>/…                                             a run's load package
  * A batch folder is only data once the Catalog says the batch succeeded.
  */
@@ -28,6 +29,11 @@ export class LakeLayout {
 
   rowErrorsDir(batchDir: string): string {
     return path.join(batchDir, '_meta', 'row_errors');
+  }
+
+  /** The manifest of the files a batch was read from (`_meta/input_files/input_files.json`). */
+  inputFilesDir(batchDir: string): string {
+    return path.join(batchDir, '_meta', 'input_files');
   }
 
   stagingDir(runId: string): string {

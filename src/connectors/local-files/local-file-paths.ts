@@ -6,7 +6,7 @@ import { SourceConfigError } from '../source-connector.js';
  * The files a `params.path` names under the connection's root: one file, every file of a folder, or a glob
  * (`*`, `?` in the last segments). Nothing outside the root is ever returned, symbolic links included.
  */
-export function resolveLocalFiles(rootPath: string, requested: string): { path: string; bytes: number; modifiedAt: number }[] {
+export function resolveLocalFiles(rootPath: string, requested: string): { path: string; name: string; bytes: number; modifiedAt: number }[] {
   const root = realRoot(rootPath);
   const relative = requested.replace(/^\/+/, '');
   if (relative.split(/[\\/]/).includes('..')) throw new SourceConfigError(`path "${requested}" may not contain ".."`);
@@ -22,7 +22,7 @@ export function resolveLocalFiles(rootPath: string, requested: string): { path: 
   if (globbing) throw new SourceConfigError(`the file name "${path.basename(globbing)}" contains glob characters (* ? [ ] { }); rename it`);
   return inside.sort().map((file) => {
     const stat = fs.statSync(file);
-    return { path: file, bytes: stat.size, modifiedAt: stat.mtimeMs };
+    return { path: file, name: path.relative(root, file), bytes: stat.size, modifiedAt: stat.mtimeMs };
   });
 }
 

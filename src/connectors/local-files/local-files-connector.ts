@@ -1,5 +1,6 @@
 import { sqlString } from '../../mapping/sql-text.js';
-import { SourceConfigError, type ExtractRequest, type Extracted, type SourceConnector } from '../source-connector.js';
+import { SourceConfigError, type ExtractRequest, type Extracted, type InputFile, type SourceConnector } from '../source-connector.js';
+import { salvageJsonLines } from './json-lines-salvage.js';
 import { resolveLocalFiles } from './local-file-paths.js';
 
 /** The "Local Files" connection spec this connector reads. */
@@ -12,14 +13,27 @@ export const localFilesConnector: SourceConnector = {
     const requested = request.params.path;
     if (typeof root !== 'string' || typeof requested !== 'string') throw new SourceConfigError('the connection needs rootPath and the source connection params.path');
     const files = resolveLocalFiles(root, requested);
-    return { relation: readerFor(files.map((f) => f.path), request.data), inputFiles: files, storesRejects: request.data.format === 'delimited' };
+    return readFiles(files, request.data, request.stagingDir);
   },
 };
+
+/** How the engine reads these files: the reader, and where unparsable records go. */
+export function readFiles(files: InputFile[], data: Record<string, unknown>, stagingDir: string): Extracted {
+  const paths = files.map((f) => f.path);
+  const extracted: Extracted = { relation: readerFor(paths, data), inputFiles: files };
+  if (data.format === 'delimited') extracted.rejects = csvRejects;
+  const compressionType = formatProperties(data).compressionType;
+  if (data.format === 'json') extracted.salvage = salvageJsonLines(paths, stagingDir, compression(typeof compressionType === 'string' ? compressionType : undefined));
+  return extracted;
+}
+
+/** DuckDB's CSV reader keeps the lines it could not parse (store_rejects) in `reject_errors`. */
+const csvRejects = "SELECT csv_line AS raw, line, error_type || ': ' || error_message AS message FROM reject_errors";
 
 /** The DuckDB reader for the files in the source connection's format. */
 export function readerFor(files: string[], data: Record<string, unknown>): string {
   const list = `[${files.map(sqlString).join(', ')}]`;
-  const properties = typeof data.properties === 'object' && data.properties !== null ? (data.properties as Record<string, unknown>) : {};
+  const properties = formatProperties(data);
   const option = (key: string) => (typeof properties[key] === 'string' ? (properties[key] as string) : undefined);
   switch (data.format) {
     case 'delimited': {
@@ -45,6 +59,10 @@ export function readerFor(files: string[], data: Record<string, unknown>): strin
     default:
       throw new SourceConfigError(`data.format "${String(data.format)}" is not a file format (delimited, json or parquet)`);
   }
+}
+
+function formatProperties(data: Record<string, unknown>): Record<string, unknown> {
+  return typeof data.properties === 'object' && data.properties !== null ? (data.properties as Record<string, unknown>) : {};
 }
 
 function compression(value: string | undefined): string {

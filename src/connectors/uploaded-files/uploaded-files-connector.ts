@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readerFor } from '../local-files/local-files-connector.js';
+import { readFiles } from '../local-files/local-files-connector.js';
 import { SourceConfigError, type SourceConnector } from '../source-connector.js';
 
 /** Not a connection spec clients see: the source of batch ingestion, the files uploaded into one batch. */
@@ -17,12 +17,10 @@ export const uploadedFilesConnector: SourceConnector = {
       .map((entry) => path.join(folder, entry.name))
       .sort();
     if (files.length === 0) throw new SourceConfigError('the batch has no uploaded files');
-    return {
-      relation: readerFor(files, request.data),
-      inputFiles: files.map((file) => {
-        const stat = fs.statSync(file);
-        return { path: file, bytes: stat.size, modifiedAt: stat.mtimeMs };
-      }),
-    };
+    const inputFiles = files.map((file) => {
+      const stat = fs.statSync(file);
+      return { path: file, name: path.basename(file), bytes: stat.size, modifiedAt: stat.mtimeMs };
+    });
+    return readFiles(inputFiles, request.data, request.stagingDir);
   },
 };

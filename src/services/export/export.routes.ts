@@ -23,7 +23,6 @@ export interface ExportRouteDeps {
 const base = '/data/foundation/export';
 const tags = ['export'];
 const defaultLimit = 100;
-const inputFilesNote = "Tributary does not keep per-file input metadata yet; the batch's metrics give inputFileCount and inputByteSize.";
 
 /**
  * Data Access: the Parquet files of a batch and its diagnostics, listed and downloaded as AEP's export API does.
@@ -78,8 +77,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
       const files = batchMetaFiles(deps.layout, batch.location, folder);
       if (name === undefined) {
         const meta = `${base}/batches/${encodeURIComponent(batch.id)}/meta`;
-        const listed = page(files.map((f) => entry(f, `${meta}?path=${encodeURIComponent(`${folder}/${f.name}`)}`)), request.query, (start, limit) => `${meta}?path=${folder}&start=${start}&limit=${limit}`);
-        return folder === 'input_files' && files.length === 0 ? { ...listed, note: inputFilesNote } : listed;
+        return page(files.map((f) => entry(f, `${meta}?path=${encodeURIComponent(`${folder}/${f.name}`)}`)), request.query, (start, limit) => `${meta}?path=${folder}&start=${start}&limit=${limit}`);
       }
       const file = files.find((f) => f.name === name);
       if (!file) throw notFound('files', request.query.path);

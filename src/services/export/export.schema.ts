@@ -46,6 +46,5 @@ export const FileEntryList = Type.Object({
   data: Type.Array(Type.Object({ name: Type.String(), length: Type.String(), _links: Type.Object({ self: Href }) })),
   _page: Page,
   _links: Type.Optional(Type.Object({ next: Type.Optional(Href) })),
-  note: Type.Optional(Type.String({ description: 'Tributary: why a folder is empty when it cannot hold anything yet.' })),
 });
 export type FileEntryList = Static<typeof FileEntryList>;

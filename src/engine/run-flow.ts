@@ -273,6 +273,8 @@ async function describe(duck: DuckDbSession, sql: string): Promise<SourceColumn[
 /** DuckDB reports unreadable input (bad CSV, wrong format) as plain errors: the user must fix the source. */
 function asFailure(error: unknown): RunFailure {
   const message = error instanceof Error ? error.message : String(error);
+  // The mapping's SQL did not bind (types that cannot meet): the mapping set must change, not the source.
+  if (/^Binder Error/.test(message)) return new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${message.split('\n')[0] ?? message}`, 'config');
   if (/Invalid Input Error|Conversion Error|Parser Error|No files found|Could not read/i.test(message)) {
     return new RunFailure('CONNECTOR-1002-400', `the source data cannot be read: ${message.split('\n')[0] ?? message}`, 'config');
   }

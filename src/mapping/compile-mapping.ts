@@ -1,7 +1,7 @@
 import { findField } from '../xdm/field-lookup.js';
 import { isObject } from '../xdm/component-lookup.js';
 import type { JsonObject } from '../xdm/standard/json-value.js';
-import { CompileError, compileExpression } from './compile-expression.js';
+import { CompileError, compileExpression, type ColumnResolver, type StructuredField } from './compile-expression.js';
 import type { MappingRule } from './mapping-rule.js';
 import { parseExpression } from './parse-expression.js';
 import { sqlIdentifier, sqlString } from './sql-text.js';
@@ -57,6 +57,9 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     return [`${sourceAlias}.${sqlIdentifier(found.name)}`, ...segments.slice(1).map(sqlIdentifier)].join('.');
   };
 
+  // Only a whole column's type is known here; a path into a struct is taken as a scalar.
+  const structured = (path: string): boolean => /^(STRUCT|MAP)|\[\d*\]$/.test(byName.get(path)?.type ?? '');
+
   const root: Tree = { kind: 'object', children: new Map() };
   const errors: string[] = [];
   const identities: { namespace: string; value: string; primary: boolean }[] = [];
@@ -70,7 +73,7 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     const value = `__v${index}`;
     // try(): a function that fails on one value nulls that field, as Data Prep does, instead of failing the run.
     // Column references and literals cannot fail, so they skip its cost.
-    const source = sourceSql(rule, column, index);
+    const source = sourceSql(rule, column, structured, index);
     raws.push(`${rule.sourceType === 'EXPRESSION' ? `try(${source})` : source} AS ${raw}`);
     const xdmType = String(found.field['meta:xdmType'] ?? found.field.type);
     const castType = castTypes[xdmType];
@@ -111,11 +114,11 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   };
 }
 
-function sourceSql(rule: MappingRule, column: (path: string) => string, index: number): string {
+function sourceSql(rule: MappingRule, column: ColumnResolver, structured: StructuredField, index: number): string {
   try {
     if (rule.sourceType === 'STATIC') return sqlString(rule.source);
     if (rule.sourceType === 'ATTRIBUTE') return column(rule.source);
-    return compileExpression(parseExpression(rule.source), column);
+    return compileExpression(parseExpression(rule.source), column, structured);
   } catch (error) {
     if (error instanceof Error) throw new CompileError(`mapping ${index} (${rule.destination}): ${error.message}`);
     throw error;

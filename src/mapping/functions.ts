@@ -11,7 +11,7 @@ export const functionArity: Record<string, readonly [min: number, max: number]> 
   get_url_protocol: [1, 1], get_url_host: [1, 1], get_url_port: [1, 1], get_url_path: [1, 1], get_url_query_str: [1, 1],
   get_url_encoded: [1, 1], get_url_decoded: [1, 1],
   now: [0, 0], timestamp: [0, 0], format: [2, 3], dformat: [2, 2], date: [1, 3], date_part: [2, 2], set_date_part: [3, 3],
-  make_date_time: [7, 8], zone_date_to_utc: [2, 2], zone_date_to_zone: [3, 3],
+  make_date_time: [7, 8], zone_date_to_utc: [2, 2], zone_date_to_zone: [2, 3],
   is_empty: [1, 1], arrays_to_object: [2, 64], to_object: [2, 64], str_to_object: [1, 3], contains_key: [1, 1],
   nullify: [0, 0], get_keys: [1, 1], get_values: [1, 1],
   coalesce: [1, 64], first: [1, 1], last: [1, 1], add_to_array: [2, 64], join_arrays: [2, 64], to_array: [2, 64], size_of: [1, 1],

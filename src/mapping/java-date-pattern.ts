@@ -3,7 +3,7 @@
  * `YYYY-MM-DD`: week-year and day-of-year in Java, but everyone means year and day-of-month, so those read as
  * `yyyy` and `dd`.
  */
-export function normaliseDatePattern(pattern: string): { pattern: string } | { error: string } {
+export function normaliseDatePattern(pattern: string, use: 'parse' | 'print' = 'parse'): { pattern: string } | { error: string } {
   const normalised = pattern.replace(/YYYY/g, 'yyyy').replace(/(^|[^D])DD(?!D)/g, '$1dd');
   const withoutQuoted = normalised.replace(/'[^']*'/g, '');
   // Every letter run must be one the engine can translate; anything else would silently parse nothing.
@@ -21,7 +21,8 @@ export function normaliseDatePattern(pattern: string): { pattern: string } | { e
   if (unknown.size > 0) {
     return { error: `"${pattern}" has pattern letters ${[...unknown].join(', ')} that are not supported; use e.g. yyyy-MM-dd HH:mm:ss` };
   }
-  if (!/y/.test(withoutQuoted)) return { error: `"${pattern}" has no year (yyyy)` };
+  // Printing only part of a date is fine; reading one without its year would invent the year.
+  if (use === 'parse' && !/y/.test(withoutQuoted)) return { error: `"${pattern}" has no year (yyyy)` };
   return { pattern: normalised };
 }
 
@@ -74,4 +75,49 @@ export function javaPatternToStrftime(pattern: string): string {
     }
   }
   return out;
+}
+
+/** A pattern cut where it prints a time zone, since DuckDB's strftime can only print UTC's. */
+export type PatternPart = { kind: 'text'; pattern: string } | { kind: 'zone'; token: string };
+
+export function splitOnZones(pattern: string): PatternPart[] {
+  const parts: PatternPart[] = [];
+  let text = '';
+  let rest = pattern;
+  while (rest.length > 0) {
+    if (rest.startsWith("'")) {
+      const end = rest.indexOf("'", 1);
+      const quoted = end < 0 ? rest : rest.slice(0, end + 1);
+      text += quoted;
+      rest = rest.slice(quoted.length);
+      continue;
+    }
+    const zone = /^(XXX|XX|X|xxx|xx|x|Z+|z+)/.exec(rest)?.[0];
+    if (zone) {
+      if (text) parts.push({ kind: 'text', pattern: text });
+      parts.push({ kind: 'zone', token: zone });
+      text = '';
+      rest = rest.slice(zone.length);
+    } else {
+      text += rest[0];
+      rest = rest.slice(1);
+    }
+  }
+  if (text) parts.push({ kind: 'text', pattern: text });
+  return parts;
+}
+
+/** True when the pattern reads an ISO offset letter (X), which writes zero as `Z`. */
+export function readsIsoOffset(pattern: string): boolean {
+  return splitOnZones(pattern).some((part) => part.kind === 'zone' && part.token.startsWith('X'));
+}
+
+/** A time zone id both Node's and DuckDB's ICU know (`UTC`, `Europe/Paris`, `America/Los_Angeles`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone);
+  } catch {
+    return false;
+  }
 }

@@ -77,6 +77,8 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     const deadline = Date.now() + 60_000;
     while (!fs.existsSync(staged) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(fs.existsSync(staged)).toBe(true);
+    // The run says where it is, for `tributary run --wait` to show.
+    expect(at(await call('GET', `${fs_}/runs/${runId}`), 'items.0.metrics.statusSummary.extensions.stage')).toBe('writing');
     const exited = new Promise((resolve) => server.child.on('exit', resolve));
     server.child.kill('SIGKILL');
     await exited;

@@ -11,7 +11,7 @@ interface RunRecord {
   metrics?: {
     recordSummary?: { inputRecordCount?: number; outputRecordCount?: number; failedRecordCount?: number };
     sizeSummary?: { inputBytes?: number; outputBytes?: number };
-    statusSummary?: { status?: string; errors?: { code: string; message: string }[] };
+    statusSummary?: { status?: string; errors?: { code: string; message: string }[]; extensions?: { stage?: string; percent?: number } };
   };
 }
 
@@ -49,14 +49,19 @@ export async function runCommand(flowId: string, options: RunOptions): Promise<v
   process.stdout.write(`run ${id} started\n`);
   if (!options.wait) return;
   const started = Date.now();
+  let lastStatus: string | undefined;
+  let lastStage: string | undefined;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const { items } = (await call('GET', `/runs/${id}`)) as { items: RunRecord[] };
     const metrics = items[0]?.metrics;
     const status = metrics?.statusSummary?.status ?? 'unknown';
-    process.stderr.write(`\r${progressLine(status, metrics, Date.now() - started)}`);
+    if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(status, metrics, Date.now() - started)}`);
+    else if (status !== lastStatus || metrics?.statusSummary?.extensions?.stage !== lastStage) process.stderr.write(`${progressLine(status, metrics, Date.now() - started)}\n`);
+    lastStatus = status;
+    lastStage = metrics?.statusSummary?.extensions?.stage;
     if (status === 'inProgress' || status === 'queued') continue;
-    process.stderr.write('\n');
+    if (process.stderr.isTTY) process.stderr.write('\n');
     for (const error of metrics?.statusSummary?.errors ?? []) process.stderr.write(`  ${error.code}: ${error.message}\n`);
     process.stdout.write(`run ${id} ${status}\n`);
     if (status !== 'success') process.exitCode = 1;
@@ -64,12 +69,24 @@ export async function runCommand(flowId: string, options: RunOptions): Promise<v
   }
 }
 
+/** The stages in order, each with its share of the bar (writing is most of a run). */
+const stages: [name: string, label: string, from: number, to: number][] = [
+  ['extracting', 'reading the source', 0, 5],
+  ['reading', 'surveying the rows', 5, 30],
+  ['writing', 'mapping and writing', 30, 95],
+  ['committing', 'committing', 95, 100],
+];
+
 function progressLine(status: string, metrics: RunRecord['metrics'], elapsedMs: number): string {
   const records = metrics?.recordSummary;
   const bytes = metrics?.sizeSummary?.inputBytes ?? 0;
-  const stage = status !== 'inProgress' ? status : (records?.inputRecordCount ?? 0) > 0 ? 'mapping and writing' : 'reading the source';
-  const width = 20;
-  const done = status === 'inProgress' ? Math.min(width - 1, Math.floor(elapsedMs / 500) % width) : width;
-  const bar = `${'='.repeat(done)}${'>'.repeat(done < width ? 1 : 0)}${' '.repeat(Math.max(0, width - done - 1))}`;
-  return `[${bar}] ${stage}: ${records?.inputRecordCount ?? 0} rows read, ${records?.outputRecordCount ?? 0} landed, ${records?.failedRecordCount ?? 0} rejected, ${(bytes / 1024 / 1024).toFixed(1)} MB  `;
+  const current = stages.find(([name]) => name === metrics?.statusSummary?.extensions?.stage);
+  const running = status === 'inProgress' || status === 'queued';
+  const share = running ? (current ? current[2] + ((current[3] - current[2]) * (metrics?.statusSummary?.extensions?.percent ?? 0)) / 100 : 0) : 100;
+  const width = 24;
+  const done = Math.round((share / 100) * width);
+  const bar = `${'='.repeat(done)}${running && done < width ? '>' : ''}`.padEnd(width, ' ');
+  const label = running ? (current?.[1] ?? 'starting') : status;
+  const seconds = (elapsedMs / 1000).toFixed(0);
+  return `[${bar}] ${label.padEnd(19)} ${records?.inputRecordCount ?? 0} rows read, ${records?.outputRecordCount ?? 0} landed, ${records?.failedRecordCount ?? 0} rejected, ${(bytes / 1024 / 1024).toFixed(1)} MB, ${seconds}s  `;
 }

@@ -35,7 +35,11 @@ export function runDocument(plan: RunPlan, runId: string, etag: string, createdA
         skippedRecordCount: outcome.skippedRecords,
       },
       fileSummary: { inputFileCount: outcome.inputFileCount, outputFileCount: outcome.outputFileCount },
-      statusSummary: { status, errors: statusErrors },
+      statusSummary: {
+        status,
+        errors: statusErrors,
+        ...(status === 'inProgress' && outcome.stage ? { extensions: { stage: outcome.stage, ...(outcome.stagePercent !== undefined ? { percent: Math.round(outcome.stagePercent) } : {}) } } : {}),
+      },
     },
     activities: [
       {

@@ -53,6 +53,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
   try {
     fs.mkdirSync(staging, { recursive: true });
     fs.mkdirSync(temp, { recursive: true });
+    outcome.stage = 'extracting';
     const connector = connectorFor(plan.source.specId);
     if (!connector) throw new RunFailure('CONNECTOR-1001-500', `no connector can read connection spec ${plan.source.specId} yet`, 'config');
     let extracted = await extract(() => connector.extract({ auth: plan.source.auth, params: plan.source.params, data: plan.source.data, stagingDir: staging }));
@@ -60,6 +61,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     duck = await DuckDbSession.open({ tempDirectory: temp, allowedDirectories: [...new Set(extracted.inputFiles.map((f) => path.dirname(f.path))), staging] });
     outcome.inputFileCount = extracted.inputFiles.length;
     outcome.inputBytes = extracted.inputFiles.reduce((sum, f) => sum + f.bytes, 0);
+    outcome.stage = 'reading';
     await deps.progress?.(outcome);
 
     // Stage. File sources are read where they lie (copying them would cost more than reading them twice);
@@ -67,7 +69,8 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     const { state, etag: stateEtag } = plan.upload ? { state: { version: 1 as const }, etag: undefined } : await readFlowState(repo, scope, plan.flowId);
     let survey: Survey;
     try {
-      survey = await surveySource(duck, extracted.relation, plan, state);
+      const session = duck;
+      survey = await reportingProgress(session, outcome, deps, () => surveySource(session, extracted.relation, plan, state));
     } catch (error) {
       // A reader that stops at the first malformed record gets one more go, with those records set aside.
       if (!extracted.salvage || !isMalformedInput(error)) throw error;
@@ -89,6 +92,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       outcome.errors.push({ code: 'INGEST-1401-400', message: `${outcome.skippedRecords} row(s) have no readable value in the delta column "${plan.deltaColumn.name}" and were skipped`, recordCount: outcome.skippedRecords });
     }
     outcome.inputRecords = staged + outcome.skippedRecords;
+    outcome.stage = 'writing';
     await deps.progress?.(outcome);
 
     // Map, validate and write in one pass: the rows that may land go straight to Parquet in the package.
@@ -104,9 +108,10 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     const columns = compiled.columns.map(sqlIdentifier).join(', ');
     const mapped = `(${compiled.select(windowRows)})`;
     const judged = `(${compiled.select(windowRows, { verdict: 'valid' })})`;
-    const written = staged === 0 ? 0 : Number(await duck.scalar(
+    const session = duck;
+    const written = staged === 0 ? 0 : Number(await reportingProgress(session, outcome, deps, () => session.scalar(
       `COPY (SELECT ${columns} FROM ${judged} WHERE _valid) TO ${sqlString(dataDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`,
-    ));
+    )));
     outcome.outputRecords = written;
     outcome.failedRecords = staged - written + unparsable;
     outcome.inputRecords += unparsable;
@@ -144,6 +149,9 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     outcome.outputBytes = files.reduce((sum, f) => sum + f.bytes, 0);
 
     // Commit: the batch folder moves into the lake, then one transaction makes batch, state and run visible.
+    outcome.stage = 'committing';
+    delete outcome.stagePercent;
+    await deps.progress?.(outcome);
     fs.mkdirSync(path.dirname(lakeBatch), { recursive: true });
     fs.renameSync(stagedBatch, lakeBatch);
     moved = true;
@@ -185,6 +193,24 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     duck?.close();
     fs.rmSync(staging, { recursive: true, force: true });
     fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** While a long statement runs, its progress is saved on the run about once a second, for `tributary run --wait`. */
+async function reportingProgress<T>(duck: DuckDbSession, outcome: RunOutcome, deps: RunDeps, work: () => Promise<T>): Promise<T> {
+  if (!deps.progress) return work();
+  let saving: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    const percent = duck.progress();
+    if (percent === null) return;
+    outcome.stagePercent = percent;
+    saving = saving.then(() => deps.progress?.(outcome)).catch(() => undefined);
+  }, 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    await saving;
   }
 }
 

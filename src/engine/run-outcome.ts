@@ -5,9 +5,15 @@ export interface RunError {
   recordCount?: number;
 }
 
+/** Where a run in progress is: reading the source, surveying it, mapping and writing, committing. */
+export type RunStage = 'extracting' | 'reading' | 'writing' | 'committing';
+
 /** What a run did, stage by stage; it becomes the run's `metrics` and `activities`. */
 export interface RunOutcome {
   status: 'inProgress' | 'success' | 'failed';
+  stage?: RunStage;
+  /** How far the current stage has got, 0–100, when it can tell. */
+  stagePercent?: number;
   startedAt: number;
   completedAt?: number;
   window: { start: number | null; end: number };

@@ -24,6 +24,9 @@ export class DuckDbSession {
     const connection = await instance.connect();
     // Timestamps render in UTC whatever the machine's zone, so watermarks and messages are comparable.
     await connection.run("SET TimeZone = 'UTC'");
+    // Progress is tracked (for runs to report) but never printed.
+    await connection.run('SET enable_progress_bar = true');
+    await connection.run('SET enable_progress_bar_print = false');
     if (options.allowedDirectories) {
       const folders = [...options.allowedDirectories, options.tempDirectory].map((dir) => `'${dir.replace(/\/?$/, '/').replaceAll("'", "''")}'`);
       await connection.run(`SET allowed_directories = [${folders.join(', ')}]`);
@@ -46,6 +49,12 @@ export class DuckDbSession {
   async scalar(sql: string): Promise<unknown> {
     const [row] = await this.rows(sql);
     return row ? Object.values(row)[0] : undefined;
+  }
+
+  /** How far the statement running now has got, 0–100, or null when none is running. */
+  progress(): number | null {
+    const { percentage } = this.connection.progress;
+    return percentage >= 0 ? percentage : null;
   }
 
   close(): void {

@@ -78,6 +78,38 @@ describe('mappings compiled to DuckDB SQL over local files', () => {
     expect(rows[2]?._errors).toEqual([{ code: 'MAPPER-3700-400', message: 'person.birthYear: cannot convert to short (not-a-year)' }]);
   });
 
+  it('rejects values that break the schema\'s length, pattern, format and bounds, saying which rule', async () => {
+    const constrained = {
+      type: 'object',
+      properties: {
+        _id: { type: 'string' },
+        code: { type: 'string', pattern: '^[A-Z]{2}$' },
+        email: { type: 'string', format: 'email' },
+        short: { type: 'string', maxLength: 4 },
+        score: { type: 'integer', minimum: 8, maximum: 20 },
+      },
+    } as JsonObject;
+    const compiled = compileMapping(
+      [rule('_id', 'id'), rule('code', 'upper(substr(first, 0, 2))', 'EXPRESSION'), rule('email', 'email'), rule('short', 'last'), rule('score', 'score')],
+      constrained,
+      columns,
+    );
+    const rows = await duck.rows(`SELECT "_id", code, email, short, score, _errors FROM (${compiled.select(relation)}) ORDER BY "_id"`);
+    const messages = (i: number) => ((rows[i]?._errors ?? []) as { message: string }[]).map((e) => e.message);
+    // C1: ada lovelace, ada@example.com, score 10: everything fits but the 8-letter last name.
+    expect(rows[0]).toMatchObject({ _id: 'C1', code: 'AD', email: 'ada@example.com', short: null, score: '10' });
+    expect(messages(0)).toEqual(['short: longer than 4 characters (lovelace)']);
+    // C2: score "x" does not convert; C3: no first name, score 7 is below the minimum.
+    expect(messages(1)).toEqual(['short: longer than 4 characters (turing)', 'score: cannot convert to integer (x)']);
+    expect(rows[2]).toMatchObject({ code: null, email: 'grace@example.com', score: null });
+    expect(messages(2)).toEqual(['score: less than 8 (7)']);
+  });
+
+  it('refuses a schema pattern that cannot be checked, when the mapping is compiled', () => {
+    const lookahead = { type: 'object', properties: { _id: { type: 'string', pattern: '^(?=a).*' } } } as JsonObject;
+    expect(() => compileMapping([rule('_id', 'id')], lookahead, columns)).toThrow(/lookaround/);
+  });
+
   it('adds numbers and concatenates text with +', async () => {
     const compiled = compileMapping([rule('_id', 'id'), rule('person.name.fullName', 'first + " " + last', 'EXPRESSION'), rule('person.birthYear', 'born + 1', 'EXPRESSION')], schema, columns);
     const rows = await duck.rows(`${compiled.select(relation)} ORDER BY "_id"`);

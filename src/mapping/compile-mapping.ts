@@ -78,15 +78,15 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     const xdmType = String(found.field['meta:xdmType'] ?? found.field.type);
     const castType = castTypes[xdmType];
     const cast = castType ? `TRY_CAST(${raw} AS ${castType})` : raw;
-    // Enum values come from client-written schemas: only strings (quoted), finite numbers and booleans reach SQL.
-    const allowed = Array.isArray(found.field.enum)
-      ? found.field.enum.flatMap((v) => (typeof v === 'string' ? [sqlString(v)] : (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' ? [String(v)] : []))
-      : [];
-    casts.push(`${allowed.length > 0 ? `(CASE WHEN ${cast} IN (${allowed.join(', ')}) THEN ${cast} END)` : cast} AS ${value}`);
+    // A value that converts but breaks a constraint of the field (enum, length, pattern, format, bounds) is no
+    // value for it: the field is nulled and the row says which rule it broke.
+    const rules = fieldRules(found.field, cast, `${rule.destination}`);
+    casts.push(`${rules.length > 0 ? `(CASE WHEN ${rules.map((r) => `coalesce(${r.holds}, false)`).join(' AND ')} THEN ${cast} END)` : cast} AS ${value}`);
     insert(root, parseDestination(rule.destination), value);
     const message = `${rule.destination}: cannot convert ` + (castType ? `to ${xdmType}` : 'the value');
+    const reason = rules.length > 0 ? `(CASE ${rules.map((r) => `WHEN ${cast} IS NOT NULL AND NOT coalesce(${r.holds}, false) THEN ${sqlString(r.reason)}`).join(' ')} ELSE ${sqlString(message)} END)` : sqlString(message);
     checks.push(`(${raw} IS NULL OR ${value} IS NOT NULL)`);
-    errors.push(`CASE WHEN ${raw} IS NOT NULL AND ${value} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(message)} || ' (' || left(CAST(${raw} AS VARCHAR), 200) || ')') END`);
+    errors.push(`CASE WHEN ${raw} IS NOT NULL AND ${value} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${reason} || ' (' || left(CAST(${raw} AS VARCHAR), 200) || ')') END`);
     if (rule.identity && rule.namespaceCode) identities.push({ namespace: rule.namespaceCode, value, primary: rule.primaryIdentity });
   });
 
@@ -123,6 +123,34 @@ function sourceSql(rule: MappingRule, column: ColumnResolver, structured: Struct
     if (error instanceof Error) throw new CompileError(`mapping ${index} (${rule.destination}): ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The constraints of a schema field as SQL conditions on its converted value, each with the reason a row gets
+ * when it fails. Values from client-written schemas reach SQL only as quoted strings or finite numbers.
+ */
+function fieldRules(field: JsonObject, value: string, path: string): { holds: string; reason: string }[] {
+  const out: { holds: string; reason: string }[] = [];
+  const number = (key: string): number | undefined => (typeof field[key] === 'number' && Number.isFinite(field[key]) ? (field[key] as number) : undefined);
+  if (Array.isArray(field.enum)) {
+    const allowed = field.enum.flatMap((v) => (typeof v === 'string' ? [sqlString(v)] : (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' ? [String(v)] : []));
+    if (allowed.length > 0) out.push({ holds: `${value} IN (${allowed.join(', ')})`, reason: `${path}: not one of the values the schema allows` });
+  }
+  const minLength = number('minLength');
+  const maxLength = number('maxLength');
+  if (minLength !== undefined) out.push({ holds: `length(${value}) >= ${minLength}`, reason: `${path}: shorter than ${minLength} characters` });
+  if (maxLength !== undefined) out.push({ holds: `length(${value}) <= ${maxLength}`, reason: `${path}: longer than ${maxLength} characters` });
+  if (typeof field.pattern === 'string') {
+    if (/\(\?<?[=!]|\\[1-9]/.test(field.pattern)) throw new CompileError(`${path}: the schema's pattern ${field.pattern} uses lookaround or backreferences, which cannot be checked`);
+    out.push({ holds: `regexp_matches(${value}, ${sqlString(field.pattern)})`, reason: `${path}: does not match the pattern ${field.pattern}` });
+  }
+  if (field.format === 'email') out.push({ holds: `regexp_full_match(${value}, '[^@\\s]+@[^@\\s]+')`, reason: `${path}: not an email address` });
+  if (field.format === 'uri') out.push({ holds: `regexp_matches(${value}, '^[A-Za-z][A-Za-z0-9+.-]*:')`, reason: `${path}: not a URI (no scheme)` });
+  for (const [key, op, words] of [['minimum', '>=', 'less than'], ['maximum', '<=', 'more than'], ['exclusiveMinimum', '>', 'at most'], ['exclusiveMaximum', '<', 'at least']] as const) {
+    const bound = number(key);
+    if (bound !== undefined) out.push({ holds: `${value} ${op} ${bound}`, reason: `${path}: ${words} ${bound}` });
+  }
+  return out;
 }
 
 function parseDestination(path: string): { name: string; index?: number }[] {

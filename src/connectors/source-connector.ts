@@ -19,6 +19,15 @@ export interface ExtractRequest {
   /** The source connection's `data` (format and its properties). */
   data: Record<string, unknown>;
   stagingDir: string;
+  /** The connector's own incremental state from the last committed batch of this flow (API sources). */
+  state?: unknown;
+  /** The run's window (epoch ms); `start` is null when the flow takes all history. */
+  window?: { start: number | null; end: number };
+  /**
+   * Stores credentials the provider rotated (a new refresh token) at once, encrypted, before they are used:
+   * the old ones stop working as soon as the provider has issued the new ones.
+   */
+  saveCredentials?: (auth: Record<string, unknown>) => Promise<void>;
 }
 
 export interface Extracted {
@@ -36,6 +45,12 @@ export interface Extracted {
    * in `rejects`.
    */
   salvage?: (sql: SqlRunner) => Promise<Pick<Extracted, 'relation' | 'rejects'>>;
+  /** The connector's incremental state after this read, committed with the batch (API sources). */
+  state?: unknown;
+  /** What the read did (requests, retries, records …), shown in the run. */
+  metrics?: Record<string, unknown>[];
+  /** Things the user should know that did not stop the read (a full re-read was needed, …). */
+  notices?: { code: string; message: string }[];
   /**
    * The files read; `name` is how the user knows a file (relative to the connection's root), `modifiedAt` (ms)
    * lets the engine notice a file that changed while it was read.
@@ -55,10 +70,34 @@ export interface SqlRunner {
   run(sql: string): Promise<void>;
 }
 
-/** The source is misconfigured (bad path, unreadable file): the user must act; retrying will not help. */
+/** The source is misconfigured (bad path, unreadable file, rejected credentials): the user must act; retrying will not help. */
 export class SourceConfigError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly details: SourceErrorDetails = {}) {
     super(message);
     this.name = 'SourceConfigError';
   }
+}
+
+/** The source failed in a way that may pass (timeouts, 5xx, 429) and its own retries ran out: re-trigger later. */
+export class SourceTransientError extends Error {
+  constructor(message: string, readonly details: SourceErrorDetails = {}) {
+    super(message);
+    this.name = 'SourceTransientError';
+  }
+}
+
+/** The source answered something its definition does not expect: report it, retrying will not help. */
+export class SourceProviderError extends Error {
+  constructor(message: string, readonly details: SourceErrorDetails = {}) {
+    super(message);
+    this.name = 'SourceProviderError';
+  }
+}
+
+/** Where a source failed: the stream, the request and what came back. */
+export interface SourceErrorDetails {
+  stream?: string;
+  method?: string;
+  url?: string;
+  status?: number;
 }

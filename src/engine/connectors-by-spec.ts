@@ -1,13 +1,20 @@
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
+import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
+import { RestConnector, type RestConnectorOptions } from '../connectors/rest/rest-connector.js';
 import type { SourceConnector } from '../connectors/source-connector.js';
 import { uploadedFilesConnector, uploadedFilesSpecId } from '../connectors/uploaded-files/uploaded-files-connector.js';
 
-/** The connector that reads each connection spec's sources. */
-const connectors = new Map<string, SourceConnector>([
-  [localFilesSpecId, localFilesConnector],
-  [uploadedFilesSpecId, uploadedFilesConnector],
-]);
+export type ConnectorLookup = (specId: string) => SourceConnector | undefined;
 
-export function connectorFor(specId: string): SourceConnector | undefined {
-  return connectors.get(specId);
+/**
+ * The connector that reads each connection spec's sources. API connectors share the app's clock, so their
+ * windows follow the same time as the scheduler's.
+ */
+export function connectorRegistry(options: RestConnectorOptions = {}): ConnectorLookup {
+  const connectors = new Map<string, SourceConnector>([
+    [localFilesSpecId, localFilesConnector],
+    [uploadedFilesSpecId, uploadedFilesConnector],
+    [paypalSpecId, new RestConnector(paypalDefinition, options)],
+  ]);
+  return (specId) => connectors.get(specId);
 }

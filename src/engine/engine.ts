@@ -12,12 +12,15 @@ import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 import { runFlow } from './run-flow.js';
+import type { ConnectorLookup } from './connectors-by-spec.js';
 
 export interface EngineDeps {
   db: Kysely<Database>;
   layout: LakeLayout;
   now: () => number;
   log?: Logger | undefined;
+  /** Which connector reads a connection spec's sources. */
+  connectors: ConnectorLookup;
 }
 
 /** A second run of a flow was asked for while one is in progress; callers check `isRunning` first, this closes the race. */
@@ -74,6 +77,7 @@ export class Engine {
         layout: this.deps.layout,
         now: this.deps.now,
         log: this.deps.log,
+        connectors: this.deps.connectors,
         progress: (next) => save(next, this.repo),
         finalRecord: (next, repo) => save(next, repo),
       });
@@ -97,6 +101,7 @@ export class Engine {
       layout: this.deps.layout,
       now: this.deps.now,
       log: this.deps.log,
+      connectors: this.deps.connectors,
       finalRecord: async () => undefined,
     }).finally(() => this.running.delete(key));
     this.running.set(key, execution);

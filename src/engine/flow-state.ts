@@ -12,6 +12,8 @@ export interface FlowState {
   watermark?: string;
   lastBatchId?: string;
   lastRunId?: string;
+  /** An API connector's own position (its streams' cursors), opaque here and owned by the connector. */
+  connector?: unknown;
 }
 
 export async function readFlowState(repo: ResourcesRepository, scope: Scope, flowId: string): Promise<{ state: FlowState; etag: string | undefined }> {
@@ -26,5 +28,6 @@ function migrate(body: unknown): FlowState {
   if (typeof value.watermark === 'string') state.watermark = value.watermark;
   if (typeof value.lastBatchId === 'string') state.lastBatchId = value.lastBatchId;
   if (typeof value.lastRunId === 'string') state.lastRunId = value.lastRunId;
+  if (value.connector !== undefined) state.connector = value.connector;
   return state;
 }

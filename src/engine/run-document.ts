@@ -53,7 +53,10 @@ export function runDocument(plan: RunPlan, runId: string, etag: string, createdA
         sizeSummary: { inputBytes: outcome.inputBytes, outputBytes: outcome.inputBytes },
         recordSummary: { inputRecordCount: outcome.inputRecords, outputRecordCount: outcome.inputRecords - outcome.skippedRecords, skippedRecordCount: outcome.skippedRecords },
         fileSummary: { inputFileCount: outcome.inputFileCount },
-        statusSummary: { status, extensions: { type: 'one-time' } },
+        statusSummary: {
+          status,
+          extensions: { type: 'one-time', ...(outcome.streams ? { streams: outcome.streams } : {}), ...(outcome.notices?.length ? { notices: outcome.notices } : {}) },
+        },
         sourceInfo: [{ id: plan.source.connectionId, type: 'SourceConnection', reference: { type: 'AdfRunId', ids: [runId] } }],
       },
       {

@@ -6,14 +6,14 @@ import type { RunLog as Logger } from './run-log.js';
 import { CompileError } from '../mapping/compile-expression.js';
 import { compileMapping, type SourceColumn } from '../mapping/compile-mapping.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
-import { SourceConfigError, type InputFile } from '../connectors/source-connector.js';
+import { SourceConfigError, SourceProviderError, SourceTransientError, type InputFile } from '../connectors/source-connector.js';
 import { listRegularFiles } from '../lake/batch-files.js';
 import { DuckDbSession } from '../lake/duckdb-session.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
 import { batchDocument, batchKind } from './batch-document.js';
-import { connectorFor } from './connectors-by-spec.js';
+import type { ConnectorLookup } from './connectors-by-spec.js';
 import { deltaExpression } from './delta-expression.js';
 import { flowStateKind, readFlowState, type FlowState } from './flow-state.js';
 import { RunFailure } from './run-failure.js';
@@ -25,6 +25,7 @@ export interface RunDeps {
   layout: LakeLayout;
   now: () => number;
   log?: Logger | undefined;
+  connectors: ConnectorLookup;
   /** Called as the run moves on, so its record shows progress. */
   progress?: (outcome: RunOutcome) => Promise<void>;
   /** Writes the final run record inside the commit transaction. */
@@ -54,9 +55,22 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     fs.mkdirSync(staging, { recursive: true });
     fs.mkdirSync(temp, { recursive: true });
     outcome.stage = 'extracting';
-    const connector = connectorFor(plan.source.specId);
+    const connector = deps.connectors(plan.source.specId);
     if (!connector) throw new RunFailure('CONNECTOR-1001-500', `no connector can read connection spec ${plan.source.specId} yet`, 'config');
-    let extracted = await extract(() => connector.extract({ auth: plan.source.auth, params: plan.source.params, data: plan.source.data, stagingDir: staging }));
+    const { state, etag: stateEtag } = plan.upload ? { state: { version: 1 as const } as FlowState, etag: undefined } : await readFlowState(repo, scope, plan.flowId);
+    let extracted = await extract(() =>
+      connector.extract({
+        auth: plan.source.auth,
+        params: plan.source.params,
+        data: plan.source.data,
+        stagingDir: staging,
+        state: state.connector,
+        window: plan.window,
+        ...(plan.source.saveCredentials ? { saveCredentials: plan.source.saveCredentials } : {}),
+      }),
+    );
+    if (extracted.metrics) outcome.streams = extracted.metrics;
+    if (extracted.notices) outcome.notices = extracted.notices;
     // The SQL of a run is built from client text (mappings, schemas); the session may touch only its own files.
     duck = await DuckDbSession.open({ tempDirectory: temp, allowedDirectories: [...new Set(extracted.inputFiles.map((f) => path.dirname(f.path))), staging] });
     outcome.inputFileCount = extracted.inputFiles.length;
@@ -66,7 +80,6 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
 
     // Stage. File sources are read where they lie (copying them would cost more than reading them twice);
     // their size and modification time are checked again before the commit instead.
-    const { state, etag: stateEtag } = plan.upload ? { state: { version: 1 as const }, etag: undefined } : await readFlowState(repo, scope, plan.flowId);
     let survey: Survey;
     try {
       const session = duck;
@@ -158,7 +171,8 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     outcome.batchId = batchId;
     outcome.status = 'success';
     outcome.completedAt = deps.now();
-    const nextState: FlowState = { version: 1, lastBatchId: batchId, lastRunId: runId, ...(newWatermark ? { watermark: newWatermark } : {}) };
+    const connectorState = extracted.state ?? state.connector;
+    const nextState: FlowState = { version: 1, lastBatchId: batchId, lastRunId: runId, ...(newWatermark ? { watermark: newWatermark } : {}), ...(connectorState !== undefined ? { connector: connectorState } : {}) };
     await deps.db.transaction().execute(async (trx) => {
       const tx = new ResourcesRepository(trx);
       const now = outcome.completedAt as number;
@@ -277,7 +291,10 @@ async function writeState(repo: ResourcesRepository, scope: { orgId: string; san
   }
 }
 
-/** Source reads are retried on transient errors (I/O hiccups), with backoff; misconfigurations fail at once. */
+/**
+ * Source reads are retried on transient errors (I/O hiccups), with backoff; misconfigurations fail at once, and
+ * so do API sources whose own requests were already retried request by request.
+ */
 async function extract<T>(read: () => Promise<T>): Promise<T> {
   const delays = [200, 1000, 3000];
   for (let attempt = 0; ; attempt += 1) {
@@ -285,6 +302,8 @@ async function extract<T>(read: () => Promise<T>): Promise<T> {
       return await read();
     } catch (error) {
       if (error instanceof SourceConfigError) throw new RunFailure('CONNECTOR-1002-400', error.message, 'config');
+      if (error instanceof SourceTransientError) throw new RunFailure('CONNECTOR-1001-500', `Error in copying the data from source: ${error.message}`, 'transient');
+      if (error instanceof SourceProviderError) throw new RunFailure('CONNECTOR-1003-500', `the source answered something unexpected: ${error.message}`, 'provider');
       const delay = delays[attempt];
       if (delay === undefined) throw new RunFailure('CONNECTOR-1001-500', `Error in copying the data from source: ${error instanceof Error ? error.message : String(error)}`, 'transient');
       await new Promise((resolve) => setTimeout(resolve, delay));

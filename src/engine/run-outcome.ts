@@ -30,6 +30,10 @@ export interface RunOutcome {
   outputBytes: number;
   batchId?: string;
   errors: RunError[];
+  /** What an API source's read did, per stream (requests, retries, 429s, records, windows split …). */
+  streams?: Record<string, unknown>[];
+  /** What the user should know that did not fail the run. */
+  notices?: { code: string; message: string }[];
 }
 
 export function emptyOutcome(startedAt: number, window: RunOutcome['window']): RunOutcome {

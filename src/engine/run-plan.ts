@@ -15,6 +15,8 @@ export interface RunPlan {
     auth: Record<string, unknown>;
     params: Record<string, unknown>;
     data: Record<string, unknown>;
+    /** Stores credentials the provider rotated during the run, encrypted, on the base connection. */
+    saveCredentials?: ((auth: Record<string, unknown>) => Promise<void>) | undefined;
   };
   target: { connectionId: string; dataSetId: string; schemaId: string };
   /** The target schema, fully resolved. */

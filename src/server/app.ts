@@ -23,6 +23,8 @@ import { registerExportRoutes } from '../services/export/export.routes.js';
 import { registerExploreRoutes } from '../services/flowservice/explore.routes.js';
 import { registerImportRoutes } from '../services/import/import.routes.js';
 import { registerQueryRoutes } from '../services/query/query.routes.js';
+import { connectorRegistry } from '../engine/connectors-by-spec.js';
+import { systemClock, type RetryPolicy } from '../connectors/rest/http-requester.js';
 import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
 import { authenticate } from './gateway/gateway-hook.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   tokenTtlSeconds?: number;
   /** pino options (e.g. `{ level: 'info' }`); no logging when absent. */
   logger?: { level: string } | undefined;
+  /** How API connectors retry (tests shorten the waits); the engine's defaults otherwise. */
+  retryPolicy?: RetryPolicy;
 }
 
 /** What a request log line shows: never a secret that a client put in the query string. */
@@ -91,7 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const credentials = new Credentials(deps.store.db, tokens, now);
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
-  const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log });
+  const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...(deps.retryPolicy ? { retry: deps.retryPolicy } : {}) });
+  const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log, connectors });
   await engine.recover();
   const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });

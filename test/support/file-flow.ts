@@ -51,6 +51,30 @@ export async function createFileFlow(
     params: { path: options.path },
     connectionSpec: { id: localFilesSpec, version: '1.0' },
   });
+  return createFlowFrom(api, sourceId, { ...options, flowSpecId: cloudStorageFlowSpec, deltaColumn: options.delta === false ? undefined : { name: 'updatedAt', dateFormat: 'yyyy-MM-dd HH:mm:ss', timezone: 'UTC' } });
+}
+
+/**
+ * The target side of a tutorial-shaped flow from any source connection: the Profile schema with the product
+ * field group, a dataset, a target connection, the corrected tutorial mapping and the flow itself.
+ */
+export async function createFlowFrom(
+  api: TestApi,
+  sourceId: string,
+  options: {
+    title: string;
+    flowSpecId: string;
+    deltaColumn?: Record<string, unknown> | undefined;
+    options?: Record<string, unknown>;
+    extraMappings?: { destinationXdmPath: string; sourceAttribute: string }[];
+    scheduleParams?: Record<string, unknown>;
+  },
+): Promise<FileFlow> {
+  const post = async (url: string, body: unknown, field = 'id') => {
+    const response = await api.request('POST', url, { body });
+    if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${response.text}`);
+    return str(response.json, field);
+  };
   const groups = await api.request('GET', `/data/foundation/schemaregistry/tenant/fieldgroups?property=title==PayPal product details`, { headers: { accept: 'application/vnd.adobe.xed-id+json' } });
   const groupId = (at(groups.json, 'results.0.$id') as string | undefined) ?? (await post('/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id'));
   const schemaId = await post('/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: `schema ${options.title}`, allOf: [...tutorial.targetSchema.allOf, { $ref: groupId }] }, '$id');
@@ -60,11 +84,11 @@ export async function createFileFlow(
   const mapping = await post('/data/foundation/conversion/mappingSets', { ...mappingBody, mappings: [...mappingBody.mappings, ...(options.extraMappings ?? [])] });
   const flowId = await post(`${flowservice}/flows`, {
     name: `flow ${options.title}`,
-    flowSpec: { id: cloudStorageFlowSpec, version: '1.0' },
+    flowSpec: { id: options.flowSpecId, version: '1.0' },
     sourceConnectionIds: [sourceId],
     targetConnectionIds: [target],
     transformations: [
-      ...(options.delta === false ? [] : [{ name: 'Copy', params: { deltaColumn: { name: 'updatedAt', dateFormat: 'yyyy-MM-dd HH:mm:ss', timezone: 'UTC' } } }]),
+      ...(options.deltaColumn ? [{ name: 'Copy', params: { deltaColumn: options.deltaColumn } }] : []),
       { name: 'Mapping', params: { mappingId: mapping, mappingVersion: 0 } },
     ],
     scheduleParams: options.scheduleParams ?? { startTime: 1567411548, frequency: 'once' },

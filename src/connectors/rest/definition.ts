@@ -1,0 +1,117 @@
+/**
+ * The vocabulary of a REST connector definition. A payments app is described, not programmed: how to
+ * authenticate, where its streams live, how their pages follow one another, where the records sit in a page,
+ * what their columns are, and how an incremental read is cut into windows. One engine (`stream-reader.ts`)
+ * interprets every definition. Each component is a union discriminated on `type`.
+ *
+ * @example
+ * const products: StreamDefinition = {
+ *   name: 'Catalog_Products',
+ *   request: { path: '/v1/catalogs/products', query: { page_size: '20', total_required: 'true' } },
+ *   records: { path: ['products'] },
+ *   paginator: { type: 'page-number', param: 'page', totalPagesPath: ['total_pages'] },
+ *   primaryKey: 'Product_Id',
+ *   columns: [{ name: 'Product_Id', path: ['id'], type: 'string' }],
+ * };
+ */
+export interface RestConnectorDefinition {
+  /** The table prefix explore shows, e.g. `PayPal` in `PayPal.Catalog_Products`. */
+  vendor: string;
+  /** The provider's live API host, used when the connection sets no `host`. */
+  defaultHost: string;
+  auth: AuthDefinition;
+  /** Headers every request carries, e.g. a pinned API version. */
+  headers?: Record<string, string>;
+  /** The provider's documented rate, shared by every request of one connection. */
+  rateLimit: { requestsPerSecond: number; burst: number };
+  /** How many requests of one run may be in flight at once (detail fetches, windows). */
+  concurrency: number;
+  /** A cheap authenticated request that proves the credentials work (`GET /connections/{id}/test`). */
+  check: { path: string; query?: Record<string, string> };
+  streams: StreamDefinition[];
+}
+
+export type AuthDefinition =
+  /** A static secret sent as `Authorization: Bearer <secret>` (Stripe's secret key). */
+  | { type: 'bearer'; secretParam: string }
+  /** OAuth2 client credentials, the token cached until shortly before it expires (PayPal). */
+  | { type: 'oauth2-client-credentials'; tokenPath: string; clientIdParam: string; clientSecretParam: string }
+  /**
+   * An access token renewed with a refresh token that may rotate (Square): the new pair is handed to the
+   * platform to store before it is used, so a rotated token is never lost.
+   */
+  | { type: 'oauth2-refresh-token'; tokenPath: string; clientIdParam: string; clientSecretParam: string; accessTokenParam: string; refreshTokenParam: string };
+
+export interface RequestDefinition {
+  method?: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string>;
+  /** A JSON body for search endpoints (POST). */
+  body?: Record<string, unknown>;
+}
+
+export type PaginatorDefinition =
+  /** `page=1,2,…` until `total_pages` (or an empty page). */
+  | { type: 'page-number'; param: string; totalPagesPath?: string[]; firstPage?: number }
+  /** An opaque cursor from the response, sent back in the query or the JSON body; absent when done. */
+  | { type: 'cursor'; cursorPath: string[]; param: string; in: 'query' | 'body' }
+  /** The last record's id as `starting_after`, while `has_more` is true (Stripe). */
+  | { type: 'after-last-id'; param: string; idPath: string[]; hasMorePath: string[] }
+  /** A link with `rel: next` in the response's `links` array (PayPal disputes). */
+  | { type: 'next-link'; linksPath: string[] }
+  | { type: 'none' };
+
+/** Column types as the explore response and the staging reader know them. */
+export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date-time' | 'object' | 'array';
+
+export interface ColumnDefinition {
+  /** The column name users map from, e.g. `Product_Id`. */
+  name: string;
+  /** Where the value sits in a record; nested values stay JSON objects unless a path reaches into them. */
+  path: string[];
+  type: ColumnType;
+  /** The provider writes this time as epoch seconds (Stripe's `created`); it is staged as ISO-8601. */
+  epochSeconds?: boolean;
+}
+
+/** A time-windowed incremental read: the API filters on `startParam`..`endParam`. */
+export interface WindowedCursor {
+  type: 'time-window';
+  startParam: string;
+  endParam: string;
+  /** How the window's bounds are written: RFC 3339 or epoch seconds. */
+  format: 'rfc3339' | 'epoch-seconds';
+  /** The widest window the API allows. */
+  maxWindowMs: number;
+  /** How long before now data may still be missing (PayPal: 3 h); windows never reach past now − lag. */
+  sourceLagMs: number;
+  /** How far before the stored cursor each run re-reads, for records that changed after their window was read. */
+  lookbackMs: number;
+  /** Where a first run starts when the flow takes all history. */
+  historyMs: number;
+  /** A provider error that means "too many results, ask for a smaller window". */
+  splitWhen?: { status: number; bodyIncludes: string };
+}
+
+export interface StreamDefinition {
+  /** The table name, e.g. `Catalog_Products` (shown as `<vendor>.Catalog_Products`). */
+  name: string;
+  description?: string;
+  request: RequestDefinition;
+  /** Where the records are in a response; an empty path means the response is one record (a snapshot). */
+  records: { path: string[] };
+  paginator: PaginatorDefinition;
+  /** The column that identifies a record, for deduplication and the latest-version view. */
+  primaryKey: string;
+  columns: ColumnDefinition[];
+  /** Top-level record fields the columns deliberately leave out; any other unknown field is counted. */
+  ignoredFields?: string[];
+  cursor?: WindowedCursor;
+  /** A per-record detail request whose response is merged over the listed record (`{id}` is replaced). */
+  detail?: { path: string; idPath: string[] };
+  /**
+   * Responses the stream tolerates instead of failing, e.g. a 404 for a record deleted between list and
+   * detail. Each one is counted and shown in the run; nothing is ignored silently.
+   */
+  tolerate?: { status: number; reason: string }[];
+}

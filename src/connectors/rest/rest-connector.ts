@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SourceConfigError, type ExtractRequest, type Extracted, type SourceConnector } from '../source-connector.js';
+import { authenticatorFor } from './authenticators.js';
+import { baseUrlOf } from './base-url.js';
+import type { ColumnType, RestConnectorDefinition, StreamDefinition } from './definition.js';
+import { defaultRetryPolicy, HttpRequester, systemClock, type HttpClock, type RetryPolicy } from './http-requester.js';
+import { RecordWriter } from './record-writer.js';
+import { emptyStreamMetrics, type StreamMetrics } from './stream-metrics.js';
+import { readStream, type StreamState } from './stream-reader.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** The connector's state between runs: each stream's cursor, versioned like the flow state that holds it. */
+interface ConnectorState {
+  version: 1;
+  streams: Record<string, StreamState>;
+}
+
+export interface RestConnectorOptions {
+  clock?: HttpClock;
+  retry?: RetryPolicy;
+}
+
+const duckTypes: Record<ColumnType, string> = {
+  string: 'VARCHAR',
+  integer: 'BIGINT',
+  number: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  'date-time': 'TIMESTAMPTZ',
+  object: 'JSON',
+  array: 'JSON',
+};
+
+/** A table of a REST source as explore shows it. */
+export interface RestTable {
+  name: string;
+  path: string;
+  stream: StreamDefinition;
+}
+
+/**
+ * A source connector made from a definition: it reads the stream the source connection names into the run's
+ * staging folder and hands DuckDB a typed reader over it, the last version of each record only.
+ */
+export class RestConnector implements SourceConnector {
+  constructor(readonly definition: RestConnectorDefinition, private readonly options: RestConnectorOptions = {}) {}
+
+  tables(): RestTable[] {
+    return this.definition.streams.map((stream) => ({ name: `${this.definition.vendor}.${stream.name}`, path: `${this.definition.vendor}.${stream.name}`, stream }));
+  }
+
+  /** The stream a table path names: `PayPal.Catalog_Products`, `Catalog_Products` or a resource path (`charges`). */
+  streamFor(params: Record<string, unknown>): StreamDefinition {
+    const named = [params.tableName, params.path, params.resourcePath].find((v): v is string => typeof v === 'string' && v !== '');
+    if (!named) throw new SourceConfigError(`the source connection names no table (params.tableName), e.g. ${this.tables()[0]?.path ?? ''}`);
+    const wanted = simplify(named.replace(new RegExp(`^${this.definition.vendor}\\.`, 'i'), ''));
+    const stream = this.definition.streams.find((s) => simplify(s.name) === wanted);
+    if (!stream) throw new SourceConfigError(`"${named}" is not a table of ${this.definition.vendor}; it has ${this.tables().map((t) => t.path).join(', ')}`);
+    return stream;
+  }
+
+  async extract(request: ExtractRequest): Promise<Extracted> {
+    const stream = this.streamFor(request.params);
+    const previous = readState(request.state);
+    const file = path.join(request.stagingDir, `${stream.name}.jsonl`);
+    const { metrics, state } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials);
+    const stat = fs.statSync(file);
+    return {
+      relation: this.reader(stream, file),
+      inputFiles: [{ path: file, name: `${this.definition.vendor}.${stream.name}`, bytes: stat.size, modifiedAt: stat.mtimeMs }],
+      state: { version: 1, streams: { ...previous.streams, [stream.name]: state } } satisfies ConnectorState,
+      metrics: [{ ...metrics }],
+    };
+  }
+
+  /** Up to `limit` rows of a table, read live, for explore's preview. */
+  async preview(auth: Record<string, unknown>, params: Record<string, unknown>, stagingDir: string, limit = 100): Promise<Record<string, unknown>[]> {
+    const stream = this.streamFor(params);
+    const file = path.join(stagingDir, `${stream.name}.preview.jsonl`);
+    const clock = this.options.clock ?? systemClock;
+    // The newest history first: a preview needs a few rows, not the account's first year.
+    const window = { start: clock.now() - (stream.cursor?.maxWindowMs ?? 0), end: clock.now() };
+    await this.read(stream, auth, file, window, undefined, undefined, limit);
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const { __seq: _, ...row } = JSON.parse(line) as Record<string, unknown>;
+        return row;
+      });
+  }
+
+  /** One cheap authenticated request; throws the error the user must see when the credentials or host are wrong. */
+  async check(auth: Record<string, unknown>): Promise<void> {
+    const { http, authenticator } = this.session(auth, undefined, { ...(this.options.retry ?? defaultRetryPolicy), attempts: 2, timeoutMs: 10_000 });
+    const metrics = emptyStreamMetrics('check');
+    const response = await http.send({ method: 'GET', path: this.definition.check.path, query: { ...this.definition.check.query } }, authenticator, metrics);
+    if (response.status === 403) throw new SourceConfigError('the credentials work but may not read this account (403)', { url: this.definition.check.path, status: 403 });
+    if (response.status >= 300) throw new SourceConfigError(`the provider answered ${response.status} to a test request`, { url: this.definition.check.path, status: response.status });
+  }
+
+  private async read(
+    stream: StreamDefinition,
+    auth: Record<string, unknown>,
+    file: string,
+    window: { start: number | null; end: number },
+    state: StreamState | undefined,
+    saveCredentials?: (auth: Record<string, unknown>) => Promise<void>,
+    limit?: number,
+  ): Promise<{ metrics: StreamMetrics; state: StreamState }> {
+    const { http, authenticator, clock } = this.session(auth, saveCredentials);
+    const metrics = emptyStreamMetrics(stream.name);
+    const known = new Set([...stream.columns.map((c) => c.path[0] as string), ...(stream.ignoredFields ?? [])]);
+    const writer = new RecordWriter(file, stream.columns, known);
+    try {
+      const next = await readStream({ definition: this.definition, stream, http, auth: authenticator, clock, metrics, writer, ...(limit !== undefined ? { limit } : {}) }, window, state);
+      return { metrics, state: next };
+    } finally {
+      await writer.close();
+    }
+  }
+
+  private session(auth: Record<string, unknown>, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>, retry?: RetryPolicy) {
+    const clock = this.options.clock ?? systemClock;
+    const { rateLimit } = this.definition;
+    const bucket = new TokenBucket(rateLimit.requestsPerSecond, rateLimit.burst);
+    const http = new HttpRequester(baseUrlOf(auth.host, this.definition.defaultHost), bucket, clock, retry ?? this.options.retry ?? defaultRetryPolicy, this.definition.headers);
+    return { http, clock, authenticator: authenticatorFor(this.definition.auth, auth, http, clock, saveCredentials) };
+  }
+
+  /** Typed rows from the staging file; a record read twice in one run (overlapping windows) counts once, as last read. */
+  private reader(stream: StreamDefinition, file: string): string {
+    const columns = [...stream.columns.map((c) => `${quote(c.name)}: '${duckTypes[c.type]}'`), `'__seq': 'BIGINT'`].join(', ');
+    const rows = `read_json(['${file.replaceAll("'", "''")}'], format = 'newline_delimited', columns = {${columns}})`;
+    return `(SELECT * EXCLUDE (__seq) FROM ${rows} QUALIFY row_number() OVER (PARTITION BY "${stream.primaryKey.replaceAll('"', '""')}" ORDER BY __seq DESC) = 1)`;
+  }
+}
+
+function quote(name: string): string {
+  return `'${name.replaceAll("'", "''")}'`;
+}
+
+function simplify(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+function readState(value: unknown): ConnectorState {
+  const state = value as Partial<ConnectorState> | undefined;
+  if (state?.version === 1 && typeof state.streams === 'object' && state.streams !== null) return { version: 1, streams: state.streams };
+  return { version: 1, streams: {} };
+}

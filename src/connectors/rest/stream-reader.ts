@@ -1,0 +1,149 @@
+import { SourceConfigError, SourceProviderError } from '../source-connector.js';
+import type { RestConnectorDefinition, StreamDefinition, WindowedCursor } from './definition.js';
+import type { Authenticator, HttpClock, HttpRequest, HttpRequester, HttpResponse } from './http-requester.js';
+import { nextPage } from './paginators.js';
+import { valueAt, type RecordWriter } from './record-writer.js';
+import type { StreamMetrics } from './stream-metrics.js';
+import { WorkQueue } from './work-queue.js';
+
+/** A stream's incremental position: the end (epoch ms) of the last window read completely. */
+export interface StreamState {
+  cursor?: number;
+}
+
+export interface StreamReading {
+  definition: RestConnectorDefinition;
+  stream: StreamDefinition;
+  http: HttpRequester;
+  auth: Authenticator;
+  clock: HttpClock;
+  metrics: StreamMetrics;
+  writer: RecordWriter;
+  /** Stop after this many records (explore previews). */
+  limit?: number;
+}
+
+/** A window the provider said holds too many results; it is read again as two halves. */
+class WindowTooLarge extends Error {}
+
+/**
+ * Reads one stream: its windows (for incremental streams), each window's pages, each page's records (with
+ * their detail when the stream has one), written as they arrive. Returns the state to commit with the batch:
+ * the cursor moves to the end of the last window, and only because every window before it was read.
+ */
+export async function readStream(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<StreamState> {
+  const { stream } = reading;
+  if (!stream.cursor) {
+    await readPages(reading, baseRequest(stream));
+    return {};
+  }
+  const cursor = stream.cursor;
+  const now = reading.clock.now();
+  // Data younger than the provider's lag may still be missing: it is left for a later run.
+  const end = Math.min(window.end, now - cursor.sourceLagMs);
+  const start = state?.cursor !== undefined ? state.cursor - cursor.lookbackMs : (window.start ?? now - cursor.historyMs);
+  if (end <= start) return state ?? {};
+  const queue = new WorkQueue<[number, number]>(reading.limit ? 1 : reading.definition.concurrency, async ([from, to], q) => {
+    if (reading.limit !== undefined && reading.metrics.records >= reading.limit) return;
+    reading.metrics.windows += 1;
+    try {
+      await readPages(reading, windowRequest(stream, cursor, from, to));
+    } catch (error) {
+      if (!(error instanceof WindowTooLarge)) throw error;
+      if (to - from <= 1000) throw new SourceProviderError(`${stream.name}: even one second from ${new Date(from).toISOString()} holds more results than the provider will list`, { stream: stream.name });
+      reading.metrics.windowsSplit += 1;
+      const middle = from + Math.floor((to - from) / 2);
+      q.push([from, middle]);
+      q.push([middle, to]);
+    }
+  });
+  for (let from = start; from < end; from += cursor.maxWindowMs) queue.push([from, Math.min(end, from + cursor.maxWindowMs)]);
+  await queue.drain();
+  return { cursor: end };
+}
+
+function baseRequest(stream: StreamDefinition): HttpRequest {
+  return { method: stream.request.method ?? 'GET', path: stream.request.path, query: { ...stream.request.query }, ...(stream.request.body ? { body: structuredClone(stream.request.body) } : {}) };
+}
+
+function windowRequest(stream: StreamDefinition, cursor: WindowedCursor, from: number, to: number): HttpRequest {
+  const format = (ms: number) => (cursor.format === 'rfc3339' ? new Date(ms).toISOString().replace('.000Z', 'Z') : String(Math.floor(ms / 1000)));
+  const request = baseRequest(stream);
+  return { ...request, query: { ...request.query, [cursor.startParam]: format(from), [cursor.endParam]: format(to) } };
+}
+
+async function readPages(reading: StreamReading, first: HttpRequest): Promise<void> {
+  const { stream, metrics } = reading;
+  let request: HttpRequest | null = first;
+  while (request) {
+    const response = await reading.http.send(request, reading.auth, metrics);
+    if (response.status >= 300) {
+      if (isTolerated(stream, response, metrics)) return;
+      throw failure(stream, request, response);
+    }
+    let records = selectRecords(stream, response.body);
+    if (reading.limit !== undefined) records = records.slice(0, Math.max(0, reading.limit - metrics.records));
+    if (stream.detail) records = await withDetails(reading, records);
+    await reading.writer.write(records, metrics);
+    if (reading.limit !== undefined && metrics.records >= reading.limit) return;
+    request = nextPage(stream.paginator, request, response.body, records);
+  }
+}
+
+function selectRecords(stream: StreamDefinition, body: unknown): Record<string, unknown>[] {
+  const selected = stream.records.path.length === 0 ? [body] : valueAt(body, stream.records.path);
+  // An absent list is an empty page (Square leaves `payments` out when there are none).
+  if (selected === undefined || selected === null) return [];
+  if (!Array.isArray(selected) || selected.some((r) => typeof r !== 'object' || r === null)) {
+    throw new SourceProviderError(`${stream.name}: the response has no list of records at ${stream.records.path.join('.')}`, { stream: stream.name });
+  }
+  return selected as Record<string, unknown>[];
+}
+
+/** Each record's detail, fetched with bounded concurrency and merged over the listed fields. */
+async function withDetails(reading: StreamReading, records: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const detail = reading.stream.detail as NonNullable<StreamDefinition['detail']>;
+  const merged: (Record<string, unknown> | null)[] = new Array(records.length).fill(null);
+  const queue = new WorkQueue<number>(reading.definition.concurrency, async (index) => {
+    const record = records[index] as Record<string, unknown>;
+    const id = valueAt(record, detail.idPath);
+    if (typeof id !== 'string' && typeof id !== 'number') throw new SourceProviderError(`${reading.stream.name}: a record has no ${detail.idPath.join('.')}`, { stream: reading.stream.name });
+    const request: HttpRequest = { method: 'GET', path: detail.path.replace('{id}', encodeURIComponent(String(id))) };
+    const response = await reading.http.send(request, reading.auth, reading.metrics);
+    if (response.status >= 300) {
+      if (isTolerated(reading.stream, response, reading.metrics)) return;
+      throw failure(reading.stream, request, response);
+    }
+    merged[index] = { ...record, ...(response.body as Record<string, unknown>) };
+  });
+  records.forEach((_, index) => queue.push(index));
+  await queue.drain();
+  return merged.filter((r): r is Record<string, unknown> => r !== null);
+}
+
+function isTolerated(stream: StreamDefinition, response: HttpResponse, metrics: StreamMetrics): boolean {
+  if (stream.cursor?.splitWhen && response.status === stream.cursor.splitWhen.status && JSON.stringify(response.body).includes(stream.cursor.splitWhen.bodyIncludes)) {
+    throw new WindowTooLarge();
+  }
+  const tolerated = stream.tolerate?.find((t) => t.status === response.status);
+  if (!tolerated) return false;
+  metrics.tolerated[tolerated.reason] = (metrics.tolerated[tolerated.reason] ?? 0) + 1;
+  return true;
+}
+
+/** A status no definition expects: a 403 is the user's to fix (permissions), anything else is reported as the provider said it. */
+function failure(stream: StreamDefinition, request: HttpRequest, response: HttpResponse): Error {
+  const details = { stream: stream.name, method: request.method, url: request.path, status: response.status };
+  const said = providerMessage(response.body);
+  if (response.status === 403) return new SourceConfigError(`${stream.name}: the account may not read ${request.path} (403${said ? `: ${said}` : ''}); grant the permission or leave the table out`, details);
+  return new SourceProviderError(`${stream.name}: ${request.method} ${request.path} answered ${response.status}${said ? `: ${said}` : ''}`, details);
+}
+
+function providerMessage(body: unknown): string {
+  if (typeof body === 'string') return body.slice(0, 300);
+  if (typeof body !== 'object' || body === null) return '';
+  const b = body as Record<string, unknown>;
+  const nested = (b.error ?? (Array.isArray(b.errors) ? b.errors[0] : undefined)) as Record<string, unknown> | string | undefined;
+  const parts = [b.name, b.message, typeof nested === 'string' ? nested : nested?.message ?? nested?.detail ?? nested?.code, b.error_description];
+  return parts.filter((p): p is string => typeof p === 'string').join(': ').slice(0, 300);
+}

@@ -1,0 +1,26 @@
+/**
+ * A token bucket: `burst` requests may go at once, then `perSecond` on average. Shared by every request of one
+ * connection in a run, so concurrent windows and detail fetches together stay inside the provider's rate. It
+ * measures real elapsed time, whatever clock the run's windows follow.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(private readonly perSecond: number, private readonly burst: number) {
+    this.tokens = burst;
+  }
+
+  async take(): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)));
+    }
+  }
+}

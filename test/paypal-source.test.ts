@@ -56,4 +56,72 @@ describe.each(backends)('the PayPal source against the PayPal stand-in on $name'
     const streams = at(run, 'activities.0.statusSummary.extensions.streams') as Record<string, unknown>[];
     expect(streams[0]).toMatchObject({ stream: 'Catalog_Products', records: 2, requests: 3 });
   });
+
+  /** A transactions flow: `_id` the transaction id, the product fields its status, amount and event code. */
+  const transactionsFlow = async (title: string) =>
+    createFlowFrom(api, await source(await connect(title), 'PayPal.Transactions'), {
+      title,
+      flowSpecId: crmFlowSpec,
+      columns: { id: 'Transaction_Id', name: 'Transaction_Status', description: 'Transaction_Amount_Value', type: 'Transaction_Event_Code' },
+      deltaColumn: { name: 'Transaction_Updated_Date' },
+    });
+  const latest = async (dataSetId: string) => {
+    const product = `_${api.tenantId}.product`;
+    const rows = await lakeRows(api, dataSetId, `_id, ${product}.name AS status`);
+    // The latest row of each transaction, in landing order (batches come back in commit order).
+    return Object.fromEntries(rows.map((r) => [r._id as string, r.status as string]));
+  };
+
+  it('reads transactions incrementally: lagging ones land later, a changed status lands again, nothing twice', async () => {
+    const hour = 3_600_000;
+    const t0 = clock.now();
+    const ids = {
+      old: paypal.account.addTransaction({ initiatedAt: t0 - 20 * 24 * hour, amount: '10.00', status: 'P', visibilityLagMs: 0 }),
+      pending: paypal.account.addTransaction({ initiatedAt: t0 - 2 * 24 * hour, amount: '20.00', status: 'P', visibilityLagMs: 0 }),
+      // Initiated an hour ago and still inside PayPal's reporting lag: invisible to the first run.
+      late: paypal.account.addTransaction({ initiatedAt: t0 - hour, amount: '30.00', status: 'S', visibilityLagMs: 2 * hour }),
+    };
+    // Settled now: the first run's watermark becomes now, later than the lagging transaction's own stamp.
+    paypal.account.setTransactionStatus(ids.old, 'S');
+    clock.advance(5 * 60_000);
+    const flow = await transactionsFlow('paypal transactions');
+    const first = await runNow(api, flow.flowId);
+    expect(at(first, 'metrics.statusSummary.status'), JSON.stringify(at(first, 'metrics.statusSummary'))).toBe('success');
+    expect(await latest(flow.dataSetId)).toEqual({ [ids.old]: 'S', [ids.pending]: 'P' });
+
+    // (Less than a day: the test client's Tributary token lives one day on this clock.)
+    clock.advance(20 * hour);
+    paypal.account.setTransactionStatus(ids.pending, "S");
+    const fresh = paypal.account.addTransaction({ initiatedAt: clock.now() - 10 * hour, amount: '40.00', status: 'S', visibilityLagMs: 0 });
+    // An on-demand run reads up to a minute before it starts.
+    clock.advance(5 * 60_000);
+    const second = await runNow(api, flow.flowId);
+    expect(at(second, 'metrics.statusSummary.status')).toBe('success');
+    // Only what is new or changed lands: the settled payment, the late one and the fresh one.
+    expect(at(second, 'metrics.recordSummary.outputRecordCount')).toBe(3);
+    expect(await latest(flow.dataSetId)).toEqual({ [ids.old]: 'S', [ids.pending]: 'S', [ids.late]: 'S', [fresh]: 'S' });
+
+    const third = await runNow(api, flow.flowId);
+    expect(at(third, 'metrics.recordSummary.outputRecordCount')).toBe(0);
+  });
+
+  it('lands the same rows with faults on one request in ten as without them', async () => {
+    const start = clock.now() - 40 * 24 * 3_600_000;
+    for (let i = 0; i < 600; i += 1) paypal.account.addTransaction({ id: `FAULTTEST${String(i).padStart(8, '0')}`, initiatedAt: start + i * 3_600_000, amount: `${i}.00`, status: 'S', visibilityLagMs: 0 });
+    const clean = await transactionsFlow('transactions without faults');
+    expect(at(await runNow(api, clean.flowId), 'metrics.statusSummary.status')).toBe('success');
+
+    paypal.setFaults({ rate: 0.1, kinds: ['rate-limit', 'server-error', 'drop', 'expired-token'], seed: 11, retryAfterSeconds: 0 });
+    try {
+      const faulty = await transactionsFlow('transactions with faults');
+      const run = await runNow(api, faulty.flowId);
+      expect(at(run, 'metrics.statusSummary'), JSON.stringify(at(run, 'metrics.statusSummary'))).toMatchObject({ status: 'success' });
+      expect(await latest(faulty.dataSetId)).toEqual(await latest(clean.dataSetId));
+      const streams = at(run, 'activities.0.statusSummary.extensions.streams.0') as { retries: number; rateLimited: number };
+      expect(streams.retries).toBeGreaterThan(0);
+      expect(Object.values(paypal.stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    } finally {
+      paypal.setFaults(null);
+    }
+  });
 });

@@ -47,6 +47,12 @@ export interface Extracted {
   salvage?: (sql: SqlRunner) => Promise<Pick<Extracted, 'relation' | 'rejects'>>;
   /** The connector's incremental state after this read, committed with the batch (API sources). */
   state?: unknown;
+  /**
+   * Rows whose `column` (a time, epoch ms) lies after `after` were never read by an earlier run: they land even
+   * when their delta value is below the flow's watermark. A provider that lags shows a record late, stamped with
+   * a time the watermark may already have passed; without this it would never land.
+   */
+  unseenAfter?: { column: string; after: number };
   /** What the read did (requests, retries, records …), shown in the run. */
   metrics?: Record<string, unknown>[];
   /** Things the user should know that did not stop the read (a full re-read was needed, …). */

@@ -6,7 +6,7 @@ import type { RunLog as Logger } from './run-log.js';
 import { CompileError } from '../mapping/compile-expression.js';
 import { compileMapping, type SourceColumn } from '../mapping/compile-mapping.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
-import { SourceConfigError, SourceProviderError, SourceTransientError, type InputFile } from '../connectors/source-connector.js';
+import { SourceConfigError, SourceProviderError, SourceTransientError, type Extracted, type InputFile } from '../connectors/source-connector.js';
 import { listRegularFiles } from '../lake/batch-files.js';
 import { DuckDbSession } from '../lake/duckdb-session.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
@@ -83,13 +83,13 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     let survey: Survey;
     try {
       const session = duck;
-      survey = await reportingProgress(session, outcome, deps, () => surveySource(session, extracted.relation, plan, state));
+      survey = await reportingProgress(session, outcome, deps, () => surveySource(session, extracted, plan, state));
     } catch (error) {
       // A reader that stops at the first malformed record gets one more go, with those records set aside.
       if (!extracted.salvage || !isMalformedInput(error)) throw error;
       deps.log?.warn({ runId, flowId: plan.flowId }, 'source has malformed records; reading the rest');
       extracted = { ...extracted, ...(await extracted.salvage(duck)) };
-      survey = await surveySource(duck, extracted.relation, plan, state);
+      survey = await surveySource(duck, extracted, plan, state);
     }
     const { sourceColumns, windowRows, stats } = survey;
     outcome.skippedRecords = Number(stats.skipped ?? 0);
@@ -236,10 +236,12 @@ interface Survey {
   stats: Record<string, unknown>;
 }
 
-async function surveySource(duck: DuckDbSession, relation: string, plan: RunPlan, state: FlowState): Promise<Survey> {
+async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'relation' | 'unseenAfter'>, plan: RunPlan, state: FlowState): Promise<Survey> {
+  const { relation } = extracted;
   const sourceColumns = await describe(duck, `SELECT * FROM ${relation}`);
   const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
-  const inWindow = delta ? windowCondition(plan, state, `(${delta})`) : 'true';
+  const unseen = extracted.unseenAfter ? `s.${sqlIdentifier(extracted.unseenAfter.column)} > to_timestamp(${extracted.unseenAfter.after} / 1000.0)` : undefined;
+  const inWindow = delta ? windowCondition(plan, state, `(${delta})`, unseen) : 'true';
   // Only the delta column is parsed here.
   const [stats] = await duck.rows(
     delta
@@ -254,11 +256,12 @@ function isMalformedInput(error: unknown): boolean {
 }
 
 /** Rows whose delta value lies after the watermark (or the window's start) and at most at the window's end. */
-function windowCondition(plan: RunPlan, state: FlowState, delta: string): string {
+function windowCondition(plan: RunPlan, state: FlowState, delta: string, unseen?: string): string {
   const conditions = [`${delta} <= to_timestamp(${plan.window.end} / 1000.0)`];
   // With a watermark, it alone is the lower bound: a row stamped inside an earlier window that arrived late
-  // still lands. The window's start only bounds a flow's first run (backfill off).
-  if (state.watermark) conditions.push(`${delta} > TIMESTAMPTZ ${sqlString(state.watermark)}`);
+  // still lands. The window's start only bounds a flow's first run (backfill off). A row the source had not
+  // shown before (a lagging provider) lands whatever its stamp.
+  if (state.watermark) conditions.push(unseen ? `(${delta} > TIMESTAMPTZ ${sqlString(state.watermark)} OR ${unseen})` : `${delta} > TIMESTAMPTZ ${sqlString(state.watermark)}`);
   else if (plan.window.start !== null) conditions.push(`${delta} > to_timestamp(${plan.window.start} / 1000.0)`);
   return conditions.join(' AND ');
 }

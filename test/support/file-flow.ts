@@ -67,6 +67,8 @@ export async function createFlowFrom(
     deltaColumn?: Record<string, unknown> | undefined;
     options?: Record<string, unknown>;
     extraMappings?: { destinationXdmPath: string; sourceAttribute: string }[];
+    /** Source columns for `_id` and the product fields, instead of the tutorial's Product_* columns. */
+    columns?: { id: string; name: string; description: string; type: string };
     scheduleParams?: Record<string, unknown>;
   },
 ): Promise<FileFlow> {
@@ -81,7 +83,9 @@ export async function createFlowFrom(
   const dataSetId = (await post('/data/foundation/catalog/dataSets', { ...tutorial.dataSet(schemaId), name: `dataset ${options.title}` }, '0')).split('/').pop() as string;
   const target = await post(`${flowservice}/targetConnections`, tutorial.targetConnection(schemaId, dataSetId, 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'));
   const mappingBody = tutorial.mappingSet(schemaId, `_${api.tenantId}.`);
-  const mapping = await post('/data/foundation/conversion/mappingSets', { ...mappingBody, mappings: [...mappingBody.mappings, ...(options.extraMappings ?? [])] });
+  const columns = options.columns;
+  const renamed = columns ? mappingBody.mappings.map((m, i) => ({ ...m, sourceAttribute: [columns.id, columns.name, columns.description, columns.type][i] as string })) : mappingBody.mappings;
+  const mapping = await post('/data/foundation/conversion/mappingSets', { ...mappingBody, mappings: [...renamed, ...(options.extraMappings ?? [])] });
   const flowId = await post(`${flowservice}/flows`, {
     name: `flow ${options.title}`,
     flowSpec: { id: options.flowSpecId, version: '1.0' },

@@ -54,6 +54,7 @@ export const paypalDefinition: RestConnectorDefinition = {
       paginator: { type: 'page-number', param: 'page', totalPagesPath: ['total_pages'] },
       cursor: {
         type: 'time-window',
+        column: 'Transaction_Initiation_Date',
         startParam: 'start_date',
         endParam: 'end_date',
         format: 'rfc3339',

@@ -77,6 +77,8 @@ export interface ColumnDefinition {
 /** A time-windowed incremental read: the API filters on `startParam`..`endParam`. */
 export interface WindowedCursor {
   type: 'time-window';
+  /** The column holding the time the provider filters the window on (e.g. a transaction's initiation date). */
+  column: string;
   startParam: string;
   endParam: string;
   /** How the window's bounds are written: RFC 3339 or epoch seconds. */

@@ -69,6 +69,8 @@ export class RestConnector implements SourceConnector {
       relation: this.reader(stream, file),
       inputFiles: [{ path: file, name: `${this.definition.vendor}.${stream.name}`, bytes: stat.size, modifiedAt: stat.mtimeMs }],
       state: { version: 1, streams: { ...previous.streams, [stream.name]: state } } satisfies ConnectorState,
+      // Windows end where the provider is complete, so a record after the last run's end was never read.
+      ...(stream.cursor && previous.streams[stream.name]?.cursor !== undefined ? { unseenAfter: { column: stream.cursor.column, after: previous.streams[stream.name]?.cursor as number } } : {}),
       metrics: [{ ...metrics }],
     };
   }

@@ -7,10 +7,14 @@ const keys = Object.keys(errorCatalog) as ErrorKey[];
 const services = Object.keys(servicePrefixes) as ServiceName[];
 
 describe('the error catalog', () => {
-  it('gives every client error a 4xx status and a title', () => {
+  it('gives every client error a 4xx status and a title; only an unreachable source is a 502, never a 500', () => {
     for (const key of keys) {
-      expect(errorCatalog[key].status, key).toBeGreaterThanOrEqual(400);
-      expect(errorCatalog[key].status, key).toBeLessThan(500);
+      const { status } = errorCatalog[key];
+      if (key === 'sourceUnreachable') expect(status).toBe(502);
+      else {
+        expect(status, key).toBeGreaterThanOrEqual(400);
+        expect(status, key).toBeLessThan(500);
+      }
       expect(errorCatalog[key].title.length, key).toBeGreaterThan(0);
     }
   });

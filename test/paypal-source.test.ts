@@ -124,4 +124,44 @@ describe.each(backends)('the PayPal source against the PayPal stand-in on $name'
       paypal.setFaults(null);
     }
   });
+
+  it('explores the account: its tables, a table\'s columns, and a live preview', async () => {
+    paypal.account.addProduct({ id: 'PROD-PREVIEW', name: 'Preview me', type: 'SERVICE', createTime: '2026-05-03T10:00:00Z' });
+    const connection = await connect('explore');
+    const root = await api.request('GET', `${flowservice}/connections/${connection}/explore?objectType=root`);
+    expect(root.status, root.text).toBe(200);
+    expect(root.json).toEqual(['Catalog_Products', 'Transactions', 'Balances', 'Disputes'].map((t) => ({ type: 'table', name: `PayPal.${t}`, path: `PayPal.${t}`, canPreview: true, canFetchSchema: true })));
+    const table = await api.request('GET', `${flowservice}/connections/${connection}/explore?objectType=table&object=PayPal.Catalog_Products`);
+    expect(at(table.json, 'schema.columns.0')).toEqual({ name: 'Product_Id', type: 'string', xdm: { type: 'string' } });
+    expect(at(table.json, 'schema.columns.7')).toEqual({ name: 'Create_Time', type: 'string', 'meta:xdmType': 'date-time', xdm: { type: 'string', format: 'date-time' } });
+    expect(at(table.json, 'data')).toBeUndefined();
+    const preview = await api.request('GET', `${flowservice}/connections/${connection}/explore?objectType=table&object=PayPal.Catalog_Products&preview=true`);
+    expect(preview.status, preview.text).toBe(200);
+    expect((at(preview.json, 'data') as { Product_Id: string }[]).map((r) => r.Product_Id)).toContain('PROD-PREVIEW');
+    const unknown = await api.request('GET', `${flowservice}/connections/${connection}/explore?objectType=table&object=PayPal.Nope`);
+    expect(unknown.status).toBe(400);
+    expect(str(unknown.json, 'detail')).toContain('PayPal.Catalog_Products');
+  });
+
+  it('tests a connection: working credentials, a wrong secret and an unreachable host, never echoing the secret', async () => {
+    const good = await api.request('GET', `${flowservice}/connections/${await connect('test good')}/test`);
+    expect(good.json).toEqual({ status: 'ok', message: 'connected to PayPal' });
+    const wrongSecret = 'EWrongSecretValue-123';
+    const badConnection = await api.request('POST', `${flowservice}/connections`, {
+      body: { name: 'PayPal bad', auth: { specName: 'Client-Id-Secret Based Authentication', params: { host: paypal.url, clientId: paypal.credentials.clientId, clientSecret: wrongSecret } }, connectionSpec: { id: paypalSpec, version: '1.0' } },
+    });
+    const bad = await api.request('GET', `${flowservice}/connections/${str(badConnection.json, 'id')}/test`);
+    expect(bad.json).toMatchObject({ status: 'failed', message: expect.stringContaining('refused the client id and secret') });
+    expect(bad.text).not.toContain(wrongSecret);
+    expect((await api.request('GET', `${flowservice}/connections/${str(badConnection.json, 'id')}`)).text).not.toContain(wrongSecret);
+    const nowhere = await api.request('POST', `${flowservice}/connections`, {
+      body: { name: 'PayPal nowhere', auth: { specName: 'Client-Id-Secret Based Authentication', params: { host: 'http://127.0.0.1:9', ...paypal.credentials } }, connectionSpec: { id: paypalSpec, version: '1.0' } },
+    });
+    const unreachable = await api.request('GET', `${flowservice}/connections/${str(nowhere.json, 'id')}/test`);
+    expect(unreachable.json).toMatchObject({ status: 'failed', message: expect.stringMatching(/failed \d+ times/) });
+    const plainHttp = await api.request('POST', `${flowservice}/connections`, {
+      body: { name: 'PayPal plain', auth: { specName: 'Client-Id-Secret Based Authentication', params: { host: 'http://api-m.paypal.com', ...paypal.credentials } }, connectionSpec: { id: paypalSpec, version: '1.0' } },
+    });
+    expect((await api.request('GET', `${flowservice}/connections/${str(plainHttp.json, 'id')}/test`)).json).toMatchObject({ status: 'failed', message: expect.stringContaining('must use https') });
+  });
 });

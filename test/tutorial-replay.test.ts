@@ -3,6 +3,8 @@ import { availableBackends } from './support/backends.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
 import { cloudStorageFlowSpec, lakeRows, localFilesSpec, runNow } from './support/file-flow.js';
+import { startPayPalStandIn } from './support/standins/paypal/index.js';
+import { StandInClock } from './support/standins/standin-server.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -186,6 +188,34 @@ describe.each(backends)('payments tutorial replay on $name', (backend) => {
       { _id: 'PROD-2', name: 'Sticker', type: 'PHYSICAL' },
     ]);
     fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('runs the tutorial\'s own PayPal flow on its schedule, once its connection points at the PayPal stand-in', async () => {
+    // The tutorial's credentials; a clock two hours behind, so the products were last changed before the run's window ends.
+    const paypal = await startPayPalStandIn({ clientId: 'paypal-client-id', clientSecret: 'paypal-client-secret-value', clock: new StandInClock(Date.now() - 2 * 3_600_000) });
+    try {
+      paypal.account.addProduct({ id: 'PROD-PP-1', name: 'Gift card', description: 'Digital gift card', type: 'DIGITAL' });
+      paypal.account.addProduct({ id: 'PROD-PP-2', name: 'Support plan', type: 'SERVICE' });
+      // As a user moves a connection from PayPal's sandbox host to another: a JSON Patch with the connection's etag.
+      const connection = await api.request('GET', `${flowservice}/connections/${ids.connection}`);
+      const patched = await api.request('PATCH', `${flowservice}/connections/${ids.connection}`, {
+        body: [{ op: 'replace', path: '/auth/params/host', value: paypal.url }],
+        headers: { 'if-match': str(connection.json, 'items.0.etag') },
+      });
+      expect(patched.status, patched.text).toBe(200);
+      await api.app.scheduler.tick();
+      await api.app.engine.idle();
+      const runs = await api.request('GET', `${flowservice}/runs?property=flowId==${ids.flow}`);
+      expect(at(runs.json, 'items'), runs.text).toHaveLength(1);
+      expect(at(runs.json, 'items.0.metrics.statusSummary'), runs.text).toMatchObject({ status: 'success' });
+      const rows = await lakeRows(api, ids.dataSet!, `_id, _${api.tenantId}.product.name AS name, _${api.tenantId}.product.type AS type`);
+      expect(rows.filter((r) => String(r._id).startsWith('PROD-PP-'))).toEqual([
+        { _id: 'PROD-PP-1', name: 'Gift card', type: 'DIGITAL' },
+        { _id: 'PROD-PP-2', name: 'Support plan', type: 'SERVICE' },
+      ]);
+    } finally {
+      await paypal.close();
+    }
   });
 
   it('answered every call in the shapes the official specs describe', () => {

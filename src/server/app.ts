@@ -140,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerCatalogRoutes(api, services);
     registerConversionRoutes(api, services);
     // Data Access and Query read the lake itself, not only the metadata store.
-    const lake = { ...services, layout: new LakeLayout(deps.dataDir) };
+    const lake = { ...services, layout: new LakeLayout(deps.dataDir), connectors };
     registerExportRoutes(api, lake);
     registerExploreRoutes(api, lake);
     await api.register(async (imports) => registerImportRoutes(imports, lake));

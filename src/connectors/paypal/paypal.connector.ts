@@ -10,6 +10,12 @@ const money = (name: string, path: string[]): ColumnDefinition[] => [
 ];
 
 /**
+ * Every table that changes has `updatedAt`, the column the payments tutorial's flow names as its delta column,
+ * so that flow runs as written; it holds the provider's own last-update time.
+ */
+const updatedAt = (path: string[]): ColumnDefinition => ({ name: 'updatedAt', path, type: 'date-time' });
+
+/**
  * PayPal's REST API as tables, named as AEP's PayPal source names them (`PayPal.Catalog_Products`).
  * Transaction search filters on the initiation date only, is limited to 31-day windows and lags up to three
  * hours: windows stop three hours before now, and each run re-reads the last week, so a transaction whose
@@ -44,6 +50,7 @@ export const paypalDefinition: RestConnectorDefinition = {
         { name: 'Home_Url', path: ['home_url'], type: 'string' },
         { name: 'Create_Time', path: ['create_time'], type: 'date-time' },
         { name: 'Update_Time', path: ['update_time'], type: 'date-time' },
+        updatedAt(['update_time']),
       ],
     },
     {
@@ -81,6 +88,7 @@ export const paypalDefinition: RestConnectorDefinition = {
         { name: 'Payer_Email', path: ['payer_info', 'email_address'], type: 'string' },
         { name: 'Payer_Name', path: ['payer_info', 'payer_name', 'alternate_full_name'], type: 'string' },
         { name: 'Payer_Country_Code', path: ['payer_info', 'country_code'], type: 'string' },
+        updatedAt(['transaction_info', 'transaction_updated_date']),
         { name: 'Transaction_Info', path: ['transaction_info'], type: 'object' },
         { name: 'Cart_Info', path: ['cart_info'], type: 'object' },
         { name: 'Shipping_Info', path: ['shipping_info'], type: 'object' },
@@ -119,6 +127,7 @@ export const paypalDefinition: RestConnectorDefinition = {
         { name: 'Dispute_Life_Cycle_Stage', path: ['dispute_life_cycle_stage'], type: 'string' },
         { name: 'Dispute_Channel', path: ['dispute_channel'], type: 'string' },
         ...money('Dispute_Amount', ['dispute_amount']),
+        updatedAt(['update_time']),
         { name: 'Disputed_Transactions', path: ['disputed_transactions'], type: 'array' },
       ],
     },

@@ -50,6 +50,8 @@ export const errorCatalog = {
   notModifiable: { status: 400, title: 'Resource is read-only', number: 1016 },
   requestTooLarge: { status: 413, title: 'Request too large', number: 1020 },
   breakingChange: { status: 400, title: 'Breaking change', number: 1022 },
+  /** The connection's provider could not be reached or kept failing: the request was fine, the source was not. */
+  sourceUnreachable: { status: 502, title: 'Source unreachable', number: 1030 },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorKey = keyof typeof errorCatalog;

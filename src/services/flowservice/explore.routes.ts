@@ -4,7 +4,9 @@ import { Type, type Static } from 'typebox';
 import { localFilesSpecId, readerFor } from '../../connectors/local-files/local-files-connector.js';
 import { listLocalFolder } from '../../connectors/local-files/local-folder-listing.js';
 import { resolveLocalFiles } from '../../connectors/local-files/local-file-paths.js';
+import { RestConnector } from '../../connectors/rest/rest-connector.js';
 import { SourceConfigError } from '../../connectors/source-connector.js';
+import type { ConnectorLookup } from '../../engine/connectors-by-spec.js';
 import { DuckDbSession } from '../../lake/duckdb-session.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
@@ -14,9 +16,10 @@ import type { ServiceDeps } from '../service-deps.js';
 import { connectionKind, openParams } from './connections.js';
 import { flowBody } from './flow-collection.js';
 import { flowBase } from './flow-collection.routes.js';
+import { exploreRestSource, testRestSource } from './rest-explore.js';
 
 const ExploreQuery = Type.Object({
-  objectType: Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file')]),
+  objectType: Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file'), Type.Literal('table')]),
   object: Type.Optional(Type.String()),
   fileType: Type.Optional(Type.Union([Type.Literal('delimited'), Type.Literal('json'), Type.Literal('parquet')])),
   preview: Type.Optional(Type.Boolean()),
@@ -35,9 +38,37 @@ function xdmOf(duckType: string): { type: string; format?: string } {
   return { type: 'string' };
 }
 
-/** `GET /connections/{id}/explore` for file sources: folders, files, inferred columns and up to 100 preview rows. */
-export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout }): void {
+const TestResult = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]), message: Type.String() });
+
+/**
+ * `GET /connections/{id}/explore`: for file sources folders, files, inferred columns and up to 100 preview
+ * rows; for API sources their tables, columns and live previews. `GET /connections/{id}/test` checks that a
+ * connection's credentials and host work.
+ */
+export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout; connectors: ConnectorLookup }): void {
   const repo = new ResourcesRepository(deps.db);
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    `${flowBase}/connections/:id/test`,
+    { schema: { tags: ['flowservice'], params: IdParams, response: { 200: TestResult } } },
+    async (request) => {
+      const connection = await repo.get(connectionKind, request.ctx.scope, request.params.id);
+      if (!connection) throw notFound('connections', request.params.id);
+      const specId = (flowBody(connection).connectionSpec as { id: string }).id;
+      const connector = deps.connectors(specId);
+      if (connector instanceof RestConnector) return testRestSource(connector, openParams(connection, deps));
+      if (specId === localFilesSpecId) {
+        try {
+          deps.fileRoots.check(String(openParams(connection, deps).rootPath));
+          return { status: 'ok' as const, message: 'the root folder is readable' };
+        } catch (error) {
+          if (error instanceof SourceConfigError) return { status: 'failed' as const, message: error.message };
+          throw error;
+        }
+      }
+      throw new ApiError('validation', `connections of spec ${specId} have nothing to test`);
+    },
+  );
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ExploreQuery> }>(
     `${flowBase}/connections/:id/explore`,
     { schema: { tags: ['flowservice'], params: IdParams, querystring: ExploreQuery } },
@@ -45,9 +76,9 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       const connection = await repo.get(connectionKind, request.ctx.scope, request.params.id);
       if (!connection) throw notFound('connections', request.params.id);
       const specId = (flowBody(connection).connectionSpec as { id: string }).id;
-      if (specId !== localFilesSpecId) {
-        throw new ApiError('validation', `exploring connections of spec ${specId} comes with its connector; only Local Files connections can be explored yet`);
-      }
+      const connector = deps.connectors(specId);
+      if (connector instanceof RestConnector) return exploreRestSource(connector, openParams(connection, deps), request.query, deps.layout.tempDir());
+      if (specId !== localFilesSpecId) throw new ApiError('validation', `connections of spec ${specId} cannot be explored`);
       let root: string;
       try {
         root = deps.fileRoots.check(String(openParams(connection, deps).rootPath));

@@ -1,5 +1,6 @@
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
 import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
+import { stripeDefinition, stripeSpecId } from '../connectors/stripe/stripe.connector.js';
 import { RestConnector, type RestConnectorOptions } from '../connectors/rest/rest-connector.js';
 import type { SourceConnector } from '../connectors/source-connector.js';
 import { uploadedFilesConnector, uploadedFilesSpecId } from '../connectors/uploaded-files/uploaded-files-connector.js';
@@ -15,6 +16,7 @@ export function connectorRegistry(options: RestConnectorOptions = {}): Connector
     [localFilesSpecId, localFilesConnector],
     [uploadedFilesSpecId, uploadedFilesConnector],
     [paypalSpecId, new RestConnector(paypalDefinition, options)],
+    [stripeSpecId, new RestConnector(stripeDefinition, options)],
   ]);
   return (specId) => connectors.get(specId);
 }

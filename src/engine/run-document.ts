@@ -55,7 +55,12 @@ export function runDocument(plan: RunPlan, runId: string, etag: string, createdA
         fileSummary: { inputFileCount: outcome.inputFileCount },
         statusSummary: {
           status,
-          extensions: { type: 'one-time', ...(outcome.streams ? { streams: outcome.streams } : {}), ...(outcome.notices?.length ? { notices: outcome.notices } : {}) },
+          extensions: {
+            type: 'one-time',
+            ...(outcome.deletedRecords ? { deletedRecordCount: outcome.deletedRecords } : {}),
+            ...(outcome.streams ? { streams: outcome.streams } : {}),
+            ...(outcome.notices?.length ? { notices: outcome.notices } : {}),
+          },
         },
         sourceInfo: [{ id: plan.source.connectionId, type: 'SourceConnection', reference: { type: 'AdfRunId', ids: [runId] } }],
       },

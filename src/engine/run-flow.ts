@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { RunLog as Logger } from './run-log.js';
 import { CompileError } from '../mapping/compile-expression.js';
-import { compileMapping, type SourceColumn } from '../mapping/compile-mapping.js';
+import { compileMapping, type CompiledMapping, type SourceColumn } from '../mapping/compile-mapping.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
 import { SourceConfigError, SourceProviderError, SourceTransientError, type Extracted, type InputFile } from '../connectors/source-connector.js';
 import { listRegularFiles } from '../lake/batch-files.js';
@@ -91,7 +91,8 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       extracted = { ...extracted, ...(await extracted.salvage(duck)) };
       survey = await surveySource(duck, extracted, plan, state);
     }
-    const { sourceColumns, windowRows, stats } = survey;
+    const { sourceColumns, windowRows, deletedRows, stats } = survey;
+    outcome.deletedRecords = Number(stats.deleted ?? 0);
     outcome.skippedRecords = Number(stats.skipped ?? 0);
     const staged = Number(stats.staged ?? 0);
     // Rows the reader could not parse were set aside by that first pass; later passes would set them aside again.
@@ -155,6 +156,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         if (parsingErrors) fs.copyFileSync(parsingErrors, path.join(errorsDir, 'parsing_errors_0.json'));
       }
     }
+    if (outcome.deletedRecords > 0 && deletedRows) await writeDeletions(duck, compiled, deletedRows, deps.layout.deletionsDir(stagedBatch), outcome);
     assertUnchanged(extracted.inputFiles);
     writeInputManifest(deps.layout.inputFilesDir(stagedBatch), extracted.inputFiles);
     const files = listRegularFiles(path.join(stagedBatch, 'data')).filter((f) => f.name.endsWith('.parquet'));
@@ -232,9 +234,15 @@ async function reportingProgress<T>(duck: DuckDbSession, outcome: RunOutcome, de
 interface Survey {
   sourceColumns: SourceColumn[];
   inWindow: string;
+  /** The window's rows that may land. */
   windowRows: string;
+  /** The window's rows the source says were deleted (API sources with a change log); null when it says none. */
+  deletedRows: string | null;
   stats: Record<string, unknown>;
 }
+
+/** A source column by this name marks rows that stand for deleted records. */
+const deletedColumn = '_deleted';
 
 async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'relation' | 'unseenAfter'>, plan: RunPlan, state: FlowState): Promise<Survey> {
   const { relation } = extracted;
@@ -242,13 +250,22 @@ async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'rel
   const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
   const unseen = extracted.unseenAfter ? `s.${sqlIdentifier(extracted.unseenAfter.column)} > to_timestamp(${extracted.unseenAfter.after} / 1000.0)` : undefined;
   const inWindow = delta ? windowCondition(plan, state, `(${delta})`, unseen) : 'true';
+  const deletes = sourceColumns.some((c) => c.name === deletedColumn);
+  const live = deletes ? `${inWindow} AND NOT coalesce(s.${deletedColumn}, false)` : inWindow;
+  const deleted = deletes ? `count(*) FILTER (WHERE ${inWindow} AND s.${deletedColumn})` : '0';
   // Only the delta column is parsed here.
   const [stats] = await duck.rows(
     delta
-      ? `SELECT count(*) FILTER (WHERE (${delta}) IS NULL) AS skipped, count(*) FILTER (WHERE ${inWindow}) AS staged, strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM ${relation} s`
-      : `SELECT 0 AS skipped, count(*) AS staged, NULL AS watermark FROM ${relation} s`,
+      ? `SELECT count(*) FILTER (WHERE (${delta}) IS NULL) AS skipped, count(*) FILTER (WHERE ${live}) AS staged, ${deleted} AS deleted, strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM ${relation} s`
+      : `SELECT 0 AS skipped, count(*) FILTER (WHERE ${live}) AS staged, ${deleted} AS deleted, NULL AS watermark FROM ${relation} s`,
   );
-  return { sourceColumns, inWindow, windowRows: `(SELECT s.* FROM ${relation} s WHERE ${inWindow})`, stats: stats ?? {} };
+  return {
+    sourceColumns,
+    inWindow,
+    windowRows: `(SELECT s.* FROM ${relation} s WHERE ${live})`,
+    deletedRows: deletes ? `(SELECT s.* FROM ${relation} s WHERE ${inWindow} AND s.${deletedColumn})` : null,
+    stats: stats ?? {},
+  };
 }
 
 function isMalformedInput(error: unknown): boolean {
@@ -264,6 +281,19 @@ function windowCondition(plan: RunPlan, state: FlowState, delta: string, unseen?
   if (state.watermark) conditions.push(unseen ? `(${delta} > TIMESTAMPTZ ${sqlString(state.watermark)} OR ${unseen})` : `${delta} > TIMESTAMPTZ ${sqlString(state.watermark)}`);
   else if (plan.window.start !== null) conditions.push(`${delta} > to_timestamp(${plan.window.start} / 1000.0)`);
   return conditions.join(' AND ');
+}
+
+/**
+ * The record ids of the deleted rows, mapped as the live rows are (the mapping says what `_id` is), for the
+ * newest-version tables to hide. Without an `_id` mapping a deletion cannot be told apart: the run says so.
+ */
+async function writeDeletions(duck: DuckDbSession, compiled: CompiledMapping, deletedRows: string, dir: string, outcome: RunOutcome): Promise<void> {
+  if (!compiled.columns.includes('_id')) {
+    outcome.notices = [...(outcome.notices ?? []), { code: 'INGEST-1601-200', message: `${outcome.deletedRecords} record(s) were deleted at the source, but the mapping writes no _id to tell which; they still show as they were` }];
+    return;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  await duck.run(`COPY (SELECT "_id" FROM (${compiled.select(deletedRows)}) WHERE "_id" IS NOT NULL) TO ${sqlString(path.join(dir, 'deletions_0.parquet'))} (FORMAT parquet)`);
 }
 
 /** One JSON line per file the batch was read from: enough to trace a row back to its source. */

@@ -23,6 +23,8 @@ export interface RunOutcome {
   inputRecords: number;
   /** Rows with a null or unreadable delta value: not loaded, reported. */
   skippedRecords: number;
+  /** Rows that stand for records deleted at the source (a change log said so); their ids are kept, not their rows. */
+  deletedRecords?: number;
   /** Rows rejected by the mapping or the schema. */
   failedRecords: number;
   outputRecords: number;

@@ -36,6 +36,11 @@ export class LakeLayout {
     return path.join(batchDir, '_meta', 'input_files');
   }
 
+  /** The ids of the records a batch deleted (`_meta/deletions/*.parquet`), for the newest-version tables. */
+  deletionsDir(batchDir: string): string {
+    return path.join(batchDir, '_meta', 'deletions');
+  }
+
   stagingDir(runId: string): string {
     return path.join(this.stagingRoot(), safe(runId));
   }

@@ -9,6 +9,11 @@ import { prepareReadOnly } from './read-only-statement.js';
 export interface QueryTable {
   name: string;
   files: string[];
+  /**
+   * Makes the table the newest version of each record instead of every row: the batches in commit order, each
+   * with its data files and the files listing the record ids it deleted, and the column that identifies a record.
+   */
+  versions?: { key: string; batches: { files: string[]; deletions: string[] }[] };
 }
 
 export interface QuerySessionOptions {
@@ -33,6 +38,24 @@ export interface QueryResult {
   truncated: boolean;
   /** The tables (of those given) the statement names. */
   tables: string[];
+}
+
+/**
+ * The newest row of each record: the row of the latest batch (and, within it, the last file and row) wins,
+ * unless that batch or a later one deleted the record.
+ */
+function latestVersions(files: string[], versions: NonNullable<QueryTable['versions']>): string {
+  const ordered = (pick: (batch: { files: string[]; deletions: string[] }) => string[]) =>
+    versions.batches.flatMap((batch, index) => pick(batch).map((file) => `(${sqlString(file)}, ${index})`)).join(', ');
+  const deletionFiles = versions.batches.flatMap((batch) => batch.deletions);
+  const key = sqlIdentifier(versions.key);
+  const read = (list: string[], extra: string) => `read_parquet([${list.map(sqlString).join(', ')}]${extra})`;
+  const rows = `SELECT r.*, o.batch_order AS __batch FROM ${read(files, ', union_by_name = true, filename = true, file_row_number = true')} r JOIN (VALUES ${ordered((b) => b.files)}) o(file, batch_order) ON r.filename = o.file QUALIFY row_number() OVER (PARTITION BY r.${key} ORDER BY o.batch_order DESC, r.filename DESC, r.file_row_number DESC) = 1`;
+  const gone =
+    deletionFiles.length === 0
+      ? ''
+      : ` WHERE NOT EXISTS (SELECT 1 FROM ${read(deletionFiles, ', filename = true')} g JOIN (VALUES ${ordered((b) => b.deletions)}) d(file, batch_order) ON g.filename = d.file WHERE g.${key} = l.${key} AND d.batch_order >= l.__batch)`;
+  return `SELECT * EXCLUDE (filename, file_row_number, __batch) FROM (${rows}) l${gone}`;
 }
 
 /**
@@ -64,10 +87,16 @@ export class QuerySession {
     const session = new QuerySession(instance, connection, tables, options.timeoutMs);
     try {
       await connection.run("SET TimeZone = 'UTC'");
-      const files = tables.flatMap((t) => t.files);
+      const files = [...new Set(tables.flatMap((t) => [...t.files, ...(t.versions?.batches.flatMap((b) => b.deletions) ?? [])]))];
       for (const table of tables) {
         if (table.files.length === 0) continue;
-        await connection.run(`CREATE VIEW ${sqlIdentifier(table.name)} AS SELECT * FROM read_parquet([${table.files.map(sqlString).join(', ')}], union_by_name = true)`);
+        const view = table.versions ? latestVersions(table.files, table.versions) : `SELECT * FROM read_parquet([${table.files.map(sqlString).join(', ')}], union_by_name = true)`;
+        try {
+          await connection.run(`CREATE VIEW ${sqlIdentifier(table.name)} AS ${view}`);
+        } catch (error) {
+          // A dataset whose rows have no record id has no newest version of a record: it keeps only its history table.
+          if (!table.versions) throw error;
+        }
       }
       if (files.length > 0) await connection.run(`SET allowed_paths = [${files.map(sqlString).join(', ')}]`);
       await connection.run('SET enable_external_access = false');

@@ -95,6 +95,35 @@ export interface WindowedCursor {
   splitWhen?: { status: number; bodyIncludes: string };
 }
 
+/**
+ * An event log of changes (Stripe's `/v1/events`): after the first full read, runs read only the events since
+ * the last one, the newest event per record wins, and `*.deleted` events mark deletions. A log that keeps
+ * events for a limited time forces a full read when a flow has not run within it.
+ */
+export interface ChangeFeed {
+  type: 'events';
+  request: RequestDefinition;
+  records: { path: string[] };
+  paginator: PaginatorDefinition;
+  /** The event types that change this stream's records, sent as `typesParam` (`types[]`). */
+  types: string[];
+  typesParam: string;
+  /** The most event types one request may ask for. */
+  maxTypesPerRequest: number;
+  /** Only events after the cursor, strictly (`created[gt]`), in epoch seconds. */
+  afterParam: string;
+  /** Where the changed record, its kind and the event's time are in an event. */
+  objectPath: string[];
+  /** Events whose record is of another kind (a dispute in a `charge.dispute.*` event) are not this stream's. */
+  objectKind: { path: string[]; equals: string };
+  createdPath: string[];
+  typePath: string[];
+  /** The event types that mean the record was deleted. */
+  deletedTypes: string[];
+  /** How long the provider keeps events. */
+  retentionMs: number;
+}
+
 export interface StreamDefinition {
   /** The table name, e.g. `Catalog_Products` (shown as `<vendor>.Catalog_Products`). */
   name: string;
@@ -109,6 +138,8 @@ export interface StreamDefinition {
   /** Top-level record fields the columns deliberately leave out; any other unknown field is counted. */
   ignoredFields?: string[];
   cursor?: WindowedCursor;
+  /** Where later runs read what changed since the last one, instead of reading the windows again. */
+  changes?: ChangeFeed;
   /** A per-record detail request whose response is merged over the listed record (`{id}` is replaced). */
   detail?: { path: string; idPath: string[] };
   /**

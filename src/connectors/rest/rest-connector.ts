@@ -7,7 +7,7 @@ import type { ColumnType, RestConnectorDefinition, StreamDefinition } from './de
 import { defaultRetryPolicy, HttpRequester, systemClock, type HttpClock, type RetryPolicy } from './http-requester.js';
 import { RecordWriter } from './record-writer.js';
 import { emptyStreamMetrics, type StreamMetrics } from './stream-metrics.js';
-import { readStream, type StreamState } from './stream-reader.js';
+import { readStream, type ReadNotice, type StreamState } from './stream-reader.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** The connector's state between runs: each stream's cursor, versioned like the flow state that holds it. */
@@ -63,7 +63,7 @@ export class RestConnector implements SourceConnector {
     const stream = this.streamFor(request.params);
     const previous = readState(request.state);
     const file = path.join(request.stagingDir, `${stream.name}.jsonl`);
-    const { metrics, state } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials);
+    const { metrics, state, notices } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials);
     const stat = fs.statSync(file);
     return {
       relation: this.reader(stream, file),
@@ -72,6 +72,7 @@ export class RestConnector implements SourceConnector {
       // Windows end where the provider is complete, so a record after the last run's end was never read.
       ...(stream.cursor && previous.streams[stream.name]?.cursor !== undefined ? { unseenAfter: { column: stream.cursor.column, after: previous.streams[stream.name]?.cursor as number } } : {}),
       metrics: [{ ...metrics }],
+      ...(notices.length > 0 ? { notices } : {}),
     };
   }
 
@@ -88,7 +89,7 @@ export class RestConnector implements SourceConnector {
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => {
-        const { __seq: _, ...row } = JSON.parse(line) as Record<string, unknown>;
+        const { __seq: _, _deleted: __, ...row } = JSON.parse(line) as Record<string, unknown>;
         return row;
       });
   }
@@ -110,14 +111,16 @@ export class RestConnector implements SourceConnector {
     state: StreamState | undefined,
     saveCredentials?: (auth: Record<string, unknown>) => Promise<void>,
     limit?: number,
-  ): Promise<{ metrics: StreamMetrics; state: StreamState }> {
+  ): Promise<{ metrics: StreamMetrics; state: StreamState; notices: ReadNotice[] }> {
     const { http, authenticator, clock } = this.session(auth, saveCredentials);
     const metrics = emptyStreamMetrics(stream.name);
-    const known = new Set([...stream.columns.map((c) => c.path[0] as string), ...(stream.ignoredFields ?? [])]);
+    // A column holding the whole record (an empty path) keeps every field: none is unknown then.
+    const whole = stream.columns.some((c) => c.path.length === 0);
+    const known = whole ? null : new Set([...stream.columns.map((c) => c.path[0] as string), ...(stream.ignoredFields ?? [])]);
     const writer = new RecordWriter(file, stream.columns, known);
     try {
-      const next = await readStream({ definition: this.definition, stream, http, auth: authenticator, clock, metrics, writer, ...(limit !== undefined ? { limit } : {}) }, window, state);
-      return { metrics, state: next };
+      const read = await readStream({ definition: this.definition, stream, http, auth: authenticator, clock, metrics, writer, ...(limit !== undefined ? { limit } : {}) }, window, state);
+      return { metrics, ...read };
     } finally {
       await writer.close();
     }
@@ -133,7 +136,7 @@ export class RestConnector implements SourceConnector {
 
   /** Typed rows from the staging file; a record read twice in one run (overlapping windows) counts once, as last read. */
   private reader(stream: StreamDefinition, file: string): string {
-    const columns = [...stream.columns.map((c) => `${quote(c.name)}: '${duckTypes[c.type]}'`), `'__seq': 'BIGINT'`].join(', ');
+    const columns = [...stream.columns.map((c) => `${quote(c.name)}: '${duckTypes[c.type]}'`), `'_deleted': 'BOOLEAN'`, `'__seq': 'BIGINT'`].join(', ');
     const rows = `read_json(['${file.replaceAll("'", "''")}'], format = 'newline_delimited', columns = {${columns}})`;
     return `(SELECT * EXCLUDE (__seq) FROM ${rows} QUALIFY row_number() OVER (PARTITION BY "${stream.primaryKey.replaceAll('"', '""')}" ORDER BY __seq DESC) = 1)`;
   }

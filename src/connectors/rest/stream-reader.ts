@@ -1,14 +1,24 @@
 import { SourceConfigError, SourceProviderError } from '../source-connector.js';
-import type { RestConnectorDefinition, StreamDefinition, WindowedCursor } from './definition.js';
+import type { ChangeFeed, RestConnectorDefinition, StreamDefinition, WindowedCursor } from './definition.js';
 import type { Authenticator, HttpClock, HttpRequest, HttpRequester, HttpResponse } from './http-requester.js';
 import { nextPage } from './paginators.js';
 import { valueAt, type RecordWriter } from './record-writer.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { WorkQueue } from './work-queue.js';
 
-/** A stream's incremental position: the end (epoch ms) of the last window read completely. */
+/**
+ * A stream's incremental position: the end (epoch ms) of the last window read completely, and for streams with
+ * a change feed, the time of the last change read.
+ */
 export interface StreamState {
   cursor?: number;
+  changesSince?: number;
+}
+
+/** Something the run should tell the user that did not stop it. */
+export interface ReadNotice {
+  code: string;
+  message: string;
 }
 
 export interface StreamReading {
@@ -31,7 +41,27 @@ class WindowTooLarge extends Error {}
  * their detail when the stream has one), written as they arrive. Returns the state to commit with the batch:
  * the cursor moves to the end of the last window, and only because every window before it was read.
  */
-export async function readStream(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<StreamState> {
+export async function readStream(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<{ state: StreamState; notices: ReadNotice[] }> {
+  const feed = reading.stream.changes;
+  const startedAt = reading.clock.now();
+  const notices: ReadNotice[] = [];
+  if (feed && state?.changesSince !== undefined && reading.limit === undefined) {
+    const age = startedAt - state.changesSince;
+    // A day's margin: events near the end of the retention may expire while the run pages through them.
+    if (age <= feed.retentionMs - 86_400_000) return { state: { ...state, changesSince: await readChanges(reading, feed, state.changesSince, startedAt) }, notices };
+    notices.push({
+      code: 'CONNECTOR-2104-200',
+      message: `${reading.stream.name}: ${reading.definition.vendor} keeps change events for ${Math.round(feed.retentionMs / 86_400_000)} days and the last read was ${Math.round(age / 86_400_000)} days ago, so the whole table was read again; records deleted meanwhile still show until a later deletion event`,
+    });
+    window = { start: null, end: window.end };
+    state = undefined;
+  }
+  const read = await readHistory(reading, window, state);
+  // Changes made while the history was read are read again next time: the feed starts where this read began.
+  return { state: feed ? { ...read, changesSince: secondsFloor(startedAt) - 1000 } : read, notices };
+}
+
+async function readHistory(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<StreamState> {
   const { stream } = reading;
   if (!stream.cursor) {
     await readPages(reading, baseRequest(stream));
@@ -62,6 +92,39 @@ export async function readStream(reading: StreamReading, window: { start: number
   return { cursor: end };
 }
 
+/**
+ * Reads the change events after `since`, a request per group of at most `maxTypesPerRequest` types, and writes
+ * each event's record, newest first, with `_deleted` for deletion events. Returns the new position: the last
+ * event's time, but never the current second, whose later events may not be listed yet.
+ */
+async function readChanges(reading: StreamReading, feed: ChangeFeed, since: number, startedAt: number): Promise<number> {
+  let newest = since;
+  for (let i = 0; i < feed.types.length; i += feed.maxTypesPerRequest) {
+    const types = feed.types.slice(i, i + feed.maxTypesPerRequest);
+    const query: Record<string, string> = { ...feed.request.query, [feed.afterParam]: String(Math.floor(since / 1000)) };
+    types.forEach((type, index) => (query[`${feed.typesParam}[${index}]`] = type));
+    let request: HttpRequest | null = { method: feed.request.method ?? 'GET', path: feed.request.path, query };
+    while (request) {
+      const response = await reading.http.send(request, reading.auth, reading.metrics);
+      if (response.status >= 300) throw failure(reading.stream, request, response);
+      const events = selectRecords(reading.stream, response.body, feed.records.path);
+      const mine = events.filter((event) => valueAt(event, feed.objectKind.path) === feed.objectKind.equals);
+      for (const event of events) newest = Math.max(newest, Number(valueAt(event, feed.createdPath) ?? 0) * 1000);
+      await reading.writer.write(
+        mine.map((event) => valueAt(event, feed.objectPath) as Record<string, unknown>),
+        reading.metrics,
+        { newestFirst: true, deleted: mine.map((event) => feed.deletedTypes.includes(String(valueAt(event, feed.typePath)))) },
+      );
+      request = nextPage(feed.paginator, request, response.body, events);
+    }
+  }
+  return Math.min(newest, secondsFloor(startedAt) - 1000);
+}
+
+function secondsFloor(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 function baseRequest(stream: StreamDefinition): HttpRequest {
   return { method: stream.request.method ?? 'GET', path: stream.request.path, query: { ...stream.request.query }, ...(stream.request.body ? { body: structuredClone(stream.request.body) } : {}) };
 }
@@ -81,7 +144,7 @@ async function readPages(reading: StreamReading, first: HttpRequest): Promise<vo
       if (isTolerated(stream, response, metrics)) return;
       throw failure(stream, request, response);
     }
-    let records = selectRecords(stream, response.body);
+    let records = selectRecords(stream, response.body, stream.records.path);
     if (reading.limit !== undefined) records = records.slice(0, Math.max(0, reading.limit - metrics.records));
     if (stream.detail) records = await withDetails(reading, records);
     await reading.writer.write(records, metrics);
@@ -90,12 +153,12 @@ async function readPages(reading: StreamReading, first: HttpRequest): Promise<vo
   }
 }
 
-function selectRecords(stream: StreamDefinition, body: unknown): Record<string, unknown>[] {
-  const selected = stream.records.path.length === 0 ? [body] : valueAt(body, stream.records.path);
+function selectRecords(stream: StreamDefinition, body: unknown, path: string[]): Record<string, unknown>[] {
+  const selected = path.length === 0 ? [body] : valueAt(body, path);
   // An absent list is an empty page (Square leaves `payments` out when there are none).
   if (selected === undefined || selected === null) return [];
   if (!Array.isArray(selected) || selected.some((r) => typeof r !== 'object' || r === null)) {
-    throw new SourceProviderError(`${stream.name}: the response has no list of records at ${stream.records.path.join('.')}`, { stream: stream.name });
+    throw new SourceProviderError(`${stream.name}: the response has no list of records at ${path.join('.')}`, { stream: stream.name });
   }
   return selected as Record<string, unknown>[];
 }

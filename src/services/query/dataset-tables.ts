@@ -1,4 +1,4 @@
-import { batchDataFiles } from '../../lake/batch-files.js';
+import { batchDataFiles, batchMetaFiles } from '../../lake/batch-files.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import type { QueryTable } from '../../lake/query-session.js';
 import { isRecord } from '../../server/errors/problem-list.js';
@@ -7,10 +7,16 @@ import { batchKind } from '../catalog/batches.js';
 import { dataSetOfBatch } from '../../engine/batch-document.js';
 import { dataSetKind } from '../catalog/datasets.js';
 
-/** A dataset as SQL sees it: a table named by its `adobe/pqs/table` tag over its successful batches' files. */
+/**
+ * A dataset as SQL sees it: a table named by its `adobe/pqs/table` tag over its successful batches' files, and
+ * `<name>_latest`, the newest version of each record (by `_id`), without the records a later batch deleted.
+ */
 export interface DatasetTable extends QueryTable {
   dataSetId: string;
 }
+
+/** Every XDM record class identifies a record by `_id`. */
+const recordKey = '_id';
 
 /** Catalog says `success`; AEP also calls a promoted batch `active`. Any other batch holds no queryable rows. */
 const visibleStatuses = new Set(['success', 'active']);
@@ -22,12 +28,13 @@ const visibleStatuses = new Set(['success', 'active']);
  * When two datasets share a table name, the older one keeps it and the newer one is left out.
  */
 export async function datasetTables(repo: ResourcesRepository, layout: LakeLayout, scope: Scope & { sandboxName: string }): Promise<DatasetTable[]> {
-  const filesByDataSet = new Map<string, string[]>();
+  const batchesByDataSet = new Map<string, { completed: number; id: string; files: string[]; deletions: string[] }[]>();
   for (const stored of await repo.list(batchKind, scope)) {
     const batch = successfulBatch(stored.body);
     if (!batch) continue;
-    const files = batchDataFiles(layout, { orgId: scope.orgId, sandboxName: scope.sandboxName, dataSetId: batch.dataSetId, batchId: stored.id });
-    filesByDataSet.set(batch.dataSetId, [...(filesByDataSet.get(batch.dataSetId) ?? []), ...files.map((f) => f.path)]);
+    const location = { orgId: scope.orgId, sandboxName: scope.sandboxName, dataSetId: batch.dataSetId, batchId: stored.id };
+    const entry = { completed: batch.completed ?? stored.updatedAt, id: stored.id, files: batchDataFiles(layout, location).map((f) => f.path), deletions: batchMetaFiles(layout, location, 'deletions').map((f) => f.path) };
+    batchesByDataSet.set(batch.dataSetId, [...(batchesByDataSet.get(batch.dataSetId) ?? []), entry]);
   }
   const tables: DatasetTable[] = [];
   const taken = new Set<string>();
@@ -36,15 +43,24 @@ export async function datasetTables(repo: ResourcesRepository, layout: LakeLayou
     // DuckDB matches identifiers without regard to case, so names that differ only in case clash.
     if (name === undefined || taken.has(name.toLowerCase())) continue;
     taken.add(name.toLowerCase());
-    tables.push({ name, dataSetId: stored.id, files: filesByDataSet.get(stored.id) ?? [] });
+    // Commit order decides which version of a record is the newest.
+    const batches = (batchesByDataSet.get(stored.id) ?? []).sort((a, b) => a.completed - b.completed || (a.id < b.id ? -1 : 1));
+    const files = batches.flatMap((b) => b.files);
+    tables.push({ name, dataSetId: stored.id, files });
+    const latest = `${name}_latest`;
+    if (!taken.has(latest.toLowerCase())) {
+      taken.add(latest.toLowerCase());
+      tables.push({ name: latest, dataSetId: stored.id, files, versions: { key: recordKey, batches: batches.map(({ files: f, deletions }) => ({ files: f, deletions })) } });
+    }
   }
   return tables;
 }
 
-function successfulBatch(body: unknown): { dataSetId: string } | undefined {
+function successfulBatch(body: unknown): { dataSetId: string; completed?: number } | undefined {
   if (!isRecord(body) || typeof body.status !== 'string' || !visibleStatuses.has(body.status)) return undefined;
   const dataSetId = dataSetOfBatch(body);
-  return dataSetId ? { dataSetId } : undefined;
+  if (!dataSetId) return undefined;
+  return typeof body.completed === 'number' ? { dataSetId, completed: body.completed } : { dataSetId };
 }
 
 function tableName(body: unknown): string | undefined {

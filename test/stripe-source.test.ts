@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableBackends } from './support/backends.js';
+import { createFlowFrom, runNow } from './support/file-flow.js';
+import { StandInClock } from './support/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { at, startApi, str, type TestApi } from './support/test-api.js';
+
+const backends = await availableBackends();
+const flowservice = '/data/foundation/flowservice';
+const stripeSpec = 'cc2c31d6-7b8c-4581-b49f-5c8698aa3ab3';
+const restFlowSpec = '6499120c-0b15-42dc-936e-847ea3c24d72';
+const quickRetries = { attempts: 8, statuses: [408, 429, 500, 502, 503, 504], baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5_000 };
+const hour = 3_600_000;
+const day = 24 * hour;
+/** The stand-in takes Stripe's epoch seconds for a change's time. */
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+describe.each(backends)('the Stripe source against the Stripe stand-in on $name', (backend) => {
+  let api: TestApi;
+  let stripe: StripeStandIn;
+  const clock = new StandInClock(Date.parse('2026-06-01T12:00:00Z'));
+
+  beforeAll(async () => {
+    stripe = await startStripeStandIn({ clock, seed: 3 });
+    // The clock jumps weeks ahead: the test client's token must outlive it.
+    api = await startApi(backend, { now: () => clock.now(), retryPolicy: quickRetries, tokenTtlSeconds: 365 * 86_400 });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await stripe?.close();
+  });
+
+  /** A flow from one Stripe resource into the tutorial's dataset shape: `_id` the object id, the product fields three of its columns. */
+  const stripeFlow = async (title: string, resourcePath: string, columns: { name: string; description: string; type: string }) => {
+    const connection = await api.request('POST', `${flowservice}/connections`, {
+      body: { name: `Stripe ${title}`, auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } },
+    });
+    expect(connection.status, connection.text).toBe(201);
+    const source = await api.request('POST', `${flowservice}/sourceConnections`, {
+      body: { name: title, baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath }, connectionSpec: { id: stripeSpec, version: '1.0' } },
+    });
+    expect(source.status, source.text).toBe(201);
+    const flow = await createFlowFrom(api, str(source.json, 'id'), { title, flowSpecId: restFlowSpec, columns: { id: 'Id', ...columns } });
+    const table = str((await api.request('GET', `/data/foundation/catalog/dataSets/${flow.dataSetId}`)).json, `${flow.dataSetId}.tags.adobe/pqs/table.0`);
+    return { ...flow, table };
+  };
+  /** The newest version of each record, as the query service shows it. */
+  const latest = async (table: string): Promise<Record<string, unknown>[]> => {
+    const response = await api.request('POST', '/data/foundation/query/queries', { body: { dbName: 'prod:all', sql: `SELECT _id, _${api.tenantId}.product.name AS name FROM ${table}_latest ORDER BY _id` } });
+    expect(response.status, response.text).toBe(202);
+    return at(response.json, 'rows') as Record<string, unknown>[];
+  };
+  const succeeded = (run: unknown) => expect(at(run, 'metrics.statusSummary'), JSON.stringify(at(run, 'metrics.statusSummary'))).toMatchObject({ status: 'success' });
+
+  it('loads customers in full, then only the changes from the events: created, updated and deleted', async () => {
+    const ada = stripe.account.createCustomer({ name: 'Ada', email: 'ada@example.com' }, { at: seconds(clock.now() - 40 * day) });
+    const alan = stripe.account.createCustomer({ name: 'Alan', email: 'alan@example.com' }, { at: seconds(clock.now() - 10 * day) });
+    const grace = stripe.account.createCustomer({ name: 'Grace', email: 'grace@example.com' }, { at: seconds(clock.now() - day) });
+    const flow = await stripeFlow('stripe customers', 'customers', { name: 'Name', description: 'Email', type: 'Description' });
+    const first = await runNow(api, flow.flowId);
+    succeeded(first);
+    expect(at(first, 'metrics.recordSummary.outputRecordCount')).toBe(3);
+    expect(await latest(flow.table)).toEqual([{ _id: ada.id, name: 'Ada' }, { _id: alan.id, name: 'Alan' }, { _id: grace.id, name: 'Grace' }].sort((a, b) => (a._id < b._id ? -1 : 1)));
+
+    clock.advance(2 * hour);
+    stripe.account.updateCustomer(alan.id as string, { name: 'Alan Turing' });
+    stripe.account.deleteCustomer(grace.id as string);
+    const linus = stripe.account.createCustomer({ name: 'Linus', email: 'linus@example.com' });
+    clock.advance(5 * 60_000);
+    const second = await runNow(api, flow.flowId);
+    succeeded(second);
+    // Two changed records land; the deleted one is recorded as deleted, not as a row.
+    expect(at(second, 'metrics.recordSummary.outputRecordCount')).toBe(2);
+    expect(at(second, 'activities.0.statusSummary.extensions.deletedRecordCount')).toBe(1);
+    expect(await latest(flow.table)).toEqual([{ _id: ada.id, name: 'Ada' }, { _id: alan.id, name: 'Alan Turing' }, { _id: linus.id, name: 'Linus' }].sort((a, b) => (a._id < b._id ? -1 : 1)));
+    // The events were read, not the list again.
+    expect(at(second, 'activities.0.statusSummary.extensions.streams.0')).toMatchObject({ stream: 'Customers', records: 3 });
+
+    clock.advance(5 * 60_000);
+    const third = await runNow(api, flow.flowId);
+    succeeded(third);
+    expect(at(third, 'metrics.recordSummary.outputRecordCount')).toBe(0);
+  });
+
+  it('reads everything again, and says so, when the last run is older than Stripe\'s 30 days of events', async () => {
+    stripe.account.createProduct({ name: 'Old product' }, { at: seconds(clock.now() - 5 * day) });
+    const flow = await stripeFlow('stripe products', 'products', { name: 'Name', description: 'Description', type: 'Id' });
+    succeeded(await runNow(api, flow.flowId));
+    clock.advance(40 * day);
+    stripe.account.createProduct({ name: 'New product' });
+    clock.advance(5 * 60_000);
+    const rerun = await runNow(api, flow.flowId);
+    succeeded(rerun);
+    expect(JSON.stringify(at(rerun, 'activities.0.statusSummary.extensions.notices'))).toContain('read again');
+    expect((await latest(flow.table)).map((r) => r.name).sort()).toEqual(['New product', 'Old product']);
+  });
+
+  it('lands the same charges with faults on one request in ten (429, 500, dropped connections) as without them', async () => {
+    for (let i = 0; i < 250; i += 1) stripe.account.createCharge({ amount: 100 + i, currency: 'usd', description: `order ${i}` }, { at: seconds(clock.now() - (i + 1) * hour) });
+    const columns = { name: 'Status', description: 'Description', type: 'Currency' };
+    const clean = await stripeFlow('charges without faults', 'charges', columns);
+    succeeded(await runNow(api, clean.flowId));
+    stripe.setFaults({ rate: 0.1, kinds: ['rate-limit', 'server-error', 'drop'], seed: 5, retryAfterSeconds: 0 });
+    try {
+      const faulty = await stripeFlow('charges with faults', 'charges', columns);
+      const run = await runNow(api, faulty.flowId);
+      succeeded(run);
+      expect(at(run, 'activities.0.statusSummary.extensions.streams.0.retries')).toBeGreaterThan(0);
+      const rows = await latest(faulty.table);
+      expect(rows).toHaveLength(250);
+      expect(rows).toEqual(await latest(clean.table));
+    } finally {
+      stripe.setFaults(null);
+    }
+  });
+});

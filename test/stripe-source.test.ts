@@ -84,9 +84,13 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
 
   it('reads everything again, and says so, when the last run is older than Stripe\'s 30 days of events', async () => {
     stripe.account.createProduct({ name: 'Old product' }, { at: seconds(clock.now() - 5 * day) });
+    const gone = stripe.account.createProduct({ name: 'Gone product' }, { at: seconds(clock.now() - 4 * day) });
     const flow = await stripeFlow('stripe products', 'products', { name: 'Name', description: 'Description', type: 'Id' });
     succeeded(await runNow(api, flow.flowId));
-    clock.advance(40 * day);
+    // Deleted while no run looked, and its event is gone by the next run: only the full read can tell.
+    clock.advance(5 * day);
+    stripe.account.deleteProduct(gone.id);
+    clock.advance(35 * day);
     stripe.account.createProduct({ name: 'New product' });
     clock.advance(5 * 60_000);
     const rerun = await runNow(api, flow.flowId);

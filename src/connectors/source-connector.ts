@@ -55,6 +55,12 @@ export interface Extracted {
   unseenAfter?: { column: string; after: number };
   /** What the read did (requests, retries, records …), shown in the run. */
   metrics?: Record<string, unknown>[];
+  /**
+   * The rows are the source's whole current state (a first or a reconciling full read): a record missing from
+   * them was deleted, so the newest-version tables start again from this batch. Every row lands, whatever the
+   * flow's watermark.
+   */
+  snapshot?: boolean;
   /** Things the user should know that did not stop the read (a full re-read was needed, …). */
   notices?: { code: string; message: string }[];
   /**

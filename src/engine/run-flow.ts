@@ -157,6 +157,10 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       }
     }
     if (outcome.deletedRecords > 0 && deletedRows) await writeDeletions(duck, compiled, deletedRows, deps.layout.deletionsDir(stagedBatch), outcome);
+    if (extracted.snapshot) {
+      fs.mkdirSync(deps.layout.snapshotDir(stagedBatch), { recursive: true });
+      fs.writeFileSync(path.join(deps.layout.snapshotDir(stagedBatch), 'snapshot.json'), `${JSON.stringify({ complete: true, runId })}\n`);
+    }
     assertUnchanged(extracted.inputFiles);
     writeInputManifest(deps.layout.inputFilesDir(stagedBatch), extracted.inputFiles);
     const files = listRegularFiles(path.join(stagedBatch, 'data')).filter((f) => f.name.endsWith('.parquet'));
@@ -244,12 +248,13 @@ interface Survey {
 /** A source column by this name marks rows that stand for deleted records. */
 const deletedColumn = '_deleted';
 
-async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'relation' | 'unseenAfter'>, plan: RunPlan, state: FlowState): Promise<Survey> {
+async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'relation' | 'unseenAfter' | 'snapshot'>, plan: RunPlan, state: FlowState): Promise<Survey> {
   const { relation } = extracted;
   const sourceColumns = await describe(duck, `SELECT * FROM ${relation}`);
   const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
   const unseen = extracted.unseenAfter ? `s.${sqlIdentifier(extracted.unseenAfter.column)} > to_timestamp(${extracted.unseenAfter.after} / 1000.0)` : undefined;
-  const inWindow = delta ? windowCondition(plan, state, `(${delta})`, unseen) : 'true';
+  // A snapshot lands whole: a row the watermark would skip must still be there, or it would count as deleted.
+  const inWindow = delta && !extracted.snapshot ? windowCondition(plan, state, `(${delta})`, unseen) : 'true';
   const deletes = sourceColumns.some((c) => c.name === deletedColumn);
   const live = deletes ? `${inWindow} AND NOT coalesce(s.${deletedColumn}, false)` : inWindow;
   const deleted = deletes ? `count(*) FILTER (WHERE ${inWindow} AND s.${deletedColumn})` : '0';

@@ -19,7 +19,7 @@ export interface LakeFile {
 }
 
 /** The diagnostic folders a batch may have under `_meta/`. */
-export type BatchMetaFolder = 'row_errors' | 'input_files' | 'deletions';
+export type BatchMetaFolder = 'row_errors' | 'input_files' | 'deletions' | 'snapshot';
 
 /** The Parquet files holding a batch's rows (`<batch>/data/*.parquet`), sorted by name so their order is stable. */
 export function batchDataFiles(layout: LakeLayout, location: BatchLocation): LakeFile[] {

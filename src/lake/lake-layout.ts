@@ -41,6 +41,11 @@ export class LakeLayout {
     return path.join(batchDir, '_meta', 'deletions');
   }
 
+  /** Marks a batch that holds its source's whole current state (`_meta/snapshot/snapshot.json`). */
+  snapshotDir(batchDir: string): string {
+    return path.join(batchDir, '_meta', 'snapshot');
+  }
+
   stagingDir(runId: string): string {
     return path.join(this.stagingRoot(), safe(runId));
   }

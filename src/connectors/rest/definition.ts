@@ -79,8 +79,11 @@ export interface WindowedCursor {
   type: 'time-window';
   /** The column holding the time the provider filters the window on (e.g. a transaction's initiation date). */
   column: string;
+  /** Query parameters, or dot paths into the JSON body of a search request (`query.filter.updated_at.start_at`). */
+  in?: 'query' | 'body';
   startParam: string;
-  endParam: string;
+  /** Absent when the API takes only a lower bound ("changed since"): each run then reads one window up to now. */
+  endParam?: string;
   /** How the window's bounds are written: RFC 3339 or epoch seconds. */
   format: 'rfc3339' | 'epoch-seconds';
   /** The widest window the API allows. */
@@ -142,6 +145,18 @@ export interface StreamDefinition {
   changes?: ChangeFeed;
   /** A per-record detail request whose response is merged over the listed record (`{id}` is replaced). */
   detail?: { path: string; idPath: string[] };
+  /**
+   * A stream the API serves per partition (Square's payments per location): the partition values come from
+   * another list, and each request carries one value (or a group of values, for APIs that take a list).
+   */
+  partitions?: { request: RequestDefinition; records: { path: string[] }; valuePath: string[]; param: string; in: 'query' | 'body'; groupSize?: number };
+  /**
+   * For tables whose API cannot tell deletions (no change log, no deletion flag): every so often a run reads
+   * the whole table, and the records it no longer holds count as deleted.
+   */
+  reconcileEveryMs?: number;
+  /** Records the API returns with a deletion flag (Square's `is_deleted`) stand for deleted records. */
+  deletedWhen?: { path: string[]; equals: unknown };
   /**
    * Responses the stream tolerates instead of failing, e.g. a 404 for a record deleted between list and
    * detail. Each one is counted and shown in the run; nothing is ignored silently.

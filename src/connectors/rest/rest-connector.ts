@@ -63,7 +63,7 @@ export class RestConnector implements SourceConnector {
     const stream = this.streamFor(request.params);
     const previous = readState(request.state);
     const file = path.join(request.stagingDir, `${stream.name}.jsonl`);
-    const { metrics, state, notices } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials);
+    const { metrics, state, notices, snapshot } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials);
     const stat = fs.statSync(file);
     return {
       relation: this.reader(stream, file),
@@ -73,6 +73,7 @@ export class RestConnector implements SourceConnector {
       ...(stream.cursor && previous.streams[stream.name]?.cursor !== undefined ? { unseenAfter: { column: stream.cursor.column, after: previous.streams[stream.name]?.cursor as number } } : {}),
       metrics: [{ ...metrics }],
       ...(notices.length > 0 ? { notices } : {}),
+      ...(snapshot ? { snapshot } : {}),
     };
   }
 
@@ -111,7 +112,7 @@ export class RestConnector implements SourceConnector {
     state: StreamState | undefined,
     saveCredentials?: (auth: Record<string, unknown>) => Promise<void>,
     limit?: number,
-  ): Promise<{ metrics: StreamMetrics; state: StreamState; notices: ReadNotice[] }> {
+  ): Promise<{ metrics: StreamMetrics; state: StreamState; notices: ReadNotice[]; snapshot: boolean }> {
     const { http, authenticator, clock } = this.session(auth, saveCredentials);
     const metrics = emptyStreamMetrics(stream.name);
     // A column holding the whole record (an empty path) keeps every field: none is unknown then.

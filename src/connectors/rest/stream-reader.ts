@@ -13,6 +13,8 @@ import { WorkQueue } from './work-queue.js';
 export interface StreamState {
   cursor?: number;
   changesSince?: number;
+  /** When the whole table was last read (a snapshot of its current state). */
+  fullReadAt?: number;
 }
 
 /** Something the run should tell the user that did not stop it. */
@@ -41,30 +43,69 @@ class WindowTooLarge extends Error {}
  * their detail when the stream has one), written as they arrive. Returns the state to commit with the batch:
  * the cursor moves to the end of the last window, and only because every window before it was read.
  */
-export async function readStream(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<{ state: StreamState; notices: ReadNotice[] }> {
+export async function readStream(
+  reading: StreamReading,
+  window: { start: number | null; end: number },
+  state: StreamState | undefined,
+): Promise<{ state: StreamState; notices: ReadNotice[]; snapshot: boolean }> {
   const feed = reading.stream.changes;
   const startedAt = reading.clock.now();
   const notices: ReadNotice[] = [];
   if (feed && state?.changesSince !== undefined && reading.limit === undefined) {
     const age = startedAt - state.changesSince;
     // A day's margin: events near the end of the retention may expire while the run pages through them.
-    if (age <= feed.retentionMs - 86_400_000) return { state: { ...state, changesSince: await readChanges(reading, feed, state.changesSince, startedAt) }, notices };
+    if (age <= feed.retentionMs - 86_400_000) return { state: { ...state, changesSince: await readChanges(reading, feed, state.changesSince, startedAt) }, notices, snapshot: false };
     notices.push({
       code: 'CONNECTOR-2104-200',
-      message: `${reading.stream.name}: ${reading.definition.vendor} keeps change events for ${Math.round(feed.retentionMs / 86_400_000)} days and the last read was ${Math.round(age / 86_400_000)} days ago, so the whole table was read again; records deleted meanwhile still show until a later deletion event`,
+      message: `${reading.stream.name}: ${reading.definition.vendor} keeps change events for ${Math.round(feed.retentionMs / 86_400_000)} days and the last read was ${Math.round(age / 86_400_000)} days ago, so the whole table was read again`,
     });
     window = { start: null, end: window.end };
     state = undefined;
   }
+  const reconcile = reading.stream.reconcileEveryMs;
+  if (reconcile !== undefined && state?.fullReadAt !== undefined && startedAt - state.fullReadAt >= reconcile && reading.limit === undefined) {
+    notices.push({ code: 'CONNECTOR-2105-200', message: `${reading.stream.name}: the whole table was read to find the records deleted since ${new Date(state.fullReadAt).toISOString()}` });
+    window = { start: null, end: window.end };
+    state = undefined;
+  }
+  // Without a position the whole table is read: its rows are the source's current state.
+  const snapshot = state === undefined && window.start === null && reading.limit === undefined;
   const read = await readHistory(reading, window, state);
+  const next: StreamState = { ...read, ...(snapshot ? { fullReadAt: startedAt } : state?.fullReadAt !== undefined ? { fullReadAt: state.fullReadAt } : {}) };
   // Changes made while the history was read are read again next time: the feed starts where this read began.
-  return { state: feed ? { ...read, changesSince: secondsFloor(startedAt) - 1000 } : read, notices };
+  return { state: feed ? { ...next, changesSince: secondsFloor(startedAt) - 1000 } : next, notices, snapshot };
 }
 
+/** Every partition of the stream (or the stream itself), each through the same windows. */
 async function readHistory(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<StreamState> {
   const { stream } = reading;
+  let next: StreamState = state ?? {};
+  for (const partition of await partitionsOf(reading)) next = await readWindows(reading, window, state, partition);
+  return stream.cursor ? next : {};
+}
+
+/** A request without any partition applied, or one per partition value (group). */
+type Partition = (request: HttpRequest) => HttpRequest;
+
+async function partitionsOf(reading: StreamReading): Promise<Partition[]> {
+  const spec = reading.stream.partitions;
+  if (!spec) return [(request) => request];
+  const request: HttpRequest = { method: spec.request.method ?? 'GET', path: spec.request.path, query: { ...spec.request.query } };
+  const response = await reading.http.send(request, reading.auth, reading.metrics);
+  if (response.status >= 300) throw failure(reading.stream, request, response);
+  const values = selectRecords(reading.stream, response.body, spec.records.path).map((r) => valueAt(r, spec.valuePath)).filter((v): v is string => typeof v === 'string');
+  const size = spec.groupSize ?? 1;
+  const groups: string[][] = [];
+  for (let i = 0; i < values.length; i += size) groups.push(values.slice(i, i + size));
+  return groups.map((group) => (request: HttpRequest) =>
+    spec.in === 'query' ? { ...request, query: { ...request.query, [spec.param]: group.join(',') } } : withBodyValue(request, spec.param, size === 1 ? group[0] : group),
+  );
+}
+
+async function readWindows(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined, partition: Partition): Promise<StreamState> {
+  const { stream } = reading;
   if (!stream.cursor) {
-    await readPages(reading, baseRequest(stream));
+    await readPages(reading, partition(baseRequest(stream)));
     return {};
   }
   const cursor = stream.cursor;
@@ -77,7 +118,7 @@ async function readHistory(reading: StreamReading, window: { start: number | nul
     if (reading.limit !== undefined && reading.metrics.records >= reading.limit) return;
     reading.metrics.windows += 1;
     try {
-      await readPages(reading, windowRequest(stream, cursor, from, to));
+      await readPages(reading, partition(windowRequest(stream, cursor, from, to)));
     } catch (error) {
       if (!(error instanceof WindowTooLarge)) throw error;
       if (to - from <= 1000) throw new SourceProviderError(`${stream.name}: even one second from ${new Date(from).toISOString()} holds more results than the provider will list`, { stream: stream.name });
@@ -131,8 +172,23 @@ function baseRequest(stream: StreamDefinition): HttpRequest {
 
 function windowRequest(stream: StreamDefinition, cursor: WindowedCursor, from: number, to: number): HttpRequest {
   const format = (ms: number) => (cursor.format === 'rfc3339' ? new Date(ms).toISOString().replace('.000Z', 'Z') : String(Math.floor(ms / 1000)));
-  const request = baseRequest(stream);
-  return { ...request, query: { ...request.query, [cursor.startParam]: format(from), [cursor.endParam]: format(to) } };
+  const bounds: [string, string][] = [[cursor.startParam, format(from)], ...(cursor.endParam ? [[cursor.endParam, format(to)] as [string, string]] : [])];
+  let request = baseRequest(stream);
+  for (const [param, value] of bounds) request = cursor.in === 'body' ? withBodyValue(request, param, value) : { ...request, query: { ...request.query, [param]: value } };
+  return request;
+}
+
+/** The request with `value` at a dot path of its JSON body (`query.filter.updated_at.start_at`). */
+function withBodyValue(request: HttpRequest, dotPath: string, value: unknown): HttpRequest {
+  const body = structuredClone(request.body instanceof URLSearchParams || request.body === undefined ? {} : request.body) as Record<string, unknown>;
+  const keys = dotPath.split('.');
+  let node = body;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+  return { ...request, body };
 }
 
 async function readPages(reading: StreamReading, first: HttpRequest): Promise<void> {
@@ -147,7 +203,8 @@ async function readPages(reading: StreamReading, first: HttpRequest): Promise<vo
     let records = selectRecords(stream, response.body, stream.records.path);
     if (reading.limit !== undefined) records = records.slice(0, Math.max(0, reading.limit - metrics.records));
     if (stream.detail) records = await withDetails(reading, records);
-    await reading.writer.write(records, metrics);
+    const gone = stream.deletedWhen;
+    await reading.writer.write(records, metrics, gone ? { deleted: records.map((r) => valueAt(r, gone.path) === gone.equals) } : {});
     if (reading.limit !== undefined && metrics.records >= reading.limit) return;
     request = nextPage(stream.paginator, request, response.body, records);
   }

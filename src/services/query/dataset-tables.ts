@@ -28,12 +28,19 @@ const visibleStatuses = new Set(['success', 'active']);
  * When two datasets share a table name, the older one keeps it and the newer one is left out.
  */
 export async function datasetTables(repo: ResourcesRepository, layout: LakeLayout, scope: Scope & { sandboxName: string }): Promise<DatasetTable[]> {
-  const batchesByDataSet = new Map<string, { completed: number; id: string; files: string[]; deletions: string[] }[]>();
+  const batchesByDataSet = new Map<string, VersionedBatch[]>();
   for (const stored of await repo.list(batchKind, scope)) {
     const batch = successfulBatch(stored.body);
     if (!batch) continue;
     const location = { orgId: scope.orgId, sandboxName: scope.sandboxName, dataSetId: batch.dataSetId, batchId: stored.id };
-    const entry = { completed: batch.completed ?? stored.updatedAt, id: stored.id, files: batchDataFiles(layout, location).map((f) => f.path), deletions: batchMetaFiles(layout, location, 'deletions').map((f) => f.path) };
+    const entry: VersionedBatch = {
+      completed: batch.completed ?? stored.updatedAt,
+      id: stored.id,
+      flowId: batch.flowId,
+      snapshot: batchMetaFiles(layout, location, 'snapshot').length > 0,
+      files: batchDataFiles(layout, location).map((f) => f.path),
+      deletions: batchMetaFiles(layout, location, 'deletions').map((f) => f.path),
+    };
     batchesByDataSet.set(batch.dataSetId, [...(batchesByDataSet.get(batch.dataSetId) ?? []), entry]);
   }
   const tables: DatasetTable[] = [];
@@ -50,17 +57,39 @@ export async function datasetTables(repo: ResourcesRepository, layout: LakeLayou
     const latest = `${name}_latest`;
     if (!taken.has(latest.toLowerCase())) {
       taken.add(latest.toLowerCase());
-      tables.push({ name: latest, dataSetId: stored.id, files, versions: { key: recordKey, batches: batches.map(({ files: f, deletions }) => ({ files: f, deletions })) } });
+      const current = withoutSuperseded(batches);
+      tables.push({ name: latest, dataSetId: stored.id, files: current.flatMap((b) => b.files), versions: { key: recordKey, batches: current.map(({ files: f, deletions }) => ({ files: f, deletions })) } });
     }
   }
   return tables;
 }
 
-function successfulBatch(body: unknown): { dataSetId: string; completed?: number } | undefined {
+interface VersionedBatch {
+  completed: number;
+  id: string;
+  flowId: string | undefined;
+  /** The batch holds its flow's whole source as it was: every earlier batch of that flow is superseded. */
+  snapshot: boolean;
+  files: string[];
+  deletions: string[];
+}
+
+/** Batches (in commit order) without those a later snapshot of the same flow replaced. */
+function withoutSuperseded(batches: VersionedBatch[]): VersionedBatch[] {
+  const lastSnapshot = new Map<string, number>();
+  batches.forEach((batch, index) => {
+    if (batch.snapshot && batch.flowId) lastSnapshot.set(batch.flowId, index);
+  });
+  return batches.filter((batch, index) => !batch.flowId || index >= (lastSnapshot.get(batch.flowId) ?? -1));
+}
+
+function successfulBatch(body: unknown): { dataSetId: string; completed?: number; flowId: string | undefined } | undefined {
   if (!isRecord(body) || typeof body.status !== 'string' || !visibleStatuses.has(body.status)) return undefined;
   const dataSetId = dataSetOfBatch(body);
   if (!dataSetId) return undefined;
-  return typeof body.completed === 'number' ? { dataSetId, completed: body.completed } : { dataSetId };
+  const flowIds = isRecord(body.tags) ? body.tags.acp_flowId : undefined;
+  const flowId = Array.isArray(flowIds) && typeof flowIds[0] === 'string' ? flowIds[0] : undefined;
+  return { dataSetId, flowId, ...(typeof body.completed === 'number' ? { completed: body.completed } : {}) };
 }
 
 function tableName(body: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
-import { createFlowFrom, lakeRows, runNow } from './support/file-flow.js';
+import { createFlowFrom, lakeRows, latestRows, runNow } from './support/file-flow.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { startPayPalStandIn, type PayPalStandIn } from './support/standins/paypal/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
@@ -65,10 +65,9 @@ describe.each(backends)('the PayPal source against the PayPal stand-in on $name'
       columns: { id: 'Transaction_Id', name: 'Transaction_Status', description: 'Transaction_Amount_Value', type: 'Transaction_Event_Code' },
       deltaColumn: { name: 'Transaction_Updated_Date' },
     });
+  /** Each transaction's newest status. */
   const latest = async (dataSetId: string) => {
-    const product = `_${api.tenantId}.product`;
-    const rows = await lakeRows(api, dataSetId, `_id, ${product}.name AS status`);
-    // The latest row of each transaction, in landing order (batches come back in commit order).
+    const rows = await latestRows(api, dataSetId, `_id, _${api.tenantId}.product.name AS status`);
     return Object.fromEntries(rows.map((r) => [r._id as string, r.status as string]));
   };
 

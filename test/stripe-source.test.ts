@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
-import { createFlowFrom, runNow } from './support/file-flow.js';
+import { createFlowFrom, latestRows, runNow } from './support/file-flow.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
@@ -40,16 +40,9 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
       body: { name: title, baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath }, connectionSpec: { id: stripeSpec, version: '1.0' } },
     });
     expect(source.status, source.text).toBe(201);
-    const flow = await createFlowFrom(api, str(source.json, 'id'), { title, flowSpecId: restFlowSpec, columns: { id: 'Id', ...columns } });
-    const table = str((await api.request('GET', `/data/foundation/catalog/dataSets/${flow.dataSetId}`)).json, `${flow.dataSetId}.tags.adobe/pqs/table.0`);
-    return { ...flow, table };
+    return createFlowFrom(api, str(source.json, 'id'), { title, flowSpecId: restFlowSpec, columns: { id: 'Id', ...columns } });
   };
-  /** The newest version of each record, as the query service shows it. */
-  const latest = async (table: string): Promise<Record<string, unknown>[]> => {
-    const response = await api.request('POST', '/data/foundation/query/queries', { body: { dbName: 'prod:all', sql: `SELECT _id, _${api.tenantId}.product.name AS name FROM ${table}_latest ORDER BY _id` } });
-    expect(response.status, response.text).toBe(202);
-    return at(response.json, 'rows') as Record<string, unknown>[];
-  };
+  const latest = (dataSetId: string) => latestRows(api, dataSetId, `_id, _${api.tenantId}.product.name AS name`);
   const succeeded = (run: unknown) => expect(at(run, 'metrics.statusSummary'), JSON.stringify(at(run, 'metrics.statusSummary'))).toMatchObject({ status: 'success' });
 
   it('loads customers in full, then only the changes from the events: created, updated and deleted', async () => {
@@ -60,7 +53,7 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
     const first = await runNow(api, flow.flowId);
     succeeded(first);
     expect(at(first, 'metrics.recordSummary.outputRecordCount')).toBe(3);
-    expect(await latest(flow.table)).toEqual([{ _id: ada.id, name: 'Ada' }, { _id: alan.id, name: 'Alan' }, { _id: grace.id, name: 'Grace' }].sort((a, b) => (a._id < b._id ? -1 : 1)));
+    expect(await latest(flow.dataSetId)).toEqual([{ _id: ada.id, name: 'Ada' }, { _id: alan.id, name: 'Alan' }, { _id: grace.id, name: 'Grace' }].sort((a, b) => (a._id < b._id ? -1 : 1)));
 
     clock.advance(2 * hour);
     stripe.account.updateCustomer(alan.id as string, { name: 'Alan Turing' });
@@ -72,7 +65,7 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
     // Two changed records land; the deleted one is recorded as deleted, not as a row.
     expect(at(second, 'metrics.recordSummary.outputRecordCount')).toBe(2);
     expect(at(second, 'activities.0.statusSummary.extensions.deletedRecordCount')).toBe(1);
-    expect(await latest(flow.table)).toEqual([{ _id: ada.id, name: 'Ada' }, { _id: alan.id, name: 'Alan Turing' }, { _id: linus.id, name: 'Linus' }].sort((a, b) => (a._id < b._id ? -1 : 1)));
+    expect(await latest(flow.dataSetId)).toEqual([{ _id: ada.id, name: 'Ada' }, { _id: alan.id, name: 'Alan Turing' }, { _id: linus.id, name: 'Linus' }].sort((a, b) => (a._id < b._id ? -1 : 1)));
     // The events were read, not the list again.
     expect(at(second, 'activities.0.statusSummary.extensions.streams.0')).toMatchObject({ stream: 'Customers', records: 3 });
 
@@ -96,7 +89,7 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
     const rerun = await runNow(api, flow.flowId);
     succeeded(rerun);
     expect(JSON.stringify(at(rerun, 'activities.0.statusSummary.extensions.notices'))).toContain('read again');
-    expect((await latest(flow.table)).map((r) => r.name).sort()).toEqual(['New product', 'Old product']);
+    expect((await latest(flow.dataSetId)).map((r) => r.name).sort()).toEqual(['New product', 'Old product']);
   });
 
   it('lands the same charges with faults on one request in ten (429, 500, dropped connections) as without them', async () => {
@@ -110,9 +103,9 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
       const run = await runNow(api, faulty.flowId);
       succeeded(run);
       expect(at(run, 'activities.0.statusSummary.extensions.streams.0.retries')).toBeGreaterThan(0);
-      const rows = await latest(faulty.table);
+      const rows = await latest(faulty.dataSetId);
       expect(rows).toHaveLength(250);
-      expect(rows).toEqual(await latest(clean.table));
+      expect(rows).toEqual(await latest(clean.dataSetId));
     } finally {
       stripe.setFaults(null);
     }

@@ -110,6 +110,15 @@ export async function runNow(api: TestApi, flowId: string, params?: Record<strin
   return at(run.json, 'items.0');
 }
 
+/** The newest version of each record of a dataset, as the query service's `<table>_latest` shows it. */
+export async function latestRows(api: TestApi, dataSetId: string, select: string): Promise<Record<string, unknown>[]> {
+  const dataSet = await api.request('GET', `/data/foundation/catalog/dataSets/${dataSetId}`);
+  const table = str(dataSet.json, `${dataSetId}.tags.adobe/pqs/table.0`);
+  const response = await api.request('POST', '/data/foundation/query/queries', { body: { dbName: 'prod:all', sql: `SELECT ${select} FROM ${table}_latest ORDER BY _id` } });
+  if (response.status !== 202) throw new Error(`the query answered ${response.status}: ${response.text}`);
+  return at(response.json, 'rows') as Record<string, unknown>[];
+}
+
 /** The rows of a dataset's successful batches, read from the lake files with DuckDB. */
 export async function lakeRows(api: TestApi, dataSetId: string, select = '*', orderBy = '_id'): Promise<Record<string, unknown>[]> {
   const batches = await api.request('GET', `/data/foundation/catalog/batches?status=success`);

@@ -1,5 +1,6 @@
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
 import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
+import { squareDefinition, squareSpecId } from '../connectors/square/square.connector.js';
 import { stripeDefinition, stripeSpecId } from '../connectors/stripe/stripe.connector.js';
 import { RestConnector, type RestConnectorOptions } from '../connectors/rest/rest-connector.js';
 import type { SourceConnector } from '../connectors/source-connector.js';
@@ -17,6 +18,7 @@ export function connectorRegistry(options: RestConnectorOptions = {}): Connector
     [uploadedFilesSpecId, uploadedFilesConnector],
     [paypalSpecId, new RestConnector(paypalDefinition, options)],
     [stripeSpecId, new RestConnector(stripeDefinition, options)],
+    [squareSpecId, new RestConnector(squareDefinition, options)],
   ]);
   return (specId) => connectors.get(specId);
 }

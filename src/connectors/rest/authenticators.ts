@@ -109,7 +109,8 @@ class RefreshToken implements Authenticator {
       {
         method: 'POST',
         path: d.tokenPath,
-        body: { client_id: this.param(d.clientIdParam), client_secret: this.param(d.clientSecretParam), grant_type: 'refresh_token', refresh_token: this.param(d.refreshTokenParam) },
+        // The refresh token as last renewed: a second renewal in one run must not send the one already used.
+        body: { client_id: this.param(d.clientIdParam), client_secret: this.param(d.clientSecretParam), grant_type: 'refresh_token', refresh_token: String(this.credentials[d.refreshTokenParam] ?? '') },
       },
       {},
       this.metrics,

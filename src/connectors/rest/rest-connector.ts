@@ -78,13 +78,13 @@ export class RestConnector implements SourceConnector {
   }
 
   /** Up to `limit` rows of a table, read live, for explore's preview. */
-  async preview(auth: Record<string, unknown>, params: Record<string, unknown>, stagingDir: string, limit = 100): Promise<Record<string, unknown>[]> {
+  async preview(auth: Record<string, unknown>, params: Record<string, unknown>, stagingDir: string, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>, limit = 100): Promise<Record<string, unknown>[]> {
     const stream = this.streamFor(params);
     const file = path.join(stagingDir, `${stream.name}.preview.jsonl`);
     const clock = this.options.clock ?? systemClock;
     // The newest history first: a preview needs a few rows, not the account's first year.
     const window = { start: clock.now() - (stream.cursor?.maxWindowMs ?? 0), end: clock.now() };
-    await this.read(stream, auth, file, window, undefined, undefined, limit);
+    await this.read(stream, auth, file, window, undefined, saveCredentials, limit);
     return fs
       .readFileSync(file, 'utf8')
       .split('\n')
@@ -96,8 +96,8 @@ export class RestConnector implements SourceConnector {
   }
 
   /** One cheap authenticated request; throws the error the user must see when the credentials or host are wrong. */
-  async check(auth: Record<string, unknown>): Promise<void> {
-    const { http, authenticator } = this.session(auth, undefined, { ...(this.options.retry ?? defaultRetryPolicy), attempts: 2, timeoutMs: 10_000 });
+  async check(auth: Record<string, unknown>, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>): Promise<void> {
+    const { http, authenticator } = this.session(auth, saveCredentials, { ...(this.options.retry ?? defaultRetryPolicy), attempts: 2, timeoutMs: 10_000 });
     const metrics = emptyStreamMetrics('check');
     const response = await http.send({ method: 'GET', path: this.definition.check.path, query: { ...this.definition.check.query } }, authenticator, metrics);
     if (response.status === 403) throw new SourceConfigError('the credentials work but may not read this account (403)', { url: this.definition.check.path, status: 403 });

@@ -1,6 +1,6 @@
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
-import type { StoredResource } from '../../store/resources.repository.js';
+import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
 import { flowBody, type FlowCollection, type FlowEnv, type Prepared } from './flow-collection.js';
 import { readConnectionSpec } from './spec-reference.js';
 import { localFilesSpecId } from '../../connectors/local-files/local-files-connector.js';
@@ -114,3 +114,20 @@ export function openParams(stored: StoredResource, env: Pick<FlowEnv, 'secretBox
   return isRecord(opened) ? opened : {};
 }
 
+
+/**
+ * Stores credentials a provider rotated during a run or an explore (a new refresh token) into the base
+ * connection, sealed. Only the values that changed are written over what is stored now, so a client's
+ * concurrent PATCH of other credentials survives; the etag stays, since what clients see does not change.
+ */
+export function credentialsSaver(repo: ResourcesRepository, env: Pick<FlowEnv, 'secretBox'>, scope: Scope, connectionId: string, original: Record<string, unknown>): (auth: Record<string, unknown>) => Promise<void> {
+  return async (auth) => {
+    const changed = Object.fromEntries(Object.entries(auth).filter(([key, value]) => original[key] !== value));
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const stored = await repo.get(connectionKind, scope, connectionId);
+      if (!stored) return;
+      if (await repo.update(scope, { ...stored, secret: env.secretBox.seal({ ...openParams(stored, env), ...changed }) }, stored.etag)) return;
+    }
+    throw new Error(`the rotated credentials of connection ${connectionId} could not be stored: it kept changing`);
+  };
+}

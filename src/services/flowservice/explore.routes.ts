@@ -13,7 +13,7 @@ import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { connectionKind, openParams } from './connections.js';
+import { connectionKind, credentialsSaver, openParams } from './connections.js';
 import { flowBody } from './flow-collection.js';
 import { flowBase } from './flow-collection.routes.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
@@ -56,7 +56,10 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       if (!connection) throw notFound('connections', request.params.id);
       const specId = (flowBody(connection).connectionSpec as { id: string }).id;
       const connector = deps.connectors(specId);
-      if (connector instanceof RestConnector) return testRestSource(connector, openParams(connection, deps));
+      if (connector instanceof RestConnector) {
+        const auth = openParams(connection, deps);
+        return testRestSource(connector, auth, credentialsSaver(repo, deps, request.ctx.scope, connection.id, auth));
+      }
       if (specId === localFilesSpecId) {
         try {
           deps.fileRoots.check(String(openParams(connection, deps).rootPath));
@@ -77,7 +80,10 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       if (!connection) throw notFound('connections', request.params.id);
       const specId = (flowBody(connection).connectionSpec as { id: string }).id;
       const connector = deps.connectors(specId);
-      if (connector instanceof RestConnector) return exploreRestSource(connector, openParams(connection, deps), request.query, deps.layout.tempDir());
+      if (connector instanceof RestConnector) {
+        const auth = openParams(connection, deps);
+        return exploreRestSource(connector, auth, request.query, deps.layout.tempDir(), credentialsSaver(repo, deps, request.ctx.scope, connection.id, auth));
+      }
       if (specId !== localFilesSpecId) throw new ApiError('validation', `connections of spec ${specId} cannot be explored`);
       let root: string;
       try {

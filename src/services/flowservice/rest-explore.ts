@@ -21,6 +21,7 @@ export async function exploreRestSource(
   auth: Record<string, unknown>,
   query: { objectType: string; object?: string | undefined; preview?: boolean | undefined },
   tempRoot: string,
+  saveCredentials: (auth: Record<string, unknown>) => Promise<void>,
 ): Promise<unknown> {
   if (query.objectType === 'root') {
     return connector.tables().map((table) => ({ type: 'table', name: table.name, path: table.path, canPreview: true, canFetchSchema: true }));
@@ -36,7 +37,7 @@ export async function exploreRestSource(
   const dir = path.join(tempRoot, `explore-${crypto.randomUUID()}`);
   fs.mkdirSync(dir, { recursive: true });
   try {
-    const data = await withSourceErrors(() => connector.preview(auth, { tableName: query.object }, dir));
+    const data = await withSourceErrors(() => connector.preview(auth, { tableName: query.object }, dir, saveCredentials));
     return { format: 'flat', schema, data };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -44,9 +45,9 @@ export async function exploreRestSource(
 }
 
 /** `GET /connections/{id}/test`: one authenticated request; the verdict says what is wrong, never the secret. */
-export async function testRestSource(connector: RestConnector, auth: Record<string, unknown>): Promise<{ status: 'ok' | 'failed'; message: string }> {
+export async function testRestSource(connector: RestConnector, auth: Record<string, unknown>, saveCredentials: (auth: Record<string, unknown>) => Promise<void>): Promise<{ status: 'ok' | 'failed'; message: string }> {
   try {
-    await connector.check(auth);
+    await connector.check(auth, saveCredentials);
     return { status: 'ok', message: `connected to ${connector.definition.vendor}` };
   } catch (error) {
     if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return { status: 'failed', message: error.message };

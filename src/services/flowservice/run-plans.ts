@@ -10,7 +10,7 @@ import { SourceConfigError } from '../../connectors/source-connector.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { mappingRules } from '../conversion/mapping-sets.js';
 import { loadSchema } from '../schemaregistry/schema-access.js';
-import { connectionKind, openParams } from './connections.js';
+import { credentialsSaver, connectionKind, openParams } from './connections.js';
 import { flowBody } from './flow-collection.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { targetConnectionKind } from './target-connections.js';
@@ -79,6 +79,7 @@ export async function buildRunPlan(
       auth,
       params: isRecord(sourceBody.params) ? sourceBody.params : {},
       data: isRecord(sourceBody.data) ? sourceBody.data : {},
+      saveCredentials: credentialsSaver(repo, deps, ctx.scope, base.id, auth),
     },
     target: { connectionId: target.id, dataSetId: dataSet.id, schemaId: schema.id },
     schema: schema.full,

@@ -24,7 +24,8 @@ import { registerExploreRoutes } from '../services/flowservice/explore.routes.js
 import { registerImportRoutes } from '../services/import/import.routes.js';
 import { registerQueryRoutes } from '../services/query/query.routes.js';
 import { connectorRegistry } from '../engine/connectors-by-spec.js';
-import { systemClock, type RetryPolicy } from '../connectors/rest/http-requester.js';
+import { systemClock } from '../connectors/rest/http-requester.js';
+import type { RestConnectorOptions } from '../connectors/rest/rest-connector.js';
 import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
 import { authenticate } from './gateway/gateway-hook.js';
@@ -43,8 +44,8 @@ export interface AppDeps {
   tokenTtlSeconds?: number;
   /** pino options (e.g. `{ level: 'info' }`); no logging when absent. */
   logger?: { level: string } | undefined;
-  /** How API connectors retry (tests shorten the waits); the engine's defaults otherwise. */
-  retryPolicy?: RetryPolicy;
+  /** How API connectors retry and pace their requests (tests shorten the waits); the engine's defaults otherwise. */
+  connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit'>;
 }
 
 /** What a request log line shows: never a secret that a client put in the query string. */
@@ -95,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const credentials = new Credentials(deps.store.db, tokens, now);
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
-  const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...(deps.retryPolicy ? { retry: deps.retryPolicy } : {}) });
+  const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions });
   const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log, connectors });
   await engine.recover();
   const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);

@@ -45,8 +45,7 @@ export class RecordWriter {
 function staged(value: unknown, column: ColumnDefinition): unknown {
   if (value === undefined || value === null) return null;
   if (column.epochSeconds && typeof value === 'number') return new Date(value * 1000).toISOString();
-  // Nested values become JSON text, which DuckDB reads back as a JSON column.
-  if (column.type === 'object' || column.type === 'array') return JSON.stringify(value);
+  // Nested values stay nested: DuckDB reads them into a JSON column as they are, with no second encoding.
   return value;
 }
 

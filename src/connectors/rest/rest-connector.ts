@@ -19,6 +19,8 @@ interface ConnectorState {
 export interface RestConnectorOptions {
   clock?: HttpClock;
   retry?: RetryPolicy;
+  /** Replaces every definition's rate limit (a benchmark measuring the engine, not the provider's limit). */
+  rateLimit?: { requestsPerSecond: number; burst: number };
 }
 
 const duckTypes: Record<ColumnType, string> = {
@@ -129,7 +131,7 @@ export class RestConnector implements SourceConnector {
 
   private session(auth: Record<string, unknown>, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>, retry?: RetryPolicy) {
     const clock = this.options.clock ?? systemClock;
-    const { rateLimit } = this.definition;
+    const rateLimit = this.options.rateLimit ?? this.definition.rateLimit;
     const bucket = new TokenBucket(rateLimit.requestsPerSecond, rateLimit.burst);
     const http = new HttpRequester(baseUrlOf(auth.host, this.definition.defaultHost), bucket, clock, retry ?? this.options.retry ?? defaultRetryPolicy, this.definition.headers);
     return { http, clock, authenticator: authenticatorFor(this.definition.auth, auth, http, clock, saveCredentials) };

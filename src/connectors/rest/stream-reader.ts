@@ -194,19 +194,25 @@ function withBodyValue(request: HttpRequest, dotPath: string, value: unknown): H
 async function readPages(reading: StreamReading, first: HttpRequest): Promise<void> {
   const { stream, metrics } = reading;
   let request: HttpRequest | null = first;
-  while (request) {
-    const response = await reading.http.send(request, reading.auth, metrics);
+  let pending: Promise<HttpResponse> | null = reading.http.send(first, reading.auth, metrics);
+  while (request && pending) {
+    const response: HttpResponse = await pending;
     if (response.status >= 300) {
       if (isTolerated(stream, response, metrics)) return;
       throw failure(stream, request, response);
     }
-    let records = selectRecords(stream, response.body, stream.records.path);
-    if (reading.limit !== undefined) records = records.slice(0, Math.max(0, reading.limit - metrics.records));
+    const listed = selectRecords(stream, response.body, stream.records.path);
+    const room = reading.limit === undefined ? Infinity : Math.max(0, reading.limit - metrics.records);
+    let records = listed.length > room ? listed.slice(0, room) : listed;
+    const next: HttpRequest | null = listed.length >= room ? null : nextPage(stream.paginator, request, response.body, listed);
+    // The next page is on its way while this one is written: the provider and the writer work at once.
+    pending = next ? reading.http.send(next, reading.auth, metrics) : null;
+    // Awaited on the next turn; should writing this page fail first, its failure must not go unhandled.
+    pending?.catch(() => undefined);
     if (stream.detail) records = await withDetails(reading, records);
     const gone = stream.deletedWhen;
     await reading.writer.write(records, metrics, gone ? { deleted: records.map((r) => valueAt(r, gone.path) === gone.equals) } : {});
-    if (reading.limit !== undefined && metrics.records >= reading.limit) return;
-    request = nextPage(stream.paginator, request, response.body, records);
+    request = next;
   }
 }
 

@@ -94,6 +94,12 @@ export interface WindowedCursor {
   lookbackMs: number;
   /** Where a first run starts when the flow takes all history. */
   historyMs: number;
+  /**
+   * The order the API lists a window in, when it is by this cursor. Knowing it, a window whose first page is
+   * full is cut at that page's last record into parts read side by side (a large first read goes
+   * `concurrency` times faster); without it a window is read page after page.
+   */
+  order?: 'newest-first' | 'oldest-first';
   /** A provider error that means "too many results, ask for a smaller window". */
   splitWhen?: { status: number; bodyIncludes: string };
 }

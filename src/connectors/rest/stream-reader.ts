@@ -118,7 +118,7 @@ async function readWindows(reading: StreamReading, window: { start: number | nul
     if (reading.limit !== undefined && reading.metrics.records >= reading.limit) return;
     reading.metrics.windows += 1;
     try {
-      await readPages(reading, partition(windowRequest(stream, cursor, from, to)));
+      await readPages(reading, partition(windowRequest(stream, cursor, from, to)), (last) => fanOut(reading, cursor, [from, to], last, q));
     } catch (error) {
       if (!(error instanceof WindowTooLarge)) throw error;
       if (to - from <= 1000) throw new SourceProviderError(`${stream.name}: even one second from ${new Date(from).toISOString()} holds more results than the provider will list`, { stream: stream.name });
@@ -191,7 +191,30 @@ function withBodyValue(request: HttpRequest, dotPath: string, value: unknown): H
   return { ...request, body };
 }
 
-async function readPages(reading: StreamReading, first: HttpRequest): Promise<void> {
+/** Windows narrower than this are read page after page: cutting them further gains little. */
+const narrowestFanOutMs = 86_400_000;
+
+/**
+ * After a window's first page: when more pages follow and the API's order is known, the rest of the window
+ * (up to or from the page's last record) is cut into parts for the queue to read side by side. The part's
+ * bound includes the last record's second, so a record sharing it is read twice, not lost: the reader keeps
+ * one of each. Returns whether the window was handed over.
+ */
+function fanOut(reading: StreamReading, cursor: WindowedCursor, [from, to]: [number, number], last: Record<string, unknown>, queue: WorkQueue<[number, number]>): boolean {
+  const parts = reading.definition.concurrency;
+  if (!cursor.order || parts < 2 || reading.limit !== undefined) return false;
+  const column = reading.stream.columns.find((c) => c.name === cursor.column);
+  const raw = column ? valueAt(last, column.path) : undefined;
+  const at = typeof raw === 'number' ? (column?.epochSeconds ? raw * 1000 : raw) : typeof raw === 'string' ? Date.parse(raw) : NaN;
+  if (!Number.isFinite(at)) return false;
+  const [lo, hi] = cursor.order === 'newest-first' ? [from, Math.min(to, Math.floor(at / 1000) * 1000 + 1000)] : [Math.max(from, Math.floor(at / 1000) * 1000), to];
+  if (hi - lo < narrowestFanOutMs) return false;
+  const step = Math.ceil((hi - lo) / parts);
+  for (let start = lo; start < hi; start += step) queue.push([start, Math.min(hi, start + step)]);
+  return true;
+}
+
+async function readPages(reading: StreamReading, first: HttpRequest, handOver?: (last: Record<string, unknown>) => boolean): Promise<void> {
   const { stream, metrics } = reading;
   let request: HttpRequest | null = first;
   let pending: Promise<HttpResponse> | null = reading.http.send(first, reading.auth, metrics);
@@ -204,7 +227,9 @@ async function readPages(reading: StreamReading, first: HttpRequest): Promise<vo
     const listed = selectRecords(stream, response.body, stream.records.path);
     const room = reading.limit === undefined ? Infinity : Math.max(0, reading.limit - metrics.records);
     let records = listed.length > room ? listed.slice(0, room) : listed;
-    const next: HttpRequest | null = listed.length >= room ? null : nextPage(stream.paginator, request, response.body, listed);
+    let next: HttpRequest | null = listed.length >= room ? null : nextPage(stream.paginator, request, response.body, listed);
+    // Only the first page of a window may hand the rest of it over.
+    if (next && request === first && listed.length > 0 && handOver?.(listed[listed.length - 1] as Record<string, unknown>)) next = null;
     // The next page is on its way while this one is written: the provider and the writer work at once.
     pending = next ? reading.http.send(next, reading.auth, metrics) : null;
     // Awaited on the next turn; should writing this page fail first, its failure must not go unhandled.

@@ -18,8 +18,8 @@ const whole: ColumnDefinition = { name: 'Object', path: [], type: 'object' };
 const money = (name: string, field: string, currency = `${name}_Currency`): ColumnDefinition[] => [count(name, field, 'amount'), text(currency, field, 'currency')];
 
 /** Records changed in [start, end), by `updated_at`; a minute re-read each run for changes stamped as a window closed. */
-function updatedWindow(place: 'query' | 'body', startParam: string, endParam: string): WindowedCursor {
-  return { type: 'time-window', column: 'Updated_At', in: place, startParam, endParam, format: 'rfc3339', maxWindowMs: 365 * day, sourceLagMs: 0, lookbackMs: 60_000, historyMs: 17 * 365 * day };
+function updatedWindow(place: 'query' | 'body', startParam: string, endParam: string, order?: 'oldest-first'): WindowedCursor {
+  return { type: 'time-window', column: 'Updated_At', in: place, startParam, endParam, format: 'rfc3339', maxWindowMs: 365 * day, sourceLagMs: 0, lookbackMs: 60_000, historyMs: 17 * 365 * day, ...(order ? { order } : {}) };
 }
 
 const cursorInQuery: PaginatorDefinition = { type: 'cursor', cursorPath: ['cursor'], param: 'cursor', in: 'query' };
@@ -33,7 +33,7 @@ const payments: StreamDefinition = {
   records: { path: ['payments'] },
   paginator: cursorInQuery,
   partitions: { ...locations, param: 'location_id', in: 'query' },
-  cursor: updatedWindow('query', 'updated_at_begin_time', 'updated_at_end_time'),
+  cursor: updatedWindow('query', 'updated_at_begin_time', 'updated_at_end_time', 'oldest-first'),
   primaryKey: 'Id',
   columns: [text('Id', 'id'), time('Created_At', 'created_at'), time('Updated_At', 'updated_at'), ...money('Amount', 'amount_money', 'Currency'), ...money('Total', 'total_money'), ...money('Refunded', 'refunded_money'), text('Status', 'status'), text('Source_Type', 'source_type'), text('Location_Id', 'location_id'), text('Order_Id', 'order_id'), text('Customer_Id', 'customer_id'), text('Receipt_Number', 'receipt_number'), whole],
 };
@@ -43,7 +43,7 @@ const refunds: StreamDefinition = {
   request: { path: '/v2/refunds', query: { sort_field: 'UPDATED_AT', sort_order: 'ASC', begin_time: beforeSquare, limit: '100' } },
   records: { path: ['refunds'] },
   paginator: cursorInQuery,
-  cursor: updatedWindow('query', 'updated_at_begin_time', 'updated_at_end_time'),
+  cursor: updatedWindow('query', 'updated_at_begin_time', 'updated_at_end_time', 'oldest-first'),
   primaryKey: 'Id',
   columns: [text('Id', 'id'), time('Created_At', 'created_at'), time('Updated_At', 'updated_at'), ...money('Amount', 'amount_money', 'Currency'), text('Status', 'status'), text('Payment_Id', 'payment_id'), text('Order_Id', 'order_id'), text('Location_Id', 'location_id'), text('Reason', 'reason'), whole],
 };
@@ -67,7 +67,7 @@ const orders: StreamDefinition = {
   paginator: cursorInBody,
   // Order search takes at most ten locations a request.
   partitions: { ...locations, param: 'location_ids', in: 'body', groupSize: 10 },
-  cursor: updatedWindow('body', 'query.filter.date_time_filter.updated_at.start_at', 'query.filter.date_time_filter.updated_at.end_at'),
+  cursor: updatedWindow('body', 'query.filter.date_time_filter.updated_at.start_at', 'query.filter.date_time_filter.updated_at.end_at', 'oldest-first'),
   primaryKey: 'Id',
   columns: [text('Id', 'id'), time('Created_At', 'created_at'), time('Updated_At', 'updated_at'), time('Closed_At', 'closed_at'), text('State', 'state'), text('Location_Id', 'location_id'), text('Customer_Id', 'customer_id'), ...money('Total', 'total_money'), count('Version', 'version'), whole],
 };

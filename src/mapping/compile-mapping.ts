@@ -64,8 +64,11 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   const errors: string[] = [];
   const identities: { namespace: string; value: string; primary: boolean }[] = [];
   const raws: string[] = [];
-  const checks: string[] = [];
   const casts: string[] = [];
+  // The valid rows' pass converts each value once and tests its constraints in the row's verdict: a row that
+  // lands broke none, so nulling a value that breaks one (as the rejected rows' pass does) changes nothing.
+  const plainCasts: string[] = [];
+  const validChecks: string[] = [];
   rules.forEach((rule, index) => {
     const found = findField(schema, rule.destination);
     if ('error' in found) throw new CompileError(`mapping ${index} (${rule.destination}): destination ${found.error}`);
@@ -80,12 +83,14 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     const cast = castType ? `TRY_CAST(${raw} AS ${castType})` : raw;
     // A value that converts but breaks a constraint of the field (enum, length, pattern, format, bounds) is no
     // value for it: the field is nulled and the row says which rule it broke.
-    const rules = fieldRules(found.field, cast, `${rule.destination}`);
-    casts.push(`${rules.length > 0 ? `(CASE WHEN ${rules.map((r) => `coalesce(${r.holds}, false)`).join(' AND ')} THEN ${cast} END)` : cast} AS ${value}`);
+    const constraints = fieldRules(found.field, cast, `${rule.destination}`);
+    casts.push(`${constraints.length > 0 ? `(CASE WHEN ${constraints.map((r) => `coalesce(${r.holds}, false)`).join(' AND ')} THEN ${cast} END)` : cast} AS ${value}`);
+    plainCasts.push(`${cast} AS ${value}`);
+    const onValue = fieldRules(found.field, value, rule.destination).map((r) => ` AND coalesce(${r.holds}, false)`).join('');
+    validChecks.push(`(${raw} IS NULL OR (${value} IS NOT NULL${onValue}))`);
     insert(root, parseDestination(rule.destination), value);
     const message = `${rule.destination}: cannot convert ` + (castType ? `to ${xdmType}` : 'the value');
-    const reason = rules.length > 0 ? `(CASE ${rules.map((r) => `WHEN ${cast} IS NOT NULL AND NOT coalesce(${r.holds}, false) THEN ${sqlString(r.reason)}`).join(' ')} ELSE ${sqlString(message)} END)` : sqlString(message);
-    checks.push(`(${raw} IS NULL OR ${value} IS NOT NULL)`);
+    const reason = constraints.length > 0 ? `(CASE ${constraints.map((r) => `WHEN ${cast} IS NOT NULL AND NOT coalesce(${r.holds}, false) THEN ${sqlString(r.reason)}`).join(' ')} ELSE ${sqlString(message)} END)` : sqlString(message);
     errors.push(`CASE WHEN ${raw} IS NOT NULL AND ${value} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${reason} || ' (' || left(CAST(${raw} AS VARCHAR), 200) || ')') END`);
     if (rule.identity && rule.namespaceCode) identities.push({ namespace: rule.namespaceCode, value, primary: rule.primaryIdentity });
   });
@@ -94,7 +99,7 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     insert(root, [{ name: 'identityMap' }], identityMapSql(identities));
   }
   for (const [path, holds] of requiredFields(schema, root)) {
-    checks.push(holds);
+    validChecks.push(holds);
     errors.push(`CASE WHEN NOT ${holds} THEN struct_pack(code := 'INGEST-1555-400', message := ${sqlString(`required field ${path} is missing or null`)}) END`);
   }
 
@@ -106,8 +111,8 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     select: (input, { carry = [], verdict = 'errors' } = {}) => {
       const carried = carry.map(sqlIdentifier);
       const inner = [...raws, ...carried.map((c) => `${sourceAlias}.${c}`)].join(', ') || '1 AS __none';
-      const middle = [...rules.map((_, i) => `__r${i}`), ...casts, ...carried].join(', ') || '1 AS __none';
-      const judged = verdict === 'valid' ? `${checks.join(' AND ') || 'true'} AS _valid` : `${errorList} AS _errors`;
+      const middle = [...rules.map((_, i) => `__r${i}`), ...(verdict === 'valid' ? plainCasts : casts), ...carried].join(', ') || '1 AS __none';
+      const judged = verdict === 'valid' ? `${validChecks.join(' AND ') || 'true'} AS _valid` : `${errorList} AS _errors`;
       const outer = [...selected, judged, ...carried].join(',\n  ');
       return `SELECT ${outer} FROM (SELECT ${middle} FROM (SELECT ${inner} FROM ${input} ${sourceAlias}))`;
     },
@@ -144,7 +149,8 @@ function fieldRules(field: JsonObject, value: string, path: string): { holds: st
     if (/\(\?<?[=!]|\\[1-9]/.test(field.pattern)) throw new CompileError(`${path}: the schema's pattern ${field.pattern} uses lookaround or backreferences, which cannot be checked`);
     out.push({ holds: `regexp_matches(${value}, ${sqlString(field.pattern)})`, reason: `${path}: does not match the pattern ${field.pattern}` });
   }
-  if (field.format === 'email') out.push({ holds: `regexp_full_match(${value}, '[^@\\s]+@[^@\\s]+')`, reason: `${path}: not an email address` });
+  // Text, an @, text: one LIKE, which DuckDB matches far faster than a regular expression.
+  if (field.format === 'email') out.push({ holds: `${value} LIKE '_%@_%'`, reason: `${path}: not an email address` });
   if (field.format === 'uri') out.push({ holds: `regexp_matches(${value}, '^[A-Za-z][A-Za-z0-9+.-]*:')`, reason: `${path}: not a URI (no scheme)` });
   for (const [key, op, words] of [['minimum', '>=', 'less than'], ['maximum', '<=', 'more than'], ['exclusiveMinimum', '>', 'at most'], ['exclusiveMaximum', '<', 'at least']] as const) {
     const bound = number(key);

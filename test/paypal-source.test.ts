@@ -163,4 +163,24 @@ describe.each(backends)('the PayPal source against the PayPal stand-in on $name'
     });
     expect((await api.request('GET', `${flowservice}/connections/${str(plainHttp.json, 'id')}/test`)).json).toMatchObject({ status: 'failed', message: expect.stringContaining('must use https') });
   });
+
+  it('reads Balances as a snapshot and Disputes through PayPal\'s next-page links', async () => {
+    paypal.account.setBalances([{ currency: 'USD', total: '1250.00', available: '1000.00', primary: true }, { currency: 'EUR', total: '80.50' }], clock.now() - 3_600_000);
+    for (let i = 0; i < 60; i += 1) paypal.account.addDispute({ id: `PP-D-${String(i).padStart(4, '0')}`, amount: `${i + 1}.00`, createTime: clock.now() - (i + 2) * 3_600_000 });
+    clock.advance(5 * 60_000);
+    const balances = await createFlowFrom(api, await source(await connect('balances'), 'PayPal.Balances'), {
+      title: 'paypal balances', flowSpecId: crmFlowSpec, columns: { id: 'Currency', name: 'Total_Balance_Value', description: 'Available_Balance_Value', type: 'Currency' },
+    });
+    expect(at(await runNow(api, balances.flowId), 'metrics.statusSummary.status')).toBe('success');
+    expect(await latestRows(api, balances.dataSetId, `_id, _${api.tenantId}.product.name AS total`)).toEqual([{ _id: 'EUR', total: '80.5' }, { _id: 'USD', total: '1250.0' }]);
+
+    const disputes = await createFlowFrom(api, await source(await connect('disputes'), 'PayPal.Disputes'), {
+      title: 'paypal disputes', flowSpecId: crmFlowSpec, columns: { id: 'Dispute_Id', name: 'Status', description: 'Dispute_Amount_Value', type: 'Reason' },
+    });
+    const run = await runNow(api, disputes.flowId);
+    expect(at(run, 'metrics.statusSummary.status')).toBe('success');
+    expect(at(run, 'activities.0.statusSummary.extensions.streams.0')).toMatchObject({ records: 60, requests: 2 });
+    const rows = await latestRows(api, disputes.dataSetId, '_id');
+    expect(rows.map((r) => r._id)).toEqual(Array.from({ length: 60 }, (_, i) => `PP-D-${String(i).padStart(4, '0')}`));
+  });
 });

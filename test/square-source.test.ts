@@ -127,4 +127,22 @@ describe.each(backends)('the Square source against the Square stand-in on $name'
       square.setFaults(null);
     }
   });
+
+  it('explores the account: tables, typed columns and a live preview of up to 100 payments', async () => {
+    const here = square.account.createPayment({ amount: 4200, locationId: secondShop });
+    // A window's end is exclusive: on a clock that stands still, what changed this very moment is not in it yet.
+    clock.advance(60_000);
+    const explore = (query: string) => api.request('GET', `${flowservice}/connections/${connection}/explore?${query}`);
+    expect((await explore('objectType=root')).json).toEqual(['Payments', 'Refunds', 'Customers', 'Orders', 'Catalog_Objects', 'Locations'].map((t) => ({ type: 'table', name: `Square.${t}`, path: `Square.${t}`, canPreview: true, canFetchSchema: true })));
+    const preview = await explore('objectType=table&object=Square.Payments&preview=true');
+    expect(preview.status, preview.text).toBe(200);
+    expect(at(preview.json, 'schema.columns.2')).toEqual({ name: 'Updated_At', type: 'string', 'meta:xdmType': 'date-time', xdm: { type: 'string', format: 'date-time' } });
+    const rows = at(preview.json, 'data') as { Id: string; Location_Id: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThanOrEqual(100);
+    expect(rows.every((r) => [square.account.mainLocation.id, secondShop].includes(r.Location_Id))).toBe(true);
+    // Alone (no earlier payments), the preview reaches the second shop's payment.
+    if (rows.length < 100) expect(rows.map((r) => r.Id)).toContain(here.id);
+    expect((await api.request('GET', `${flowservice}/connections/${connection}/test`)).json).toEqual({ status: 'ok', message: 'connected to Square' });
+  });
 });

@@ -110,4 +110,23 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
       stripe.setFaults(null);
     }
   });
+
+  it('explores the account as tables and in the REST form AEP\'s Stripe source uses, with live previews', async () => {
+    stripe.account.createCustomer({ name: 'Preview Person', email: 'preview@example.com' }, { at: seconds(clock.now() - hour) });
+    const created = await api.request('POST', `${flowservice}/connections`, {
+      body: { name: 'Stripe explore', auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } },
+    });
+    const explore = (query: string) => api.request('GET', `${flowservice}/connections/${str(created.json, 'id')}/explore?${query}`);
+    const root = await explore('objectType=root');
+    expect((root.json as { name: string }[]).map((t) => t.name)).toEqual(['Charges', 'Customers', 'Invoices', 'Payment_Intents', 'Refunds', 'Balance_Transactions', 'Disputes', 'Payouts', 'Subscriptions', 'Prices', 'Products'].map((t) => `Stripe.${t}`));
+    const sourceParams = Buffer.from(JSON.stringify({ resourcePath: 'customers' })).toString('base64');
+    const rest = await explore(`objectType=rest&object=json&fileType=json&preview=true&sourceParams=${encodeURIComponent(sourceParams)}`);
+    expect(rest.status, rest.text).toBe(200);
+    expect(rest.json).toMatchObject({ format: 'hierarchical', schema: { type: 'object', properties: { data: { type: 'array', items: { properties: { Id: { type: 'string' }, Created: { type: 'string', format: 'date-time' }, Email: { type: 'string' } } } } } } });
+    expect((at(rest.json, 'data') as { Email: string }[]).map((r) => r.Email)).toContain('preview@example.com');
+    const badParams = await explore('objectType=rest&sourceParams=not-json');
+    expect(badParams.status).toBe(400);
+    expect(str(badParams.json, 'detail')).toContain('sourceParams');
+    expect((await api.request('GET', `${flowservice}/connections/${str(created.json, 'id')}/test`)).json).toEqual({ status: 'ok', message: 'connected to Stripe' });
+  });
 });

@@ -19,7 +19,9 @@ import { flowBase } from './flow-collection.routes.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
 
 const ExploreQuery = Type.Object({
-  objectType: Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file'), Type.Literal('table')]),
+  objectType: Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file'), Type.Literal('table'), Type.Literal('rest')]),
+  /** REST sources (Stripe): base64 of `{"resourcePath": "charges"}`. */
+  sourceParams: Type.Optional(Type.String()),
   object: Type.Optional(Type.String()),
   fileType: Type.Optional(Type.Union([Type.Literal('delimited'), Type.Literal('json'), Type.Literal('parquet')])),
   preview: Type.Optional(Type.Boolean()),

@@ -12,36 +12,61 @@ function exploreColumn(name: string, type: ColumnType): Record<string, unknown> 
   return { name, type, xdm: { type } };
 }
 
+/** A column as JSON Schema, for the hierarchical (REST) form of explore. */
+function jsonSchemaOf(type: ColumnType): Record<string, unknown> {
+  return type === 'date-time' ? { type: 'string', format: 'date-time' } : { type };
+}
+
 /**
  * Explore for API sources: `objectType=root` lists the tables, `objectType=table&object=<path>` gives a table's
- * columns and, with `preview=true`, up to 100 rows read live from the provider.
+ * columns and, with `preview=true`, up to 100 rows read live from the provider. `objectType=rest` with
+ * `sourceParams` (base64 of `{"resourcePath": …}`) answers in the hierarchical form AEP's Stripe source uses.
  */
 export async function exploreRestSource(
   connector: RestConnector,
   auth: Record<string, unknown>,
-  query: { objectType: string; object?: string | undefined; preview?: boolean | undefined },
+  query: { objectType: string; object?: string | undefined; preview?: boolean | undefined; sourceParams?: string | undefined },
   tempRoot: string,
   saveCredentials: (auth: Record<string, unknown>) => Promise<void>,
 ): Promise<unknown> {
   if (query.objectType === 'root') {
     return connector.tables().map((table) => ({ type: 'table', name: table.name, path: table.path, canPreview: true, canFetchSchema: true }));
   }
-  if (query.objectType !== 'table') {
-    throw new ApiError('validation', `objectType "${query.objectType}" does not apply to ${connector.definition.vendor} connections; use root or table`, {
-      problems: [{ in: 'query', path: 'objectType', message: 'must be root or table for this connection' }],
+  if (query.objectType !== 'table' && query.objectType !== 'rest') {
+    throw new ApiError('validation', `objectType "${query.objectType}" does not apply to ${connector.definition.vendor} connections; use root, table or rest`, {
+      problems: [{ in: 'query', path: 'objectType', message: 'must be root, table or rest for this connection' }],
     });
   }
-  const stream = asApiError(() => connector.streamFor({ tableName: query.object ?? '' }), 'object');
-  const schema = { columns: stream.columns.map((c) => exploreColumn(c.name, c.type)) };
-  if (!query.preview) return { format: 'flat', schema };
+  const params = query.objectType === 'rest' ? restParams(query.sourceParams) : { tableName: query.object ?? '' };
+  const stream = asApiError(() => connector.streamFor(params), query.objectType === 'rest' ? 'sourceParams' : 'object');
+  const schema =
+    query.objectType === 'rest'
+      ? { type: 'object', properties: { data: { type: 'array', items: { type: 'object', properties: Object.fromEntries(stream.columns.map((c) => [c.name, jsonSchemaOf(c.type)])) } } } }
+      : { columns: stream.columns.map((c) => exploreColumn(c.name, c.type)) };
+  const format = query.objectType === 'rest' ? 'hierarchical' : 'flat';
+  if (!query.preview) return { format, schema };
   const dir = path.join(tempRoot, `explore-${crypto.randomUUID()}`);
   fs.mkdirSync(dir, { recursive: true });
   try {
-    const data = await withSourceErrors(() => connector.preview(auth, { tableName: query.object }, dir, saveCredentials));
-    return { format: 'flat', schema, data };
+    const data = await withSourceErrors(() => connector.preview(auth, params, dir, saveCredentials));
+    return { format, schema, data };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `sourceParams`: base64 (or base64url) of a JSON object naming the resource, e.g. `{"resourcePath":"charges"}`. */
+function restParams(encoded: string | undefined): Record<string, unknown> {
+  const fail = (message: string) => new ApiError('validation', message, { problems: [{ in: 'query', path: 'sourceParams', message }] });
+  if (!encoded) throw fail('objectType=rest needs sourceParams: base64 of {"resourcePath": "<resource>"}');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch {
+    throw fail('sourceParams is not base64 of a JSON object');
+  }
+  if (typeof decoded !== 'object' || decoded === null || typeof (decoded as { resourcePath?: unknown }).resourcePath !== 'string') throw fail('sourceParams must hold {"resourcePath": "<resource>"}');
+  return { resourcePath: (decoded as { resourcePath: string }).resourcePath };
 }
 
 /** `GET /connections/{id}/test`: one authenticated request; the verdict says what is wrong, never the secret. */

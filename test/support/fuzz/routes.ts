@@ -191,7 +191,7 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
     ...flowCollection('targetConnections', 'target', () => [{ op: 'replace', path: '/description', value: 'patched' }]),
     ...flowCollection('flows', 'flow', () => [{ op: 'replace', path: '/scheduleParams/interval', value: 45 }, { op: 'replace', path: '/name', value: 'renamed flow' }]),
     { method: 'POST', path: `${fs}/flows/:id/action`, query: ['op', 'if-match'], base: (f, rng) => ({ params: id(f.ids.flow), query: { op: rng.pick(['enable', 'disable']) } }) },
-    { method: 'GET', path: `${fs}/connections/:id/explore`, query: ['objectType', 'object', 'fileType', 'preview'], base: (f) => ({ params: id(f.ids.connection), query: { objectType: 'root' } }) },
+    { method: 'GET', path: `${fs}/connections/:id/explore`, query: ['objectType', 'object', 'fileType', 'preview', 'sourceParams'], base: (f) => ({ params: id(f.ids.connection), query: { objectType: 'root' } }) },
     { method: 'GET', path: `${fs}/connections/:id/test`, base: (f) => ({ params: id(f.ids.connection) }) },
     { method: 'GET', path: `${fs}/runs`, query: flowListQuery, base: () => ({ query: { property: 'flowId==none' } }) },
     { method: 'GET', path: `${fs}/runs/:id`, base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },

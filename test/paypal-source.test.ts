@@ -183,4 +183,24 @@ describe.each(backends)('the PayPal source against the PayPal stand-in on $name'
     const rows = await latestRows(api, disputes.dataSetId, '_id');
     expect(rows.map((r) => r._id)).toEqual(Array.from({ length: 60 }, (_, i) => `PP-D-${String(i).padStart(4, '0')}`));
   });
+
+  it('splits a transaction window PayPal finds too large (RESULTSET_TOO_LARGE) until each half fits', async () => {
+    const small = await startPayPalStandIn({ clock, seed: 8, maxResultSetSize: 40 });
+    try {
+      const start = clock.now() - 20 * 24 * 3_600_000;
+      for (let i = 0; i < 150; i += 1) small.account.addTransaction({ initiatedAt: start + i * 3_600_000, amount: '1.00', status: 'S', visibilityLagMs: 0 });
+      const connection = await api.request('POST', `${flowservice}/connections`, {
+        body: { name: 'PayPal small', auth: { specName: 'Client-Id-Secret Based Authentication', params: { host: small.url, ...small.credentials } }, connectionSpec: { id: paypalSpec, version: '1.0' } },
+      });
+      const flow = await createFlowFrom(api, await source(str(connection.json, 'id'), 'PayPal.Transactions'), {
+        title: 'split transactions', flowSpecId: crmFlowSpec, columns: { id: 'Transaction_Id', name: 'Transaction_Status', description: 'Transaction_Amount_Value', type: 'Transaction_Event_Code' },
+      });
+      const run = await runNow(api, flow.flowId);
+      expect(at(run, 'metrics.statusSummary.status')).toBe('success');
+      expect(at(run, 'metrics.recordSummary.outputRecordCount')).toBe(150);
+      expect(at(run, 'activities.0.statusSummary.extensions.streams.0.windowsSplit')).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
+  });
 });

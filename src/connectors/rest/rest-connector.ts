@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SourceConfigError, type ExtractRequest, type Extracted, type SourceConnector } from '../source-connector.js';
 import { authenticatorFor } from './authenticators.js';
 import { baseUrlOf } from './base-url.js';
+import { definitionProblems } from './check-definition.js';
 import type { ColumnType, RestConnectorDefinition, StreamDefinition } from './definition.js';
 import { defaultRetryPolicy, HttpRequester, systemClock, type HttpClock, type RetryPolicy } from './http-requester.js';
 import { RecordWriter } from './record-writer.js';
@@ -45,7 +46,10 @@ export interface RestTable {
  * staging folder and hands DuckDB a typed reader over it, the last version of each record only.
  */
 export class RestConnector implements SourceConnector {
-  constructor(readonly definition: RestConnectorDefinition, private readonly options: RestConnectorOptions = {}) {}
+  constructor(readonly definition: RestConnectorDefinition, private readonly options: RestConnectorOptions = {}) {
+    const problems = definitionProblems(definition);
+    if (problems.length > 0) throw new Error(`the ${definition.vendor} connector definition is broken:\n  ${problems.join('\n  ')}`);
+  }
 
   tables(): RestTable[] {
     return this.definition.streams.map((stream) => ({ name: `${this.definition.vendor}.${stream.name}`, path: `${this.definition.vendor}.${stream.name}`, stream }));

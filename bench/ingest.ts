@@ -8,10 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../src/server/app.js';
 import { DuckDbSession } from '../src/lake/duckdb-session.js';
-import { MasterKey } from '../src/secrets/master-key.js';
-import { openStore } from '../src/store/open-store.js';
+import { createTarget, idOf, runToEnd, startBenchServer } from './bench-server.js';
 
 const rows = Number(argument('--rows') ?? 2_000_000);
 if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer');
@@ -64,47 +62,21 @@ async function main(): Promise<void> {
   console.log(`input: ${rows} rows, ${megabytes.toFixed(1)} MB of CSV`);
 
   // Tributary: a real server with its embedded store, driven over HTTP like a user would.
-  const dataDir = path.join(work, 'data');
-  const store = await openStore({ dataDir });
-  const app = await buildApp({ store, masterKey: MasterKey.fromSecret('bench'), dataDir, fileRoots: [source] });
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const credentials = await app.credentials.create('BENCH@AdobeOrg');
-  const headers = { authorization: `Bearer ${credentials.access_token}`, 'x-api-key': credentials.client_id, 'x-gw-ims-org-id': credentials.ims_org, 'content-type': 'application/json' };
-  const post = async (url: string, body: unknown): Promise<Record<string, unknown> | unknown[]> => {
-    const response = await fetch(`${base}/data/foundation${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
-    const json = (await response.json()) as Record<string, unknown> | unknown[];
-    if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  const id = (value: Record<string, unknown> | unknown[], key = 'id') => String((value as Record<string, unknown>)[key]);
-  const tenant = `_${credentials.tenant_id}`;
-  const connection = id(await post('/flowservice/connections', { name: 'bench files', auth: { specName: 'Local Directory', params: { rootPath: source } }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
-  const sourceConnection = id(await post('/flowservice/sourceConnections', { name: 'payments', baseConnectionId: connection, data: { format: 'delimited' }, params: { path: 'payments.csv' }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
-  const group = id(await post('/schemaregistry/tenant/fieldgroups', {
-    title: 'Payment fields', type: 'object', 'meta:intendedToExtend': ['https://ns.adobe.com/xdm/context/profile'],
-    definitions: { payment: { properties: { [tenant]: { type: 'object', properties: { payment: { type: 'object', properties: {
-      amount: { type: 'number' }, currency: { type: 'string' }, status: { type: 'string' }, method: { type: 'string' }, country: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, description: { type: 'string' },
-    } } } } } } },
-    allOf: [{ $ref: '#/definitions/payment' }],
-  }), '$id');
-  const schema = id(await post('/schemaregistry/tenant/schemas', { title: 'Payments', type: 'object', allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' }, { $ref: group }] }), '$id');
-  const dataSet = String((await post('/catalog/dataSets', { name: 'payments', schemaRef: { id: schema, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }) as string[])[0]).split('/').pop() as string;
-  const target = id(await post('/flowservice/targetConnections', { name: 'lake', data: { schema: { id: schema, version: 'application/vnd.adobe.xed-full+json;version=1' } }, params: { dataSetId: dataSet }, connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' } }));
-  const mapping = id(await post('/conversion/mappingSets', { outputSchema: { schemaRef: { id: schema, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }, mappings: [
-    { sourceType: 'ATTRIBUTE', source: 'transaction_id', destination: '_id' },
-    { sourceType: 'ATTRIBUTE', source: 'customer_email', destination: 'personalEmail.address' },
-    { sourceType: 'ATTRIBUTE', source: 'customer_name', destination: 'person.name.fullName' },
-    { sourceType: 'ATTRIBUTE', source: 'amount', destination: `${tenant}.payment.amount` },
-    { sourceType: 'ATTRIBUTE', source: 'currency', destination: `${tenant}.payment.currency` },
-    { sourceType: 'ATTRIBUTE', source: 'status', destination: `${tenant}.payment.status` },
-    { sourceType: 'ATTRIBUTE', source: 'payment_method', destination: `${tenant}.payment.method` },
-    { sourceType: 'ATTRIBUTE', source: 'country', destination: `${tenant}.payment.country` },
-    { sourceType: 'ATTRIBUTE', source: 'created_at', destination: `${tenant}.payment.createdAt` },
-    { sourceType: 'ATTRIBUTE', source: 'description', destination: `${tenant}.payment.description` },
-  ] }));
-  const flow = id(await post('/flowservice/flows', {
+  const server = await startBenchServer(path.join(work, 'data'), { fileRoots: [source] });
+  const { post, tenant } = server;
+  const connection = idOf(await post('/flowservice/connections', { name: 'bench files', auth: { specName: 'Local Directory', params: { rootPath: source } }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
+  const sourceConnection = idOf(await post('/flowservice/sourceConnections', { name: 'payments', baseConnectionId: connection, data: { format: 'delimited' }, params: { path: 'payments.csv' }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
+  const { target, mapping } = await createTarget(
+    server,
+    'payment',
+    { amount: { type: 'number' }, currency: { type: 'string' }, status: { type: 'string' }, method: { type: 'string' }, country: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, description: { type: 'string' } },
+    [
+      ['transaction_id', '_id'], ['customer_email', 'personalEmail.address'], ['customer_name', 'person.name.fullName'], ['amount', '$tenant.payment.amount'],
+      ['currency', '$tenant.payment.currency'], ['status', '$tenant.payment.status'], ['payment_method', '$tenant.payment.method'], ['country', '$tenant.payment.country'],
+      ['created_at', '$tenant.payment.createdAt'], ['description', '$tenant.payment.description'],
+    ],
+  );
+  const flow = idOf(await post('/flowservice/flows', {
     name: 'bench', flowSpec: { id: '9753525b-82c7-4dce-8a9b-5ccfce2b9876', version: '1.0' }, sourceConnectionIds: [sourceConnection], targetConnectionIds: [target],
     transformations: [{ name: 'Copy', params: { deltaColumn: { name: 'updated_at' } } }, { name: 'Mapping', params: { mappingId: mapping, mappingVersion: 0 } }],
     scheduleParams: { startTime: 1567411548, frequency: 'once' },
@@ -113,17 +85,10 @@ async function main(): Promise<void> {
   // The reference runs before and after Tributary, and their mean is used, so neither side gets the warmer cache.
   const referenceBefore = await plainDuckDb(work, csv, tenant);
   const started = performance.now();
-  const run = id(await post('/flowservice/runs', { flowId: flow }));
-  await app.engine.idle();
+  await runToEnd(server, flow, rows);
   const tributarySeconds = (performance.now() - started) / 1000;
-  const result = (await (await fetch(`${base}/data/foundation/flowservice/runs/${run}`, { headers })).json()) as { items: { metrics: { recordSummary: { outputRecordCount: number }; statusSummary: { status: string; errors: unknown[] } } }[] };
-  const metrics = result.items[0]?.metrics;
-  if (metrics?.statusSummary.status !== 'success' || metrics.recordSummary.outputRecordCount !== rows) {
-    throw new Error(`the benchmark run did not land every row: ${JSON.stringify(metrics)}`);
-  }
   const tributaryRss = peakRssMb();
-  await app.server.close();
-  await store.close();
+  await server.close();
 
   const referenceAfter = await plainDuckDb(work, csv, tenant);
   const duckSeconds = (referenceBefore + referenceAfter) / 2;

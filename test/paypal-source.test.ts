@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
+import { crmFlowSpec, flowservice, paypalSpec, quickRetries } from './support/payment-sources.js';
 import { createFlowFrom, lakeRows, latestRows, runNow } from './support/file-flow.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { startPayPalStandIn, type PayPalStandIn } from './support/standins/paypal/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();
-const flowservice = '/data/foundation/flowservice';
-const paypalSpec = '221c7626-58f6-4eec-8ee2-042b0226f03b';
-const crmFlowSpec = '14518937-270c-4525-bdec-c2ba7cce3860';
-/** Short waits between retries: the stand-in's faults are many, the test's time is not. */
-const quickRetries = { attempts: 8, statuses: [408, 429, 500, 502, 503, 504], baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5_000 };
 
 describe.each(backends)('the PayPal source against the PayPal stand-in on $name', (backend) => {
   let api: TestApi;

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
+import { crmFlowSpec, flowservice, quickRetries, squareSpec } from './support/payment-sources.js';
 import { createFlowFrom, latestRows, runNow } from './support/file-flow.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { startSquareStandIn, type SquareStandIn } from './support/standins/square/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();
-const flowservice = '/data/foundation/flowservice';
-const squareSpec = '2acf109f-9b66-4d5e-bc18-ebb2adcff8d5';
-const crmFlowSpec = '14518937-270c-4525-bdec-c2ba7cce3860';
-const quickRetries = { attempts: 8, statuses: [408, 429, 500, 502, 503, 504], baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5_000 };
 const day = 86_400_000;
 
 describe.each(backends)('the Square source against the Square stand-in on $name', (backend) => {

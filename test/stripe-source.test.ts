@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
+import { flowservice, quickRetries, restFlowSpec, stripeSpec } from './support/payment-sources.js';
 import { createFlowFrom, latestRows, runNow } from './support/file-flow.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();
-const flowservice = '/data/foundation/flowservice';
-const stripeSpec = 'cc2c31d6-7b8c-4581-b49f-5c8698aa3ab3';
-const restFlowSpec = '6499120c-0b15-42dc-936e-847ea3c24d72';
-const quickRetries = { attempts: 8, statuses: [408, 429, 500, 502, 503, 504], baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5_000 };
 const hour = 3_600_000;
 const day = 24 * hour;
 /** The stand-in takes Stripe's epoch seconds for a change's time. */

@@ -34,11 +34,7 @@ export async function createFileFlow(
     scheduleParams?: Record<string, unknown>;
   },
 ): Promise<FileFlow> {
-  const post = async (url: string, body: unknown, field = 'id') => {
-    const response = await api.request('POST', url, { body });
-    if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${response.text}`);
-    return str(response.json, field);
-  };
+  const post = (url: string, body: unknown, field?: string) => postFor(api, url, body, field);
   const connection = await post(`${flowservice}/connections`, {
     name: `files ${options.title}`,
     auth: { specName: 'Local Directory', params: { rootPath: options.root } },
@@ -72,11 +68,7 @@ export async function createFlowFrom(
     scheduleParams?: Record<string, unknown>;
   },
 ): Promise<FileFlow> {
-  const post = async (url: string, body: unknown, field = 'id') => {
-    const response = await api.request('POST', url, { body });
-    if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${response.text}`);
-    return str(response.json, field);
-  };
+  const post = (url: string, body: unknown, field?: string) => postFor(api, url, body, field);
   const groups = await api.request('GET', `/data/foundation/schemaregistry/tenant/fieldgroups?property=title==PayPal product details`, { headers: { accept: 'application/vnd.adobe.xed-id+json' } });
   const groupId = (at(groups.json, 'results.0.$id') as string | undefined) ?? (await post('/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id'));
   const schemaId = await post('/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: `schema ${options.title}`, allOf: [...tutorial.targetSchema.allOf, { $ref: groupId }] }, '$id');
@@ -99,6 +91,13 @@ export async function createFlowFrom(
     ...(options.options ? { options: options.options } : {}),
   });
   return { flowId, dataSetId, schemaId, sourceId };
+}
+
+/** POSTs a body and returns one field of the answer (the new object's id by default); any failure throws. */
+export async function postFor(api: TestApi, url: string, body: unknown, field = 'id'): Promise<string> {
+  const response = await api.request('POST', url, { body });
+  if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${response.text}`);
+  return str(response.json, field);
 }
 
 /** Starts a run on demand and waits until the engine has finished it; returns the run record. */

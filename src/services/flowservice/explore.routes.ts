@@ -10,6 +10,7 @@ import type { ConnectorLookup } from '../../engine/connectors-by-spec.js';
 import { DuckDbSession } from '../../lake/duckdb-session.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
+import type { RequestContext } from '../../server/gateway/request-context.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -50,18 +51,23 @@ const TestResult = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Li
 export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout; connectors: ConnectorLookup }): void {
   const repo = new ResourcesRepository(deps.db);
 
+  /** The connection, its spec, and for API sources the connector with the connection's credentials. */
+  const openConnection = async (ctx: RequestContext, id: string) => {
+    const connection = await repo.get(connectionKind, ctx.scope, id);
+    if (!connection) throw notFound('connections', id);
+    const specId = (flowBody(connection).connectionSpec as { id: string }).id;
+    const connector = deps.connectors(specId);
+    if (!(connector instanceof RestConnector)) return { connection, specId, rest: undefined };
+    const auth = openParams(connection, deps);
+    return { connection, specId, rest: { connector, auth, saveCredentials: credentialsSaver(repo, deps, ctx.scope, connection.id, auth) } };
+  };
+
   app.get<{ Params: Static<typeof IdParams> }>(
     `${flowBase}/connections/:id/test`,
     { schema: { tags: ['flowservice'], params: IdParams, response: { 200: TestResult } } },
     async (request) => {
-      const connection = await repo.get(connectionKind, request.ctx.scope, request.params.id);
-      if (!connection) throw notFound('connections', request.params.id);
-      const specId = (flowBody(connection).connectionSpec as { id: string }).id;
-      const connector = deps.connectors(specId);
-      if (connector instanceof RestConnector) {
-        const auth = openParams(connection, deps);
-        return testRestSource(connector, auth, credentialsSaver(repo, deps, request.ctx.scope, connection.id, auth));
-      }
+      const { connection, specId, rest } = await openConnection(request.ctx, request.params.id);
+      if (rest) return testRestSource(rest.connector, rest.auth, rest.saveCredentials);
       if (specId === localFilesSpecId) {
         try {
           deps.fileRoots.check(String(openParams(connection, deps).rootPath));
@@ -78,14 +84,8 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
     `${flowBase}/connections/:id/explore`,
     { schema: { tags: ['flowservice'], params: IdParams, querystring: ExploreQuery } },
     async (request) => {
-      const connection = await repo.get(connectionKind, request.ctx.scope, request.params.id);
-      if (!connection) throw notFound('connections', request.params.id);
-      const specId = (flowBody(connection).connectionSpec as { id: string }).id;
-      const connector = deps.connectors(specId);
-      if (connector instanceof RestConnector) {
-        const auth = openParams(connection, deps);
-        return exploreRestSource(connector, auth, request.query, deps.layout.tempDir(), credentialsSaver(repo, deps, request.ctx.scope, connection.id, auth));
-      }
+      const { connection, specId, rest } = await openConnection(request.ctx, request.params.id);
+      if (rest) return exploreRestSource(rest.connector, rest.auth, request.query, deps.layout.tempDir(), rest.saveCredentials);
       if (specId !== localFilesSpecId) throw new ApiError('validation', `connections of spec ${specId} cannot be explored`);
       let root: string;
       try {

@@ -1,0 +1,78 @@
+import { buildApp, type App, type AppDeps } from '../src/server/app.js';
+import { MasterKey } from '../src/secrets/master-key.js';
+import { openStore } from '../src/store/open-store.js';
+
+/** A Tributary server for a benchmark, on its embedded store, driven over HTTP as a user drives it. */
+export interface BenchServer {
+  app: App;
+  base: string;
+  headers: Record<string, string>;
+  /** The tenant's namespace in XDM paths, e.g. `_tributarydev`. */
+  tenant: string;
+  /** POSTs below `/data/foundation` and returns the answer; a failure throws. */
+  post(url: string, body: unknown): Promise<Record<string, unknown> | unknown[]>;
+  close(): Promise<void>;
+}
+
+export async function startBenchServer(dataDir: string, deps: Partial<Pick<AppDeps, 'fileRoots' | 'connectorOptions'>> = {}): Promise<BenchServer> {
+  const store = await openStore({ dataDir });
+  const app = await buildApp({ store, masterKey: MasterKey.fromSecret('bench'), dataDir, ...deps });
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const credentials = await app.credentials.create('BENCH@AdobeOrg');
+  const headers = { authorization: `Bearer ${credentials.access_token}`, 'x-api-key': credentials.client_id, 'x-gw-ims-org-id': credentials.ims_org, 'content-type': 'application/json' };
+  return {
+    app,
+    base,
+    headers,
+    tenant: `_${credentials.tenant_id}`,
+    post: async (url, body) => {
+      const response = await fetch(`${base}/data/foundation${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const json = (await response.json()) as Record<string, unknown> | unknown[];
+      if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    },
+    close: async () => {
+      await app.server.close();
+      await store.close();
+    },
+  };
+}
+
+export function idOf(value: Record<string, unknown> | unknown[], field = 'id'): string {
+  return String((value as Record<string, unknown>)[field]);
+}
+
+/**
+ * A Profile dataset with one tenant field group (`<tenant>.<group>.<field>`), its Data Lake target connection and
+ * a mapping set of `[source column, XDM path]` pairs: the target side of a benchmark's flow.
+ */
+export async function createTarget(server: BenchServer, group: string, fields: Record<string, Record<string, unknown>>, mappings: [string, string][]): Promise<{ target: string; mapping: string }> {
+  const { post, tenant } = server;
+  const fieldGroup = idOf(await post('/schemaregistry/tenant/fieldgroups', {
+    title: `${group} fields`, type: 'object', 'meta:intendedToExtend': ['https://ns.adobe.com/xdm/context/profile'],
+    definitions: { [group]: { properties: { [tenant]: { type: 'object', properties: { [group]: { type: 'object', properties: fields } } } } } },
+    allOf: [{ $ref: `#/definitions/${group}` }],
+  }), '$id');
+  const schemaRef = { contentType: 'application/vnd.adobe.xed-full+json;version=1' };
+  const schema = idOf(await post('/schemaregistry/tenant/schemas', { title: group, type: 'object', allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' }, { $ref: fieldGroup }] }), '$id');
+  const dataSet = String((await post('/catalog/dataSets', { name: group, schemaRef: { id: schema, ...schemaRef } }) as string[])[0]).split('/').pop() as string;
+  const target = idOf(await post('/flowservice/targetConnections', { name: 'lake', data: { schema: { id: schema, version: schemaRef.contentType } }, params: { dataSetId: dataSet }, connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' } }));
+  const mapping = idOf(await post('/conversion/mappingSets', {
+    outputSchema: { schemaRef: { id: schema, ...schemaRef } },
+    mappings: mappings.map(([source, destination]) => ({ sourceType: 'ATTRIBUTE', source, destination: destination.replace('$tenant', tenant) })),
+  }));
+  return { target, mapping };
+}
+
+/** Starts a run of the flow, waits for it, and returns its metrics; throws unless it landed `expected` rows. */
+export async function runToEnd(server: BenchServer, flowId: string, expected: number): Promise<void> {
+  const run = idOf(await server.post('/flowservice/runs', { flowId }));
+  await server.app.engine.idle();
+  const result = (await (await fetch(`${server.base}/data/foundation/flowservice/runs/${run}`, { headers: server.headers })).json()) as { items: { metrics: { recordSummary: { outputRecordCount: number }; statusSummary: { status: string } } }[] };
+  const metrics = result.items[0]?.metrics;
+  if (metrics?.statusSummary.status !== 'success' || metrics.recordSummary.outputRecordCount !== expected) {
+    throw new Error(`the benchmark run did not land all ${expected} rows: ${JSON.stringify(metrics)}`);
+  }
+}

@@ -23,6 +23,9 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
+/** How often one request may renew the credentials after a 401 before the run gives up on them. */
+const maxRenewals = 3;
+
 /** Time and randomness, passed in so tests neither sleep for real nor depend on chance. */
 export interface HttpClock {
   now(): number;
@@ -72,17 +75,23 @@ export class HttpRequester {
     private readonly defaultHeaders: Record<string, string> = {},
   ) {}
 
-  /** An authorized request. */
+  /**
+   * An authorized request. A 401 renews the credentials, a few times at most: a token can expire again
+   * between its renewal and its use, but credentials the provider keeps refusing are the user's to fix.
+   */
   async send(request: HttpRequest, auth: Authenticator, metrics: StreamMetrics): Promise<HttpResponse> {
-    let renewed = false;
-    for (;;) {
-      const response = await this.sendWithRetries(request, await auth.headers(), metrics);
+    for (let renewals = 0; ; ) {
+      const used = await auth.headers();
+      const response = await this.sendWithRetries(request, used, metrics);
       if (response.status !== 401) return response;
-      if (renewed || !auth.refresh) {
+      if (!auth.refresh || renewals >= maxRenewals) {
         throw new SourceConfigError(`the provider rejected the credentials (401 on ${request.method} ${request.path}); update the connection`, this.details(request, 401, metrics));
       }
-      renewed = true;
-      await auth.refresh();
+      // Another request may have renewed them while this one was under way: then its token is tried first.
+      if ((await auth.headers()).authorization === used.authorization) {
+        renewals += 1;
+        await auth.refresh();
+      }
     }
   }
 

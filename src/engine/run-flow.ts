@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { RunLog as Logger } from './run-log.js';
 import { CompileError } from '../mapping/compile-expression.js';
-import { compileMapping, type CompiledMapping, type SourceColumn } from '../mapping/compile-mapping.js';
+import { compileMapping } from '../mapping/compile-mapping.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
-import { SourceConfigError, SourceProviderError, SourceTransientError, type Extracted, type InputFile } from '../connectors/source-connector.js';
+import type { InputFile } from '../connectors/source-connector.js';
 import { listRegularFiles } from '../lake/batch-files.js';
 import { DuckDbSession } from '../lake/duckdb-session.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
@@ -14,11 +14,13 @@ import type { Database } from '../store/database.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
 import { batchDocument, batchKind } from './batch-document.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
-import { deltaExpression } from './delta-expression.js';
+import { writeDeletions, writeInputManifest, writeSnapshotMark } from './batch-meta.js';
 import { flowStateKind, readFlowState, type FlowState } from './flow-state.js';
 import { RunFailure } from './run-failure.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
+import { asFailure, extract } from './source-failures.js';
+import { isMalformedInput, surveySource, type Survey } from './source-survey.js';
 
 export interface RunDeps {
   db: Kysely<Database>;
@@ -157,10 +159,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       }
     }
     if (outcome.deletedRecords > 0 && deletedRows) await writeDeletions(duck, compiled, deletedRows, deps.layout.deletionsDir(stagedBatch), outcome);
-    if (extracted.snapshot) {
-      fs.mkdirSync(deps.layout.snapshotDir(stagedBatch), { recursive: true });
-      fs.writeFileSync(path.join(deps.layout.snapshotDir(stagedBatch), 'snapshot.json'), `${JSON.stringify({ complete: true, runId })}\n`);
-    }
+    if (extracted.snapshot) writeSnapshotMark(deps.layout.snapshotDir(stagedBatch), runId);
     assertUnchanged(extracted.inputFiles);
     writeInputManifest(deps.layout.inputFilesDir(stagedBatch), extracted.inputFiles);
     const files = listRegularFiles(path.join(stagedBatch, 'data')).filter((f) => f.name.endsWith('.parquet'));
@@ -234,80 +233,6 @@ async function reportingProgress<T>(duck: DuckDbSession, outcome: RunOutcome, de
   }
 }
 
-/** What a first, cheap pass over the source says: its columns, and how many rows the window holds. */
-interface Survey {
-  sourceColumns: SourceColumn[];
-  inWindow: string;
-  /** The window's rows that may land. */
-  windowRows: string;
-  /** The window's rows the source says were deleted (API sources with a change log); null when it says none. */
-  deletedRows: string | null;
-  stats: Record<string, unknown>;
-}
-
-/** A source column by this name marks rows that stand for deleted records. */
-const deletedColumn = '_deleted';
-
-async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'relation' | 'unseenAfter' | 'snapshot'>, plan: RunPlan, state: FlowState): Promise<Survey> {
-  const { relation } = extracted;
-  const sourceColumns = await describe(duck, `SELECT * FROM ${relation}`);
-  const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;
-  const unseen = extracted.unseenAfter ? `s.${sqlIdentifier(extracted.unseenAfter.column)} > to_timestamp(${extracted.unseenAfter.after} / 1000.0)` : undefined;
-  // A snapshot lands whole: a row the watermark would skip must still be there, or it would count as deleted.
-  const inWindow = delta && !extracted.snapshot ? windowCondition(plan, state, `(${delta})`, unseen) : 'true';
-  const deletes = sourceColumns.some((c) => c.name === deletedColumn);
-  const live = deletes ? `${inWindow} AND NOT coalesce(s.${deletedColumn}, false)` : inWindow;
-  const deleted = deletes ? `count(*) FILTER (WHERE ${inWindow} AND s.${deletedColumn})` : '0';
-  // Only the delta column is parsed here.
-  const [stats] = await duck.rows(
-    delta
-      ? `SELECT count(*) FILTER (WHERE (${delta}) IS NULL) AS skipped, count(*) FILTER (WHERE ${live}) AS staged, ${deleted} AS deleted, strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM ${relation} s`
-      : `SELECT 0 AS skipped, count(*) FILTER (WHERE ${live}) AS staged, ${deleted} AS deleted, NULL AS watermark FROM ${relation} s`,
-  );
-  return {
-    sourceColumns,
-    inWindow,
-    windowRows: `(SELECT s.* FROM ${relation} s WHERE ${live})`,
-    deletedRows: deletes ? `(SELECT s.* FROM ${relation} s WHERE ${inWindow} AND s.${deletedColumn})` : null,
-    stats: stats ?? {},
-  };
-}
-
-function isMalformedInput(error: unknown): boolean {
-  return error instanceof Error && /Malformed JSON|Invalid Input Error/i.test(error.message);
-}
-
-/** Rows whose delta value lies after the watermark (or the window's start) and at most at the window's end. */
-function windowCondition(plan: RunPlan, state: FlowState, delta: string, unseen?: string): string {
-  const conditions = [`${delta} <= to_timestamp(${plan.window.end} / 1000.0)`];
-  // With a watermark, it alone is the lower bound: a row stamped inside an earlier window that arrived late
-  // still lands. The window's start only bounds a flow's first run (backfill off). A row the source had not
-  // shown before (a lagging provider) lands whatever its stamp.
-  if (state.watermark) conditions.push(unseen ? `(${delta} > TIMESTAMPTZ ${sqlString(state.watermark)} OR ${unseen})` : `${delta} > TIMESTAMPTZ ${sqlString(state.watermark)}`);
-  else if (plan.window.start !== null) conditions.push(`${delta} > to_timestamp(${plan.window.start} / 1000.0)`);
-  return conditions.join(' AND ');
-}
-
-/**
- * The record ids of the deleted rows, mapped as the live rows are (the mapping says what `_id` is), for the
- * newest-version tables to hide. Without an `_id` mapping a deletion cannot be told apart: the run says so.
- */
-async function writeDeletions(duck: DuckDbSession, compiled: CompiledMapping, deletedRows: string, dir: string, outcome: RunOutcome): Promise<void> {
-  if (!compiled.columns.includes('_id')) {
-    outcome.notices = [...(outcome.notices ?? []), { code: 'INGEST-1601-200', message: `${outcome.deletedRecords} record(s) were deleted at the source, but the mapping writes no _id to tell which; they still show as they were` }];
-    return;
-  }
-  fs.mkdirSync(dir, { recursive: true });
-  await duck.run(`COPY (SELECT "_id" FROM (${compiled.select(deletedRows)}) WHERE "_id" IS NOT NULL) TO ${sqlString(path.join(dir, 'deletions_0.parquet'))} (FORMAT parquet)`);
-}
-
-/** One JSON line per file the batch was read from: enough to trace a row back to its source. */
-function writeInputManifest(dir: string, files: InputFile[]): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const lines = files.map((f) => JSON.stringify({ name: f.name ?? path.basename(f.path), size: f.bytes, ...(f.modifiedAt !== undefined ? { modified: new Date(f.modifiedAt).toISOString() } : {}) }));
-  fs.writeFileSync(path.join(dir, 'input_files.json'), lines.length ? `${lines.join('\n')}\n` : '');
-}
-
 /** A source file that changed while the run read it several times could make counts and rows disagree. */
 function assertUnchanged(files: InputFile[]): void {
   for (const file of files) {
@@ -327,39 +252,4 @@ async function writeState(repo: ResourcesRepository, scope: { orgId: string; san
     // Another run of the same flow committed first: this one's window is stale, so it must not land.
     throw new RunFailure('CONNECTOR-2001-500', 'another run of this flow committed while this one ran; re-trigger it', 'transient');
   }
-}
-
-/**
- * Source reads are retried on transient errors (I/O hiccups), with backoff; misconfigurations fail at once, and
- * so do API sources whose own requests were already retried request by request.
- */
-async function extract<T>(read: () => Promise<T>): Promise<T> {
-  const delays = [200, 1000, 3000];
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof SourceConfigError) throw new RunFailure('CONNECTOR-1002-400', error.message, 'config');
-      if (error instanceof SourceTransientError) throw new RunFailure('CONNECTOR-1001-500', `Error in copying the data from source: ${error.message}`, 'transient');
-      if (error instanceof SourceProviderError) throw new RunFailure('CONNECTOR-1003-500', `the source answered something unexpected: ${error.message}`, 'provider');
-      const delay = delays[attempt];
-      if (delay === undefined) throw new RunFailure('CONNECTOR-1001-500', `Error in copying the data from source: ${error instanceof Error ? error.message : String(error)}`, 'transient');
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-
-async function describe(duck: DuckDbSession, sql: string): Promise<SourceColumn[]> {
-  return (await duck.rows(`DESCRIBE ${sql}`)).map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
-}
-
-/** DuckDB reports unreadable input (bad CSV, wrong format) as plain errors: the user must fix the source. */
-function asFailure(error: unknown): RunFailure {
-  const message = error instanceof Error ? error.message : String(error);
-  // The mapping's SQL did not bind (types that cannot meet): the mapping set must change, not the source.
-  if (/^Binder Error/.test(message)) return new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${message.split('\n')[0] ?? message}`, 'config');
-  if (/Invalid Input Error|Conversion Error|Parser Error|No files found|Could not read/i.test(message)) {
-    return new RunFailure('CONNECTOR-1002-400', `the source data cannot be read: ${message.split('\n')[0] ?? message}`, 'config');
-  }
-  return new RunFailure('CONNECTOR-2001-500', `Error occurred at promotion activity: ${message.split('\n')[0] ?? message}`, 'internal');
 }

@@ -1,0 +1,108 @@
+import { SourceConfigError, SourceProviderError } from '../source-connector.js';
+import type { RestConnectorDefinition, StreamDefinition } from './definition.js';
+import type { Authenticator, HttpClock, HttpRequest, HttpRequester, HttpResponse } from './http-requester.js';
+import { nextPage } from './paginators.js';
+import { valueAt, type RecordWriter } from './record-writer.js';
+import type { StreamMetrics } from './stream-metrics.js';
+import { WorkQueue } from './work-queue.js';
+
+/** Everything one read of a stream works with. */
+export interface StreamReading {
+  definition: RestConnectorDefinition;
+  stream: StreamDefinition;
+  http: HttpRequester;
+  auth: Authenticator;
+  clock: HttpClock;
+  metrics: StreamMetrics;
+  writer: RecordWriter;
+  /** Stop after this many records (explore previews). */
+  limit?: number;
+}
+
+/** A window the provider said holds too many results; it is read again as two halves. */
+export class WindowTooLarge extends Error {}
+
+export async function readPages(reading: StreamReading, first: HttpRequest, handOver?: (last: Record<string, unknown>) => boolean): Promise<void> {
+  const { stream, metrics } = reading;
+  let request: HttpRequest | null = first;
+  let pending: Promise<HttpResponse> | null = reading.http.send(first, reading.auth, metrics);
+  while (request && pending) {
+    const response: HttpResponse = await pending;
+    if (response.status >= 300) {
+      if (isTolerated(stream, response, metrics)) return;
+      throw failure(stream, request, response);
+    }
+    const listed = selectRecords(stream, response.body, stream.records.path);
+    const room = reading.limit === undefined ? Infinity : Math.max(0, reading.limit - metrics.records);
+    let records = listed.length > room ? listed.slice(0, room) : listed;
+    let next: HttpRequest | null = listed.length >= room ? null : nextPage(stream.paginator, request, response.body, listed);
+    // Only the first page of a window may hand the rest of it over.
+    if (next && request === first && listed.length > 0 && handOver?.(listed[listed.length - 1] as Record<string, unknown>)) next = null;
+    // The next page is on its way while this one is written: the provider and the writer work at once.
+    pending = next ? reading.http.send(next, reading.auth, metrics) : null;
+    // Awaited on the next turn; should writing this page fail first, its failure must not go unhandled.
+    pending?.catch(() => undefined);
+    if (stream.detail) records = await withDetails(reading, records);
+    const gone = stream.deletedWhen;
+    await reading.writer.write(records, metrics, gone ? { deleted: records.map((r) => valueAt(r, gone.path) === gone.equals) } : {});
+    request = next;
+  }
+}
+
+export function selectRecords(stream: StreamDefinition, body: unknown, path: string[]): Record<string, unknown>[] {
+  const selected = path.length === 0 ? [body] : valueAt(body, path);
+  // An absent list is an empty page (Square leaves `payments` out when there are none).
+  if (selected === undefined || selected === null) return [];
+  if (!Array.isArray(selected) || selected.some((r) => typeof r !== 'object' || r === null)) {
+    throw new SourceProviderError(`${stream.name}: the response has no list of records at ${path.join('.')}`, { stream: stream.name });
+  }
+  return selected as Record<string, unknown>[];
+}
+
+/** Each record's detail, fetched with bounded concurrency and merged over the listed fields. */
+async function withDetails(reading: StreamReading, records: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const detail = reading.stream.detail as NonNullable<StreamDefinition['detail']>;
+  const merged: (Record<string, unknown> | null)[] = new Array(records.length).fill(null);
+  const queue = new WorkQueue<number>(reading.definition.concurrency, async (index) => {
+    const record = records[index] as Record<string, unknown>;
+    const id = valueAt(record, detail.idPath);
+    if (typeof id !== 'string' && typeof id !== 'number') throw new SourceProviderError(`${reading.stream.name}: a record has no ${detail.idPath.join('.')}`, { stream: reading.stream.name });
+    const request: HttpRequest = { method: 'GET', path: detail.path.replace('{id}', encodeURIComponent(String(id))) };
+    const response = await reading.http.send(request, reading.auth, reading.metrics);
+    if (response.status >= 300) {
+      if (isTolerated(reading.stream, response, reading.metrics)) return;
+      throw failure(reading.stream, request, response);
+    }
+    merged[index] = { ...record, ...(response.body as Record<string, unknown>) };
+  });
+  records.forEach((_, index) => queue.push(index));
+  await queue.drain();
+  return merged.filter((r): r is Record<string, unknown> => r !== null);
+}
+
+function isTolerated(stream: StreamDefinition, response: HttpResponse, metrics: StreamMetrics): boolean {
+  if (stream.cursor?.splitWhen && response.status === stream.cursor.splitWhen.status && JSON.stringify(response.body).includes(stream.cursor.splitWhen.bodyIncludes)) {
+    throw new WindowTooLarge();
+  }
+  const tolerated = stream.tolerate?.find((t) => t.status === response.status);
+  if (!tolerated) return false;
+  metrics.tolerated[tolerated.reason] = (metrics.tolerated[tolerated.reason] ?? 0) + 1;
+  return true;
+}
+
+/** A status no definition expects: a 403 is the user's to fix (permissions), anything else is reported as the provider said it. */
+export function failure(stream: StreamDefinition, request: HttpRequest, response: HttpResponse): Error {
+  const details = { stream: stream.name, method: request.method, url: request.path, status: response.status };
+  const said = providerMessage(response.body);
+  if (response.status === 403) return new SourceConfigError(`${stream.name}: the account may not read ${request.path} (403${said ? `: ${said}` : ''}); grant the permission or leave the table out`, details);
+  return new SourceProviderError(`${stream.name}: ${request.method} ${request.path} answered ${response.status}${said ? `: ${said}` : ''}`, details);
+}
+
+function providerMessage(body: unknown): string {
+  if (typeof body === 'string') return body.slice(0, 300);
+  if (typeof body !== 'object' || body === null) return '';
+  const b = body as Record<string, unknown>;
+  const nested = (b.error ?? (Array.isArray(b.errors) ? b.errors[0] : undefined)) as Record<string, unknown> | string | undefined;
+  const parts = [b.name, b.message, typeof nested === 'string' ? nested : nested?.message ?? nested?.detail ?? nested?.code, b.error_description];
+  return parts.filter((p): p is string => typeof p === 'string').join(': ').slice(0, 300);
+}

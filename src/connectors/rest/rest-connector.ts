@@ -143,9 +143,16 @@ export class RestConnector implements SourceConnector {
 
   /** Typed rows from the staging file; a record read twice in one run (overlapping windows) counts once, as last read. */
   private reader(stream: StreamDefinition, file: string): string {
-    const columns = [...stream.columns.map((c) => `${quote(c.name)}: '${duckTypes[c.type]}'`), `'_deleted': 'BOOLEAN'`, `'__seq': 'BIGINT'`].join(', ');
+    // Scalars are read as text and converted with TRY_CAST: one value the provider wrote oddly ("N/A" for an
+    // amount) nulls that value, where a typed read would fail the whole file.
+    const staged = (type: ColumnType) => (type === 'object' || type === 'array' ? 'JSON' : 'VARCHAR');
+    const columns = [...stream.columns.map((c) => `${quote(c.name)}: '${staged(c.type)}'`), `'_deleted': 'BOOLEAN'`, `'__seq': 'BIGINT'`].join(', ');
     const rows = `read_json(['${file.replaceAll("'", "''")}'], format = 'newline_delimited', columns = {${columns}})`;
-    return `(SELECT * EXCLUDE (__seq) FROM ${rows} QUALIFY row_number() OVER (PARTITION BY "${stream.primaryKey.replaceAll('"', '""')}" ORDER BY __seq DESC) = 1)`;
+    const typed = stream.columns.map((c) => {
+      const name = `"${c.name.replaceAll('"', '""')}"`;
+      return staged(c.type) === duckTypes[c.type] ? name : `TRY_CAST(${name} AS ${duckTypes[c.type]}) AS ${name}`;
+    });
+    return `(SELECT ${[...typed, '_deleted'].join(', ')} FROM ${rows} QUALIFY row_number() OVER (PARTITION BY "${stream.primaryKey.replaceAll('"', '""')}" ORDER BY __seq DESC) = 1)`;
   }
 }
 

@@ -7,7 +7,7 @@ export const localFilesConnectionSpec: ConnectionSpec = {
   name: 'Local Files',
   providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
   version: '1.0',
-  attributes: { category: 'cloudStorage', isSource: true, documentationLink: 'README.md#local-files' },
+  attributes: { category: 'cloudStorage', isSource: true, documentationLink: 'README.md#local-files-and-runs' },
   authSpec: [
     {
       name: 'Local Directory',

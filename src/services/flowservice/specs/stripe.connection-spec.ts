@@ -5,7 +5,7 @@ export const stripeConnectionSpec: ConnectionSpec = {
   name: 'Stripe',
   providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
   version: '1.0',
-  attributes: { category: 'payments', isSource: true, isBeta: true, documentationLink: 'README.md#connectors' },
+  attributes: { category: 'payments', isSource: true, isBeta: true, documentationLink: 'README.md#payments-sources' },
   authSpec: [
     {
       name: 'OAuth2 Refresh Code',

@@ -75,6 +75,31 @@ describe.each(backends)('Batch Ingestion on $name', (backend) => {
     expect((await api.request('POST', `${importBase}/batches`, { body: { datasetId: 'nope', inputFormat: { format: 'xml' } } })).status).toBe(400);
   });
 
+  it('takes a large file in chunks, in any order, and completes it only once every byte has arrived', async () => {
+    const batchId = str((await api.request('POST', `${importBase}/batches`, { body: { datasetId: dataSetId, inputFormat: { format: 'json' } } })).json, 'id');
+    const file = `${importBase}/batches/${batchId}/datasets/${dataSetId}/files/big.json`;
+    const content = Buffer.from(Array.from({ length: 50 }, (_, i) => JSON.stringify({ _id: `L${String(i).padStart(3, '0')}`, person: { birthYear: 1900 + i } })).join('\n'));
+    const chunk = (start: number, end: number, range = `bytes ${start}-${end}/${content.length}`) =>
+      fetch(`${api.baseUrl}${file}`, { method: 'PATCH', headers: { ...api.gatewayHeaders(), 'content-type': 'application/octet-stream', 'content-range': range }, body: content.subarray(start, end + 1) });
+    expect((await chunk(0, 99)).status, 'a chunk before INITIALIZE').toBe(400);
+    expect((await api.request('POST', `${file}?action=INITIALIZE`)).status).toBe(201);
+    const third = Math.floor(content.length / 3);
+    expect((await chunk(2 * third, content.length - 1)).status).toBe(200);
+    expect((await chunk(0, third - 1)).status).toBe(200);
+    const early = await api.request('POST', `${file}?action=COMPLETE`);
+    expect(early.status).toBe(400);
+    expect(str(early.json, 'detail')).toContain(`bytes ${third}-${2 * third - 1} of ${content.length} are missing`);
+    expect((await chunk(third, 2 * third - 1, 'bytes 5-1/10')).status, 'a range backwards').toBe(400);
+    expect((await chunk(third, 2 * third - 1, `bytes ${third}-${2 * third + 5}/${content.length}`)).status, 'fewer bytes than the range says').toBe(400);
+    expect((await chunk(third, 2 * third - 1)).status).toBe(200);
+    expect((await api.request('POST', `${file}?action=COMPLETE`)).status).toBe(201);
+    expect((await api.request('POST', `${importBase}/batches/${batchId}?action=COMPLETE`)).status).toBe(200);
+    const batch = await api.request('GET', `/data/foundation/catalog/batches/${batchId}`);
+    expect(batch.json).toMatchObject({ [batchId]: { status: 'success', metrics: { outputRecordCount: 50 } } });
+    const landed = await lakeRows(api, dataSetId, '_id, person.birthYear AS year');
+    expect(landed.filter((r) => String(r._id).startsWith('L')).map((r) => r.year)).toEqual(Array.from({ length: 50 }, (_, i) => 1900 + i));
+  });
+
   it('answered in the shapes the official specs describe', () => {
     expect(api.contractViolations).toEqual([]);
   });

@@ -10,11 +10,13 @@ import { CompileError } from '../../mapping/compile-expression.js';
 import { identityRules } from '../../mapping/identity-mapping.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
+import { headerValue } from '../../server/request-parts.js';
 import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { loadSchema } from '../schemaregistry/schema-access.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadingBatch, safeFileName, sourceData, type InputFormat } from './batch-uploads.js';
+import { completeFile, initializeFile, parseContentRange, writeChunk } from './chunked-upload.js';
 
 const base = '/data/foundation/import';
 const BatchParams = Type.Object({ batchId: Type.String({ minLength: 1 }) });
@@ -56,8 +58,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
     return reply.status(201).send(batch);
   });
 
-  app.put<{ Params: Static<typeof FileParams> }>(`${base}/batches/:batchId/datasets/:datasetId/files/:filePath`, { schema: { tags, params: FileParams } }, async (request, reply) => {
-    const params = request.params;
+  /** The batch's upload folder and the file's name, once the batch, its dataset and the name check out. */
+  const uploadTarget = async (request: FastifyRequest, params: Static<typeof FileParams>): Promise<{ folder: string; name: string }> => {
     const batch = await loadBatch(request, params.batchId);
     const related = Array.isArray(batch.body.relatedObjects) ? (batch.body.relatedObjects as { id: string }[]) : [];
     if (!related.some((o) => o.id === params.datasetId)) throw new ApiError('validation', `batch ${batch.id} belongs to another dataset`, { problems: [{ in: 'path', path: 'datasetId', message: 'not this batch\'s dataset' }] });
@@ -65,13 +67,44 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
     // A path with folders arrives URL-encoded in one segment; the batch keeps its last part.
     const name = safeFileName(params.filePath);
     if (!name) throw new ApiError('validation', 'the file name may hold letters, digits, ".", "_" and "-" only', { problems: [{ in: 'path', path: 'filePath', message: 'not a plain file name' }] });
+    const folder = deps.layout.uploadDir(batch.id);
+    fs.mkdirSync(folder, { recursive: true });
+    return { folder, name };
+  };
+  const streamedBody = (request: FastifyRequest): NodeJS.ReadableStream => {
     const body = request.body as NodeJS.ReadableStream | undefined;
     if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function') {
       throw new ApiError('unsupportedContentType', 'Upload the file as the request body with Content-Type: application/octet-stream.');
     }
-    const folder = deps.layout.uploadDir(batch.id);
-    fs.mkdirSync(folder, { recursive: true });
-    await pipeline(body, fs.createWriteStream(path.join(folder, name)));
+    return body;
+  };
+
+  app.put<{ Params: Static<typeof FileParams> }>(`${base}/batches/:batchId/datasets/:datasetId/files/:filePath`, { schema: { tags, params: FileParams } }, async (request, reply) => {
+    const { folder, name } = await uploadTarget(request, request.params);
+    await pipeline(streamedBody(request), fs.createWriteStream(path.join(folder, name)));
+    return reply.status(200).send();
+  });
+
+  // Large files: INITIALIZE, PATCH chunks with Content-Range, COMPLETE (see chunked-upload.ts).
+  app.post<{ Params: Static<typeof FileParams>; Querystring: Static<typeof ActionQuery> }>(
+    `${base}/batches/:batchId/datasets/:datasetId/files/:filePath`,
+    { schema: { tags, params: FileParams, querystring: ActionQuery } },
+    async (request, reply) => {
+      const action = request.query.action.toUpperCase();
+      if (action !== 'INITIALIZE' && action !== 'COMPLETE') {
+        throw new ApiError('validation', `action "${request.query.action}" is not supported for a file; use INITIALIZE or COMPLETE`, { problems: [{ in: 'query', path: 'action', message: 'must be INITIALIZE or COMPLETE' }] });
+      }
+      const { folder, name } = await uploadTarget(request, request.params);
+      if (action === 'INITIALIZE') initializeFile(folder, name);
+      else completeFile(folder, name);
+      return reply.status(201).send();
+    },
+  );
+
+  app.patch<{ Params: Static<typeof FileParams> }>(`${base}/batches/:batchId/datasets/:datasetId/files/:filePath`, { schema: { tags, params: FileParams } }, async (request, reply) => {
+    const range = parseContentRange(headerValue(request.headers['content-range']));
+    const { folder, name } = await uploadTarget(request, request.params);
+    await writeChunk(folder, name, range, streamedBody(request) as AsyncIterable<Buffer>);
     return reply.status(200).send();
   });
 

@@ -211,6 +211,8 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
     { method: 'POST', path: '/data/foundation/import/batches', base: () => ({ json: { datasetId: 'no-such-dataset', inputFormat: { format: 'json' } } }) },
     { method: 'PUT', path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/:filePath', base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', filePath: 'a.json' }, contentType: 'application/octet-stream', json: {} }) },
     { method: 'POST', path: '/data/foundation/import/batches/:batchId', query: ['action'], base: () => ({ params: { batchId: 'no-such-batch' }, query: { action: 'COMPLETE' } }) },
+    { method: 'POST', path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/:filePath', query: ['action'], base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', filePath: 'a.json' }, query: { action: 'INITIALIZE' } }) },
+    { method: 'PATCH', path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/:filePath', base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', filePath: 'a.json' }, contentType: 'application/octet-stream', json: {} }) },
   ],
   ims: [
     {

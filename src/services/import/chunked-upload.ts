@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../server/errors/api-error.js';
+
+/**
+ * AEP's large-file upload: `?action=INITIALIZE` starts a file, `PATCH` with `Content-Range` writes one chunk
+ * at its offset (in any order, a chunk may be sent again), `?action=COMPLETE` checks that every byte arrived
+ * and makes it one of the batch's files. Until then the file waits in the batch's upload folder under
+ * `.partial/`, which completion of the batch never reads.
+ */
+export interface ChunkRange {
+  start: number;
+  /** Inclusive, as in `Content-Range`. */
+  end: number;
+  total: number;
+}
+
+interface Progress {
+  total: number | null;
+  /** Byte ranges received so far, inclusive, merged. */
+  received: [number, number][];
+}
+
+function partialDir(folder: string): string {
+  return path.join(folder, '.partial');
+}
+
+function progressFile(folder: string, name: string): string {
+  return path.join(partialDir(folder), `${name}.progress.json`);
+}
+
+export function initializeFile(folder: string, name: string): void {
+  fs.mkdirSync(partialDir(folder), { recursive: true });
+  fs.writeFileSync(path.join(partialDir(folder), name), '');
+  writeProgress(folder, name, { total: null, received: [] });
+}
+
+/** `Content-Range: bytes <start>-<end>/<total>`; anything else is the client's mistake. */
+export function parseContentRange(header: string | undefined): ChunkRange {
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
+  const range = match ? { start: Number(match[1]), end: Number(match[2]), total: Number(match[3]) } : undefined;
+  if (!range || range.start > range.end || range.end >= range.total || !Number.isSafeInteger(range.total)) {
+    throw new ApiError('validation', 'a chunk needs Content-Range: bytes <start>-<end>/<total>, with start <= end < total', {
+      problems: [{ in: 'header', path: 'content-range', message: header ? `"${header}" is not a byte range within the file` : 'missing' }],
+    });
+  }
+  return range;
+}
+
+/** Writes one chunk at its offset; the chunk counts only if its length matches its range. */
+export async function writeChunk(folder: string, name: string, range: ChunkRange, body: AsyncIterable<Buffer | string>): Promise<void> {
+  const progress = readProgress(folder, name);
+  if (progress.total !== null && progress.total !== range.total) {
+    throw new ApiError('validation', `the file was said to be ${progress.total} bytes long, this chunk says ${range.total}`, { problems: [{ in: 'header', path: 'content-range', message: 'total changed' }] });
+  }
+  const handle = await fs.promises.open(path.join(partialDir(folder), name), 'r+');
+  let offset = range.start;
+  try {
+    for await (const piece of body) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      if (offset + bytes.length > range.end + 1) throw new ApiError('validation', `the chunk is longer than its range ${range.start}-${range.end}`);
+      await handle.write(bytes, 0, bytes.length, offset);
+      offset += bytes.length;
+    }
+  } finally {
+    await handle.close();
+  }
+  if (offset !== range.end + 1) throw new ApiError('validation', `the chunk holds ${offset - range.start} bytes, its range ${range.start}-${range.end} says ${range.end - range.start + 1}`);
+  writeProgress(folder, name, { total: range.total, received: merge([...progress.received, [range.start, range.end]]) });
+}
+
+/** Moves a fully received file among the batch's files; names the byte ranges still missing otherwise. */
+export function completeFile(folder: string, name: string): void {
+  const progress = readProgress(folder, name);
+  const missing = gaps(progress);
+  if (progress.total === null || missing.length > 0) {
+    const what = progress.total === null ? 'no chunk has arrived' : `bytes ${missing.map(([a, b]) => `${a}-${b}`).join(', ')} of ${progress.total} are missing`;
+    throw new ApiError('validation', `${name} is not complete: ${what}`, { problems: [{ in: 'path', path: 'filePath', message: what }] });
+  }
+  const file = path.join(partialDir(folder), name);
+  fs.truncateSync(file, progress.total);
+  fs.renameSync(file, path.join(folder, name));
+  fs.rmSync(progressFile(folder, name), { force: true });
+}
+
+function readProgress(folder: string, name: string): Progress {
+  try {
+    return JSON.parse(fs.readFileSync(progressFile(folder, name), 'utf8')) as Progress;
+  } catch {
+    throw new ApiError('validation', `${name} was not initialized; start with POST …/files/${name}?action=INITIALIZE`, { problems: [{ in: 'path', path: 'filePath', message: 'not initialized' }] });
+  }
+}
+
+function writeProgress(folder: string, name: string, progress: Progress): void {
+  fs.writeFileSync(progressFile(folder, name), JSON.stringify(progress));
+}
+
+function merge(ranges: [number, number][]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+function gaps(progress: Progress): [number, number][] {
+  if (progress.total === null) return [];
+  const out: [number, number][] = [];
+  let next = 0;
+  for (const [start, end] of progress.received) {
+    if (start > next) out.push([next, start - 1]);
+    next = Math.max(next, end + 1);
+  }
+  if (next < progress.total) out.push([next, progress.total - 1]);
+  return out;
+}

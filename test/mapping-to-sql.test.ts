@@ -110,6 +110,54 @@ describe('mappings compiled to DuckDB SQL over local files', () => {
     expect(() => compileMapping([rule('_id', 'id')], lookahead, columns)).toThrow(/lookaround/);
   });
 
+  it('maps lists element by element with [*], converting each element and naming the one that does not convert', async () => {
+    fs.writeFileSync(
+      path.join(root, 'orders.json'),
+      [
+        { id: 'O1', items: [{ sku: 'A', qty: '2', price: 1.5 }, { sku: 'B', qty: '1', price: 4 }], tags: ['new', 'gift'], extra: { lines: [{ name: 'x' }] } },
+        { id: 'O2', items: [{ sku: 'C', qty: 'many' }], tags: [] },
+        { id: 'O3', items: null, tags: null },
+      ].map((o) => JSON.stringify(o)).join('\n'),
+    );
+    const orders = `read_json(['${path.join(root, 'orders.json')}'], format = 'newline_delimited', columns = {id: 'VARCHAR', items: 'STRUCT(sku VARCHAR, qty VARCHAR, price DOUBLE)[]', tags: 'VARCHAR[]', extra: 'JSON'})`;
+    const orderColumns = (await duck.rows(`DESCRIBE SELECT * FROM ${orders}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const listSchema = {
+      type: 'object',
+      properties: {
+        _id: { type: 'string' },
+        productListItems: { type: 'array', items: { type: 'object', properties: { SKU: { type: 'string' }, quantity: { type: 'integer' }, priceTotal: { type: 'number' } } } },
+        labels: { type: 'array', items: { type: 'string' } },
+        lineNames: { type: 'array', items: { type: 'string' } },
+      },
+    } as JsonObject;
+    const compiled = compileMapping(
+      [
+        rule('_id', 'id'),
+        rule('productListItems[*].SKU', 'items[*].sku'),
+        rule('productListItems[*].quantity', 'items[*].qty'),
+        rule('productListItems[*].priceTotal', 'items[*].price'),
+        rule('labels[*]', 'tags[*]'),
+        rule('lineNames[*]', 'extra.lines[*].name'),
+      ],
+      listSchema,
+      orderColumns,
+    );
+    const rows = await duck.rows(`${compiled.select(orders)} ORDER BY "_id"`);
+    expect(rows[0]).toMatchObject({
+      _id: 'O1',
+      productListItems: [{ SKU: 'A', quantity: '2', priceTotal: 1.5 }, { SKU: 'B', quantity: '1', priceTotal: 4 }],
+      labels: ['new', 'gift'],
+      lineNames: ['x'],
+      _errors: [],
+    });
+    expect(rows[1]?._errors).toEqual([{ code: 'MAPPER-3700-400', message: 'productListItems[*].quantity: cannot convert element 1 to integer (many)' }]);
+    expect(rows[2]).toMatchObject({ _id: 'O3', productListItems: null, labels: null, _errors: [] });
+    const valid = await duck.rows(`SELECT "_id", _valid FROM (${compiled.select(orders, { verdict: 'valid' })}) ORDER BY "_id"`);
+    expect(valid.map((r) => r._valid)).toEqual([true, false, true]);
+    expect(() => compileMapping([rule('productListItems[*].SKU', 'id')], listSchema, orderColumns)).toThrow(/needs a \[\*\] source path/);
+    expect(() => compileMapping([rule('_id', 'items[*].sku')], listSchema, orderColumns)).toThrow(/map it to a \[\*\] destination/);
+  });
+
   it('adds numbers and concatenates text with +', async () => {
     const compiled = compileMapping([rule('_id', 'id'), rule('person.name.fullName', 'first + " " + last', 'EXPRESSION'), rule('person.birthYear', 'born + 1', 'EXPRESSION')], schema, columns);
     const rows = await duck.rows(`${compiled.select(relation)} ORDER BY "_id"`);

@@ -26,7 +26,15 @@ export interface CompiledMapping {
   select(input: string, options?: { carry?: string[]; verdict?: 'errors' | 'valid' }): string;
 }
 
-type Tree = { kind: 'leaf'; sql: string } | { kind: 'object'; children: Map<string, Tree> } | { kind: 'list'; items: Map<number, Tree> };
+/**
+ * What the mapping writes, as a tree of destinations. `each` is an array written element by element (`x[*].y`):
+ * its element is built from lists, the i-th element from the i-th value of each (`element` leaves hold `[i]`).
+ */
+type Tree =
+  | { kind: 'leaf'; sql: string }
+  | { kind: 'object'; children: Map<string, Tree> }
+  | { kind: 'list'; items: Map<number, Tree> }
+  | { kind: 'each'; lists: string[]; element: Tree };
 
 const castTypes: Record<string, string> = {
   string: 'VARCHAR',
@@ -49,12 +57,33 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   const byName = new Map(columns.map((c) => [c.name, c]));
   const lowerByName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
   const column = (path: string): string => {
+    if (path.includes('[*]')) throw new CompileError(`${path}: [*] reads a list; map it to a [*] destination`);
     const segments = path.replace(/^\$\{(.*)\}$/, '$1').split('.');
     const head = segments[0] ?? '';
     const found = byName.get(path) ?? byName.get(head) ?? lowerByName.get(head.toLowerCase());
     if (!found) throw new CompileError(`the source has no column "${head}" (it has ${columns.map((c) => c.name).join(', ')})`);
     if (byName.get(path)) return `${sourceAlias}.${sqlIdentifier(path)}`;
     return [`${sourceAlias}.${sqlIdentifier(found.name)}`, ...segments.slice(1).map(sqlIdentifier)].join('.');
+  };
+
+  /**
+   * `a.b[*].c`: the list of each element's `c`. A struct list (Parquet, JSON files) is transformed; a JSON column
+   * (API sources keep nested values as JSON) is read with a JSON path.
+   */
+  const listColumn = (path: string): string => {
+    const [before, after = '', ...more] = path.split('[*]');
+    if (more.length > 0 || !before) throw new CompileError(`${path}: one [*] at most, after a field`);
+    const [head = '', ...inner] = before.split('.');
+    const found = byName.get(head) ?? lowerByName.get(head.toLowerCase());
+    if (!found) throw new CompileError(`the source has no column "${head}" (it has ${columns.map((c) => c.name).join(', ')})`);
+    const rest = after.replace(/^\./, '').split('.').filter((segment) => segment !== '');
+    const base = `${sourceAlias}.${sqlIdentifier(found.name)}`;
+    if (found.type.toUpperCase() === 'JSON') {
+      const jsonPath = `$${inner.map((k) => `.${JSON.stringify(k)}`).join('')}[*]${rest.map((k) => `.${JSON.stringify(k)}`).join('')}`;
+      return `json_extract_string(${base}, ${sqlString(jsonPath)})`;
+    }
+    const list = [base, ...inner.map(sqlIdentifier)].join('.');
+    return rest.length === 0 ? list : `list_transform(${list}, x -> x.${rest.map(sqlIdentifier).join('.')})`;
   };
 
   // Only a whole column's type is known here; a path into a struct is taken as a scalar.
@@ -70,6 +99,10 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   const plainCasts: string[] = [];
   const validChecks: string[] = [];
   rules.forEach((rule, index) => {
+    if (rule.destination.includes('[*]')) {
+      eachRule(rule, index);
+      return;
+    }
     const found = findField(schema, rule.destination);
     if ('error' in found) throw new CompileError(`mapping ${index} (${rule.destination}): destination ${found.error}`);
     const raw = `__r${index}`;
@@ -94,6 +127,43 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     errors.push(`CASE WHEN ${raw} IS NOT NULL AND ${value} IS NULL THEN struct_pack(code := 'MAPPER-3700-400', message := ${reason} || ' (' || left(CAST(${raw} AS VARCHAR), 200) || ')') END`);
     if (rule.identity && rule.namespaceCode) identities.push({ namespace: rule.namespaceCode, value, primary: rule.primaryIdentity });
   });
+
+  /**
+   * A `x[*].y` destination from a `a[*].b` source: each element's value is converted on its own, and a value
+   * that does not convert rejects the row, naming the element.
+   */
+  function eachRule(rule: MappingRule, index: number): void {
+    if (rule.sourceType !== 'ATTRIBUTE' || !rule.source.includes('[*]')) {
+      throw new CompileError(`mapping ${index} (${rule.destination}): a [*] destination needs a [*] source path, e.g. items[*].name`);
+    }
+    if (rule.identity) throw new CompileError(`mapping ${index} (${rule.destination}): an identity cannot be a list`);
+    const [arrayPath = '', elementPath = ''] = rule.destination.split('[*]');
+    const array = findField(schema, arrayPath);
+    if ('error' in array || array.field.type !== 'array') throw new CompileError(`mapping ${index} (${rule.destination}): destination "${arrayPath}" is not an array of the schema`);
+    const inElement = elementPath.replace(/^\./, '');
+    const found = inElement === '' ? { field: (array.field.items ?? {}) as JsonObject } : findField((array.field.items ?? {}) as JsonObject, inElement);
+    if ('error' in found) throw new CompileError(`mapping ${index} (${rule.destination}): destination ${found.error}`);
+    const raw = `__r${index}`;
+    const value = `__v${index}`;
+    let source: string;
+    try {
+      source = listColumn(rule.source);
+    } catch (error) {
+      if (error instanceof Error) throw new CompileError(`mapping ${index} (${rule.destination}): ${error.message}`);
+      throw error;
+    }
+    raws.push(`${source} AS ${raw}`);
+    const xdmType = String(found.field['meta:xdmType'] ?? found.field.type);
+    const castType = castTypes[xdmType];
+    const cast = castType ? `list_transform(${raw}, v -> TRY_CAST(v AS ${castType}))` : raw;
+    casts.push(`${cast} AS ${value}`);
+    plainCasts.push(`${cast} AS ${value}`);
+    // The elements that hold a value but do not convert: none may.
+    const broken = `list_filter(range(1, len(${raw}) + 1), i -> ${raw}[i] IS NOT NULL AND ${value}[i] IS NULL)`;
+    validChecks.push(`(${raw} IS NULL OR len(${broken}) = 0)`);
+    errors.push(`CASE WHEN ${raw} IS NOT NULL AND len(${broken}) > 0 THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(`${rule.destination}: cannot convert element `)} || CAST(${broken}[1] AS VARCHAR) || ${sqlString(castType ? ` to ${xdmType}` : '')} || ' (' || left(CAST(${raw}[${broken}[1]] AS VARCHAR), 200) || ')') END`);
+    insertEach(root, arrayPath, inElement, value);
+  }
 
   if (identities.length > 0 && !('error' in findField(schema, 'identityMap'))) {
     insert(root, [{ name: 'identityMap' }], identityMapSql(identities));
@@ -163,7 +233,7 @@ function parseDestination(path: string): { name: string; index?: number }[] {
   return path.split('.').map((segment) => {
     const match = /^(.*?)\[(\d+|\*)\]$/.exec(segment);
     if (!match) return { name: segment };
-    if (match[2] === '*') throw new CompileError(`${path}: [*] destinations cannot run yet; map each index`);
+    if (match[2] === '*') throw new CompileError(`${path}: [*] may appear once, on an array field`);
     return { name: match[1] ?? '', index: Number(match[2]) };
   });
 }
@@ -195,8 +265,45 @@ function insert(tree: Tree, path: { name: string; index?: number }[], sql: strin
   insert(child, rest, sql);
 }
 
+/** Puts a list into the `each` node of `arrayPath`, as the element's value (`inElement` empty) or one of its fields. */
+function insertEach(root: Tree, arrayPath: string, inElement: string, list: string): void {
+  const segments = parseDestination(arrayPath);
+  const last = segments.pop();
+  if (!last || last.index !== undefined) throw new CompileError(`${arrayPath}[*]: not a plain array field`);
+  let parent = root;
+  for (const segment of segments) {
+    if (parent.kind !== 'object' || segment.index !== undefined) throw new CompileError(`${arrayPath}[*]: arrays inside arrays cannot be written`);
+    let next = parent.children.get(segment.name);
+    if (!next) {
+      next = { kind: 'object', children: new Map() };
+      parent.children.set(segment.name, next);
+    }
+    parent = next;
+  }
+  if (parent.kind !== 'object') throw new CompileError(`${arrayPath}[*]: overlapping destinations`);
+  let node = parent.children.get(last.name);
+  if (!node) {
+    node = { kind: 'each', lists: [], element: inElement === '' ? { kind: 'leaf', sql: '' } : { kind: 'object', children: new Map() } };
+    parent.children.set(last.name, node);
+  }
+  if (node.kind !== 'each') throw new CompileError(`${arrayPath} is written both element by element and as a whole`);
+  node.lists.push(list);
+  const element = `${list}[i]`;
+  if (inElement === '') {
+    if (node.element.kind !== 'leaf' || node.element.sql !== '') throw new CompileError(`${arrayPath}[*] is written twice`);
+    node.element = { kind: 'leaf', sql: element };
+  } else {
+    insert(node.element, parseDestination(inElement), element);
+  }
+}
+
 function toSql(tree: Tree): string {
   if (tree.kind === 'leaf') return tree.sql;
+  if (tree.kind === 'each') {
+    // As many elements as the longest list; a missing value is null in its element.
+    const length = `greatest(${tree.lists.map((l) => `len(${l})`).join(', ')})`;
+    return `(CASE WHEN ${length} IS NULL THEN NULL ELSE list_transform(range(1, ${length} + 1), i -> ${toSql(tree.element)}) END)`;
+  }
   if (tree.kind === 'list') {
     const max = Math.max(...tree.items.keys());
     const items = Array.from({ length: max + 1 }, (_, i) => {

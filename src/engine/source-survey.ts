@@ -30,12 +30,11 @@ export async function surveySource(duck: DuckDbSession, extracted: Pick<Extracte
   const deletes = sourceColumns.some((c) => c.name === deletedColumn);
   const live = deletes ? `${inWindow} AND NOT coalesce(s.${deletedColumn}, false)` : inWindow;
   const deleted = deletes ? `count(*) FILTER (WHERE ${inWindow} AND s.${deletedColumn})` : '0';
-  // Only the delta column is parsed here.
-  const [stats] = await duck.rows(
-    delta
-      ? `SELECT count(*) FILTER (WHERE (${delta}) IS NULL) AS skipped, count(*) FILTER (WHERE ${live}) AS staged, ${deleted} AS deleted, strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM ${relation} s`
-      : `SELECT 0 AS skipped, count(*) FILTER (WHERE ${live}) AS staged, ${deleted} AS deleted, NULL AS watermark FROM ${relation} s`,
-  );
+  // Only the delta column is parsed here. A snapshot skips nothing, but its newest delta value still becomes
+  // the watermark the next, incremental, run starts from.
+  const skipped = delta && !extracted.snapshot ? `count(*) FILTER (WHERE (${delta}) IS NULL)` : '0';
+  const watermark = delta ? `strftime(max(${delta}) FILTER (WHERE ${inWindow}), '%Y-%m-%dT%H:%M:%S.%fZ')` : 'NULL';
+  const [stats] = await duck.rows(`SELECT ${skipped} AS skipped, count(*) FILTER (WHERE ${live}) AS staged, ${deleted} AS deleted, ${watermark} AS watermark FROM ${relation} s`);
   return {
     sourceColumns,
     inWindow,

@@ -19,7 +19,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     host: options.host,
     dataDir: options.dataDir,
   });
-  const { server, credentials, scheduler } = await buildApp({
+  const { server, credentials, scheduler, engine } = await buildApp({
     store,
     dataDir: config.dataDir,
     fileRoots: config.fileRoots,
@@ -31,6 +31,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;
   await server.listen({ port: config.port, host: config.host });
   scheduler.start();
+  // Another server sharing this store may stop mid-run: its runs are failed once its heartbeat goes silent.
+  const stopSweeping = engine.startSweeping(5 * 60_000);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const baseUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -39,6 +41,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir));
 
   const stop = async () => {
+    stopSweeping();
     await server.close();
     await store.close();
     process.exit(0);

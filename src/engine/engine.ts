@@ -12,6 +12,7 @@ import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 import { runFlow } from './run-flow.js';
+import { RunLeases } from './run-leases.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 
 export interface EngineDeps {
@@ -42,9 +43,11 @@ const unfinished = new Set(['queued', 'inProgress']);
 export class Engine {
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private readonly repo: ResourcesRepository;
+  private readonly leases: RunLeases;
 
   constructor(private readonly deps: EngineDeps) {
     this.repo = new ResourcesRepository(deps.db);
+    this.leases = new RunLeases(deps.db, deps.now);
   }
 
   isRunning(flowId: string): boolean {
@@ -59,7 +62,9 @@ export class Engine {
     const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
     let outcome = emptyOutcome(createdAt, plan.window);
     let etag = newRunEtag();
-    const recorded = this.repo.insert(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt });
+    // The lease comes first: another server's recovery must never see this run without its owner.
+    const leased = this.leases.take(scope, runId);
+    const recorded = leased.then(() => this.repo.insert(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt }));
     const save = async (next: RunOutcome, repo: ResourcesRepository) => {
       const previous = etag;
       etag = newRunEtag();
@@ -70,17 +75,22 @@ export class Engine {
     // The flow is claimed before the first await, so two callers (the scheduler, POST /runs) that both saw
     // isRunning() false cannot start two runs of it.
     const execution = (async () => {
-      await recorded;
-      await new Promise((resolve) => setImmediate(resolve));
-      outcome = await runFlow(plan, runId, outcome, {
-        db: this.deps.db,
-        layout: this.deps.layout,
-        now: this.deps.now,
-        log: this.deps.log,
-        connectors: this.deps.connectors,
-        progress: (next) => save(next, this.repo),
-        finalRecord: (next, repo) => save(next, repo),
-      });
+      const release = await leased;
+      try {
+        await recorded;
+        await new Promise((resolve) => setImmediate(resolve));
+        outcome = await runFlow(plan, runId, outcome, {
+          db: this.deps.db,
+          layout: this.deps.layout,
+          now: this.deps.now,
+          log: this.deps.log,
+          connectors: this.deps.connectors,
+          progress: (next) => save(next, this.repo),
+          finalRecord: (next, repo) => save(next, repo),
+        });
+      } finally {
+        await release();
+      }
       return outcome;
     })().finally(() => this.running.delete(plan.flowId));
     this.running.set(plan.flowId, execution);
@@ -96,14 +106,22 @@ export class Engine {
   async ingest(plan: RunPlan): Promise<RunOutcome> {
     const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;
     if (this.running.has(key)) throw new FlowBusyError(key);
-    const execution = runFlow(plan, `import-${plan.upload?.batchId ?? plan.flowId}`, emptyOutcome(this.deps.now(), plan.window), {
-      db: this.deps.db,
-      layout: this.deps.layout,
-      now: this.deps.now,
-      log: this.deps.log,
-      connectors: this.deps.connectors,
-      finalRecord: async () => undefined,
-    }).finally(() => this.running.delete(key));
+    const runId = `import-${plan.upload?.batchId ?? plan.flowId}`;
+    const execution = (async () => {
+      const release = await this.leases.take({ orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId }, runId);
+      try {
+        return await runFlow(plan, runId, emptyOutcome(this.deps.now(), plan.window), {
+          db: this.deps.db,
+          layout: this.deps.layout,
+          now: this.deps.now,
+          log: this.deps.log,
+          connectors: this.deps.connectors,
+          finalRecord: async () => undefined,
+        });
+      } finally {
+        await release();
+      }
+    })().finally(() => this.running.delete(key));
     this.running.set(key, execution);
     return execution;
   }
@@ -113,22 +131,41 @@ export class Engine {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
-  /** After a restart: nothing can still be running, so unfinished runs failed and their leftovers go. */
+  /** Recovers now and then every `intervalMs`, for the runs of servers that stopped while this one runs. */
+  startSweeping(intervalMs: number): () => void {
+    const timer = setInterval(() => {
+      this.recover().catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * After a restart, and now and then: the unfinished runs whose process is gone (this host's earlier process, or a server whose
+   * heartbeat stopped) are failed and their leftovers go. Runs another live server is running are left alone.
+   */
   async recover(): Promise<number> {
     const rows = await this.deps.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runKind).execute();
+    const leases = await this.leases.all();
+    const alive = (runId: string) => this.leases.isAlive(leases.get(runId));
     let failed = 0;
     for (const row of rows) {
       const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: { statusSummary?: { status?: string; errors?: unknown[] } } };
       const status = body.metrics?.statusSummary?.status;
-      if (!status || !unfinished.has(status)) continue;
+      if (!status || !unfinished.has(status) || alive(row.id)) continue;
       const now = this.deps.now();
       const error = { code: 'CONNECTOR-2001-500', message: 'The run was interrupted (the process stopped); nothing of it was ingested. Re-trigger it.' };
       const next = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...(body.metrics as Record<string, unknown>).durationSummary as object, completedAtUTC: now } } };
       await this.repo.update({ orgId: row.org_id, sandboxId: row.sandbox_id }, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag);
       failed += 1;
     }
-    fs.rmSync(this.deps.layout.stagingRoot(), { recursive: true, force: true });
-    await this.removeOrphanBatches();
+    for (const [runId, lease] of leases) if (!alive(runId)) await this.leases.drop(lease.scope, runId);
+    const staging = this.deps.layout.stagingRoot();
+    for (const dir of fs.existsSync(staging) ? fs.readdirSync(staging) : []) {
+      if (!alive(dir)) fs.rmSync(path.join(staging, dir), { recursive: true, force: true });
+    }
+    // A live server may be between moving a batch into the lake and committing it: orphans wait until no one runs.
+    if (![...leases.keys()].some(alive)) await this.removeOrphanBatches();
     return failed;
   }
 

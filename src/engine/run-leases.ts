@@ -1,0 +1,94 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.js';
+import { ResourcesRepository, type Scope } from '../store/resources.repository.js';
+
+export const leaseKind = 'engine.runLease';
+
+/** How often a process says its runs are still alive, and how long silence means the process is gone. */
+const heartbeatMs = 15_000;
+const staleMs = 4 * heartbeatMs;
+
+export interface Lease {
+  /** `<host>:<pid>:<instance>` of the process running it (the instance tells a restarted pid 1 from its predecessor). */
+  owner: string;
+  heartbeatAt: number;
+}
+
+/**
+ * Which process runs which run. Several servers may share one metadata store and lake: a server that starts
+ * must fail only the runs whose process is gone, not those another server is running. A process on this
+ * host is gone when its pid is (or, for this very pid, when the lease is an earlier process's); one
+ * elsewhere, when its heartbeat has been silent for a minute.
+ */
+export class RunLeases {
+  private readonly instance = crypto.randomUUID();
+  readonly owner = `${os.hostname()}:${process.pid}:${this.instance}`;
+  private readonly repo: ResourcesRepository;
+
+  constructor(private readonly db: Kysely<Database>, private readonly now: () => number) {
+    this.repo = new ResourcesRepository(db);
+  }
+
+  /** Claims a run for this process until the returned release is called; a heartbeat keeps the claim fresh. */
+  async take(scope: Scope, runId: string): Promise<() => Promise<void>> {
+    let etag = String(this.now());
+    await this.repo.insert(scope, { kind: leaseKind, id: runId, body: this.lease(), secret: null, etag, createdAt: this.now(), updatedAt: this.now() });
+    let beating: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      beating = beating
+        .then(async () => {
+          const next = `${etag}+`;
+          if (await this.repo.update(scope, { kind: leaseKind, id: runId, body: this.lease(), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) etag = next;
+        })
+        .catch(() => undefined);
+    }, heartbeatMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await beating;
+      await this.repo.delete(leaseKind, scope, runId);
+    };
+  }
+
+  /** Every lease of every org, by run id. */
+  async all(): Promise<Map<string, Lease & { scope: Scope }>> {
+    const rows = await this.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body']).where('kind', '=', leaseKind).execute();
+    return new Map(rows.map((row) => [row.id, { ...(JSON.parse(row.body) as Lease), scope: { orgId: row.org_id, sandboxId: row.sandbox_id } }]));
+  }
+
+  /** Whether the process holding a lease may still be running the run. */
+  isAlive(lease: Lease | undefined): boolean {
+    if (!lease) return false;
+    const { host, pid, instance } = splitOwner(lease.owner);
+    if (host === os.hostname()) return pid === process.pid ? instance === this.instance : pidAlive(pid);
+    return this.now() - lease.heartbeatAt < staleMs;
+  }
+
+  async drop(scope: Scope, runId: string): Promise<void> {
+    await this.repo.delete(leaseKind, scope, runId);
+  }
+
+  private lease(): Lease {
+    return { owner: this.owner, heartbeatAt: this.now() };
+  }
+}
+
+function splitOwner(owner: string): { host: string; pid: number; instance: string } {
+  const parts = owner.split(':');
+  const instance = parts.pop() ?? '';
+  const pid = Number(parts.pop());
+  return { host: parts.join(':'), pid, instance };
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but is another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -126,7 +126,7 @@ describe('mappings compiled to DuckDB SQL over local files', () => {
       properties: {
         _id: { type: 'string' },
         productListItems: { type: 'array', items: { type: 'object', properties: { SKU: { type: 'string' }, quantity: { type: 'integer' }, priceTotal: { type: 'number' } } } },
-        labels: { type: 'array', items: { type: 'string' } },
+        labels: { type: 'array', items: { type: 'string', maxLength: 4 } },
         lineNames: { type: 'array', items: { type: 'string' } },
       },
     } as JsonObject;
@@ -151,6 +151,9 @@ describe('mappings compiled to DuckDB SQL over local files', () => {
       _errors: [],
     });
     expect(rows[1]?._errors).toEqual([{ code: 'MAPPER-3700-400', message: 'productListItems[*].quantity: cannot convert element 1 to integer (many)' }]);
+    // An element that converts but breaks its field's constraint (labels are at most 4 characters) rejects the row too.
+    const longLabel = (await duck.rows(`SELECT _errors FROM (${compiled.select(`(SELECT 'O9' AS id, NULL::STRUCT(sku VARCHAR, qty VARCHAR, price DOUBLE)[] AS items, ['ok', 'too long'] AS tags, NULL::JSON AS extra)`)})`))[0];
+    expect(longLabel?._errors).toEqual([{ code: 'MAPPER-3700-400', message: 'labels[*]: cannot convert element 2 to string (longer than 4 characters) (too long)' }]);
     expect(rows[2]).toMatchObject({ _id: 'O3', productListItems: null, labels: null, _errors: [] });
     const valid = await duck.rows(`SELECT "_id", _valid FROM (${compiled.select(orders, { verdict: 'valid' })}) ORDER BY "_id"`);
     expect(valid.map((r) => r._valid)).toEqual([true, false, true]);

@@ -158,10 +158,14 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     const cast = castType ? `list_transform(${raw}, v -> TRY_CAST(v AS ${castType}))` : raw;
     casts.push(`${cast} AS ${value}`);
     plainCasts.push(`${cast} AS ${value}`);
-    // The elements that hold a value but do not convert: none may.
-    const broken = `list_filter(range(1, len(${raw}) + 1), i -> ${raw}[i] IS NOT NULL AND ${value}[i] IS NULL)`;
+    // The elements that hold a value but do not convert, or break the field's constraints: none may.
+    const constraints = fieldRules(found.field, `${value}[i]`, rule.destination);
+    const holds = constraints.map((r) => ` AND coalesce(${r.holds}, false)`).join('');
+    const broken = `list_filter(range(1, len(${raw}) + 1), i -> ${raw}[i] IS NOT NULL AND NOT (${value}[i] IS NOT NULL${holds}))`;
     validChecks.push(`(${raw} IS NULL OR len(${broken}) = 0)`);
-    errors.push(`CASE WHEN ${raw} IS NOT NULL AND len(${broken}) > 0 THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(`${rule.destination}: cannot convert element `)} || CAST(${broken}[1] AS VARCHAR) || ${sqlString(castType ? ` to ${xdmType}` : '')} || ' (' || left(CAST(${raw}[${broken}[1]] AS VARCHAR), 200) || ')') END`);
+    const first = `${value}[${broken}[1]]`;
+    const why = constraints.length > 0 ? `(CASE ${constraints.map((r) => `WHEN ${first} IS NOT NULL AND NOT coalesce(${r.holds.replaceAll(`${value}[i]`, first)}, false) THEN ${sqlString(` (${r.reason.replace(`${rule.destination}: `, '')})`)}`).join(' ')} ELSE '' END)` : "''";
+    errors.push(`CASE WHEN ${raw} IS NOT NULL AND len(${broken}) > 0 THEN struct_pack(code := 'MAPPER-3700-400', message := ${sqlString(`${rule.destination}: cannot convert element `)} || CAST(${broken}[1] AS VARCHAR) || ${sqlString(castType ? ` to ${xdmType}` : '')} || ${why} || ' (' || left(CAST(${raw}[${broken}[1]] AS VARCHAR), 200) || ')') END`);
     insertEach(root, arrayPath, inElement, value);
   }
 

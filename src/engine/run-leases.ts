@@ -33,14 +33,18 @@ export class RunLeases {
 
   /** Claims a run for this process until the returned release is called; a heartbeat keeps the claim fresh. */
   async take(scope: Scope, runId: string): Promise<() => Promise<void>> {
-    let etag = String(this.now());
+    let beats = 0;
+    let etag = String(beats);
     await this.repo.insert(scope, { kind: leaseKind, id: runId, body: this.lease(), secret: null, etag, createdAt: this.now(), updatedAt: this.now() });
     let beating: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
       beating = beating
         .then(async () => {
-          const next = `${etag}+`;
-          if (await this.repo.update(scope, { kind: leaseKind, id: runId, body: this.lease(), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) etag = next;
+          const next = String(beats + 1);
+          if (await this.repo.update(scope, { kind: leaseKind, id: runId, body: this.lease(), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) {
+            beats += 1;
+            etag = next;
+          }
         })
         .catch(() => undefined);
     }, heartbeatMs);

@@ -1,6 +1,7 @@
 import { SourceConfigError, SourceProviderError } from '../source-connector.js';
 import type { AuthDefinition } from './definition.js';
 import type { Authenticator, HttpClock, HttpRequester } from './http-requester.js';
+import { providerMessage } from './provider-message.js';
 import { emptyStreamMetrics, type StreamMetrics } from './stream-metrics.js';
 
 /** Renew a token this long before the provider says it expires, so no request carries one that just died. */
@@ -64,7 +65,7 @@ class ClientCredentials implements Authenticator {
       this.metrics,
     );
     if (response.status === 400 || response.status === 401) {
-      throw new SourceConfigError(`the provider refused the client id and secret (${response.status}: ${errorText(response.body)}); check the connection's credentials`, { url: this.tokenPath, status: response.status });
+      throw new SourceConfigError(`the provider refused the client id and secret (${response.status}: ${providerMessage(response.body) || 'no details'}); check the connection's credentials`, { url: this.tokenPath, status: response.status });
     }
     const body = response.body as { access_token?: unknown; expires_in?: unknown } | null;
     if (response.status !== 200 || typeof body?.access_token !== 'string') {
@@ -117,7 +118,7 @@ class RefreshToken implements Authenticator {
     );
     const body = response.body as { access_token?: unknown; refresh_token?: unknown } | null;
     if (response.status >= 400 && response.status < 500) {
-      throw new SourceConfigError(`the provider refused to renew the access token (${response.status}: ${errorText(response.body)}); reconnect the account`, { url: d.tokenPath, status: response.status });
+      throw new SourceConfigError(`the provider refused to renew the access token (${response.status}: ${providerMessage(response.body) || 'no details'}); reconnect the account`, { url: d.tokenPath, status: response.status });
     }
     if (response.status !== 200 || typeof body?.access_token !== 'string') {
       throw new SourceProviderError(`the token endpoint answered ${response.status} without an access token`, { url: d.tokenPath, status: response.status });
@@ -127,14 +128,4 @@ class RefreshToken implements Authenticator {
     await this.saveCredentials?.({ ...this.credentials });
     this.accessToken = body.access_token;
   }
-}
-
-/** The provider's own words from an error body, without echoing anything that could be a secret. */
-function errorText(body: unknown): string {
-  if (typeof body === 'object' && body !== null) {
-    const b = body as Record<string, unknown>;
-    const text = b.error_description ?? b.message ?? b.error ?? (Array.isArray(b.errors) ? (b.errors[0] as Record<string, unknown> | undefined)?.detail : undefined);
-    if (typeof text === 'string') return text.slice(0, 200);
-  }
-  return 'no details';
 }

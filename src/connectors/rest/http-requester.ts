@@ -129,8 +129,9 @@ export class HttpRequester {
       if (this.policy.statuses.includes(response.status)) {
         throw new SourceTransientError(`${request.method} ${request.path} answered ${response.status} ${attempt} times; the provider may be down or limiting this account`, this.details(request, response.status, metrics));
       }
-      metrics.bytes += Buffer.byteLength(text);
-      return { status: response.status, body: parseBody(text, request, response.status), bytes: Buffer.byteLength(text) };
+      const bytes = Buffer.byteLength(text);
+      metrics.bytes += bytes;
+      return { status: response.status, body: parseBody(text, request, response.status), bytes };
     }
   }
 

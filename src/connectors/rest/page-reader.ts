@@ -3,6 +3,7 @@ import type { RestConnectorDefinition, StreamDefinition } from './definition.js'
 import type { Authenticator, HttpClock, HttpRequest, HttpRequester, HttpResponse } from './http-requester.js';
 import { nextPage } from './paginators.js';
 import { valueAt, type RecordWriter } from './record-writer.js';
+import { providerMessage } from './provider-message.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -29,6 +30,7 @@ export async function readPages(reading: StreamReading, first: HttpRequest, hand
   while (request && pending) {
     const response: HttpResponse = await pending;
     if (response.status >= 300) {
+      if (isTooLarge(stream, response)) throw new WindowTooLarge();
       if (isTolerated(stream, response, metrics)) return;
       throw failure(stream, request, response);
     }
@@ -80,10 +82,14 @@ async function withDetails(reading: StreamReading, records: Record<string, unkno
   return merged.filter((r): r is Record<string, unknown> => r !== null);
 }
 
+/** The provider's "too many results": the window is read again in halves (windowed list requests only). */
+function isTooLarge(stream: StreamDefinition, response: HttpResponse): boolean {
+  const split = stream.cursor?.splitWhen;
+  return split !== undefined && response.status === split.status && JSON.stringify(response.body).includes(split.bodyIncludes);
+}
+
+/** A status the stream's definition tolerates (counted in the run), e.g. a 404 for a record deleted meanwhile. */
 function isTolerated(stream: StreamDefinition, response: HttpResponse, metrics: StreamMetrics): boolean {
-  if (stream.cursor?.splitWhen && response.status === stream.cursor.splitWhen.status && JSON.stringify(response.body).includes(stream.cursor.splitWhen.bodyIncludes)) {
-    throw new WindowTooLarge();
-  }
   const tolerated = stream.tolerate?.find((t) => t.status === response.status);
   if (!tolerated) return false;
   metrics.tolerated[tolerated.reason] = (metrics.tolerated[tolerated.reason] ?? 0) + 1;
@@ -96,13 +102,4 @@ export function failure(stream: StreamDefinition, request: HttpRequest, response
   const said = providerMessage(response.body);
   if (response.status === 403) return new SourceConfigError(`${stream.name}: the account may not read ${request.path} (403${said ? `: ${said}` : ''}); grant the permission or leave the table out`, details);
   return new SourceProviderError(`${stream.name}: ${request.method} ${request.path} answered ${response.status}${said ? `: ${said}` : ''}`, details);
-}
-
-function providerMessage(body: unknown): string {
-  if (typeof body === 'string') return body.slice(0, 300);
-  if (typeof body !== 'object' || body === null) return '';
-  const b = body as Record<string, unknown>;
-  const nested = (b.error ?? (Array.isArray(b.errors) ? b.errors[0] : undefined)) as Record<string, unknown> | string | undefined;
-  const parts = [b.name, b.message, typeof nested === 'string' ? nested : nested?.message ?? nested?.detail ?? nested?.code, b.error_description];
-  return parts.filter((p): p is string => typeof p === 'string').join(': ').slice(0, 300);
 }

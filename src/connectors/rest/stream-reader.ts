@@ -66,10 +66,10 @@ export async function readStream(
 
 /** Every partition of the stream (or the stream itself), each through the same windows. */
 async function readHistory(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<StreamState> {
-  const { stream } = reading;
+  // Every partition goes through the same windows, so any of them says where the stream now stands.
   let next: StreamState = state ?? {};
   for (const partition of await partitionsOf(reading)) next = await readWindows(reading, window, state, partition);
-  return stream.cursor ? next : {};
+  return next;
 }
 
 /** A request without any partition applied, or one per partition value (group). */

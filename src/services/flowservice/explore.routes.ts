@@ -17,6 +17,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { connectionKind, credentialsSaver, openParams } from './connections.js';
 import { flowBody } from './flow-collection.js';
 import { flowBase } from './flow-collection.routes.js';
+import { exploreColumn, type XdmColumnType } from './explore-column.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
 
 const ExploreQuery = Type.Object({
@@ -29,7 +30,7 @@ const ExploreQuery = Type.Object({
 });
 
 /** DuckDB's column types in XDM terms, as AEP's explore responses give them. */
-function xdmOf(duckType: string): { type: string; format?: string } {
+function xdmOf(duckType: string): XdmColumnType {
   const type = duckType.toUpperCase();
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(type)) return { type: 'integer' };
   if (/^(DOUBLE|FLOAT|REAL|DECIMAL)/.test(type)) return { type: 'number' };
@@ -105,9 +106,7 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
         try {
           const relation = readerFor(files.map((f) => f.path), { format });
           const columns = (await duck.rows(`DESCRIBE SELECT * FROM ${relation}`)).map((row) => {
-            const type = String(row.column_type);
-            const xdm = xdmOf(type);
-            return { name: String(row.column_name), type: xdm.type, ...(xdm.format ? { 'meta:xdmType': xdm.format } : {}), xdm };
+            return exploreColumn(String(row.column_name), xdmOf(String(row.column_type)));
           });
           const data = preview ? await duck.rows(`SELECT * FROM ${relation} LIMIT 100`) : undefined;
           return { format: 'flat', schema: { columns }, ...(data ? { data } : {}) };

@@ -5,15 +5,10 @@ import type { ColumnType } from '../../connectors/rest/definition.js';
 import type { RestConnector } from '../../connectors/rest/rest-connector.js';
 import { SourceConfigError, SourceProviderError, SourceTransientError } from '../../connectors/source-connector.js';
 import { ApiError } from '../../server/errors/api-error.js';
+import { exploreColumn, type XdmColumnType } from './explore-column.js';
 
-/** A column of a REST table in the explore response's terms (AEP's tabular sources). */
-function exploreColumn(name: string, type: ColumnType): Record<string, unknown> {
-  if (type === 'date-time') return { name, type: 'string', 'meta:xdmType': 'date-time', xdm: { type: 'string', format: 'date-time' } };
-  return { name, type, xdm: { type } };
-}
-
-/** A column as JSON Schema, for the hierarchical (REST) form of explore. */
-function jsonSchemaOf(type: ColumnType): Record<string, unknown> {
+/** A REST column's type in XDM terms: times are strings with the date-time format. */
+function xdmOf(type: ColumnType): XdmColumnType {
   return type === 'date-time' ? { type: 'string', format: 'date-time' } : { type };
 }
 
@@ -41,8 +36,8 @@ export async function exploreRestSource(
   const stream = asApiError(() => connector.streamFor(params), query.objectType === 'rest' ? 'sourceParams' : 'object');
   const schema =
     query.objectType === 'rest'
-      ? { type: 'object', properties: { data: { type: 'array', items: { type: 'object', properties: Object.fromEntries(stream.columns.map((c) => [c.name, jsonSchemaOf(c.type)])) } } } }
-      : { columns: stream.columns.map((c) => exploreColumn(c.name, c.type)) };
+      ? { type: 'object', properties: { data: { type: 'array', items: { type: 'object', properties: Object.fromEntries(stream.columns.map((c) => [c.name, xdmOf(c.type)])) } } } }
+      : { columns: stream.columns.map((c) => exploreColumn(c.name, xdmOf(c.type))) };
   const format = query.objectType === 'rest' ? 'hierarchical' : 'flat';
   if (!query.preview) return { format, schema };
   const dir = path.join(tempRoot, `explore-${crypto.randomUUID()}`);

@@ -123,7 +123,8 @@ export class HttpRequester {
         if (text !== null && response.status === 429) metrics.rateLimited += 1;
         if (attempt >= this.policy.attempts) throw new SourceTransientError(`${request.method} ${request.path}: the response broke off ${attempt} times`, this.details(request, response.status, metrics));
         metrics.retries += 1;
-        await this.clock.sleep(retryAfterMs(response.headers.get('retry-after'), this.clock.now()) ?? this.backoff(attempt));
+        // An HTTP-date Retry-After is wall-clock time, whatever clock the run's windows follow.
+        await this.clock.sleep(retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? this.backoff(attempt));
         continue;
       }
       if (this.policy.statuses.includes(response.status)) {

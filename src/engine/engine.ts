@@ -44,6 +44,8 @@ export class Engine {
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private readonly repo: ResourcesRepository;
   private readonly leases: RunLeases;
+  /** The runs this engine is running: alive whatever a lease read a moment ago says. */
+  private readonly ownRuns = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
     this.repo = new ResourcesRepository(deps.db);
@@ -63,6 +65,7 @@ export class Engine {
     let outcome = emptyOutcome(createdAt, plan.window);
     let etag = newRunEtag();
     // The lease comes first: another server's recovery must never see this run without its owner.
+    this.ownRuns.add(runId);
     const leased = this.leases.take(scope, runId);
     const recorded = leased.then(() => this.repo.insert(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt }));
     const save = async (next: RunOutcome, repo: ResourcesRepository) => {
@@ -90,6 +93,7 @@ export class Engine {
         });
       } finally {
         await release();
+        this.ownRuns.delete(runId);
       }
       return outcome;
     })().finally(() => this.running.delete(plan.flowId));
@@ -107,6 +111,7 @@ export class Engine {
     const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;
     if (this.running.has(key)) throw new FlowBusyError(key);
     const runId = `import-${plan.upload?.batchId ?? plan.flowId}`;
+    this.ownRuns.add(runId);
     const execution = (async () => {
       const release = await this.leases.take({ orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId }, runId);
       try {
@@ -120,6 +125,7 @@ export class Engine {
         });
       } finally {
         await release();
+        this.ownRuns.delete(runId);
       }
     })().finally(() => this.running.delete(key));
     this.running.set(key, execution);
@@ -134,7 +140,8 @@ export class Engine {
   /** Recovers now and then every `intervalMs`, for the runs of servers that stopped while this one runs. */
   startSweeping(intervalMs: number): () => void {
     const timer = setInterval(() => {
-      this.recover().catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'));
+      // A lake folder younger than ten minutes may be another server's commit in flight.
+      this.recover(10 * 60_000).catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
@@ -144,10 +151,10 @@ export class Engine {
    * After a restart, and now and then: the unfinished runs whose process is gone (this host's earlier process, or a server whose
    * heartbeat stopped) are failed and their leftovers go. Runs another live server is running are left alone.
    */
-  async recover(): Promise<number> {
+  async recover(orphanGraceMs = 0): Promise<number> {
     const rows = await this.deps.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runKind).execute();
     const leases = await this.leases.all();
-    const alive = (runId: string) => this.leases.isAlive(leases.get(runId));
+    const alive = (runId: string) => this.ownRuns.has(runId) || this.leases.isAlive(leases.get(runId));
     let failed = 0;
     for (const row of rows) {
       const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: { statusSummary?: { status?: string; errors?: unknown[] } } };
@@ -165,12 +172,12 @@ export class Engine {
       if (!alive(dir)) fs.rmSync(path.join(staging, dir), { recursive: true, force: true });
     }
     // A live server may be between moving a batch into the lake and committing it: orphans wait until no one runs.
-    if (![...leases.keys()].some(alive)) await this.removeOrphanBatches();
+    if (![...leases.keys()].some(alive) && this.ownRuns.size === 0) await this.removeOrphanBatches(orphanGraceMs);
     return failed;
   }
 
   /** Lake folders whose batch never committed (a crash between the move and the commit) are not data. */
-  private async removeOrphanBatches(): Promise<void> {
+  private async removeOrphanBatches(graceMs: number): Promise<void> {
     const committed = new Set((await this.deps.db.selectFrom('resources').select('id').where('kind', '=', batchKind).execute()).map((r) => r.id));
     const lake = this.deps.layout.lakeRoot();
     if (!fs.existsSync(lake)) return;
@@ -178,7 +185,8 @@ export class Engine {
       for (const sandbox of fs.readdirSync(path.join(lake, org))) {
         for (const dataSet of fs.readdirSync(path.join(lake, org, sandbox))) {
           for (const batch of fs.readdirSync(path.join(lake, org, sandbox, dataSet))) {
-            if (!committed.has(batch)) fs.rmSync(path.join(lake, org, sandbox, dataSet, batch), { recursive: true, force: true });
+            const folder = path.join(lake, org, sandbox, dataSet, batch);
+            if (!committed.has(batch) && Date.now() - fs.statSync(folder).mtimeMs >= graceMs) fs.rmSync(folder, { recursive: true, force: true });
           }
         }
       }

@@ -49,12 +49,13 @@ function query(params: Record<string, string | number | boolean | undefined>): s
 }
 
 /** Follows `cursor` until the last page; returns every item and the page sizes. */
-async function walkGet(standIn: SquareStandIn, path: string, params: Record<string, string | number | boolean | undefined>, key: string): Promise<{ items: Json[]; pages: number[] }> {
+/** Pages through a list until Square stops giving a cursor, collecting the records under `key`. */
+async function walk(fetchPage: (cursor: string | undefined) => ReturnType<typeof call>, key: string): Promise<{ items: Json[]; pages: number[] }> {
   const items: Json[] = [];
   const pages: number[] = [];
   let cursor: string | undefined;
   do {
-    const reply = await call(standIn, 'GET', `${path}?${query({ ...params, cursor })}`);
+    const reply = await fetchPage(cursor);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     const page = (reply.body[key] as Json[] | undefined) ?? [];
     pages.push(page.length);
@@ -64,19 +65,12 @@ async function walkGet(standIn: SquareStandIn, path: string, params: Record<stri
   return { items, pages };
 }
 
-async function walkPost(standIn: SquareStandIn, path: string, body: Json, key: string): Promise<{ items: Json[]; pages: number[] }> {
-  const items: Json[] = [];
-  const pages: number[] = [];
-  let cursor: string | undefined;
-  do {
-    const reply = await call(standIn, 'POST', path, { body: { ...body, ...(cursor ? { cursor } : {}) } });
-    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    const page = (reply.body[key] as Json[] | undefined) ?? [];
-    pages.push(page.length);
-    items.push(...page);
-    cursor = reply.body.cursor as string | undefined;
-  } while (cursor !== undefined);
-  return { items, pages };
+function walkGet(standIn: SquareStandIn, path: string, params: Record<string, string | number | boolean | undefined>, key: string): Promise<{ items: Json[]; pages: number[] }> {
+  return walk((cursor) => call(standIn, 'GET', `${path}?${query({ ...params, cursor })}`), key);
+}
+
+function walkPost(standIn: SquareStandIn, path: string, body: Json, key: string): Promise<{ items: Json[]; pages: number[] }> {
+  return walk((cursor) => call(standIn, 'POST', path, { body: { ...body, ...(cursor ? { cursor } : {}) } }), key);
 }
 
 function expectUniqueIds(items: Json[]): Set<string> {

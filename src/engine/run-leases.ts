@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository, type Scope } from '../store/resources.repository.js';
 
-export const leaseKind = 'engine.runLease';
+const leaseKind = 'engine.runLease';
 
 /** How often a process says its runs are still alive, and how long silence means the process is gone. */
 const heartbeatMs = 15_000;

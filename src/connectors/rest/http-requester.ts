@@ -167,7 +167,7 @@ function parseBody(text: string, request: HttpRequest, status: number): unknown 
 }
 
 /** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | null {
+function retryAfterMs(header: string | null, now: number): number | null {
   if (header === null || header.trim() === '') return null;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -1,6 +1,6 @@
 import { isObject, type ComponentLookup } from '../../xdm/component-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
-import { findStandard, standardLibrary } from '../../xdm/standard/standard-library.js';
+import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
 import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
 import { tenantKinds } from './registry-types.js';
 
@@ -54,7 +54,7 @@ export class Registry {
   }
 
   globalOf(resourceType: string): JsonObject[] {
-    return standardLibrary.filter((doc) => doc['meta:resourceType'] === resourceType) as JsonObject[];
+    return standardComponents(resourceType);
   }
 
   /** Tenant resources that name `id` (in `allOf`, a field `$ref`, `id#/definitions/...`): they block its deletion. */

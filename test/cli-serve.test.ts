@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
 import { startServe, tributaryBin as bin } from './support/serve-process.js';
+import { fetchOverHttps } from './support/https-fetch.js';
+import { selfSignedCertificate } from './support/tls-certificate.js';
 
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-cli-'));
@@ -46,6 +48,20 @@ describe('the tributary command', () => {
     } finally {
       await started.stop();
     }
+  });
+
+  it('serves HTTPS with --tls-cert and --tls-key, and will not start with a certificate but no key', async () => {
+    const certificate = selfSignedCertificate(path.join(dataDir, 'tls'));
+    const started = await startServe(dataDir, env, ['--tls-cert', certificate.certFile, '--tls-key', certificate.keyFile]);
+    try {
+      expect(started.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const specs = await fetchOverHttps(`${started.baseUrl}/data/foundation/flowservice/flowSpecs`, { method: 'GET', headers }, certificate.cert);
+      expect(specs.status).toBe(200);
+      await expect(fetch(`${started.baseUrl.replace('https:', 'http:')}/healthz`)).rejects.toThrow();
+    } finally {
+      await started.stop();
+    }
+    await expect(startServe(dataDir, { ...env, TRIBUTARY_TLS_KEY: '' }, ['--tls-cert', certificate.certFile])).rejects.toThrow(/both a certificate and its key/);
   });
 
   it('keeps its state and keys across restarts, without a second welcome', async () => {

@@ -8,6 +8,8 @@ export interface ServeOptions {
   port?: string;
   host?: string;
   dataDir?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const devOrg = 'TRIBUTARYDEV@AdobeOrg';
@@ -18,6 +20,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     port: options.port === undefined ? undefined : parsePort(options.port),
     host: options.host,
     dataDir: options.dataDir,
+    tlsCert: options.tlsCert,
+    tlsKey: options.tlsKey,
   });
   const { server, credentials, scheduler, engine } = await buildApp({
     store,
@@ -26,6 +30,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     masterKey,
     tokenTtlSeconds: config.tokenTtlSeconds,
     logger: { level: config.logLevel },
+    https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
   });
   const firstStart = (await credentials.listOrgs()).length === 0;
   const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;
@@ -35,7 +40,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const stopSweeping = engine.startSweeping(5 * 60_000);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const baseUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const baseUrl = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
   if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir));

@@ -15,12 +15,16 @@ export interface Config {
   /** Folders Local Files connections may read below (TRIBUTARY_FILE_ROOTS, separated by the path delimiter). */
   fileRoots: string[];
   tokenTtlSeconds: number;
+  /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export interface ConfigOverrides {
   port?: number | undefined;
   host?: string | undefined;
   dataDir?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
@@ -35,7 +39,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     fileRoots: (nonEmpty(env.TRIBUTARY_FILE_ROOTS) ?? '').split(path.delimiter).filter((p) => p !== '').map((p) => path.resolve(p)),
     tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),
+    tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
   };
+}
+
+/** A certificate without its key (or the reverse) is a mistake to report at start, not a reason to serve plain HTTP. */
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined): Config['tls'] {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new Error('TLS needs both a certificate and its key: --tls-cert and --tls-key (or TRIBUTARY_TLS_CERT and TRIBUTARY_TLS_KEY)');
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -130,6 +130,14 @@ export const specAllowList: readonly AllowListEntry[] = [
   },
   {
     service: 'schemaregistry',
+    operation: '*',
+    pointer: '#/definitions/relationshipDescriptorResponse/allOf/1/properties/xdm:destinationVersion',
+    keyword: 'type',
+    reason:
+      'Typed string, but relationship descriptors carry `"xdm:destinationVersion": 1` as `xdm:sourceVersion` does (docs xdm/api/descriptors.md and xdm/tutorials/relationship-api.md, every relationship example; Adobe\'s CDP collection sends an integer).',
+  },
+  {
+    service: 'schemaregistry',
     operation: 'GET /stats',
     pointer: '#/definitions/statsResponse/properties/classUsage',
     keyword: 'type',

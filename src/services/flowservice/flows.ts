@@ -5,6 +5,7 @@ import { findDataSet } from '../catalog/datasets.js';
 import { findMappingSet } from '../conversion/mapping-sets.js';
 import { flowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
 import { flowKind } from './flows-using.js';
+import { flowOnWire } from './flow-wire-form.js';
 import { normaliseDatePattern } from '../../mapping/java-date-pattern.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { coerceToSchema, validateAgainstSpec } from './spec-validator.js';
@@ -86,7 +87,7 @@ export const flows: FlowCollection = {
   async present(stored, env) {
     const body = flowBody(stored);
     return {
-      ...body,
+      ...flowOnWire(body),
       version: stored.etag,
       inheritedAttributes: await inheritedAttributes(env, body),
       runs: `/runs?property=flowId==${stored.id}`,

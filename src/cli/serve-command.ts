@@ -71,10 +71,16 @@ function welcome(issued: IssuedCredentials, baseUrl: string, dataDir: string): s
     `  -H 'x-gw-ims-org-id: ${issued.ims_org}' \\`,
     `  -H 'x-sandbox-name: prod'`,
     '',
-    'The token lasts 24 hours. Get a new one with:',
+    `The token lasts ${lifetime(issued.expires_in)}. Get a new one with:`,
     `  curl -X POST ${baseUrl}/ims/token/v3 -d grant_type=client_credentials -d client_id=${issued.client_id} -d 'client_secret=${issued.client_secret}'`,
     '',
   ].join('\n');
+}
+
+/** A token lifetime (TRIBUTARY_TOKEN_TTL_SECONDS) in the largest whole unit. */
+function lifetime(seconds: number): string {
+  const [amount, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
 
 function parsePort(text: string): number {

@@ -75,22 +75,6 @@ export const specAllowList: readonly AllowListEntry[] = [
   },
   {
     service: 'flowservice',
-    operation: '*',
-    pointer: '#/components/schemas/ScheduleSpecDTO/properties/interval',
-    keyword: 'type',
-    reason:
-      'ScheduleSpecDTO types `interval` as a string, while the flow spec\'s own scheduleSpec JSON Schema (shown in the payments tutorial) declares `interval: {type: integer}` and the docs send and compare it as a number; tutorial-notes #8 stores integers.',
-  },
-  {
-    service: 'flowservice',
-    operation: '*',
-    pointer: '#/components/schemas/TransformationSpecDTO/properties/mappingVersion',
-    keyword: 'type',
-    reason:
-      'Typed string, but the current docs (sources tutorials, update-dataflows.md) send `"mappingVersion": 0` and mapping-set versions are integers in the Data Prep spec itself (MappingSet.version int32); tutorial-notes #8 stores integers.',
-  },
-  {
-    service: 'flowservice',
     operation: 'GET /connections/{BASE_CONNECTION_ID}/explore',
     pointer: '',
     keyword: 'type',

@@ -49,7 +49,23 @@ interface ServiceErrorBody {
   problems: FieldProblem[];
 }
 
+/** The body of a client error nested in another answer (a sub-request of Catalog's batched requests). */
+export function clientErrorBody(error: ApiError, request: FastifyRequest): Record<string, unknown> {
+  return errorBody(request, {
+    code: errorCode(error.key, serviceOfUrl(requestPath(request)), prefixOf(request)),
+    status: error.status,
+    title: errorCatalog[error.key].title,
+    message: error.message,
+    report: error.report,
+    problems: error.problems,
+  });
+}
+
 function send(request: FastifyRequest, reply: FastifyReply, error: ServiceErrorBody): FastifyReply {
+  return reply.status(error.status).header('content-type', 'application/problem+json; charset=utf-8').send(errorBody(request, error));
+}
+
+function errorBody(request: FastifyRequest, error: ServiceErrorBody): Record<string, unknown> {
   const report: Record<string, unknown> = {
     'detailed-message': error.message,
     ...error.report,
@@ -59,10 +75,7 @@ function send(request: FastifyRequest, reply: FastifyReply, error: ServiceErrorB
   if (error.problems.length > 0) report.errors = error.problems;
   // The registry's clients read `sub-errors`.
   if (serviceOfUrl(requestPath(request)) === 'schemaregistry') report['sub-errors'] = error.problems;
-  return reply
-    .status(error.status)
-    .header('content-type', 'application/problem+json; charset=utf-8')
-    .send({ type: `https://ns.adobe.com/aep/errors/${error.code}`, title: error.title, status: error.status, report, detail: error.message });
+  return { type: `https://ns.adobe.com/aep/errors/${error.code}`, title: error.title, status: error.status, report, detail: error.message };
 }
 
 function prefixOf(request: FastifyRequest): string {

@@ -62,6 +62,8 @@ describe.each(backends)('Catalog batch filters on $name', (backend) => {
   it('never ignores a filter: one that names a field no batch has matches nothing', async () => {
     expect(await keys('dataset=whatever')).toEqual([]);
     expect(await keys('connector=x')).toEqual([]);
+    expect(await keys('constructor=x'), 'a name Object.prototype has is a field name like any other').toEqual([]);
+    expect(await keys('toString=1')).toEqual([]);
     const bad = await api.request('GET', `${batches}?startAfter=yesterday`);
     expect(bad.status).toBe(400);
     expect(at(bad.json, 'report.errors.0.path')).toBe('/startAfter');
@@ -87,6 +89,8 @@ describe.each(backends)('Catalog batch filters on $name', (backend) => {
     expect((await api.request('GET', `${batches}/uniques/status?dataSet=${customers}`)).json).toEqual(['failed', 'processing']);
     expect((await api.request('GET', `${batches}/uniques/dataSet`)).json).toEqual([orders, customers].sort());
     expect((await api.request('GET', `${batches}/uniques/nothing`)).json).toEqual([]);
+    expect((await api.request('GET', `${batches}/uniques/hasOwnProperty`)).json).toEqual([]);
+    expect((await api.request('GET', `${batches}/uniques/constructor`)).json).toEqual([]);
     expect((await api.request('GET', `${batches}/uniques/status?limit=1&start=1`)).json).toEqual(['processing']);
     expect((await api.request('GET', `${batches}/uniques/no-such!`)).status).toBe(400);
   });

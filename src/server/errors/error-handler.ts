@@ -107,7 +107,7 @@ function toApiError(error: unknown): ApiError | undefined {
     const problems: FieldProblem[] = error.validation.map((issue) => ({
       in: part,
       path: fieldPath(issue.instancePath, issue.params),
-      message: issue.message ?? 'is invalid',
+      message: withAllowedValues(issue.message ?? 'is invalid', issue.params),
     }));
     return new ApiError('validation', problems.map((p) => `${p.in} ${p.path || '/'} ${p.message}`).join('; '), { problems });
   }
@@ -131,6 +131,11 @@ function validationPart(context: string | undefined): FieldProblem['in'] {
   if (context === 'params') return 'path';
   if (context === 'headers') return 'header';
   return 'body';
+}
+
+/** An enum mismatch says which values would do. */
+function withAllowedValues(message: string, params: Record<string, unknown>): string {
+  return Array.isArray(params.allowedValues) ? `${message}: ${params.allowedValues.map(String).join(', ')}` : message;
 }
 
 /** Ajv reports a missing property on its parent; name the property itself. */

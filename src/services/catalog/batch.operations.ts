@@ -10,7 +10,7 @@ import { deleteBatch } from './batch-deletion.js';
 import { editedBatch, newBatch, relatedIds, replacement } from './batch-documents.js';
 import { BatchRequest, PatchBody, relatedObjectTypes } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
-import { BatchListQuery, catalogFilter, catalogListResponse, type CatalogListRules } from './catalog-listing.js';
+import { BatchListQuery, catalogFilter, catalogListResponse, ownEntry, type CatalogListRules } from './catalog-listing.js';
 import { refsTo, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
 import { newCatalogId } from './datasets.js';
 import { LookupParams, LookupQuery, lookupAnswer, lookupIds } from './object-lookup.js';
@@ -92,7 +92,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       schema: { params: FieldParams, querystring: BatchListQuery },
       run: async (call) => {
         const field = String(call.params.field);
-        const reader = batchListRules.valuesOf?.[field] ?? ((item: Record<string, unknown>) => (Array.isArray(item[field]) ? (item[field] as unknown[]) : [item[field]]));
+        const reader = ownEntry(batchListRules.valuesOf, field) ?? ((item: Record<string, unknown>) => (!Object.hasOwn(item, field) ? [] : Array.isArray(item[field]) ? (item[field] as unknown[]) : [item[field]]));
         const matching = (await allBatches(call)).filter(catalogFilter(call.query, batchListRules));
         const values = [...new Set(matching.flatMap(reader).filter((v) => v !== undefined && v !== null && typeof v !== 'object').map(valueText))].sort();
         const { limit, start } = call.query;

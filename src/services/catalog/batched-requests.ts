@@ -161,7 +161,7 @@ function lookUp(earlier: Map<string, unknown>, id: string, attribute: string, wh
   if (!earlier.has(id)) throw fail(`<<${id}.${attribute}>> names no earlier sub-request that succeeded with id "${id}"`);
   let current = earlier.get(id);
   for (const key of attribute.split('.')) {
-    if (!isRecord(current) || !(key in current)) throw fail(`the answer of sub-request "${id}" has no attribute "${attribute}"`);
+    if (!isRecord(current) || !Object.hasOwn(current, key)) throw fail(`the answer of sub-request "${id}" has no attribute "${attribute}"`);
     current = current[key];
   }
   return current;

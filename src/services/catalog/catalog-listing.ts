@@ -77,8 +77,8 @@ export function catalogFilter(query: Record<string, unknown>, rules: CatalogList
   const ranges = { ...createdRanges, ...rules.ranges };
   const conditions = queryValues(query.property as string | string[] | undefined).map((p) => parsePropertyFilter(p, ['==', '!=', '<', '>', '<=', '>=', '~']));
   const simple = Object.entries(query)
-    .filter(([field, value]) => !paging.has(field) && !(field in ranges) && typeof value === 'string')
-    .map(([field, value]) => simpleFilter(field, value as string, rules.valuesOf?.[field]));
+    .filter(([field, value]) => !paging.has(field) && !Object.hasOwn(ranges, field) && typeof value === 'string')
+    .map(([field, value]) => simpleFilter(field, value as string, ownEntry(rules.valuesOf, field)));
   const bounds = Object.entries(ranges)
     .filter(([name]) => typeof query[name] === 'number')
     .map(([name, range]) => (item: Record<string, unknown>) => {
@@ -160,12 +160,17 @@ function hasTag(item: Record<string, unknown>, tag: { name: string; value: RegEx
 /** `properties=a,b`: only those top-level fields (an object with none of them is `{}`); otherwise all but `id`. */
 export function project(item: Record<string, unknown>, properties: string | undefined): Record<string, unknown> {
   const fields = properties?.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  return fields ? Object.fromEntries(fields.filter((f) => f in item).map((f) => [f, item[f]])) : withoutId(item);
+  return fields ? Object.fromEntries(fields.filter((f) => Object.hasOwn(item, f)).map((f) => [f, item[f]])) : withoutId(item);
 }
 
 function withoutId(item: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, ...rest } = item;
   return rest;
+}
+
+/** A rule by name, never one inherited from Object.prototype (`?constructor=x` is a field name like any other). */
+export function ownEntry<T>(table: Record<string, T> | undefined, name: string): T | undefined {
+  return table && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
 function optionalText(value: unknown): string | undefined {

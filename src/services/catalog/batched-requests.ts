@@ -46,7 +46,8 @@ export function batchedRequestOperation(operations: readonly CatalogOperation[])
         const method = item.method.toUpperCase();
         const own = item.id !== undefined ? { id: item.id } : {};
         try {
-          const resource = String(resolveTemplates(item.resource, earlier, `/${index}/resource`));
+          // In a path, a value goes in percent-encoded: a name with "&" or "/" must stay one value.
+          const resource = item.resource.replace(template, (_text, id: string, attribute: string) => encodeURIComponent(valueText(lookUp(earlier, id, attribute, `/${index}/resource`))));
           const body = item.body === undefined ? undefined : resolveTemplates(item.body, earlier, `/${index}/body`);
           const answer = await runSubRequest(operations, call, { method, resource, body, headers: item.headers ?? {} }, index);
           results.push({ ...own, code: answer.status, body: answer.body });

@@ -76,6 +76,19 @@ describe.each(backends)('deleting Catalog batches on $name', (backend) => {
     expect(at((await api.request('GET', `${catalog}/lastBatches`)).json, dataSetId), 'a deleted dataset has no last batches').toBeUndefined();
   });
 
+  it('refuses to delete a batch that is still loading, and the dataset it belongs to, until it is aborted', async () => {
+    const { dataSetId } = await profileDataSet(api, 'Loading');
+    const loading = str((await api.request('POST', '/data/foundation/import/batches', { body: { datasetId: dataSetId, inputFormat: { format: 'json' } } })).json, 'id');
+    const refused = await api.request('DELETE', `${batches}/${loading}`);
+    expect(refused.status).toBe(409);
+    expect(str(refused.json, 'detail')).toContain('action=ABORT');
+    expect((await api.request('DELETE', `${catalog}/dataSets/${dataSetId}`)).status).toBe(409);
+    expect((await api.request('GET', `${catalog}/dataSets/${dataSetId}`)).status).toBe(200);
+    expect((await api.request('POST', `/data/foundation/import/batches/${loading}?action=ABORT`)).status).toBe(200);
+    expect((await api.request('DELETE', `${batches}/${loading}`)).status).toBe(200);
+    expect(at((await api.request('GET', `${batches}/${loading}`)).json, `${loading}.status`)).toBe('deleted');
+  });
+
   it("answers 404 for a batch that is not there, or is another sandbox's", async () => {
     expect((await api.request('DELETE', `${batches}/ffffffffffffffffffffffff`)).status).toBe(404);
     const { dataSetId } = await profileDataSet(api, 'Sandboxed');

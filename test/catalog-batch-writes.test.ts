@@ -55,6 +55,18 @@ describe.each(backends)('writing Catalog batches on $name', (backend) => {
     expect(at(unsafe.json, 'report.errors.0.in')).toBe('path');
   });
 
+  it('lets Batch Ingestion land files in a loading batch created through Catalog', async () => {
+    await api.request('POST', `${batches}/catalog-loading-1`, { body: { status: 'loading', relatedObjects: [{ type: 'dataSet', id: dataSetId }], inputFormat: { format: 'json' } } });
+    const upload = await fetch(`${api.baseUrl}/data/foundation/import/batches/catalog-loading-1/datasets/${dataSetId}/files/a.json`, {
+      method: 'PUT',
+      headers: { ...api.gatewayHeaders(), 'content-type': 'application/octet-stream' },
+      body: JSON.stringify({ _id: 'L1' }),
+    });
+    expect(upload.status).toBe(200);
+    expect((await api.request('POST', '/data/foundation/import/batches/catalog-loading-1?action=COMPLETE')).status).toBe(200);
+    expect(at((await api.request('GET', `${batches}/catalog-loading-1`)).json, 'catalog-loading-1')).toMatchObject({ status: 'success', recordCount: 1 });
+  });
+
   it('refuses a batch with client mistakes, naming every field', async () => {
     const response = await api.request('POST', batches, {
       body: { status: 'success', relatedObjects: [{ type: 'dataSet', id: 'ffffffffffffffffffffffff' }], created: 5 },
@@ -68,6 +80,8 @@ describe.each(backends)('writing Catalog batches on $name', (backend) => {
     expect(errorPaths(missing.json)).toEqual(['/status']);
     const reserved = await api.request('POST', batches, { body: { status: 'success', tags: { acp_producer: ['tributary:flow'] } } });
     expect(errorPaths(reserved.json)).toEqual(['/tags/acp_producer']);
+    const formatless = await api.request('POST', batches, { body: { status: 'loading', relatedObjects: [{ type: 'dataSet', id: dataSetId }] } });
+    expect(errorPaths(formatless.json), 'Batch Ingestion takes files into a loading batch in its inputFormat').toEqual(['/inputFormat/format']);
   });
 
   it('replaces (PUT) and updates (PATCH, JSON Patch) a client batch, bumping its version, under If-Match and If-None-Match', async () => {

@@ -29,6 +29,12 @@ export interface DeletionCall {
  */
 export async function deleteBatch(stored: StoredResource, call: DeletionCall): Promise<void> {
   const body = isRecord(stored.body) ? stored.body : {};
+  if (body.status === 'loading') {
+    // Its files may be landing right now (Batch Ingestion's COMPLETE), and the landing would write the batch over.
+    throw new ApiError('conflict', `batch ${stored.id} is still loading; abort it first (POST /data/foundation/import/batches/${stored.id}?action=ABORT), then delete it.`, {
+      problems: [{ in: 'path', path: 'id', message: 'the batch is loading' }],
+    });
+  }
   if (body.status !== 'deleted') {
     const next = { ...body, status: 'deleted', version: bumpVersion(body.version), updated: call.now, updatedUser: call.ctx.userId };
     if (!(await call.repo.update(call.ctx.scope, { ...stored, body: next, etag: String(call.now), updatedAt: call.now }, stored.etag))) {
@@ -42,9 +48,12 @@ export async function deleteBatch(stored: StoredResource, call: DeletionCall): P
 
 /** A dataset's batches go with it: every one is marked deleted, and its whole lake folder is removed after the commit. */
 export async function deleteDataSetBatches(dataSetId: string, call: DeletionCall): Promise<void> {
-  for (const stored of await call.repo.list(batchKind, call.ctx.scope)) {
-    if (isRecord(stored.body) && dataSetOfBatch(stored.body) === dataSetId) await deleteBatch(stored, call);
+  const own = (await call.repo.list(batchKind, call.ctx.scope)).filter((s) => isRecord(s.body) && dataSetOfBatch(s.body) === dataSetId);
+  const loading = own.filter((s) => isRecord(s.body) && s.body.status === 'loading').map((s) => s.id);
+  if (loading.length > 0) {
+    throw new ApiError('conflict', `dataset ${dataSetId} has batches still loading (${loading.join(', ')}); abort them first (POST /data/foundation/import/batches/{id}?action=ABORT).`);
   }
+  for (const stored of own) await deleteBatch(stored, call);
   const folder = call.layout.dataSetDir(call.ctx.orgId, call.ctx.sandbox.name, dataSetId);
   call.afterCommit(() => removeFolder(folder));
 }

@@ -36,7 +36,7 @@ export function relatedIds(batch: Record<string, unknown>, type: string): string
 
 /** A new batch from a client's `batchRequest`, stored as Catalog answers it. */
 export async function newBatch(body: Record<string, unknown>, id: string, call: { ctx: RequestContext; repo: ResourcesRepository; now: number }): Promise<Record<string, unknown>> {
-  const problems = [...readOnlyProblems(body, undefined), ...reservedProducerProblems(body)];
+  const problems = [...readOnlyProblems(body, undefined), ...reservedProducerProblems(body), ...loadingProblems(body)];
   problems.push(...(await relatedDataSetProblems(body, undefined, call)));
   if (problems.length > 0) throw invalidBatch(problems);
   const { ctx, now } = call;
@@ -73,7 +73,7 @@ export async function editedBatch(current: Record<string, unknown>, edited: Reco
       problems.push({ in: 'body', path: '/tags', message: `the acp_* tags are set by ${who} and cannot be changed` });
     }
   } else {
-    problems.push(...reservedProducerProblems(candidate));
+    problems.push(...reservedProducerProblems(candidate), ...loadingProblems(candidate));
   }
   problems.push(...schemaProblems(BatchRequest, candidate, 'body'));
   problems.push(...(await relatedDataSetProblems(candidate, current, call)));
@@ -89,6 +89,14 @@ export function replacement(current: Record<string, unknown>, body: Record<strin
 
 function systemTagsOf(batch: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(isRecord(batch.tags) ? batch.tags : {}).filter(([name]) => systemTag.test(name)));
+}
+
+/** A `loading` batch of a dataset takes files through Batch Ingestion, which reads them in the batch's format. */
+function loadingProblems(batch: Record<string, unknown>): FieldProblem[] {
+  const format = isRecord(batch.inputFormat) ? batch.inputFormat.format : undefined;
+  return batch.status === 'loading' && relatedIds(batch, 'dataSet').length > 0 && format === undefined
+    ? [{ in: 'body', path: '/inputFormat/format', message: 'is required for a loading batch of a dataset: Batch Ingestion reads its files in this format (json, parquet or csv)' }]
+    : [];
 }
 
 function readOnlyProblems(candidate: Record<string, unknown>, current: Record<string, unknown> | undefined): FieldProblem[] {

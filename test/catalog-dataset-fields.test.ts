@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResourcesRepository } from '../src/store/resources.repository.js';
 import { availableBackends } from './support/backends.js';
 import { catalog, eventDataSet, ingestRecords, profileDataSet } from './support/catalog-fixture.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
@@ -38,6 +39,17 @@ describe.each(backends)('the fields Catalog shows for a dataset on $name', (back
         classification: { dataBehavior: 'time-series' },
       },
     });
+  });
+
+  it('derives the classification of a dataset stored before Tributary recorded it', async () => {
+    const stored = at((await api.request('GET', `${dataSets}/${events.dataSetId}`)).json, events.dataSetId) as Record<string, unknown>;
+    const { classification: _dropped, ...legacy } = stored;
+    const id = 'a1b2c3d4e5f6a7b8c9d0e1f2';
+    const scope = { orgId: api.credentials.ims_org, sandboxId: String(stored.sandboxId) };
+    await new ResourcesRepository(api.store.db).insert(scope, { kind: 'catalog.dataSet', id, body: { ...legacy, id, name: 'Legacy', tags: { 'adobe/pqs/table': ['legacy'] } }, secret: null, etag: '1.0.0', createdAt: 1, updatedAt: 1 });
+    const listed = await api.request('GET', `${dataSets}?name=Legacy&properties=classification`);
+    expect(listed.json).toEqual({ [id]: { classification: { dataBehavior: 'time-series', managedBy: 'CUSTOMER' } } });
+    expect((await api.request('DELETE', `${dataSets}/${id}`)).status).toBe(200);
   });
 
   it('refuses a classification that contradicts the schema, naming the field', async () => {

@@ -21,7 +21,7 @@ const ingestionFields = ['status', 'relatedObjects', 'inputFormat', 'metrics', '
 const systemTag = /^acp_/;
 
 /** `flow` for a batch a dataflow run landed, `import` for one Batch Ingestion completes; undefined for a client's own. */
-export function producerOf(batch: Record<string, unknown>): 'flow' | 'import' | undefined {
+function producerOf(batch: Record<string, unknown>): 'flow' | 'import' | undefined {
   const producer = isRecord(batch.tags) && Array.isArray(batch.tags.acp_producer) ? batch.tags.acp_producer[0] : undefined;
   if (producer === 'tributary:flow') return 'flow';
   if (producer === 'tributary:import') return 'import';
@@ -55,7 +55,7 @@ export async function newBatch(body: Record<string, unknown>, id: string, call: 
 }
 
 /**
- * The batch after a PUT or PATCH: `candidate` is the whole batch as the write would leave it. Catalog's own fields
+ * The batch after a PUT or PATCH: `edited` is the whole batch as the write would leave it. Catalog's own fields
  * must be unchanged, and so must what ingestion wrote on a batch Tributary produced; the rest must be a valid
  * `batchRequest`.
  */

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 
 /** Every status Catalog knows for a batch (catalog.yaml `batchStatus`). */
-export const batchStatuses = [
+const batchStatuses = [
   'processing',
   'success',
   'failure',

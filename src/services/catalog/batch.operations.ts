@@ -17,7 +17,7 @@ import { LookupParams, LookupQuery, lookupAnswer, lookupIds } from './object-loo
 import { checkPreconditions } from './preconditions.js';
 
 /** `dataSet={id}`, `batch={id}`, ... match the batch's related objects; the availability ranges read `availableDates`. */
-export const batchListRules: CatalogListRules = {
+const batchListRules: CatalogListRules = {
   valuesOf: Object.fromEntries(relatedObjectTypes.map((type) => [type, (item: Record<string, unknown>) => relatedIds(item, type)])),
   ranges: {
     startAfter: { of: (item) => availableDate(item, 'startDate'), after: true },

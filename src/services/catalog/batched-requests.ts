@@ -17,13 +17,13 @@ const SubRequest = Type.Object(
 );
 
 /** At most 100 sub-requests, like every other Catalog page. */
-export const BatchedRequests = Type.Array(SubRequest, { minItems: 1, maxItems: 100 });
+const BatchedRequests = Type.Array(SubRequest, { minItems: 1, maxItems: 100 });
 
 const methods = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const template = /<<([^<>.]+)\.([^<>]+)>>/g;
 
 /** A mistake in the batched request itself (a template, a resource, a sub-request's shape), located in its body already. */
 class SubRequestError extends ApiError {}
-const template = /<<([^<>.]+)\.([^<>]+)>>/g;
 
 /**
  * `POST /`: several Catalog requests in one call, run in order in one transaction. Each answer comes back as

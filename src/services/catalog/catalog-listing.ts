@@ -62,7 +62,7 @@ export function catalogListResponse(items: Record<string, unknown>[], query: Rec
 }
 
 /** The objects of the requested page, filtered and sorted, before projection. */
-export function catalogPage(items: Record<string, unknown>[], query: Record<string, unknown>, rules: CatalogListRules = {}): Record<string, unknown>[] {
+function catalogPage(items: Record<string, unknown>[], query: Record<string, unknown>, rules: CatalogListRules = {}): Record<string, unknown>[] {
   const matching = items.filter(catalogFilter(query, rules));
   if (query.orderBy !== undefined && query.sort !== undefined && query.orderBy !== query.sort) {
     throw new ApiError('badOrderBy', '`sort` is the former name of `orderBy`; send one of them', { problems: [{ in: 'query', path: 'sort', message: 'conflicts with orderBy' }] });

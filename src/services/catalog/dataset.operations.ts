@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { dataSetOfBatch } from '../../engine/batch-document.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
@@ -10,7 +11,6 @@ import { PatchBody } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
 import { CatalogListQuery, catalogListResponse } from './catalog-listing.js';
 import { refsTo, type CatalogAnswer, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
-import { dataSetOfBatch } from '../../engine/batch-document.js';
 import { answeredDataSets } from './dataset-answers.js';
 import { buildDataSet, catalogOwnedDataSetFields, dataSetKind } from './datasets.js';
 import { deepMerge, withIntermediates } from './deep-merge.js';

@@ -47,9 +47,6 @@ export const catalogOwnedDataSetFields = [
   'lastBatchId', 'lastBatchStatus', 'lastSuccessfulBatch', 'lastFailedBatch',
 ] as const;
 
-/** Filled in when a dataset is answered, from its batches; never stored. */
-export const answeredOnlyDataSetFields = ['lastBatchId', 'lastBatchStatus', 'lastSuccessfulBatch', 'lastFailedBatch'] as const;
-
 interface BuildCall {
   ctx: RequestContext;
   repo: ResourcesRepository;

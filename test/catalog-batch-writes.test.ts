@@ -104,6 +104,8 @@ describe.each(backends)('writing Catalog batches on $name', (backend) => {
     });
     expect(jsonPatch.status).toBe(200);
     expect(at((await api.request('GET', `${batches}/${id}`)).json, id)).toMatchObject({ status: 'success', completed: 1700000000000, size: 1024, tags: { reviewed: ['yes'] }, version: '1.0.3' });
+    const whole = await api.request('PATCH', `${batches}/${id}`, { body: [{ op: 'replace', path: '', value: 'staged' }], headers: { 'content-type': 'application/json-patch+json' } });
+    expect(whole.status, 'a patch that replaces the whole batch with a string').toBe(400);
     const bad = await api.request('PATCH', `${batches}/${id}`, { body: { status: 'finished', imsOrg: 'X@AdobeOrg' } });
     expect(errorPaths(bad.json)).toEqual(['/imsOrg', '/status']);
     expect((await api.request('PUT', `${batches}/ffffffffffffffffffffffff`, { body: { status: 'success' } })).status).toBe(404);

@@ -150,6 +150,8 @@ describe.each(backends)('the fields Catalog shows for a dataset on $name', (back
     expect(wrong.status).toBe(400);
     expect((at(wrong.json, 'report.errors') as { path: string }[]).map((e) => e.path).sort()).toEqual(['/enableErrorDiagnostics', '/tags']);
     expect((await api.request('PATCH', `${catalog}/v2/dataSets/ffffffffffffffffffffffff`, { body: { description: 'x' } })).status).toBe(404);
+    const whole = await api.request('PATCH', `${dataSets}/${events.dataSetId}`, { body: [{ op: 'replace', path: '', value: [1] }], headers: { 'content-type': 'application/json-patch+json' } });
+    expect(whole.status, 'a patch that replaces the whole dataset with an array').toBe(400);
   });
 
   it('answered in the shapes the official specs describe', () => {

@@ -11,7 +11,7 @@ import { editedBatch, newBatch, relatedIds, replacement } from './batch-document
 import { BatchRequest, PatchBody, relatedObjectTypes } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
 import { BatchListQuery, catalogFilter, catalogListResponse, ownEntry, type CatalogListRules } from './catalog-listing.js';
-import { refsTo, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
+import { refsTo, wholeObject, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
 import { newCatalogId } from './datasets.js';
 import { LookupParams, LookupQuery, lookupAnswer, lookupIds } from './object-lookup.js';
 import { checkPreconditions } from './preconditions.js';
@@ -62,7 +62,7 @@ async function createBatch(call: CatalogCall, id: string): Promise<{ status: num
 async function updateBatch(call: CatalogCall, edit: (current: Record<string, unknown>) => Record<string, unknown>): Promise<{ status: number; body: string[] }> {
   const stored = await storedBatch(call, String(call.params.id));
   checkPreconditions(call.headers, `batch ${stored.id}`, stored.body);
-  const next = await editedBatch(stored.body, edit(stored.body), call);
+  const next = await editedBatch(stored.body, wholeObject(edit(stored.body), 'batch'), call);
   if (!(await call.repo.update(call.ctx.scope, { ...stored, body: next, etag: String(call.now), updatedAt: call.now }, stored.etag))) {
     throw new ApiError('conflict', `batch ${stored.id} was changed by another request; retry.`);
   }

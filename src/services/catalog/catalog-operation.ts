@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
-import type { ApiError } from '../../server/errors/api-error.js';
+import { ApiError } from '../../server/errors/api-error.js';
+import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
 
@@ -55,4 +56,12 @@ export interface CatalogOperation {
 /** Catalog answers a write with references to what it wrote: `["@/dataSets/5c8c3c555033b814b69f947f"]`. */
 export function refsTo(collection: 'dataSets' | 'batches', ...ids: string[]): string[] {
   return ids.map((id) => `@/${collection}/${id}`);
+}
+
+/** A JSON Patch may replace the whole document (`"path": ""`); what it leaves must still be an object. */
+export function wholeObject(value: unknown, what: string): Record<string, unknown> {
+  if (isRecord(value)) return value;
+  throw new ApiError('validation', `The patch leaves the ${what} as ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}; a ${what} is an object.`, {
+    problems: [{ in: 'body', path: '', message: `must leave the ${what} an object` }],
+  });
 }

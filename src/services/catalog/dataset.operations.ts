@@ -10,7 +10,7 @@ import { deleteDataSetBatches } from './batch-deletion.js';
 import { PatchBody } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
 import { CatalogListQuery, catalogListResponse } from './catalog-listing.js';
-import { refsTo, type CatalogAnswer, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
+import { refsTo, wholeObject, type CatalogAnswer, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
 import { answeredDataSets } from './dataset-answers.js';
 import { buildDataSet, catalogOwnedDataSetFields, dataSetKind } from './datasets.js';
 import { deepMerge, withIntermediates } from './deep-merge.js';
@@ -43,7 +43,7 @@ async function storedDataSet(call: CatalogCall, id: string): Promise<{ stored: S
 async function updateDataSet(call: CatalogCall, id: string, edit: (answered: Record<string, unknown>) => Record<string, unknown>): Promise<CatalogAnswer> {
   const { stored, answered } = await storedDataSet(call, id);
   checkPreconditions(call.headers, `dataset ${id}`, answered);
-  const next = await buildDataSet(edit(answered), call, answered);
+  const next = await buildDataSet(wholeObject(edit(answered), 'dataset'), call, answered);
   const schemaOf = (d: Record<string, unknown>) => (isRecord(d.schemaRef) ? d.schemaRef.id : undefined);
   if (schemaOf(next) !== schemaOf(answered)) {
     // Flows check that their mapping writes the dataset's schema; changing it under them would break that.

@@ -154,10 +154,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerSandboxRoutes(api, { sandboxes, now });
     registerFlowServiceRoutes(api, services);
     registerSchemaRegistryRoutes(api, services);
-    registerCatalogRoutes(api, services);
     registerConversionRoutes(api, services);
-    // Data Access and Query read the lake itself, not only the metadata store.
+    // Data Access and Query read the lake itself, not only the metadata store; Catalog removes a deleted batch's files.
     const lake = { ...services, layout: new LakeLayout(deps.dataDir), connectors };
+    registerCatalogRoutes(api, lake);
     registerExportRoutes(api, lake);
     registerExploreRoutes(api, lake);
     await api.register(async (imports) => registerImportRoutes(imports, lake));

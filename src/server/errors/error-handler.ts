@@ -49,7 +49,23 @@ interface ServiceErrorBody {
   problems: FieldProblem[];
 }
 
+/** The body of a client error nested in another answer (a sub-request of Catalog's batched requests). */
+export function clientErrorBody(error: ApiError, request: FastifyRequest): Record<string, unknown> {
+  return errorBody(request, {
+    code: errorCode(error.key, serviceOfUrl(requestPath(request)), prefixOf(request)),
+    status: error.status,
+    title: errorCatalog[error.key].title,
+    message: error.message,
+    report: error.report,
+    problems: error.problems,
+  });
+}
+
 function send(request: FastifyRequest, reply: FastifyReply, error: ServiceErrorBody): FastifyReply {
+  return reply.status(error.status).header('content-type', 'application/problem+json; charset=utf-8').send(errorBody(request, error));
+}
+
+function errorBody(request: FastifyRequest, error: ServiceErrorBody): Record<string, unknown> {
   const report: Record<string, unknown> = {
     'detailed-message': error.message,
     ...error.report,
@@ -59,10 +75,7 @@ function send(request: FastifyRequest, reply: FastifyReply, error: ServiceErrorB
   if (error.problems.length > 0) report.errors = error.problems;
   // The registry's clients read `sub-errors`.
   if (serviceOfUrl(requestPath(request)) === 'schemaregistry') report['sub-errors'] = error.problems;
-  return reply
-    .status(error.status)
-    .header('content-type', 'application/problem+json; charset=utf-8')
-    .send({ type: `https://ns.adobe.com/aep/errors/${error.code}`, title: error.title, status: error.status, report, detail: error.message });
+  return { type: `https://ns.adobe.com/aep/errors/${error.code}`, title: error.title, status: error.status, report, detail: error.message };
 }
 
 function prefixOf(request: FastifyRequest): string {
@@ -94,7 +107,7 @@ function toApiError(error: unknown): ApiError | undefined {
     const problems: FieldProblem[] = error.validation.map((issue) => ({
       in: part,
       path: fieldPath(issue.instancePath, issue.params),
-      message: issue.message ?? 'is invalid',
+      message: withAllowedValues(issue.message ?? 'is invalid', issue.params),
     }));
     return new ApiError('validation', problems.map((p) => `${p.in} ${p.path || '/'} ${p.message}`).join('; '), { problems });
   }
@@ -118,6 +131,11 @@ function validationPart(context: string | undefined): FieldProblem['in'] {
   if (context === 'params') return 'path';
   if (context === 'headers') return 'header';
   return 'body';
+}
+
+/** An enum mismatch says which values would do. */
+function withAllowedValues(message: string, params: Record<string, unknown>): string {
+  return Array.isArray(params.allowedValues) ? `${message}: ${params.allowedValues.map(String).join(', ')}` : message;
 }
 
 /** Ajv reports a missing property on its parent; name the property itself. */

@@ -11,7 +11,7 @@ export const xedAccept = 'application/vnd.adobe.xed+json; version=1';
 
 export type FixtureKey =
   | 'connection' | 'source' | 'fieldGroup' | 'schema' | 'dataSet' | 'target' | 'mapping' | 'flow'
-  | 'spareFieldGroup' | 'spareSchema' | 'spareDataSet' | 'tenantClass' | 'dataType' | 'descriptor' | 'sandbox';
+  | 'spareFieldGroup' | 'spareSchema' | 'spareDataSet' | 'tenantClass' | 'dataType' | 'descriptor' | 'sandbox' | 'batch';
 
 /**
  * Valid request bodies for every writable resource. The fuzzer mutates these, so they must pass every check
@@ -68,6 +68,8 @@ export function validBodies(api: TestApi, ids: Record<FixtureKey, string>) {
       'xdm:isPrimary': false,
     }),
     sandbox: (name: string) => ({ name, title: `Fuzz sandbox ${name}`, type: 'development' }),
+    /** A client's own Catalog batch (not one ingestion produced, whose fields are locked). */
+    batch: () => ({ status: 'processing', relatedObjects: [{ type: 'dataSet', id: ids.spareDataSet }], recordCount: 1, tags: { fuzz: ['yes'] } }),
   };
 }
 
@@ -131,6 +133,7 @@ export class Fixture {
       registryItem('spareFieldGroup', 'fieldgroups', b.fieldGroup),
       registryItem('spareSchema', 'schemas', (title) => b.schema(title)),
       dataSetItem('spareDataSet'),
+      { key: 'batch', readPath: (id) => `/data/foundation/catalog/batches/${id}`, create: () => post('/data/foundation/catalog/batches', b.batch(), (json) => str(json, '0').split('/').pop() ?? '') },
       registryItem('tenantClass', 'classes', b.tenantClass),
       registryItem('dataType', 'datatypes', b.dataType),
       { key: 'descriptor', readPath: (id) => `${registry}/tenant/descriptors/${id}`, create: () => post(`${registry}/tenant/descriptors`, b.descriptor(), (json) => str(json, '@id')) },

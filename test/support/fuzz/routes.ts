@@ -127,8 +127,32 @@ const catalogRoutes: FuzzRoute[] = [
       : { params: id(f.ids.spareDataSet), json: [{ op: 'replace', path: '/description', value: 'patched' }], contentType: 'application/json-patch+json' },
   },
   { method: 'DELETE', path: `${cat}/dataSets/:id`, base: (f, rng) => ({ params: id(f.ids[rng.pick(['dataSet', 'spareDataSet'] as const)]) }) },
-  { method: 'GET', path: `${cat}/batches`, query: catalogListQuery, base: () => ({}) },
-  { method: 'GET', path: `${cat}/batches/:id`, query: ['properties'], base: () => ({ params: { id: '5f0c1e2d3c4b5a6978877665' } }) },
+  { method: 'GET', path: `${cat}/batches`, query: [...catalogListQuery, 'dataSet', 'startAfter', 'sort', 'tags'], base: () => ({}) },
+  { method: 'GET', path: `${cat}/batches/:id`, query: ['properties'], base: (f, rng) => ({ params: id(rng.pick([f.ids.batch, '5f0c1e2d3c4b5a6978877665'])) }) },
+  { method: 'GET', path: `${cat}/batches/uniques/:field`, query: catalogListQuery, base: (_f, rng) => ({ params: { field: rng.pick(['status', 'dataSet', 'createdClient']) } }) },
+  { method: 'POST', path: `${cat}/batches`, base: (f) => ({ json: f.bodies.batch() }) },
+  { method: 'POST', path: `${cat}/batches/:id`, base: (f) => ({ params: id(f.unique('fuzz-batch').replace(' ', '-')), json: f.bodies.batch() }) },
+  { method: 'PUT', path: `${cat}/batches/:id`, query: ['if-match'], base: (f) => ({ params: id(f.ids.batch), json: f.bodies.batch() }) },
+  {
+    method: 'PATCH',
+    path: `${cat}/batches/:id`,
+    patch: true,
+    base: (f, rng) => rng.chance(0.5)
+      ? { params: id(f.ids.batch), json: { status: 'staged', tags: { fuzz: ['patched'] } } }
+      : { params: id(f.ids.batch), json: [{ op: 'replace', path: '/status', value: 'staged' }], contentType: 'application/json-patch+json' },
+  },
+  { method: 'DELETE', path: `${cat}/batches/:id`, base: (f) => ({ params: id(f.ids.batch) }) },
+  { method: 'GET', path: `${cat}/lastBatches`, query: [...catalogListQuery, 'dataSetId', 'lastBatchStatus'], base: () => ({}) },
+  { method: 'GET', path: `${cat}/dataSets/:id/credentials`, query: ['batchId'], base: (f) => ({ params: id(f.ids.dataSet) }) },
+  { method: 'PATCH', path: `${cat}/v2/dataSets/:id`, base: (f) => ({ params: id(f.ids.spareDataSet), json: { description: 'v2', extensions: { fuzz: { deep: { value: 1 } } } } }) },
+  { method: 'GET', path: `${cat}/tags/:tagNamespace`, base: (_f, rng) => ({ params: { tagNamespace: rng.pick(['fuzz', encodeURIComponent('adobe/pqs/table'), 'none']) } }) },
+  { method: 'GET', path: cat, query: ['properties'], base: () => ({}) },
+  {
+    method: 'POST',
+    path: cat,
+    // Batched requests: a create, then a lookup that reads the new id through a template.
+    base: (f) => ({ json: [{ id: 'one', resource: '/dataSets', method: 'post', body: f.bodies.dataSet(f.unique('Fuzz batched')) }, { id: 'two', resource: '/dataSets/<<one.id>>?properties=name', method: 'GET' }] }),
+  },
 ];
 
 const mappingBody = (f: Fixture, rng: Rng) => (rng.chance(0.5) ? f.bodies.mapping() : f.bodies.mappingCurrent());

@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import { ApiError } from '../../server/errors/api-error.js';
+import { isRecord } from '../../server/errors/problem-list.js';
+import { batchKind } from './batches.js';
+import { CatalogListQuery, catalogListResponse, project } from './catalog-listing.js';
+import type { CatalogOperation } from './catalog-operation.js';
+import { dataSetKind } from './datasets.js';
+import { lastBatchesByDataSet } from './last-batches.js';
+
+const TagParams = Type.Object({ tagNamespace: Type.String({ minLength: 1, maxLength: 512 }) });
+
+/** The collections this Catalog serves, as the root answers them. */
+const collections = { batches: '@/batches', dataSets: '@/dataSets', lastBatches: '@/lastBatches' };
+
+/** Read-only views across a sandbox's Catalog: each dataset's last batches, a tag's values, the collections. */
+export function overviewOperations(): CatalogOperation[] {
+  return [
+    {
+      method: 'GET',
+      path: '/lastBatches',
+      summary: "Each dataset's last batch, last successful batch and last failed batch",
+      schema: { querystring: CatalogListQuery },
+      run: async (call) => {
+        const dataSets = new Set((await call.repo.list(dataSetKind, call.ctx.scope)).map((d) => d.id));
+        const last = lastBatchesByDataSet(await call.repo.list(batchKind, call.ctx.scope));
+        const items = [...last]
+          .filter(([dataSetId]) => dataSets.has(dataSetId))
+          .map(([dataSetId, batches]) => ({ id: dataSetId, ...batches, imsOrg: call.ctx.orgId, sandboxId: call.ctx.sandbox.id }));
+        return { status: 200, body: catalogListResponse(items, call.query, { valuesOf: { dataSetId: (item) => [item.id] } }) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/tags/:tagNamespace',
+      summary: "A tag's values across the sandbox's datasets and batches, and the objects that carry it",
+      schema: { params: TagParams },
+      run: async (call) => {
+        const namespace = String(call.params.tagNamespace);
+        const values = new Set<string>();
+        const objectType: Record<string, string[]> = {};
+        for (const [collection, kind] of [['dataSets', dataSetKind], ['batches', batchKind]] as const) {
+          for (const stored of await call.repo.list(kind, call.ctx.scope)) {
+            const tags = isRecord(stored.body) && isRecord(stored.body.tags) ? stored.body.tags[namespace] : undefined;
+            if (!Array.isArray(tags)) continue;
+            tags.filter((t): t is string => typeof t === 'string').forEach((t) => values.add(t));
+            objectType[collection] = [...(objectType[collection] ?? []), `@/${collection}/${stored.id}`];
+          }
+        }
+        if (Object.keys(objectType).length === 0) {
+          throw new ApiError('notFound', `No dataset or batch in this sandbox has the tag "${namespace}".`, { report: { type: 'tags', id: namespace } });
+        }
+        return { status: 200, body: { objectType, [namespace]: [...values].sort() } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/',
+      summary: 'The collections this Catalog serves',
+      schema: { querystring: Type.Object({ properties: Type.Optional(Type.String()), limit: CatalogListQuery.properties.limit, start: CatalogListQuery.properties.start, orderBy: Type.Optional(Type.String()), property: CatalogListQuery.properties.property }) },
+      run: async (call) => ({ status: 200, body: project(collections, call.query.properties as string | undefined) }),
+    },
+  ];
+}

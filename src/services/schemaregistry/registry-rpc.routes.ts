@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ResourcesRepository } from '../../store/resources.repository.js';
+import { resolveFull } from '../../xdm/resolve-full.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { RegistryAuditLog } from './audit-log.js';
 import { Registry } from './registry.js';
-import { AuditLogResponse, ExportPayload, ImportBody, ImportResponse, RpcResourceParams } from './registry-rpc.schema.js';
+import { AuditLogResponse, ExportPayload, ImportBody, ImportResponse, RpcResourceParams, SampleData } from './registry-rpc.schema.js';
+import { sampleData } from './sample-data.js';
 import { exportPayload, unknownResource } from './schema-export.js';
 import { importPayload } from './schema-import.js';
 import { tenantDependencies } from './tenant-dependencies.js';
@@ -13,7 +15,7 @@ const tags = ['schemaregistry'];
 
 /**
  * The registry's remote procedure calls: export and import of tenant resources between sandboxes and orgs,
- * and a resource's audit log. Unlike the other registry paths they take no
+ * sample data for a schema, and a resource's audit log. Unlike the other registry paths they take no
  * container and need no Accept header.
  */
 export function registerRegistryRpcRoutes(app: FastifyInstance, deps: ServiceDeps, audit: RegistryAuditLog): void {
@@ -30,6 +32,17 @@ export function registerRegistryRpcRoutes(app: FastifyInstance, deps: ServiceDep
     `${rpcBase}/import`,
     { schema: { tags, summary: 'Create the resources of an export payload in this sandbox', body: ImportBody, response: { 200: ImportResponse } } },
     async (request) => importPayload(request, request.body, { db: deps.db, now: deps.now, audit }),
+  );
+
+  app.get<{ Params: RpcResourceParams }>(
+    `${rpcBase}/sampledata/:id`,
+    { schema: { tags, summary: 'A sample record for a schema', params: RpcResourceParams, response: { 200: SampleData } } },
+    async (request) => {
+      const registry = await load(request);
+      const entry = registry.find(request.params.id, 'schemas');
+      if (!entry) throw unknownResource(request.params.id);
+      return sampleData(resolveFull(entry.doc, registry.lookup));
+    },
   );
 
   app.get<{ Params: RpcResourceParams }>(

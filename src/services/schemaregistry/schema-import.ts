@@ -87,7 +87,7 @@ export async function importPayload(request: FastifyRequest, payload: Record<str
 
 function parsePayload(payload: Record<string, unknown>[], tenantId: string, registry: Registry): ImportItem[] {
   const problems = new ProblemList();
-  const parsed: { index: number; id: string; type: RegistryType; body: JsonObject }[] = [];
+  const parsed: ImportItem[] = [];
   const sources = new Set<string>([tenantPlaceholder]);
   const seen = new Set<string>();
   payload.forEach((body, index) => {

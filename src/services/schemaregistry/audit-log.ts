@@ -66,9 +66,11 @@ export class RegistryAuditLog {
   }
 
   /**
-   * The entries of `ids` (a resource and the tenant components it builds on), most recent first, presented as
-   * the history of `subject`. Entries of the components from before `since` (the subject's creation) are left
-   * out: they are not changes to the subject.
+   * The entries of `subject` and of `ids` (the tenant components it builds on), most recent first, presented as
+   * the history of `subject`. The components' entries from before the subject was created are left out: they
+   * are not changes to it. Its own oldest entry marks that moment (an import records a data type before the
+   * field group that uses it, in the same millisecond); `since`, its creation date, stands in for a resource
+   * created before the log was kept.
    */
   async history(scope: Scope, subject: string, ids: string[], since: number | undefined): Promise<AuditEntry[]> {
     const rows = await this.db
@@ -80,8 +82,9 @@ export class RegistryAuditLog {
       .orderBy('recorded_at', 'desc')
       .orderBy('sequence', 'desc')
       .execute();
+    const created = rows.map((row) => row.resource_id).lastIndexOf(subject);
     return rows
-      .filter((row) => row.resource_id === subject || since === undefined || Number(row.recorded_at) >= since)
+      .filter((row, index) => row.resource_id === subject || (created >= 0 ? index < created : since === undefined || Number(row.recorded_at) > since))
       .map((row) => ({
         id: subject,
         updatedUser: row.user_id,

@@ -33,8 +33,12 @@ export function sampleData(full: JsonObject): JsonObject {
 
 function sampleValue(field: JsonObject, random: Random, depth: number): JsonValue | undefined {
   if (depth > maxDepth) return undefined;
-  if (field.const !== undefined) return field.const;
-  if (Array.isArray(field.enum) && field.enum.length > 0) return field.enum[Math.floor(random() * field.enum.length)] as JsonValue;
+  if (field.const !== undefined) return ofType(field.const, field) ? field.const : undefined;
+  if (Array.isArray(field.enum)) {
+    // Some standard fields are typed object with a list of strings (XDM's loanStatus): nothing satisfies both.
+    const allowed = field.enum.filter((value) => ofType(value, field));
+    return allowed.length > 0 ? allowed[Math.floor(random() * allowed.length)] : undefined;
+  }
   for (const key of ['oneOf', 'anyOf'] as const) {
     const options = field[key];
     if (!Array.isArray(options)) continue;
@@ -65,15 +69,23 @@ function sampleValue(field: JsonObject, random: Random, depth: number): JsonValu
   }
 }
 
-/** Every field that has a value; undefined when a required one has none, or nothing is left. */
+/**
+ * Every field that has a value; undefined when a required one has none, or nothing is left. Of optional fields
+ * whose names differ only in letter case (XDM's POI detail has `POIID` and `poiID`) only the first is filled:
+ * readers that match names case-insensitively, DuckDB's JSON reader among them, refuse a record with both.
+ */
 function sampleObject(field: JsonObject, random: Random, depth: number): JsonObject | undefined {
   const properties = isObject(field.properties) ? field.properties : {};
-  const out: JsonObject = {};
-  for (const [name, child] of Object.entries(properties)) {
-    const value = isObject(child) ? sampleValue(child, random, depth + 1) : undefined;
-    if (value !== undefined) out[name] = value;
-  }
   const required = Array.isArray(field.required) ? field.required : [];
+  const out: JsonObject = {};
+  const taken = new Set<string>();
+  for (const [name, child] of Object.entries(properties)) {
+    if (taken.has(name.toLowerCase()) && !required.includes(name)) continue;
+    const value = isObject(child) ? sampleValue(child, random, depth + 1) : undefined;
+    if (value === undefined) continue;
+    out[name] = value;
+    taken.add(name.toLowerCase());
+  }
   if (required.some((name) => typeof name === 'string' && !(name in out))) return undefined;
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -134,7 +146,8 @@ function formatted(format: string, random: Random): string | undefined {
     case 'date':
       return instant.slice(0, 10);
     case 'time':
-      return instant.slice(11, 19);
+      // RFC 3339 full-time, as JSON Schema's format reads it: with its offset.
+      return `${instant.slice(11, 19)}Z`;
     case 'email':
     case 'idn-email':
       return `user${n}@example.com`;
@@ -201,6 +214,17 @@ function sampleNumber(field: JsonObject, random: Random): number | undefined {
   }
   const middle = (from + to) / 2;
   return inside(middle) ? middle : undefined;
+}
+
+/** Whether a listed value (enum, const) is of the field's declared type, when it declares one. */
+function ofType(value: JsonValue, field: JsonObject): boolean {
+  const type = typeOf(field);
+  if (type === undefined) return true;
+  if (type === 'integer') return typeof value === 'number' && Number.isInteger(value);
+  if (type === 'object') return isObject(value);
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'null') return value === null;
+  return typeof value === type;
 }
 
 function hex(length: number, random: Random): string {

@@ -44,9 +44,27 @@ export interface ResourcesTable {
   unique_key: string | null;
 }
 
+/** One write to a Schema Registry resource: who, when, and the changed paths (`updates`, a JSON array). */
+export interface RegistryAuditLogTable {
+  id: string;
+  org_id: string;
+  sandbox_id: string;
+  resource_id: string;
+  /** `meta:resourceType` of the resource: schemas, classes, mixins or datatypes. */
+  resource_type: string;
+  request_id: string;
+  user_id: string;
+  client_id: string;
+  recorded_at: number;
+  /** Orders the writes one process makes within the same millisecond. */
+  sequence: number;
+  updates: string;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
   sandboxes: SandboxesTable;
   resources: ResourcesTable;
+  registry_audit_log: RegistryAuditLogTable;
 }

@@ -60,6 +60,12 @@ export class ResourcesRepository {
     return Number(row?.n ?? 0);
   }
 
+  /** Whether any org or sandbox has a `kind` with this id: the table's key makes ids unique across the store. */
+  async idTaken(kind: string, id: string): Promise<boolean> {
+    const row = await this.db.selectFrom('resources').select('id').where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async insert(scope: Scope, resource: StoredResource): Promise<void> {
     const values = {
       kind: resource.kind,

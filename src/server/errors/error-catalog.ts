@@ -50,6 +50,8 @@ export const errorCatalog = {
   notModifiable: { status: 400, title: 'Resource is read-only', number: 1016 },
   requestTooLarge: { status: 413, title: 'Request too large', number: 1020 },
   breakingChange: { status: 400, title: 'Breaking change', number: 1022 },
+  /** An imported resource clashes with one the sandbox has (same title, or same `$id` with other content). */
+  importFailed: { status: 400, title: 'Import Resource Failed', number: 3005 },
   /** The connection's provider could not be reached or kept failing: the request was fine, the source was not. */
   sourceUnreachable: { status: 502, title: 'Source unreachable', number: 1030 },
 } as const satisfies Record<string, ErrorDefinition>;

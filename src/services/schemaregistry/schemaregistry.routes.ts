@@ -14,6 +14,8 @@ import { descriptorKind } from './descriptors.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { listFormat, lookupFormat, mediaTypeOf, type XedFormat } from './accept-header.js';
 import { registerDescriptorRoutes } from './descriptors.routes.js';
+import { RegistryAuditLog } from './audit-log.js';
+import { registerRegistryRpcRoutes } from './registry-rpc.routes.js';
 import { Registry, type UnionOwner } from './registry.js';
 import { RegistryListQuery, registryListResponse } from './registry-listing.js';
 import { registryTypes, type RegistryType } from './registry-types.js';
@@ -30,6 +32,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
   const repo = new ResourcesRepository(deps.db);
   const load = (request: FastifyRequest) => Registry.load(repo, request.ctx.scope);
   const ownerOf = (request: FastifyRequest): UnionOwner => ({ orgId: request.ctx.orgId, sandboxId: request.ctx.sandbox.id, sandboxType: request.ctx.sandbox.type });
+  const audit = new RegistryAuditLog(deps.db, deps.now);
 
   app.get(`${registryBase}/stats`, { schema: { tags } }, async (request) => {
     const registry = await load(request);
@@ -56,6 +59,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
   });
 
   registerDescriptorRoutes(app, deps);
+  registerRegistryRpcRoutes(app, deps, audit);
 
   app.get<{ Params: Static<typeof ListParams>; Querystring: RegistryListQuery }>(
     `${registryBase}/:container/:type`,
@@ -100,6 +104,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const doc = buildTenantComponent({ type, body: request.body, ctx: request.ctx, registry, now });
       ensureUniqueTitle(registry, type, doc);
       await repo.insert(request.ctx.scope, { kind: type.kind, id: String(doc.$id), body: doc, secret: null, etag: etagOf(doc), createdAt: now, updatedAt: now, uniqueKey: String(doc.title) });
+      await audit.record(request, { action: 'create', after: doc });
       return reply.status(201).send(doc);
     },
   );
@@ -116,6 +121,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     await refuseBreakingChanges(repo, request, registry, doc);
     const saved = await repo.update(request.ctx.scope, { ...entry.stored, body: doc, etag: etagOf(doc), updatedAt: now, uniqueKey: String(doc.title) }, entry.stored.etag);
     if (!saved) throw new ApiError('conflict', `${request.params.id} was changed by another request; retry.`);
+    await audit.record(request, { action: 'update', before: entry.doc, after: doc });
     return doc;
   };
 
@@ -155,6 +161,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       await repo.delete(descriptorKind, request.ctx.scope, String(descriptor['@id']));
     }
     await repo.delete(type.kind, request.ctx.scope, id);
+    await audit.record(request, { action: 'delete', before: entry.doc });
     return reply.status(204).send();
   });
 }

@@ -127,6 +127,14 @@ export const specAllowList: readonly AllowListEntry[] = [
     keyword: 'type',
     reason: 'Typed array, but `classUsage` is an object keyed by class `$id`, each value an array of `{$id, title, description}` (docs xdm/api/getting-started.md, GET /stats; notes 5).',
   },
+  {
+    service: 'schemaregistry',
+    operation: 'GET /rpc/auditlog/{RESOURCE_ID}',
+    pointer: '/*/updates/*/value',
+    keyword: 'type',
+    reason:
+      'Typed string, but an update carries the value the field was given or lost, of any JSON type: the docs (xdm/api/audit-log.md) and the spec\'s own example show `"value": 0` and a removed field\'s definition object.',
+  },
   ...epochMillisDates,
   ...jsonSchemaKeywords,
   {

@@ -64,6 +64,11 @@ function rewritable(f: Fixture, rng: Rng) {
 
 const registryRoutes: FuzzRoute[] = [
   { method: 'GET', path: `${sr}/stats`, base: () => ({}) },
+  { method: 'GET', path: `${sr}/rpc/export/:id`, base: (f, rng) => ({ params: id(rng.pick([f.ids.schema, f.ids.fieldGroup, f.ids.dataType, f.ids.tenantClass])) }) },
+  // Its own export: every resource is there with the same content, so the valid request writes nothing.
+  { method: 'POST', path: `${sr}/rpc/import`, base: async (f) => ({ json: (await f.api.request('GET', `${sr}/rpc/export/${encodeURIComponent(f.ids.spareSchema)}`)).json }) },
+  { method: 'GET', path: `${sr}/rpc/sampledata/:id`, base: (f) => ({ params: id(f.ids.schema) }) },
+  { method: 'GET', path: `${sr}/rpc/auditlog/:id`, base: (f, rng) => ({ params: id(rng.pick([f.ids.schema, f.ids.fieldGroup, f.ids.dataType])) }) },
   { method: 'POST', path: `${sr}/tenant/descriptors`, base: (f) => ({ json: f.bodies.descriptor() }) },
   { method: 'GET', path: `${sr}/tenant/descriptors/:id`, base: (f) => ({ params: id(f.ids.descriptor) }) },
   { method: 'PUT', path: `${sr}/tenant/descriptors/:id`, base: (f) => ({ params: id(f.ids.descriptor), json: f.bodies.descriptor() }) },

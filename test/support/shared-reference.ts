@@ -19,6 +19,7 @@ export const referenceTestFiles = [
   'test/standin-square-contract.test.ts',
   'test/postman-cdp.test.ts',
   'test/postman-luma.test.ts',
+  'test/postman-plain.test.ts',
 ];
 
 /** Throws under CI=true, warns otherwise; returns whether the reference material is there. */

@@ -22,7 +22,8 @@ import { exploreColumn, type XdmColumnType } from './explore-column.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
 
 const ExploreQuery = Type.Object({
-  objectType: Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file'), Type.Literal('table'), Type.Literal('rest')]),
+  /** Optional in Adobe's OpenAPI file (its Postman collection sends none): without it, the root is explored. */
+  objectType: Type.Optional(Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file'), Type.Literal('table'), Type.Literal('rest')])),
   /** REST sources (Stripe): base64 of `{"resourcePath": "charges"}`. */
   sourceParams: Type.Optional(Type.String()),
   object: Type.Optional(Type.String()),
@@ -87,7 +88,8 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
     { schema: { tags: ['flowservice'], params: IdParams, querystring: ExploreQuery } },
     async (request) => {
       const { connection, specId, rest } = await openConnection(request.ctx, request.params.id);
-      if (rest) return exploreRestSource(rest.connector, rest.auth, request.query, deps.layout.tempDir(), rest.saveCredentials);
+      const query = { ...request.query, objectType: request.query.objectType ?? 'root' };
+      if (rest) return exploreRestSource(rest.connector, rest.auth, query, deps.layout.tempDir(), rest.saveCredentials);
       if (specId !== localFilesSpecId) throw new ApiError('validation', `connections of spec ${specId} cannot be explored`);
       let root: string;
       try {
@@ -96,7 +98,7 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
         if (error instanceof SourceConfigError) throw new ApiError('validation', error.message);
         throw error;
       }
-      const { objectType, object = '', fileType, preview } = request.query;
+      const { objectType, object = '', fileType, preview } = query;
       try {
         if (objectType !== 'file') {
           return listLocalFolder(root, objectType === 'root' ? '' : object).map((entry) => ({ ...entry, canPreview: entry.type === 'file', canFetchSchema: entry.type === 'file' }));

@@ -19,7 +19,9 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
 
   app.get<{ Params: Static<typeof ContainerParams> }>(`${base}/:container/descriptors`, { schema: { tags, params: ContainerParams } }, async (request) => {
     const descriptors = request.params.container === 'tenant' ? (await repo.list(descriptorKind, request.ctx.scope)).map((d) => d.body as JsonObject) : [];
-    const accept = (request.headers.accept ?? 'application/vnd.adobe.xdm-id+json').toLowerCase();
+    // Adobe's own Postman collection lists descriptors with `xed-id`, the type every other registry list takes:
+    // the `xed` spellings are read as their `xdm` twins.
+    const accept = (request.headers.accept ?? 'application/vnd.adobe.xdm-id+json').toLowerCase().replaceAll('vnd.adobe.xed', 'vnd.adobe.xdm');
     const byType = (value: (d: JsonObject) => unknown) => {
       const out: Record<string, unknown[]> = {};
       for (const d of descriptors) (out[String(d['@type'])] ??= []).push(value(d));

@@ -8,20 +8,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { listenHttpAndHttps } from './support/postman/dual-protocol-port.js';
-import { plainRequests, sendPlainRequest, type Scenario } from './support/postman/plain-collection.js';
-import { catalogScenarios } from './support/postman/scenarios/catalog-scenarios.js';
-import { flowServiceScenarios } from './support/postman/scenarios/flowservice-scenarios.js';
-import { registryScenarios } from './support/postman/scenarios/registry-scenarios.js';
+import { plainRequests, sendPlainRequest } from './support/postman/plain-collection.js';
+import { plainCollections } from './support/postman/scenarios/plain-collections.js';
 import { startApi, type TestApi } from './support/test-api.js';
 import { selfSignedCertificate, type TlsCertificate } from './support/tls-certificate.js';
 
 const backends = await availableBackends();
-
-const collections: [string, Record<string, Scenario>][] = [
-  ['Catalog Service API.postman_collection.json', catalogScenarios],
-  ['Flow Service API.postman_collection.json', flowServiceScenarios],
-  ['Schema Registry API.postman_collection.json', registryScenarios],
-];
 
 describe.each(backends)("Adobe's per-API collections on $name", (backend) => {
   let api: TestApi;
@@ -39,7 +31,7 @@ describe.each(backends)("Adobe's per-API collections on $name", (backend) => {
     await api?.close();
   });
 
-  it.each(collections)('%s: every request answered as the docs say', { timeout: 300_000 }, async (file, scenarios) => {
+  it.each(plainCollections)('%s: every request answered as the docs say', { timeout: 300_000 }, async (file, scenarios) => {
     const { collection, requests } = plainRequests(file, gateway());
     expect(requests.map((r) => r.key).filter((key) => !(key in scenarios)), 'requests without a scenario').toEqual([]);
     expect(Object.keys(scenarios).filter((key) => !requests.some((r) => r.key === key)), 'scenarios for no request').toEqual([]);

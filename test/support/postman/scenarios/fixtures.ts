@@ -48,7 +48,9 @@ export async function newDataSet(api: TestApi, name: string): Promise<string> {
 /** The tutorial's Profile schema with its product field group. */
 export function tenantSchema(api: TestApi): Promise<string> {
   return once(api, 'schema', async () => {
-    const group = await post(api, '/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id');
+    // The dataflow fixtures make the same field group; its title is unique in the sandbox.
+    const existing = await api.request('GET', '/data/foundation/schemaregistry/tenant/fieldgroups?property=title==PayPal product details', { headers: { accept: 'application/vnd.adobe.xed-id+json' } });
+    const group = (at(existing.json, 'results.0.$id') as string | undefined) ?? (await post(api, '/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id'));
     return post(api, '/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: unique('plain schema'), allOf: [...tutorial.targetSchema.allOf, { $ref: group }] }, '$id');
   });
 }

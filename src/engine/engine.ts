@@ -7,7 +7,7 @@ import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
-import { batchKind } from './batch-document.js';
+import { batchKind, uncommittedStatuses } from './batch-document.js';
 import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
@@ -176,9 +176,14 @@ export class Engine {
     return failed;
   }
 
-  /** Lake folders whose batch never committed (a crash between the move and the commit) are not data. */
+  /**
+   * Lake folders whose batch never committed (a crash between the move and the commit) are not data. A batch
+   * that Batch Ingestion created and that is still loading has not committed either: its folder would stop the
+   * retried completion from moving its files in.
+   */
   private async removeOrphanBatches(graceMs: number): Promise<void> {
-    const committed = new Set((await this.deps.db.selectFrom('resources').select('id').where('kind', '=', batchKind).execute()).map((r) => r.id));
+    const rows = await this.deps.db.selectFrom('resources').select(['id', 'body']).where('kind', '=', batchKind).execute();
+    const committed = new Set(rows.filter((r) => !uncommittedStatuses.includes(String((JSON.parse(r.body) as { status?: unknown }).status))).map((r) => r.id));
     const lake = this.deps.layout.lakeRoot();
     if (!fs.existsSync(lake)) return;
     for (const org of fs.readdirSync(lake)) {

@@ -12,7 +12,7 @@ import { DuckDbSession } from '../lake/duckdb-session.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
-import { batchDocument, batchKind } from './batch-document.js';
+import { batchDocument, batchKind, completedUpload, uncommittedStatuses } from './batch-document.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 import { writeDeletions, writeInputManifest, writeSnapshotMark } from './batch-meta.js';
 import { flowStateKind, readFlowState, type FlowState } from './flow-state.js';
@@ -114,7 +114,8 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     // Map, validate and write in one pass: the rows that may land go straight to Parquet in the package.
     let compiled;
     try {
-      compiled = compileMapping(plan.mapping.derive ? plan.mapping.derive(sourceColumns) : plan.mapping.rules, plan.schema, sourceColumns);
+      const derived = plan.mapping.derive ? plan.mapping.derive(sourceColumns) : { rules: plan.mapping.rules, extraneous: [] };
+      compiled = compileMapping(derived.rules, plan.schema, sourceColumns, 's', { extraneous: derived.extraneous, absentColumns: plan.mapping.absentColumns ?? 'error' });
     } catch (error) {
       if (error instanceof CompileError) throw new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${error.message}`, 'config');
       throw error;
@@ -184,7 +185,12 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       const batch = { kind: batchKind, id: batchId, body: batchDocument(plan, batchId, runId, outcome, 'success'), secret: null, etag: String(now), createdAt: now, updatedAt: now };
       if (plan.upload) {
         const existing = await tx.get(batchKind, scope, batchId);
-        if (!existing || !(await tx.update(scope, { ...batch, createdAt: existing.createdAt }, existing.etag))) {
+        const created = existing && existing.body !== null && typeof existing.body === 'object' ? (existing.body as Record<string, unknown>) : undefined;
+        // A batch lands once: another completion of it (a retry, another server) that committed first wins.
+        if (!existing || !created || !uncommittedStatuses.includes(String(created.status))) {
+          throw new RunFailure('INGEST-1001-500', `batch ${batchId} was completed or removed while it was being completed`, 'transient');
+        }
+        if (!(await tx.update(scope, { ...batch, body: completedUpload(created, batch.body), createdAt: existing.createdAt }, existing.etag))) {
           throw new RunFailure('INGEST-1001-500', `batch ${batchId} changed while it was being completed`, 'transient');
         }
       } else {

@@ -19,6 +19,7 @@ import { scheduledRuns } from '../services/flowservice/scheduled-runs.js';
 import { registerSchemaRegistryRoutes } from '../services/schemaregistry/schemaregistry.routes.js';
 import { registerCatalogRoutes } from '../services/catalog/catalog.routes.js';
 import { registerConversionRoutes } from '../services/conversion/conversion.routes.js';
+import { registerMappingPreviewRoutes } from '../services/conversion/mapping-preview.routes.js';
 import { registerExportRoutes } from '../services/export/export.routes.js';
 import { registerExploreRoutes } from '../services/flowservice/explore.routes.js';
 import { registerImportRoutes } from '../services/import/import.routes.js';
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerConversionRoutes(api, services);
     // Data Access and Query read the lake itself, not only the metadata store.
     const lake = { ...services, layout: new LakeLayout(deps.dataDir), connectors };
+    registerMappingPreviewRoutes(api, lake);
     registerExportRoutes(api, lake);
     registerExploreRoutes(api, lake);
     await api.register(async (imports) => registerImportRoutes(imports, lake));

@@ -24,7 +24,7 @@ export function completedUpload(created: Record<string, unknown>, landed: Record
     ...created,
     ...landed,
     inputFormat: created.inputFormat ?? landed.inputFormat,
-    tags: { ...tags(created.tags), ...tags(landed.tags) },
+    tags: { ...tags(landed.tags), ...tags(created.tags) },
     created: created.created ?? landed.created,
     createdClient: created.createdClient ?? landed.createdClient,
     createdUser: created.createdUser ?? landed.createdUser,

@@ -11,7 +11,7 @@ import { batchKind, uncommittedStatuses } from './batch-document.js';
 import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
-import { runFlow } from './run-flow.js';
+import { runFlow, type RunDeps } from './run-flow.js';
 import { RunLeases } from './run-leases.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 
@@ -107,7 +107,7 @@ export class Engine {
    * Lands the files uploaded into a batch (Batch Ingestion), through the same pipeline as a flow run, and
    * resolves when it is done: AEP answers COMPLETE only once the batch has a final status.
    */
-  async ingest(plan: RunPlan): Promise<RunOutcome> {
+  async ingest(plan: RunPlan, hooks: Pick<RunDeps, 'onCommit'> = {}): Promise<RunOutcome> {
     const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;
     if (this.running.has(key)) throw new FlowBusyError(key);
     const runId = `import-${plan.upload?.batchId ?? plan.flowId}`;
@@ -122,6 +122,7 @@ export class Engine {
           log: this.deps.log,
           connectors: this.deps.connectors,
           finalRecord: async () => undefined,
+          onCommit: hooks.onCommit,
         });
       } finally {
         await release();

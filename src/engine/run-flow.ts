@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { RunLog as Logger } from './run-log.js';
 import { CompileError } from '../mapping/compile-expression.js';
 import { compileMapping } from '../mapping/compile-mapping.js';
@@ -32,6 +32,8 @@ export interface RunDeps {
   progress?: (outcome: RunOutcome) => Promise<void>;
   /** Writes the final run record inside the commit transaction. */
   finalRecord: (outcome: RunOutcome, repo: ResourcesRepository) => Promise<void>;
+  /** More to commit with a successful batch, in its transaction (streaming deletes the records it landed). */
+  onCommit?: ((trx: Transaction<Database>) => Promise<void>) | undefined;
 }
 
 /** Parquet files are cut at this size, so no file grows without bound. */
@@ -198,6 +200,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         await writeState(tx, scope, plan.flowId, nextState, stateEtag, now);
       }
       await deps.finalRecord(outcome, tx);
+      await deps.onCommit?.(trx);
     });
     return outcome;
   } catch (error) {

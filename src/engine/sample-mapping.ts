@@ -35,7 +35,14 @@ const rowKey = '__tributary_row';
  * a field the schema lacks is an error of its row. Records are sparse, so a rule whose source field no record
  * has reads null, and says so in each row's errors.
  */
-export async function mapSampleRows(input: { rows: JsonObject[]; schema: JsonObject; rules?: MappingRule[] | undefined; tempDir: string }): Promise<SampleResult[]> {
+export async function mapSampleRows(input: {
+  rows: JsonObject[];
+  schema: JsonObject;
+  rules?: MappingRule[] | undefined;
+  tempDir: string;
+  /** Off for streamed records, each of which may carry only some of the fields a mapping reads. */
+  reportAbsentSources?: boolean;
+}): Promise<SampleResult[]> {
   if (input.rows.length === 0) return [];
   if (input.rows.length > maxSampleRows) throw new CompileError(`at most ${maxSampleRows} sample rows are mapped at once`);
   const dir = path.join(input.tempDir, `sample-${crypto.randomBytes(8).toString('hex')}`);
@@ -51,7 +58,7 @@ export async function mapSampleRows(input: { rows: JsonObject[]; schema: JsonObj
     const identity = input.rules ? undefined : identityRules(input.schema, columns);
     const rules = input.rules ?? identity?.rules ?? [];
     const extraneous = identity?.unknown ?? [];
-    const missing = missingSources(rules, columns.map((c) => c.name));
+    const missing = input.reportAbsentSources === false ? [] : missingSources(rules, columns.map((c) => c.name));
     if (rules.length === 0) {
       return input.rows.map(() => ({ data: {}, errors: extraneous.map((field) => extraneousError(field)) }));
     }

@@ -5,11 +5,13 @@ import type { Database } from './database.js';
 import { postgresAdapter, sqliteAdapter, type DialectAdapter } from './dialect-adapter.js';
 import * as initial from './migrations/20261129T0600-initial.js';
 import * as resourceUniqueKey from './migrations/20261129T0700-resource-unique-key.js';
+import * as streamRecords from './migrations/20261210T0900-stream-records.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
   '20261129T0600-initial': initial as Migration,
   '20261129T0700-resource-unique-key': resourceUniqueKey as Migration,
+  '20261210T0900-stream-records': streamRecords as Migration,
 };
 
 export interface Store {

@@ -1,4 +1,5 @@
 import { batchKind } from '../../engine/batch-document.js';
+import type { RunDeps } from '../../engine/run-flow.js';
 import type { RunOutcome } from '../../engine/run-outcome.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
@@ -69,7 +70,12 @@ export class ImportedBatches {
    * Lands the batch's files, then drops the upload folder. Resolves with the outcome once the batch has its
    * final status (AEP answers COMPLETE only then). `extra` lets streaming land with a mapping and its options.
    */
-  async land(actor: BatchActor, batch: ImportedBatch, folder: BatchUploadFolder, extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> = {}): Promise<RunOutcome> {
+  async land(
+    actor: BatchActor,
+    batch: ImportedBatch,
+    folder: BatchUploadFolder,
+    extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> & { onCommit?: RunDeps['onCommit']; markFailed?: boolean } = {},
+  ): Promise<RunOutcome> {
     const scope = { orgId: actor.orgId, sandboxId: actor.sandbox.id };
     const dataSetId = this.dataSetOf(batch);
     const dataSet = await findDataSet(this.repo, scope, dataSetId);
@@ -88,11 +94,13 @@ export class ImportedBatches {
       files: folder.list(),
       options: { partialIngestionPercent: percent ? Number(percent) : undefined, errorDiagnosticsEnabled: tags.acp_enableErrorDiagnostics?.[0] === 'true' },
       now: this.deps.now(),
-      ...extra,
+      ...(extra.mapping ? { mapping: extra.mapping } : {}),
+      ...(extra.options ? { options: extra.options } : {}),
+      ...(extra.sparse ? { sparse: extra.sparse } : {}),
     });
     try {
-      const outcome = await this.deps.engine.ingest(plan);
-      if (outcome.status !== 'success') {
+      const outcome = await this.deps.engine.ingest(plan, { onCommit: extra.onCommit });
+      if (outcome.status !== 'success' && extra.markFailed !== false) {
         const errors = outcome.errors.map((e) => ({ code: e.code, description: e.message, ...(e.recordCount !== undefined ? { recordCount: e.recordCount } : {}) }));
         await this.finish(scope, batch.id, { status: 'failed', errors, completed: this.deps.now() });
       }

@@ -178,6 +178,7 @@ describe.each(backends)('streaming ingestion (HTTP API source) on $name', (backe
     expect(flow.status).toBe(201);
     const flowId = str(flow.json, 'id');
     expect(at((await api.request('GET', `${flowservice}/flows/${flowId}`)).json, 'items.0.scheduleParams')).toBeUndefined();
+    expect((await api.request('POST', `${flowservice}/runs`, { body: { flowId } })).status, 'a streaming flow has no runs to start').toBe(400);
     expect((await send(raw.url, { id: 'R1', name: 'Johnson Smith', birthday: { year: 1984 } }, { 'x-adobe-flow-id': flowId })).status).toBe(200);
     expect((await send(`${raw.url}?x-adobe-flow-id=${flowId}`, { id: 'R2', name: 'Mary' })).status).toBe(200);
     const unnamed = await send(raw.url, { id: 'R3' });
@@ -257,7 +258,7 @@ describe.each(backends)('streaming flush bounds on $name', (backend) => {
   let api: TestApi;
   afterAll(async () => api?.close());
 
-  it('lands a batch as soon as one inlet and dataset have the bound of records waiting, and the rest after the wait', async () => {
+  it('lands a batch as soon as one inlet and dataset have the bound of records waiting, and the rest after the wait', { timeout: 60_000 }, async () => {
     api = await startApi(backend, { streamFlush: { records: 3, ageMs: 1_500 } });
     const schemaId = str((await api.request('POST', '/data/foundation/schemaregistry/tenant/schemas', { body: tutorial.targetSchema })).json, '$id');
     const dataSetId = str((await api.request('POST', '/data/foundation/catalog/dataSets', { body: tutorial.dataSet(schemaId) })).json, '0').split('/').pop() as string;
@@ -268,12 +269,12 @@ describe.each(backends)('streaming flush bounds on $name', (backend) => {
     expect(answered.status).toBe(207);
     const landed = async () => (await lakeRows(api, dataSetId, '_id')).length;
     const started = Date.now();
-    while ((await landed()) < 6 && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await landed()) < 6 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await landed()).toBe(6);
     const sizes = async () => Object.values((await api.request('GET', '/data/foundation/catalog/batches')).json as Record<string, { metrics?: { outputRecordCount?: number } }>).map((b) => b.metrics?.outputRecordCount).sort();
     expect(await sizes()).toEqual([3, 3]);
     // The seventh waits for the time bound.
-    while ((await landed()) < 7 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 200));
+    while ((await landed()) < 7 && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await sizes()).toEqual([1, 3, 3]);
   });
 });

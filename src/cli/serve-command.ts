@@ -26,6 +26,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     masterKey,
     tokenTtlSeconds: config.tokenTtlSeconds,
     logger: { level: config.logLevel },
+    streamFlush: config.streamFlush,
   });
   const firstStart = (await credentials.listOrgs()).length === 0;
   const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;

@@ -21,7 +21,7 @@ const AnyObject = Type.Object({}, { additionalProperties: true });
 export function registerMappingPreviewRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout }): void {
   const repo = new ResourcesRepository(deps.db);
 
-  app.post<{ Body: Record<string, unknown> }>('/data/foundation/conversion/mappingSets/preview', { schema: { tags: ['conversion'], body: AnyObject } }, async (request) => {
+  app.post<{ Body: Record<string, unknown> }>('/data/foundation/conversion/mappingSets/preview', { schema: { tags: ['conversion'], summary: 'Preview mapping sets', body: AnyObject } }, async (request) => {
     const problems = new ProblemList();
     const data = request.body.data;
     if (!Array.isArray(data)) problems.add('/data', 'is required: an array of sample rows (JSON objects)');

@@ -42,7 +42,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
     return /^multipart\/form-data/i.test(request.headers['content-type'] ?? '') ? multipartFile(body, request.headers['content-type'] ?? '') : body;
   };
 
-  app.put<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, params: FileParams } }, async (request, reply) => {
+  app.put<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload a small file to a dataset', params: FileParams } }, async (request, reply) => {
     const { folder, name } = await target(request, request.params, true);
     await folder.put(name, streamedBody(request));
     return reply.status(200).send();
@@ -51,7 +51,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
   // Large files: INITIALIZE, PATCH chunks with Content-Range, COMPLETE (see chunked-upload.ts).
   app.post<{ Params: Static<typeof FileParams>; Querystring: Static<typeof FileActionQuery> }>(
     filePath,
-    { schema: { tags, params: FileParams, querystring: FileActionQuery } },
+    { schema: { tags, summary: 'Either initialize or finish uploading a large file', params: FileParams, querystring: FileActionQuery } },
     async (request, reply) => {
       const action = request.query.action.toUpperCase();
       if (action !== 'INITIALIZE' && action !== 'COMPLETE') {
@@ -64,7 +64,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
     },
   );
 
-  app.patch<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, params: FileParams } }, async (request, reply) => {
+  app.patch<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload part of a large file to a batch', params: FileParams } }, async (request, reply) => {
     const range = parseContentRange(headerValue(request.headers['content-range']));
     const { folder, name } = await target(request, request.params, true);
     await writeChunk(folder, name, range, streamedBody(request) as AsyncIterable<Buffer>);
@@ -72,7 +72,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
   });
 
   // HEAD: which bytes of a file have arrived so far, as `Range: bytes=<first>-<last>[,<first>-<last>...]`.
-  app.head<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, params: FileParams } }, async (request, reply) => {
+  app.head<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Get the current status of the large file', params: FileParams } }, async (request, reply) => {
     const { folder, name } = await target(request, request.params, false);
     const status = fileStatus(folder, name);
     if (!status) throw new ApiError('notFound', `batch ${request.params.batchId} has no file ${name}`, { report: { id: name, type: 'files' } });
@@ -82,7 +82,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
 
   app.get<{ Params: Static<typeof DataSetParams>; Querystring: Static<typeof PreviewQuery> }>(
     `${base}/batches/:batchId/datasets/:datasetId/preview`,
-    { schema: { tags, params: DataSetParams, querystring: PreviewQuery } },
+    { schema: { tags, summary: 'Retrieve a preview for a batch', params: DataSetParams, querystring: PreviewQuery } },
     async (request) => {
       const batch = await deps.batches.load(request.ctx.scope, request.params.batchId);
       if (deps.batches.dataSetOf(batch) !== request.params.datasetId) {

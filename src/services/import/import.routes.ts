@@ -28,7 +28,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
   // (INITIALIZE, COMPLETE) as empty multipart forms, and Adobe's spec describes chunks as one: both stream too.
   app.addContentTypeParser(['application/octet-stream', 'multipart/form-data'], (_request, payload, done) => done(null, payload));
 
-  app.post<{ Body: Record<string, unknown> }>(`${base}/batches`, { schema: { tags, body: Type.Object({}, { additionalProperties: true }) } }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> }>(`${base}/batches`, { schema: { tags, summary: 'Create a new batch', body: Type.Object({}, { additionalProperties: true }) } }, async (request, reply) => {
     const problems = new ProblemList();
     const dataSetId = problems.string(request.body, 'datasetId', '/datasetId', true);
     const inputFormat = problems.object(request.body, 'inputFormat', '/inputFormat', false) ?? { format: 'json' };
@@ -64,7 +64,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
 
   app.post<{ Params: Static<typeof BatchParams>; Querystring: Static<typeof ActionQuery> }>(
     `${base}/batches/:batchId`,
-    { schema: { tags, params: BatchParams, querystring: ActionQuery } },
+    { schema: { tags, summary: 'Complete, abort, fail or revert a batch', params: BatchParams, querystring: ActionQuery } },
     async (request, reply) => {
       const action = request.query.action.toUpperCase();
       const actions = ['COMPLETE', 'ABORT', 'FAIL', 'REVERT'];

@@ -84,7 +84,7 @@ export function registerStreamingRoutes(app: FastifyInstance, deps: StreamingDep
   for (const prefix of ['/data/foundation/import/collection', '/collection']) {
     app.post<{ Params: Static<typeof InletParams>; Querystring: Static<typeof InletQuery>; Body: unknown }>(
       `${prefix}/:inletId`,
-      { bodyLimit, schema: { tags: ['streaming'], params: InletParams, querystring: InletQuery } },
+      { bodyLimit, schema: { tags: ['streaming'], summary: 'Send a message to a streaming inlet', security: [], params: InletParams, querystring: InletQuery } },
       async (request) => {
         const receivedTimeMs = deps.now();
         const inlet = await openInlet(request);
@@ -103,7 +103,7 @@ export function registerStreamingRoutes(app: FastifyInstance, deps: StreamingDep
 
     app.post<{ Params: Static<typeof InletParams>; Querystring: Static<typeof InletQuery>; Body: unknown }>(
       `${prefix}/batch/:inletId`,
-      { bodyLimit, schema: { tags: ['streaming'], params: InletParams, querystring: InletQuery } },
+      { bodyLimit, schema: { tags: ['streaming'], summary: 'Send multiple messages to a streaming inlet', security: [], params: InletParams, querystring: InletQuery } },
       async (request, reply) => {
         const receivedTimeMs = deps.now();
         const inlet = await openInlet(request);

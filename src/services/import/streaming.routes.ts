@@ -23,6 +23,9 @@ const InletQuery = Type.Object({
 const bodyLimit = 1024 * 1024;
 /** Messages in one request to the batch endpoint. */
 const maxMessages = 10_000;
+/** How long an inlet's settings (say, `authenticationRequired`) may be read from memory before being read again. */
+const inletCacheMs = 10_000;
+const maxKnownInlets = 10_000;
 
 export interface StreamingDeps {
   db: Kysely<Database>;
@@ -45,8 +48,19 @@ let transactions = 0;
 export function registerStreamingRoutes(app: FastifyInstance, deps: StreamingDeps): void {
   const repo = new ResourcesRepository(deps.db);
 
+  // An inlet id is found by reading the connections; a sender posts to the same one again and again.
+  const known = new Map<string, { inlet: StreamingInlet; until: number }>();
+  const findInlet = async (id: string): Promise<StreamingInlet | undefined> => {
+    const cached = known.get(id);
+    if (cached && cached.until > Date.now()) return cached.inlet;
+    const inlet = await findStreamingInlet(deps.db, id);
+    if (known.size >= maxKnownInlets) known.clear();
+    if (inlet) known.set(id, { inlet, until: Date.now() + inletCacheMs });
+    return inlet;
+  };
+
   const openInlet = async (request: FastifyRequest<{ Params: Static<typeof InletParams> }>): Promise<StreamingInlet> => {
-    const inlet = await findStreamingInlet(deps.db, request.params.inletId);
+    const inlet = await findInlet(request.params.inletId);
     if (!inlet) throw new InletError('inletNotFound', `inletId: [${request.params.inletId}] is not a streaming connection's inlet`);
     if (inlet.authenticationRequired) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(headerValue(request.headers.authorization) ?? '')?.[1];

@@ -4,9 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { IssuedCredentials } from '../src/services/ims/credentials.js';
 import { str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
 import { startServe, tributaryBin as bin } from './support/serve-process.js';
+import { fetchOverHttps } from './support/https-fetch.js';
+import { selfSignedCertificate } from './support/tls-certificate.js';
 
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-cli-'));
@@ -43,9 +46,28 @@ describe('the tributary command', () => {
       expect(created.status).toBe(201);
       connectionId = str(await created.json(), 'id');
       expect(fs.statSync(path.join(dataDir, 'dev-credentials.json')).mode & 0o777).toBe(0o600);
+      // The saved token says its lifetime in seconds, as the token endpoint does, and the welcome agrees.
+      const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'dev-credentials.json'), 'utf8')) as Partial<IssuedCredentials>;
+      expect(saved).toMatchObject({ expires_in: 86_400, ims_org: 'TRIBUTARYDEV@AdobeOrg' });
+      expect(saved.client_secret).toBeUndefined();
+      expect(started.output()).toContain('The token lasts 24 hours');
     } finally {
       await started.stop();
     }
+  });
+
+  it('serves HTTPS with --tls-cert and --tls-key, and will not start with a certificate but no key', async () => {
+    const certificate = selfSignedCertificate(path.join(dataDir, 'tls'));
+    const started = await startServe(dataDir, env, ['--tls-cert', certificate.certFile, '--tls-key', certificate.keyFile]);
+    try {
+      expect(started.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const specs = await fetchOverHttps(`${started.baseUrl}/data/foundation/flowservice/flowSpecs`, { method: 'GET', headers }, certificate.cert);
+      expect(specs.status).toBe(200);
+      await expect(fetch(`${started.baseUrl.replace('https:', 'http:')}/healthz`)).rejects.toThrow();
+    } finally {
+      await started.stop();
+    }
+    await expect(startServe(dataDir, { ...env, TRIBUTARY_TLS_KEY: '' }, ['--tls-cert', certificate.certFile])).rejects.toThrow(/both a certificate and its key/);
   });
 
   it('keeps its state and keys across restarts, without a second welcome', async () => {
@@ -69,17 +91,19 @@ describe('the tributary command', () => {
 
   it('prints new credentials for another org, whose token the server accepts', async () => {
     const { stdout } = await run(process.execPath, [bin, 'credentials', 'create', '--org', 'ACME42@AdobeOrg', '--name', 'ci', '--data-dir', dataDir], { env });
-    const issued = JSON.parse(stdout) as Record<string, string>;
-    expect(Object.keys(issued).sort()).toEqual(['access_token', 'client_id', 'client_secret', 'ims_org', 'tenant_id']);
+    const issued = JSON.parse(stdout) as IssuedCredentials;
+    expect(Object.keys(issued).sort()).toEqual(['access_token', 'client_id', 'client_secret', 'expires_in', 'ims_org', 'tenant_id']);
+    // Seconds, as IMS v3 says it: the default lifetime is a day.
+    expect(issued.expires_in).toBe(86_400);
     expect(issued.ims_org).toBe('ACME42@AdobeOrg');
     const started = await startServe(dataDir, env);
     try {
       const response = await fetch(`${started.baseUrl}/data/foundation/sandbox-management/sandboxes`, {
-        headers: { authorization: `Bearer ${issued.access_token}`, 'x-api-key': issued.client_id as string, 'x-gw-ims-org-id': 'ACME42@AdobeOrg' },
+        headers: { authorization: `Bearer ${issued.access_token}`, 'x-api-key': issued.client_id, 'x-gw-ims-org-id': 'ACME42@AdobeOrg' },
       });
       expect(response.status).toBe(200);
       const other = await fetch(`${started.baseUrl}/data/foundation/flowservice/connections/${connectionId}`, {
-        headers: { authorization: `Bearer ${issued.access_token}`, 'x-api-key': issued.client_id as string, 'x-gw-ims-org-id': 'ACME42@AdobeOrg' },
+        headers: { authorization: `Bearer ${issued.access_token}`, 'x-api-key': issued.client_id, 'x-gw-ims-org-id': 'ACME42@AdobeOrg' },
       });
       expect(other.status).toBe(404);
     } finally {

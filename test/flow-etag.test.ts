@@ -49,7 +49,7 @@ describe.each(backends)('flow updates, etags and deletion on $name', (backend) =
     const after = str(response.json, 'etag');
     expect(after).not.toBe(before);
     const flow = (await api.request('GET', path)).json;
-    expect(flow).toMatchObject({ items: [{ name: 'Payments every hour', etag: after, scheduleParams: { frequency: 'hour', interval: 2 }, lastOperation: { operation: 'update' } }] });
+    expect(flow).toMatchObject({ items: [{ name: 'Payments every hour', etag: after, scheduleParams: { frequency: 'hour', interval: '2' }, lastOperation: { operation: 'update' } }] });
   });
 
   it('accepts If-Match as a query parameter, as Adobe\'s Postman samples send it', async () => {

@@ -69,7 +69,7 @@ describe.each(backends)('gateway checks on $name', (backend) => {
     const response = await fetch(`${api.baseUrl}/ims/token/v3`, { method: 'POST', body: form });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number };
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 86_400_000 });
+    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 86_400 });
     const withNewToken = await api.request('GET', specs, { headers: { authorization: `Bearer ${body.access_token}` } });
     expect(withNewToken.status).toBe(200);
   });
@@ -81,6 +81,22 @@ describe.each(backends)('gateway checks on $name', (backend) => {
     const response = await fetch(`${api.baseUrl}/ims/token/v3`, { method: 'POST', body: grant });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'unsupported_grant_type' });
+  });
+
+  it('says in seconds, as IMS v3 does, how long the token lasts: it works until then and not after', async () => {
+    const exchange = async () => {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: api.credentials.client_id, client_secret: api.credentials.client_secret });
+      return (await (await fetch(`${api.baseUrl}/ims/token/v3`, { method: 'POST', body: form })).json()) as { access_token: string; expires_in: number };
+    };
+    const issuedAt = clock;
+    const { access_token: token, expires_in: seconds } = await exchange();
+    expect(api.credentials.expires_in).toBe(seconds);
+    const withToken = () => api.request('GET', specs, { headers: { authorization: `Bearer ${token}` } });
+    clock = issuedAt + (seconds - 1) * 1000;
+    expect((await withToken()).status).toBe(200);
+    clock = issuedAt + (seconds + 1) * 1000;
+    expect((await withToken()).status).toBe(401);
+    clock = Date.now();
   });
 
   it('stops accepting a token once it has expired', async () => {

@@ -44,6 +44,7 @@ describe('mappings compiled to DuckDB SQL over local files', () => {
     fs.writeFileSync(path.join(root, 'outside.csv'), 'id\nZ\n');
     duck = await DuckDbSession.open({ tempDirectory: path.join(root, '.tmp') });
     const extracted = await localFilesConnector.extract({ auth: { rootPath: root }, params: { path: 'customers/*.csv' }, data: { format: 'delimited' }, stagingDir: root });
+    if (extracted.relation === null) throw new Error('a first read always has a relation');
     relation = extracted.relation;
     columns = (await duck.rows(`DESCRIBE SELECT * FROM ${relation}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   });

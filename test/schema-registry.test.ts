@@ -69,7 +69,7 @@ describe.each(backends)('Schema Registry on $name', (backend) => {
     const viaFieldGroups = await get(`/global/fieldgroups/${encodeURIComponent('https://ns.adobe.com/xdm/context/profile-person-details')}`, full);
     expect(viaMixins.json).toEqual(viaFieldGroups.json);
     const behaviors = await get('/global/behaviors', 'application/vnd.adobe.xed-id+json');
-    expect(at(behaviors.json, 'results')).toHaveLength(2);
+    expect(at(behaviors.json, 'results')).toHaveLength(3);
     const globalGroups = await get('/global/fieldgroups?property=meta:intendedToExtend==https://ns.adobe.com/xdm/context/profile', 'application/vnd.adobe.xed-id+json');
     expect((at(globalGroups.json, 'results') as unknown[]).length).toBeGreaterThanOrEqual(3);
   });

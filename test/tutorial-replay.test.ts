@@ -144,7 +144,7 @@ describe.each(backends)('payments tutorial replay on $name', (backend) => {
     expect(found.json).toMatchObject({ items: [{ id: '14518937-270c-4525-bdec-c2ba7cce3860', name: 'CRMToAEP', providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a' }] });
   });
 
-  it('needs Authorization for the flow, then creates it with its string numbers stored as integers', async () => {
+  it('needs Authorization for the flow, then creates it, answering its numbers typed as Adobe\'s flow-service.yaml declares them', async () => {
     const body = tutorial.flow(ids.source!, ids.target!, ids.mapping!);
     const anonymous = await api.request('POST', `${flowservice}/flows`, { body, headers: { authorization: undefined } });
     expect(anonymous.status).toBe(401);
@@ -157,10 +157,11 @@ describe.each(backends)('payments tutorial replay on $name', (backend) => {
         {
           id: ids.flow,
           state: 'enabled',
-          scheduleParams: { startTime: 1567411548, frequency: 'minute', interval: 30 },
+          // The tutorial sends "1567411548", "30" and "0"; ScheduleSpecDTO and TransformationSpecDTO type them so.
+          scheduleParams: { startTime: 1567411548, frequency: 'minute', interval: '30' },
           transformations: [
             { name: 'Copy', params: { deltaColumn: { name: 'updatedAt', dateFormat: 'YYYY-MM-DD', timezone: 'UTC' } } },
-            { name: 'Mapping', params: { mappingId: ids.mapping, mappingVersion: 0 } },
+            { name: 'Mapping', params: { mappingId: ids.mapping, mappingVersion: '0' } },
           ],
           inheritedAttributes: {
             sourceConnections: [{ id: ids.source, baseConnection: { id: ids.connection } }],

@@ -13,6 +13,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('-p, --port <port>', 'port to listen on (default 8080, or PORT)')
     .option('--host <host>', 'address to bind (default 127.0.0.1, or TRIBUTARY_HOST)')
     .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or TRIBUTARY_TLS_CERT); needs --tls-key')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert (or TRIBUTARY_TLS_KEY)')
     .action(serveCommand);
   const credentials = program.command('credentials').description('manage API clients');
   credentials

@@ -8,6 +8,8 @@ export interface ServeOptions {
   port?: string;
   host?: string;
   dataDir?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const devOrg = 'TRIBUTARYDEV@AdobeOrg';
@@ -18,6 +20,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     port: options.port === undefined ? undefined : parsePort(options.port),
     host: options.host,
     dataDir: options.dataDir,
+    tlsCert: options.tlsCert,
+    tlsKey: options.tlsKey,
   });
   const { server, credentials, scheduler, engine } = await buildApp({
     store,
@@ -27,6 +31,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     tokenTtlSeconds: config.tokenTtlSeconds,
     logger: { level: config.logLevel },
     streamFlush: config.streamFlush,
+    https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
   });
   const firstStart = (await credentials.listOrgs()).length === 0;
   const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;
@@ -36,7 +41,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const stopSweeping = engine.startSweeping(5 * 60_000);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const baseUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const baseUrl = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
   if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir));
@@ -67,10 +72,16 @@ function welcome(issued: IssuedCredentials, baseUrl: string, dataDir: string): s
     `  -H 'x-gw-ims-org-id: ${issued.ims_org}' \\`,
     `  -H 'x-sandbox-name: prod'`,
     '',
-    'The token lasts 24 hours. Get a new one with:',
+    `The token lasts ${lifetime(issued.expires_in)}. Get a new one with:`,
     `  curl -X POST ${baseUrl}/ims/token/v3 -d grant_type=client_credentials -d client_id=${issued.client_id} -d 'client_secret=${issued.client_secret}'`,
     '',
   ].join('\n');
+}
+
+/** A token lifetime (TRIBUTARY_TOKEN_TTL_SECONDS) in the largest whole unit. */
+function lifetime(seconds: number): string {
+  const [amount, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
 
 function parsePort(text: string): number {

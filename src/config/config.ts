@@ -17,12 +17,16 @@ export interface Config {
   tokenTtlSeconds: number;
   /** When streamed records become a batch (see `defaultFlushBounds` in the streaming flusher for why these). */
   streamFlush: { records: number; bytes: number; ageMs: number };
+  /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export interface ConfigOverrides {
   port?: number | undefined;
   host?: string | undefined;
   dataDir?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
@@ -42,7 +46,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       bytes: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_MB, 64, 'TRIBUTARY_STREAM_FLUSH_MB')) * 1024 * 1024,
       ageMs: numberFrom(env.TRIBUTARY_STREAM_FLUSH_SECONDS, 60, 'TRIBUTARY_STREAM_FLUSH_SECONDS') * 1000,
     },
+    tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
   };
+}
+
+/** A certificate without its key (or the reverse) is a mistake to report at start, not a reason to serve plain HTTP. */
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined): Config['tls'] {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new Error('TLS needs both a certificate and its key: --tls-cert and --tls-key (or TRIBUTARY_TLS_CERT and TRIBUTARY_TLS_KEY)');
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

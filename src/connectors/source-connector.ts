@@ -24,6 +24,11 @@ export interface ExtractRequest {
   /** The run's window (epoch ms); `start` is null when the flow takes all history. */
   window?: { start: number | null; end: number };
   /**
+   * The flow has no delta column to find changes with: a connector that can tell what changed since `state` by
+   * itself (files by modification time) reads only that. Connectors that always read incrementally ignore it.
+   */
+  changedOnly?: boolean;
+  /**
    * Stores credentials the provider rotated (a new refresh token) at once, encrypted, before they are used:
    * the old ones stop working as soon as the provider has issued the new ones.
    */
@@ -31,8 +36,11 @@ export interface ExtractRequest {
 }
 
 export interface Extracted {
-  /** A DuckDB table expression over the source rows, e.g. `read_csv(['/data/a.csv'], header = true)`. */
-  relation: string;
+  /**
+   * A DuckDB table expression over the source rows, e.g. `read_csv(['/data/a.csv'], header = true)`; null when
+   * nothing is new since `state` (every file unchanged): the run then lands an empty batch without reading.
+   */
+  relation: string | null;
   /**
    * A query over the rows the reader set aside as unparsable instead of failing the whole read, with the
    * columns `raw` (the line as read), `line` and `message`, so the engine can count and report them. Read it
@@ -44,7 +52,7 @@ export interface Extracted {
    * failed on malformed input; stages the readable records and returns a relation over them, with the rest
    * in `rejects`.
    */
-  salvage?: (sql: SqlRunner) => Promise<Pick<Extracted, 'relation' | 'rejects'>>;
+  salvage?: (sql: SqlRunner) => Promise<SalvagedRead>;
   /** The connector's incremental state after this read, committed with the batch (API sources). */
   state?: unknown;
   /**
@@ -68,6 +76,12 @@ export interface Extracted {
    * lets the engine notice a file that changed while it was read.
    */
   inputFiles: InputFile[];
+}
+
+/** What a salvage reads instead: the readable records, and the rest as rejects. */
+export interface SalvagedRead {
+  relation: string;
+  rejects?: string;
 }
 
 export interface InputFile {

@@ -20,7 +20,7 @@ export interface Survey {
 /** A source column by this name marks rows that stand for deleted records. */
 const deletedColumn = '_deleted';
 
-export async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'relation' | 'unseenAfter' | 'snapshot'>, plan: RunPlan, state: FlowState): Promise<Survey> {
+export async function surveySource(duck: DuckDbSession, extracted: Pick<Extracted, 'unseenAfter' | 'snapshot'> & { relation: string }, plan: RunPlan, state: FlowState): Promise<Survey> {
   const { relation } = extracted;
   const sourceColumns = await describe(duck, `SELECT * FROM ${relation}`);
   const delta = plan.deltaColumn ? deltaExpression(plan.deltaColumn, sourceColumns, 's') : undefined;

@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 export interface DuckDbOptions {
   /** Where DuckDB may spill when a run's data does not fit in memory. */
@@ -68,6 +68,8 @@ export class DuckDbSession {
  * any other would be downloaded, and there is no network to download from, so none is installed or loaded.
  */
 export async function createDuckDbInstance(options: Pick<DuckDbOptions, 'tempDirectory' | 'memoryLimit' | 'threads'>): Promise<DuckDBInstance> {
+  // DuckDB's native library is large: loading it when the first run or query needs it keeps the server's start short.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   return DuckDBInstance.create(':memory:', {
     temp_directory: options.tempDirectory,
     memory_limit: options.memoryLimit ?? '1GB',

@@ -1,4 +1,4 @@
-import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import { QueryError } from './query-error.js';
 
 /**
@@ -12,6 +12,8 @@ import { QueryError } from './query-error.js';
  * await prepareReadOnly(connection, 'DROP VIEW payments'); // throws QueryError('refused', ...)
  */
 export async function prepareReadOnly(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  // Loaded when first needed (see createDuckDbInstance); by now a connection exists, so it is already in memory.
+  const { StatementType } = await import('@duckdb/node-api');
   const prepared = await prepareOne(connection, sql);
   const type = prepared.statementType;
   if (type === StatementType.EXPLAIN) {
@@ -21,9 +23,9 @@ export async function prepareReadOnly(connection: DuckDBConnection, sql: string)
       throw new QueryError('refused', 'Write EXPLAIN [ANALYZE] directly before the statement it explains, without comments between the keywords.', sql);
     }
     const innerType = (await prepareOne(connection, inner)).statementType;
-    if (innerType !== StatementType.SELECT) throw refusedType(innerType, sql);
+    if (innerType !== StatementType.SELECT) throw refusedType(StatementType, innerType, sql);
   } else if (type !== StatementType.SELECT) {
-    throw refusedType(type, sql);
+    throw refusedType(StatementType, type, sql);
   }
   if (prepared.parameterCount > 0) throw new QueryError('refused', 'Query parameters ($1, ?) are not supported; write the values into the SQL.', sql);
   return prepared;
@@ -57,7 +59,7 @@ function explained(sql: string): string | undefined {
   return rest.trim() === '' ? undefined : rest;
 }
 
-function refusedType(type: StatementType, sql: string): QueryError {
-  const name = StatementType[type] ?? `statement type ${type}`;
+function refusedType(types: typeof StatementType, type: StatementType, sql: string): QueryError {
+  const name = types[type] ?? `statement type ${type}`;
   return new QueryError('refused', `Only read-only queries can run here (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); this is a ${name} statement.`, sql);
 }

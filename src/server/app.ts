@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type https from 'node:https';
+import Fastify, { type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -53,7 +54,17 @@ export interface AppDeps {
   connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit'>;
   /** When streamed records become a batch; `defaultFlushBounds` otherwise. */
   streamFlush?: Partial<FlushBounds> | undefined;
+  /** Serve HTTPS with this PEM certificate and key instead of plain HTTP. */
+  https?: { cert: Buffer; key: Buffer } | undefined;
 }
+
+/** Experience Platform services under /data that Tributary does not implement, by path prefix. */
+const servicesElsewhere: Readonly<Record<string, string>> = {
+  '/data/core/idnamespace': 'Identity Service (identity namespaces)',
+  '/data/core/ups': 'Real-Time Customer Profile',
+  '/data/core/ais': 'Segmentation',
+  '/data/core/edge': 'Edge Network',
+};
 
 /** What a request log line shows: never a secret that a client put in the query string. */
 function requestForLog(request: { method: string; url: string }): { method: string; url: string } {
@@ -73,7 +84,7 @@ export interface App {
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const now = deps.now ?? Date.now;
-  const server = Fastify({
+  const options: FastifyServerOptions = {
     logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
     bodyLimit: 16 * 1024 * 1024,
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).
@@ -91,11 +102,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       const body = JSON.stringify({ type: `https://ns.adobe.com/aep/errors/TRIB-1023-${status}`, title: 'Bad request', status, report: { 'detailed-message': detail }, detail });
       socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
-  });
+  };
+  // Routes use only what HTTP and HTTPS requests have in common, so both servers are one FastifyInstance to them.
+  const server = deps.https ? (Fastify({ ...options, https: deps.https } as FastifyHttpsOptions<https.Server>) as unknown as FastifyInstance) : Fastify(options);
   server.setValidatorCompiler(createValidatorCompiler());
   server.setErrorHandler(handleError);
   server.setNotFoundHandler((request) => {
-    throw new ApiError('routeNotFound', `No API at ${request.method} ${request.url.split('?')[0]}.`);
+    const path = request.url.split('?')[0] ?? '';
+    // AEP clients also call services Tributary does not have; say which, so the 404 is not mistaken for a bad id.
+    const elsewhere = Object.entries(servicesElsewhere).find(([prefix]) => path.startsWith(prefix))?.[1];
+    throw new ApiError('routeNotFound', `No API at ${request.method} ${path}${elsewhere ? `: ${elsewhere} is not part of Tributary` : ''}.`);
   });
   registerJsonBodyParser(server);
   // AEP takes JSON only; a text/plain body must be refused, not handed to a route as a string.

@@ -1,12 +1,18 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { ajvWithFormats } from './ajv-with-formats.js';
+import { acceptingQueryBooleans } from './query-boolean.js';
 
 /**
  * Bodies are validated strictly (a string is not an integer: the client must hear about it), while
- * query strings, params and headers are text on the wire and are coerced to the schema's types.
+ * query strings, params and headers are text on the wire and are coerced to the schema's types; boolean
+ * query parameters also take the spellings clients send (see `QueryBoolean`).
  */
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const strict = ajvWithFormats({ coerceTypes: false, useDefaults: true });
   const coercing = ajvWithFormats({ coerceTypes: 'array', useDefaults: true });
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+  return ({ schema, httpPart }) => {
+    if (httpPart === 'body') return strict.compile(schema as object);
+    const validate = coercing.compile(schema as object);
+    return httpPart === 'querystring' ? acceptingQueryBooleans(schema, validate) : validate;
+  };
 }

@@ -71,13 +71,19 @@ function resolveField(field: JsonObject, context: JsonObject, lookup: ComponentL
   return out;
 }
 
-/** Merges field trees: objects that meet (e.g. `_repo` from two data types) combine their properties. */
+/**
+ * Merges field trees: objects that meet (e.g. `_repo` from two data types, `_experience` from two field groups)
+ * combine their properties and what each of them requires.
+ */
 export function mergeProperties(into: JsonObject, from: JsonObject): JsonObject {
   const out: JsonObject = { ...into };
   for (const [name, field] of Object.entries(from)) {
     const existing = out[name];
     if (isObject(existing) && isObject(field) && isObject(existing.properties) && isObject(field.properties)) {
-      out[name] = { ...existing, properties: mergeProperties(existing.properties, field.properties) };
+      const merged: JsonObject = { ...existing, properties: mergeProperties(existing.properties, field.properties) };
+      const required = [...new Set([existing.required, field.required].flatMap((list) => (Array.isArray(list) ? list : [])))];
+      if (required.length > 0) merged.required = required;
+      out[name] = merged;
     } else if (existing === undefined) out[name] = field;
   }
   return out;

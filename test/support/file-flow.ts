@@ -120,7 +120,8 @@ export async function latestRows(api: TestApi, dataSetId: string, select: string
 
 /** The rows of a dataset's successful batches, read from the lake files with DuckDB. */
 export async function lakeRows(api: TestApi, dataSetId: string, select = '*', orderBy = '_id'): Promise<Record<string, unknown>[]> {
-  const batches = await api.request('GET', `/data/foundation/catalog/batches?status=success`);
+  // Catalog pages at 20 by default; a dataset in these tests has far fewer than 100 batches.
+  const batches = await api.request('GET', `/data/foundation/catalog/batches?status=success&limit=100&orderBy=desc:created`);
   const ids = Object.entries(batches.json as Record<string, { relatedObjects: { type: string; id: string }[] }>)
     .filter(([, b]) => b.relatedObjects.some((o) => o.type === 'dataSet' && o.id === dataSetId))
     .map(([id]) => id);

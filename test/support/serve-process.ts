@@ -13,14 +13,14 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(dataDir: string, env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [tributaryBin, 'serve', '--port', '0', '--data-dir', dataDir], { env });
+export async function startServe(dataDir: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [tributaryBin, 'serve', '--port', '0', '--data-dir', dataDir, ...args], { env });
   let output = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (https?:\/\/\S+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         // The welcome text follows the listening line in the same write burst; give it a moment.

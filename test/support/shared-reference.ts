@@ -17,6 +17,8 @@ export const referenceTestFiles = [
   'test/standin-paypal-contract.test.ts',
   'test/standin-stripe-contract.test.ts',
   'test/standin-square-contract.test.ts',
+  'test/postman-cdp.test.ts',
+  'test/postman-luma.test.ts',
 ];
 
 /** Throws under CI=true, warns otherwise; returns whether the reference material is there. */

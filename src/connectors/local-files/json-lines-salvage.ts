@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { sqlString } from '../../mapping/sql-text.js';
-import type { Extracted, SqlRunner } from '../source-connector.js';
+import type { SalvagedRead, SqlRunner } from '../source-connector.js';
 
 /**
  * DuckDB's JSON reader fails a whole read on one malformed line. When that happens the files are read again as
@@ -9,7 +9,7 @@ import type { Extracted, SqlRunner } from '../source-connector.js';
  * escaped), so \x01 and \x02 are safe as the line reader's delimiter and as the writer's quote: a valid line is
  * never split, quoted or escaped on the way through.
  */
-export function salvageJsonLines(files: string[], stagingDir: string, compression: string): (sql: SqlRunner) => Promise<Pick<Extracted, 'relation' | 'rejects'>> {
+export function salvageJsonLines(files: string[], stagingDir: string, compression: string): (sql: SqlRunner) => Promise<SalvagedRead> {
   return async (sql) => {
     const list = `[${files.map(sqlString).join(', ')}]`;
     const readable = path.join(stagingDir, 'salvaged.jsonl');

@@ -1,19 +1,27 @@
 import { sqlString } from '../../mapping/sql-text.js';
 import { SourceConfigError, type ExtractRequest, type Extracted, type InputFile, type SourceConnector } from '../source-connector.js';
+import { changedFiles, localFilesState, readLocalFilesState } from './file-changes.js';
 import { salvageJsonLines } from './json-lines-salvage.js';
 import { resolveLocalFiles } from './local-file-paths.js';
 
 /** The "Local Files" connection spec this connector reads. */
 export const localFilesSpecId = 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c';
 
-/** Files on this machine: CSV/TSV, JSON (lines or arrays) and Parquet, read by DuckDB where they lie. */
+/**
+ * Files on this machine: CSV/TSV, JSON (lines or arrays) and Parquet, read by DuckDB where they lie. It remembers
+ * each file's size and modification time in its state, so a flow without a delta column reads only the files
+ * that are new or changed since its last successful run.
+ */
 export const localFilesConnector: SourceConnector = {
   async extract(request: ExtractRequest): Promise<Extracted> {
     const root = request.auth.rootPath;
     const requested = request.params.path;
     if (typeof root !== 'string' || typeof requested !== 'string') throw new SourceConfigError('the connection needs rootPath and the source connection params.path');
     const files = resolveLocalFiles(root, requested);
-    return readFiles(files, request.data, request.stagingDir);
+    const state = localFilesState(files);
+    const toRead = request.changedOnly ? changedFiles(files, readLocalFilesState(request.state)) : files;
+    if (toRead.length === 0) return { relation: null, inputFiles: [], state };
+    return { ...readFiles(toRead, request.data, request.stagingDir), state };
   },
 };
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
+import { QueryBoolean } from '../../server/query-boolean.js';
 import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
 import { matchesFilter, parsePropertyFilter, queryValues, type PropertyFilter } from '../../server/listing/property-filter.js';
 
@@ -13,6 +14,8 @@ export const CatalogListQuery = Type.Object(
     createdAfter: Type.Optional(Type.Integer()),
     createdBefore: Type.Optional(Type.Integer()),
     tags: Type.Optional(Type.String()),
+    // A simple filter on that dataset field, declared so that every spelling of a boolean finds the same datasets.
+    enableErrorDiagnostics: Type.Optional(QueryBoolean({ description: 'Datasets: only those with (or without) error diagnostics.' })),
   },
   // Any other parameter is a simple filter on the top-level field of that name, as in AEP's Catalog.
   { additionalProperties: Type.String() },
@@ -27,7 +30,7 @@ export type CatalogListQuery = Static<typeof CatalogListQuery>;
 export function catalogListResponse(items: Record<string, unknown>[], query: CatalogListQuery): Record<string, unknown> {
   const filters = queryValues(query.property).map((p) => parsePropertyFilter(p, ['==', '!=', '<', '>', '<=', '>=', '~']));
   const simple = Object.entries(query)
-    .filter(([field, value]) => !reserved.has(field) && typeof value === 'string')
+    .filter(([field, value]) => !reserved.has(field) && (typeof value === 'string' || typeof value === 'boolean'))
     .map(([field, value]): PropertyFilter => {
       if (!/^[A-Za-z_][\w]*$/.test(field)) throw new ApiError('badFilter', `"${field}" is not a field name to filter on`);
       const text = String(value);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
+import { QueryBoolean } from '../../server/query-boolean.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
@@ -12,8 +13,12 @@ import { CatalogListQuery, catalogListResponse, project } from './catalog-listin
 import { buildDataSet, dataSetKind } from './datasets.js';
 
 const base = '/data/foundation/catalog';
-const ObjectQuery = Type.Object({ properties: Type.Optional(Type.String()) });
-const CreateQuery = Type.Object({ requestDataSource: Type.Optional(Type.Boolean()) });
+const ObjectQuery = Type.Object({
+  properties: Type.Optional(Type.String()),
+  // A batch here has no sub-batches: its root-level status, metrics and errors already are the aggregate.
+  aggregate: Type.Optional(QueryBoolean({ description: 'Batches: answer the aggregated status, metrics and errors at the root level.' })),
+});
+const CreateQuery = Type.Object({ requestDataSource: Type.Optional(QueryBoolean()) });
 const tags = ['catalog'];
 
 export function registerCatalogRoutes(app: FastifyInstance, deps: ServiceDeps): void {

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ProblemList } from '../../server/errors/problem-list.js';
+import { QueryBoolean } from '../../server/query-boolean.js';
 import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { ExpressionError } from '../../mapping/expression.js';
@@ -14,13 +15,13 @@ import { checkRules, mappingSetKind, mappingSetVersion, newMappingId, readMappin
 
 const base = '/data/foundation/conversion';
 const MappingParams = Type.Object({ id: Type.String({ minLength: 1 }), mappingId: Type.String({ minLength: 1 }) });
-const GetQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0 })), expandSchema: Type.Optional(Type.Boolean()) });
+const GetQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0 })), expandSchema: Type.Optional(QueryBoolean()) });
 const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   start: Type.Optional(Type.Integer({ minimum: 0 })),
   name: Type.Optional(Type.String()),
   orderBy: Type.Optional(Type.String()),
-  expandSchema: Type.Optional(Type.Boolean()),
+  expandSchema: Type.Optional(QueryBoolean()),
 });
 const AnyObject = Type.Object({}, { additionalProperties: true });
 const tags = ['conversion'];

@@ -11,6 +11,7 @@ import { DuckDbSession } from '../../lake/duckdb-session.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
+import { QueryBoolean } from '../../server/query-boolean.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -26,7 +27,7 @@ const ExploreQuery = Type.Object({
   sourceParams: Type.Optional(Type.String()),
   object: Type.Optional(Type.String()),
   fileType: Type.Optional(Type.Union([Type.Literal('delimited'), Type.Literal('json'), Type.Literal('parquet')])),
-  preview: Type.Optional(Type.Boolean()),
+  preview: Type.Optional(QueryBoolean({ description: 'Add up to 100 rows of data.' })),
 });
 
 /** DuckDB's column types in XDM terms, as AEP's explore responses give them. */

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
+import { QueryBoolean } from '../../server/query-boolean.js';
 import { compareToValues, parseOrderBy, sortItems, type SortKey } from '../../server/listing/order-by.js';
 import { valuesAt } from '../../server/listing/json-path.js';
 import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator } from '../../server/listing/property-filter.js';
@@ -9,7 +10,7 @@ export const FlowListQuery = Type.Object({
   continuationToken: Type.Optional(Type.String()),
   property: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
   orderby: Type.Optional(Type.String()),
-  count: Type.Optional(Type.Boolean()),
+  count: Type.Optional(QueryBoolean({ description: 'Answer only `{count}`, the number of matching objects.' })),
 });
 export type FlowListQuery = Static<typeof FlowListQuery>;
 

@@ -5,10 +5,13 @@ import { findDataSet } from '../catalog/datasets.js';
 import { findMappingSet } from '../conversion/mapping-sets.js';
 import { flowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
 import { flowKind } from './flows-using.js';
+import { flowOnWire } from './flow-wire-form.js';
 import { normaliseDatePattern } from '../../mapping/java-date-pattern.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { coerceToSchema, validateAgainstSpec } from './spec-validator.js';
-import { findFlowSpec } from './specs/builtin-specs.js';
+import { findConnectionSpec, findFlowSpec } from './specs/builtin-specs.js';
+import type { ConnectionSpec } from './specs/connection-spec.js';
+import { scheduledChangesProblem } from './scheduled-changes.js';
 import type { FlowSpec } from './specs/flow-spec.js';
 import { targetConnectionKind } from './target-connections.js';
 import { connectionKind } from './connections.js';
@@ -42,17 +45,15 @@ export const flows: FlowCollection = {
     if (flowSpecId && !spec) problems.add('/flowSpec/id', `no flow spec with id ${flowSpecId}; GET /flowSpecs lists them`, 'invalidSpec');
     const sourceIds = problems.stringArray(body, 'sourceConnectionIds', '/sourceConnectionIds', true) ?? [];
     const targetIds = problems.stringArray(body, 'targetConnectionIds', '/targetConnectionIds', true) ?? [];
-    const targetDataSetIds = spec ? await checkConnections(problems, env, spec, sourceIds, targetIds) : [];
+    const { dataSetIds: targetDataSetIds, sourceSpecs } = spec ? await checkConnections(problems, env, spec, sourceIds, targetIds) : { dataSetIds: [], sourceSpecs: [] };
 
     const transformations = spec ? await readTransformations(problems, env, spec, body.transformations, targetDataSetIds) : [];
     const scheduleParams = spec?.scheduleSpec ? readSpecParams(problems, spec.scheduleSpec.spec, body.scheduleParams, '/scheduleParams') : undefined;
     if (spec && !spec.scheduleSpec && body.scheduleParams !== undefined) problems.add('/scheduleParams', `flow spec ${spec.name} streams records as they arrive; it takes no schedule`);
     const options = spec && body.options !== undefined ? readSpecParams(problems, spec.optionSpec.spec, body.options, '/options') : undefined;
-    // Without a delta column every scheduled run would read the whole source again and land it again.
-    const incremental = transformations.some((t) => isRecord(t) && t.name === 'Copy');
-    if (spec?.transformationSpecs.some((t) => t.name === 'Copy') && !incremental && scheduleParams && scheduleParams.frequency !== 'once') {
-      problems.add('/transformations', 'a flow that runs on a schedule needs a "Copy" transformation with a deltaColumn, so that each run reads only new rows');
-    }
+    const hasDeltaColumn = transformations.some((t) => isRecord(t) && t.name === 'Copy');
+    const unscheduled = spec && scheduleParams ? scheduledChangesProblem({ flowSpec: spec, frequency: scheduleParams.frequency, hasDeltaColumn, sources: sourceSpecs }) : undefined;
+    if (unscheduled) problems.add(unscheduled.path, unscheduled.message);
     problems.throwIfAny('The dataflow is not valid');
 
     const fields: Record<string, unknown> = {
@@ -87,7 +88,7 @@ export const flows: FlowCollection = {
   async present(stored, env) {
     const body = flowBody(stored);
     return {
-      ...body,
+      ...flowOnWire(body),
       version: stored.etag,
       inheritedAttributes: await inheritedAttributes(env, body),
       runs: `/runs?property=flowId==${stored.id}`,
@@ -116,14 +117,17 @@ export const flows: FlowCollection = {
   },
 };
 
-async function checkConnections(problems: ProblemList, env: FlowEnv, spec: FlowSpec, sourceIds: string[], targetIds: string[]): Promise<string[]> {
+/** Checks the flow's connections against its flow spec; returns the target datasets and the sources' connection specs. */
+async function checkConnections(problems: ProblemList, env: FlowEnv, spec: FlowSpec, sourceIds: string[], targetIds: string[]): Promise<{ dataSetIds: string[]; sourceSpecs: ConnectionSpec[] }> {
+  const sourceSpecs: ConnectionSpec[] = [];
   for (const [index, id] of sourceIds.entries()) {
     const source = await env.repo.get(sourceConnectionKind, env.ctx.scope, id);
     const specId = source ? (flowBody(source).connectionSpec as { id: string }).id : undefined;
+    const sourceSpec = specId ? findConnectionSpec(specId) : undefined;
     if (!source) problems.add(`/sourceConnectionIds/${index}`, `no source connection ${id} in sandbox ${env.ctx.sandbox.name}`);
     else if (specId && !spec.sourceConnectionSpecIds.includes(specId)) {
       problems.add(`/sourceConnectionIds/${index}`, `its connection spec ${specId} is not accepted by flow spec ${spec.name}`, 'invalidSpec');
-    }
+    } else if (sourceSpec) sourceSpecs.push(sourceSpec);
   }
   const dataSetIds: string[] = [];
   for (const [index, id] of targetIds.entries()) {
@@ -135,7 +139,7 @@ async function checkConnections(problems: ProblemList, env: FlowEnv, spec: FlowS
       problems.add(`/targetConnectionIds/${index}`, `its connection spec ${specId} is not accepted by flow spec ${spec.name}`, 'invalidSpec');
     } else if (isRecord(body.params) && typeof body.params.dataSetId === 'string') dataSetIds.push(body.params.dataSetId);
   }
-  return dataSetIds;
+  return { dataSetIds, sourceSpecs };
 }
 
 async function readTransformations(problems: ProblemList, env: FlowEnv, spec: FlowSpec, raw: unknown, dataSetIds: string[]): Promise<unknown[]> {

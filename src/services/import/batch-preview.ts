@@ -6,18 +6,19 @@ import { DuckDbSession } from '../../lake/duckdb-session.js';
 import { sqlString } from '../../mapping/sql-text.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
+import { QueryBoolean } from '../../server/query-boolean.js';
 import type { UploadedFile } from './batch-upload-folder.js';
 import { inputFormats, type InputFormat } from './batch-uploads.js';
 
 /** `GET /batches/{batchId}/datasets/{datasetId}/preview`'s parameters, as Adobe's Batch Ingestion spec names them. */
 export const PreviewQuery = Type.Object({
   format: Type.Optional(Type.String()),
-  isMultiLineJson: Type.Optional(Type.Boolean()),
+  isMultiLineJson: Type.Optional(QueryBoolean({ description: 'Whether the JSON files hold multi-line JSON (an array, or objects over several lines).' })),
   delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
   quote: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
   escape: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
   charset: Type.Optional(Type.String()),
-  header: Type.Optional(Type.Boolean()),
+  header: Type.Optional(QueryBoolean({ description: 'Whether CSV files start with a header row.' })),
   nrow: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 

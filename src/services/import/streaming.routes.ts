@@ -5,6 +5,7 @@ import { mapSampleRows, type SampleError } from '../../engine/sample-mapping.js'
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { InletError } from '../../server/errors/inlet-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
+import { QueryBoolean } from '../../server/query-boolean.js';
 import { headerValue } from '../../server/request-parts.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
@@ -15,8 +16,8 @@ import type { StreamQueue } from './stream-queue.repository.js';
 
 const InletParams = Type.Object({ inletId: Type.String({ minLength: 1 }) });
 const InletQuery = Type.Object({
-  syncValidation: Type.Optional(Type.String()),
-  synchronousValidation: Type.Optional(Type.String()),
+  syncValidation: Type.Optional(QueryBoolean({ description: 'Validate the message now and refuse it with its violations (AEP: for development).' })),
+  synchronousValidation: Type.Optional(QueryBoolean({ description: 'The same as syncValidation, as the Postman collection spells it.' })),
   'x-adobe-flow-id': Type.Optional(Type.String()),
 });
 /** AEP's inlets take at most 1 MB in one request (docs streaming-multiple-messages.md, response codes: 413). */
@@ -75,7 +76,7 @@ export function registerStreamingRoutes(app: FastifyInstance, deps: StreamingDep
     return inlet;
   };
   const flowIdOf = (request: FastifyRequest<{ Querystring: Static<typeof InletQuery> }>) => headerValue(request.headers['x-adobe-flow-id']) ?? request.query['x-adobe-flow-id'];
-  const syncRequested = (query: Static<typeof InletQuery>) => [query.syncValidation, query.synchronousValidation].some((v) => v !== undefined && /^(true|1)$/i.test(v));
+  const syncRequested = (query: Static<typeof InletQuery>) => query.syncValidation === true || query.synchronousValidation === true;
 
   /** Validates accepted records now, as a run would: the reasons of each that would not land as it is. */
   const validateNow = async (accepted: AcceptedMessage[]): Promise<SampleError[][]> => {

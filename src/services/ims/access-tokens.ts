@@ -16,8 +16,9 @@ export class AccessTokens {
     this.key = masterKey.derive('access-tokens');
   }
 
-  get expiresInMs(): number {
-    return this.ttlSeconds * 1000;
+  /** How long a token issued now stays valid, in seconds: what IMS v3 reports as `expires_in`. */
+  get lifetimeSeconds(): number {
+    return this.ttlSeconds;
   }
 
   async issue(claims: TokenClaims): Promise<string> {

@@ -13,6 +13,8 @@ export interface IssuedCredentials {
   ims_org: string;
   tenant_id: string;
   access_token: string;
+  /** Seconds the access token stays valid, as IMS v3's token answer says `expires_in`. */
+  expires_in: number;
 }
 
 const unknownClientHash = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -38,7 +40,7 @@ export class Credentials {
     const clientSecret = `p8e-${crypto.randomBytes(24).toString('base64url')}`;
     await this.clients.insert({ clientId, orgId: org.id, name, secretHash: await hashSecret(clientSecret) }, this.now());
     const accessToken = await this.tokens.issue({ clientId, orgId: org.id });
-    return { client_id: clientId, client_secret: clientSecret, ims_org: org.id, tenant_id: org.tenantId, access_token: accessToken };
+    return { client_id: clientId, client_secret: clientSecret, ims_org: org.id, tenant_id: org.tenantId, access_token: accessToken, expires_in: this.tokens.lifetimeSeconds };
   }
 
   /** The client-credentials grant; undefined when the id or secret is wrong. */

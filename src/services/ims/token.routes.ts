@@ -6,7 +6,8 @@ import type { AccessTokens } from './access-tokens.js';
 const TokenResponse = Type.Object({
   access_token: Type.String(),
   token_type: Type.Literal('bearer'),
-  expires_in: Type.Integer({ description: 'milliseconds, as Adobe IMS reports it' }),
+  // Seconds, as IMS v3 counts them (the older JWT exchange counted milliseconds): clients schedule their refresh from it.
+  expires_in: Type.Integer({ minimum: 0, description: 'Seconds until the access token expires, as Adobe IMS v3 reports it.' }),
 });
 
 const ImsError = Type.Object({ error: Type.String(), error_description: Type.String() });
@@ -34,7 +35,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { credentials: C
       }
       const token = await deps.credentials.exchange(form.client_id, form.client_secret);
       if (!token) return reply.status(401).send({ error: 'invalid_client', error_description: 'invalid client_id or client_secret' });
-      return { access_token: token, token_type: 'bearer' as const, expires_in: deps.tokens.expiresInMs };
+      return { access_token: token, token_type: 'bearer' as const, expires_in: deps.tokens.lifetimeSeconds };
     },
   );
 }

@@ -26,12 +26,19 @@ const visibleStatuses = new Set(['success', 'active']);
  * a failed batch, or a lake folder left by a crash before its commit, is never read. A dataset without such a
  * batch is a table without files (the query session leaves it out and says why when a query names it).
  * When two datasets share a table name, the older one keeps it and the newer one is left out.
+ * `wanted` narrows the tables to those a statement can name, so that a sandbox with many datasets does not make
+ * every query list every batch's files.
  */
-export async function datasetTables(repo: ResourcesRepository, layout: LakeLayout, scope: Scope & { sandboxName: string }): Promise<DatasetTable[]> {
+export async function datasetTables(repo: ResourcesRepository, layout: LakeLayout, scope: Scope & { sandboxName: string }, wanted: (name: string) => boolean = () => true): Promise<DatasetTable[]> {
+  const dataSets = await repo.list(dataSetKind, scope);
+  const wantedDataSets = new Set(dataSets.filter((stored) => {
+    const name = tableName(stored.body);
+    return name !== undefined && (wanted(name) || wanted(`${name}_latest`));
+  }).map((stored) => stored.id));
   const batchesByDataSet = new Map<string, VersionedBatch[]>();
   for (const stored of await repo.list(batchKind, scope)) {
     const batch = successfulBatch(stored.body);
-    if (!batch) continue;
+    if (!batch || !wantedDataSets.has(batch.dataSetId)) continue;
     const location = { orgId: scope.orgId, sandboxName: scope.sandboxName, dataSetId: batch.dataSetId, batchId: stored.id };
     const entry: VersionedBatch = {
       completed: batch.completed ?? stored.updatedAt,
@@ -45,17 +52,18 @@ export async function datasetTables(repo: ResourcesRepository, layout: LakeLayou
   }
   const tables: DatasetTable[] = [];
   const taken = new Set<string>();
-  for (const stored of await repo.list(dataSetKind, scope)) {
+  for (const stored of dataSets) {
     const name = tableName(stored.body);
     // DuckDB matches identifiers without regard to case, so names that differ only in case clash.
     if (name === undefined || taken.has(name.toLowerCase())) continue;
     taken.add(name.toLowerCase());
+    if (!wantedDataSets.has(stored.id)) continue;
     // Commit order decides which version of a record is the newest.
     const batches = (batchesByDataSet.get(stored.id) ?? []).sort((a, b) => a.completed - b.completed || (a.id < b.id ? -1 : 1));
     const files = batches.flatMap((b) => b.files);
-    tables.push({ name, dataSetId: stored.id, files });
+    if (wanted(name)) tables.push({ name, dataSetId: stored.id, files });
     const latest = `${name}_latest`;
-    if (!taken.has(latest.toLowerCase())) {
+    if (!taken.has(latest.toLowerCase()) && wanted(latest)) {
       taken.add(latest.toLowerCase());
       const current = withoutSuperseded(batches);
       tables.push({ name: latest, dataSetId: stored.id, files: current.flatMap((b) => b.files), versions: { key: recordKey, batches: current.map(({ files: f, deletions }) => ({ files: f, deletions })) } });

@@ -26,6 +26,21 @@ export interface QueryAnswer extends QueryResult {
 }
 
 /**
+ * Whether a statement can name a table: its name appears in the text as a word, in any letter case (DuckDB matches
+ * identifiers so) and quoted or not. A table it cannot name needs no view; one named only in a comment or a string
+ * merely gets a view it does not use.
+ */
+function nameIn(sql: string): (name: string) => boolean {
+  const text = sql.toLowerCase();
+  // A statement about the catalog itself (SHOW TABLES, information_schema, ...) sees every table.
+  if (/\bshow\b|information_schema|pg_catalog|duckdb_(tables|views|columns)|\bpg_tables\b/.test(text)) return () => true;
+  return (name) => {
+    const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(^|[^a-z0-9_$])${escaped}($|[^a-z0-9_$])`).test(text);
+  };
+}
+
+/**
  * Runs one read-only statement over the datasets of a sandbox (see `datasetTables` and `QuerySession`).
  * Throws `QueryError` for anything the caller must fix.
  */
@@ -35,7 +50,7 @@ export async function runQuery(
   sql: string,
   limits: { rows: number; timeoutMs: number } = queryLimits,
 ): Promise<QueryAnswer> {
-  const tables = await datasetTables(new ResourcesRepository(deps.db), deps.layout, scope);
+  const tables = await datasetTables(new ResourcesRepository(deps.db), deps.layout, scope, nameIn(sql));
   // Its own spill folder: concurrent DuckDB instances must not share temporary file names.
   const tempDirectory = path.join(deps.layout.tempDir(), `query-${crypto.randomUUID()}`);
   try {

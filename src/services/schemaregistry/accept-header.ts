@@ -46,15 +46,20 @@ export function listFormat(header: string | undefined): XedFormat {
   return format;
 }
 
-/** Lookups need a versioned XED type, e.g. `application/vnd.adobe.xed-full+json; version=1`. */
+/**
+ * Lookups need a versioned XED type, e.g. `application/vnd.adobe.xed-full+json; version=1` (a missing version is
+ * AEP's documented 400, "version must be supplied in the accept header"). `xed-id` asks for the summary of the one
+ * resource (the `$id`, `meta:altId`, `version` and `title` a list shows), as Adobe's Postman collection sends it for
+ * lookups; it needs no version. A missing or unknown media type is AEP's documented 406.
+ */
 export function lookupFormat(header: string | undefined): XedFormat {
   const format = parseAccept(header);
-  if (!format || format.id) {
+  if (!format) {
     throw new ApiError('notAcceptable', `Accept header "${header ?? ''}" is not available for a lookup; use e.g. application/vnd.adobe.xed-full+json; version=1.`, {
       problems: [{ in: 'header', path: 'accept', message: 'unsupported media type' }],
     });
   }
-  if (format.version === undefined) {
+  if (format.version === undefined && !format.id) {
     throw new ApiError('acceptMissingVersion', 'The Accept header of a lookup must name a version, e.g. application/vnd.adobe.xed+json; version=1.', {
       problems: [{ in: 'header', path: 'accept', message: 'version is required' }],
     });
@@ -64,6 +69,7 @@ export function lookupFormat(header: string | undefined): XedFormat {
 
 /** The media type a lookup answers with, built from what was parsed (never echoed from the request). */
 export function mediaTypeOf(format: XedFormat): string {
+  if (format.id) return 'application/vnd.adobe.xed-id+json; charset=utf-8';
   const flags = `${format.full ? '-full' : ''}${format.notext ? '-notext' : ''}${format.desc ? '-desc' : ''}`;
   return `application/vnd.adobe.xed${flags}+json; version=${format.version ?? 1}; charset=utf-8`;
 }

@@ -3,7 +3,7 @@ export interface RegistryType {
   /** Storage kind. */
   kind: string;
   /** `meta:resourceType` and the segment in tenant `$id`s. */
-  resourceType: 'schemas' | 'classes' | 'mixins' | 'datatypes' | 'behaviors';
+  resourceType: 'schemas' | 'classes' | 'mixins' | 'datatypes' | 'behaviors' | 'unions';
   tenantWritable: boolean;
 }
 
@@ -14,6 +14,8 @@ export const registryTypes: Record<string, RegistryType> = {
   mixins: { kind: 'xdm.mixins', resourceType: 'mixins', tenantWritable: true },
   datatypes: { kind: 'xdm.datatypes', resourceType: 'datatypes', tenantWritable: true },
   behaviors: { kind: 'xdm.behaviors', resourceType: 'behaviors', tenantWritable: false },
+  /** Derived from the schemas enabled for Profile; never stored. */
+  unions: { kind: 'xdm.unions', resourceType: 'unions', tenantWritable: false },
 };
 
 export const tenantKinds = ['xdm.schemas', 'xdm.classes', 'xdm.mixins', 'xdm.datatypes'] as const;

@@ -1,14 +1,18 @@
 import { isObject, type ComponentLookup } from '../../xdm/component-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
-import { findStandard, standardLibrary } from '../../xdm/standard/standard-library.js';
+import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
 import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
 import { tenantKinds } from './registry-types.js';
+import { classOfUnion, unionDocument, unionMembers, type UnionContext } from './unions.js';
 
 export interface RegistryEntry {
   doc: JsonObject;
   container: 'global' | 'tenant';
   stored?: StoredResource;
 }
+
+/** The org and sandbox a union document names. */
+export type UnionOwner = Omit<UnionContext, 'lookup'>;
 
 /**
  * One sandbox's view of the registry: the standard library plus the tenant's own components, loaded once per
@@ -49,12 +53,26 @@ export class Registry {
     return entry;
   }
 
+  /** The union of each class that has schemas enabled for Profile, derived from those schemas. */
+  unions(owner: UnionOwner): JsonObject[] {
+    const context: UnionContext = { ...owner, lookup: this.lookup };
+    return [...unionMembers(this.tenantOf('xdm.schemas').map((s) => s.body as JsonObject))].map(([classId, members]) => unionDocument(classId, members, context));
+  }
+
+  /** A union by `$id` or `meta:altId` (`…__union`), if its class has members. */
+  findUnion(idOrAltId: string, owner: UnionOwner): JsonObject | undefined {
+    const classRef = classOfUnion(idOrAltId);
+    if (classRef === undefined) return undefined;
+    const classId = this.find(classRef, 'classes')?.doc.$id;
+    return this.unions(owner).find((union) => union['meta:class'] === classId);
+  }
+
   tenantOf(kind: string): StoredResource[] {
     return [...this.tenant.values()].filter((s) => s.kind === kind);
   }
 
   globalOf(resourceType: string): JsonObject[] {
-    return standardLibrary.filter((doc) => doc['meta:resourceType'] === resourceType) as JsonObject[];
+    return standardComponents(resourceType);
   }
 
   /** Tenant resources that name `id` (in `allOf`, a field `$ref`, `id#/definitions/...`): they block its deletion. */

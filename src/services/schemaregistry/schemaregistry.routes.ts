@@ -14,7 +14,7 @@ import { descriptorKind } from './descriptors.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { listFormat, lookupFormat, mediaTypeOf, type XedFormat } from './accept-header.js';
 import { registerDescriptorRoutes } from './descriptors.routes.js';
-import { Registry } from './registry.js';
+import { Registry, type UnionOwner } from './registry.js';
 import { RegistryListQuery, registryListResponse } from './registry-listing.js';
 import { registryTypes, type RegistryType } from './registry-types.js';
 import { buildTenantComponent } from './tenant-components.js';
@@ -29,6 +29,7 @@ const tags = ['schemaregistry'];
 export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
   const load = (request: FastifyRequest) => Registry.load(repo, request.ctx.scope);
+  const ownerOf = (request: FastifyRequest): UnionOwner => ({ orgId: request.ctx.orgId, sandboxId: request.ctx.sandbox.id, sandboxType: request.ctx.sandbox.type });
 
   app.get(`${registryBase}/stats`, { schema: { tags } }, async (request) => {
     const registry = await load(request);
@@ -47,7 +48,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     return {
       imsOrg: request.ctx.orgId,
       tenantId: request.ctx.tenantId,
-      counts: { schemas: docs('xdm.schemas').length, mixins: docs('xdm.mixins').length, datatypes: docs('xdm.datatypes').length, classes: docs('xdm.classes').length, unions: 0 },
+      counts: { schemas: docs('xdm.schemas').length, mixins: docs('xdm.mixins').length, datatypes: docs('xdm.datatypes').length, classes: docs('xdm.classes').length, unions: registry.unions(ownerOf(request)).length },
       recentlyCreatedResources: [...all].sort((a, b) => b.createdAt - a.createdAt).slice(0, 5).map(summary),
       recentlyUpdatedResources: [...all].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 5).map(summary),
       classUsage,
@@ -63,9 +64,8 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const type = typeOf(request.params.type);
       const format = listFormat(request.headers.accept);
       const registry = await load(request);
-      const docs = request.params.container === 'global' ? registry.globalOf(type.resourceType) : registry.tenantOf(type.kind).map((s) => s.body as JsonObject);
-      const present = (doc: JsonObject): JsonObject =>
-        format.id ? { $id: doc.$id ?? null, 'meta:altId': doc['meta:altId'] ?? null, version: doc.version ?? '1.0', title: doc.title ?? null } : shape(doc, format, registry);
+      const docs = listed(registry, type, request.params.container, ownerOf(request));
+      const present = (doc: JsonObject): JsonObject => (format.id ? summaryOf(doc) : shape(doc, format, registry));
       return registryListResponse(docs, request.query, present, `${registryBase}/${request.params.container}/${request.params.type}`);
     },
   );
@@ -77,16 +77,16 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const type = typeOf(request.params.type);
       const format = lookupFormat(request.headers.accept);
       const registry = await load(request);
-      const entry = registry.find(request.params.id, type.resourceType);
-      if (!entry || entry.container !== request.params.container) throw notFound(request.params.type, request.params.id);
-      const major = Number.parseInt(String(entry.doc.version ?? '1'), 10);
-      if (format.version !== major) {
-        throw new ApiError('notFound', `Requested resource ${request.params.id} with version ${format.version} is not found; its version is ${String(entry.doc.version)}.`, {
+      const found = lookedUp(registry, type, request.params, ownerOf(request));
+      if (!found) throw notFound(request.params.type, request.params.id);
+      const major = Number.parseInt(String(found.version ?? '1'), 10);
+      if (format.version !== undefined && format.version !== major) {
+        throw new ApiError('notFound', `Requested resource ${request.params.id} with version ${format.version} is not found; its version is ${String(found.version)}.`, {
           report: { id: request.params.id },
         });
       }
       void reply.header('content-type', mediaTypeOf(format));
-      return shape(entry.doc, format, registry);
+      return format.id ? summaryOf(found) : shape(found, format, registry);
     },
   );
 
@@ -184,6 +184,27 @@ function keepImmutableTags(before: JsonObject, after: JsonObject): void {
   if (dropped.length > 0) throw new ApiError('notModifiable', `meta:immutableTags ${JSON.stringify(dropped)} cannot be removed once set.`);
 }
 
+/** What `xed-id` shows of a resource. */
+function summaryOf(doc: JsonObject): JsonObject {
+  return { $id: doc.$id ?? null, 'meta:altId': doc['meta:altId'] ?? null, version: doc.version ?? '1.0', title: doc.title ?? null };
+}
+
+/** The resources a list shows: the standard library in `global`, the sandbox's own (or its unions) in `tenant`. */
+function listed(registry: Registry, type: RegistryType, container: 'global' | 'tenant', owner: UnionOwner): JsonObject[] {
+  if (type.resourceType === 'unions') return container === 'tenant' ? registry.unions(owner) : [];
+  return container === 'global' ? registry.globalOf(type.resourceType) : registry.tenantOf(type.kind).map((s) => s.body as JsonObject);
+}
+
+/** One resource of a container; a union is found through `/unions` and, as AEP documents, through `/schemas`. */
+function lookedUp(registry: Registry, type: RegistryType, params: { container: 'global' | 'tenant'; id: string }, owner: UnionOwner): JsonObject | undefined {
+  if (type.resourceType === 'unions' || type.resourceType === 'schemas') {
+    const union = params.container === 'tenant' ? registry.findUnion(params.id, owner) : undefined;
+    if (union || type.resourceType === 'unions') return union;
+  }
+  const entry = registry.find(params.id, type.resourceType);
+  return entry && entry.container === params.container ? entry.doc : undefined;
+}
+
 function shape(doc: JsonObject, format: XedFormat, registry: Registry): JsonObject {
   let out = format.full ? resolveFull(doc, registry.lookup) : doc;
   if (format.desc) out = { ...out, 'meta:descriptors': registry.descriptors().filter((d) => d['xdm:sourceSchema'] === doc.$id) };
@@ -193,13 +214,15 @@ function shape(doc: JsonObject, format: XedFormat, registry: Registry): JsonObje
 
 function typeOf(segment: string): RegistryType {
   const type = registryTypes[segment];
-  if (!type) throw new ApiError('routeNotFound', `"${segment}" is not a registry resource type; use schemas, classes, fieldgroups, mixins, datatypes or behaviors.`);
+  if (!type) throw new ApiError('routeNotFound', `"${segment}" is not a registry resource type; use schemas, classes, fieldgroups, mixins, datatypes, behaviors or unions.`);
   return type;
 }
 
 function writableType(segment: string): RegistryType {
   const type = typeOf(segment);
-  if (!type.tenantWritable) throw new ApiError('notModifiable', `${segment} are part of the global container and cannot be changed.`);
+  if (!type.tenantWritable) {
+    throw new ApiError('notModifiable', type.resourceType === 'unions' ? 'Unions are read-only: add the "union" tag to a schema\'s meta:immutableTags to make it a member.' : `${segment} are part of the global container and cannot be changed.`);
+  }
   return type;
 }
 

@@ -7,6 +7,8 @@ import { schemaExtends, extendsChain } from '../../xdm/extends-chain.js';
 import { resolveFull, UnresolvedReferenceError } from '../../xdm/resolve-full.js';
 import type { JsonObject, JsonValue } from '../../xdm/standard/json-value.js';
 import { checkFieldTree } from './field-tree.js';
+import { checkProfileEnablement } from './profile-enablement.js';
+import { isUnionMember } from './unions.js';
 import type { Registry } from './registry.js';
 import type { RegistryType } from './registry-types.js';
 
@@ -59,6 +61,7 @@ export function buildTenantComponent(input: ComponentInput): JsonObject {
     'meta:sandboxType': ctx.sandbox.type,
   };
   checkResolves(result, input.registry);
+  if (isUnionMember(result)) checkProfileEnablement(String(result.$id), resolveFull(result, input.registry.lookupWith(result)), input.registry.descriptors());
   (result['meta:registryMetadata'] as JsonObject).eTag = crypto.createHash('sha256').update(JSON.stringify({ ...result, 'meta:registryMetadata': null })).digest('hex');
   return result;
 }
@@ -79,8 +82,8 @@ function schemaParts(input: ComponentInput, problems: ProblemList): JsonObject {
   const uniqueClasses = [...new Set(classes)];
   if (uniqueClasses.length !== 1 && problems.empty) problems.add('/allOf', `must reference exactly one class, found ${uniqueClasses.length}`);
   const classId = uniqueClasses[0] ?? '';
-  if (typeof body['meta:class'] === 'string' && classId && body['meta:class'] !== classId) {
-    problems.add('/meta:class', `is ${body['meta:class']} but allOf references the class ${classId}`);
+  if (body['meta:class'] !== undefined && classId && !namesClass(body['meta:class'], registry.find(classId)?.doc)) {
+    problems.add('/meta:class', `is ${JSON.stringify(body['meta:class'])} but allOf references the class ${classId}`);
   }
   const uniqueFieldGroups = [...new Set(fieldGroups)];
   for (const fieldGroupId of uniqueFieldGroups) {
@@ -99,6 +102,17 @@ function schemaParts(input: ComponentInput, problems: ProblemList): JsonObject {
     'meta:class': classId,
     ...(isJson(input.body['meta:immutableTags']) ? { 'meta:immutableTags': input.body['meta:immutableTags'] } : {}),
   };
+}
+
+/**
+ * Whether a client's `meta:class` names the class its `allOf` references: by `$id`, by `meta:altId`, or by the
+ * id's last segment, which Adobe's own Luma collection sends as `schema://<id>`.
+ */
+function namesClass(value: unknown, classDoc: JsonObject | undefined): boolean {
+  if (typeof value !== 'string' || classDoc === undefined) return false;
+  const id = String(classDoc.$id);
+  const last = (text: string) => text.split(/[/:]/).filter((part) => part !== '').pop();
+  return value === id || value === classDoc['meta:altId'] || last(value) === last(id);
 }
 
 /** A class meant for the behavior "record" accepts field groups meant for any record class, and so on. */

@@ -1,58 +1,23 @@
 /**
- * The standard XDM components this registry ships in its `global` container, in XED form.
+ * The standard XDM components the Schema Registry serves from its `global` container, in XED form.
  *
- * They are defined here, in TypeScript, after the XDM specification (github.com/adobe/xdm, CC BY 4.0):
- * names, types, constraints and titles follow it; descriptions are our own.
+ * They are generated from the XDM standard (github.com/adobe/xdm, CC BY 4.0) by `npm run generate:xdm` into
+ * xdm-library/ at the root of the repository: names, types, constraints and titles follow the standard; the
+ * descriptions are not copied. The index (ids, alt ids, types, titles) is read on first use; each component's
+ * document is read when it is first asked for, so a server that never resolves, say, the Analytics field groups
+ * never holds them in memory.
  */
-import { experienceEvent } from './classes/experience-event.js';
-import { profile } from './classes/profile.js';
-import { record } from './behaviors/record.js';
-import { timeSeries } from './behaviors/time-series.js';
-import { experienceEventBillPayDetails } from './fieldgroups/experience-event-bill-pay-details.js';
-import { experienceEventCommerce } from './fieldgroups/experience-event-commerce.js';
-import { experienceEventOrderDetails } from './fieldgroups/experience-event-order-details.js';
-import { experienceEventServicePaymentDetails } from './fieldgroups/experience-event-service-payment-details.js';
-import { identityMap } from './fieldgroups/identity-map.js';
-import { productMeasurement } from './fieldgroups/product-measurement.js';
-import { profilePersonDetails } from './fieldgroups/profile-person-details.js';
-import { profilePersonalDetails } from './fieldgroups/profile-personal-details.js';
-import { profilePersonalFinanceDetails } from './fieldgroups/profile-personal-finance-details.js';
-import { address } from './datatypes/address.js';
-import { auditable } from './datatypes/auditable.js';
-import { billing } from './datatypes/billing.js';
-import { cart } from './datatypes/cart.js';
-import { categoryData } from './datatypes/category-data.js';
-import { commerce } from './datatypes/commerce.js';
-import { commerceScope } from './datatypes/commerce-scope.js';
-import { currency } from './datatypes/currency.js';
-import { emailAddress } from './datatypes/email-address.js';
-import { extensible } from './datatypes/extensible.js';
-import { financialAccount } from './datatypes/financial-account.js';
-import { geo } from './datatypes/geo.js';
-import { geoCoordinates } from './datatypes/geo-coordinates.js';
-import { identity } from './datatypes/identity.js';
-import { identityItem } from './datatypes/identity-item.js';
-import { identityNamespace } from './datatypes/identity-namespace.js';
-import { measure } from './datatypes/measure.js';
-import { order } from './datatypes/order.js';
-import { orderReturn } from './datatypes/order-return.js';
-import { paymentItem } from './datatypes/payment-item.js';
-import { person } from './datatypes/person.js';
-import { personName } from './datatypes/person-name.js';
-import { phoneNumber } from './datatypes/phone-number.js';
-import { productListItem } from './datatypes/product-list-item.js';
-import { refundItem } from './datatypes/refund-item.js';
-import { repositoryCommonProperties } from './datatypes/repository-common-properties.js';
-import { requisitionList } from './datatypes/requisition-list.js';
-import { returnItem } from './datatypes/return-item.js';
-import { shipping } from './datatypes/shipping.js';
-import { storeWebOrder } from './datatypes/store-web-order.js';
-import { toolUsage } from './datatypes/tool-usage.js';
-import { transaction } from './datatypes/transaction.js';
+import fs from 'node:fs';
+import type { JsonValue } from './json-value.js';
+import type { LibraryIndex, LibraryIndexEntry } from './library-index.js';
 import type { XedDocument } from './xed-document.js';
 
 export type { XedDocument } from './xed-document.js';
 export type { JsonValue } from './json-value.js';
+export type { LibraryIndexEntry } from './library-index.js';
+
+/** The same from src/xdm/standard (tests) and dist/xdm/standard (the server): three levels below the root. */
+const libraryDir = new URL('../../../xdm-library/', import.meta.url);
 
 /** Shared by every request: frozen, so a caller that edits one in place fails loudly instead of corrupting it. */
 function deepFreeze<T>(value: T): T {
@@ -63,65 +28,66 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Every standard component: classes, behaviors, field groups (`mixins`), then data types. */
-export const standardLibrary: readonly XedDocument[] = deepFreeze([
-  profile,
-  experienceEvent,
-  record,
-  timeSeries,
-  identityMap,
-  profilePersonDetails,
-  profilePersonalDetails,
-  profilePersonalFinanceDetails,
-  experienceEventCommerce,
-  experienceEventOrderDetails,
-  experienceEventServicePaymentDetails,
-  experienceEventBillPayDetails,
-  productMeasurement,
-  auditable,
-  address,
-  billing,
-  cart,
-  categoryData,
-  commerce,
-  commerceScope,
-  currency,
-  emailAddress,
-  extensible,
-  financialAccount,
-  geo,
-  geoCoordinates,
-  identity,
-  identityItem,
-  identityNamespace,
-  measure,
-  order,
-  orderReturn,
-  paymentItem,
-  person,
-  personName,
-  phoneNumber,
-  productListItem,
-  refundItem,
-  repositoryCommonProperties,
-  requisitionList,
-  returnItem,
-  shipping,
-  storeWebOrder,
-  toolUsage,
-  transaction,
-]);
+type Loaded = {
+  readonly index: LibraryIndex;
+  readonly byIdOrAltId: ReadonlyMap<string, LibraryIndexEntry>;
+  readonly documents: Map<string, XedDocument>;
+};
 
-const byIdOrAltId = new Map<string, XedDocument>();
-for (const doc of standardLibrary) {
-  for (const key of [doc.$id, doc['meta:altId']]) {
-    if (typeof key !== 'string') throw new Error('standard component without $id or meta:altId');
-    if (byIdOrAltId.has(key)) throw new Error(`duplicate standard component ${key}`);
-    byIdOrAltId.set(key, doc);
+let loaded: Loaded | undefined;
+
+/** The library is data shipped with the code, like a constant table: read once, then only read from. */
+function library(): Loaded {
+  if (loaded !== undefined) return loaded;
+  const index = JSON.parse(fs.readFileSync(new URL('index.json', libraryDir), 'utf8')) as LibraryIndex;
+  const byIdOrAltId = new Map<string, LibraryIndexEntry>();
+  for (const entry of index.components) {
+    for (const key of [entry.$id, entry['meta:altId']]) {
+      if (byIdOrAltId.has(key)) throw new Error(`xdm-library/index.json: duplicate component ${key}`);
+      byIdOrAltId.set(key, entry);
+    }
   }
+  loaded = { index, byIdOrAltId, documents: new Map() };
+  return loaded;
+}
+
+function documentOf(entry: LibraryIndexEntry): XedDocument {
+  const { documents } = library();
+  let doc = documents.get(entry.$id);
+  if (doc === undefined) {
+    const parsed = JSON.parse(fs.readFileSync(new URL(entry.file, libraryDir), 'utf8')) as JsonValue;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || parsed.$id !== entry.$id) {
+      throw new Error(`xdm-library/${entry.file} does not hold ${entry.$id}`);
+    }
+    doc = deepFreeze(parsed);
+    documents.set(entry.$id, doc);
+  }
+  return doc;
 }
 
 /** A standard component by `$id` (`https://ns.adobe.com/xdm/context/profile`) or `meta:altId` (`_xdm.context.profile`). */
 export function findStandard(idOrAltId: string): XedDocument | undefined {
-  return byIdOrAltId.get(idOrAltId);
+  const entry = library().byIdOrAltId.get(idOrAltId);
+  return entry === undefined ? undefined : documentOf(entry);
+}
+
+/** The index entry (id, alt id, type, title, version) of a standard component, without reading its document. */
+export function standardEntry(idOrAltId: string): LibraryIndexEntry | undefined {
+  return library().byIdOrAltId.get(idOrAltId);
+}
+
+/** Index entries of one resource type (`classes`, `mixins`, `datatypes`, `behaviors`), or of all. */
+export function standardEntries(resourceType?: string): readonly LibraryIndexEntry[] {
+  const all = library().index.components;
+  return resourceType === undefined ? all : all.filter((entry) => entry['meta:resourceType'] === resourceType);
+}
+
+/** The documents of one resource type. */
+export function standardComponents(resourceType: string): XedDocument[] {
+  return standardEntries(resourceType).map(documentOf);
+}
+
+/** Where the library's facts come from. */
+export function standardSource(): LibraryIndex['source'] {
+  return library().index.source;
 }

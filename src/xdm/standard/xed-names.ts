@@ -9,8 +9,9 @@ const ADOBE_NAMESPACE_HOST = 'ns.adobe.com';
 /**
  * The namespace path of a URI: on `ns.adobe.com` the first path segment names the namespace
  * (`https://ns.adobe.com/xdm/context/profile` → `_xdm`, `context`, `profile`), as it does for tenants;
- * on any other host the first label of the host names it
- * (`http://schema.org/GeoCoordinates` → `_schema`, `GeoCoordinates`).
+ * on any other host the first label of the host names it (`http://schema.org/GeoCoordinates` → `_schema`,
+ * `GeoCoordinates`), past a leading `www.` or `ns.` (`https://ns.braze.com/currents/users-event` → `_braze`, ...),
+ * which would otherwise put every vendor's namespace host under one `_ns`.
  */
 export function namespacePath(uri: string): string[] {
   const url = new URL(uri);
@@ -20,7 +21,7 @@ export function namespacePath(uri: string): string[] {
     if (namespace === undefined) throw new Error(`no namespace in ${uri}`);
     return [`_${namespace}`, ...rest];
   }
-  const hostLabel = url.hostname.replace(/^www\./, '').split('.')[0];
+  const hostLabel = url.hostname.replace(/^(www|ns)\./, '').split('.')[0];
   return [`_${hostLabel}`, ...segments];
 }
 

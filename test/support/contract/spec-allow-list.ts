@@ -75,22 +75,6 @@ export const specAllowList: readonly AllowListEntry[] = [
   },
   {
     service: 'flowservice',
-    operation: '*',
-    pointer: '#/components/schemas/ScheduleSpecDTO/properties/interval',
-    keyword: 'type',
-    reason:
-      'ScheduleSpecDTO types `interval` as a string, while the flow spec\'s own scheduleSpec JSON Schema (shown in the payments tutorial) declares `interval: {type: integer}` and the docs send and compare it as a number; tutorial-notes #8 stores integers.',
-  },
-  {
-    service: 'flowservice',
-    operation: '*',
-    pointer: '#/components/schemas/TransformationSpecDTO/properties/mappingVersion',
-    keyword: 'type',
-    reason:
-      'Typed string, but the current docs (sources tutorials, update-dataflows.md) send `"mappingVersion": 0` and mapping-set versions are integers in the Data Prep spec itself (MappingSet.version int32); tutorial-notes #8 stores integers.',
-  },
-  {
-    service: 'flowservice',
     operation: 'GET /connections/{BASE_CONNECTION_ID}/explore',
     pointer: '',
     keyword: 'type',
@@ -127,6 +111,14 @@ export const specAllowList: readonly AllowListEntry[] = [
     keyword: 'type',
     reason:
       'Typed string, but descriptors carry `"xdm:sourceVersion": 1` (docs xdm/api/descriptors.md, the XDM descriptor schemas, the spec\'s own examples, and its lookupDescriptorResponse which says integer).',
+  },
+  {
+    service: 'schemaregistry',
+    operation: '*',
+    pointer: '#/definitions/relationshipDescriptorResponse/allOf/1/properties/xdm:destinationVersion',
+    keyword: 'type',
+    reason:
+      'Typed string, but relationship descriptors carry `"xdm:destinationVersion": 1` as `xdm:sourceVersion` does (docs xdm/api/descriptors.md and xdm/tutorials/relationship-api.md, every relationship example; Adobe\'s CDP collection sends an integer).',
   },
   {
     service: 'schemaregistry',

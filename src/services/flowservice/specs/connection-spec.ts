@@ -7,6 +7,13 @@ export interface AuthSpec {
   spec: JsonSchema;
 }
 
+/**
+ * How a source tells a flow's later runs what changed since its last successful run, by itself:
+ * - `connector-state`: the connector keeps its own incremental state (an API's change feed, time windows);
+ * - `file-modification-time`: files new or changed (size, modification time) since that run are read, whole.
+ */
+export type ChangeCapture = 'connector-state' | 'file-modification-time';
+
 /** A built-in connection spec, in the shape GET /connectionSpecs returns. */
 export interface ConnectionSpec {
   id: string;
@@ -20,6 +27,12 @@ export interface ConnectionSpec {
   targetSpec?: { attributes: Record<string, unknown>; spec: JsonSchema };
   exploreSpec?: Record<string, unknown>;
   permissionsInfo: Record<string, unknown>;
+  /**
+   * Sources that find changes by themselves (a Tributary field, shown so clients can tell). A source without it
+   * finds changes only through a flow's Copy transformation: its delta column, compared with the last watermark.
+   * Adobe asks a delta column of CRM and relational-database sources.
+   */
+  changeCapture?: ChangeCapture;
 }
 
 export const sourcePermissions = {

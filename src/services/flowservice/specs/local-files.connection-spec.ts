@@ -39,4 +39,5 @@ export const localFilesConnectionSpec: ConnectionSpec = {
     responseSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
   },
   permissionsInfo: sourcePermissions,
+  changeCapture: 'file-modification-time',
 };

@@ -27,4 +27,5 @@ export const paypalConnectionSpec: ConnectionSpec = {
   sourceSpec: tabularSourceSpec,
   exploreSpec: tabularExploreSpec,
   permissionsInfo: sourcePermissions,
+  changeCapture: 'connector-state',
 };

@@ -29,4 +29,5 @@ export const squareConnectionSpec: ConnectionSpec = {
   sourceSpec: tabularSourceSpec,
   exploreSpec: tabularExploreSpec,
   permissionsInfo: sourcePermissions,
+  changeCapture: 'connector-state',
 };

@@ -43,4 +43,5 @@ export const stripeConnectionSpec: ConnectionSpec = {
     responseSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
   },
   permissionsInfo: sourcePermissions,
+  changeCapture: 'connector-state',
 };

@@ -85,9 +85,9 @@ describe.each(backends)("Adobe's Luma collection on $name", (backend) => {
     await api?.close();
   });
 
-  it('sends all 34 requests outside the auth folders, each answered as its test scripts expect', () => {
+  it('sends all 36 requests outside the auth folders, each answered as its test scripts expect', () => {
     expect(runProblems(run)).toEqual([]);
-    expect(run.executions).toHaveLength(34);
+    expect(run.executions).toHaveLength(36);
     expect(run.executions.flatMap((e) => e.assertions).length).toBeGreaterThan(60);
     expect(run.executions.filter((e) => e.status === undefined || e.status >= 400).map((e) => `${e.name}: ${e.status} ${e.body.slice(0, 300)}`)).toEqual([]);
   });

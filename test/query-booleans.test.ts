@@ -208,6 +208,8 @@ describe('every boolean query parameter takes the same spellings', () => {
       'GET /data/foundation/flowservice/runs ?count',
       'GET /data/foundation/flowservice/sourceConnections ?count',
       'GET /data/foundation/flowservice/targetConnections ?count',
+      'GET /data/foundation/import/batches/{batchId}/datasets/{datasetId}/preview ?header',
+      'GET /data/foundation/import/batches/{batchId}/datasets/{datasetId}/preview ?isMultiLineJson',
     ]);
   });
 });

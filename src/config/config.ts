@@ -15,6 +15,8 @@ export interface Config {
   /** Folders Local Files connections may read below (TRIBUTARY_FILE_ROOTS, separated by the path delimiter). */
   fileRoots: string[];
   tokenTtlSeconds: number;
+  /** When streamed records become a batch (see `defaultFlushBounds` in the streaming flusher for why these). */
+  streamFlush: { records: number; bytes: number; ageMs: number };
   /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
   tls: { certFile: string; keyFile: string } | undefined;
 }
@@ -39,6 +41,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     fileRoots: (nonEmpty(env.TRIBUTARY_FILE_ROOTS) ?? '').split(path.delimiter).filter((p) => p !== '').map((p) => path.resolve(p)),
     tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),
+    streamFlush: {
+      records: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_RECORDS, 10_000, 'TRIBUTARY_STREAM_FLUSH_RECORDS')),
+      bytes: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_MB, 64, 'TRIBUTARY_STREAM_FLUSH_MB')) * 1024 * 1024,
+      ageMs: numberFrom(env.TRIBUTARY_STREAM_FLUSH_SECONDS, 60, 'TRIBUTARY_STREAM_FLUSH_SECONDS') * 1000,
+    },
     tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
   };
 }

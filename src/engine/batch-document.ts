@@ -11,6 +11,26 @@ export function dataSetOfBatch(body: unknown): string | undefined {
   return found?.id;
 }
 
+/** Batch statuses in which nothing has landed yet: only such a batch may be completed. */
+export const uncommittedStatuses: readonly string[] = ['loading', 'retrying'];
+
+/**
+ * A batch created by Batch Ingestion (or streaming), as it reads once its files landed: what the client created
+ * it with (`inputFormat`, `externalId`, its tags) stays, the outcome of the landing is added.
+ */
+export function completedUpload(created: Record<string, unknown>, landed: Record<string, unknown>): Record<string, unknown> {
+  const tags = (value: unknown) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+  return {
+    ...created,
+    ...landed,
+    inputFormat: created.inputFormat ?? landed.inputFormat,
+    tags: { ...tags(landed.tags), ...tags(created.tags) },
+    created: created.created ?? landed.created,
+    createdClient: created.createdClient ?? landed.createdClient,
+    createdUser: created.createdUser ?? landed.createdUser,
+  };
+}
+
 /** The Catalog batch a run lands, in Catalog's `batchResponse` shape. */
 export function batchDocument(plan: RunPlan, batchId: string, runId: string, outcome: RunOutcome, status: 'success' | 'failed'): Record<string, unknown> {
   return {

@@ -7,11 +7,11 @@ import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
-import { batchKind } from './batch-document.js';
+import { batchKind, uncommittedStatuses } from './batch-document.js';
 import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
-import { runFlow } from './run-flow.js';
+import { runFlow, type RunDeps } from './run-flow.js';
 import { RunLeases } from './run-leases.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 
@@ -107,7 +107,7 @@ export class Engine {
    * Lands the files uploaded into a batch (Batch Ingestion), through the same pipeline as a flow run, and
    * resolves when it is done: AEP answers COMPLETE only once the batch has a final status.
    */
-  async ingest(plan: RunPlan): Promise<RunOutcome> {
+  async ingest(plan: RunPlan, hooks: Pick<RunDeps, 'onCommit'> = {}): Promise<RunOutcome> {
     const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;
     if (this.running.has(key)) throw new FlowBusyError(key);
     const runId = `import-${plan.upload?.batchId ?? plan.flowId}`;
@@ -122,6 +122,7 @@ export class Engine {
           log: this.deps.log,
           connectors: this.deps.connectors,
           finalRecord: async () => undefined,
+          onCommit: hooks.onCommit,
         });
       } finally {
         await release();
@@ -176,9 +177,14 @@ export class Engine {
     return failed;
   }
 
-  /** Lake folders whose batch never committed (a crash between the move and the commit) are not data. */
+  /**
+   * Lake folders whose batch never committed (a crash between the move and the commit) are not data. A batch
+   * that Batch Ingestion created and that is still loading has not committed either: its folder would stop the
+   * retried completion from moving its files in.
+   */
   private async removeOrphanBatches(graceMs: number): Promise<void> {
-    const committed = new Set((await this.deps.db.selectFrom('resources').select('id').where('kind', '=', batchKind).execute()).map((r) => r.id));
+    const rows = await this.deps.db.selectFrom('resources').select(['id', 'body']).where('kind', '=', batchKind).execute();
+    const committed = new Set(rows.filter((r) => !uncommittedStatuses.includes(String((JSON.parse(r.body) as { status?: unknown }).status))).map((r) => r.id));
     const lake = this.deps.layout.lakeRoot();
     if (!fs.existsSync(lake)) return;
     for (const org of fs.readdirSync(lake)) {

@@ -82,7 +82,8 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
     // Map, validate and write in one pass: the rows that may land go straight to Parquet in the package.
     let compiled;
     try {
-      compiled = compileMapping(plan.mapping.derive ? plan.mapping.derive(sourceColumns) : plan.mapping.rules, plan.schema, sourceColumns);
+      const derived = plan.mapping.derive ? plan.mapping.derive(sourceColumns) : { rules: plan.mapping.rules, extraneous: [] };
+      compiled = compileMapping(derived.rules, plan.schema, sourceColumns, 's', { extraneous: derived.extraneous, absentColumns: plan.mapping.absentColumns ?? 'error' });
     } catch (error) {
       if (error instanceof CompileError) throw new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${error.message}`, 'config');
       throw error;

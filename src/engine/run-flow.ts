@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { RunLog as Logger } from './run-log.js';
 import type { InputFile } from '../connectors/source-connector.js';
 import { listRegularFiles } from '../lake/batch-files.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
-import { batchDocument, batchKind } from './batch-document.js';
+import { batchDocument, batchKind, completedUpload, uncommittedStatuses } from './batch-document.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 import { writeInputManifest } from './batch-meta.js';
 import { flowStateKind, readFlowState, type FlowState } from './flow-state.js';
@@ -28,6 +28,8 @@ export interface RunDeps {
   progress?: (outcome: RunOutcome) => Promise<void>;
   /** Writes the final run record inside the commit transaction. */
   finalRecord: (outcome: RunOutcome, repo: ResourcesRepository) => Promise<void>;
+  /** More to commit with a successful batch, in its transaction (streaming deletes the records it landed). */
+  onCommit?: ((trx: Transaction<Database>) => Promise<void>) | undefined;
 }
 
 /**
@@ -97,7 +99,12 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       const batch = { kind: batchKind, id: batchId, body: batchDocument(plan, batchId, runId, outcome, 'success'), secret: null, etag: String(now), createdAt: now, updatedAt: now };
       if (plan.upload) {
         const existing = await tx.get(batchKind, scope, batchId);
-        if (!existing || !(await tx.update(scope, { ...batch, createdAt: existing.createdAt }, existing.etag))) {
+        const created = existing && existing.body !== null && typeof existing.body === 'object' ? (existing.body as Record<string, unknown>) : undefined;
+        // A batch lands once: another completion of it (a retry, another server) that committed first wins.
+        if (!existing || !created || !uncommittedStatuses.includes(String(created.status))) {
+          throw new RunFailure('INGEST-1001-500', `batch ${batchId} was completed or removed while it was being completed`, 'transient');
+        }
+        if (!(await tx.update(scope, { ...batch, body: completedUpload(created, batch.body), createdAt: existing.createdAt }, existing.etag))) {
           throw new RunFailure('INGEST-1001-500', `batch ${batchId} changed while it was being completed`, 'transient');
         }
       } else {
@@ -105,6 +112,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         await writeState(tx, scope, plan.flowId, nextState, stateEtag, now);
       }
       await deps.finalRecord(outcome, tx);
+      await deps.onCommit?.(trx);
     });
     return outcome;
   } catch (error) {

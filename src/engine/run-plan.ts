@@ -1,4 +1,4 @@
-import type { SourceColumn } from '../mapping/compile-mapping.js';
+import type { CompileOptions, SourceColumn } from '../mapping/compile-mapping.js';
 import type { MappingRule } from '../mapping/mapping-rule.js';
 import type { JsonObject } from '../xdm/standard/json-value.js';
 
@@ -25,8 +25,13 @@ export interface RunPlan {
     id: string;
     version: number;
     rules: MappingRule[];
-    /** Rules that depend on the source's columns (batch ingestion maps each uploaded field onto itself). */
-    derive?: ((columns: SourceColumn[]) => MappingRule[]) | undefined;
+    /**
+     * Rules that depend on the source's columns (batch ingestion maps each uploaded field onto itself), with the
+     * source fields the schema does not have, which reject the rows that carry them.
+     */
+    derive?: ((columns: SourceColumn[]) => { rules: MappingRule[]; extraneous: string[] }) | undefined;
+    /** How a rule that reads a column no source row has is taken (see `CompileOptions`); an error by default. */
+    absentColumns?: CompileOptions['absentColumns'];
   };
   /**
    * Set for batch ingestion: the run completes this existing Catalog batch instead of creating one, and keeps no

@@ -49,11 +49,25 @@ const castTypes: Record<string, string> = {
   'date-time': 'TIMESTAMPTZ',
 };
 
+export interface CompileOptions {
+  /**
+   * Source fields (dotted paths into structs) the target schema does not have. A row with a value in one is
+   * rejected, naming the field, instead of the field being dropped without a word (data that is already XDM).
+   */
+  extraneous?: string[];
+  /**
+   * What a mapping that reads a column the source does not have means. `error` (files, APIs: the source has a
+   * fixed shape, so it is a mistake in the mapping) or `null` (records that each carry only some fields, as
+   * streamed messages and preview samples do: the field is simply absent from all of them).
+   */
+  absentColumns?: 'error' | 'null';
+}
+
 /**
  * Compiles a mapping set against the target schema and the source's columns. A mapping that reads a column
  * the source does not have is an error here, before any row is read (tutorial note 6).
  */
-export function compileMapping(rules: MappingRule[], schema: JsonObject, columns: SourceColumn[], sourceAlias = 's'): CompiledMapping {
+export function compileMapping(rules: MappingRule[], schema: JsonObject, columns: SourceColumn[], sourceAlias = 's', options: CompileOptions = {}): CompiledMapping {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const lowerByName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
   const column = (path: string): string => {
@@ -61,6 +75,7 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     const segments = path.replace(/^\$\{(.*)\}$/, '$1').split('.');
     const head = segments[0] ?? '';
     const found = byName.get(path) ?? byName.get(head) ?? lowerByName.get(head.toLowerCase());
+    if (!found && options.absentColumns === 'null') return 'NULL';
     if (!found) throw new CompileError(`the source has no column "${head}" (it has ${columns.map((c) => c.name).join(', ')})`);
     if (byName.get(path)) return `${sourceAlias}.${sqlIdentifier(path)}`;
     return [`${sourceAlias}.${sqlIdentifier(found.name)}`, ...segments.slice(1).map(sqlIdentifier)].join('.');
@@ -98,6 +113,7 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
   // lands broke none, so nulling a value that breaks one (as the rejected rows' pass does) changes nothing.
   const plainCasts: string[] = [];
   const validChecks: string[] = [];
+  let extraneousCount = 0;
   rules.forEach((rule, index) => {
     if (rule.destination.includes('[*]')) {
       eachRule(rule, index);
@@ -176,6 +192,13 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     validChecks.push(holds);
     errors.push(`CASE WHEN NOT ${holds} THEN struct_pack(code := 'INGEST-1555-400', message := ${sqlString(`required field ${path} is missing or null`)}) END`);
   }
+  for (const path of options.extraneous ?? []) {
+    const value = [sourceAlias, ...path.split('.')].map((segment, i) => (i === 0 ? segment : sqlIdentifier(segment))).join('.');
+    raws.push(`${value} IS NULL AS __x${extraneousCount}`);
+    validChecks.push(`__x${extraneousCount}`);
+    errors.push(`CASE WHEN NOT __x${extraneousCount} THEN struct_pack(code := 'INGEST-1556-400', message := ${sqlString(`extraneous key [${path}] is not permitted: the schema has no such field`)}) END`);
+    extraneousCount += 1;
+  }
 
   if (root.kind !== 'object') throw new CompileError('mapping root must be an object');
   const selected = [...root.children].map(([name, tree]) => `${toSql(tree)} AS ${sqlIdentifier(name)}`);
@@ -185,7 +208,8 @@ export function compileMapping(rules: MappingRule[], schema: JsonObject, columns
     select: (input, { carry = [], verdict = 'errors' } = {}) => {
       const carried = carry.map(sqlIdentifier);
       const inner = [...raws, ...carried.map((c) => `${sourceAlias}.${c}`)].join(', ') || '1 AS __none';
-      const middle = [...rules.map((_, i) => `__r${i}`), ...(verdict === 'valid' ? plainCasts : casts), ...carried].join(', ') || '1 AS __none';
+      const flags = Array.from({ length: extraneousCount }, (_, i) => `__x${i}`);
+      const middle = [...rules.map((_, i) => `__r${i}`), ...flags, ...(verdict === 'valid' ? plainCasts : casts), ...carried].join(', ') || '1 AS __none';
       const judged = verdict === 'valid' ? `${validChecks.join(' AND ') || 'true'} AS _valid` : `${errorList} AS _errors`;
       const outer = [...selected, judged, ...carried].join(',\n  ');
       return `SELECT ${outer} FROM (SELECT ${middle} FROM (SELECT ${inner} FROM ${input} ${sourceAlias}))`;

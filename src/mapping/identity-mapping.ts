@@ -4,9 +4,10 @@ import type { SourceColumn } from './compile-mapping.js';
 import type { MappingRule } from './mapping-rule.js';
 
 /**
- * The mapping of data that is already XDM-shaped (batch ingestion): every field onto itself. Objects are mapped
- * leaf by leaf, so each value is type-checked against the schema; arrays and maps are taken whole. Input
- * columns the schema does not have are returned as `unknown`, for the caller to refuse.
+ * The mapping of data that is already XDM-shaped (batch ingestion, streamed XDM): every field onto itself.
+ * Objects are mapped leaf by leaf, so each value is type-checked against the schema; arrays and maps are taken
+ * whole. Input fields the schema does not have, at the top or inside an object, are returned as `unknown`
+ * (dotted paths), for the caller to refuse.
  */
 export function identityRules(schema: JsonObject, columns: SourceColumn[]): { rules: MappingRule[]; unknown: string[] } {
   const properties = isObject(schema.properties) ? schema.properties : {};
@@ -15,18 +16,19 @@ export function identityRules(schema: JsonObject, columns: SourceColumn[]): { ru
   for (const column of columns) {
     const field = properties[column.name];
     if (!isObject(field)) unknown.push(column.name);
-    else rules.push(...leafRules(field, column.name, column.type));
+    else rules.push(...leafRules(field, column.name, column.type, unknown));
   }
   return { rules, unknown };
 }
 
-function leafRules(field: JsonObject, path: string, duckType: string | undefined): MappingRule[] {
+function leafRules(field: JsonObject, path: string, duckType: string | undefined, unknown: string[]): MappingRule[] {
   const properties = isObject(field.properties) ? field.properties : undefined;
   // Descend only where the input is a struct too; a flat value for an object field fails its own check.
   if (properties && (duckType === undefined || duckType.toUpperCase().startsWith('STRUCT'))) {
     const present = duckType ? structFields(duckType) : undefined;
+    for (const name of present?.keys() ?? []) if (!isObject(properties[name])) unknown.push(`${path}.${name}`);
     return Object.entries(properties).flatMap(([name, child]) =>
-      isObject(child) && (present === undefined || present.has(name)) ? leafRules(child, `${path}.${name}`, present?.get(name)) : [],
+      isObject(child) && (present === undefined || present.has(name)) ? leafRules(child, `${path}.${name}`, present?.get(name), unknown) : [],
     );
   }
   return [{ sourceType: 'ATTRIBUTE', source: path, destination: path, identity: false, identityGroup: null, namespaceCode: null, primaryIdentity: false }];

@@ -20,9 +20,14 @@ import { scheduledRuns } from '../services/flowservice/scheduled-runs.js';
 import { registerSchemaRegistryRoutes } from '../services/schemaregistry/schemaregistry.routes.js';
 import { registerCatalogRoutes } from '../services/catalog/catalog.routes.js';
 import { registerConversionRoutes } from '../services/conversion/conversion.routes.js';
+import { registerMappingPreviewRoutes } from '../services/conversion/mapping-preview.routes.js';
 import { registerExportRoutes } from '../services/export/export.routes.js';
 import { registerExploreRoutes } from '../services/flowservice/explore.routes.js';
 import { registerImportRoutes } from '../services/import/import.routes.js';
+import { ImportedBatches } from '../services/import/imported-batches.js';
+import { defaultFlushBounds, StreamFlusher, type FlushBounds } from '../services/import/stream-flusher.js';
+import { StreamQueue } from '../services/import/stream-queue.repository.js';
+import { registerStreamingRoutes } from '../services/import/streaming.routes.js';
 import { registerQueryRoutes } from '../services/query/query.routes.js';
 import { connectorRegistry } from '../engine/connectors-by-spec.js';
 import { systemClock } from '../connectors/rest/http-requester.js';
@@ -47,6 +52,8 @@ export interface AppDeps {
   logger?: { level: string } | undefined;
   /** How API connectors retry and pace their requests (tests shorten the waits); the engine's defaults otherwise. */
   connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit'>;
+  /** When streamed records become a batch; `defaultFlushBounds` otherwise. */
+  streamFlush?: Partial<FlushBounds> | undefined;
   /** Serve HTTPS with this PEM certificate and key instead of plain HTTP. */
   https?: { cert: Buffer; key: Buffer } | undefined;
 }
@@ -70,6 +77,8 @@ export interface App {
   engine: Engine;
   /** Starts the runs flows' schedules make due; `serve` calls `start()`, tests call `tick()` with a fake clock. */
   scheduler: Scheduler;
+  /** Lands streamed records as batches; runs from the start, `flushAll()` lands everything waiting now. */
+  streaming: StreamFlusher;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -117,9 +126,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await engine.recover();
   const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
-  // Closing stops the scheduler first, then waits for runs in progress, so a clean shutdown never leaves one half done.
+  const layout = new LakeLayout(deps.dataDir);
+  const streamQueue = new StreamQueue(deps.store.db);
+  const streaming = new StreamFlusher({
+    db: deps.store.db,
+    now,
+    layout,
+    queue: streamQueue,
+    batches: new ImportedBatches({ db: deps.store.db, now, engine, layout }),
+    bounds: { ...defaultFlushBounds, ...deps.streamFlush },
+    log: server.log,
+  });
+  streaming.start();
+  // Closing stops the scheduler and the streaming flusher first, then waits for runs in progress, so a clean
+  // shutdown never leaves one half done. Streamed records not landed yet wait in the store for the next start.
   server.addHook('onClose', async () => {
     await scheduler.stop();
+    await streaming.stop();
     await engine.idle();
   });
 
@@ -136,6 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });
+  // Streaming inlets sit outside the gateway: the inlet URL is what a sender has (see streaming.routes.ts).
+  registerStreamingRoutes(server, { db: deps.store.db, now, layout, queue: streamQueue, flusher: streaming, verifyToken: (token) => tokens.verify(token) });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   server.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', backend: deps.store.backend }));
 
@@ -158,10 +183,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Data Access and Query read the lake itself, not only the metadata store; Catalog removes a deleted batch's files.
     const lake = { ...services, layout: new LakeLayout(deps.dataDir), connectors };
     registerCatalogRoutes(api, lake);
+    registerMappingPreviewRoutes(api, lake);
     registerExportRoutes(api, lake);
     registerExploreRoutes(api, lake);
     await api.register(async (imports) => registerImportRoutes(imports, lake));
     registerQueryRoutes(api, lake);
   });
-  return { server, credentials, engine, scheduler };
+  return { server, credentials, engine, scheduler, streaming };
 }

@@ -61,10 +61,26 @@ export interface RegistryAuditLogTable {
   updates: string;
 }
 
+/** A record a streaming inlet accepted, waiting to land; `batch_id` is set once a batch has claimed it. */
+export interface StreamRecordsTable {
+  id: string;
+  org_id: string;
+  sandbox_id: string;
+  /** The landing it waits for: inlet, dataset and mapping, as a JSON key (records with equal keys land together). */
+  target: string;
+  /** The record as JSON (the XDM entity, or the raw message for a raw inlet). */
+  body: string;
+  bytes: number;
+  received_at: number;
+  batch_id: string | null;
+  claimed_at: number | null;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
   sandboxes: SandboxesTable;
   resources: ResourcesTable;
   registry_audit_log: RegistryAuditLogTable;
+  stream_records: StreamRecordsTable;
 }

@@ -6,12 +6,14 @@ import { postgresAdapter, sqliteAdapter, type DialectAdapter } from './dialect-a
 import * as initial from './migrations/20261129T0600-initial.js';
 import * as resourceUniqueKey from './migrations/20261129T0700-resource-unique-key.js';
 import * as registryAuditLog from './migrations/20261201T0600-registry-audit-log.js';
+import * as streamRecords from './migrations/20261210T0900-stream-records.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
   '20261129T0600-initial': initial as Migration,
   '20261129T0700-resource-unique-key': resourceUniqueKey as Migration,
   '20261201T0600-registry-audit-log': registryAuditLog as Migration,
+  '20261210T0900-stream-records': streamRecords as Migration,
 };
 
 export interface Store {

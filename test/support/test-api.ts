@@ -5,6 +5,7 @@ import { buildApp, type App } from '../../src/server/app.js';
 import { MasterKey } from '../../src/secrets/master-key.js';
 import { SecretBox } from '../../src/secrets/secret-box.js';
 import type { IssuedCredentials } from '../../src/services/ims/credentials.js';
+import type { FlushBounds } from '../../src/services/import/stream-flusher.js';
 import type { Store } from '../../src/store/open-store.js';
 import type { Backend } from './backends.js';
 import { loadContracts } from './contract/contract-validator.js';
@@ -58,12 +59,12 @@ const contractServices: Record<string, Service> = {
   import: 'import',
 };
 
-export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number } = {}): Promise<TestApi> {
+export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } = {}): Promise<TestApi> {
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.
-    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, fileRoots: [os.tmpdir()], ...(options.now ? { now: options.now } : {}), ...(options.retryPolicy ? { connectorOptions: { retry: options.retryPolicy } } : {}), ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) });
+    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, fileRoots: [os.tmpdir()], ...(options.now ? { now: options.now } : {}), ...(options.retryPolicy ? { connectorOptions: { retry: options.retryPolicy } } : {}), ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}), ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}) });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();
     return { app: built, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };

@@ -4,6 +4,7 @@ import { errorCatalog, errorCode, type ErrorKey } from './error-catalog.js';
 import { UniqueViolation } from '../../store/unique-violation.js';
 import { UnresolvedReferenceError } from '../../xdm/resolve-full.js';
 import { GatewayError } from './gateway-error.js';
+import { InletError, isInletPath } from './inlet-error.js';
 import { serviceOfUrl, servicePrefixes } from './service-of-url.js';
 
 /** The one place where errors become response bodies. A client mistake is a 4xx; only our own faults are 500. */
@@ -11,7 +12,15 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (error instanceof GatewayError) {
     return reply.status(error.status).send({ error_code: error.code, message: error.message });
   }
+  if (error instanceof InletError) return sendInlet(reply, error);
   const apiError = toApiError(error);
+  // An inlet answers in the Data Collection shape whatever went wrong (malformed JSON, a body too large ...).
+  if (isInletPath(requestPath(request))) {
+    if (!apiError) request.log.error({ err: error }, 'unhandled error');
+    const key = apiError?.status === 413 ? 'payloadTooLarge' : apiError?.status === 404 ? 'inletNotFound' : 'invalidRequest';
+    if (apiError) return sendInlet(reply, new InletError(key, apiError.message));
+    return reply.status(500).send({ type: 'http://ns.adobe.com/adobecloud/problem/data-collection-service/inlet', status: 500, title: 'Internal Server Error', report: { message: `An unexpected error occurred (request ${request.id}).` } });
+  }
   const service = serviceOfUrl(requestPath(request));
   // The IMS token endpoint answers in OAuth's shape, like Adobe IMS, whatever went wrong.
   if (requestPath(request).startsWith('/ims/')) {
@@ -38,6 +47,13 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     report: apiError.report,
     problems: apiError.problems,
   });
+}
+
+function sendInlet(reply: FastifyReply, error: InletError): FastifyReply {
+  return reply
+    .status(error.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send({ type: error.type, status: error.status, title: error.title, report: { message: error.message, ...(error.details ? { cause: error.details } : {}) } });
 }
 
 interface ServiceErrorBody {

@@ -7,6 +7,7 @@ import { localFilesSpecId } from '../../connectors/local-files/local-files-conne
 import { SourceConfigError } from '../../connectors/source-connector.js';
 import { validateAgainstSpec } from './spec-validator.js';
 import type { AuthSpec, ConnectionSpec } from './specs/connection-spec.js';
+import { httpApiConnectionSpec, inletParams, inletUrl } from './specs/http-api.connection-spec.js';
 
 export const connectionKind = 'flowservice.connection';
 const masked = '********';
@@ -44,8 +45,20 @@ export const connections: FlowCollection = {
       connectionSpec: { id: specRef?.spec.id, version: specRef?.version },
       state: 'enabled',
     };
+    if (auth && specRef?.spec.id === httpApiConnectionSpec.id) {
+      const existingParams = existing && isRecord(flowBody(existing).auth) ? (flowBody(existing).auth as { params?: Record<string, unknown> }).params : undefined;
+      auth.params = inletParams(auth.params, String(name), existingParams?.inletId);
+    }
     if (auth) fields.auth = { specName: auth.spec.name, params: maskParams(auth.spec, auth.params) };
     return { fields, secret: auth ? env.secretBox.seal(auth.params) : null } satisfies Prepared;
+  },
+
+  // A streaming connection shows the URL of its inlet, on the host the client reached (sources http.md).
+  async present(stored, env) {
+    const body = flowBody(stored);
+    const params = isRecord(body.auth) && isRecord(body.auth.params) ? body.auth.params : undefined;
+    if (typeof params?.inletId !== 'string') return { ...body, version: stored.etag };
+    return { ...body, auth: { ...(body.auth as object), params: { ...params, inletUrl: inletUrl(env.origin, params.inletId) } }, version: stored.etag };
   },
 
   editable(stored, env) {

@@ -23,6 +23,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     secretBox: deps.secretBox,
     now: deps.now(),
     fileRoots: deps.fileRoots,
+    origin: `${request.protocol}://${request.host}`,
   });
   const present = (stored: StoredResource, e: FlowEnv) =>
     collection.present ? collection.present(stored, e) : Promise.resolve({ ...(stored.body as Record<string, unknown>), version: stored.etag });

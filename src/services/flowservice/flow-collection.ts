@@ -11,6 +11,8 @@ export interface FlowEnv {
   secretBox: SecretBox;
   now: number;
   fileRoots: FileRoots;
+  /** `scheme://host[:port]` the client reached this server at, for URLs it is handed (a streaming inlet). */
+  origin: string;
 }
 
 /** A validated object ready to store: its wire fields (without audit fields) and its sealed secret. */

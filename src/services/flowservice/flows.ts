@@ -48,7 +48,8 @@ export const flows: FlowCollection = {
     const { dataSetIds: targetDataSetIds, sourceSpecs } = spec ? await checkConnections(problems, env, spec, sourceIds, targetIds) : { dataSetIds: [], sourceSpecs: [] };
 
     const transformations = spec ? await readTransformations(problems, env, spec, body.transformations, targetDataSetIds) : [];
-    const scheduleParams = spec ? readSpecParams(problems, spec.scheduleSpec.spec, body.scheduleParams, '/scheduleParams') : undefined;
+    const scheduleParams = spec?.scheduleSpec ? readSpecParams(problems, spec.scheduleSpec.spec, body.scheduleParams, '/scheduleParams') : undefined;
+    if (spec && !spec.scheduleSpec && body.scheduleParams !== undefined) problems.add('/scheduleParams', `flow spec ${spec.name} streams records as they arrive; it takes no schedule`);
     const options = spec && body.options !== undefined ? readSpecParams(problems, spec.optionSpec.spec, body.options, '/options') : undefined;
     const hasDeltaColumn = transformations.some((t) => isRecord(t) && t.name === 'Copy');
     const unscheduled = spec && scheduleParams ? scheduledChangesProblem({ flowSpec: spec, frequency: scheduleParams.frequency, hasDeltaColumn, sources: sourceSpecs }) : undefined;
@@ -63,8 +64,8 @@ export const flows: FlowCollection = {
       sourceConnectionIds: sourceIds,
       targetConnectionIds: targetIds,
       transformations,
-      scheduleParams: scheduleParams ?? { startTime: Math.floor(env.now / 1000), frequency: 'once' },
     };
+    if (!spec || spec.scheduleSpec) fields.scheduleParams = scheduleParams ?? { startTime: Math.floor(env.now / 1000), frequency: 'once' };
     if (options !== undefined) fields.options = options;
     return { fields, secret: null };
   },
@@ -170,7 +171,8 @@ async function readTransformations(problems: ProblemList, env: FlowEnv, spec: Fl
     }
     out.push({ name, params });
   }
-  if (!out.some((t) => isRecord(t) && t.name === 'Mapping')) {
+  // A flow spec without transformations (streaming XDM as it is) needs no mapping.
+  if (spec.transformationSpecs.some((t) => t.name === 'Mapping') && !out.some((t) => isRecord(t) && t.name === 'Mapping')) {
     problems.add('/transformations', 'needs a "Mapping" transformation: rows are mapped to the target dataset\'s XDM schema');
   }
   return out;

@@ -37,6 +37,10 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
     if (!flow) throw new ApiError('validation', `no flow ${flowId} in sandbox ${ctx.sandbox.name}`, { problems: [{ in: 'body', path: idPath, message: 'no such flow' }] });
     if (deps.engine.isRunning(flowId)) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
     const schedule = flowBody(flow).scheduleParams;
+    // A streaming flow lands records as they arrive at its inlet: there is no run to start.
+    if (schedule === undefined) {
+      throw new ApiError('validation', `flow ${flowId} streams records as they arrive at its inlet; it has no runs to start`, { problems: [{ in: 'body', path: idPath, message: 'a streaming flow' }] });
+    }
     // As in AEP, only a one-time flow runs on demand; a scheduled flow's windows belong to its schedule.
     if (isRecord(schedule) && schedule.frequency !== 'once') {
       throw new ApiError('validation', `flow ${flowId} runs on a schedule (${String(schedule.frequency)}); only flows with frequency "once" can be run on demand`, { problems: [{ in: 'body', path: idPath, message: 'not a one-time flow' }] });

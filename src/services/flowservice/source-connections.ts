@@ -44,7 +44,9 @@ export const sourceConnections: FlowCollection = {
     const allowed = tabular ? ['tabular'] : [...fileFormats];
     if (!allowed.includes(format)) problems.add('/data/format', `must be ${allowed.map((f) => `"${f}"`).join(' or ')} for ${specRef?.spec.name ?? 'this source'}`);
 
-    const rawParams = problems.object(body, 'params', '/params', true) ?? {};
+    // Sources whose spec takes no required parameter (the HTTP API streaming source) may leave `params` out.
+    const required = specRef?.spec.sourceSpec?.spec.required;
+    const rawParams = problems.object(body, 'params', '/params', !specRef || (Array.isArray(required) && required.length > 0)) ?? {};
     // The tutorial's property table names `params.path`; the requests send `params.tableName`.
     const properties = specRef?.spec.sourceSpec?.spec.properties;
     const takesTableName = typeof properties === 'object' && properties !== null && 'tableName' in properties && !('path' in properties);

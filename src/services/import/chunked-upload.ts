@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../server/errors/api-error.js';
+import type { BatchUploadFolder } from './batch-upload-folder.js';
 
 /**
  * AEP's large-file upload: `?action=INITIALIZE` starts a file, `PATCH` with `Content-Range` writes one chunk
  * at its offset (in any order, a chunk may be sent again), `?action=COMPLETE` checks that every byte arrived
  * and makes it one of the batch's files. Until then the file waits in the batch's upload folder under
- * `.partial/`, which completion of the batch never reads.
+ * `partial/`, which completion of the batch never reads.
  */
 export interface ChunkRange {
   start: number;
@@ -21,18 +22,25 @@ interface Progress {
   received: [number, number][];
 }
 
-function partialDir(folder: string): string {
-  return path.join(folder, '.partial');
+function progressFile(folder: BatchUploadFolder, name: string): string {
+  return `${folder.partialPath(name)}.progress.json`;
 }
 
-function progressFile(folder: string, name: string): string {
-  return path.join(partialDir(folder), `${name}.progress.json`);
-}
-
-export function initializeFile(folder: string, name: string): void {
-  fs.mkdirSync(partialDir(folder), { recursive: true });
-  fs.writeFileSync(path.join(partialDir(folder), name), '');
+export function initializeFile(folder: BatchUploadFolder, name: string): void {
+  fs.mkdirSync(path.dirname(folder.partialPath(name)), { recursive: true });
+  fs.writeFileSync(folder.partialPath(name), '');
   writeProgress(folder, name, { total: null, received: [] });
+}
+
+/**
+ * What has arrived of a file (HEAD): the byte ranges received so far and the size the chunks announced, or the
+ * whole file once it is complete. Undefined when the batch has no such file.
+ */
+export function fileStatus(folder: BatchUploadFolder, name: string): { total: number | null; received: [number, number][]; complete: boolean } | undefined {
+  const complete = folder.find(name);
+  if (complete) return { total: complete.bytes, received: complete.bytes > 0 ? [[0, complete.bytes - 1]] : [], complete: true };
+  if (!fs.existsSync(progressFile(folder, name))) return undefined;
+  return { ...readProgress(folder, name), complete: false };
 }
 
 /** `Content-Range: bytes <start>-<end>/<total>`; anything else is the client's mistake. */
@@ -48,12 +56,12 @@ export function parseContentRange(header: string | undefined): ChunkRange {
 }
 
 /** Writes one chunk at its offset; the chunk counts only if its length matches its range. */
-export async function writeChunk(folder: string, name: string, range: ChunkRange, body: AsyncIterable<Buffer | string>): Promise<void> {
+export async function writeChunk(folder: BatchUploadFolder, name: string, range: ChunkRange, body: AsyncIterable<Buffer | string>): Promise<void> {
   const progress = readProgress(folder, name);
   if (progress.total !== null && progress.total !== range.total) {
     throw new ApiError('validation', `the file was said to be ${progress.total} bytes long, this chunk says ${range.total}`, { problems: [{ in: 'header', path: 'content-range', message: 'total changed' }] });
   }
-  const handle = await fs.promises.open(path.join(partialDir(folder), name), 'r+');
+  const handle = await fs.promises.open(folder.partialPath(name), 'r+');
   let offset = range.start;
   try {
     for await (const piece of body) {
@@ -70,20 +78,20 @@ export async function writeChunk(folder: string, name: string, range: ChunkRange
 }
 
 /** Moves a fully received file among the batch's files; names the byte ranges still missing otherwise. */
-export function completeFile(folder: string, name: string): void {
+export function completeFile(folder: BatchUploadFolder, name: string): void {
   const progress = readProgress(folder, name);
   const missing = gaps(progress);
   if (progress.total === null || missing.length > 0) {
     const what = progress.total === null ? 'no chunk has arrived' : `bytes ${missing.map(([a, b]) => `${a}-${b}`).join(', ')} of ${progress.total} are missing`;
     throw new ApiError('validation', `${name} is not complete: ${what}`, { problems: [{ in: 'path', path: 'filePath', message: what }] });
   }
-  const file = path.join(partialDir(folder), name);
+  const file = folder.partialPath(name);
   fs.truncateSync(file, progress.total);
-  fs.renameSync(file, path.join(folder, name));
+  folder.adopt(name, file);
   fs.rmSync(progressFile(folder, name), { force: true });
 }
 
-function readProgress(folder: string, name: string): Progress {
+function readProgress(folder: BatchUploadFolder, name: string): Progress {
   try {
     return JSON.parse(fs.readFileSync(progressFile(folder, name), 'utf8')) as Progress;
   } catch {
@@ -91,7 +99,7 @@ function readProgress(folder: string, name: string): Progress {
   }
 }
 
-function writeProgress(folder: string, name: string, progress: Progress): void {
+function writeProgress(folder: BatchUploadFolder, name: string, progress: Progress): void {
   fs.writeFileSync(progressFile(folder, name), JSON.stringify(progress));
 }
 

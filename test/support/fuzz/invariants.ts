@@ -49,6 +49,14 @@ function isImsShape(body: Json | undefined, route: string): boolean {
   return route.endsWith(' /ims/token/v3') && isObject(body) && typeof body.error === 'string' && typeof body.error_description === 'string';
 }
 
+/**
+ * AEP's streaming inlets (Data Collection Core Service) answer in their own problem shape, `{type, status,
+ * title, report: {message}}` (docs ingestion/quality/streaming-validation.md), there and only there.
+ */
+function isInletShape(body: Json | undefined, route: string, status: number): boolean {
+  return / \/(data\/foundation\/import\/)?collection\//.test(route) && isObject(body) && typeof body.type === 'string' && body.status === status && typeof body.title === 'string' && isObject(body.report) && typeof body.report.message === 'string';
+}
+
 /** What kind of error a response is, for de-duplication: the AEP code, the gateway code, or the IMS error. */
 export function errorTypeOf(response: FuzzResponse): string {
   const body = parse(response.text);
@@ -83,7 +91,7 @@ export function checkResponse(route: string, request: FuzzRequest, response: Fuz
   // HEAD answers carry no body, so only their status can be judged.
   if (request.method === 'HEAD') return undefined;
   const body = parse(response.text);
-  if (isGatewayShape(body) || isImsShape(body, route)) return undefined;
+  if (isGatewayShape(body) || isImsShape(body, route) || isInletShape(body, route, status)) return undefined;
   const problem = serviceShapeProblem(body, status);
   return problem === undefined ? undefined : violation(`a ${status} not in AEP's gateway or service error shape: ${problem}`);
 }

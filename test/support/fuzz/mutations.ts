@@ -158,7 +158,8 @@ export function mutate(route: FuzzRoute, base: BaseRequest, gateway: Record<stri
 }
 
 function toRequest(d: Draft, method: string): FuzzRequest {
-  const path = d.route.path.replace(/:(\w+)/g, (_m, name: string) => d.params[name] ?? '');
+  // `*` is a wildcard parameter (a batch file's path, which may hold folders).
+  const path = d.route.path.replace(/:(\w+)|\*$/g, (_m, name: string | undefined) => d.params[name ?? '*'] ?? '');
   const query = d.query.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&');
   const headers = { ...d.headers };
   let body: Uint8Array<ArrayBuffer> | undefined;

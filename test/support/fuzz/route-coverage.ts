@@ -26,8 +26,17 @@ export function parsePrintedRoutes(printed: string): string[] {
   return out;
 }
 
-/** Fastify prints `/x/` as `/x` (ignoreTrailingSlash); compare without the slash. */
-const normalise = (label: string) => label.replace(/(.)\/$/, '$1');
+/**
+ * Fastify prints `/x/` as `/x` (ignoreTrailingSlash); compare without the slash. Its tree printer shows a
+ * wildcard route only as `*` under the nearest parameter, dropping the static and parameter segments between
+ * (`/batches/:batchId` + `*` for `/batches/:batchId/datasets/:datasetId/files/*`), so wildcard routes are
+ * compared by the segments before the first parameter the printer kept.
+ */
+const normalise = (label: string) => {
+  const plain = label.replace(/(.)\/$/, '$1');
+  const wildcard = /^(\S+ .*?\/:\w+)(?:\/.*)?\*$/.exec(plain);
+  return wildcard ? `${wildcard[1]}*` : plain;
+};
 
 /** Server routes without a fuzz entry, and fuzz entries the server no longer has. */
 export function compareRoutes(printed: string[], routes: FuzzRoute[]): { uncovered: string[]; stale: string[] } {

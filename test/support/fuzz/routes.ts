@@ -12,7 +12,7 @@ export interface BaseRequest {
 }
 
 export interface FuzzRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As Fastify prints it (`:id`), so the list can be checked against the running server. */
   path: string;
   /** The body is an RFC 6902 JSON Patch, so patch-specific mutations apply. */
@@ -161,9 +161,12 @@ const catalogRoutes: FuzzRoute[] = [
 ];
 
 const mappingBody = (f: Fixture, rng: Rng) => (rng.chance(0.5) ? f.bodies.mapping() : f.bodies.mappingCurrent());
+const batchFile = '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/*';
+
 const conversionRoutes: FuzzRoute[] = [
   { method: 'POST', path: `${cv}/mappingSets`, base: (f, rng) => ({ json: mappingBody(f, rng) }) },
   { method: 'POST', path: `${cv}/mappingSets/validate`, base: (f, rng) => ({ json: mappingBody(f, rng) }) },
+  { method: 'POST', path: `${cv}/mappingSets/preview`, base: (f, rng) => ({ json: { data: [{ id: 'x', first_name: 'Ada', last_name: 'Lovelace' }], mappingSet: mappingBody(f, rng) } }) },
   { method: 'GET', path: `${cv}/mappingSets`, query: ['limit', 'start', 'name', 'orderBy', 'expandSchema'], base: () => ({}) },
   { method: 'GET', path: `${cv}/mappingSets/:id`, query: ['version', 'expandSchema'], base: (f) => ({ params: id(f.ids.mapping), query: { expandSchema: 'true' } }) },
   { method: 'PUT', path: `${cv}/mappingSets/:id`, base: (f, rng) => ({ params: id(f.ids.mapping), json: mappingBody(f, rng) }) },
@@ -238,10 +241,22 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
   // Aimed at validation: batches that do not exist, so no upload or completion does real work mid-fuzz.
   import: [
     { method: 'POST', path: '/data/foundation/import/batches', base: () => ({ json: { datasetId: 'no-such-dataset', inputFormat: { format: 'json' } } }) },
-    { method: 'PUT', path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/:filePath', base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', filePath: 'a.json' }, contentType: 'application/octet-stream', json: {} }) },
+    { method: 'PUT', path: `${batchFile}`, base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', '*': 'a.json' }, contentType: 'application/octet-stream', json: {} }) },
     { method: 'POST', path: '/data/foundation/import/batches/:batchId', query: ['action'], base: () => ({ params: { batchId: 'no-such-batch' }, query: { action: 'COMPLETE' } }) },
-    { method: 'POST', path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/:filePath', query: ['action'], base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', filePath: 'a.json' }, query: { action: 'INITIALIZE' } }) },
-    { method: 'PATCH', path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/files/:filePath', base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', filePath: 'a.json' }, contentType: 'application/octet-stream', json: {} }) },
+    { method: 'POST', path: `${batchFile}`, query: ['action'], base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', '*': 'a.json' }, query: { action: 'INITIALIZE' } }) },
+    { method: 'PATCH', path: `${batchFile}`, base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', '*': 'a.json' }, contentType: 'application/octet-stream', json: {} }) },
+    { method: 'HEAD', path: `${batchFile}`, base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset', '*': 'a.json' } }) },
+    {
+      method: 'GET',
+      path: '/data/foundation/import/batches/:batchId/datasets/:datasetId/preview',
+      query: ['format', 'delimiter', 'quote', 'escape', 'charset', 'header', 'nrow', 'isMultiLineJson'],
+      base: () => ({ params: { batchId: 'no-such-batch', datasetId: 'no-such-dataset' }, query: { format: 'json' } }),
+    },
+    // Streaming inlets: no gateway, and an inlet that does not exist, so that nothing is queued mid-fuzz.
+    ...['/data/foundation/import/collection', '/collection'].flatMap((prefix): FuzzRoute[] => [
+      { method: 'POST', path: `${prefix}/:inletId`, noGateway: true, query: ['syncValidation', 'synchronousValidation', 'x-adobe-flow-id'], base: (f) => ({ params: { inletId: 'f'.repeat(64) }, json: { header: { datasetId: f.ids.dataSet }, body: { xdmEntity: { _id: 'x' } } } }) },
+      { method: 'POST', path: `${prefix}/batch/:inletId`, noGateway: true, query: ['synchronousValidation'], base: (f) => ({ params: { inletId: 'f'.repeat(64) }, json: { messages: [{ header: { datasetId: f.ids.dataSet }, body: { xdmEntity: { _id: 'x' } } }] } }) },
+    ]),
   ],
   ims: [
     {

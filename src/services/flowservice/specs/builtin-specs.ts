@@ -8,9 +8,11 @@ import { paypalConnectionSpec } from './paypal.connection-spec.js';
 import { restStorageToAepFlowSpec } from './rest-storage-to-aep.flow-spec.js';
 import { squareConnectionSpec } from './square.connection-spec.js';
 import { stripeConnectionSpec } from './stripe.connection-spec.js';
+import { httpApiConnectionSpec } from './http-api.connection-spec.js';
+import { streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec } from './streaming.flow-specs.js';
 
-export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec];
-export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec, cloudStorageToAepFlowSpec];
+export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec, httpApiConnectionSpec];
+export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec, cloudStorageToAepFlowSpec, streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec];
 
 export function findConnectionSpec(id: string): ConnectionSpec | undefined {
   return connectionSpecs.find((spec) => spec.id === id);
@@ -20,4 +22,4 @@ export function findFlowSpec(id: string): FlowSpec | undefined {
   return flowSpecs.find((spec) => spec.id === id);
 }
 
-export { dataLakeConnectionSpec, localFilesConnectionSpec };
+export { dataLakeConnectionSpec, httpApiConnectionSpec, localFilesConnectionSpec };

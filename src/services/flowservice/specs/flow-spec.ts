@@ -10,7 +10,8 @@ export interface FlowSpec {
   sourceConnectionSpecIds: string[];
   targetConnectionSpecIds: string[];
   transformationSpecs: { name: string; spec: JsonSchema }[];
-  scheduleSpec: { name: string; type: string; spec: JsonSchema };
+  /** Absent for streaming flows, which run as records arrive rather than on a schedule. */
+  scheduleSpec?: { name: string; type: string; spec: JsonSchema };
   optionSpec: { name: string; type: string; spec: JsonSchema };
   runSpec?: { name: string; spec: JsonSchema };
   permissionsInfo: Record<string, unknown>;

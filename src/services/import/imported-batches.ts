@@ -1,0 +1,112 @@
+import { batchKind } from '../../engine/batch-document.js';
+import type { RunDeps } from '../../engine/run-flow.js';
+import type { RunOutcome } from '../../engine/run-outcome.js';
+import type { LakeLayout } from '../../lake/lake-layout.js';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { isRecord } from '../../server/errors/problem-list.js';
+import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
+import { findDataSet } from '../catalog/datasets.js';
+import { loadSchema } from '../schemaregistry/schema-access.js';
+import type { ServiceDeps } from '../service-deps.js';
+import type { BatchUploadFolder } from './batch-upload-folder.js';
+import { landingPlan, type Landing } from './batch-landing.js';
+
+/** A Catalog batch created through Batch Ingestion, as read back from the store. */
+export interface ImportedBatch {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** Who lands a batch (its audit fields). */
+export interface BatchActor {
+  orgId: string;
+  clientId: string;
+  userId: string;
+  sandbox: { id: string; name: string };
+}
+
+/** The Catalog batches Batch Ingestion and streaming create, and their landing. */
+export class ImportedBatches {
+  private readonly repo: ResourcesRepository;
+
+  constructor(private readonly deps: Pick<ServiceDeps, 'db' | 'now' | 'engine'> & { layout: LakeLayout }) {
+    this.repo = new ResourcesRepository(deps.db);
+  }
+
+  async insert(scope: Scope, batch: Record<string, unknown>, now: number, repo = this.repo): Promise<void> {
+    await repo.insert(scope, { kind: batchKind, id: String(batch.id), body: batch, secret: null, etag: String(now), createdAt: now, updatedAt: now });
+  }
+
+  async find(scope: Scope, batchId: string): Promise<ImportedBatch | undefined> {
+    const stored = await this.repo.get(batchKind, scope, batchId);
+    return stored && isRecord(stored.body) ? { id: stored.id, body: stored.body } : undefined;
+  }
+
+  async load(scope: Scope, batchId: string): Promise<ImportedBatch> {
+    const found = await this.find(scope, batchId);
+    if (!found) throw notFound('batches', batchId);
+    return found;
+  }
+
+  /** The dataset a batch was created for. */
+  dataSetOf(batch: ImportedBatch): string {
+    const related = Array.isArray(batch.body.relatedObjects) ? (batch.body.relatedObjects as { type?: string; id?: string }[]) : [];
+    return related.find((o) => o.type === 'dataSet')?.id ?? '';
+  }
+
+  /** Sets final fields (status, errors) on a batch; a batch that changed meanwhile is read again first. */
+  async finish(scope: Scope, batchId: string, fields: Record<string, unknown>): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const current = await this.repo.get(batchKind, scope, batchId);
+      if (!current) return;
+      const now = this.deps.now();
+      const next = { ...current, body: { ...(current.body as object), ...fields, updated: now }, etag: String(now + attempt), updatedAt: now };
+      if (await this.repo.update(scope, next, current.etag)) return;
+    }
+    throw new Error(`batch ${batchId} kept changing while its outcome was recorded`);
+  }
+
+  /**
+   * Lands the batch's files, then drops the upload folder. Resolves with the outcome once the batch has its
+   * final status (AEP answers COMPLETE only then). `extra` lets streaming land with a mapping and its options.
+   */
+  async land(
+    actor: BatchActor,
+    batch: ImportedBatch,
+    folder: BatchUploadFolder,
+    extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> & { onCommit?: RunDeps['onCommit']; markFailed?: boolean } = {},
+  ): Promise<RunOutcome> {
+    const scope = { orgId: actor.orgId, sandboxId: actor.sandbox.id };
+    const dataSetId = this.dataSetOf(batch);
+    const dataSet = await findDataSet(this.repo, scope, dataSetId);
+    if (!dataSet) throw new ApiError('validation', `the batch's dataset ${dataSetId} no longer exists`);
+    const schema = await loadSchema(this.repo, scope, dataSet.schemaRef.id);
+    if (!schema) throw new ApiError('validation', `the dataset's schema ${dataSet.schemaRef.id} no longer exists`);
+    const tags = isRecord(batch.body.tags) ? (batch.body.tags as Record<string, string[]>) : {};
+    const percent = tags.acp_partialIngestionPercent?.[0];
+    const plan = landingPlan({
+      batchId: batch.id,
+      scope: { orgId: actor.orgId, sandboxId: actor.sandbox.id, sandboxName: actor.sandbox.name },
+      actor: { clientId: actor.clientId, userId: actor.userId },
+      dataSet,
+      schema,
+      inputFormat: isRecord(batch.body.inputFormat) ? batch.body.inputFormat : { format: 'json' },
+      files: folder.list(),
+      options: { partialIngestionPercent: percent ? Number(percent) : undefined, errorDiagnosticsEnabled: tags.acp_enableErrorDiagnostics?.[0] === 'true' },
+      now: this.deps.now(),
+      ...(extra.mapping ? { mapping: extra.mapping } : {}),
+      ...(extra.options ? { options: extra.options } : {}),
+      ...(extra.sparse ? { sparse: extra.sparse } : {}),
+    });
+    try {
+      const outcome = await this.deps.engine.ingest(plan, { onCommit: extra.onCommit });
+      if (outcome.status !== 'success' && extra.markFailed !== false) {
+        const errors = outcome.errors.map((e) => ({ code: e.code, description: e.message, ...(e.recordCount !== undefined ? { recordCount: e.recordCount } : {}) }));
+        await this.finish(scope, batch.id, { status: 'failed', errors, completed: this.deps.now() });
+      }
+      return outcome;
+    } finally {
+      folder.remove();
+    }
+  }
+}

@@ -20,6 +20,7 @@ export const referenceTestFiles = [
   'test/postman-cdp.test.ts',
   'test/postman-luma.test.ts',
   'test/postman-plain.test.ts',
+  'test/documented-routes.test.ts',
 ];
 
 /** Throws under CI=true, warns otherwise; returns whether the reference material is there. */

@@ -70,14 +70,23 @@ export async function sendPlainRequest(options: {
   if (execution.requestError) problems.push(`${request.key}: ${execution.requestError}`);
   const url = new URL(execution.url);
   const [, service = '', ...rest] = url.pathname.replace('/data/foundation', '').split('/');
-  const contentType = execution.body.trim().startsWith('{') || execution.body.trim().startsWith('[') ? 'application/json' : undefined;
-  const body = contentType ? (JSON.parse(execution.body) as unknown) : undefined;
   const contracts = loadContracts();
-  const operation = contracts.check({ service: (serviceNames[service] ?? service) as Service, method: execution.method, path: `/${rest.join('/')}`, status: execution.status ?? 0, body, ...(contentType ? { contentType } : {}) });
   const expected = scenario.status ?? successStatus(contracts, service, execution.method, `/${rest.join('/')}`);
   if (execution.status !== expected) problems.push(`${request.key}: answered ${execution.status ?? 'nothing'}, expected ${expected}: ${execution.body.slice(0, 400)}`);
-  for (const error of operation.errors) problems.push(`${request.key}: ${error}`);
+  // An answer without a body (AEP's docs show `200 OK` alone for chunk uploads and COMPLETE) has nothing to check.
+  if (execution.body.trim() !== '') {
+    const operation = contracts.check({ service: (serviceNames[service] ?? service) as Service, method: execution.method, path: `/${rest.join('/')}`, status: execution.status ?? 0, body: parsedOrText(execution.body) });
+    for (const error of operation.errors) problems.push(`${request.key}: ${error}`);
+  }
   return { execution, problems };
+}
+
+function parsedOrText(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
 }
 
 const serviceNames: Record<string, string> = { flowservice: 'flowservice', schemaregistry: 'schemaregistry', catalog: 'catalog', conversion: 'conversion', import: 'import' };

@@ -59,8 +59,9 @@ describe('documented routes', () => {
     for (const { service, method, template } of documentedOperations()) {
       const body = ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
       const response = await api.request(method, `${bases[service]}${samplePath(template)}`, body === undefined ? {} : { body });
-      // A HEAD answer has no body to tell a missing route from a missing object: a route answers something else.
-      const missing = response.status === 404 && (method === 'HEAD' || String(at(response.json, 'report.detailed-message') ?? '').startsWith('No API at'));
+      // A HEAD answer has no body to tell a missing route from a missing object: HEAD counts as served, so it
+      // must be covered (the per-API collections send the one there is).
+      const missing = method !== 'HEAD' && response.status === 404 && String(at(response.json, 'report.detailed-message') ?? '').startsWith('No API at');
       if (!missing) implemented.push(`${method} ${template}`);
     }
     const covered = new Set<string>();
@@ -76,7 +77,8 @@ describe('documented routes', () => {
       covered.add(extra.operation);
     }
     expect(implemented.filter((operation) => !covered.has(operation))).toEqual([]);
-    expect(implemented.length).toBeGreaterThan(100);
+    // 113 of the 127 operations today; fewer means the probe above stopped telling routes apart.
+    expect(implemented.length).toBeGreaterThanOrEqual(113);
     expect(api.contractViolations).toEqual([]);
   });
 });

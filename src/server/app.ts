@@ -38,6 +38,7 @@ import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { createValidatorCompiler } from './validator-compiler.js';
+import { checkStandardLibrary } from '../xdm/standard/standard-library.js';
 
 export interface AppDeps {
   store: Store;
@@ -84,6 +85,7 @@ export interface App {
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const now = deps.now ?? Date.now;
+  checkStandardLibrary();
   const options: FastifyServerOptions = {
     logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
     bodyLimit: 16 * 1024 * 1024,

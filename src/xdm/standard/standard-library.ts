@@ -8,6 +8,7 @@
  * never holds them in memory.
  */
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { JsonValue } from './json-value.js';
 import type { LibraryIndex, LibraryIndexEntry } from './library-index.js';
 import type { XedDocument } from './xed-document.js';
@@ -16,8 +17,19 @@ export type { XedDocument } from './xed-document.js';
 export type { JsonValue } from './json-value.js';
 export type { LibraryIndexEntry } from './library-index.js';
 
-/** The same from src/xdm/standard (tests) and dist/xdm/standard (the server): three levels below the root. */
-const libraryDir = new URL('../../../xdm-library/', import.meta.url);
+/**
+ * xdm-library/ at the root of the package, found upwards from this module: it sits three levels down in src/ and
+ * dist/, four in dist-bench/src/ (the benchmarks' build).
+ */
+function findLibraryDir(): URL {
+  let dir = new URL('./', import.meta.url);
+  for (let level = 0; level < 6; level += 1) {
+    const candidate = new URL('xdm-library/', dir);
+    if (fs.existsSync(new URL('index.json', candidate))) return candidate;
+    dir = new URL('../', dir);
+  }
+  throw new Error(`xdm-library/index.json not found above ${fileURLToPath(new URL('./', import.meta.url))}; reinstall the package or run npm run generate:xdm`);
+}
 
 /** Shared by every request: frozen, so a caller that edits one in place fails loudly instead of corrupting it. */
 function deepFreeze<T>(value: T): T {
@@ -29,6 +41,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 type Loaded = {
+  readonly dir: URL;
   readonly index: LibraryIndex;
   readonly byIdOrAltId: ReadonlyMap<string, LibraryIndexEntry>;
   readonly documents: Map<string, XedDocument>;
@@ -39,7 +52,8 @@ let loaded: Loaded | undefined;
 /** The library is data shipped with the code, like a constant table: read once, then only read from. */
 function library(): Loaded {
   if (loaded !== undefined) return loaded;
-  const index = JSON.parse(fs.readFileSync(new URL('index.json', libraryDir), 'utf8')) as LibraryIndex;
+  const dir = findLibraryDir();
+  const index = JSON.parse(fs.readFileSync(new URL('index.json', dir), 'utf8')) as LibraryIndex;
   const byIdOrAltId = new Map<string, LibraryIndexEntry>();
   for (const entry of index.components) {
     for (const key of [entry.$id, entry['meta:altId']]) {
@@ -47,15 +61,15 @@ function library(): Loaded {
       byIdOrAltId.set(key, entry);
     }
   }
-  loaded = { index, byIdOrAltId, documents: new Map() };
+  loaded = { index, byIdOrAltId, documents: new Map(), dir };
   return loaded;
 }
 
 function documentOf(entry: LibraryIndexEntry): XedDocument {
-  const { documents } = library();
+  const { documents, dir } = library();
   let doc = documents.get(entry.$id);
   if (doc === undefined) {
-    const parsed = JSON.parse(fs.readFileSync(new URL(entry.file, libraryDir), 'utf8')) as JsonValue;
+    const parsed = JSON.parse(fs.readFileSync(new URL(entry.file, dir), 'utf8')) as JsonValue;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || parsed.$id !== entry.$id) {
       throw new Error(`xdm-library/${entry.file} does not hold ${entry.$id}`);
     }
@@ -85,6 +99,11 @@ export function standardEntries(resourceType?: string): readonly LibraryIndexEnt
 /** The documents of one resource type. */
 export function standardComponents(resourceType: string): XedDocument[] {
   return standardEntries(resourceType).map(documentOf);
+}
+
+/** Fails at start, with the reason, when the generated library is missing, instead of at the first lookup. */
+export function checkStandardLibrary(): void {
+  findLibraryDir();
 }
 
 /** Where the library's facts come from. */

@@ -35,6 +35,16 @@ async function flowBody(api: TestApi): Promise<Record<string, unknown>> {
 
 const rename = json([{ op: 'replace', path: '/name', value: 'renamed through the collection' }]);
 
+/** A PATCH of a new object's name, with the etag a user reads first for `if-match`. */
+function renameScenario(collection: string, idVar: string, body: (api: TestApi) => Promise<Record<string, unknown>>): Scenario {
+  return {
+    vars: async (api) => {
+      const id = await post(api, `${flowservice}/${collection}`, await body(api));
+      return { [idVar]: id, body: rename, 'if-match': await etagOf(api, `${flowservice}/${collection}/${id}`) };
+    },
+  };
+}
+
 /** Adobe's "Flow Service API" collection, request by request. */
 export const flowServiceScenarios: Record<string, Scenario> = {
   'GET /flowservice/connections': {},
@@ -42,24 +52,14 @@ export const flowServiceScenarios: Record<string, Scenario> = {
   'GET /flowservice/connections/:CONNECTION_ID': { vars: async (api) => ({ CONNECTION_ID: (await fileFlow(api)).connectionId }) },
   'GET /flowservice/connections/:CONNECTION_ID/test': { vars: async (api) => ({ CONNECTION_ID: (await fileFlow(api)).connectionId }) },
   'GET /flowservice/connections/:CONNECTION_ID/explore': { vars: async (api) => ({ CONNECTION_ID: (await fileFlow(api)).connectionId }) },
-  'PATCH /flowservice/connections/:CONNECTION_ID/': {
-    vars: async (api) => {
-      const id = await newConnection(api);
-      return { CONNECTION_ID: id, body: rename, 'if-match': await etagOf(api, `${flowservice}/connections/${id}`) };
-    },
-  },
+  'PATCH /flowservice/connections/:CONNECTION_ID/': renameScenario('connections', 'CONNECTION_ID', connectionBody),
   'DELETE /flowservice/connections/:CONNECTION_ID/': { vars: async (api) => ({ CONNECTION_ID: await newConnection(api) }) },
   'GET /flowservice/connectionSpecs': {},
   'GET /flowservice/connectionSpecs/:CONNECTION_SPEC_ID': { vars: async () => ({ CONNECTION_SPEC_ID: localFilesSpec }) },
   'GET /flowservice/flows': {},
   'POST /flowservice/flows': { vars: async (api) => ({ body: json(await flowBody(api)) }) },
   'GET /flowservice/flows/:FLOW_ID': { vars: async (api) => ({ FLOW_ID: (await fileFlow(api)).flowId }) },
-  'PATCH /flowservice/flows/:FLOW_ID': {
-    vars: async (api) => {
-      const id = await post(api, `${flowservice}/flows`, await flowBody(api));
-      return { FLOW_ID: id, body: rename, 'if-match': await etagOf(api, `${flowservice}/flows/${id}`) };
-    },
-  },
+  'PATCH /flowservice/flows/:FLOW_ID': renameScenario('flows', 'FLOW_ID', flowBody),
   'DELETE /flowservice/flows/:FLOW_ID': { vars: async (api) => ({ FLOW_ID: await post(api, `${flowservice}/flows`, await flowBody(api)) }) },
   'GET /flowservice/flowSpecs': {},
   'GET /flowservice/flowSpecs/:FLOW_SPEC_ID': { vars: async () => ({ FLOW_SPEC_ID: '9753525b-82c7-4dce-8a9b-5ccfce2b9876' }) },
@@ -74,22 +74,12 @@ export const flowServiceScenarios: Record<string, Scenario> = {
   },
   'POST /flowservice/sourceConnections': { vars: async (api) => ({ body: json(await sourceBody(api)) }) },
   'GET /flowservice/sourceConnections/:SOURCE_CONNECTION_ID': { vars: async (api) => ({ SOURCE_CONNECTION_ID: (await fileFlow(api)).sourceId }) },
-  'PATCH /flowservice/sourceConnections/:SOURCE_CONNECTION_ID': {
-    vars: async (api) => {
-      const id = await post(api, `${flowservice}/sourceConnections`, await sourceBody(api));
-      return { SOURCE_CONNECTION_ID: id, body: rename, 'if-match': await etagOf(api, `${flowservice}/sourceConnections/${id}`) };
-    },
-  },
+  'PATCH /flowservice/sourceConnections/:SOURCE_CONNECTION_ID': renameScenario('sourceConnections', 'SOURCE_CONNECTION_ID', sourceBody),
   'DELETE /flowservice/sourceConnections/:SOURCE_CONNECTION_ID': { vars: async (api) => ({ SOURCE_CONNECTION_ID: await post(api, `${flowservice}/sourceConnections`, await sourceBody(api)) }) },
   'POST /flowservice/targetConnections': { vars: async (api) => ({ body: json(await targetBody(api)) }) },
   'GET /flowservice/targetConnections/:TARGET_CONNECTION_ID': {
     vars: async (api) => ({ TARGET_CONNECTION_ID: await post(api, `${flowservice}/targetConnections`, await targetBody(api)) }),
   },
-  'PATCH /flowservice/targetConnections/:TARGET_CONNECTION_ID': {
-    vars: async (api) => {
-      const id = await post(api, `${flowservice}/targetConnections`, await targetBody(api));
-      return { TARGET_CONNECTION_ID: id, body: rename, 'if-match': await etagOf(api, `${flowservice}/targetConnections/${id}`) };
-    },
-  },
+  'PATCH /flowservice/targetConnections/:TARGET_CONNECTION_ID': renameScenario('targetConnections', 'TARGET_CONNECTION_ID', targetBody),
   'DELETE /flowservice/targetConnections/:TARGET_CONNECTION_ID': { vars: async (api) => ({ TARGET_CONNECTION_ID: await post(api, `${flowservice}/targetConnections`, await targetBody(api)) }) },
 };

@@ -19,3 +19,6 @@ export const registryTypes: Record<string, RegistryType> = {
 };
 
 export const tenantKinds = ['xdm.schemas', 'xdm.classes', 'xdm.mixins', 'xdm.datatypes'] as const;
+
+/** The XDM release the standard library comes from, as the registry reports it in `meta:globalLibVersion`. */
+export const globalLibVersion = '1.31.4';

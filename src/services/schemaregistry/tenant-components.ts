@@ -10,9 +10,8 @@ import { checkFieldTree } from './field-tree.js';
 import { checkProfileEnablement } from './profile-enablement.js';
 import { isUnionMember } from './unions.js';
 import type { Registry } from './registry.js';
-import type { RegistryType } from './registry-types.js';
+import { globalLibVersion, type RegistryType } from './registry-types.js';
 
-const globalLibVersion = '1.31.4';
 /** Fields the registry owns; a client may send them (the tutorial does) but never sets them. */
 const systemKeys = ['$id', 'meta:altId', 'meta:resourceType', 'version', 'refs', 'imsOrg', 'meta:extends', 'meta:registryMetadata', 'meta:containerId', 'meta:tenantNamespace', 'meta:sandboxId', 'meta:sandboxType', 'meta:xdmType', 'meta:extensible', 'meta:abstract'];
 

@@ -7,6 +7,7 @@
 import { isObject, refsOf } from '../../xdm/component-lookup.js';
 import { extendsChain } from '../../xdm/extends-chain.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
+import { globalLibVersion } from './registry-types.js';
 
 export const unionSuffix = '__union';
 
@@ -79,7 +80,7 @@ export function unionDocument(classId: string, members: JsonObject[], context: U
     imsOrg: context.orgId,
     'meta:sandboxId': context.sandboxId,
     'meta:sandboxType': context.sandboxType,
-    'meta:registryMetadata': { 'repo:lastModifiedDate': updated, 'meta:globalLibVersion': '1.31.4' },
+    'meta:registryMetadata': { 'repo:lastModifiedDate': updated, 'meta:globalLibVersion': globalLibVersion },
   };
 }
 

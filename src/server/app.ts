@@ -38,6 +38,10 @@ import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { createValidatorCompiler } from './validator-compiler.js';
+import { errorBodySchemas } from './api-reference/error-answers.js';
+import { documentationOnlySerializer } from './api-reference/documentation-only-serializer.js';
+import { addGatewayAnswers } from './api-reference/gateway-route-answers.js';
+import { gatewaySecurity, securitySchemes } from './api-reference/security-schemes.js';
 import { checkStandardLibrary } from '../xdm/standard/standard-library.js';
 
 export interface AppDeps {
@@ -108,6 +112,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Routes use only what HTTP and HTTPS requests have in common, so both servers are one FastifyInstance to them.
   const server = deps.https ? (Fastify({ ...options, https: deps.https } as FastifyHttpsOptions<https.Server>) as unknown as FastifyInstance) : Fastify(options);
   server.setValidatorCompiler(createValidatorCompiler());
+  server.setSerializerCompiler(documentationOnlySerializer);
+  for (const schema of errorBodySchemas) server.addSchema(schema);
   server.setErrorHandler(handleError);
   server.setNotFoundHandler((request) => {
     const path = request.url.split('?')[0] ?? '';
@@ -154,11 +160,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Tributary', version: '0.1.0', description: 'Experience Platform wire-compatible data collection' },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
-      },
-      security: [{ bearer: [], apiKey: [] }],
+      components: { securitySchemes },
+      security: gatewaySecurity,
     },
+    // Shared schemas (the error bodies) keep their names in the document's components.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });
   // Streaming inlets sit outside the gateway: the inlet URL is what a sender has (see streaming.routes.ts).
@@ -177,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     api.addHook('onRequest', async (request) => {
       request.ctx = await authenticate(request, { tokens, credentials, sandboxes });
     });
+    api.addHook('onRoute', addGatewayAnswers);
     const services = { db: deps.store.db, now, secretBox, engine, fileRoots };
     registerSandboxRoutes(api, { sandboxes, now });
     registerFlowServiceRoutes(api, services);

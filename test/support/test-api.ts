@@ -10,6 +10,7 @@ import type { Store } from '../../src/store/open-store.js';
 import type { Backend } from './backends.js';
 import { loadContracts } from './contract/contract-validator.js';
 import { checkSharedReference } from './shared-reference.js';
+import { OwnDocument } from './contract/own-document.js';
 import type { Service } from './contract/service.js';
 
 export interface ApiResponse {
@@ -59,6 +60,8 @@ const contractServices: Record<string, Service> = {
   import: 'import',
 };
 
+let ownDocument: Promise<OwnDocument> | undefined;
+
 export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } = {}): Promise<TestApi> {
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
@@ -74,6 +77,9 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
   const credentials = await app.credentials.create(options.org ?? 'TESTORG@AdobeOrg', 'test client');
   const contracts = checkSharedReference() ? loadContracts() : undefined;
   const contractViolations: string[] = [];
+  // Every build of the app documents the same routes: one copy of its reference serves every test server.
+  ownDocument ??= OwnDocument.fetch(baseUrl);
+  const reference = await ownDocument;
 
   const gatewayHeaders = (sandbox = 'prod'): Record<string, string> => ({
     authorization: `Bearer ${credentials.access_token}`,
@@ -102,6 +108,9 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
     if (contracts && service && json !== undefined) {
       const result = contracts.check({ service, method, path: match?.[2] ?? '/', status: response.status, contentType, body: json });
       for (const error of result.errors) contractViolations.push(`${method} ${path} ${response.status}: ${error}`);
+    }
+    if (json !== undefined) {
+      for (const error of reference.check({ method, path, status: response.status, contentType, body: json })) contractViolations.push(`${method} ${path} ${response.status}: ${error}`);
     }
     return { status: response.status, headers: response.headers, text, json };
   };

@@ -20,6 +20,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { credentials: C
       schema: {
         tags: ['ims'],
         summary: 'Exchange client credentials for an access token',
+        security: [],
         consumes: ['application/x-www-form-urlencoded'],
         response: { 200: TokenResponse, 400: ImsError, 401: ImsError },
       },

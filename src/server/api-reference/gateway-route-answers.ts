@@ -1,0 +1,15 @@
+import type { RouteOptions } from 'fastify';
+import { errorAnswers, gatewayAnswers, mergeAnswers } from './error-answers.js';
+
+/**
+ * Documents, on each route behind the gateway, the answers every such route can give besides its own: the
+ * gateway's (no token, wrong key or org), an unknown sandbox, and a request its schemas refuse.
+ */
+export function addGatewayAnswers(route: RouteOptions): void {
+  const schema = (route.schema ??= {});
+  if (schema.hide) return;
+  const response = (schema.response ??= {}) as Record<string, unknown>;
+  const validated = schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined || schema.headers !== undefined;
+  mergeAnswers(response, errorAnswers(...(validated ? (['validation', 'sandboxNotFound'] as const) : (['sandboxNotFound'] as const))));
+  mergeAnswers(response, gatewayAnswers());
+}

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { uncommittedStatuses } from '../../engine/batch-document.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { headerValue } from '../../server/request-parts.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { batchFileName } from './batch-file-name.js';
+import { ChunkHeaders, DataSetParams, FileActionQuery, FileBytes, FileParams, FileStatusAnswer, PreviewAnswer, noBody } from './batch-ingestion.schema.js';
 import { previewBatchFiles, PreviewQuery } from './batch-preview.js';
 import { BatchUploadFolder } from './batch-upload-folder.js';
 import { completeFile, fileStatus, initializeFile, parseContentRange, writeChunk } from './chunked-upload.js';
@@ -16,9 +18,10 @@ const base = '/data/foundation/import';
 const tags = ['import'];
 // The file path is a wildcard: AEP keeps folders in it (`acme/2024/a.json`), sent with or without encoded slashes.
 const filePath = `${base}/batches/:batchId/datasets/:datasetId/files/*`;
-const FileParams = Type.Object({ batchId: Type.String({ minLength: 1 }), datasetId: Type.String({ minLength: 1 }), '*': Type.String() });
-const FileActionQuery = Type.Object({ action: Type.String() });
-const DataSetParams = Type.Object({ batchId: Type.String({ minLength: 1 }), datasetId: Type.String({ minLength: 1 }) });
+/** What a file request can be refused for: no such batch; another dataset, a batch no longer loading, a bad name. */
+const fileErrors = errorAnswers('notFound', 'validation');
+/** Bytes are taken as `application/octet-stream` (or a multipart form); another body is refused. */
+const upload = { consumes: ['application/octet-stream'], body: FileBytes };
 
 /** The files of a batch: PUT a small file, or INITIALIZE, PATCH chunks, COMPLETE a large one; HEAD its status; preview. */
 export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout; batches: ImportedBatches }): void {
@@ -42,7 +45,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
     return /^multipart\/form-data/i.test(request.headers['content-type'] ?? '') ? multipartFile(body, request.headers['content-type'] ?? '') : body;
   };
 
-  app.put<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload a small file to a dataset', params: FileParams } }, async (request, reply) => {
+  app.put<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload a small file to a batch', params: FileParams, ...upload, response: { 200: noBody('The file is stored'), ...errorAnswers('notFound', 'validation', 'unsupportedContentType') } } }, async (request, reply) => {
     const { folder, name } = await target(request, request.params, true);
     await folder.put(name, streamedBody(request));
     return reply.status(200).send();
@@ -51,7 +54,15 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
   // Large files: INITIALIZE, PATCH chunks with Content-Range, COMPLETE (see chunked-upload.ts).
   app.post<{ Params: Static<typeof FileParams>; Querystring: Static<typeof FileActionQuery> }>(
     filePath,
-    { schema: { tags, summary: 'Either initialize or finish uploading a large file', params: FileParams, querystring: FileActionQuery } },
+    {
+      schema: {
+        tags,
+        summary: 'Initialize or complete a file uploaded in chunks',
+        params: FileParams,
+        querystring: FileActionQuery,
+        response: { 201: noBody('The file is initialized, or complete'), ...fileErrors },
+      },
+    },
     async (request, reply) => {
       const action = request.query.action.toUpperCase();
       if (action !== 'INITIALIZE' && action !== 'COMPLETE') {
@@ -64,7 +75,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
     },
   );
 
-  app.patch<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload part of a large file to a batch', params: FileParams } }, async (request, reply) => {
+  app.patch<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload a chunk of a large file', params: FileParams, headers: ChunkHeaders, ...upload, response: { 200: noBody('The chunk is stored'), ...errorAnswers('notFound', 'validation', 'unsupportedContentType') } } }, async (request, reply) => {
     const range = parseContentRange(headerValue(request.headers['content-range']));
     const { folder, name } = await target(request, request.params, true);
     await writeChunk(folder, name, range, streamedBody(request) as AsyncIterable<Buffer>);
@@ -72,7 +83,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
   });
 
   // HEAD: which bytes of a file have arrived so far, as `Range: bytes=<first>-<last>[,<first>-<last>...]`.
-  app.head<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Get the current status of the large file', params: FileParams } }, async (request, reply) => {
+  app.head<{ Params: Static<typeof FileParams> }>(filePath, { config: { swagger: { exposeHeadRoute: true } }, schema: { tags, summary: "Get which bytes of a file have arrived", params: FileParams, response: { 200: FileStatusAnswer, ...fileErrors } } }, async (request, reply) => {
     const { folder, name } = await target(request, request.params, false);
     const status = fileStatus(folder, name);
     if (!status) throw new ApiError('notFound', `batch ${request.params.batchId} has no file ${name}`, { report: { id: name, type: 'files' } });
@@ -82,7 +93,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
 
   app.get<{ Params: Static<typeof DataSetParams>; Querystring: Static<typeof PreviewQuery> }>(
     `${base}/batches/:batchId/datasets/:datasetId/preview`,
-    { schema: { tags, summary: 'Retrieve a preview for a batch', params: DataSetParams, querystring: PreviewQuery } },
+    { schema: { tags, summary: "Preview a batch's uploaded files", params: DataSetParams, querystring: PreviewQuery, response: { 200: PreviewAnswer, ...errorAnswers('notFound', 'validation') } } },
     async (request) => {
       const batch = await deps.batches.load(request.ctx.scope, request.params.batchId);
       if (deps.batches.dataSetOf(batch) !== request.params.datasetId) {

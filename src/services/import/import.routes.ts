@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { uncommittedStatuses } from '../../engine/batch-document.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
+import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { BatchActionQuery, CreateBatchBody, CreatedBatch, noBody } from './batch-ingestion.schema.js';
 import { BatchUploadFolder } from './batch-upload-folder.js';
 import { inputFormats, loadingBatch, type InputFormat } from './batch-uploads.js';
 import { registerBatchFileRoutes } from './batch-files.routes.js';
@@ -14,7 +17,6 @@ import { ImportedBatches } from './imported-batches.js';
 
 const base = '/data/foundation/import';
 const BatchParams = Type.Object({ batchId: Type.String({ minLength: 1 }) });
-const ActionQuery = Type.Object({ action: Type.String() });
 const tags = ['import'];
 
 /**
@@ -28,7 +30,9 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
   // (INITIALIZE, COMPLETE) as empty multipart forms, and Adobe's spec describes chunks as one: both stream too.
   app.addContentTypeParser(['application/octet-stream', 'multipart/form-data'], (_request, payload, done) => done(null, payload));
 
-  app.post<{ Body: Record<string, unknown> }>(`${base}/batches`, { schema: { tags, summary: 'Create a new batch', body: Type.Object({}, { additionalProperties: true }) } }, async (request, reply) => {
+  // The handler names every bad field of the batch at once; its schema documents them (see handlerValidatedBody).
+  const createBatch = { tags, summary: 'Create a batch', body: CreateBatchBody, response: { 201: CreatedBatch, ...errorAnswers('validation') } };
+  app.post<{ Body: Record<string, unknown> }>(`${base}/batches`, { validatorCompiler: handlerValidatedBody('object'), schema: createBatch }, async (request, reply) => {
     const problems = new ProblemList();
     const dataSetId = problems.string(request.body, 'datasetId', '/datasetId', true);
     const inputFormat = problems.object(request.body, 'inputFormat', '/inputFormat', false) ?? { format: 'json' };
@@ -62,9 +66,18 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
 
   registerBatchFileRoutes(app, { ...deps, batches });
 
-  app.post<{ Params: Static<typeof BatchParams>; Querystring: Static<typeof ActionQuery> }>(
+  app.post<{ Params: Static<typeof BatchParams>; Querystring: Static<typeof BatchActionQuery> }>(
     `${base}/batches/:batchId`,
-    { schema: { tags, summary: 'Complete, abort, fail or revert a batch', params: BatchParams, querystring: ActionQuery } },
+    {
+      schema: {
+        tags,
+        summary: 'Complete, abort, fail or revert a batch',
+        description: 'Answers once the batch has the outcome; repeating an action the batch already had is answered the same.',
+        params: BatchParams,
+        querystring: BatchActionQuery,
+        response: { 200: noBody('The batch has the outcome of the action'), ...errorAnswers('validation', 'notFound') },
+      },
+    },
     async (request, reply) => {
       const action = request.query.action.toUpperCase();
       const actions = ['COMPLETE', 'ABORT', 'FAIL', 'REVERT'];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
+import { OwnDocument } from './support/contract/own-document.js';
 import { lakeRows } from './support/file-flow.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
@@ -16,11 +17,16 @@ describe.each(backends)('streaming ingestion (HTTP API source) on $name', (backe
   let inletUrl: string;
   let inletId: string;
 
-  /** Posts to an inlet as a sender does: no gateway headers, only JSON. */
+  let reference: OwnDocument;
+  /** Posts to an inlet as a sender does: no gateway headers, only JSON. The answer is checked against the API reference. */
   const send = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const text = await response.text();
-    return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined, contentType: response.headers.get('content-type') };
+    const answer = { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined, contentType: response.headers.get('content-type') };
+    const { pathname, search } = new URL(url);
+    const checked = { method: 'POST', path: `${pathname}${search}`, status: answer.status, contentType: answer.contentType ?? '', body: answer.json };
+    for (const error of reference.check(checked)) api.contractViolations.push(`POST ${pathname} ${answer.status}: ${error}`);
+    return answer;
   };
   const message = (entity: Record<string, unknown>, header: Record<string, unknown> = {}) => ({
     header: { schemaRef: { id: schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' }, imsOrgId: api.credentials.ims_org, datasetId: dataSetId, ...header },
@@ -42,6 +48,7 @@ describe.each(backends)('streaming ingestion (HTTP API source) on $name', (backe
   beforeAll(async () => {
     // Records land when told to in these tests; the bounds have tests of their own below.
     api = await startApi(backend, { streamFlush: { ageMs: 3_600_000 } });
+    reference = await OwnDocument.fetch(api.baseUrl);
     schemaId = str((await api.request('POST', '/data/foundation/schemaregistry/tenant/schemas', { body: tutorial.targetSchema })).json, '$id');
     dataSetId = str((await api.request('POST', '/data/foundation/catalog/dataSets', { body: tutorial.dataSet(schemaId) })).json, '0').split('/').pop() as string;
     ({ id: connectionId, url: inletUrl, inletId } = await createInlet({ dataType: 'xdm' }));

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { Type, type Static } from 'typebox';
 import { mapSampleRows, type SampleError } from '../../engine/sample-mapping.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
+import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 import { InletError } from '../../server/errors/inlet-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
@@ -13,12 +14,12 @@ import { findStreamingInlet, type StreamingInlet } from '../flowservice/streamin
 import { StreamMessages, targetKey, type AcceptedMessage } from './stream-messages.js';
 import type { StreamFlusher } from './stream-flusher.js';
 import type { StreamQueue } from './stream-queue.repository.js';
+import { DataCollectionErrorBody, InletHeaders, InletMessage, InletMessages, InletParams, MessageAccepted, MessagesAnswered, inletErrorAnswers } from './streaming-inlet.schema.js';
 
-const InletParams = Type.Object({ inletId: Type.String({ minLength: 1 }) });
 const InletQuery = Type.Object({
   syncValidation: Type.Optional(QueryBoolean({ description: 'Validate the message now and refuse it with its violations (AEP: for development).' })),
   synchronousValidation: Type.Optional(QueryBoolean({ description: 'The same as syncValidation, as the Postman collection spells it.' })),
-  'x-adobe-flow-id': Type.Optional(Type.String()),
+  'x-adobe-flow-id': Type.Optional(Type.String({ description: 'The dataflow taking the records, when not sent as a header' })),
 });
 /** AEP's inlets take at most 1 MB in one request (docs streaming-multiple-messages.md, response codes: 413). */
 const bodyLimit = 1024 * 1024;
@@ -40,6 +41,12 @@ export interface StreamingDeps {
 
 let transactions = 0;
 
+const authentication =
+  'A connection that requires authentication also needs Authorization: Bearer <access token> (and, when sent, x-gw-ims-org-id naming the inlet\'s organization).';
+/** The inlets check their messages themselves, and refuse them in their own error shape. */
+const inletRoute = { bodyLimit, validatorCompiler: handlerValidatedBody('nothing') };
+const inletSchema = { tags: ['streaming'], security: [], params: InletParams, querystring: InletQuery, headers: InletHeaders };
+
 /**
  * AEP's streaming inlets (Data Collection Core Service): `POST /collection/{inletId}` takes one message and
  * `POST /collection/batch/{inletId}` several, answered per message (207). Served at AEP's own path on
@@ -48,6 +55,7 @@ let transactions = 0;
  */
 export function registerStreamingRoutes(app: FastifyInstance, deps: StreamingDeps): void {
   const repo = new ResourcesRepository(deps.db);
+  app.addSchema(DataCollectionErrorBody);
 
   // An inlet id is found by reading the connections; a sender posts to the same one again and again.
   const known = new Map<string, { inlet: StreamingInlet; until: number }>();
@@ -99,7 +107,16 @@ export function registerStreamingRoutes(app: FastifyInstance, deps: StreamingDep
   for (const prefix of ['/data/foundation/import/collection', '/collection']) {
     app.post<{ Params: Static<typeof InletParams>; Querystring: Static<typeof InletQuery>; Body: unknown }>(
       `${prefix}/:inletId`,
-      { bodyLimit, schema: { tags: ['streaming'], summary: 'Send a message to a streaming inlet', security: [], params: InletParams, querystring: InletQuery } },
+      {
+        ...inletRoute,
+        schema: {
+          ...inletSchema,
+          summary: 'Send a message to a streaming inlet',
+          description: `The message is queued and lands with others as a batch of its dataset; with syncValidation it is validated first. ${authentication}`,
+          body: InletMessage,
+          response: { 200: MessageAccepted, ...inletErrorAnswers('invalidMessage', 'invalidRequest', 'tokenMissing', 'tokenForbidden', 'inletNotFound', 'payloadTooLarge') },
+        },
+      },
       async (request) => {
         const receivedTimeMs = deps.now();
         const inlet = await openInlet(request);
@@ -118,7 +135,16 @@ export function registerStreamingRoutes(app: FastifyInstance, deps: StreamingDep
 
     app.post<{ Params: Static<typeof InletParams>; Querystring: Static<typeof InletQuery>; Body: unknown }>(
       `${prefix}/batch/:inletId`,
-      { bodyLimit, schema: { tags: ['streaming'], summary: 'Send multiple messages to a streaming inlet', security: [], params: InletParams, querystring: InletQuery } },
+      {
+        ...inletRoute,
+        schema: {
+          ...inletSchema,
+          summary: 'Send several messages to a streaming inlet',
+          description: `Each message is accepted or refused on its own (207). ${authentication}`,
+          body: InletMessages,
+          response: { 207: MessagesAnswered, ...inletErrorAnswers('invalidRequest', 'tokenMissing', 'tokenForbidden', 'inletNotFound', 'payloadTooLarge') },
+        },
+      },
       async (request, reply) => {
         const receivedTimeMs = deps.now();
         const inlet = await openInlet(request);

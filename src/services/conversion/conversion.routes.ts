@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
+import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ProblemList } from '../../server/errors/problem-list.js';
@@ -11,20 +13,35 @@ import { functionArity } from '../../mapping/functions.js';
 import { parseExpression } from '../../mapping/parse-expression.js';
 import { loadSchema, type ResolvedSchema } from '../schemaregistry/schema-access.js';
 import type { ServiceDeps } from '../service-deps.js';
+import {
+  CreatedMappingSet,
+  ExpressionParses,
+  ExpressionRequest,
+  FunctionList,
+  Mapping,
+  MappingList,
+  MappingSet,
+  MappingSetList,
+  MappingSetRequest,
+  MappingSetValidation,
+  OperatorList,
+} from './mapping-sets.schema.js';
 import { checkRules, mappingSetKind, mappingSetVersion, newMappingId, readMappingRequest, type MappingProblem, type StoredMappingSet } from './mapping-sets.js';
 
 const base = '/data/foundation/conversion';
 const MappingParams = Type.Object({ id: Type.String({ minLength: 1 }), mappingId: Type.String({ minLength: 1 }) });
-const GetQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0 })), expandSchema: Type.Optional(QueryBoolean()) });
+const expandSchema = QueryBoolean({ description: 'Include the target schema, resolved, as outputSchema.jsonSchema.' });
+const GetQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0, description: 'A version of the mapping set; its latest when left out' })), expandSchema: Type.Optional(expandSchema) });
 const ListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  start: Type.Optional(Type.Integer({ minimum: 0 })),
-  name: Type.Optional(Type.String()),
-  orderBy: Type.Optional(Type.String()),
-  expandSchema: Type.Optional(QueryBoolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'At most this many (100 when left out)' })),
+  start: Type.Optional(Type.Integer({ minimum: 0, description: 'Skip this many' })),
+  name: Type.Optional(Type.String({ description: 'Only mapping sets whose name contains this' })),
+  orderBy: Type.Optional(Type.String({ description: 'field, +field or -field (e.g. -modifiedDate)' })),
+  expandSchema: Type.Optional(expandSchema),
 });
-const AnyObject = Type.Object({}, { additionalProperties: true });
 const tags = ['conversion'];
+/** The mapping set routes check their bodies field by field, naming every bad mapping at once: the schemas document. */
+const bodyInHandler = { validatorCompiler: handlerValidatedBody('object') };
 
 export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
@@ -48,7 +65,8 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     return { input, schema: schema as ResolvedSchema };
   };
 
-  app.post<{ Body: Record<string, unknown> }>(`${base}/mappingSets`, { schema: { tags, body: AnyObject } }, async (request) => {
+  const createSchema = { tags, summary: 'Create a mapping set', body: MappingSetRequest, response: { 200: CreatedMappingSet, ...errorAnswers('validation', 'mappingInvalid') } };
+  app.post<{ Body: Record<string, unknown> }>(`${base}/mappingSets`, { ...bodyInHandler, schema: createSchema }, async (request) => {
     const { input, schema } = await prepare(request, request.body);
     const now = deps.now();
     const id = newMappingId();
@@ -58,7 +76,8 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     return simple(version);
   });
 
-  app.post<{ Body: Record<string, unknown> }>(`${base}/mappingSets/validate`, { schema: { tags, body: AnyObject } }, async (request) => {
+  const validateSchema = { tags, summary: 'Check the mappings of a mapping set', body: MappingSetRequest, response: { 200: MappingSetValidation, ...errorAnswers('validation') } };
+  app.post<{ Body: Record<string, unknown> }>(`${base}/mappingSets/validate`, { ...bodyInHandler, schema: validateSchema }, async (request) => {
     const problems = new ProblemList();
     const input = readMappingRequest(request.body, problems);
     problems.throwIfAny('The mapping set is not valid');
@@ -73,7 +92,7 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     };
   });
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(`${base}/mappingSets`, { schema: { tags, querystring: ListQuery } }, async (request) => {
+  app.get<{ Querystring: Static<typeof ListQuery> }>(`${base}/mappingSets`, { schema: { tags, summary: 'List mapping sets', querystring: ListQuery, response: { 200: MappingSetList, ...errorAnswers('badOrderBy') } } }, async (request) => {
     const all = (await repo.list(mappingSetKind, request.ctx.scope)).map((s) => current(s.body as StoredMappingSet));
     const named = request.query.name ? all.filter((m) => String(m.name ?? '').includes(request.query.name as string)) : all;
     const sorted = sortItems(named, parseOrderBy(request.query.orderBy?.replace(/updatedDate/g, 'modifiedDate')));
@@ -91,7 +110,7 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof GetQuery> }>(
     `${base}/mappingSets/:id`,
-    { schema: { tags, params: IdParams, querystring: GetQuery } },
+    { schema: { tags, summary: 'Get a mapping set', params: IdParams, querystring: GetQuery, response: { 200: MappingSet, ...errorAnswers('notFound') } } },
     async (request) => {
       const versions = ((await load(request)).body as StoredMappingSet).versions;
       const wanted = request.query.version;
@@ -105,7 +124,10 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
 
   app.put<{ Params: Static<typeof IdParams>; Body: Record<string, unknown> }>(
     `${base}/mappingSets/:id`,
-    { schema: { tags, params: IdParams, body: AnyObject } },
+    {
+      ...bodyInHandler,
+      schema: { tags, summary: 'Update a mapping set', description: 'Adds a version; earlier versions stay readable.', params: IdParams, body: MappingSetRequest, response: { 200: MappingSet, ...errorAnswers('notFound', 'validation', 'mappingInvalid', 'conflict') } },
+    },
     async (request) => {
       const stored = await load(request);
       const body = stored.body as StoredMappingSet;
@@ -124,18 +146,18 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     },
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(`${base}/mappingSets/:id/mappings`, { schema: { tags, params: IdParams } }, async (request) =>
+  app.get<{ Params: Static<typeof IdParams> }>(`${base}/mappingSets/:id/mappings`, { schema: { tags, summary: "List a mapping set's mappings", params: IdParams, response: { 200: MappingList, ...errorAnswers('notFound') } } }, async (request) =>
     current((await load(request)).body as StoredMappingSet).mappings,
   );
 
-  app.get<{ Params: Static<typeof MappingParams> }>(`${base}/mappingSets/:id/mappings/:mappingId`, { schema: { tags, params: MappingParams } }, async (request) => {
+  app.get<{ Params: Static<typeof MappingParams> }>(`${base}/mappingSets/:id/mappings/:mappingId`, { schema: { tags, summary: 'Get a mapping of a mapping set', params: MappingParams, response: { 200: Mapping, ...errorAnswers('notFound') } } }, async (request) => {
     const mappings = current((await load(request)).body as StoredMappingSet).mappings as Record<string, unknown>[];
     const found = mappings.find((m) => m.id === request.params.mappingId);
     if (!found) throw notFound('mappings', request.params.mappingId);
     return found;
   });
 
-  app.post<{ Body: Record<string, unknown> }>(`${base}/languages/el/validate`, { schema: { tags, body: AnyObject } }, async (request) => {
+  app.post<{ Body: Record<string, unknown> }>(`${base}/languages/el/validate`, { ...bodyInHandler, schema: { tags, summary: 'Check that an expression parses', body: ExpressionRequest, response: { 200: ExpressionParses, ...errorAnswers('validation') } } }, async (request) => {
     const expression = request.body.expression;
     if (typeof expression !== 'string') throw new ApiError('validation', 'expression is required', { problems: [{ in: 'body', path: '/expression', message: 'must be a string' }] });
     try {
@@ -147,10 +169,10 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     }
   });
 
-  app.get(`${base}/languages/el/functions`, { schema: { tags } }, async () =>
+  app.get(`${base}/languages/el/functions`, { schema: { tags, summary: 'List the functions of expressions', response: { 200: FunctionList } } }, async () =>
     Object.entries(functionArity).map(([name, [minArgs, maxArgs]]) => ({ name, minArgs, maxArgs })),
   );
-  app.get(`${base}/languages/el/operators`, { schema: { tags } }, async () =>
+  app.get(`${base}/languages/el/operators`, { schema: { tags, summary: 'List the operators of expressions', response: { 200: OperatorList } } }, async () =>
     ['+', '-', '*', '/', '%', '==', '!=', '<', '>', '<=', '>=', '&&', '||', '!'].map((symbol) => ({ symbol })),
   );
 }

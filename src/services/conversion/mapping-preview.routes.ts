@@ -1,17 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { mapSampleRows, maxSampleRows } from '../../engine/sample-mapping.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import type { MappingRule } from '../../mapping/mapping-rule.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
+import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import { loadSchema, type ResolvedSchema } from '../schemaregistry/schema-access.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { PreviewAnswer, PreviewRequest } from './mapping-sets.schema.js';
 import { checkRules, findMappingSet, mappingRules, readMappingRequest } from './mapping-sets.js';
 
-const AnyObject = Type.Object({}, { additionalProperties: true });
+/** The handler checks the rows and the mapping set itself, naming every bad field at once: the schema documents. */
+const previewSchema = { tags: ['conversion'], summary: 'Preview what sample rows map to', body: PreviewRequest, response: { 200: PreviewAnswer, ...errorAnswers('validation', 'mappingInvalid') } };
 
 /**
  * `POST /mappingSets/preview`: what sample rows would land as, mapped by a mapping set (given whole, or by `id`
@@ -21,7 +24,7 @@ const AnyObject = Type.Object({}, { additionalProperties: true });
 export function registerMappingPreviewRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout }): void {
   const repo = new ResourcesRepository(deps.db);
 
-  app.post<{ Body: Record<string, unknown> }>('/data/foundation/conversion/mappingSets/preview', { schema: { tags: ['conversion'], summary: 'Preview mapping sets', body: AnyObject } }, async (request) => {
+  app.post<{ Body: Record<string, unknown> }>('/data/foundation/conversion/mappingSets/preview', { validatorCompiler: handlerValidatedBody('object'), schema: previewSchema }, async (request) => {
     const problems = new ProblemList();
     const data = request.body.data;
     if (!Array.isArray(data)) problems.add('/data', 'is required: an array of sample rows (JSON objects)');

@@ -83,7 +83,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
   });
 
   // HEAD: which bytes of a file have arrived so far, as `Range: bytes=<first>-<last>[,<first>-<last>...]`.
-  app.head<{ Params: Static<typeof FileParams> }>(filePath, { config: { swagger: { exposeHeadRoute: true } }, schema: { tags, summary: "Get which bytes of a file have arrived", params: FileParams, response: { 200: FileStatusAnswer, ...fileErrors } } }, async (request, reply) => {
+  app.head<{ Params: Static<typeof FileParams> }>(filePath, { config: { swagger: { exposeHeadRoute: true } }, schema: { tags, summary: 'Get which bytes of a file have arrived', params: FileParams, response: { 200: FileStatusAnswer, ...fileErrors } } }, async (request, reply) => {
     const { folder, name } = await target(request, request.params, false);
     const status = fileStatus(folder, name);
     if (!status) throw new ApiError('notFound', `batch ${request.params.batchId} has no file ${name}`, { report: { id: name, type: 'files' } });

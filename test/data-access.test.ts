@@ -219,6 +219,10 @@ describe.each(backends)('Data Access (export) API on $name', (backend) => {
     expect(at(listed.json, 'data')).toEqual([]);
     expectNotFound(await api.request('GET', `${exportBase}/files/${failedId}-1`), 'file of a failed batch');
   });
+
+  it('answers as the API reference documents (JSON answers; downloads are bytes)', () => {
+    expect(api.contractViolations).toEqual([]);
+  });
 });
 
 /** The org and sandbox a batch belongs to, and its dataset, read from the Catalog. */

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 
 /** Every status Catalog knows for a batch (catalog.yaml `batchStatus`). */
-const batchStatuses = [
+export const batchStatuses = [
   'processing',
   'success',
   'failure',
@@ -63,7 +63,7 @@ const InputFormat = Type.Object(
 
 const Tags = Type.Record(Type.String({ minLength: 1 }), Type.Array(Type.String()));
 
-const batchFields = {
+export const batchFields = {
   externalId: Type.Optional(Type.String()),
   started: Type.Optional(Timestamp),
   completed: Type.Optional(Timestamp),

@@ -12,7 +12,9 @@ import { editedBatch, newBatch, relatedIds, replacement } from './batch-document
 import { BatchRequest, PatchBody, relatedObjectTypes } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
 import { BatchListQuery, catalogFilter, catalogListResponse, ownEntry, type CatalogListRules } from './catalog-listing.js';
-import { refsTo, wholeObject, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
+import { BatchesById, ETagHeader, jsonAnswer, LocationHeader, ReferenceList, UniqueValues } from './catalog-answers.schema.js';
+import { listErrors, patchErrors, refsTo, wholeObject, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
 import { newCatalogId } from './datasets.js';
 import { LookupParams, LookupQuery, lookupAnswer, lookupIds } from './object-lookup.js';
 import { checkPreconditions } from './preconditions.js';
@@ -70,6 +72,11 @@ async function updateBatch(call: CatalogCall, edit: (current: Record<string, unk
   return { status: 200, body: refsTo('batches', stored.id) };
 }
 
+const created = jsonAnswer('The batch created; its path is in Location', ReferenceList, { location: LocationHeader });
+const written = jsonAnswer('The batch written', ReferenceList);
+/** A batch update: the batch must exist, be at the client's version, stay a valid batch, and not change meanwhile. */
+const updateErrors = ['notFound', 'etagMismatch', 'validation', 'conflict'] as const;
+
 export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[] {
   return [
     {
@@ -77,6 +84,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       path: '/batches',
       summary: 'List batches (filters: dataSet, status, createdAfter, ...)',
       schema: { querystring: BatchListQuery },
+      response: { 200: jsonAnswer('One page of batches', BatchesById), ...errorAnswers(...listErrors) },
       run: async (call) => ({ status: 200, body: catalogListResponse(await allBatches(call), call.query, batchListRules) }),
     },
     {
@@ -84,13 +92,15 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       path: '/batches',
       summary: 'Create a batch',
       schema: { body: BatchRequest },
+      response: { 201: created, ...errorAnswers('validation', 'conflict') },
       run: (call) => createBatch(call, newCatalogId()),
     },
     {
       method: 'GET',
       path: '/batches/uniques/:field',
-      summary: 'The distinct values of one batch field',
+      summary: 'List the distinct values of a batch field',
       schema: { params: FieldParams, querystring: BatchListQuery },
+      response: { 200: jsonAnswer('The distinct values of the field among the matching batches (objects and arrays of objects are left out)', UniqueValues), ...errorAnswers(...listErrors) },
       run: async (call) => {
         const field = String(call.params.field);
         const reader = ownEntry(batchListRules.valuesOf, field) ?? ((item: Record<string, unknown>) => (!Object.hasOwn(item, field) ? [] : Array.isArray(item[field]) ? (item[field] as unknown[]) : [item[field]]));
@@ -106,6 +116,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       path: '/batches/:id',
       summary: 'Look up a batch (or several: ids separated by commas)',
       schema: { params: LookupParams, querystring: BatchLookupQuery },
+      response: { 200: jsonAnswer('The batches found (ids that name none are left out)', BatchesById, { etag: ETagHeader }), ...errorAnswers('notFound') },
       run: async (call) => {
         const ids = lookupIds(String(call.params.id));
         const found = (await Promise.all(ids.map((id) => call.repo.get(batchKind, call.ctx.scope, id)))).flatMap((s) => (s && isRecord(s.body) ? [{ ...s.body, id: s.id }] : []));
@@ -117,6 +128,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       path: '/batches/:id',
       summary: 'Create a batch with the given id',
       schema: { params: NewBatchParams, body: BatchRequest },
+      response: { 201: created, ...errorAnswers('validation', 'conflict') },
       run: (call) => createBatch(call, String(call.params.id)),
     },
     {
@@ -124,6 +136,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       path: '/batches/:id',
       summary: 'Replace a batch (If-Match / If-None-Match: its version)',
       schema: { params: LookupParams, body: BatchRequest },
+      response: { 200: written, ...errorAnswers(...updateErrors) },
       run: (call) => updateBatch(call, (current) => replacement(current, call.body as Record<string, unknown>)),
     },
     {
@@ -131,6 +144,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       path: '/batches/:id',
       summary: 'Update batch fields, or apply a JSON Patch (If-Match / If-None-Match: its version)',
       schema: { params: LookupParams, body: PatchBody },
+      response: { 200: written, ...errorAnswers(...updateErrors, ...patchErrors) },
       run: (call) => {
         const body = call.body;
         return updateBatch(call, (current) => (Array.isArray(body) ? applyPatch(current, parsePatch(body)) : { ...current, ...(body as Record<string, unknown>) }));
@@ -141,6 +155,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       path: '/batches/:id',
       summary: 'Delete a batch: its data leaves the dataset, its record stays with status "deleted"',
       schema: { params: LookupParams },
+      response: { 200: jsonAnswer('The batch deleted', ReferenceList), ...errorAnswers('notFound', 'conflict') },
       run: async (call) => {
         const stored = await storedBatch(call, String(call.params.id));
         await deleteBatch(stored, { ...call, layout: deps.layout });

@@ -1,7 +1,9 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
+import { errorAnswers, type DocumentedAnswer } from '../../server/api-reference/error-answers.js';
 import { ApiError, type FieldProblem } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { valueText } from '../../server/listing/value-text.js';
+import { jsonAnswer } from './catalog-answers.schema.js';
 import type { CatalogAnswer, CatalogCall, CatalogOperation } from './catalog-operation.js';
 import { schemaProblems } from './schema-check.js';
 
@@ -36,6 +38,7 @@ export function batchedRequestOperation(operations: readonly CatalogOperation[])
     path: '/',
     summary: 'Run several Catalog requests in one call; writes succeed or fail together',
     schema: { body: BatchedRequests },
+    response: { 200: jsonAnswer("Each sub-request's answer, in order; a read that fails is answered here with its error, a write that fails fails the call", subRequestAnswers(operations)), ...writeErrors(operations) },
     run: async (call) => {
       const items = call.body as Static<typeof BatchedRequests>;
       const problems = items.flatMap((item, index): FieldProblem[] => (methods.has(item.method.toUpperCase()) ? [] : [{ in: 'body', path: `/${index}/method`, message: 'must be GET, POST, PUT, PATCH or DELETE' }]));
@@ -67,6 +70,45 @@ export function batchedRequestOperation(operations: readonly CatalogOperation[])
       return { status: 200, body: results };
     },
   };
+}
+
+/** `{id, code, body}` per sub-request: `body` is what the operation answers on its own, or a failed read's error. */
+function subRequestAnswers(operations: readonly CatalogOperation[]): TSchema {
+  const bodies = new Set<TSchema | { $ref: string }>();
+  for (const op of operations) {
+    for (const [status, answer] of Object.entries(op.response)) {
+      if (status.startsWith('2')) Object.values(answer.content).forEach((media) => bodies.add(media.schema));
+    }
+  }
+  return Type.Array(
+    Type.Object(
+      {
+        id: Type.Optional(Type.String({ description: "The sub-request's id, when it has one" })),
+        code: Type.Integer({ description: 'The HTTP status the sub-request got' }),
+        body: Type.Union([...bodies, Type.Ref('ServiceError#', { description: 'The error of a read that failed' })]),
+      },
+      { additionalProperties: false },
+    ),
+  );
+}
+
+/**
+ * A write that fails fails the whole call, with the write's own error; so does a batched request whose shape,
+ * template or resource is wrong (`routeNotFound` for a path no operation serves).
+ */
+function writeErrors(operations: readonly CatalogOperation[]): Record<number, DocumentedAnswer> {
+  const answers: Record<number, DocumentedAnswer> = errorAnswers('validation', 'routeNotFound');
+  for (const op of operations.filter((o) => o.method !== 'GET')) {
+    for (const [code, answer] of Object.entries(op.response)) {
+      const status = Number(code);
+      if (status < 400) continue;
+      const existing = answers[status];
+      // Each description lists the titles of the errors of that status: the call can fail with any of them.
+      const titles = new Set([...(existing?.description.split('; ') ?? []), ...answer.description.split('; ')]);
+      answers[status] = { description: [...titles].join('; '), content: { ...answer.content, ...existing?.content } };
+    }
+  }
+  return answers;
 }
 
 interface SubRequestInput {

@@ -1,8 +1,10 @@
 import type { TSchema } from 'typebox';
+import type { ErrorKey } from '../../server/errors/error-catalog.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
+import type { CatalogAnswerDoc } from './catalog-answers.schema.js';
 
 /** The request headers Catalog operations act on. */
 export interface CatalogHeaders {
@@ -50,8 +52,19 @@ export interface CatalogOperation {
   path: string;
   summary: string;
   schema: { params?: TSchema; querystring?: TSchema; body?: TSchema };
+  /**
+   * Its answers for the API reference: the success answers (see catalog-answers.schema.ts) and, through
+   * `errorAnswers`, the errors the operation itself raises (the gateway's and the validation 400 are added for it).
+   */
+  response: Record<number, CatalogAnswerDoc>;
   run(call: CatalogCall): Promise<CatalogAnswer>;
 }
+
+/** The errors a Catalog list's query can raise (`property=`, `orderBy`, `tags=` and simple filters). */
+export const listErrors: ErrorKey[] = ['badFilter', 'operatorNotImplemented', 'badOrderBy'];
+
+/** The errors applying a JSON Patch can raise, besides a patch that is not valid (`validation`). */
+export const patchErrors: ErrorKey[] = ['patchOpUnsupported', 'patchPathMissing', 'patchFailed'];
 
 /** Catalog answers a write with references to what it wrote: `["@/dataSets/5c8c3c555033b814b69f947f"]`. */
 export function refsTo(collection: 'dataSets' | 'batches', ...ids: string[]): string[] {

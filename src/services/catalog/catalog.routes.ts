@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { LakeLayout } from '../../lake/lake-layout.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { clientErrorBody } from '../../server/errors/error-handler.js';
 import { headerValue } from '../../server/request-parts.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
@@ -8,6 +9,7 @@ import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { batchOperations } from './batch.operations.js';
 import { batchedRequestOperation } from './batched-requests.js';
+import { jsonAnswer, LocationHeader, ReferenceList } from './catalog-answers.schema.js';
 import type { CatalogCall, CatalogOperation } from './catalog-operation.js';
 import { createDataSet, dataSetOperations, DataSetRequest } from './dataset.operations.js';
 import { overviewOperations } from './overview.operations.js';
@@ -26,6 +28,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ServiceDeps & 
     path: '/dataSets',
     summary: 'Create a dataset (requestDataSource=true: with a data source id)',
     schema: { querystring: CreateQuery, body: DataSetRequest },
+    response: { 201: jsonAnswer('The dataset created; its path is in Location', ReferenceList, { location: LocationHeader }), ...errorAnswers('validation') },
     run: (call) => createDataSet(call, { requestDataSource: (call.query as Static<typeof CreateQuery>).requestDataSource === true }),
   };
   const operations = [createDataSetOperation, ...dataSetOperations(deps), ...batchOperations(deps), ...overviewOperations()];
@@ -37,7 +40,7 @@ function register(app: FastifyInstance, deps: ServiceDeps, operation: CatalogOpe
   app.route({
     method: operation.method,
     url: operation.path === '/' ? base : `${base}${operation.path}`,
-    schema: { tags, summary: operation.summary, ...operation.schema },
+    schema: { tags, summary: operation.summary, ...operation.schema, response: operation.response },
     handler: async (request, reply) => {
       const effects: (() => void)[] = [];
       const call = (repo: ResourcesRepository): CatalogCall => ({

@@ -10,15 +10,45 @@ import { deleteDataSetBatches } from './batch-deletion.js';
 import { PatchBody } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
 import { CatalogListQuery, catalogListResponse } from './catalog-listing.js';
-import { refsTo, wholeObject, type CatalogAnswer, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
+import { DataSetAccess, DataSetsById, ETagHeader, jsonAnswer, ReferenceList } from './catalog-answers.schema.js';
+import { listErrors, patchErrors, refsTo, wholeObject, type CatalogAnswer, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
 import { answeredDataSets } from './dataset-answers.js';
 import { buildDataSet, catalogOwnedDataSetFields, dataSetKind } from './datasets.js';
 import { deepMerge, withIntermediates } from './deep-merge.js';
 import { LookupParams, LookupQuery, lookupAnswer, lookupIds } from './object-lookup.js';
 import { checkPreconditions } from './preconditions.js';
 
-/** A dataset request (`dataSetRequest`); its fields are checked as a whole when the dataset is built. */
-export const DataSetRequest = Type.Object({}, { additionalProperties: true, description: 'name, schemaRef {id, contentType}, description, tags, ...' });
+/**
+ * A dataset request (`dataSetRequest`). Only documented here: `buildDataSet` checks the fields as a whole and
+ * names every one at fault, so nothing is required or constrained at this level.
+ */
+export const DataSetRequest = Type.Object(
+  {
+    name: Type.Optional(Type.Unknown({ description: 'A non-empty string; required' })),
+    description: Type.Optional(Type.Unknown({ description: 'A string' })),
+    schemaRef: Type.Optional(
+      Type.Unknown({
+        description: 'Required, unless the former `schema` names the schema: {"id": "<the schema $id>", "contentType": "application/vnd.adobe.xed+json;version=1"} (contentType optional)',
+      }),
+    ),
+    schema: Type.Optional(Type.Unknown({ description: 'The former way to name the schema, "@/xdms/{path}"' })),
+    tags: Type.Optional(Type.Unknown({ description: 'An object of string arrays, e.g. {"unifiedProfile": ["enabled:true"]}' })),
+    enableErrorDiagnostics: Type.Optional(Type.Unknown({ description: 'A boolean' })),
+    fileDescription: Type.Optional(Type.Unknown({ description: 'An object' })),
+    dataSourceId: Type.Optional(Type.Unknown({ description: 'An integer' })),
+    extensions: Type.Optional(Type.Unknown({ description: 'An object; `adobe_lakeHouse.rowExpiration` is refused: rows are kept until their batch or dataset is deleted' })),
+  },
+  {
+    additionalProperties: true,
+    description: "Fields Catalog does not interpret are kept as sent; Catalog's own fields (id, version, created, ...) may be repeated as answered, not changed",
+    examples: [{ name: 'Payments', schemaRef: { id: 'https://ns.adobe.com/{TENANT_ID}/schemas/{SCHEMA_ID}', contentType: 'application/vnd.adobe.xed+json;version=1' } }],
+  },
+);
+
+/** What a dataset update can fail with, besides the request's shape. */
+const updateErrors = ['notFound', 'etagMismatch', 'validation', 'inUse', 'conflict'] as const;
+const written = jsonAnswer('The dataset written', ReferenceList);
 
 const CredentialsQuery = Type.Object({ batchId: Type.Optional(Type.String({ minLength: 1, description: 'The batch to write, for `stagePath`' })) });
 
@@ -73,6 +103,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       path: '/dataSets',
       summary: 'List datasets',
       schema: { querystring: CatalogListQuery },
+      response: { 200: jsonAnswer('One page of datasets', DataSetsById), ...errorAnswers(...listErrors) },
       run: async (call) => {
         const answered = await answeredDataSets(call.repo, call.ctx.scope, await call.repo.list(dataSetKind, call.ctx.scope));
         return { status: 200, body: catalogListResponse(answered, call.query) };
@@ -83,6 +114,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       path: '/dataSets/:id',
       summary: 'Look up a dataset (or several: ids separated by commas)',
       schema: { params: LookupParams, querystring: LookupQuery },
+      response: { 200: jsonAnswer('The datasets found (ids that name none are left out)', DataSetsById, { etag: ETagHeader }), ...errorAnswers('notFound') },
       run: async (call) => {
         const ids = lookupIds(String(call.params.id));
         const stored = (await Promise.all(ids.map((id) => call.repo.get(dataSetKind, call.ctx.scope, id)))).filter((s): s is StoredResource => s !== undefined);
@@ -95,6 +127,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       path: '/dataSets/:id',
       summary: 'Replace a dataset (If-Match / If-None-Match: its version)',
       schema: { params: LookupParams, body: DataSetRequest },
+      response: { 200: written, ...errorAnswers(...updateErrors) },
       run: (call) => updateDataSet(call, String(call.params.id), (answered) => replacementOf(answered, call.body as Record<string, unknown>)),
     },
     {
@@ -102,6 +135,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       path: '/dataSets/:id',
       summary: 'Update dataset fields, or apply a JSON Patch (If-Match / If-None-Match: its version)',
       schema: { params: LookupParams, body: PatchBody },
+      response: { 200: written, ...errorAnswers(...updateErrors, ...patchErrors) },
       run: (call) => {
         const body = call.body;
         return updateDataSet(call, String(call.params.id), (answered) => (Array.isArray(body) ? applyPatch(answered, parsePatch(body)) : { ...answered, ...(body as Record<string, unknown>) }));
@@ -112,6 +146,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       path: '/v2/dataSets/:id',
       summary: 'Update nested dataset fields, creating missing intermediate objects (If-Match / If-None-Match optional)',
       schema: { params: LookupParams, body: PatchBody },
+      response: { 200: written, ...errorAnswers(...updateErrors, ...patchErrors) },
       run: (call) => {
         const body = call.body;
         return updateDataSet(call, String(call.params.id), (answered) => {
@@ -126,6 +161,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       path: '/dataSets/:id',
       summary: 'Delete a dataset and its data (its batches are marked deleted)',
       schema: { params: LookupParams },
+      response: { 200: jsonAnswer('The dataset deleted', ReferenceList), ...errorAnswers('notFound', 'inUse', 'conflict') },
       run: async (call) => {
         const id = String(call.params.id);
         if (!(await call.repo.get(dataSetKind, call.ctx.scope, id))) throw notFound('dataSets', id);
@@ -139,8 +175,9 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
     {
       method: 'GET',
       path: '/dataSets/:id/credentials',
-      summary: 'Where to read and write a dataset (Tributary issues no storage credentials)',
+      summary: 'Find where to read and write a dataset (Tributary issues no storage credentials)',
       schema: { params: LookupParams, querystring: CredentialsQuery },
+      response: { 200: jsonAnswer("Where to read the dataset's data and, with batchId, where to upload that batch's files", DataSetAccess), ...errorAnswers('notFound', 'validation') },
       run: async (call) => {
         const id = String(call.params.id);
         if (!(await call.repo.get(dataSetKind, call.ctx.scope, id))) throw notFound('dataSets', id);

@@ -3,7 +3,9 @@ import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { batchKind } from './batches.js';
 import { CatalogListQuery, catalogListResponse, project } from './catalog-listing.js';
-import type { CatalogOperation } from './catalog-operation.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
+import { Collections, jsonAnswer, LastBatchesById, TagValues } from './catalog-answers.schema.js';
+import { listErrors, type CatalogOperation } from './catalog-operation.js';
 import { dataSetKind } from './datasets.js';
 import { lastBatchesByDataSet } from './last-batches.js';
 
@@ -18,8 +20,9 @@ export function overviewOperations(): CatalogOperation[] {
     {
       method: 'GET',
       path: '/lastBatches',
-      summary: "Each dataset's last batch, last successful batch and last failed batch",
+      summary: "List each dataset's last batch, last successful batch and last failed batch",
       schema: { querystring: CatalogListQuery },
+      response: { 200: jsonAnswer('One page of datasets that have batches, keyed by dataset id', LastBatchesById), ...errorAnswers(...listErrors) },
       run: async (call) => {
         const dataSets = new Set((await call.repo.list(dataSetKind, call.ctx.scope)).map((d) => d.id));
         const last = lastBatchesByDataSet(await call.repo.list(batchKind, call.ctx.scope));
@@ -32,8 +35,9 @@ export function overviewOperations(): CatalogOperation[] {
     {
       method: 'GET',
       path: '/tags/:tagNamespace',
-      summary: "A tag's values across the sandbox's datasets and batches, and the objects that carry it",
+      summary: "Look up a tag's values across the sandbox's datasets and batches, and the objects that carry it",
       schema: { params: TagParams },
+      response: { 200: jsonAnswer("The tag's values and the objects that carry it", TagValues), ...errorAnswers('notFound') },
       run: async (call) => {
         const namespace = String(call.params.tagNamespace);
         const values = new Set<string>();
@@ -55,8 +59,9 @@ export function overviewOperations(): CatalogOperation[] {
     {
       method: 'GET',
       path: '/',
-      summary: 'The collections this Catalog serves',
+      summary: 'List the collections this Catalog serves',
       schema: { querystring: Type.Object({ properties: Type.Optional(Type.String()), limit: CatalogListQuery.properties.limit, start: CatalogListQuery.properties.start, orderBy: Type.Optional(Type.String()), property: CatalogListQuery.properties.property }) },
+      response: { 200: jsonAnswer('The collections, each with its reference', Collections) },
       run: async (call) => ({ status: 200, body: project(collections, call.query.properties as string | undefined) }),
     },
   ];

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import { batchDataFiles, batchMetaFiles, type BatchMetaFolder, type LakeFile } from '../../lake/batch-files.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
@@ -11,7 +12,7 @@ import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { dataSetKind } from '../catalog/datasets.js';
 import { datasetFileId, parseDatasetFileId } from './dataset-file-id.js';
-import { BatchFileList, FileEntryList, FileQuery, ListQuery, MetaQuery } from './export.schema.js';
+import { BatchFileList, FileEntryList, FileQuery, listingOrDownload, ListQuery, MetaQuery, PartialDownload } from './export.schema.js';
 import { findExportedBatch } from './exported-batch.js';
 import { sendFile } from './send-file.js';
 
@@ -34,7 +35,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: ListQuery }>(
     `${base}/batches/:id/files`,
-    { schema: { tags, params: IdParams, querystring: ListQuery, response: { 200: BatchFileList } } },
+    {
+      schema: {
+        tags,
+        summary: "List a batch's dataset files (none unless the batch succeeded)",
+        params: IdParams,
+        querystring: ListQuery,
+        response: { 200: { description: 'One page of the files', content: { 'application/json': { schema: BatchFileList } } }, ...errorAnswers('notFound') },
+      },
+    },
     async (request): Promise<BatchFileList> => {
       const batch = await findExportedBatch(repo, request.ctx, request.params.id);
       if (!batch) throw notFound('batches', request.params.id);
@@ -52,7 +61,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: FileQuery }>(
     `${base}/files/:id`,
-    { schema: { tags, params: IdParams, querystring: FileQuery, response: { 200: FileEntryList } } },
+    {
+      schema: {
+        tags,
+        summary: 'List the file a dataSetFileId names, or download it (path=<its name>)',
+        params: IdParams,
+        querystring: FileQuery,
+        response: { 200: listingOrDownload(FileEntryList), 206: PartialDownload, ...errorAnswers('notFound') },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const file = await datasetFile(request.ctx, id);
@@ -69,7 +86,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: MetaQuery }>(
     `${base}/batches/:id/meta`,
-    { schema: { tags, params: IdParams, querystring: MetaQuery, response: { 200: FileEntryList } } },
+    {
+      schema: {
+        tags,
+        summary: "List a batch's diagnostics (path=row_errors or input_files), or download one (path=<folder>/<name>)",
+        params: IdParams,
+        querystring: MetaQuery,
+        response: { 200: listingOrDownload(FileEntryList), 206: PartialDownload, ...errorAnswers('notFound', 'validation') },
+      },
+    },
     async (request, reply) => {
       const batch = await findExportedBatch(repo, request.ctx, request.params.id);
       if (!batch) throw notFound('batches', request.params.id);

@@ -1,4 +1,5 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
+import type { DocumentedAnswer } from '../../server/api-reference/error-answers.js';
 
 const Href = Type.Object({ href: Type.String() });
 const Page = Type.Object({ limit: Type.Integer(), count: Type.Integer() });
@@ -48,3 +49,27 @@ export const FileEntryList = Type.Object({
   _links: Type.Optional(Type.Object({ next: Type.Optional(Href) })),
 });
 export type FileEntryList = Static<typeof FileEntryList>;
+
+/** The bytes of a file, as a download sends them. */
+const Download = Type.String({ format: 'binary' });
+
+const downloadHeaders = {
+  'content-disposition': Type.String({ description: 'attachment; filename="<the file\'s name>"' }),
+  'accept-ranges': Type.Literal('bytes'),
+};
+
+/** An answer that lists files as JSON, or, with `path`, downloads one of them. */
+export function listingOrDownload(listing: TSchema): DocumentedAnswer & { headers: Record<string, TSchema> } {
+  return {
+    description: 'Without a file in `path`: the files, as JSON. With one: its bytes, as application/octet-stream (a Range header that is not a single satisfiable byte range is ignored)',
+    content: { 'application/json': { schema: listing }, 'application/octet-stream': { schema: Download } },
+    headers: downloadHeaders,
+  };
+}
+
+/** A download asked for with `Range: bytes=a-b` (or `a-`, `-n`): that slice of the file. */
+export const PartialDownload: DocumentedAnswer & { headers: Record<string, TSchema> } = {
+  description: 'The byte range asked for in Range',
+  content: { 'application/octet-stream': { schema: Download } },
+  headers: { ...downloadHeaders, 'content-range': Type.String({ description: 'bytes <first>-<last>/<size>' }) },
+};

@@ -45,6 +45,13 @@ describe.each(backends)('Data Prep mapping sets on $name', (backend) => {
         { destination: 'personalEmail.address' },
       ],
     });
+    // What a client reads back it can send back as it is: the same rules, one version on.
+    const resent = await api.request('PUT', `${mappingSets}/${id}`, { body: fetched.json });
+    expect(resent.status).toBe(200);
+    const again = await api.request('GET', `${mappingSets}/${id}`);
+    expect(at(again.json, 'version')).toBe(1);
+    const rules = (body: unknown) => (at(body, 'mappings') as Record<string, unknown>[]).map(({ sourceType, source, destination }) => ({ sourceType, source, destination }));
+    expect(rules(again.json)).toEqual(rules(fetched.json));
     const mappings = await api.request('GET', `${mappingSets}/${id}/mappings`);
     expect(mappings.json).toHaveLength(4);
     const one = await api.request('GET', `${mappingSets}/${id}/mappings/${str(mappings.json, '0.id')}`);

@@ -75,14 +75,14 @@ export function gatewayAnswers(): Record<number, DocumentedAnswer> {
 
 /**
  * Adds answers to a route's `response` map. A status the route already documents keeps its own answer and gains
- * the other's description and media types (a 400 can come from the gateway as well as from the service).
+ * the other's error titles and media types (a 400 can come from the gateway as well as from the service).
  */
 export function mergeAnswers(into: Record<string, unknown>, from: Record<number, DocumentedAnswer>): void {
   for (const [status, answer] of Object.entries(from)) {
     const existing = into[status];
     if (existing === undefined) into[status] = { description: answer.description, content: { ...answer.content } };
-    else if (isDocumentedAnswer(existing) && !existing.description.includes(answer.description)) {
-      existing.description = `${existing.description}; ${answer.description}`;
+    else if (isDocumentedAnswer(existing)) {
+      existing.description = [...new Set([...existing.description.split('; '), ...answer.description.split('; ')])].join('; ');
       existing.content = { ...answer.content, ...existing.content };
     }
   }

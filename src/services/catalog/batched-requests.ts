@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { errorAnswers, type DocumentedAnswer } from '../../server/api-reference/error-answers.js';
+import { errorAnswers, mergeAnswers, type DocumentedAnswer } from '../../server/api-reference/error-answers.js';
 import { ApiError, type FieldProblem } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { valueText } from '../../server/listing/value-text.js';
@@ -99,14 +99,8 @@ function subRequestAnswers(operations: readonly CatalogOperation[]): TSchema {
 function writeErrors(operations: readonly CatalogOperation[]): Record<number, DocumentedAnswer> {
   const answers: Record<number, DocumentedAnswer> = errorAnswers('validation', 'routeNotFound');
   for (const op of operations.filter((o) => o.method !== 'GET')) {
-    for (const [code, answer] of Object.entries(op.response)) {
-      const status = Number(code);
-      if (status < 400) continue;
-      const existing = answers[status];
-      // Each description lists the titles of the errors of that status: the call can fail with any of them.
-      const titles = new Set([...(existing?.description.split('; ') ?? []), ...answer.description.split('; ')]);
-      answers[status] = { description: [...titles].join('; '), content: { ...answer.content, ...existing?.content } };
-    }
+    // Each description lists the titles of the errors of that status: the call can fail with any of them.
+    mergeAnswers(answers, Object.fromEntries(Object.entries(op.response).filter(([status]) => Number(status) >= 400)));
   }
   return answers;
 }

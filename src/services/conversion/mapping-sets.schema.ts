@@ -13,8 +13,8 @@ const SchemaRef = Type.Object({
   contentType: Type.String({ examples: ['application/vnd.adobe.xed-full+json;version=1'] }),
 });
 
-const SourceType = Type.Union([Type.Literal('ATTRIBUTE'), Type.Literal('STATIC'), Type.Literal('EXPRESSION')], {
-  description: 'ATTRIBUTE copies a source field, STATIC writes the text of `source`, EXPRESSION computes a Data Prep expression',
+const SourceType = Type.Union([Type.Literal('ATTRIBUTE'), Type.Literal('STATIC'), Type.Literal('EXPRESSION'), Type.Literal('text/x.schema-path'), Type.Literal('text/plain'), Type.Literal('text/x.aep-xl')], {
+  description: 'ATTRIBUTE copies a source field, STATIC writes the text of `source`, EXPRESSION computes a Data Prep expression; the answers\' text/x.schema-path, text/plain and text/x.aep-xl are taken as the same three',
 });
 
 const IdentityFields = {

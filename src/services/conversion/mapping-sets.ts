@@ -47,12 +47,14 @@ export function readMappingRequest(body: Record<string, unknown>, problems: Prob
       problems.add(path, 'must be an object');
       return;
     }
-    const legacy = raw.sourceAttribute !== undefined || raw.destinationXdmPath !== undefined;
+    // Answers carry both dialects' names; the current one wins when both are there.
+    const legacy = raw.source === undefined && raw.destination === undefined && (raw.sourceAttribute !== undefined || raw.destinationXdmPath !== undefined);
     const destination = problems.string(raw, legacy ? 'destinationXdmPath' : 'destination', `${path}/${legacy ? 'destinationXdmPath' : 'destination'}`, true);
     const source = problems.string(raw, legacy ? 'sourceAttribute' : 'source', `${path}/${legacy ? 'sourceAttribute' : 'source'}`, true);
-    const sourceType = legacy ? 'ATTRIBUTE' : (raw.sourceType ?? 'ATTRIBUTE');
+    // The stored form's media types are taken too, so a mapping set read back can be sent back as it is.
+    const sourceType = legacy ? 'ATTRIBUTE' : (sourceTypeOfWire[String(raw.sourceType)] ?? raw.sourceType ?? 'ATTRIBUTE');
     if (sourceType !== 'ATTRIBUTE' && sourceType !== 'STATIC' && sourceType !== 'EXPRESSION') {
-      problems.add(`${path}/sourceType`, 'must be ATTRIBUTE, STATIC or EXPRESSION');
+      problems.add(`${path}/sourceType`, 'must be ATTRIBUTE, STATIC or EXPRESSION (or text/x.schema-path, text/plain, text/x.aep-xl as answers give them)');
       return;
     }
     for (const flag of ['identity', 'primaryIdentity'] as const) {

@@ -14,7 +14,7 @@ interface Operation {
 }
 
 // Services whose reference is being written; each leaves this list when its operations are complete.
-const notYetDocumented = ['/data/foundation/flowservice', '/data/foundation/query', '/data/foundation/sandbox-management', '/data/foundation/schemaregistry'];
+const notYetDocumented = ['/data/foundation/query', '/data/foundation/sandbox-management', '/data/foundation/schemaregistry'];
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head'];
 

@@ -8,6 +8,8 @@ import { SourceConfigError } from '../../connectors/source-connector.js';
 import { validateAgainstSpec } from './spec-validator.js';
 import type { AuthSpec, ConnectionSpec } from './specs/connection-spec.js';
 import { httpApiConnectionSpec, inletParams, inletUrl } from './specs/http-api.connection-spec.js';
+import { ConnectionAnswer } from './flow-answers.schema.js';
+import { ConnectionRequest } from './flow-requests.schema.js';
 
 export const connectionKind = 'flowservice.connection';
 const masked = '********';
@@ -17,6 +19,7 @@ export const connections: FlowCollection = {
   path: 'connections',
   kind: connectionKind,
   resourceName: 'connections',
+  reference: { one: 'connection', many: 'connections', request: ConnectionRequest, answer: ConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec', 'specImmutable'], deleteErrors: ['inUse'] },
   patchable: ['name', 'description', 'auth', 'connectionSpec'],
 
   async prepare(body, env, existing) {

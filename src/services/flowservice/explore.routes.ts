@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { localFilesSpecId, readerFor } from '../../connectors/local-files/local-files-connector.js';
 import { listLocalFolder } from '../../connectors/local-files/local-folder-listing.js';
 import { resolveLocalFiles } from '../../connectors/local-files/local-file-paths.js';
@@ -11,7 +11,6 @@ import { DuckDbSession } from '../../lake/duckdb-session.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
-import { QueryBoolean } from '../../server/query-boolean.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -20,16 +19,7 @@ import { flowBody } from './flow-collection.js';
 import { flowBase } from './flow-collection.routes.js';
 import { exploreColumn, type XdmColumnType } from './explore-column.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
-
-const ExploreQuery = Type.Object({
-  /** Optional in Adobe's OpenAPI file (its Postman collection sends none): without it, the root is explored. */
-  objectType: Type.Optional(Type.Union([Type.Literal('root'), Type.Literal('folder'), Type.Literal('file'), Type.Literal('table'), Type.Literal('rest')])),
-  /** REST sources (Stripe): base64 of `{"resourcePath": "charges"}`. */
-  sourceParams: Type.Optional(Type.String()),
-  object: Type.Optional(Type.String()),
-  fileType: Type.Optional(Type.Union([Type.Literal('delimited'), Type.Literal('json'), Type.Literal('parquet')])),
-  preview: Type.Optional(QueryBoolean({ description: 'Add up to 100 rows of data.' })),
-});
+import { exploreSchemas, type ExploreQuery } from './explore.route-schemas.js';
 
 /** DuckDB's column types in XDM terms, as AEP's explore responses give them. */
 function xdmOf(duckType: string): XdmColumnType {
@@ -43,8 +33,6 @@ function xdmOf(duckType: string): XdmColumnType {
   if (type.endsWith('[]')) return { type: 'array' };
   return { type: 'string' };
 }
-
-const TestResult = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]), message: Type.String() });
 
 /**
  * `GET /connections/{id}/explore`: for file sources folders, files, inferred columns and up to 100 preview
@@ -67,7 +55,7 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
 
   app.get<{ Params: Static<typeof IdParams> }>(
     `${flowBase}/connections/:id/test`,
-    { schema: { tags: ['flowservice'], params: IdParams, response: { 200: TestResult } } },
+    { schema: exploreSchemas.test },
     async (request) => {
       const { connection, specId, rest } = await openConnection(request.ctx, request.params.id);
       if (rest) return testRestSource(rest.connector, rest.auth, rest.saveCredentials);
@@ -85,7 +73,7 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
   );
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ExploreQuery> }>(
     `${flowBase}/connections/:id/explore`,
-    { schema: { tags: ['flowservice'], params: IdParams, querystring: ExploreQuery } },
+    { schema: exploreSchemas.explore },
     async (request) => {
       const { connection, specId, rest } = await openConnection(request.ctx, request.params.id);
       const query = { ...request.query, objectType: request.query.objectType ?? 'root' };

@@ -1,22 +1,22 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
 import { headerValue, IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { FlowCollection, FlowEnv } from './flow-collection.js';
-import { FlowListQuery, flowListResponse } from './flow-listing.js';
+import { flowCollectionSchemas, IfMatchQuery } from './flow-collection.route-schemas.js';
+import { flowListResponse, type FlowListQuery } from './flow-listing.js';
 import { newAudit, newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
+import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 
 export const flowBase = '/data/foundation/flowservice';
-const IfMatchQuery = Type.Object({ 'if-match': Type.Optional(Type.String()) });
-const CreatedResponse = Type.Object({ id: Type.String(), etag: Type.String() });
-const tags = ['flowservice'];
 
 export function registerFlowCollection(app: FastifyInstance, collection: FlowCollection, deps: ServiceDeps): void {
   const path = `${flowBase}/${collection.path}`;
+  const schemas = flowCollectionSchemas(collection);
   const env = (request: FastifyRequest): FlowEnv => ({
     ctx: request.ctx,
     repo: new ResourcesRepository(deps.db),
@@ -33,21 +33,22 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     return stored;
   };
 
-  app.get<{ Querystring: FlowListQuery }>(path, { schema: { tags, querystring: FlowListQuery } }, async (request) => {
+  app.get<{ Querystring: FlowListQuery }>(path, { schema: schemas.list }, async (request) => {
     const e = env(request);
     const stored = await e.repo.list(collection.kind, e.ctx.scope);
     const items = await Promise.all(stored.map((s) => present(s, e)));
     return flowListResponse(items, request.query, `/${collection.path}`);
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+  app.get<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: schemas.get }, async (request) => {
     const e = env(request);
     return { items: [await present(await load(e, request.params.id), e)] };
   });
 
   app.post<{ Body: Record<string, unknown> }>(
     path,
-    { schema: { tags, body: Type.Object({}, { additionalProperties: true }), response: { 201: CreatedResponse } } },
+    // The handler checks the body field by field: before it, a body need only be a JSON object, as always.
+    { schema: schemas.create, validatorCompiler: handlerValidatedBody('object') },
     async (request, reply) => {
       const e = env(request);
       collection.rejectOnCreate?.(request.body);
@@ -63,7 +64,8 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
 
   app.patch<{ Params: Static<typeof IdParams>; Querystring: Static<typeof IfMatchQuery>; Body: unknown }>(
     `${path}/:id`,
-    { schema: { tags, params: IdParams, querystring: IfMatchQuery, response: { 200: CreatedResponse } } },
+    // parsePatch reads the body, with its own error codes: it is not validated before.
+    { schema: schemas.update, validatorCompiler: handlerValidatedBody('nothing') },
     async (request) => {
       const e = env(request);
       // Adobe's Postman samples send if-match as a query parameter; the docs send the header.
@@ -98,7 +100,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     },
   );
 
-  app.delete<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: { tags, params: IdParams } }, async (request, reply) => {
+  app.delete<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: schemas.remove }, async (request, reply) => {
     const e = env(request);
     await load(e, request.params.id);
     const users = await collection.usedBy(request.params.id, e);

@@ -1,5 +1,7 @@
+import type { TSchema } from 'typebox';
 import type { FileRoots } from '../../connectors/local-files/file-roots.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
+import type { ErrorKey } from '../../server/errors/error-catalog.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
 import type { FlowAudit } from './flow-object.js';
@@ -24,6 +26,22 @@ export interface Prepared {
 /** The stored body of every Flow Service object. */
 export type FlowBody = FlowAudit & Record<string, unknown>;
 
+/** How the API reference describes a collection's operations. */
+export interface FlowCollectionReference {
+  /** The object's name in summaries, singular and plural: "source connection", "source connections". */
+  one: string;
+  many: string;
+  /** The create body; PATCH takes a JSON Patch of the same fields. */
+  request: TSchema;
+  /** One object as GET answers it. */
+  answer: TSchema;
+  /** The errors of `rejectOnCreate` and `prepare` on create, and of `prepare` on a PATCH (besides `validation`). */
+  createErrors: ErrorKey[];
+  updateErrors: ErrorKey[];
+  /** `inUse` where something may still use the object. */
+  deleteErrors: ErrorKey[];
+}
+
 /**
  * The rules of one Flow Service collection (connections, sourceConnections, targetConnections, flows).
  * The routes (create, get, list, PATCH with If-Match, DELETE) are the same for all and live in one place.
@@ -33,6 +51,7 @@ export interface FlowCollection {
   kind: string;
   /** Used in messages: "The requested flows resource ... is not found". */
   resourceName: string;
+  reference: FlowCollectionReference;
   /** Top-level fields a PATCH may change. */
   patchable: readonly string[];
   /** Validates a create body (or a patched document) into what is stored. */

@@ -1,18 +1,27 @@
 import { Type, type Static } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
+import type { ErrorKey } from '../../server/errors/error-catalog.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
 import { compareToValues, parseOrderBy, sortItems, type SortKey } from '../../server/listing/order-by.js';
 import { valuesAt } from '../../server/listing/json-path.js';
 import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator } from '../../server/listing/property-filter.js';
 
 export const FlowListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  continuationToken: Type.Optional(Type.String()),
-  property: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
-  orderby: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Objects per page; 100 when left out. Not with count.' })),
+  continuationToken: Type.Optional(Type.String({ description: 'Where the previous page ended, from its `_links.next.href`; it carries the whole query' })),
+  property: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], {
+      description: 'A filter: field==value (also !=, <, >, <=, >=; commas between values mean or), field (present) or !field (absent). Repeated, all must hold.',
+      examples: ['flowId==0123-4567'],
+    }),
+  ),
+  orderby: Type.Optional(Type.String({ description: 'field, +field (ascending) or -field (descending)', examples: ['-createdAt'] })),
   count: Type.Optional(QueryBoolean({ description: 'Answer only `{count}`, the number of matching objects.' })),
 });
 export type FlowListQuery = Static<typeof FlowListQuery>;
+
+/** The errors `flowListResponse` can raise, for a listing's API reference. */
+export const flowListErrors: ErrorKey[] = ['limitWithCount', 'badFilter', 'operatorNotImplemented', 'badOrderBy', 'badContinuationToken'];
 
 const defaultLimit = 100;
 const operators: FilterOperator[] = ['==', '!=', '<', '>', '<=', '>='];

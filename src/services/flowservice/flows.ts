@@ -18,12 +18,23 @@ import { connectionKind } from './connections.js';
 import { runKind } from '../../engine/run-document.js';
 import { flowStateKind } from '../../engine/flow-state.js';
 import { scheduleKind } from '../../engine/scheduler.js';
+import { FlowAnswer } from './flow-answers.schema.js';
+import { FlowRequest } from './flow-requests.schema.js';
 
 /** Dataflows: a flow spec joining source and target connections, with transformations and a schedule. */
 export const flows: FlowCollection = {
   path: 'flows',
   kind: flowKind,
   resourceName: 'flows',
+  reference: {
+    one: 'flow',
+    many: 'flows',
+    request: FlowRequest,
+    answer: FlowAnswer,
+    createErrors: ['stateNotAllowed', 'invalidSpec', 'mappingInvalid', 'invalidMappingVersion', 'schemaMismatch'],
+    updateErrors: ['invalidSpec', 'mappingInvalid', 'invalidMappingVersion', 'schemaMismatch'],
+    deleteErrors: [],
+  },
   patchable: ['name', 'description', 'scheduleParams', 'transformations', 'options'],
 
   rejectOnCreate(body) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -7,7 +7,7 @@ import { connections } from './connections.js';
 import { flowBody } from './flow-collection.js';
 import { flowBase, registerFlowCollection, requireEtag } from './flow-collection.routes.js';
 import { headerValue, IdParams } from '../../server/request-parts.js';
-import { FlowListQuery, flowListResponse } from './flow-listing.js';
+import { flowListResponse, type FlowListQuery } from './flow-listing.js';
 import { newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
 import { flows } from './flows.js';
 import { flowKind } from './flows-using.js';
@@ -15,16 +15,19 @@ import { sourceConnections } from './source-connections.js';
 import { connectionSpecs, flowSpecs } from './specs/builtin-specs.js';
 import { targetConnections } from './target-connections.js';
 import { registerRunRoutes } from './runs.routes.js';
-
-const ActionQuery = Type.Object({ op: Type.String(), 'if-match': Type.Optional(Type.String()) });
-const tags = ['flowservice'];
+import { ConnectionSpecAnswer, FlowSpecAnswer } from './flow-answers.schema.js';
+import { flowActionSchema, FlowActionQuery, specSchemas } from './flowservice.route-schemas.js';
 
 export function registerFlowServiceRoutes(app: FastifyInstance, deps: ServiceDeps): void {
-  for (const [path, specs] of [['connectionSpecs', connectionSpecs], ['flowSpecs', flowSpecs]] as const) {
-    app.get<{ Querystring: FlowListQuery }>(`${flowBase}/${path}`, { schema: { tags, querystring: FlowListQuery } }, async (request) =>
+  const builtIn = [
+    { path: 'connectionSpecs', specs: connectionSpecs, schemas: specSchemas('connection spec', 'connection specs', ConnectionSpecAnswer) },
+    { path: 'flowSpecs', specs: flowSpecs, schemas: specSchemas('flow spec', 'flow specs', FlowSpecAnswer) },
+  ] as const;
+  for (const { path, specs, schemas } of builtIn) {
+    app.get<{ Querystring: FlowListQuery }>(`${flowBase}/${path}`, { schema: schemas.list }, async (request) =>
       flowListResponse([...specs], request.query, `/${path}`),
     );
-    app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/${path}/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+    app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/${path}/:id`, { schema: schemas.get }, async (request) => {
       const spec = specs.find((s) => s.id === request.params.id);
       if (!spec) throw notFound(path, request.params.id);
       return { items: [spec] };
@@ -34,9 +37,9 @@ export function registerFlowServiceRoutes(app: FastifyInstance, deps: ServiceDep
   for (const collection of [connections, sourceConnections, targetConnections, flows]) registerFlowCollection(app, collection, deps);
   registerRunRoutes(app, deps);
 
-  app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ActionQuery> }>(
+  app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof FlowActionQuery> }>(
     `${flowBase}/flows/:id/action`,
-    { schema: { tags, params: IdParams, querystring: ActionQuery } },
+    { schema: flowActionSchema },
     async (request) => {
       const { op } = request.query;
       if (op !== 'enable' && op !== 'disable') {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { FlowBusyError } from '../../engine/engine.js';
 import { runKind } from '../../engine/run-document.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
@@ -8,25 +8,23 @@ import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { flowBase } from './flow-collection.routes.js';
-import { FlowListQuery, flowListResponse } from './flow-listing.js';
+import { flowListResponse, type FlowListQuery } from './flow-listing.js';
 import { flowKind } from './flows-using.js';
 import { flowBody } from './flow-collection.js';
 import { buildRunPlan, type RunWindowRequest } from './run-plans.js';
-
-const ActionQuery = Type.Object({ op: Type.String() });
-const CreatedResponse = Type.Object({ id: Type.String(), etag: Type.String() });
-const tags = ['flowservice'];
+import { RunActionQuery, runSchemas } from './runs.route-schemas.js';
+import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 
 /** Flow runs: list and read them, start one on demand, re-trigger a failed one over the same window. */
 export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
 
-  app.get<{ Querystring: FlowListQuery }>(`${flowBase}/runs`, { schema: { tags, querystring: FlowListQuery } }, async (request) => {
+  app.get<{ Querystring: FlowListQuery }>(`${flowBase}/runs`, { schema: runSchemas.list }, async (request) => {
     const runs = await repo.list(runKind, request.ctx.scope);
     return flowListResponse(runs.map((r) => r.body as object), { orderby: '-createdAt', ...request.query }, '/runs');
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/runs/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+  app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/runs/:id`, { schema: runSchemas.get }, async (request) => {
     const run = await repo.get(runKind, request.ctx.scope, request.params.id);
     if (!run) throw notFound('runs', request.params.id);
     return { items: [run.body] };
@@ -57,7 +55,8 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
 
   app.post<{ Body: Record<string, unknown> }>(
     `${flowBase}/runs`,
-    { schema: { tags, body: Type.Object({}, { additionalProperties: true }), response: { 201: CreatedResponse } } },
+    // The handler checks the body field by field: before it, a body need only be a JSON object, as always.
+    { schema: runSchemas.start, validatorCompiler: handlerValidatedBody('object') },
     async (request, reply) => {
       const problems = new ProblemList();
       const flowId = problems.string(request.body, 'flowId', '/flowId', true);
@@ -78,9 +77,9 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
     },
   );
 
-  app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ActionQuery> }>(
+  app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof RunActionQuery> }>(
     `${flowBase}/runs/:id/action`,
-    { schema: { tags, params: IdParams, querystring: ActionQuery } },
+    { schema: runSchemas.retrigger },
     async (request, reply) => {
       if (request.query.op !== 're-trigger') {
         throw new ApiError('validation', `op "${request.query.op}" is not a run action; use re-trigger.`, { problems: [{ in: 'query', path: 'op', message: 'must be re-trigger' }] });

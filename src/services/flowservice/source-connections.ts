@@ -4,6 +4,8 @@ import { connectionKind } from './connections.js';
 import { flowsUsing } from './flows-using.js';
 import { readConnectionSpec } from './spec-reference.js';
 import { validateAgainstSpec } from './spec-validator.js';
+import { SourceConnectionAnswer } from './flow-answers.schema.js';
+import { SourceConnectionRequest } from './flow-requests.schema.js';
 
 export const sourceConnectionKind = 'flowservice.sourceConnection';
 const fileFormats = ['delimited', 'json', 'parquet'];
@@ -13,6 +15,7 @@ export const sourceConnections: FlowCollection = {
   path: 'sourceConnections',
   kind: sourceConnectionKind,
   resourceName: 'sourceConnections',
+  reference: { one: 'source connection', many: 'source connections', request: SourceConnectionRequest, answer: SourceConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec'], deleteErrors: ['inUse'] },
   patchable: ['name', 'description', 'params', 'data'],
 
   async prepare(body, env) {

@@ -7,6 +7,8 @@ import { flowsUsing } from './flows-using.js';
 import { readConnectionSpec } from './spec-reference.js';
 import { validateAgainstSpec } from './spec-validator.js';
 import { dataLakeConnectionSpec } from './specs/builtin-specs.js';
+import { TargetConnectionAnswer } from './flow-answers.schema.js';
+import { TargetConnectionRequest } from './flow-requests.schema.js';
 
 export const targetConnectionKind = 'flowservice.targetConnection';
 
@@ -15,6 +17,7 @@ export const targetConnections: FlowCollection = {
   path: 'targetConnections',
   kind: targetConnectionKind,
   resourceName: 'targetConnections',
+  reference: { one: 'target connection', many: 'target connections', request: TargetConnectionRequest, answer: TargetConnectionAnswer, createErrors: ['invalidSpec', 'schemaMismatch'], updateErrors: ['invalidSpec', 'schemaMismatch'], deleteErrors: ['inUse'] },
   patchable: ['name', 'description'],
 
   async prepare(body, env) {

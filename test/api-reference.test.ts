@@ -14,7 +14,7 @@ interface Operation {
 }
 
 // Services whose reference is being written; each leaves this list when its operations are complete.
-const notYetDocumented = ['/data/foundation/catalog', '/data/foundation/conversion', '/data/foundation/export', '/data/foundation/flowservice', '/data/foundation/import', '/data/foundation/query', '/data/foundation/sandbox-management', '/data/foundation/schemaregistry', '/collection'];
+const notYetDocumented = ['/data/foundation/catalog', '/data/foundation/conversion', '/data/foundation/export', '/data/foundation/flowservice', '/data/foundation/import', '/collection'];
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head'];
 

@@ -4,12 +4,13 @@ import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { QueryError } from '../../lake/query-error.js';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { parseStoredQuery, parseStoredResult, queryBase, queryDocument, queryKind, queryResultKind } from './queries.js';
-import { CreateQueryBody, QueryObject, QueryResults, ResultsQuery, type StoredQuery, type StoredResult } from './query.schema.js';
+import { CreateQueryBody, QueryAnswer, QueryObject, QueryResults, ResultsQuery, type StoredQuery, type StoredResult } from './query.schema.js';
 import { queryLimits, runQuery } from './run-query.js';
 
 export interface QueryRouteDeps {
@@ -27,7 +28,7 @@ const tags = ['query'];
 export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps): void {
   const repo = new ResourcesRepository(deps.db);
 
-  app.post<{ Body: CreateQueryBody }>(`${queryBase}/queries`, { schema: { tags, body: CreateQueryBody, response: { 202: QueryObject } } }, async (request, reply) => {
+  app.post<{ Body: CreateQueryBody }>(`${queryBase}/queries`, { schema: { tags, summary: "Run a SQL query over the sandbox's datasets", body: CreateQueryBody, response: { 202: QueryAnswer, ...errorAnswers('validation') } } }, async (request, reply) => {
     const { ctx, body } = request;
     const dbName = `${ctx.sandbox.name}:all`;
     if (body.dbName !== dbName) {
@@ -66,7 +67,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
     return reply.status(202).send({ ...queryDocument(query), columns: result.columns, rows: result.rows });
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>(`${queryBase}/queries/:id`, { schema: { tags, params: IdParams, response: { 200: QueryObject } } }, async (request) => {
+  app.get<{ Params: Static<typeof IdParams> }>(`${queryBase}/queries/:id`, { schema: { tags, summary: 'Look up a query', params: IdParams, response: { 200: QueryObject, ...errorAnswers('notFound') } } }, async (request) => {
     const stored = await repo.get(queryKind, request.ctx.scope, request.params.id);
     if (!stored) throw notFound('queries', request.params.id);
     return queryDocument(parseStoredQuery(stored.body));
@@ -74,7 +75,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: ResultsQuery }>(
     `${queryBase}/queries/:id/results`,
-    { schema: { tags, params: IdParams, querystring: ResultsQuery, response: { 200: QueryResults } } },
+    { schema: { tags, summary: "Read a page of a query's rows", params: IdParams, querystring: ResultsQuery, response: { 200: QueryResults, ...errorAnswers('notFound') } } },
     async (request): Promise<QueryResults> => {
       const [stored, storedResult] = await Promise.all([repo.get(queryKind, request.ctx.scope, request.params.id), repo.get(queryResultKind, request.ctx.scope, request.params.id)]);
       if (!stored || !storedResult) throw notFound('queries', request.params.id);

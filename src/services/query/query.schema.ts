@@ -51,41 +51,51 @@ export type StoredResult = Static<typeof StoredResult>;
 /**
  * AEP's query object (`GET /query/queries/{id}`), with ISO-8601 times as Query Service writes them. Tributary runs
  * a query while the POST waits, so the state is final at once. Additions: `sql` (also under `request`),
- * `truncated`, the `results` link, and on the POST answer the result itself (`columns`, `rows`).
+ * `truncated` and the `results` link.
  */
-export const QueryObject = Type.Object({
-  id: Type.String(),
-  state: Type.Union([Type.Literal('SUCCESS'), Type.Literal('FAILED')]),
-  request: Type.Object({ dbName: Type.String(), sql: Type.String(), name: Type.Optional(Type.String()), description: Type.Optional(Type.String()) }),
-  sql: Type.String(),
-  name: Type.Optional(Type.String()),
-  rowCount: Type.Integer(),
-  truncated: Type.Boolean(),
-  errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
-  isCTAS: Type.Boolean(),
-  isInsertInto: Type.Boolean(),
-  version: Type.Integer(),
-  elapsedTime: Type.Integer({ description: 'Milliseconds.' }),
-  client: Type.String(),
-  clientId: Type.String(),
-  userId: Type.String(),
-  created: Type.String(),
-  updated: Type.String(),
-  _links: Type.Object({
-    self: Link,
-    results: Link,
-    referenced_datasets: Type.Array(Type.Object({ id: Type.String(), href: Type.String() })),
-  }),
-  columns: Type.Optional(Type.Array(QueryColumn)),
-  rows: Type.Optional(Type.Array(Row)),
-});
+export const QueryObject = Type.Object(
+  {
+    id: Type.String(),
+    state: Type.Union([Type.Literal('SUCCESS'), Type.Literal('FAILED')]),
+    request: Type.Object({ dbName: Type.String(), sql: Type.String(), name: Type.Optional(Type.String()), description: Type.Optional(Type.String()) }),
+    sql: Type.String(),
+    name: Type.Optional(Type.String()),
+    rowCount: Type.Integer(),
+    truncated: Type.Boolean(),
+    errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+    isCTAS: Type.Boolean(),
+    isInsertInto: Type.Boolean(),
+    version: Type.Integer(),
+    elapsedTime: Type.Integer({ description: 'Milliseconds.' }),
+    client: Type.String(),
+    clientId: Type.String(),
+    userId: Type.String(),
+    created: Type.String({ format: 'date-time' }),
+    updated: Type.String({ format: 'date-time' }),
+    _links: Type.Object({
+      self: Link,
+      results: Link,
+      referenced_datasets: Type.Array(Type.Object({ id: Type.String(), href: Type.String() })),
+    }),
+  },
+  { description: 'The query' },
+);
 export type QueryObject = Static<typeof QueryObject>;
 
-export const QueryResults = Type.Object({
-  columns: Type.Array(QueryColumn),
-  rows: Type.Array(Row),
-  truncated: Type.Boolean({ description: 'The query produced more rows than it kept.' }),
-  _page: Type.Object({ start: Type.Integer(), limit: Type.Integer(), count: Type.Integer(), total: Type.Integer() }),
-  _links: Type.Object({ query: Link }),
-});
+/** The answer to `POST /queries`: the query object with its result. */
+export const QueryAnswer = Type.Object(
+  { ...QueryObject.properties, columns: Type.Array(QueryColumn), rows: Type.Array(Row, { description: 'Every row kept (see `truncated`); `GET /queries/{id}/results` reads them again by page' }) },
+  { description: 'The query, already in its final state, with its result' },
+);
+
+export const QueryResults = Type.Object(
+  {
+    columns: Type.Array(QueryColumn),
+    rows: Type.Array(Row),
+    truncated: Type.Boolean({ description: 'The query produced more rows than it kept.' }),
+    _page: Type.Object({ start: Type.Integer(), limit: Type.Integer(), count: Type.Integer(), total: Type.Integer() }),
+    _links: Type.Object({ query: Link }),
+  },
+  { description: 'A page of the rows the query kept' },
+);
 export type QueryResults = Static<typeof QueryResults>;

@@ -1,20 +1,13 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, bodyInvalid, notFound } from '../../server/errors/api-error.js';
 import { isUniqueViolation } from '../../store/unique-violation.js';
+import { CreateSandbox, DeletedSandbox, NameParams, Sandbox as SandboxAnswer, SandboxList, SandboxTypes, UpdateSandbox } from './sandbox.schema.js';
 import type { Sandbox, SandboxesRepository } from './sandboxes.repository.js';
 
 const base = '/data/foundation/sandbox-management';
-
-const SandboxName = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,255}$', description: 'lower-case letters, digits and hyphens' });
-const CreateSandbox = Type.Object({
-  name: SandboxName,
-  title: Type.String({ minLength: 1, maxLength: 256 }),
-  type: Type.Union([Type.Literal('development'), Type.Literal('production')]),
-});
-const UpdateSandbox = Type.Object({ title: Type.String({ minLength: 1, maxLength: 256 }) });
-const NameParams = Type.Object({ name: Type.String() });
 
 /** The wire form of a sandbox, as the Sandbox API returns it. */
 function toWire(sandbox: Sandbox, deleted = false) {
@@ -38,22 +31,22 @@ export function registerSandboxRoutes(app: FastifyInstance, deps: { sandboxes: S
   const { sandboxes } = deps;
   const tags = ['sandbox-management'];
 
-  app.get(`${base}/sandboxTypes`, { schema: { tags } }, async () => ({ sandboxTypes: ['development', 'production'] }));
+  app.get(`${base}/sandboxTypes`, { schema: { tags, summary: 'List the sandbox types', response: { 200: SandboxTypes } } }, async () => ({ sandboxTypes: ['development', 'production'] }));
 
   const list = async (orgId: string) => {
     const all = await sandboxes.list(orgId);
     return { sandboxes: all.map((s) => toWire(s)), _page: { limit: all.length, count: all.length }, _links: {} };
   };
-  app.get(`${base}/sandboxes`, { schema: { tags } }, async (request) => list(request.ctx.orgId));
-  app.get(`${base}/`, { schema: { tags } }, async (request) => list(request.ctx.orgId));
+  app.get(`${base}/sandboxes`, { schema: { tags, summary: "List the org's sandboxes", response: { 200: SandboxList } } }, async (request) => list(request.ctx.orgId));
+  app.get(`${base}/`, { schema: { tags, summary: "List the org's sandboxes (the same as GET /sandboxes)", response: { 200: SandboxList } } }, async (request) => list(request.ctx.orgId));
 
-  app.get<{ Params: Static<typeof NameParams> }>(`${base}/sandboxes/:name`, { schema: { tags, params: NameParams } }, async (request) => {
+  app.get<{ Params: Static<typeof NameParams> }>(`${base}/sandboxes/:name`, { schema: { tags, summary: 'Look up a sandbox by name', params: NameParams, response: { 200: SandboxAnswer, ...errorAnswers('notFound') } } }, async (request) => {
     const sandbox = await sandboxes.findByName(request.ctx.orgId, request.params.name);
     if (!sandbox) throw notFound('sandboxes', request.params.name);
     return toWire(sandbox);
   });
 
-  app.post<{ Body: Static<typeof CreateSandbox> }>(`${base}/sandboxes`, { schema: { tags, body: CreateSandbox } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof CreateSandbox> }>(`${base}/sandboxes`, { schema: { tags, summary: 'Create a development sandbox', body: CreateSandbox, response: { 201: SandboxAnswer, ...errorAnswers('validation', 'conflict') } } }, async (request, reply) => {
     const { name, title, type } = request.body;
     if (type === 'production') throw bodyInvalid('/type', 'only development sandboxes can be created; every org has its production sandbox "prod"');
     if (await sandboxes.findByName(request.ctx.orgId, name)) {
@@ -85,7 +78,7 @@ export function registerSandboxRoutes(app: FastifyInstance, deps: { sandboxes: S
 
   app.patch<{ Params: Static<typeof NameParams>; Body: Static<typeof UpdateSandbox> }>(
     `${base}/sandboxes/:name`,
-    { schema: { tags, params: NameParams, body: UpdateSandbox } },
+    { schema: { tags, summary: "Change a sandbox's title", params: NameParams, body: UpdateSandbox, response: { 200: SandboxAnswer, ...errorAnswers('notFound') } } },
     async (request) => {
       const sandbox = await sandboxes.findByName(request.ctx.orgId, request.params.name);
       if (!sandbox) throw notFound('sandboxes', request.params.name);
@@ -95,7 +88,7 @@ export function registerSandboxRoutes(app: FastifyInstance, deps: { sandboxes: S
     },
   );
 
-  app.delete<{ Params: Static<typeof NameParams> }>(`${base}/sandboxes/:name`, { schema: { tags, params: NameParams } }, async (request) => {
+  app.delete<{ Params: Static<typeof NameParams> }>(`${base}/sandboxes/:name`, { schema: { tags, summary: 'Delete a sandbox and everything in it', params: NameParams, response: { 200: DeletedSandbox, ...errorAnswers('notFound', 'notModifiable') } } }, async (request) => {
     const sandbox = await sandboxes.findByName(request.ctx.orgId, request.params.name);
     if (!sandbox) throw notFound('sandboxes', request.params.name);
     if (sandbox.isDefault) {

@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { Descriptor, DescriptorBody, DescriptorList, DescriptorReplaced } from './descriptor.schema.js';
 import { buildDescriptor, descriptorKind } from './descriptors.js';
 import { Registry } from './registry.js';
 
 const base = '/data/foundation/schemaregistry';
-const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')]) });
+const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')], { description: 'Descriptors live in tenant; global has none' }) });
 const tags = ['schemaregistry'];
 
 /** Descriptors: identity, relationship and display metadata about schema fields. Accept types use `xdm`. */
@@ -17,7 +19,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
   const repo = new ResourcesRepository(deps.db);
   const body = (request: FastifyRequest) => request.body as Record<string, unknown>;
 
-  app.get<{ Params: Static<typeof ContainerParams> }>(`${base}/:container/descriptors`, { schema: { tags, params: ContainerParams } }, async (request) => {
+  app.get<{ Params: Static<typeof ContainerParams> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid') } } }, async (request) => {
     const descriptors = request.params.container === 'tenant' ? (await repo.list(descriptorKind, request.ctx.scope)).map((d) => d.body as JsonObject) : [];
     // Adobe's own Postman collection lists descriptors with `xed-id`, the type every other registry list takes:
     // the `xed` spellings are read as their `xdm` twins.
@@ -39,13 +41,13 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
     });
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, params: IdParams } }, async (request) => {
+  app.get<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, summary: 'Look up a descriptor', params: IdParams, response: { 200: Descriptor, ...errorAnswers('notFound') } } }, async (request) => {
     const stored = await repo.get(descriptorKind, request.ctx.scope, request.params.id);
     if (!stored) throw notFound('descriptors', request.params.id);
     return stored.body;
   });
 
-  app.post(`${base}/tenant/descriptors`, { schema: { tags, body: Type.Object({}, { additionalProperties: true }) } }, async (request, reply) => {
+  app.post(`${base}/tenant/descriptors`, { schema: { tags, summary: 'Create a descriptor', body: DescriptorBody, response: { 201: Descriptor, ...errorAnswers('validation', 'unknownReference') } } }, async (request, reply) => {
     const registry = await Registry.load(repo, request.ctx.scope);
     const descriptor = buildDescriptor(body(request), request.ctx, registry);
     const now = deps.now();
@@ -53,7 +55,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
     return reply.status(201).send(descriptor);
   });
 
-  app.put<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, params: IdParams, body: Type.Object({}, { additionalProperties: true }) } }, async (request, reply) => {
+  app.put<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, summary: 'Replace a descriptor', params: IdParams, body: DescriptorBody, response: { 201: DescriptorReplaced, ...errorAnswers('validation', 'unknownReference', 'notFound', 'conflict') } } }, async (request, reply) => {
     const stored = await repo.get(descriptorKind, request.ctx.scope, request.params.id);
     if (!stored) throw notFound('descriptors', request.params.id);
     const registry = await Registry.load(repo, request.ctx.scope);
@@ -65,7 +67,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
     return reply.status(201).send({ '@id': stored.id });
   });
 
-  app.delete<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, params: IdParams } }, async (request, reply) => {
+  app.delete<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, summary: 'Delete a descriptor', params: IdParams, response: { 204: { type: 'null', description: 'Deleted' }, ...errorAnswers('notFound') } } }, async (request, reply) => {
     if (!(await repo.delete(descriptorKind, request.ctx.scope, request.params.id))) throw notFound('descriptors', request.params.id);
     return reply.status(204).send();
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { resolveFull } from '../../xdm/resolve-full.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -24,19 +25,19 @@ export function registerRegistryRpcRoutes(app: FastifyInstance, deps: ServiceDep
 
   app.get<{ Params: RpcResourceParams }>(
     `${rpcBase}/export/:id`,
-    { schema: { tags, summary: 'Export a tenant resource with the tenant components it builds on', params: RpcResourceParams, response: { 200: ExportPayload } } },
+    { schema: { tags, summary: 'Export a tenant resource with the tenant components it builds on', params: RpcResourceParams, response: { 200: ExportPayload, ...errorAnswers('notFound', 'validation') } } },
     async (request) => exportPayload(await load(request), request.params.id, request.ctx.tenantId),
   );
 
   app.post<{ Body: ImportBody }>(
     `${rpcBase}/import`,
-    { schema: { tags, summary: 'Create the resources of an export payload in this sandbox', body: ImportBody, response: { 200: ImportResponse } } },
+    { schema: { tags, summary: 'Create the resources of an export payload in this sandbox', body: ImportBody, response: { 200: ImportResponse, ...errorAnswers('validation', 'importFailed', 'unknownReference', 'incompatibleComponent') } } },
     async (request) => importPayload(request, request.body, { db: deps.db, now: deps.now, audit }),
   );
 
   app.get<{ Params: RpcResourceParams }>(
     `${rpcBase}/sampledata/:id`,
-    { schema: { tags, summary: 'A sample record for a schema', params: RpcResourceParams, response: { 200: SampleData } } },
+    { schema: { tags, summary: 'Generate a sample record for a schema', params: RpcResourceParams, response: { 200: SampleData, ...errorAnswers('notFound') } } },
     async (request) => {
       const registry = await load(request);
       const entry = registry.find(request.params.id, 'schemas');
@@ -47,7 +48,7 @@ export function registerRegistryRpcRoutes(app: FastifyInstance, deps: ServiceDep
 
   app.get<{ Params: RpcResourceParams }>(
     `${rpcBase}/auditlog/:id`,
-    { schema: { tags, summary: "A resource's changes, most recent first", params: RpcResourceParams, response: { 200: AuditLogResponse } } },
+    { schema: { tags, summary: "List a resource's changes, most recent first", params: RpcResourceParams, response: { 200: AuditLogResponse, ...errorAnswers('notFound') } } },
     async (request) => {
       const registry = await load(request);
       const entry = registry.find(request.params.id);

@@ -23,7 +23,7 @@ export const ImportResponse = Type.Array(Type.Object({}, { additionalProperties:
   description: 'The resources as they now are in this sandbox, in the order of the payload',
 });
 
-export const SampleData = Type.Object({}, { additionalProperties: true, description: 'One record that the schema accepts' });
+export const SampleData = Type.Object({}, { additionalProperties: Type.Unknown(), description: 'One record that the schema accepts: its fields, each with a value of its type' });
 
 export const AuditAction = Type.Union([Type.Literal('add'), Type.Literal('remove'), Type.Literal('replace')]);
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
@@ -19,14 +20,23 @@ import { registerRegistryRpcRoutes } from './registry-rpc.routes.js';
 import { Registry, type UnionOwner } from './registry.js';
 import { RegistryListQuery, registryListResponse } from './registry-listing.js';
 import { registryTypes, type RegistryType } from './registry-types.js';
+import { RegistryStats } from './registry-stats.schema.js';
 import { buildTenantComponent } from './tenant-components.js';
+import { lookupAnswer, TenantXdmResource, XdmResourceBody, XdmResourceList, XdmResourcePatch } from './xdm-resource.schema.js';
 
 export const registryBase = '/data/foundation/schemaregistry';
-const ListParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')]), type: Type.String() });
-const LookupParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')]), type: Type.String(), id: Type.String() });
-const TenantParams = Type.Object({ type: Type.String(), id: Type.String() });
-const TypeParams = Type.Object({ type: Type.String() });
+const Container = Type.Union([Type.Literal('global'), Type.Literal('tenant')], { description: 'global: the standard XDM library; tenant: the sandbox\'s own resources' });
+const ResourceTypeSegment = Type.String({ description: 'schemas, classes, fieldgroups (or mixins), datatypes, behaviors or unions' });
+const ResourceId = Type.String({ description: 'meta:altId or URL-encoded $id' });
+const ListParams = Type.Object({ container: Container, type: ResourceTypeSegment });
+const LookupParams = Type.Object({ container: Container, type: ResourceTypeSegment, id: ResourceId });
+const TenantParams = Type.Object({ type: ResourceTypeSegment, id: ResourceId });
+const TypeParams = Type.Object({ type: ResourceTypeSegment });
 const tags = ['schemaregistry'];
+/** What creating or changing a tenant resource can be refused for. */
+const writeErrors = ['validation', 'unknownReference', 'incompatibleComponent', 'notModifiable'] as const;
+/** And, for a resource that exists, what an update adds. */
+const updateErrors = ['routeNotFound', 'notFound', 'conflict', 'breakingChange'] as const;
 
 export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
@@ -34,7 +44,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
   const ownerOf = (request: FastifyRequest): UnionOwner => ({ orgId: request.ctx.orgId, sandboxId: request.ctx.sandbox.id, sandboxType: request.ctx.sandbox.type });
   const audit = new RegistryAuditLog(deps.db, deps.now);
 
-  app.get(`${registryBase}/stats`, { schema: { tags } }, async (request) => {
+  app.get(`${registryBase}/stats`, { schema: { tags, summary: "Count the sandbox's own resources and list the latest changes", response: { 200: RegistryStats } } }, async (request) => {
     const registry = await load(request);
     const docs = (kind: string) => registry.tenantOf(kind);
     const all = [...docs('xdm.schemas'), ...docs('xdm.mixins'), ...docs('xdm.datatypes'), ...docs('xdm.classes')];
@@ -63,7 +73,15 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 
   app.get<{ Params: Static<typeof ListParams>; Querystring: RegistryListQuery }>(
     `${registryBase}/:container/:type`,
-    { schema: { tags, params: ListParams, querystring: RegistryListQuery } },
+    {
+      schema: {
+        tags,
+        summary: 'List the resources of one type in a container',
+        params: ListParams,
+        querystring: RegistryListQuery,
+        response: { 200: XdmResourceList, ...errorAnswers('acceptInvalid', 'badOrderBy', 'badFilter', 'operatorNotImplemented', 'routeNotFound') },
+      },
+    },
     async (request) => {
       const type = typeOf(request.params.type);
       const format = listFormat(request.headers.accept);
@@ -76,7 +94,14 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 
   app.get<{ Params: Static<typeof LookupParams> }>(
     `${registryBase}/:container/:type/:id`,
-    { schema: { tags, params: LookupParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Look up a resource',
+        params: LookupParams,
+        response: { 200: lookupAnswer(), ...errorAnswers('acceptMissingVersion', 'notFound', 'routeNotFound', 'notAcceptable') },
+      },
+    },
     async (request, reply) => {
       const type = typeOf(request.params.type);
       const format = lookupFormat(request.headers.accept);
@@ -96,7 +121,15 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 
   app.post<{ Params: Static<typeof TypeParams>; Body: Record<string, unknown> }>(
     `${registryBase}/tenant/:type`,
-    { schema: { tags, params: TypeParams, body: Type.Object({}, { additionalProperties: true }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a class, field group, data type or schema in the sandbox',
+        params: TypeParams,
+        body: XdmResourceBody,
+        response: { 201: TenantXdmResource, ...errorAnswers(...writeErrors, 'routeNotFound', 'conflict') },
+      },
+    },
     async (request, reply) => {
       const type = writableType(request.params.type);
       const registry = await load(request);
@@ -127,43 +160,74 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 
   app.put<{ Params: Static<typeof TenantParams>; Body: Record<string, unknown> }>(
     `${registryBase}/tenant/:type/:id`,
-    { schema: { tags, params: TenantParams, body: Type.Object({}, { additionalProperties: true }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Replace a tenant resource',
+        params: TenantParams,
+        body: XdmResourceBody,
+        response: { 200: TenantXdmResource, ...errorAnswers(...writeErrors, ...updateErrors) },
+      },
+    },
     async (request) => update(request, () => request.body),
   );
 
-  app.patch<{ Params: Static<typeof TenantParams>; Body: unknown }>(`${registryBase}/tenant/:type/:id`, { schema: { tags, params: TenantParams } }, async (request) => {
-    const ops = parsePatch(request.body);
-    if (ops.length === 0) throw new ApiError('emptyBody', 'The patch has no operations.');
-    return update(request, (doc) => {
-      const patched = applyPatch(doc, ops);
-      if (!isRecord(patched)) throw new ApiError('patchFailed', 'The patch must leave an object.');
-      return patched;
-    });
-  });
+  app.patch<{ Params: Static<typeof TenantParams>; Body: unknown }>(
+    `${registryBase}/tenant/:type/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Change a tenant resource with a JSON Patch',
+        params: TenantParams,
+        body: XdmResourcePatch,
+        response: { 200: TenantXdmResource, ...errorAnswers(...writeErrors, ...updateErrors, 'emptyBody', 'patchOpUnsupported', 'patchPathMissing', 'patchFailed') },
+      },
+    },
+    async (request) => {
+      const ops = parsePatch(request.body);
+      if (ops.length === 0) throw new ApiError('emptyBody', 'The patch has no operations.');
+      return update(request, (doc) => {
+        const patched = applyPatch(doc, ops);
+        if (!isRecord(patched)) throw new ApiError('patchFailed', 'The patch must leave an object.');
+        return patched;
+      });
+    },
+  );
 
-  app.delete<{ Params: Static<typeof TenantParams> }>(`${registryBase}/tenant/:type/:id`, { schema: { tags, params: TenantParams } }, async (request, reply) => {
-    const type = writableType(request.params.type);
-    const registry = await load(request);
-    const entry = registry.find(request.params.id, type.resourceType);
-    if (!entry?.stored) throw notFound(request.params.type, request.params.id);
-    const id = String(entry.doc.$id);
-    const users = [
-      ...registry.referencing(id),
-      ...(await dataSetsUsingSchema(repo, request.ctx.scope, id)).map((d) => `dataset ${d}`),
-      ...(await mappingSetsUsingSchema(repo, request.ctx.scope, id)).map((m) => `mapping set ${m}`),
-      ...registry.descriptors().filter((d) => d['xdm:destinationSchema'] === id).map((d) => `descriptor ${String(d['@id'])}`),
-    ];
-    if (users.length > 0) {
-      throw new ApiError('inUse', `${id} is still used by ${users.join(', ')}; remove those references first.`, { report: { id, usedBy: users } });
-    }
-    // Descriptors describe fields of this schema only; they go with it.
-    for (const descriptor of registry.descriptors().filter((d) => d['xdm:sourceSchema'] === id)) {
-      await repo.delete(descriptorKind, request.ctx.scope, String(descriptor['@id']));
-    }
-    await repo.delete(type.kind, request.ctx.scope, id);
-    await audit.record(request, { action: 'delete', before: entry.doc });
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: Static<typeof TenantParams> }>(
+    `${registryBase}/tenant/:type/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Delete a tenant resource and the descriptors of its fields',
+        params: TenantParams,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...errorAnswers('routeNotFound', 'notFound', 'notModifiable', 'inUse') },
+      },
+    },
+    async (request, reply) => {
+      const type = writableType(request.params.type);
+      const registry = await load(request);
+      const entry = registry.find(request.params.id, type.resourceType);
+      if (!entry?.stored) throw notFound(request.params.type, request.params.id);
+      const id = String(entry.doc.$id);
+      const users = [
+        ...registry.referencing(id),
+        ...(await dataSetsUsingSchema(repo, request.ctx.scope, id)).map((d) => `dataset ${d}`),
+        ...(await mappingSetsUsingSchema(repo, request.ctx.scope, id)).map((m) => `mapping set ${m}`),
+        ...registry.descriptors().filter((d) => d['xdm:destinationSchema'] === id).map((d) => `descriptor ${String(d['@id'])}`),
+      ];
+      if (users.length > 0) {
+        throw new ApiError('inUse', `${id} is still used by ${users.join(', ')}; remove those references first.`, { report: { id, usedBy: users } });
+      }
+      // Descriptors describe fields of this schema only; they go with it.
+      for (const descriptor of registry.descriptors().filter((d) => d['xdm:sourceSchema'] === id)) {
+        await repo.delete(descriptorKind, request.ctx.scope, String(descriptor['@id']));
+      }
+      await repo.delete(type.kind, request.ctx.scope, id);
+      await audit.record(request, { action: 'delete', before: entry.doc });
+      return reply.status(204).send();
+    },
+  );
 }
 
 /** Once data or mappings rely on a schema, its fields may be added to but not removed or retyped. */

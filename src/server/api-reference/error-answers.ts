@@ -41,23 +41,23 @@ export interface DocumentedAnswer {
   content: Record<string, { schema: TSchema | { $ref: string } }>;
 }
 
-function problemAnswer(description: string): DocumentedAnswer {
-  return { description, content: { 'application/problem+json': { schema: { $ref: 'ServiceError#' } } } };
+/**
+ * Problem answers, one per status, each describing the errors of that status by their titles; the body is the
+ * shared schema `schemaId` names (the platform's, or an inlet's Data Collection shape).
+ */
+export function problemAnswers(errors: readonly { status: number; title: string }[], schemaId: string): Record<number, DocumentedAnswer> {
+  const titles = new Map<number, Set<string>>();
+  for (const { status, title } of errors) titles.set(status, (titles.get(status) ?? new Set()).add(title));
+  const answers: Record<number, DocumentedAnswer> = {};
+  for (const [status, set] of titles) {
+    answers[status] = { description: [...set].join('; '), content: { 'application/problem+json': { schema: { $ref: `${schemaId}#` } } } };
+  }
+  return answers;
 }
 
-/**
- * The error answers of an operation, from the errors it can raise: one entry per status, describing each
- * error of that status by its catalog title, e.g. `errorAnswers('notFound', 'etagMismatch')`.
- */
+/** The error answers of an operation, from the errors it can raise, e.g. `errorAnswers('notFound', 'etagMismatch')`. */
 export function errorAnswers(...keys: ErrorKey[]): Record<number, DocumentedAnswer> {
-  const titles = new Map<number, Set<string>>();
-  for (const key of keys) {
-    const { status, title } = errorCatalog[key];
-    titles.set(status, (titles.get(status) ?? new Set()).add(title));
-  }
-  const answers: Record<number, DocumentedAnswer> = {};
-  for (const [status, set] of titles) answers[status] = problemAnswer([...set].join('; '));
-  return answers;
+  return problemAnswers(keys.map((key) => errorCatalog[key]), 'ServiceError');
 }
 
 /** The answers every route behind the gateway can give before its service sees the request. */

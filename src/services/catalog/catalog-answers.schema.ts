@@ -18,6 +18,18 @@ export const ETagHeader = Type.String({ description: "The object's version, quot
 const Epoch = Type.Integer({ description: 'Epoch milliseconds' });
 const Tags = Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Tag name to its values' });
 
+/** What Catalog keeps on every object it stores: where it lives, its version, and who wrote it when. */
+const catalogObjectFields = {
+  imsOrg: Type.String(),
+  sandboxId: Type.String(),
+  version: Type.String({ description: 'Semantic version, bumped by every write; the ETag of a lookup' }),
+  created: Epoch,
+  updated: Epoch,
+  createdClient: Type.String(),
+  createdUser: Type.String(),
+  updatedUser: Type.String(),
+};
+
 /** What a write answers: the objects it wrote, as references. */
 export const ReferenceList = Type.Array(Type.String({ pattern: '^@/(dataSets|batches)/', examples: ['@/dataSets/5c8c3c555033b814b69f947f'] }), {
   description: 'A reference to each object written, `@/{collection}/{id}`',
@@ -29,15 +41,8 @@ export const DataSet = Type.Object(
     id: Type.Optional(Type.String({ description: 'Only when `properties` names it: the answer is keyed by id' })),
     name: Type.String(),
     description: Type.String(),
-    imsOrg: Type.String(),
-    sandboxId: Type.String(),
+    ...catalogObjectFields,
     tags: Tags,
-    version: Type.String({ description: 'Semantic version, bumped by every write; the ETag of a lookup' }),
-    created: Epoch,
-    updated: Epoch,
-    createdClient: Type.String(),
-    createdUser: Type.String(),
-    updatedUser: Type.String(),
     namespace: Type.Literal('ACP'),
     state: Type.String({ description: '`DRAFT` unless set otherwise' }),
     classification: Type.Object(
@@ -71,14 +76,7 @@ export const Batch = Type.Object(
     inputFormat: Type.Optional(Type.Object({ format: Type.Optional(Type.Enum(['csv', 'parquet', 'json', 'avro'])) }, { additionalProperties: true })),
     id: Type.Optional(Type.String({ description: 'Only when `properties` names it: the answer is keyed by id' })),
     status: Type.Enum([...batchStatuses]),
-    imsOrg: Type.String(),
-    sandboxId: Type.String(),
-    version: Type.String({ description: 'Semantic version, bumped by every write; the ETag of a lookup' }),
-    created: Epoch,
-    updated: Epoch,
-    createdClient: Type.String(),
-    createdUser: Type.String(),
-    updatedUser: Type.String(),
+    ...catalogObjectFields,
   },
   { additionalProperties: true, description: 'A batch; fields the client sent that Catalog does not interpret are kept as sent' },
 );

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { DocumentedAnswer } from '../../server/api-reference/error-answers.js';
+import { problemAnswers, type DocumentedAnswer } from '../../server/api-reference/error-answers.js';
 import { inletErrors, type InletErrorKey } from '../../server/errors/inlet-error.js';
 
 /**
@@ -102,14 +102,5 @@ export const DataCollectionErrorBody = Type.Object(
 
 /** The error answers of an inlet, one per status, each describing its errors by title. */
 export function inletErrorAnswers(...keys: InletErrorKey[]): Record<number, DocumentedAnswer> {
-  const titles = new Map<number, Set<string>>();
-  for (const key of keys) {
-    const { status, title } = inletErrors[key];
-    titles.set(status, (titles.get(status) ?? new Set()).add(title));
-  }
-  const answers: Record<number, DocumentedAnswer> = {};
-  for (const [status, set] of titles) {
-    answers[status] = { description: [...set].join('; '), content: { 'application/problem+json': { schema: { $ref: 'DataCollectionError#' } } } };
-  }
-  return answers;
+  return problemAnswers(keys.map((key) => inletErrors[key]), 'DataCollectionError');
 }

@@ -340,13 +340,20 @@ function toSql(tree: Tree): string {
     });
     return `list_filter([${items.join(', ')}], x -> x IS NOT NULL)`;
   }
-  const fields = [...tree.children].map(([name, child]) => [name, toSql(child)] as const);
-  // An object none of whose fields has a value is absent, not an object of nulls. The test reads the fields of the
-  // object once built (a one-element list and a lambda), so each child's SQL is written once: repeating it in the
-  // test doubled the SQL at every level of nesting, and deep XDM field groups exhausted DuckDB's memory.
-  const built = `struct_pack(${fields.map(([name, sql]) => `${sqlIdentifier(name)} := ${sql}`).join(', ')})`;
-  const allNull = fields.map(([name]) => `__object.${sqlIdentifier(name)} IS NULL`).join(' AND ');
-  return `list_transform([${built}], __object -> CASE WHEN ${allNull} THEN NULL ELSE __object END)[1]`;
+  const fields = [...tree.children].map(([name, child]) => `${sqlIdentifier(name)} := ${toSql(child)}`);
+  // An object none of whose fields has a value is absent, not an object of nulls.
+  return `(CASE WHEN ${absent(tree)} THEN NULL ELSE struct_pack(${fields.join(', ')}) END)`;
+}
+
+/**
+ * SQL that is true when a tree has no value. An object has none when none of its leaves has one: the test names
+ * the leaves, not the children's whole SQL (which holds their own tests), so each leaf's SQL is repeated once per
+ * object above it rather than doubled at every level, which exhausted DuckDB's memory on deep XDM field groups.
+ * Plain comparisons keep the per-row cost of the test as low as it can be.
+ */
+function absent(tree: Tree): string {
+  if (tree.kind !== 'object') return `(${toSql(tree)}) IS NULL`;
+  return [...tree.children.values()].map(absent).join(' AND ');
 }
 
 function identityMapSql(identities: { namespace: string; value: string; primary: boolean }[]): string {

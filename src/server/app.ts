@@ -36,6 +36,7 @@ import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
 import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
+import { registerHealthProbes } from './health-probes.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { createValidatorCompiler } from './validator-compiler.js';
 import { errorBodySchemas } from './api-reference/error-answers.js';
@@ -170,7 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Streaming inlets sit outside the gateway: the inlet URL is what a sender has (see streaming.routes.ts).
   registerStreamingRoutes(server, { db: deps.store.db, now, layout, queue: streamQueue, flusher: streaming, verifyToken: (token) => tokens.verify(token) });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
-  server.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', backend: deps.store.backend }));
+  registerHealthProbes(server, { store: deps.store, lakeRoot: layout.lakeRoot() });
 
   // Form bodies belong to the IMS token endpoint only; AEP services take JSON.
   await server.register(async (ims) => {

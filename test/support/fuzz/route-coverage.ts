@@ -5,6 +5,7 @@ export const notFuzzed: { prefix: string; reason: string }[] = [
   { prefix: '/docs', reason: 'static API reference page served by @fastify/swagger-ui' },
   { prefix: '/openapi.json', reason: 'the generated OpenAPI document: no input' },
   { prefix: '/healthz', reason: 'liveness probe: no input' },
+  { prefix: '/readyz', reason: 'readiness probe: no input' },
 ];
 
 /**

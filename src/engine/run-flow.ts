@@ -117,7 +117,9 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     return outcome;
   } catch (error) {
     const failure = error instanceof RunFailure ? error : asFailure(error);
-    deps.log?.warn({ err: error, runId, flowId: plan.flowId }, 'run failed');
+    // One line with the reason at warn; the stack, which only a developer reads, at debug.
+    deps.log?.warn({ runId, flowId: plan.flowId, code: failure.code }, `run ${runId} failed: ${failure.message}`);
+    deps.log?.debug({ err: error, runId }, 'run failure detail');
     outcome.status = 'failed';
     outcome.completedAt = deps.now();
     outcome.outputRecords = failure.kind === 'data' ? 0 : outcome.outputRecords;

@@ -2,4 +2,5 @@
 export interface RunLog {
   warn(details: object, message: string): void;
   error(details: object, message: string): void;
+  debug(details: object, message: string): void;
 }

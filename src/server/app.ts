@@ -93,6 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   checkStandardLibrary();
   const options: FastifyServerOptions = {
     logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
+    // One line per request is noise at info: the answer is logged at debug below, errors at warn or error.
+    disableRequestLogging: true,
     bodyLimit: 16 * 1024 * 1024,
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
@@ -116,6 +118,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   server.setSerializerCompiler(documentationOnlySerializer);
   for (const schema of errorBodySchemas) server.addSchema(schema);
   server.setErrorHandler(handleError);
+  server.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ req: request, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
+  });
   server.setNotFoundHandler((request) => {
     const path = request.url.split('?')[0] ?? '';
     // AEP clients also call services Tributary does not have; say which, so the 404 is not mistaken for a bad id.

@@ -122,7 +122,14 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     const cli = await execute(process.execPath, [bin, 'run', flow, '--wait', '--url', server.baseUrl, '--data-dir', dataDir], { env });
     expect(cli.stdout).toMatch(/run \S+ success/);
     expect(cli.stderr).toContain('0 landed');
+    // Without --url it finds the server serving its data directory (on a port of the OS's choosing here), and
+    // --json prints the run as the runs API answers it.
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8'))).toMatchObject({ url: server.baseUrl });
+    const json = await execute(process.execPath, [bin, 'run', flow, '--wait', '--json', '--data-dir', dataDir], { env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ flowId: flow, metrics: { statusSummary: { status: 'success' }, recordSummary: { outputRecordCount: 0 } } });
 
     await server.stop();
+    // A server that stopped no longer claims the data directory.
+    expect(fs.existsSync(path.join(dataDir, 'server.json'))).toBe(false);
   });
 });

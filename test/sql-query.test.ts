@@ -284,6 +284,7 @@ describe('the tributary query command', () => {
     const sql = `SELECT _id, _${api.tenantId}.product.description AS description FROM ${products.table} ORDER BY _id`;
     const json = await cli(sql, '--format', 'json', '--org', api.credentials.ims_org);
     expect(JSON.parse(json.stdout)).toEqual([{ _id: 'C1', description: null }, { _id: 'C2', description: 'A, b' }]);
+    expect((await cli(sql, '--json')).stdout).toBe(json.stdout);
     const csv = await cli(sql, '--format', 'csv');
     expect(csv.stdout).toBe('_id,description\nC1,\nC2,"A, b"\n');
     const table = await cli(sql);

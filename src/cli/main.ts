@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--sandbox <name>', 'sandbox name (default prod)')
     .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
     .option('--format <format>', 'table, json or csv (default table)')
+    .option('--json', 'the same as --format json')
     .option('--limit <rows>', 'most rows to print (default 10000)')
     .option('--timeout <seconds>', 'cancel the query after this long (default 30)')
     .action(queryCommand);
@@ -40,7 +41,8 @@ export async function main(argv: string[]): Promise<void> {
     .description('run a dataflow now on the running server, optionally waiting with a progress line')
     .argument('<flowId>', 'the flow to run')
     .option('--wait', 'wait for the run to finish, showing its progress; exit 1 if it fails')
-    .option('--url <url>', 'the server (default http://127.0.0.1:PORT)')
+    .option('--json', 'print the run as the runs API answers it, as JSON (progress stays on stderr)')
+    .option('--url <url>', 'the server (default: the one serving this data directory, else http://127.0.0.1:PORT)')
     .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
     .action(runCommand);
   await program.parseAsync(argv);

@@ -11,6 +11,7 @@ export interface QueryCommandOptions {
   sandbox?: string;
   dataDir?: string;
   format?: string;
+  json?: boolean;
   limit?: string;
   timeout?: string;
 }
@@ -23,7 +24,8 @@ type Format = (typeof formats)[number];
  * `POST /data/foundation/query/queries`, printed as a table, JSON or CSV.
  */
 export async function queryCommand(sql: string, options: QueryCommandOptions): Promise<void> {
-  const format = formats.find((f) => f === (options.format ?? 'table'));
+  if (options.json && options.format !== undefined && options.format !== 'json') throw new Error(`--json and --format ${options.format} ask for different outputs; give one`);
+  const format = formats.find((f) => f === (options.json ? 'json' : (options.format ?? 'table')));
   if (!format) throw new Error(`--format must be one of ${formats.join(', ')}, got "${options.format}"`);
   const rows = positiveInteger(options.limit, queryLimits.rows, '--limit');
   const timeoutMs = positiveInteger(options.timeout, queryLimits.timeoutMs / 1000, '--timeout') * 1000;

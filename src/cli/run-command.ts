@@ -1,8 +1,11 @@
 import { AccessTokens } from '../services/ims/access-tokens.js';
 import { openRuntime } from './runtime.js';
+import { runningServerUrl } from './server-address.js';
 
 export interface RunOptions {
   wait?: boolean;
+  /** Print the run (as the runs API answers it) as JSON on stdout instead of text; progress stays on stderr. */
+  json?: boolean;
   url?: string;
   dataDir?: string;
 }
@@ -32,7 +35,8 @@ export async function runCommand(flowId: string, options: RunOptions): Promise<v
   } finally {
     await store.close();
   }
-  const base = (options.url ?? `http://127.0.0.1:${config.port}`).replace(/\/$/, '');
+  // A server started on this data directory says where it listens; --url is for one elsewhere.
+  const base = (options.url ?? runningServerUrl(config.dataDir) ?? `http://127.0.0.1:${config.port}`).replace(/\/$/, '');
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${base}/data/foundation/flowservice${path}`, {
       method,
@@ -46,8 +50,11 @@ export async function runCommand(flowId: string, options: RunOptions): Promise<v
     return json;
   };
   const { id } = (await call('POST', '/runs', { flowId })) as { id: string };
-  process.stdout.write(`run ${id} started\n`);
-  if (!options.wait) return;
+  if (!options.wait) {
+    process.stdout.write(options.json ? `${JSON.stringify({ id, status: 'inProgress' })}\n` : `run ${id} started\n`);
+    return;
+  }
+  if (!options.json) process.stdout.write(`run ${id} started\n`);
   const started = Date.now();
   let lastStatus: string | undefined;
   let lastStage: string | undefined;
@@ -63,7 +70,7 @@ export async function runCommand(flowId: string, options: RunOptions): Promise<v
     if (status === 'inProgress' || status === 'queued') continue;
     if (process.stderr.isTTY) process.stderr.write('\n');
     for (const error of metrics?.statusSummary?.errors ?? []) process.stderr.write(`  ${error.code}: ${error.message}\n`);
-    process.stdout.write(`run ${id} ${status}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify(items[0])}\n` : `run ${id} ${status}\n`);
     if (status !== 'success') process.exitCode = 1;
     return;
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../server/app.js';
 import type { IssuedCredentials } from '../services/ims/credentials.js';
+import { forgetServerAddress, recordServerAddress } from './server-address.js';
 import { openRuntime } from './runtime.js';
 
 export interface ServeOptions {
@@ -44,9 +45,11 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const baseUrl = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
+  recordServerAddress(config.dataDir, baseUrl);
   if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir));
 
   const stop = async () => {
+    forgetServerAddress(config.dataDir);
     stopSweeping();
     await server.close();
     await store.close();

@@ -127,6 +127,22 @@ describe.each(backends)('dataflow runs from local files on $name', (backend) => 
     expect(fs.readFileSync(parsing, 'utf8')).toContain('surplus');
   });
 
+  it('says what a CSV the reader cannot lay out holds, and which data.properties read it', async () => {
+    fs.mkdirSync(path.join(root, 'unsniffable'));
+    // Mixed line endings: the sniffer gives up on the whole file.
+    fs.writeFileSync(path.join(root, 'unsniffable', 'mixed.csv'), header.replace('\n', '\r\n') + 'U1,One,,PHYSICAL,2024-07-01 00:00:00\nU2,Two,,PHYSICAL,2024-07-02 00:00:00\r\nU3,Three,,PHYSICAL,2024-07-03 00:00:00\n');
+    const mixed = await createFileFlow(api, { root, path: 'unsniffable/mixed.csv', format: 'delimited', title: 'mixed endings' });
+    const run = await runNow(api, mixed.flowId);
+    expect(at(run, 'metrics.statusSummary.status')).toBe('failed');
+    const [error] = at(run, 'metrics.statusSummary.errors') as { code: string; message: string }[];
+    expect(error?.code).toBe('CONNECTOR-1002-400');
+    expect(error?.message).toContain('unsniffable/mixed.csv: it mixes line endings (2 lines end in \\r\\n, 2 lines end in \\n)');
+    expect(error?.message).toContain('data.properties.columnDelimiter');
+    // The server's own paths stay out of the message: the file is named as the connection knows it.
+    expect(error?.message).not.toContain(root);
+    expect(await lakeRows(api, mixed.dataSetId, '_id')).toEqual([]);
+  });
+
   it('sets malformed JSON lines aside as rejected rows, with their file and line, and lands the rest', async () => {
     fs.mkdirSync(path.join(root, 'brokenjson'));
     const good = (id: string, day: number) => JSON.stringify({ Product_Id: id, Product_Name: `Name ${id}`, Description: null, Type: 'DIGITAL', updatedAt: `2024-05-0${day} 00:00:00` });

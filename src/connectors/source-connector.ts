@@ -53,6 +53,11 @@ export interface Extracted {
    * in `rejects`.
    */
   salvage?: (sql: SqlRunner) => Promise<SalvagedRead>;
+  /**
+   * For readers whose failures a person cannot act on as the reader words them: given the error reading
+   * `relation` failed with, a message saying what the source holds and how to read it, or undefined.
+   */
+  explainFailure?: (error: unknown) => string | undefined;
   /** The connector's incremental state after this read, committed with the batch (API sources). */
   state?: unknown;
   /**

@@ -56,7 +56,10 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
       survey = await reportingProgress(session, outcome, landing.progress, () => surveySource(session, extracted, plan, state));
     } catch (error) {
       // A reader that stops at the first malformed record gets one more go, with those records set aside.
-      if (!extracted.salvage || !isMalformedInput(error)) throw error;
+      if (!extracted.salvage || !isMalformedInput(error)) {
+        const explained = extracted.explainFailure?.(error);
+        throw explained ? new RunFailure('CONNECTOR-1002-400', explained, 'config') : error;
+      }
       landing.log?.warn({ runId, flowId: plan.flowId }, 'source has malformed records; reading the rest');
       extracted = { ...extracted, ...(await extracted.salvage(duck)) };
       survey = await surveySource(duck, extracted, plan, state);

@@ -1,5 +1,6 @@
 import { sqlString } from '../../mapping/sql-text.js';
 import { SourceConfigError, type ExtractRequest, type Extracted, type InputFile, type SourceConnector } from '../source-connector.js';
+import { explainUnreadableCsv, type CsvSettings } from './csv-diagnosis.js';
 import { changedFiles, localFilesState, readLocalFilesState } from './file-changes.js';
 import { salvageJsonLines } from './json-lines-salvage.js';
 import { resolveLocalFiles } from './local-file-paths.js';
@@ -29,7 +30,10 @@ export const localFilesConnector: SourceConnector = {
 export function readFiles(files: InputFile[], data: Record<string, unknown>, stagingDir: string): Extracted {
   const paths = files.map((f) => f.path);
   const extracted: Extracted = { relation: readerFor(paths, data), inputFiles: files };
-  if (data.format === 'delimited') extracted.rejects = csvRejects;
+  if (data.format === 'delimited') {
+    extracted.rejects = csvRejects;
+    extracted.explainFailure = (error) => (error instanceof Error && /sniffing file/i.test(error.message) ? explainUnreadableCsv(files, csvSettings(data)) : undefined);
+  }
   const compressionType = formatProperties(data).compressionType;
   if (data.format === 'json') extracted.salvage = salvageJsonLines(paths, stagingDir, compression(typeof compressionType === 'string' ? compressionType : undefined));
   return extracted;
@@ -37,6 +41,14 @@ export function readFiles(files: InputFile[], data: Record<string, unknown>, sta
 
 /** DuckDB's CSV reader keeps the lines it could not parse (store_rejects) in `reject_errors`. */
 const csvRejects = "SELECT csv_line AS raw, line, error_type || ': ' || error_message AS message FROM reject_errors";
+
+/** The delimiter, quote and compression a delimited source is read with (DuckDB's defaults when unset). */
+function csvSettings(data: Record<string, unknown>): CsvSettings {
+  const properties = formatProperties(data);
+  const option = (key: string) => (typeof properties[key] === 'string' ? (properties[key] as string) : undefined);
+  const compressionType = option('compressionType');
+  return { delimiter: option('columnDelimiter') ?? option('delimiter') ?? ',', quote: option('quote') ?? '"', compressed: compressionType !== undefined && compressionType !== 'none' };
+}
 
 /** The DuckDB reader for the files in the source connection's format. */
 export function readerFor(files: string[], data: Record<string, unknown>): string {

@@ -297,6 +297,6 @@ describe('the tributary query command', () => {
   it('refuses a write with a message and exit code 1', async () => {
     const failure = await cli(`DROP VIEW ${products.table}`).catch((error: { stderr: string; code: number }) => error);
     expect('code' in failure && failure.code).toBe(1);
-    expect('stderr' in failure ? failure.stderr : '').toMatch(/Only read-only queries/);
+    expect('stderr' in failure ? failure.stderr : '').toMatch(/Only read-only queries.*The lake is read-only to queries/);
   });
 });

@@ -61,5 +61,9 @@ function explained(sql: string): string | undefined {
 
 function refusedType(types: typeof StatementType, type: StatementType, sql: string): QueryError {
   const name = types[type] ?? `statement type ${type}`;
-  return new QueryError('refused', `Only read-only queries can run here (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); this is a ${name} statement.`, sql);
+  return new QueryError(
+    'refused',
+    `Only read-only queries can run here (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); this is a ${name} statement. The lake is read-only to queries: data lands through dataflows and Batch Ingestion, and leaves by deleting its batch in Catalog.`,
+    sql,
+  );
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseFileRoots, type FileRoot } from '../connectors/local-files/file-roots.js';
 
 /** Everything the process reads from its environment and flags, read once at start-up. */
 export interface Config {
@@ -12,8 +13,8 @@ export interface Config {
   /** Master key material; absent means a key file generated in the data directory. */
   secretKey: string | undefined;
   logLevel: string;
-  /** Folders Local Files connections may read below (TRIBUTARY_FILE_ROOTS, separated by the path delimiter). */
-  fileRoots: string[];
+  /** Folders Local Files connections may read below, each for one org or all (TRIBUTARY_FILE_ROOTS, see `parseFileRoots`). */
+  fileRoots: FileRoot[];
   tokenTtlSeconds: number;
   /** When streamed records become a batch (see `defaultFlushBounds` in the streaming flusher for why these). */
   streamFlush: { records: number; bytes: number; ageMs: number };
@@ -39,7 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     databaseSchema: nonEmpty(env.TRIBUTARY_DATABASE_SCHEMA),
     secretKey: nonEmpty(env.TRIBUTARY_SECRET_KEY),
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
-    fileRoots: (nonEmpty(env.TRIBUTARY_FILE_ROOTS) ?? '').split(path.delimiter).filter((p) => p !== '').map((p) => path.resolve(p)),
+    fileRoots: parseFileRoots(env.TRIBUTARY_FILE_ROOTS ?? ''),
     tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),
     streamFlush: {
       records: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_RECORDS, 10_000, 'TRIBUTARY_STREAM_FLUSH_RECORDS')),

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Engine } from '../engine/engine.js';
 import { Scheduler } from '../engine/scheduler.js';
-import { FileRoots } from '../connectors/local-files/file-roots.js';
+import { FileRoots, type FileRoot } from '../connectors/local-files/file-roots.js';
 import { LakeLayout } from '../lake/lake-layout.js';
 import type { MasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
@@ -50,7 +50,7 @@ export interface AppDeps {
   /** Where the lake and run staging live. */
   dataDir: string;
   /** Folders Local Files connections may read below; none means such connections are refused. */
-  fileRoots?: string[];
+  fileRoots?: readonly (string | FileRoot)[];
   masterKey: MasterKey;
   now?: () => number;
   tokenTtlSeconds?: number;

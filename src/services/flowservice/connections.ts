@@ -35,7 +35,7 @@ export const connections: FlowCollection = {
     const auth = specRef ? readAuth(problems, restoreMasked(body, existing, env), specRef.spec) : undefined;
     if (auth && specRef?.spec.id === localFilesSpecId) {
       try {
-        env.fileRoots.check(String(auth.params.rootPath));
+        env.fileRoots.check(String(auth.params.rootPath), env.ctx.orgId);
       } catch (error) {
         if (!(error instanceof SourceConfigError)) throw error;
         problems.add('/auth/params/rootPath', error.message);

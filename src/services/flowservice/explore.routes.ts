@@ -61,7 +61,7 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       if (rest) return testRestSource(rest.connector, rest.auth, rest.saveCredentials);
       if (specId === localFilesSpecId) {
         try {
-          deps.fileRoots.check(String(openParams(connection, deps).rootPath));
+          deps.fileRoots.check(String(openParams(connection, deps).rootPath), request.ctx.orgId);
           return { status: 'ok' as const, message: 'the root folder is readable' };
         } catch (error) {
           if (error instanceof SourceConfigError) return { status: 'failed' as const, message: error.message };
@@ -81,7 +81,7 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       if (specId !== localFilesSpecId) throw new ApiError('validation', `connections of spec ${specId} cannot be explored`);
       let root: string;
       try {
-        root = deps.fileRoots.check(String(openParams(connection, deps).rootPath));
+        root = deps.fileRoots.check(String(openParams(connection, deps).rootPath), request.ctx.orgId);
       } catch (error) {
         if (error instanceof SourceConfigError) throw new ApiError('validation', error.message);
         throw error;

@@ -46,7 +46,7 @@ export async function buildRunPlan(
   // The operator may have narrowed the allowed folders since the connection was made.
   if ((sourceBody.connectionSpec as { id: string }).id === localFilesSpecId) {
     try {
-      deps.fileRoots.check(String(auth.rootPath));
+      deps.fileRoots.check(String(auth.rootPath), ctx.orgId);
     } catch (error) {
       if (error instanceof SourceConfigError) throw fail(error.message);
       throw error;

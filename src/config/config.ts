@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { defaultHashingPool, type HashingPoolOptions } from '../secrets/hashing-pool.js';
+import { defaultTokenEndpointLimits, type TokenEndpointLimits } from '../services/ims/token-endpoint-limits.js';
 
 /** Everything the process reads from its environment and flags, read once at start-up. */
 export interface Config {
@@ -15,6 +17,10 @@ export interface Config {
   /** Folders Local Files connections may read below (TRIBUTARY_FILE_ROOTS, separated by the path delimiter). */
   fileRoots: string[];
   tokenTtlSeconds: number;
+  /** Failed token requests allowed per client id and per remote address before 429 (TRIBUTARY_TOKEN_FAILURES_*). */
+  tokenEndpoint: TokenEndpointLimits;
+  /** Threads that hash client secrets, and how many checks may wait for them (TRIBUTARY_HASH_*). */
+  hashing: HashingPoolOptions;
   /** When streamed records become a batch (see `defaultFlushBounds` in the streaming flusher for why these). */
   streamFlush: { records: number; bytes: number; ageMs: number };
   /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
@@ -41,6 +47,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     fileRoots: (nonEmpty(env.TRIBUTARY_FILE_ROOTS) ?? '').split(path.delimiter).filter((p) => p !== '').map((p) => path.resolve(p)),
     tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),
+    tokenEndpoint: {
+      failuresPerClient: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURES_PER_CLIENT, defaultTokenEndpointLimits.failuresPerClient, 'TRIBUTARY_TOKEN_FAILURES_PER_CLIENT')),
+      failuresPerAddress: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURES_PER_ADDRESS, defaultTokenEndpointLimits.failuresPerAddress, 'TRIBUTARY_TOKEN_FAILURES_PER_ADDRESS')),
+      windowSeconds: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURE_WINDOW_SECONDS, defaultTokenEndpointLimits.windowSeconds, 'TRIBUTARY_TOKEN_FAILURE_WINDOW_SECONDS')),
+    },
+    hashing: {
+      workers: Math.max(1, numberFrom(env.TRIBUTARY_HASH_WORKERS, defaultHashingPool.workers, 'TRIBUTARY_HASH_WORKERS')),
+      queue: numberFrom(env.TRIBUTARY_HASH_QUEUE, defaultHashingPool.queue, 'TRIBUTARY_HASH_QUEUE'),
+    },
     streamFlush: {
       records: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_RECORDS, 10_000, 'TRIBUTARY_STREAM_FLUSH_RECORDS')),
       bytes: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_MB, 64, 'TRIBUTARY_STREAM_FLUSH_MB')) * 1024 * 1024,

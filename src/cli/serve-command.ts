@@ -30,6 +30,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     fileRoots: config.fileRoots,
     masterKey,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    tokenEndpoint: config.tokenEndpoint,
+    hashing: config.hashing,
     logger: { level: config.logLevel },
     streamFlush: config.streamFlush,
     https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { parseFileRoots, type FileRoot } from '../connectors/local-files/file-roots.js';
+import { defaultHashingPool, type HashingPoolOptions } from '../secrets/hashing-pool.js';
+import { defaultTokenEndpointLimits, type TokenEndpointLimits } from '../services/ims/token-endpoint-limits.js';
 
 /** Everything the process reads from its environment and flags, read once at start-up. */
 export interface Config {
@@ -16,6 +18,10 @@ export interface Config {
   /** Folders Local Files connections may read below, each for one org or all (TRIBUTARY_FILE_ROOTS, see `parseFileRoots`). */
   fileRoots: FileRoot[];
   tokenTtlSeconds: number;
+  /** Failed token requests allowed per client id and per remote address before 429 (TRIBUTARY_TOKEN_FAILURES_*). */
+  tokenEndpoint: TokenEndpointLimits;
+  /** Threads that hash client secrets, and how many checks may wait for them (TRIBUTARY_HASH_*). */
+  hashing: HashingPoolOptions;
   /** When streamed records become a batch (see `defaultFlushBounds` in the streaming flusher for why these). */
   streamFlush: { records: number; bytes: number; ageMs: number };
   /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
@@ -42,6 +48,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     fileRoots: parseFileRoots(env.TRIBUTARY_FILE_ROOTS ?? ''),
     tokenTtlSeconds: numberFrom(env.TRIBUTARY_TOKEN_TTL_SECONDS, 24 * 3600, 'TRIBUTARY_TOKEN_TTL_SECONDS'),
+    tokenEndpoint: {
+      failuresPerClient: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURES_PER_CLIENT, defaultTokenEndpointLimits.failuresPerClient, 'TRIBUTARY_TOKEN_FAILURES_PER_CLIENT')),
+      failuresPerAddress: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURES_PER_ADDRESS, defaultTokenEndpointLimits.failuresPerAddress, 'TRIBUTARY_TOKEN_FAILURES_PER_ADDRESS')),
+      windowSeconds: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURE_WINDOW_SECONDS, defaultTokenEndpointLimits.windowSeconds, 'TRIBUTARY_TOKEN_FAILURE_WINDOW_SECONDS')),
+    },
+    hashing: {
+      workers: Math.max(1, numberFrom(env.TRIBUTARY_HASH_WORKERS, defaultHashingPool.workers, 'TRIBUTARY_HASH_WORKERS')),
+      queue: numberFrom(env.TRIBUTARY_HASH_QUEUE, defaultHashingPool.queue, 'TRIBUTARY_HASH_QUEUE'),
+    },
     streamFlush: {
       records: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_RECORDS, 10_000, 'TRIBUTARY_STREAM_FLUSH_RECORDS')),
       bytes: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_MB, 64, 'TRIBUTARY_STREAM_FLUSH_MB')) * 1024 * 1024,

@@ -9,10 +9,13 @@ import { FileRoots, type FileRoot } from '../connectors/local-files/file-roots.j
 import { LakeLayout } from '../lake/lake-layout.js';
 import type { MasterKey } from '../secrets/master-key.js';
 import { SecretBox } from '../secrets/secret-box.js';
+import { defaultHashingPool, HashingPool, type HashingPoolOptions } from '../secrets/hashing-pool.js';
 import type { Store } from '../store/open-store.js';
 import { AccessTokens } from '../services/ims/access-tokens.js';
 import { Credentials } from '../services/ims/credentials.js';
 import { registerTokenRoutes } from '../services/ims/token.routes.js';
+import { TokenExchange } from '../services/ims/token-exchange.js';
+import { defaultTokenEndpointLimits, type TokenEndpointLimits } from '../services/ims/token-endpoint-limits.js';
 import { SandboxesRepository } from '../services/sandbox/sandboxes.repository.js';
 import { registerSandboxRoutes } from '../services/sandbox/sandboxes.routes.js';
 import { registerFlowServiceRoutes } from '../services/flowservice/flowservice.routes.js';
@@ -54,6 +57,10 @@ export interface AppDeps {
   masterKey: MasterKey;
   now?: () => number;
   tokenTtlSeconds?: number;
+  /** Failed token requests allowed per client id and per address; `defaultTokenEndpointLimits` otherwise. */
+  tokenEndpoint?: Partial<TokenEndpointLimits> | undefined;
+  /** The threads that hash client secrets and the queue in front of them; `defaultHashingPool` otherwise. */
+  hashing?: Partial<HashingPoolOptions> | undefined;
   /** pino options (e.g. `{ level: 'info' }`); no logging when absent. */
   logger?: { level: string } | undefined;
   /** How API connectors retry and pace their requests (tests shorten the waits); the engine's defaults otherwise. */
@@ -80,6 +87,8 @@ function requestForLog(request: { method: string; url: string }): { method: stri
 export interface App {
   server: FastifyInstance;
   credentials: Credentials;
+  /** Where client secrets are hashed; its `stats()` show how many hashes ran (tests check none ran). */
+  hashing: HashingPool;
   engine: Engine;
   /** Starts the runs flows' schedules make due; `serve` calls `start()`, tests call `tick()` with a fake clock. */
   scheduler: Scheduler;
@@ -132,7 +141,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   server.removeContentTypeParser('text/plain');
 
   const tokens = new AccessTokens(deps.masterKey, deps.tokenTtlSeconds ?? 24 * 3600, now);
-  const credentials = new Credentials(deps.store.db, tokens, now);
+  const hashing = new HashingPool({ ...defaultHashingPool, ...deps.hashing });
+  const credentials = new Credentials(deps.store.db, tokens, now, hashing.scrypt);
+  const tokenExchange = new TokenExchange(credentials, { ...defaultTokenEndpointLimits, ...deps.tokenEndpoint }, now);
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
   const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions });
@@ -158,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scheduler.stop();
     await streaming.stop();
     await engine.idle();
+    await hashing.close();
   });
 
   server.decorateRequest('ctx', null as unknown as RequestContext);
@@ -181,7 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Form bodies belong to the IMS token endpoint only; AEP services take JSON.
   await server.register(async (ims) => {
     await ims.register(formbody);
-    registerTokenRoutes(ims, { credentials, tokens });
+    registerTokenRoutes(ims, { exchange: tokenExchange, tokens });
   });
   // The gateway guards every service route by route, not by URL prefix: the router decodes
   // percent-encoded paths, so a prefix test on the raw URL could be walked around.
@@ -204,5 +216,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(async (imports) => registerImportRoutes(imports, lake));
     registerQueryRoutes(api, lake);
   });
-  return { server, credentials, engine, scheduler, streaming };
+  return { server, credentials, hashing, engine, scheduler, streaming };
 }

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import { hashSecret, verifySecret } from '../../secrets/password-hash.js';
+import { hashSecret, verifySecret, type Scrypt } from '../../secrets/password-hash.js';
 import { SandboxesRepository } from '../sandbox/sandboxes.repository.js';
 import type { AccessTokens } from './access-tokens.js';
-import { ApiClientsRepository } from './api-clients.repository.js';
+import { ApiClientsRepository, type ApiClient } from './api-clients.repository.js';
 import { OrgsRepository, type Org } from './orgs.repository.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.js';
@@ -17,15 +17,14 @@ export interface IssuedCredentials {
   expires_in: number;
 }
 
-const unknownClientHash = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-
 /** Orgs, API clients and token exchange: what Adobe IMS and the Developer Console do for AEP. */
 export class Credentials {
   private readonly orgs: OrgsRepository;
   private readonly clients: ApiClientsRepository;
   private readonly sandboxes: SandboxesRepository;
 
-  constructor(db: Kysely<Database>, private readonly tokens: AccessTokens, private readonly now: () => number) {
+  /** `scrypt` hashes and checks client secrets: the server passes its `HashingPool`, one-shot commands libuv's. */
+  constructor(db: Kysely<Database>, private readonly tokens: AccessTokens, private readonly now: () => number, private readonly scrypt: Scrypt) {
     this.orgs = new OrgsRepository(db);
     this.clients = new ApiClientsRepository(db);
     this.sandboxes = new SandboxesRepository(db);
@@ -38,18 +37,26 @@ export class Credentials {
     const org = await this.ensureOrg(orgId);
     const clientId = crypto.randomBytes(16).toString('hex');
     const clientSecret = `p8e-${crypto.randomBytes(24).toString('base64url')}`;
-    await this.clients.insert({ clientId, orgId: org.id, name, secretHash: await hashSecret(clientSecret) }, this.now());
+    await this.clients.insert({ clientId, orgId: org.id, name, secretHash: await hashSecret(clientSecret, this.scrypt) }, this.now());
     const accessToken = await this.tokens.issue({ clientId, orgId: org.id });
     return { client_id: clientId, client_secret: clientSecret, ims_org: org.id, tenant_id: org.tenantId, access_token: accessToken, expires_in: this.tokens.lifetimeSeconds };
   }
 
-  /** The client-credentials grant; undefined when the id or secret is wrong. */
-  async exchange(clientId: string, clientSecret: string): Promise<string | undefined> {
-    const client = await this.clients.find(clientId);
-    // Hash even for an unknown client, so the answer's timing does not tell which client ids exist.
-    const valid = await verifySecret(clientSecret, client?.secretHash ?? unknownClientHash);
-    if (!client || !valid) return undefined;
-    return this.tokens.issue({ clientId, orgId: client.orgId });
+  /**
+   * The API client with this id. Client ids are not secrets in IMS (every request carries one in `x-api-key`),
+   * so the token endpoint may tell an unknown one apart without the cost of a hash (see `TokenExchange`).
+   */
+  findClient(clientId: string): Promise<ApiClient | undefined> {
+    return this.clients.find(clientId);
+  }
+
+  /** One scrypt: whether `secret` is the client's. May reject with `HashingBusyError` under load. */
+  secretMatches(client: ApiClient, secret: string): Promise<boolean> {
+    return verifySecret(secret, client.secretHash, this.scrypt);
+  }
+
+  issueToken(client: ApiClient): Promise<string> {
+    return this.tokens.issue({ clientId: client.clientId, orgId: client.orgId });
   }
 
   async clientBelongsTo(clientId: string, orgId: string): Promise<boolean> {

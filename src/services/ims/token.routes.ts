@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Credentials } from './credentials.js';
 import type { AccessTokens } from './access-tokens.js';
+import type { TokenExchange } from './token-exchange.js';
 
 const TokenResponse = Type.Object({
   access_token: Type.String(),
@@ -11,9 +11,13 @@ const TokenResponse = Type.Object({
 });
 
 const ImsError = Type.Object({ error: Type.String(), error_description: Type.String() });
+const RetryLater = Type.Object(
+  { error: Type.String(), error_description: Type.String() },
+  { description: 'OAuth\'s error shape, as IMS answers; the `Retry-After` header says how many seconds to wait.' },
+);
 
 /** Adobe IMS's OAuth server-to-server token endpoint (client-credentials grant). */
-export function registerTokenRoutes(app: FastifyInstance, deps: { credentials: Credentials; tokens: AccessTokens }): void {
+export function registerTokenRoutes(app: FastifyInstance, deps: { exchange: TokenExchange; tokens: AccessTokens }): void {
   app.post(
     '/ims/token/v3',
     {
@@ -22,7 +26,9 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { credentials: C
         summary: 'Exchange client credentials for an access token',
         security: [],
         consumes: ['application/x-www-form-urlencoded'],
-        response: { 200: TokenResponse, 400: ImsError, 401: ImsError },
+        description:
+          'Failed attempts are limited per client id and per remote address (429 with `Retry-After`); when secret hashing is saturated server-wide the answer is 503 with `Retry-After`.',
+        response: { 200: TokenResponse, 400: ImsError, 401: ImsError, 429: RetryLater, 503: RetryLater },
       },
     },
     async (request, reply) => {
@@ -34,9 +40,25 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { credentials: C
       if (!form.client_id || !form.client_secret) {
         return reply.status(400).send({ error: 'invalid_request', error_description: 'client_id and client_secret are required' });
       }
-      const token = await deps.credentials.exchange(form.client_id, form.client_secret);
-      if (!token) return reply.status(401).send({ error: 'invalid_client', error_description: 'invalid client_id or client_secret' });
-      return { access_token: token, token_type: 'bearer' as const, expires_in: deps.tokens.lifetimeSeconds };
+      const outcome = await deps.exchange.exchange({ clientId: form.client_id, clientSecret: form.client_secret, address: request.ip });
+      switch (outcome.kind) {
+        case 'issued':
+          return { access_token: outcome.accessToken, token_type: 'bearer' as const, expires_in: deps.tokens.lifetimeSeconds };
+        case 'unknownClient':
+          return reply.status(401).send({ error: 'invalid_client', error_description: 'invalid client_id parameter' });
+        case 'wrongSecret':
+          return reply.status(401).send({ error: 'invalid_client', error_description: 'invalid client_id or client_secret' });
+        case 'limited':
+          return reply
+            .status(429)
+            .header('retry-after', String(outcome.retryAfterSeconds))
+            .send({ error: 'too_many_requests', error_description: `too many failed attempts for this client or from this address; retry after ${outcome.retryAfterSeconds} s` });
+        case 'busy':
+          return reply
+            .status(503)
+            .header('retry-after', String(outcome.retryAfterSeconds))
+            .send({ error: 'temporarily_unavailable', error_description: `the server is checking too many secrets at once; retry after ${outcome.retryAfterSeconds} s` });
+      }
     },
   );
 }

@@ -1,8 +1,12 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileRoots, parseFileRoots } from '../src/connectors/local-files/file-roots.js';
 import { SourceConfigError } from '../src/connectors/source-connector.js';
+import { availableBackends } from './support/backends.js';
+import { localFilesSpec } from './support/file-flow.js';
+import { startApi, str, type TestApi } from './support/test-api.js';
 
 describe('the folders Local Files connections may read', () => {
   const dataDir = path.join(os.tmpdir(), 'tributary-data-for-roots');
@@ -45,5 +49,42 @@ describe('the folders Local Files connections may read', () => {
     ]);
     // A folder whose name holds "=" is a folder, not an org's entry.
     expect(parseFileRoots('/srv/a=b')).toEqual([{ folder: '/srv/a=b' }]);
+  });
+});
+
+const backends = await availableBackends();
+
+describe.each(backends)('folders given to one org on $name', (backend) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'roots-per-org-'));
+  const acme = path.join(base, 'acme');
+  const other = path.join(base, 'other');
+  let api: TestApi;
+  beforeAll(async () => {
+    for (const folder of [acme, other]) fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(acme, 'secret.csv'), 'id\n1\n');
+    fs.writeFileSync(path.join(other, 'mine.csv'), 'id\n2\n');
+    api = await startApi(backend, { org: 'OTHER@AdobeOrg', fileRoots: [{ org: 'ACME@AdobeOrg', folder: acme }, { org: 'OTHER@AdobeOrg', folder: other }] });
+  });
+  afterAll(async () => {
+    await api?.close();
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+  const connect = (rootPath: string) =>
+    api.request('POST', '/data/foundation/flowservice/connections', {
+      body: { name: 'files', auth: { specName: 'Local Directory', params: { rootPath } }, connectionSpec: { id: localFilesSpec, version: '1.0' } },
+    });
+
+  it("refuses a connection on another org's folder, naming only the asking org's own", async () => {
+    const refused = await connect(acme);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('/auth/params/rootPath');
+    expect(refused.text).toContain(other);
+    expect(refused.text).not.toContain(`(${acme}`);
+    const own = await connect(other);
+    expect(own.status).toBe(201);
+    const explored = await api.request('GET', `/data/foundation/flowservice/connections/${str(own.json, 'id')}/explore?objectType=root`);
+    expect(explored.status).toBe(200);
+    expect(JSON.stringify(explored.json)).toContain('mine.csv');
+    expect(api.contractViolations).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { Authenticator, HttpClock, HttpRequest, HttpRequester, HttpResponse
 import { nextPage } from './paginators.js';
 import { valueAt, type RecordWriter } from './record-writer.js';
 import { providerMessage } from './provider-message.js';
+import type { RunGuard } from './run-guard.js';
 import { outsideWindow } from './window-bounds.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { WorkQueue } from './work-queue.js';
@@ -19,6 +20,8 @@ export interface StreamReading {
   writer: RecordWriter;
   /** Stop after this many records (explore previews). */
   limit?: number;
+  /** The run's request budget and stall timeout, told of each page read. */
+  guard?: RunGuard;
 }
 
 /** A window the provider said holds too many results; it is read again as two halves. */
@@ -77,6 +80,8 @@ export async function readPages(reading: StreamReading, first: HttpRequest, opti
     if (stream.detail) records = await withDetails(reading, records);
     const gone = stream.deletedWhen;
     await reading.writer.write(records, metrics, gone ? { deleted: records.map((r) => valueAt(r, gone.path) === gone.equals) } : {});
+    metrics.pages += 1;
+    reading.guard?.pageRead(records.length > 0 || next === null);
     request = next;
   }
 }

@@ -2,6 +2,8 @@
 export interface StreamMetrics {
   stream: string;
   requests: number;
+  /** Pages read (answered and written). */
+  pages: number;
   retries: number;
   rateLimited: number;
   records: number;
@@ -17,5 +19,5 @@ export interface StreamMetrics {
 }
 
 export function emptyStreamMetrics(stream: string): StreamMetrics {
-  return { stream, requests: 0, retries: 0, rateLimited: 0, records: 0, bytes: 0, windows: 0, windowsSplit: 0, outsideWindow: 0, tolerated: {}, unknownFields: {} };
+  return { stream, requests: 0, pages: 0, retries: 0, rateLimited: 0, records: 0, bytes: 0, windows: 0, windowsSplit: 0, outsideWindow: 0, tolerated: {}, unknownFields: {} };
 }

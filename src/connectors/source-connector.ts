@@ -33,6 +33,11 @@ export interface ExtractRequest {
    * the old ones stop working as soon as the provider has issued the new ones.
    */
   saveCredentials?: (auth: Record<string, unknown>) => Promise<void>;
+  /**
+   * Takes what the read has done so far (the same shape as `Extracted.metrics`: requests, pages, records …),
+   * every few seconds while it runs, so the run in progress shows it. Must not throw or block.
+   */
+  progress?: (metrics: Record<string, unknown>[]) => void;
 }
 
 export interface Extracted {

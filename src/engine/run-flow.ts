@@ -54,6 +54,12 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     const connector = deps.connectors(plan.source.specId);
     if (!connector) throw new RunFailure('CONNECTOR-1001-500', `no connector can read connection spec ${plan.source.specId} yet`, 'config');
     const { state, etag: stateEtag } = plan.upload ? { state: { version: 1 as const } as FlowState, etag: undefined } : await readFlowState(repo, scope, plan.flowId);
+    // What an API read has done so far lands on the run record as it goes, one save after another.
+    let saving = Promise.resolve();
+    const reported = (streams: Record<string, unknown>[]) => {
+      outcome.streams = streams;
+      saving = saving.then(() => deps.progress?.(outcome)).catch(() => undefined);
+    };
     const extracted = await extract(() =>
       connector.extract({
         auth: plan.source.auth,
@@ -65,8 +71,9 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         // Without a delta column, only what the source says is new since `state` may land again.
         changedOnly: plan.deltaColumn === undefined,
         ...(plan.source.saveCredentials ? { saveCredentials: plan.source.saveCredentials } : {}),
+        ...(deps.progress ? { progress: reported } : {}),
       }),
-    );
+    ).finally(() => saving);
     if (extracted.metrics) outcome.streams = extracted.metrics;
     if (extracted.notices) outcome.notices = extracted.notices;
     outcome.inputFileCount = extracted.inputFiles.length;

@@ -64,7 +64,7 @@ export interface AppDeps {
   /** pino options (e.g. `{ level: 'info' }`); no logging when absent. */
   logger?: { level: string } | undefined;
   /** How API connectors retry and pace their requests (tests shorten the waits); the engine's defaults otherwise. */
-  connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit'>;
+  connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit' | 'limits'>;
   /** When streamed records become a batch; `defaultFlushBounds` otherwise. */
   streamFlush?: Partial<FlushBounds> | undefined;
   /** Serve HTTPS with this PEM certificate and key instead of plain HTTP. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { RetryPolicy } from '../../src/connectors/rest/http-requester.js';
+import type { RunLimits } from '../../src/connectors/rest/run-guard.js';
 import { buildApp, type App, type AppDeps } from '../../src/server/app.js';
 import { MasterKey } from '../../src/secrets/master-key.js';
 import { SecretBox } from '../../src/secrets/secret-box.js';
@@ -64,13 +65,25 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
+  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
 ): Promise<TestApi> {
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.
-    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, fileRoots: options.fileRoots ?? [os.tmpdir()], ...(options.now ? { now: options.now } : {}), ...(options.retryPolicy ? { connectorOptions: { retry: options.retryPolicy } } : {}), ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}), ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}), tokenEndpoint: options.tokenEndpoint, hashing: options.hashing });
+    const connectorOptions = { ...(options.retryPolicy ? { retry: options.retryPolicy } : {}), ...(options.connectorLimits ? { limits: options.connectorLimits } : {}) };
+    const built = await buildApp({
+      store,
+      masterKey,
+      dataDir: opened.dataDir,
+      fileRoots: options.fileRoots ?? [os.tmpdir()],
+      connectorOptions,
+      tokenEndpoint: options.tokenEndpoint,
+      hashing: options.hashing,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
+      ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}),
+    });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();
     return { app: built, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };

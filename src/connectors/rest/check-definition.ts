@@ -33,6 +33,7 @@ function streamProblems(stream: StreamDefinition): string[] {
   if (!columns.has(stream.primaryKey)) problems.push(`the primary key ${stream.primaryKey} is not a column`);
   if (stream.cursor && !columns.has(stream.cursor.column)) problems.push(`the cursor column ${stream.cursor.column} is not a column`);
   if (stream.cursor && stream.cursor.maxWindowMs <= 0) problems.push('the cursor\'s windows must have a length');
+  if (stream.cursor?.resolutionMs !== undefined && !(stream.cursor.resolutionMs >= 1 && stream.cursor.resolutionMs <= stream.cursor.maxWindowMs)) problems.push('the cursor\'s resolution must be at least 1 ms and no wider than its windows');
   if (stream.changes) {
     if (stream.changes.types.length === 0) problems.push('the change feed asks for no event types');
     const unasked = stream.changes.deletedTypes.filter((t) => !stream.changes?.types.includes(t));

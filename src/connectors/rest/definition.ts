@@ -88,6 +88,11 @@ export interface WindowedCursor {
   format: 'rfc3339' | 'epoch-seconds';
   /** The widest window the API allows. */
   maxWindowMs: number;
+  /**
+   * The finest time the API filters on (default 1000: both formats write whole seconds). No window is cut
+   * narrower, and records are checked against their window at this resolution.
+   */
+  resolutionMs?: number;
   /** How long before now data may still be missing (PayPal: 3 h); windows never reach past now − lag. */
   sourceLagMs: number;
   /** How far before the stored cursor each run re-reads, for records that changed after their window was read. */

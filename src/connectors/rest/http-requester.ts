@@ -73,6 +73,8 @@ export class HttpRequester {
     private readonly clock: HttpClock,
     private readonly policy: RetryPolicy = defaultRetryPolicy,
     private readonly defaultHeaders: Record<string, string> = {},
+    /** Called before every request is sent (a run's budget and stall timeout); throws to stop the run. */
+    private readonly beforeRequest?: () => void,
   ) {}
 
   /**
@@ -99,6 +101,7 @@ export class HttpRequester {
   async sendWithRetries(request: HttpRequest, authHeaders: Record<string, string>, metrics: StreamMetrics): Promise<HttpResponse> {
     const url = this.url(request);
     for (let attempt = 1; ; attempt += 1) {
+      this.beforeRequest?.();
       await this.bucket.take();
       metrics.requests += 1;
       let response: Response;

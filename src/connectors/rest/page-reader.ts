@@ -1,9 +1,11 @@
 import { SourceConfigError, SourceProviderError } from '../source-connector.js';
-import type { RestConnectorDefinition, StreamDefinition } from './definition.js';
+import type { RestConnectorDefinition, StreamDefinition, WindowedCursor } from './definition.js';
 import type { Authenticator, HttpClock, HttpRequest, HttpRequester, HttpResponse } from './http-requester.js';
 import { nextPage } from './paginators.js';
 import { valueAt, type RecordWriter } from './record-writer.js';
 import { providerMessage } from './provider-message.js';
+import type { RunGuard } from './run-guard.js';
+import { outsideWindow } from './window-bounds.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -18,13 +20,42 @@ export interface StreamReading {
   writer: RecordWriter;
   /** Stop after this many records (explore previews). */
   limit?: number;
+  /** The run's request budget and stall timeout, told of each page read. */
+  guard?: RunGuard;
 }
 
 /** A window the provider said holds too many results; it is read again as two halves. */
 export class WindowTooLarge extends Error {}
 
-export async function readPages(reading: StreamReading, first: HttpRequest, handOver?: (last: Record<string, unknown>) => boolean): Promise<void> {
+/**
+ * A window's page held a record outside the window asked for: the provider ignores the time filter. Cutting
+ * the window further would never end (every part answers the same list), so the reader stops cutting.
+ */
+export class WindowIgnored extends Error {
+  constructor(readonly request: HttpRequest, readonly window: [number, number], readonly seenAt: number) {
+    super('the provider ignored the time window');
+  }
+}
+
+/**
+ * How a page's records are held against a time window: `refuse` throws `WindowIgnored` at the first record
+ * outside it (a window read), `keep` writes only the records inside it (the whole list read instead).
+ */
+export interface PageWindow {
+  bounds: [number, number];
+  outside: 'refuse' | 'keep';
+}
+
+export interface PageOptions {
+  /** Only the first page of a window may hand the rest of it over (to be read in parts). */
+  handOver?: (last: Record<string, unknown>) => boolean;
+  window?: PageWindow;
+}
+
+export async function readPages(reading: StreamReading, first: HttpRequest, options: PageOptions = {}): Promise<void> {
   const { stream, metrics } = reading;
+  const { handOver, window } = options;
+  const cursor = stream.cursor;
   let request: HttpRequest | null = first;
   let pending: Promise<HttpResponse> | null = reading.http.send(first, reading.auth, metrics);
   while (request && pending) {
@@ -35,9 +66,11 @@ export async function readPages(reading: StreamReading, first: HttpRequest, hand
       throw failure(stream, request, response);
     }
     const listed = selectRecords(stream, response.body, stream.records.path);
+    const kept = window && cursor ? keptInWindow(reading, cursor, window, first, listed) : listed;
     const room = reading.limit === undefined ? Infinity : Math.max(0, reading.limit - metrics.records);
-    let records = listed.length > room ? listed.slice(0, room) : listed;
-    let next: HttpRequest | null = listed.length >= room ? null : nextPage(stream.paginator, request, response.body, listed);
+    let records = kept.length > room ? kept.slice(0, room) : kept;
+    // Paging follows the page as listed (its last id, its length), whatever of it is kept.
+    let next: HttpRequest | null = kept.length >= room ? null : nextPage(stream.paginator, request, response.body, listed);
     // Only the first page of a window may hand the rest of it over.
     if (next && request === first && listed.length > 0 && handOver?.(listed[listed.length - 1] as Record<string, unknown>)) next = null;
     // The next page is on its way while this one is written: the provider and the writer work at once.
@@ -47,8 +80,21 @@ export async function readPages(reading: StreamReading, first: HttpRequest, hand
     if (stream.detail) records = await withDetails(reading, records);
     const gone = stream.deletedWhen;
     await reading.writer.write(records, metrics, gone ? { deleted: records.map((r) => valueAt(r, gone.path) === gone.equals) } : {});
+    metrics.pages += 1;
+    reading.guard?.pageRead(records.length > 0 || next === null);
     request = next;
   }
+}
+
+/** The page's records inside the window; a record outside it means the provider ignored the window (`refuse`). */
+function keptInWindow(reading: StreamReading, cursor: WindowedCursor, window: PageWindow, first: HttpRequest, listed: Record<string, unknown>[]): Record<string, unknown>[] {
+  const inside = listed.filter((record) => {
+    const at = outsideWindow(reading.stream, cursor, window.bounds, record);
+    if (at !== null && window.outside === 'refuse') throw new WindowIgnored(first, window.bounds, at);
+    return at === null;
+  });
+  reading.metrics.outsideWindow += listed.length - inside.length;
+  return inside;
 }
 
 export function selectRecords(stream: StreamDefinition, body: unknown, path: string[]): Record<string, unknown>[] {

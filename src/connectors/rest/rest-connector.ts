@@ -8,6 +8,7 @@ import type { ColumnType, RestConnectorDefinition, StreamDefinition } from './de
 import { defaultRetryPolicy, HttpRequester, systemClock, type HttpClock, type RetryPolicy } from './http-requester.js';
 import { RecordWriter } from './record-writer.js';
 import { emptyStreamMetrics, type StreamMetrics } from './stream-metrics.js';
+import { RunGuard, type RunLimits } from './run-guard.js';
 import { readStream, type ReadNotice, type StreamState } from './stream-reader.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -22,6 +23,8 @@ export interface RestConnectorOptions {
   retry?: RetryPolicy;
   /** Replaces every definition's rate limit (a benchmark measuring the engine, not the provider's limit). */
   rateLimit?: { requestsPerSecond: number; burst: number };
+  /** Every run's request budget and stall timeout (defaults: `run-guard.ts`). */
+  limits?: RunLimits;
 }
 
 const duckTypes: Record<ColumnType, string> = {
@@ -69,7 +72,7 @@ export class RestConnector implements SourceConnector {
     const stream = this.streamFor(request.params);
     const previous = readState(request.state);
     const file = path.join(request.stagingDir, `${stream.name}.jsonl`);
-    const { metrics, state, notices, snapshot } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials);
+    const { metrics, state, notices, snapshot } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials, undefined, request.progress);
     const stat = fs.statSync(file);
     return {
       relation: this.reader(stream, file),
@@ -118,26 +121,28 @@ export class RestConnector implements SourceConnector {
     state: StreamState | undefined,
     saveCredentials?: (auth: Record<string, unknown>) => Promise<void>,
     limit?: number,
+    progress?: (metrics: Record<string, unknown>[]) => void,
   ): Promise<{ metrics: StreamMetrics; state: StreamState; notices: ReadNotice[]; snapshot: boolean }> {
-    const { http, authenticator, clock } = this.session(auth, saveCredentials);
     const metrics = emptyStreamMetrics(stream.name);
+    const guard = new RunGuard(stream, metrics, this.options.clock ?? systemClock, this.options.limits, progress ? (m) => progress([{ ...m }]) : undefined);
+    const { http, authenticator, clock } = this.session(auth, saveCredentials, undefined, guard);
     // A column holding the whole record (an empty path) keeps every field: none is unknown then.
     const whole = stream.columns.some((c) => c.path.length === 0);
     const known = whole ? null : new Set([...stream.columns.map((c) => c.path[0] as string), ...(stream.ignoredFields ?? [])]);
     const writer = new RecordWriter(file, stream.columns, known);
     try {
-      const read = await readStream({ definition: this.definition, stream, http, auth: authenticator, clock, metrics, writer, ...(limit !== undefined ? { limit } : {}) }, window, state);
+      const read = await readStream({ definition: this.definition, stream, http, auth: authenticator, clock, metrics, writer, guard, ...(limit !== undefined ? { limit } : {}) }, window, state);
       return { metrics, ...read };
     } finally {
       await writer.close();
     }
   }
 
-  private session(auth: Record<string, unknown>, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>, retry?: RetryPolicy) {
+  private session(auth: Record<string, unknown>, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>, retry?: RetryPolicy, guard?: RunGuard) {
     const clock = this.options.clock ?? systemClock;
     const rateLimit = this.options.rateLimit ?? this.definition.rateLimit;
     const bucket = new TokenBucket(rateLimit.requestsPerSecond, rateLimit.burst);
-    const http = new HttpRequester(baseUrlOf(auth.host, this.definition.defaultHost), bucket, clock, retry ?? this.options.retry ?? defaultRetryPolicy, this.definition.headers);
+    const http = new HttpRequester(baseUrlOf(auth.host, this.definition.defaultHost), bucket, clock, retry ?? this.options.retry ?? defaultRetryPolicy, this.definition.headers, guard ? () => guard.beforeRequest() : undefined);
     return { http, clock, authenticator: authenticatorFor(this.definition.auth, auth, http, clock, saveCredentials) };
   }
 

@@ -2,8 +2,9 @@ import { SourceProviderError } from '../source-connector.js';
 import type { WindowedCursor } from './definition.js';
 import type { HttpRequest } from './http-requester.js';
 import { readChanges, secondsFloor } from './change-feed.js';
-import { failure, readPages, selectRecords, WindowTooLarge, type StreamReading } from './page-reader.js';
+import { failure, readPages, selectRecords, WindowIgnored, WindowTooLarge, type StreamReading } from './page-reader.js';
 import { valueAt } from './record-writer.js';
+import { cursorTime, resolutionOf, splitPoint } from './window-bounds.js';
 import { baseRequest, windowRequest, withBodyValue } from './window-requests.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -58,17 +59,17 @@ export async function readStream(
   }
   // Without a position the whole table is read: its rows are the source's current state.
   const snapshot = state === undefined && window.start === null && reading.limit === undefined;
-  const read = await readHistory(reading, window, state);
+  const read = await readHistory(reading, window, state, notices);
   const next: StreamState = { ...read, ...(snapshot ? { fullReadAt: startedAt } : state?.fullReadAt !== undefined ? { fullReadAt: state.fullReadAt } : {}) };
   // Changes made while the history was read are read again next time: the feed starts where this read began.
   return { state: feed ? { ...next, changesSince: secondsFloor(startedAt) - 1000 } : next, notices, snapshot };
 }
 
 /** Every partition of the stream (or the stream itself), each through the same windows. */
-async function readHistory(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined): Promise<StreamState> {
+async function readHistory(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined, notices: ReadNotice[]): Promise<StreamState> {
   // Every partition goes through the same windows, so any of them says where the stream now stands.
   let next: StreamState = state ?? {};
-  for (const partition of await partitionsOf(reading)) next = await readWindows(reading, window, state, partition);
+  for (const partition of await partitionsOf(reading)) next = await readWindows(reading, window, state, partition, notices);
   return next;
 }
 
@@ -90,7 +91,7 @@ async function partitionsOf(reading: StreamReading): Promise<Partition[]> {
   );
 }
 
-async function readWindows(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined, partition: Partition): Promise<StreamState> {
+async function readWindows(reading: StreamReading, window: { start: number | null; end: number }, state: StreamState | undefined, partition: Partition, notices: ReadNotice[]): Promise<StreamState> {
   const { stream } = reading;
   if (!stream.cursor) {
     await readPages(reading, partition(baseRequest(stream)));
@@ -106,19 +107,65 @@ async function readWindows(reading: StreamReading, window: { start: number | nul
     if (reading.limit !== undefined && reading.metrics.records >= reading.limit) return;
     reading.metrics.windows += 1;
     try {
-      await readPages(reading, partition(windowRequest(stream, cursor, from, to)), (last) => fanOut(reading, cursor, [from, to], last, q));
+      await readPages(reading, partition(windowRequest(stream, cursor, from, to)), { handOver: (last) => fanOut(reading, cursor, [from, to], last, q), window: { bounds: [from, to], outside: 'refuse' } });
     } catch (error) {
       if (!(error instanceof WindowTooLarge)) throw error;
-      if (to - from <= 1000) throw new SourceProviderError(`${stream.name}: even one second from ${new Date(from).toISOString()} holds more results than the provider will list`, { stream: stream.name });
+      // A window at the floor (one resolution step) cannot be cut: the provider refused it before any page, so
+      // there is no page cursor to go on with inside it either.
+      const middle = splitPoint(cursor, [from, to]);
+      if (middle === null) throw new SourceProviderError(`${stream.name}: even ${describeSpan(resolutionOf(cursor))} from ${new Date(from).toISOString()} holds more results than the provider will list`, { stream: stream.name });
       reading.metrics.windowsSplit += 1;
-      const middle = from + Math.floor((to - from) / 2);
-      q.push([from, middle]);
-      q.push([middle, to]);
+      // Depth first: a provider that refuses every window (it ignores the window and the whole list is too
+      // large) reaches the floor, and fails, after one cut per halving instead of after every window of a level.
+      q.push([middle, to], true);
+      q.push([from, middle], true);
     }
   });
   for (let from = start; from < end; from += cursor.maxWindowMs) queue.push([from, Math.min(end, from + cursor.maxWindowMs)]);
-  await queue.drain();
+  try {
+    await queue.drain();
+  } catch (error) {
+    if (!(error instanceof WindowIgnored)) throw error;
+    await readIgnoredWindow(reading, cursor, error, [start, end], notices);
+  }
   return { cursor: end };
+}
+
+/**
+ * The provider listed a record outside the window asked for: it ignores the time filter, and cutting windows
+ * would never end. Decided per case:
+ * - the list can be paged to its end (every paginator here can): the request that showed it is read again,
+ *   page after page with the stream's own paginator (Stripe's `starting_after`, a page number, a cursor), as
+ *   the whole list, keeping only the records inside the run's window; a notice says what the source did.
+ *   The run's request budget bounds that read like any other.
+ * - the provider refuses to list it all (its "too many results" answer): nothing could read the window, and
+ *   the run fails saying which window was asked for and what came back.
+ * Records read before it was noticed may be read again: the staged reader keeps one of each.
+ */
+async function readIgnoredWindow(reading: StreamReading, cursor: WindowedCursor, ignored: WindowIgnored, [start, end]: [number, number], notices: ReadNotice[]): Promise<void> {
+  const { stream, definition, metrics } = reading;
+  const asked = `${cursor.column} from ${iso(ignored.window[0])} to ${iso(ignored.window[1])} (${[cursor.startParam, cursor.endParam].filter(Boolean).join(', ')})`;
+  const said = `${definition.vendor} ignored the time window: asked for ${asked}, it answered a record of ${iso(ignored.seenAt)}`;
+  const before = metrics.records;
+  try {
+    await readPages(reading, ignored.request, { window: { bounds: [start, end], outside: 'keep' } });
+  } catch (error) {
+    if (!(error instanceof WindowTooLarge)) throw error;
+    throw new SourceProviderError(`${stream.name}: ${said}, and it will not list the whole table (too many results), so the table cannot be read`, { stream: stream.name });
+  }
+  if (!notices.some((n) => n.code === ignoredWindowNotice)) {
+    notices.push({ code: ignoredWindowNotice, message: `${stream.name}: ${said}; the whole list was read page by page instead, keeping the ${metrics.records - before} records from ${iso(start)} to ${iso(end)} and leaving out ${metrics.outsideWindow} outside it` });
+  }
+}
+
+const ignoredWindowNotice = 'CONNECTOR-2106-200';
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function describeSpan(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** Windows narrower than this are read page after page: cutting them further gains little. */
@@ -133,10 +180,8 @@ const narrowestFanOutMs = 86_400_000;
 function fanOut(reading: StreamReading, cursor: WindowedCursor, [from, to]: [number, number], last: Record<string, unknown>, queue: WorkQueue<[number, number]>): boolean {
   const parts = reading.definition.concurrency;
   if (!cursor.order || parts < 2 || reading.limit !== undefined) return false;
-  const column = reading.stream.columns.find((c) => c.name === cursor.column);
-  const raw = column ? valueAt(last, column.path) : undefined;
-  const at = typeof raw === 'number' ? (column?.epochSeconds ? raw * 1000 : raw) : typeof raw === 'string' ? Date.parse(raw) : NaN;
-  if (!Number.isFinite(at)) return false;
+  const at = cursorTime(reading.stream, cursor, last);
+  if (at === null) return false;
   const [lo, hi] = cursor.order === 'newest-first' ? [from, Math.min(to, Math.floor(at / 1000) * 1000 + 1000)] : [Math.max(from, Math.floor(at / 1000) * 1000), to];
   if (hi - lo < narrowestFanOutMs) return false;
   const step = Math.ceil((hi - lo) / parts);

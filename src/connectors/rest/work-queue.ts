@@ -10,8 +10,10 @@ export class WorkQueue<T> {
 
   constructor(private readonly limit: number, private readonly run: (job: T, queue: WorkQueue<T>) => Promise<void>) {}
 
-  push(job: T): void {
-    this.waiting.push(job);
+  /** Adds a job at the end, or `first`, before every waiting job (depth first: a split's halves before the rest). */
+  push(job: T, first = false): void {
+    if (first) this.waiting.unshift(job);
+    else this.waiting.push(job);
     this.pump();
   }
 

@@ -33,6 +33,8 @@ export interface PayPalStandInOptions {
    * spec-validating proxy (`prism proxy --errors`).
    */
   specConformantWire?: boolean;
+  /** Transaction search ignores `start_date`/`end_date` (still requiring them), as a careless compatible server might. */
+  ignoreTimeFilters?: boolean;
 }
 
 export interface PayPalStandIn extends RunningStandIn {
@@ -73,6 +75,7 @@ export async function startPayPalStandIn(options: PayPalStandInOptions = {}): Pr
     maxResultSetSize: options.maxResultSetSize ?? 10_000,
     reportingTime: options.specConformantWire ? isoSeconds : reportingTime,
     omitEmptyTransactionDetails: options.specConformantWire ?? false,
+    ...(options.ignoreTimeFilters ? { ignoreTimeFilters: true } : {}),
   };
   const withDebugHeader = (response: StandInResponse): StandInResponse => {
     const body = response.body as { debug_id?: unknown } | undefined;

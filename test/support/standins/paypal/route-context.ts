@@ -14,6 +14,8 @@ export interface RouteContext {
   reportingTime(ms: number): string;
   /** PayPal sends `transaction_details: []` for no matches; the spec (minItems 1) only allows leaving it out. */
   omitEmptyTransactionDetails: boolean;
+  /** Transaction search checks `start_date`/`end_date` but lists every transaction whatever they say. */
+  ignoreTimeFilters?: boolean;
 }
 
 export interface Link {

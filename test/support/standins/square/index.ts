@@ -1,4 +1,4 @@
-import { StandInClock, startStandInServer, type FaultPlan, type RunningStandIn } from '../standin-server.js';
+import { StandInClock, startStandInServer, type FaultPlan, type RunningStandIn, type StandInRequest } from '../standin-server.js';
 import { SquareAccount } from './account.js';
 import { createSquareHandler } from './router.js';
 import { squareFaultResponses } from './square-errors.js';
@@ -28,6 +28,11 @@ export interface SquareStandInOptions {
   seed?: number;
   credentials?: SquareCredentialOptions;
   faults?: FaultPlan | null;
+  /**
+   * Ignore the `updated_at` windows (the list's `updated_at_begin_time`/`updated_at_end_time`, the searches'
+   * `updated_at` filters, catalog search's `begin_time`), as a careless Square-compatible server might.
+   */
+  ignoreTimeFilters?: boolean;
 }
 
 export interface SquareStandIn extends RunningStandIn {
@@ -47,8 +52,22 @@ export async function startSquareStandIn(options: SquareStandInOptions = {}): Pr
   const account = options.account ?? new SquareAccount({ ...(options.clock ? { clock: options.clock } : {}), ...(options.seed === undefined ? {} : { seed: options.seed }) });
   const tokens = new SquareTokens(account.clock, account.merchantId, account.seed, options.credentials);
   const expireTokens = () => tokens.expireAll();
-  const server = await startStandInServer(createSquareHandler({ account }, tokens), squareFaultResponses(expireTokens), options.faults ?? null);
+  const handler = createSquareHandler({ account }, tokens);
+  const server = await startStandInServer(options.ignoreTimeFilters ? (request) => handler(withoutTimeFilters(request)) : handler, squareFaultResponses(expireTokens), options.faults ?? null);
   return { ...server, account, clock: account.clock, tokens, accessToken: tokens.initialAccessToken, expireTokens };
+}
+
+/** The request as if it had asked for no `updated_at` window (what the handler then sees). */
+function withoutTimeFilters(request: StandInRequest): StandInRequest {
+  const url = new URL(request.url);
+  url.searchParams.delete('updated_at_begin_time');
+  url.searchParams.delete('updated_at_end_time');
+  if (!request.headers['content-type']?.includes('json') || request.body === '') return { ...request, url };
+  const body = JSON.parse(request.body) as { begin_time?: unknown; query?: { filter?: { updated_at?: unknown; date_time_filter?: { updated_at?: unknown } } } };
+  delete body.begin_time;
+  delete body.query?.filter?.updated_at;
+  delete body.query?.filter?.date_time_filter?.updated_at;
+  return { ...request, url, body: JSON.stringify(body) };
 }
 
 /**

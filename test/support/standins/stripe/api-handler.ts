@@ -18,6 +18,8 @@ export interface ApiHandlerOptions {
   state: AccountState;
   /** The secret keys that authenticate (mutable: a test may roll a key). */
   apiKeys: Set<string>;
+  /** Behave like a Stripe-compatible server that ignores `created[...]` on lists: every list is the whole table. */
+  ignoreTimeFilters?: boolean;
 }
 
 const ENDPOINTS_BY_PATH = new Map(LIST_ENDPOINTS.map((endpoint) => [endpoint.path, endpoint]));
@@ -33,7 +35,7 @@ export function createStripeHandler(options: ApiHandlerOptions): StandInHandler 
     };
     try {
       authenticate(request.headers, options.apiKeys);
-      return { status: 200, headers, body: route(state, request) };
+      return { status: 200, headers, body: route(state, request, options.ignoreTimeFilters ?? false) };
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
       const extra: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Basic realm="Stripe"' } : {};
@@ -42,7 +44,7 @@ export function createStripeHandler(options: ApiHandlerOptions): StandInHandler 
   };
 }
 
-function route(state: AccountState, request: StandInRequest): unknown {
+function route(state: AccountState, request: StandInRequest, ignoreTimeFilters: boolean): unknown {
   const path = request.url.pathname;
   const match = /^(\/v1\/[a-z_]+)(?:\/([^/]+))?$/.exec(path);
   const endpoint = match ? ENDPOINTS_BY_PATH.get(match[1] as string) : undefined;
@@ -53,7 +55,7 @@ function route(state: AccountState, request: StandInRequest): unknown {
     validateParams(params, { expand: { type: 'array' } });
     return retrieve(state, endpoint, decodeURIComponent(id));
   }
-  return list(state, endpoint, validateParams(params, endpoint.params));
+  return list(state, endpoint, validateParams(params, endpoint.params), ignoreTimeFilters);
 }
 
 function retrieve(state: AccountState, endpoint: ListEndpoint, id: string): unknown {
@@ -68,7 +70,7 @@ function findRecord(state: AccountState, endpoint: ListEndpoint, id: string): Ba
   return seq === null ? undefined : endpoint.table(state).get(seq);
 }
 
-function list(state: AccountState, endpoint: ListEndpoint, params: Map<string, ParamValue>): unknown {
+function list(state: AccountState, endpoint: ListEndpoint, params: Map<string, ParamValue>, ignoreTimeFilters: boolean): unknown {
   const limit = (params.get('limit') as number | undefined) ?? 10;
   if (limit < 1) throw invalidRequest('This value must be greater than or equal to 1.', 'limit');
   if (limit > 100) throw invalidRequest('This value must be less than or equal to 100.', 'limit');
@@ -76,7 +78,7 @@ function list(state: AccountState, endpoint: ListEndpoint, params: Map<string, P
   endpoint.crossCheck?.(params);
   const startingAfter = cursor(state, endpoint, params, 'starting_after');
   const endingBefore = cursor(state, endpoint, params, 'ending_before');
-  const created: Range = { ...(params.get('created') as Range | undefined) };
+  const created: Range = ignoreTimeFilters ? {} : { ...(params.get('created') as Range | undefined) };
   const floor = endpoint.createdFloor?.(state);
   if (floor !== undefined) created.gte = Math.max(created.gte ?? floor, floor);
   const page = listPage(endpoint.table(state), {

@@ -25,6 +25,8 @@ export interface StripeStandInOptions {
   /** Secret keys that authenticate (default: `DEFAULT_STRIPE_KEY`). */
   apiKeys?: readonly string[];
   faults?: FaultPlan | null;
+  /** Ignore `created[gte]`/`created[lt]`/… on lists, as some Stripe-compatible servers do. */
+  ignoreTimeFilters?: boolean;
 }
 
 export interface StripeStandIn {
@@ -51,7 +53,7 @@ export function stripeFaultResponses(account: StripeAccount): FaultResponses {
 export async function startStripeStandIn(options: StripeStandInOptions = {}): Promise<StripeStandIn> {
   const account = options.account ?? new StripeAccount({ clock: options.clock, seed: options.seed, apiVersion: options.apiVersion });
   const apiKeys = new Set(options.apiKeys ?? [DEFAULT_STRIPE_KEY]);
-  const handler = createStripeHandler({ state: account.state, apiKeys });
+  const handler = createStripeHandler({ state: account.state, apiKeys, ...(options.ignoreTimeFilters ? { ignoreTimeFilters: true } : {}) });
   const server = await startStandInServer(handler, stripeFaultResponses(account), options.faults ?? null);
   return { url: server.url, account, clock: account.clock, apiKeys, stats: server.stats, setFaults: server.setFaults, close: server.close };
 }

@@ -39,6 +39,6 @@ describe.each(backends)('state across restarts on $name', (backend) => {
     const rows = await api.store.db.selectFrom('resources').select(['body', 'secret']).execute();
     const text = JSON.stringify(rows);
     expect(text).not.toContain('paypal-client-secret-value');
-    expect(rows.some((r) => r.secret !== null && r.secret.startsWith('v1.'))).toBe(true);
+    expect(rows.some((r) => r.secret !== null && r.secret.startsWith('v2.'))).toBe(true);
   });
 });

@@ -197,10 +197,14 @@ describe.each(backends)('payments tutorial replay on $name', (backend) => {
     try {
       paypal.account.addProduct({ id: 'PROD-PP-1', name: 'Gift card', description: 'Digital gift card', type: 'DIGITAL' });
       paypal.account.addProduct({ id: 'PROD-PP-2', name: 'Support plan', type: 'SERVICE' });
-      // As a user moves a connection from PayPal's sandbox host to another: a JSON Patch with the connection's etag.
+      // As a user moves a connection from PayPal's sandbox host to another: a JSON Patch with the connection's etag,
+      // which sends the secret again, as a new host asks.
       const connection = await api.request('GET', `${flowservice}/connections/${ids.connection}`);
       const patched = await api.request('PATCH', `${flowservice}/connections/${ids.connection}`, {
-        body: [{ op: 'replace', path: '/auth/params/host', value: paypal.url }],
+        body: [
+          { op: 'replace', path: '/auth/params/host', value: paypal.url },
+          { op: 'replace', path: '/auth/params/clientSecret', value: 'paypal-client-secret-value' },
+        ],
         headers: { 'if-match': str(connection.json, 'items.0.etag') },
       });
       expect(patched.status, patched.text).toBe(200);

@@ -48,6 +48,8 @@ export interface TestApi {
   contractViolations: string[];
   /** Decrypts a sealed credential column, to check what is stored. */
   openSecret(sealed: string): unknown;
+  /** Seals a credential column as the server would (with a binding, or without one as older servers did). */
+  sealSecret(value: unknown, boundTo?: unknown): string;
   /** Stops the server and the store, then starts both again on the same data (a process restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -142,6 +144,7 @@ export async function startApi(
     gatewayHeaders,
     contractViolations,
     openSecret: (sealed) => new SecretBox(masterKey).open(sealed),
+    sealSecret: (value, boundTo) => new SecretBox(masterKey).seal(value, boundTo),
     restart: async () => {
       await app.server.close();
       await store.close();

@@ -40,6 +40,10 @@ export const errorCatalog = {
   patchPathMissing: { status: 400, title: 'Patch path missing', number: 1455 },
   patchFailed: { status: 400, title: 'Patch could not be applied', number: 1456, numberIn: { schemaregistry: 1013 } },
   readOnlyField: { status: 400, title: 'Read-only field', number: 1457 },
+  /** A change of where a connection's credentials go (its host) that did not send its secrets again. */
+  secretsRequired: { status: 400, title: 'Secrets must be sent again', number: 1458 },
+  /** A connection whose credentials would go somewhere other than where they were saved for: nothing is sent. */
+  credentialsMoved: { status: 409, title: 'Credentials saved for another destination', number: 1459 },
   sandboxNotFound: { status: 404, title: 'Sandbox not found', number: 2100 },
   acceptMissingVersion: { status: 400, title: 'Accept header version missing', number: 1007 },
   acceptInvalid: { status: 400, title: 'Invalid Accept header', number: 1006 },

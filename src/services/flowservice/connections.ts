@@ -10,6 +10,8 @@ import type { AuthSpec, ConnectionSpec } from './specs/connection-spec.js';
 import { httpApiConnectionSpec, inletParams, inletUrl } from './specs/http-api.connection-spec.js';
 import { ConnectionAnswer } from './flow-answers.schema.js';
 import { ConnectionRequest } from './flow-requests.schema.js';
+import { storedCredentials } from './bound-credentials.js';
+import { describeDestination, destinationOf, destinationParams, sameDestination, secretParams } from './credential-destination.js';
 
 export const connectionKind = 'flowservice.connection';
 const masked = '********';
@@ -19,7 +21,7 @@ export const connections: FlowCollection = {
   path: 'connections',
   kind: connectionKind,
   resourceName: 'connections',
-  reference: { one: 'connection', many: 'connections', request: ConnectionRequest, answer: ConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec', 'specImmutable'], deleteErrors: ['inUse'] },
+  reference: { one: 'connection', many: 'connections', request: ConnectionRequest, answer: ConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec', 'specImmutable', 'secretsRequired'], deleteErrors: ['inUse'] },
   patchable: ['name', 'description', 'auth', 'connectionSpec'],
 
   async prepare(body, env, existing) {
@@ -32,7 +34,8 @@ export const connections: FlowCollection = {
         problems: [{ in: 'body', path: '/connectionSpec/id', message: 'cannot be changed' }],
       });
     }
-    const auth = specRef ? readAuth(problems, restoreMasked(body, existing, env), specRef.spec) : undefined;
+    const restored = restoreMasked(body, existing, env);
+    const auth = specRef ? readAuth(problems, restored.body, specRef.spec) : undefined;
     if (auth && specRef?.spec.id === localFilesSpecId) {
       try {
         env.fileRoots.check(String(auth.params.rootPath), env.ctx.orgId);
@@ -42,6 +45,7 @@ export const connections: FlowCollection = {
       }
     }
     problems.throwIfAny('The connection is not valid');
+    if (auth && existing) requireSecretsForNewDestination(auth, restored.kept, storedCredentials(existing, env.secretBox).trusted);
     const fields: Record<string, unknown> = {
       name,
       description: description ?? '',
@@ -53,7 +57,8 @@ export const connections: FlowCollection = {
       auth.params = inletParams(auth.params, String(name), existingParams?.inletId);
     }
     if (auth) fields.auth = { specName: auth.spec.name, params: maskParams(auth.spec, auth.params) };
-    return { fields, secret: auth ? env.secretBox.seal(auth.params) : null } satisfies Prepared;
+    // Sealed bound to where they go: test, explore and runs send them nowhere else (see bound-credentials.ts).
+    return { fields, secret: auth ? env.secretBox.seal(auth.params, destinationOf(auth.spec, auth.params)) : null } satisfies Prepared;
   },
 
   // A streaming connection shows the URL of its inlet, on the host the client reached (sources http.md).
@@ -64,10 +69,12 @@ export const connections: FlowCollection = {
     return { ...body, auth: { ...(body.auth as object), params: { ...params, inletUrl: inletUrl(env.origin, params.inletId) } }, version: stored.etag };
   },
 
-  editable(stored, env) {
+  // The document a PATCH applies to is the connection as GET shows it, secrets masked: a secret is sent again only
+  // by a value in the patch, and the params the secrets go with are the ones the client sees.
+  editable(stored) {
     const body = flowBody(stored);
     const doc: Record<string, unknown> = { name: body.name, description: body.description, connectionSpec: body.connectionSpec };
-    if (isRecord(body.auth)) doc.auth = { specName: body.auth.specName, params: openParams(stored, env) };
+    if (isRecord(body.auth)) doc.auth = { specName: body.auth.specName, params: isRecord(body.auth.params) ? { ...body.auth.params } : {} };
     return doc;
   },
 
@@ -104,22 +111,41 @@ function readAuth(problems: ProblemList, body: Record<string, unknown>, spec: Co
 
 /**
  * A client that PATCHes `/auth` with what GET returned sends the masks back; a masked value means
- * "keep the stored secret", never the literal asterisks.
+ * "keep the stored secret", never the literal asterisks. `kept` names the params whose stored value was kept.
  */
-function restoreMasked(body: Record<string, unknown>, existing: StoredResource | undefined, env: FlowEnv): Record<string, unknown> {
-  if (!existing || !isRecord(body.auth) || !isRecord(body.auth.params)) return body;
+function restoreMasked(body: Record<string, unknown>, existing: StoredResource | undefined, env: FlowEnv): { body: Record<string, unknown>; kept: Set<string> } {
+  const kept = new Set<string>();
+  if (!existing || !isRecord(body.auth) || !isRecord(body.auth.params)) return { body, kept };
   const stored = openParams(existing, env);
-  const params = Object.fromEntries(Object.entries(body.auth.params).map(([k, v]) => [k, v === masked && k in stored ? stored[k] : v]));
-  return { ...body, auth: { ...body.auth, params } };
+  const params = Object.fromEntries(
+    Object.entries(body.auth.params).map(([k, v]) => {
+      if (v !== masked || !(k in stored)) return [k, v];
+      kept.add(k);
+      return [k, stored[k]];
+    }),
+  );
+  return { body: { ...body, auth: { ...body.auth, params } }, kept };
 }
 
-function secretKeys(spec: AuthSpec): Set<string> {
-  const properties = isRecord(spec.spec.properties) ? spec.spec.properties : {};
-  return new Set(Object.entries(properties).filter(([, p]) => isRecord(p) && p.format === 'password').map(([k]) => k));
+/**
+ * A stored secret goes only where it was saved for: a PATCH that changes where the credentials go (a param the
+ * spec marks as a credential destination) must send again, in the same request, every secret the connection
+ * keeps, as vaults ask. Otherwise a new host alone would carry the stored secret to whoever listens there.
+ */
+function requireSecretsForNewDestination(auth: { spec: AuthSpec; params: Record<string, unknown> }, kept: Set<string>, trusted: Record<string, unknown> | undefined): void {
+  const destination = destinationOf(auth.spec, auth.params);
+  if (trusted && sameDestination(trusted, destination)) return;
+  const missing = [...secretParams(auth.spec)].filter((k) => kept.has(k));
+  if (missing.length === 0) return;
+  const changed = trusted ? destinationParams(auth.spec).filter((k) => JSON.stringify(trusted[k] ?? null) !== JSON.stringify(destination[k])) : destinationParams(auth.spec);
+  const why = trusted ? `${changed.join(', ')} changed (now ${describeDestination(destination)})` : 'the destination its secrets were saved for is not known';
+  throw new ApiError('secretsRequired', `Where this connection's credentials go changed: ${why}. Send ${missing.join(', ')} again in the same request; a stored secret is never sent to a new destination.`, {
+    problems: missing.map((k) => ({ in: 'body' as const, path: `/auth/params/${k}`, message: `must be sent again when ${changed.join(', ') || 'the destination'} changes` })),
+  });
 }
 
 function maskParams(spec: AuthSpec, params: Record<string, unknown>): Record<string, unknown> {
-  const secrets = secretKeys(spec);
+  const secrets = secretParams(spec);
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, secrets.has(k) ? masked : v]));
 }
 
@@ -142,7 +168,10 @@ export function credentialsSaver(repo: ResourcesRepository, env: Pick<FlowEnv, '
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const stored = await repo.get(connectionKind, scope, connectionId);
       if (!stored) return;
-      if (await repo.update(scope, { ...stored, secret: env.secretBox.seal({ ...openParams(stored, env), ...changed }) }, stored.etag)) return;
+      // The binding stays as it was: a rotated token never moves the credentials elsewhere.
+      const opened = stored.secret ? env.secretBox.openBound(stored.secret) : { value: {}, boundTo: undefined };
+      const sealed = env.secretBox.seal({ ...(isRecord(opened.value) ? opened.value : {}), ...changed }, opened.boundTo);
+      if (await repo.update(scope, { ...stored, secret: sealed }, stored.etag)) return;
     }
     throw new Error(`the rotated credentials of connection ${connectionId} could not be stored: it kept changing`);
   };

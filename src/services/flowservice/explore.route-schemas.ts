@@ -69,9 +69,10 @@ export const exploreSchemas = {
   test: {
     tags,
     summary: "Test a connection's credentials",
-    description: 'API sources: one authenticated request to the provider; Local Files: that the root folder is readable. A failed test is a 200 with status failed.',
+    description:
+      'API sources: one authenticated request to the provider; Local Files: that the root folder is readable. A failed test is a 200 with status failed. Credentials are sent only to the destination (host) they were saved for: otherwise a 409 and no request.',
     params: IdParams,
-    response: { 200: ConnectionTestAnswer, ...errorAnswers('notFound') },
+    response: { 200: ConnectionTestAnswer, ...errorAnswers('notFound', 'credentialsMoved') },
   },
   explore: {
     tags,
@@ -79,6 +80,6 @@ export const exploreSchemas = {
     description: "Lists what a connection can read, gives a file's or table's columns, and with preview=true its first rows (read live from an API source).",
     params: IdParams,
     querystring: ExploreQuery,
-    response: { 200: ExploreAnswer, ...errorAnswers('notFound', 'sourceUnreachable') },
+    response: { 200: ExploreAnswer, ...errorAnswers('notFound', 'credentialsMoved', 'sourceUnreachable') },
   },
 } satisfies Record<string, FastifySchema>;

@@ -15,6 +15,7 @@ import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { connectionKind, credentialsSaver, openParams } from './connections.js';
+import { openBoundCredentials } from './bound-credentials.js';
 import { flowBody } from './flow-collection.js';
 import { flowBase } from './flow-collection.routes.js';
 import { exploreColumn, type XdmColumnType } from './explore-column.js';
@@ -42,14 +43,17 @@ function xdmOf(duckType: string): XdmColumnType {
 export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout; connectors: ConnectorLookup }): void {
   const repo = new ResourcesRepository(deps.db);
 
-  /** The connection, its spec, and for API sources the connector with the connection's credentials. */
+  /**
+   * The connection, its spec, and for API sources the connector with the connection's credentials, refused
+   * (`credentialsMoved`) before any request when they would go elsewhere than where they were saved for.
+   */
   const openConnection = async (ctx: RequestContext, id: string) => {
     const connection = await repo.get(connectionKind, ctx.scope, id);
     if (!connection) throw notFound('connections', id);
     const specId = (flowBody(connection).connectionSpec as { id: string }).id;
     const connector = deps.connectors(specId);
     if (!(connector instanceof RestConnector)) return { connection, specId, rest: undefined };
-    const auth = openParams(connection, deps);
+    const auth = await openBoundCredentials(connection, { repo, secretBox: deps.secretBox }, ctx.scope);
     return { connection, specId, rest: { connector, auth, saveCredentials: credentialsSaver(repo, deps, ctx.scope, connection.id, auth) } };
   };
 

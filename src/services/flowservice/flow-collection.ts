@@ -56,7 +56,7 @@ export interface FlowCollection {
   patchable: readonly string[];
   /** Validates a create body (or a patched document) into what is stored. */
   prepare(body: Record<string, unknown>, env: FlowEnv, existing?: StoredResource): Promise<Prepared>;
-  /** The document a PATCH applies to: the editable fields, with secrets opened. */
+  /** The document a PATCH applies to: the editable fields, secrets masked as GET shows them. */
   editable(stored: StoredResource, env: FlowEnv): Record<string, unknown>;
   /** The wire form of a stored object; by default the stored body with `version` = etag, as AEP shows. */
   present?(stored: StoredResource, env: FlowEnv): Promise<Record<string, unknown>>;

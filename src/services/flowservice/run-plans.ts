@@ -10,7 +10,8 @@ import { SourceConfigError } from '../../connectors/source-connector.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { mappingRules } from '../conversion/mapping-sets.js';
 import { loadSchema } from '../schemaregistry/schema-access.js';
-import { credentialsSaver, connectionKind, openParams } from './connections.js';
+import { credentialsSaver, connectionKind } from './connections.js';
+import { openBoundCredentials } from './bound-credentials.js';
 import { flowBody } from './flow-collection.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { targetConnectionKind } from './target-connections.js';
@@ -42,7 +43,8 @@ export async function buildRunPlan(
   const sourceBody = flowBody(source);
   const base = typeof sourceBody.baseConnectionId === 'string' ? await repo.get(connectionKind, ctx.scope, sourceBody.baseConnectionId) : undefined;
   if (!base) throw fail('the base connection of its source no longer exists');
-  const auth = openParams(base, deps);
+  // Refused (credentialsMoved) when the credentials would go elsewhere than where they were saved for.
+  const auth = await openBoundCredentials(base, deps, ctx.scope);
   // The operator may have narrowed the allowed folders since the connection was made.
   if ((sourceBody.connectionSpec as { id: string }).id === localFilesSpecId) {
     try {

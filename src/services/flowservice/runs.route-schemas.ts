@@ -10,8 +10,11 @@ const tags = ['flowservice'];
 
 export const RunActionQuery = Type.Object({ op: Type.String({ description: 're-trigger' }) });
 
-/** Why a run cannot start (no such flow, not a one-time flow, disabled, ...: 400), or that one is in progress (409). */
-const startErrors = ['validation', 'conflict'] as const;
+/**
+ * Why a run cannot start (no such flow, not a one-time flow, disabled, ...: 400), that one is in progress (409),
+ * or that its source's credentials would go elsewhere than where they were saved for (409).
+ */
+const startErrors = ['validation', 'conflict', 'credentialsMoved'] as const;
 
 /** The route schemas (validation and API reference) of the runs routes. */
 export const runSchemas = {

@@ -87,6 +87,18 @@ export function secretString(description: string): JsonSchema {
   return { type: 'string', format: 'password', minLength: 1, description };
 }
 
+/**
+ * The annotation that marks an auth param saying where the credentials go: a host, base URL, token URL or
+ * endpoint. A PATCH that changes one must send every secret of the auth again, and the secrets are sealed bound
+ * to it. It is data, shown to clients in GET /connectionSpecs beside `format: password`, which marks the secrets.
+ */
+export const credentialDestination = 'x-credentialDestination';
+
+/** A plain string param that is a credential destination (see `credentialDestination`). */
+export function destinationString(description: string, extra: JsonSchema = {}): JsonSchema {
+  return plainString(description, { ...extra, [credentialDestination]: true });
+}
+
 export function plainString(description: string, extra: JsonSchema = {}): JsonSchema {
   return { type: 'string', minLength: 1, description, ...extra };
 }

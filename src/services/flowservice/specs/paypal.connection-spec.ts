@@ -1,4 +1,4 @@
-import { plainString, secretString, sourcePermissions, tabularExploreSpec, tabularSourceSpec, type ConnectionSpec } from './connection-spec.js';
+import { destinationString, plainString, secretString, sourcePermissions, tabularExploreSpec, tabularSourceSpec, type ConnectionSpec } from './connection-spec.js';
 
 export const paypalConnectionSpec: ConnectionSpec = {
   id: '221c7626-58f6-4eec-8ee2-042b0226f03b',
@@ -15,7 +15,7 @@ export const paypalConnectionSpec: ConnectionSpec = {
         type: 'object',
         description: 'PayPal REST app credentials',
         properties: {
-          host: plainString('PayPal API host: api.sandbox.paypal.com (sandbox) or api.paypal.com (live)', { default: 'api.sandbox.paypal.com' }),
+          host: destinationString('PayPal API host: api.sandbox.paypal.com (sandbox) or api.paypal.com (live)', { default: 'api.sandbox.paypal.com' }),
           clientId: plainString('Client ID of the PayPal REST app'),
           clientSecret: secretString('Secret of the PayPal REST app'),
         },

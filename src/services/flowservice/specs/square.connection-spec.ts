@@ -1,4 +1,4 @@
-import { plainString, secretString, sourcePermissions, tabularExploreSpec, tabularSourceSpec, type ConnectionSpec } from './connection-spec.js';
+import { destinationString, plainString, secretString, sourcePermissions, tabularExploreSpec, tabularSourceSpec, type ConnectionSpec } from './connection-spec.js';
 
 export const squareConnectionSpec: ConnectionSpec = {
   id: '2acf109f-9b66-4d5e-bc18-ebb2adcff8d5',
@@ -15,7 +15,7 @@ export const squareConnectionSpec: ConnectionSpec = {
         type: 'object',
         description: 'Square OAuth application and tokens',
         properties: {
-          host: plainString('Square API host: connect.squareup.com (production) or connect.squareupsandbox.com', { default: 'connect.squareup.com' }),
+          host: destinationString('Square API host: connect.squareup.com (production) or connect.squareupsandbox.com', { default: 'connect.squareup.com' }),
           clientId: plainString('Application ID'),
           clientSecret: secretString('Application secret, used to refresh the access token'),
           accessToken: secretString('OAuth access token'),

@@ -1,4 +1,4 @@
-import { plainString, secretString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
+import { destinationString, secretString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
 
 export const stripeConnectionSpec: ConnectionSpec = {
   id: 'cc2c31d6-7b8c-4581-b49f-5c8698aa3ab3',
@@ -15,7 +15,7 @@ export const stripeConnectionSpec: ConnectionSpec = {
         type: 'object',
         description: 'Stripe secret or restricted API key',
         properties: {
-          host: plainString('Stripe API host', { default: 'api.stripe.com' }),
+          host: destinationString('Stripe API host', { default: 'api.stripe.com' }),
           accessToken: secretString('Stripe secret key (sk_...) or restricted key (rk_...)'),
         },
         required: ['accessToken'],

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.js';
@@ -19,8 +20,8 @@ export interface Lease {
 /**
  * Which process runs which run. Several servers may share one metadata store and lake: a server that starts
  * must fail only the runs whose process is gone, not those another server is running. A process on this
- * host is gone when its pid is (or, for this very pid, when the lease is an earlier process's); one
- * elsewhere, when its heartbeat has been silent for a minute.
+ * host is gone when its pid is, is a zombie, or has been silent for a minute (for this very pid, when the lease
+ * is an earlier process's); one elsewhere, when its heartbeat has been silent for a minute.
  */
 export class RunLeases {
   private readonly instance = crypto.randomUUID();
@@ -66,8 +67,12 @@ export class RunLeases {
   isAlive(lease: Lease | undefined): boolean {
     if (!lease) return false;
     const { host, pid, instance } = splitOwner(lease.owner);
-    if (host === os.hostname()) return pid === process.pid ? instance === this.instance : pidAlive(pid);
-    return this.now() - lease.heartbeatAt < staleMs;
+    const beating = this.now() - lease.heartbeatAt < staleMs;
+    if (host !== os.hostname()) return beating;
+    if (pid === process.pid) return instance === this.instance;
+    // A pid that answers may be a killed server's zombie, or another program that got the pid since: only a
+    // live process whose heartbeat is fresh still runs the run.
+    return pidAlive(pid) && !isZombie(pid) && beating;
   }
 
   async drop(scope: Scope, runId: string): Promise<void> {
@@ -84,6 +89,19 @@ function splitOwner(owner: string): { host: string; pid: number; instance: strin
   const instance = parts.pop() ?? '';
   const pid = Number(parts.pop());
   return { host: parts.join(':'), pid, instance };
+}
+
+/** On Linux, a process that has exited but not been reaped yet (state Z or X in /proc/<pid>/stat). */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // The command name in parentheses may hold spaces; the state follows its closing parenthesis.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }
 
 function pidAlive(pid: number): boolean {

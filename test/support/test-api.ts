@@ -47,6 +47,8 @@ export interface TestApi {
   contractViolations: string[];
   /** Decrypts a sealed credential column, to check what is stored. */
   openSecret(sealed: string): unknown;
+  /** Starts another server on the same store and lake (as several servers share one PostgreSQL store), for the same client. */
+  secondServer(): Promise<{ baseUrl: string; app: App; close(): Promise<void> }>;
   /** Stops the server and the store, then starts both again on the same data (a process restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -62,12 +64,15 @@ const contractServices: Record<string, Service> = {
 
 let ownDocument: Promise<OwnDocument> | undefined;
 
-export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } = {}): Promise<TestApi> {
+export async function startApi(
+  backend: Backend,
+  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number } = {},
+): Promise<TestApi> {
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.
-    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, fileRoots: [os.tmpdir()], ...(options.now ? { now: options.now } : {}), ...(options.retryPolicy ? { connectorOptions: { retry: options.retryPolicy } } : {}), ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}), ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}) });
+    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, fileRoots: [os.tmpdir()], ...(options.now ? { now: options.now } : {}), ...(options.retryPolicy ? { connectorOptions: { retry: options.retryPolicy } } : {}), ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}), ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}), ...(options.uploadExpiryMs !== undefined ? { uploadExpiryMs: options.uploadExpiryMs } : {}) });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();
     return { app: built, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
@@ -126,6 +131,10 @@ export async function startApi(backend: Backend, options: { org?: string; now?: 
     gatewayHeaders,
     contractViolations,
     openSecret: (sealed) => new SecretBox(masterKey).open(sealed),
+    secondServer: async () => {
+      const second = await listen(store);
+      return { ...second, close: () => second.app.server.close() };
+    },
     restart: async () => {
       await app.server.close();
       await store.close();

@@ -34,6 +34,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     hashing: config.hashing,
     logger: { level: config.logLevel },
     streamFlush: config.streamFlush,
+    uploadExpiryMs: config.uploadExpiryMs,
     https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
   });
   const firstStart = (await credentials.listOrgs()).length === 0;

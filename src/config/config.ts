@@ -24,6 +24,8 @@ export interface Config {
   hashing: HashingPoolOptions;
   /** When streamed records become a batch (see `defaultFlushBounds` in the streaming flusher for why these). */
   streamFlush: { records: number; bytes: number; ageMs: number };
+  /** How long a Batch Ingestion batch may sit in `loading` with nothing arriving before it is aborted (0: never). */
+  uploadExpiryMs: number;
   /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
   tls: { certFile: string; keyFile: string } | undefined;
 }
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       bytes: Math.max(1, numberFrom(env.TRIBUTARY_STREAM_FLUSH_MB, 64, 'TRIBUTARY_STREAM_FLUSH_MB')) * 1024 * 1024,
       ageMs: numberFrom(env.TRIBUTARY_STREAM_FLUSH_SECONDS, 60, 'TRIBUTARY_STREAM_FLUSH_SECONDS') * 1000,
     },
+    uploadExpiryMs: numberFrom(env.TRIBUTARY_UPLOAD_EXPIRY_HOURS, 24, 'TRIBUTARY_UPLOAD_EXPIRY_HOURS') * 3600_000,
     tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
   };
 }

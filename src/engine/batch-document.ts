@@ -15,6 +15,13 @@ export function dataSetOfBatch(body: unknown): string | undefined {
 export const uncommittedStatuses: readonly string[] = ['loading', 'retrying'];
 
 /**
+ * A batch one completion has claimed (Batch Ingestion's COMPLETE, or the streaming flusher) and is landing. The
+ * claim is a conditional write of the stored batch, so of several requests or servers exactly one lands it; the
+ * engine's lease `import-<batchId>` shows whether its process is still alive. Only the claimed batch commits.
+ */
+export const claimedStatus = 'processing';
+
+/**
  * A batch created by Batch Ingestion (or streaming), as it reads once its files landed: what the client created
  * it with (`inputFormat`, `externalId`, its tags) stays, the outcome of the landing is added.
  */

@@ -7,7 +7,7 @@ import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
-import { batchKind, uncommittedStatuses } from './batch-document.js';
+import { batchKind, claimedStatus, uncommittedStatuses } from './batch-document.js';
 import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
@@ -133,6 +133,25 @@ export class Engine {
     return execution;
   }
 
+  /**
+   * Whether the process landing an upload batch (`ingest`) is alive: `none` when no process holds its lease (it
+   * has not taken it yet, or it is done), `gone` when the one holding it stopped.
+   */
+  async ingestLease(batchId: string): Promise<'alive' | 'gone' | 'none'> {
+    const runId = `import-${batchId}`;
+    if (this.ownRuns.has(runId)) return 'alive';
+    const lease = await this.leases.find(runId);
+    if (!lease) return 'none';
+    return this.leases.isAlive(lease) ? 'alive' : 'gone';
+  }
+
+  /** Drops the lease of an upload batch's landing whose process stopped, so the batch can be landed again. */
+  async dropStoppedIngest(batchId: string): Promise<void> {
+    const runId = `import-${batchId}`;
+    const lease = this.ownRuns.has(runId) ? undefined : await this.leases.find(runId);
+    if (lease && !this.leases.isAlive(lease)) await this.leases.drop(lease.scope, runId);
+  }
+
   /** Resolves when no run is in progress (tests, and shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
@@ -179,12 +198,13 @@ export class Engine {
 
   /**
    * Lake folders whose batch never committed (a crash between the move and the commit) are not data. A batch
-   * that Batch Ingestion created and that is still loading has not committed either: its folder would stop the
-   * retried completion from moving its files in.
+   * that Batch Ingestion created and that is still loading (or claimed by a completion that stopped) has not
+   * committed either: its folder would stop the retried completion from moving its files in.
    */
   private async removeOrphanBatches(graceMs: number): Promise<void> {
     const rows = await this.deps.db.selectFrom('resources').select(['id', 'body']).where('kind', '=', batchKind).execute();
-    const committed = new Set(rows.filter((r) => !uncommittedStatuses.includes(String((JSON.parse(r.body) as { status?: unknown }).status))).map((r) => r.id));
+    const landing = [...uncommittedStatuses, claimedStatus];
+    const committed = new Set(rows.filter((r) => !landing.includes(String((JSON.parse(r.body) as { status?: unknown }).status))).map((r) => r.id));
     const lake = this.deps.layout.lakeRoot();
     if (!fs.existsSync(lake)) return;
     for (const org of fs.readdirSync(lake)) {

@@ -8,7 +8,7 @@ import { listRegularFiles } from '../lake/batch-files.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
-import { batchDocument, batchKind, completedUpload, uncommittedStatuses } from './batch-document.js';
+import { batchDocument, batchKind, claimedStatus, completedUpload } from './batch-document.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 import { writeInputManifest } from './batch-meta.js';
 import { flowStateKind, readFlowState, type FlowState } from './flow-state.js';
@@ -107,8 +107,9 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       if (plan.upload) {
         const existing = await tx.get(batchKind, scope, batchId);
         const created = existing && existing.body !== null && typeof existing.body === 'object' ? (existing.body as Record<string, unknown>) : undefined;
-        // A batch lands once: another completion of it (a retry, another server) that committed first wins.
-        if (!existing || !created || !uncommittedStatuses.includes(String(created.status))) {
+        // A batch lands once, by the completion that claimed it: one that lost its claim (its process was taken
+        // for gone and the batch completed elsewhere) must not commit.
+        if (!existing || !created || created.status !== claimedStatus) {
           throw new RunFailure('INGEST-1001-500', `batch ${batchId} was completed or removed while it was being completed`, 'transient');
         }
         if (!(await tx.update(scope, { ...batch, body: completedUpload(created, batch.body), createdAt: existing.createdAt }, existing.etag))) {

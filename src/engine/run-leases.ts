@@ -63,6 +63,12 @@ export class RunLeases {
     return new Map(rows.map((row) => [row.id, { ...(JSON.parse(row.body) as Lease), scope: { orgId: row.org_id, sandboxId: row.sandbox_id } }]));
   }
 
+  /** The lease of one run, if any process holds it. */
+  async find(runId: string): Promise<(Lease & { scope: Scope }) | undefined> {
+    const row = await this.db.selectFrom('resources').select(['body', 'org_id', 'sandbox_id']).where('kind', '=', leaseKind).where('id', '=', runId).executeTakeFirst();
+    return row ? { ...(JSON.parse(row.body) as Lease), scope: { orgId: row.org_id, sandboxId: row.sandbox_id } } : undefined;
+  }
+
   /** Whether the process holding a lease may still be running the run. */
   isAlive(lease: Lease | undefined): boolean {
     if (!lease) return false;

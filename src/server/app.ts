@@ -29,6 +29,7 @@ import { registerExploreRoutes } from '../services/flowservice/explore.routes.js
 import { registerImportRoutes } from '../services/import/import.routes.js';
 import { ImportedBatches } from '../services/import/imported-batches.js';
 import { defaultFlushBounds, StreamFlusher, type FlushBounds } from '../services/import/stream-flusher.js';
+import { AbandonedBatches, defaultUploadExpiryMs } from '../services/import/abandoned-batches.js';
 import { StreamQueue } from '../services/import/stream-queue.repository.js';
 import { registerStreamingRoutes } from '../services/import/streaming.routes.js';
 import { registerQueryRoutes } from '../services/query/query.routes.js';
@@ -67,6 +68,8 @@ export interface AppDeps {
   connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit' | 'limits'>;
   /** When streamed records become a batch; `defaultFlushBounds` otherwise. */
   streamFlush?: Partial<FlushBounds> | undefined;
+  /** How long an upload batch may sit in `loading` with nothing arriving before it is aborted; 24 hours otherwise, 0 never. */
+  uploadExpiryMs?: number | undefined;
   /** Serve HTTPS with this PEM certificate and key instead of plain HTTP. */
   https?: { cert: Buffer; key: Buffer } | undefined;
 }
@@ -94,6 +97,8 @@ export interface App {
   scheduler: Scheduler;
   /** Lands streamed records as batches; runs from the start, `flushAll()` lands everything waiting now. */
   streaming: StreamFlusher;
+  /** Releases batches a stopped completion claimed and expires abandoned uploads; runs from the start, `sweep()` once now. */
+  abandonedBatches: AbandonedBatches;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -153,21 +158,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
   const layout = new LakeLayout(deps.dataDir);
   const streamQueue = new StreamQueue(deps.store.db);
+  const importedBatches = new ImportedBatches({ db: deps.store.db, now, engine, layout });
   const streaming = new StreamFlusher({
     db: deps.store.db,
     now,
     layout,
     queue: streamQueue,
-    batches: new ImportedBatches({ db: deps.store.db, now, engine, layout }),
+    batches: importedBatches,
     bounds: { ...defaultFlushBounds, ...deps.streamFlush },
     log: server.log,
   });
   streaming.start();
+  const abandonedBatches = new AbandonedBatches({ db: deps.store.db, now, layout, batches: importedBatches, engine, uploadExpiryMs: deps.uploadExpiryMs ?? defaultUploadExpiryMs, log: server.log });
+  abandonedBatches.start();
   // Closing stops the scheduler and the streaming flusher first, then waits for runs in progress, so a clean
   // shutdown never leaves one half done. Streamed records not landed yet wait in the store for the next start.
   server.addHook('onClose', async () => {
     await scheduler.stop();
     await streaming.stop();
+    await abandonedBatches.stop();
     await engine.idle();
     await hashing.close();
   });
@@ -216,5 +225,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(async (imports) => registerImportRoutes(imports, lake));
     registerQueryRoutes(api, lake);
   });
-  return { server, credentials, hashing, engine, scheduler, streaming };
+  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches };
 }

@@ -50,6 +50,8 @@ export interface TestApi {
   openSecret(sealed: string): unknown;
   /** Seals a credential column as the server would (with a binding, or without one as older servers did). */
   sealSecret(value: unknown, boundTo?: unknown): string;
+  /** Starts another server on the same store and lake (as several servers share one PostgreSQL store), for the same client. */
+  secondServer(): Promise<{ baseUrl: string; app: App; close(): Promise<void> }>;
   /** Stops the server and the store, then starts both again on the same data (a process restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -67,7 +69,7 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
+  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
 ): Promise<TestApi> {
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
@@ -85,6 +87,7 @@ export async function startApi(
       ...(options.now ? { now: options.now } : {}),
       ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
       ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}),
+      ...(options.uploadExpiryMs !== undefined ? { uploadExpiryMs: options.uploadExpiryMs } : {}),
     });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();
@@ -145,6 +148,10 @@ export async function startApi(
     contractViolations,
     openSecret: (sealed) => new SecretBox(masterKey).open(sealed),
     sealSecret: (value, boundTo) => new SecretBox(masterKey).seal(value, boundTo),
+    secondServer: async () => {
+      const second = await listen(store);
+      return { ...second, close: () => second.app.server.close() };
+    },
     restart: async () => {
       await app.server.close();
       await store.close();

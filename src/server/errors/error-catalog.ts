@@ -53,6 +53,8 @@ export const errorCatalog = {
   unknownReference: { status: 400, title: 'Unknown reference', number: 1015 },
   notModifiable: { status: 400, title: 'Resource is read-only', number: 1016 },
   requestTooLarge: { status: 413, title: 'Request too large', number: 1020 },
+  /** A chunk's Content-Range reaches past its file's declared size, or past the largest file a batch takes. */
+  rangeNotSatisfiable: { status: 416, title: 'Range not satisfiable', number: 1416 },
   breakingChange: { status: 400, title: 'Breaking change', number: 1022 },
   /** An imported resource clashes with one the sandbox has (same title, or same `$id` with other content). */
   importFailed: { status: 400, title: 'Import Resource Failed', number: 3005 },

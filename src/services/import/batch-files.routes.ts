@@ -75,7 +75,7 @@ export function registerBatchFileRoutes(app: FastifyInstance, deps: ServiceDeps 
     },
   );
 
-  app.patch<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload a chunk of a large file', params: FileParams, headers: ChunkHeaders, ...upload, response: { 200: noBody('The chunk is stored'), ...errorAnswers('notFound', 'validation', 'unsupportedContentType') } } }, async (request, reply) => {
+  app.patch<{ Params: Static<typeof FileParams> }>(filePath, { schema: { tags, summary: 'Upload a chunk of a large file', params: FileParams, headers: ChunkHeaders, ...upload, response: { 200: noBody('The chunk is stored'), ...errorAnswers('notFound', 'validation', 'unsupportedContentType', 'rangeNotSatisfiable') } } }, async (request, reply) => {
     const range = parseContentRange(headerValue(request.headers['content-range']));
     const { folder, name } = await target(request, request.params, true);
     await writeChunk(folder, name, range, streamedBody(request) as AsyncIterable<Buffer>);

@@ -71,6 +71,22 @@ export class BatchUploadFolder {
     return path.join(this.root, 'partial', key(name));
   }
 
+  /**
+   * When anything was last written here (a file, a chunk, a chunk's progress), in epoch ms; undefined without an
+   * upload. The folder holds `files/`, `names/` and `partial/`, each flat, so two levels are all there is to look at.
+   */
+  lastWrittenAt(): number | undefined {
+    const mtime = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    let latest = mtime(this.root);
+    if (latest === undefined) return undefined;
+    for (const part of ['files', 'names', 'partial']) {
+      const dir = path.join(this.root, part);
+      const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+      for (const file of [dir, ...entries.map((entry) => path.join(dir, entry))]) latest = Math.max(latest, mtime(file) ?? 0);
+    }
+    return latest;
+  }
+
   remove(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }

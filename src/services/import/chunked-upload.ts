@@ -43,23 +43,38 @@ export function fileStatus(folder: BatchUploadFolder, name: string): { total: nu
   return { ...readProgress(folder, name), complete: false };
 }
 
-/** `Content-Range: bytes <start>-<end>/<total>`; anything else is the client's mistake. */
+/**
+ * The largest file a batch can take: AEP's largest batch (100 GB, "Batch ingestion constraints"). A chunk of a
+ * larger file is refused before a byte is written, so a client's offset never makes a sparse file of terabytes.
+ */
+export const maxFileBytes = 100 * 1024 ** 3;
+
+/**
+ * `Content-Range: bytes <start>-<end>/<total>`. A header of another form, or a range backwards, is the client's
+ * mistake (400); a range that reaches past the file's size, or a size past `maxFileBytes`, cannot be satisfied (416).
+ */
 export function parseContentRange(header: string | undefined): ChunkRange {
   const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
   const range = match ? { start: Number(match[1]), end: Number(match[2]), total: Number(match[3]) } : undefined;
-  if (!range || range.start > range.end || range.end >= range.total || !Number.isSafeInteger(range.total)) {
+  if (!range || range.start > range.end) {
     throw new ApiError('validation', 'a chunk needs Content-Range: bytes <start>-<end>/<total>, with start <= end < total', {
-      problems: [{ in: 'header', path: 'content-range', message: header ? `"${header}" is not a byte range within the file` : 'missing' }],
+      problems: [{ in: 'header', path: 'content-range', message: header ? `"${header}" is not a byte range` : 'missing' }],
     });
   }
+  if (range.total > maxFileBytes) throw unsatisfiable(`the file would be ${match?.[3] ?? ''} bytes long; a batch's file can be at most ${maxFileBytes} bytes (100 GiB)`);
+  if (range.end >= range.total) throw unsatisfiable(`bytes ${range.start}-${range.end} reach past the end of a file of ${range.total} bytes`);
   return range;
+}
+
+function unsatisfiable(why: string): ApiError {
+  return new ApiError('rangeNotSatisfiable', `The chunk cannot be stored: ${why}.`, { problems: [{ in: 'header', path: 'content-range', message: why }] });
 }
 
 /** Writes one chunk at its offset; the chunk counts only if its length matches its range. */
 export async function writeChunk(folder: BatchUploadFolder, name: string, range: ChunkRange, body: AsyncIterable<Buffer | string>): Promise<void> {
   const progress = readProgress(folder, name);
   if (progress.total !== null && progress.total !== range.total) {
-    throw new ApiError('validation', `the file was said to be ${progress.total} bytes long, this chunk says ${range.total}`, { problems: [{ in: 'header', path: 'content-range', message: 'total changed' }] });
+    throw unsatisfiable(`the file was declared ${progress.total} bytes long by its first chunk, this chunk says ${range.total}`);
   }
   const handle = await fs.promises.open(folder.partialPath(name), 'r+');
   let offset = range.start;

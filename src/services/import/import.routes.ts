@@ -1,19 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { uncommittedStatuses } from '../../engine/batch-document.js';
+import { claimedStatus } from '../../engine/batch-document.js';
+import { FlowBusyError } from '../../engine/engine.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
-import { ApiError } from '../../server/errors/api-error.js';
+import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
+import { UniqueViolation } from '../../store/unique-violation.js';
 import { findDataSet } from '../catalog/datasets.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { BatchActionQuery, CreateBatchBody, CreatedBatch, noBody } from './batch-ingestion.schema.js';
 import { BatchUploadFolder } from './batch-upload-folder.js';
 import { inputFormats, loadingBatch, type InputFormat } from './batch-uploads.js';
 import { registerBatchFileRoutes } from './batch-files.routes.js';
-import { ImportedBatches } from './imported-batches.js';
+import { actionStanding, batchActions, batchChanges, isBatchAction, refusals } from './batch-actions.js';
+import { BatchClaimLost, ImportedBatches } from './imported-batches.js';
 
 const base = '/data/foundation/import';
 const BatchParams = Type.Object({ batchId: Type.String({ minLength: 1 }) });
@@ -72,41 +75,53 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
       schema: {
         tags,
         summary: 'Complete, abort, fail or revert a batch',
-        description: 'Answers once the batch has the outcome; repeating an action the batch already had is answered the same.',
+        description:
+          'Answers once the batch has the outcome; repeating an action the batch already had is answered the same. Actions on one batch are serialized, across servers too: while it is being completed, every other action on it is answered 409.',
         params: BatchParams,
         querystring: BatchActionQuery,
-        response: { 200: noBody('The batch has the outcome of the action'), ...errorAnswers('validation', 'notFound') },
+        response: { 200: noBody('The batch has the outcome of the action'), ...errorAnswers('validation', 'notFound', 'conflict') },
       },
     },
     async (request, reply) => {
       const action = request.query.action.toUpperCase();
-      const actions = ['COMPLETE', 'ABORT', 'FAIL', 'REVERT'];
-      if (!actions.includes(action)) {
-        throw new ApiError('validation', `action "${request.query.action}" is not supported; use ${actions.join(', ')}`, { problems: [{ in: 'query', path: 'action', message: `must be one of ${actions.join(', ')}` }] });
+      if (!isBatchAction(action)) {
+        throw new ApiError('validation', `action "${request.query.action}" is not supported; use ${batchActions.join(', ')}`, { problems: [{ in: 'query', path: 'action', message: `must be one of ${batchActions.join(', ')}` }] });
       }
-      const batch = await batches.load(request.ctx.scope, request.params.batchId);
-      const status = String(batch.body.status);
+      const { scope } = request.ctx;
+      const batch = await batches.load(scope, request.params.batchId);
       const folder = new BatchUploadFolder(deps.layout.uploadDir(batch.id));
-      const refuse = (why: string) => new ApiError('validation', `batch ${batch.id} is ${status}; ${why}`, { problems: [{ in: 'query', path: 'action', message: why }] });
+      /** The answer to an action the batch's status settles without doing anything: the same answer, 409 or 400. */
+      const settled = (status: string | undefined) => {
+        if (status === undefined) throw notFound('batches', batch.id);
+        const standing = actionStanding(action, status);
+        if (standing === 'done') return reply.status(200).send();
+        if (standing === 'busy' || standing === 'open') {
+          // `open` here: the batch kept changing under the conditional write; it is someone else's for now.
+          throw new ApiError('conflict', `batch ${batch.id} is being completed; ask again once it has its outcome (GET /catalog/batches/${batch.id} shows it)`, {
+            problems: [{ in: 'path', path: 'batchId', message: 'being completed' }],
+          });
+        }
+        throw new ApiError('validation', `batch ${batch.id} is ${status}; ${refusals[action]}`, { problems: [{ in: 'query', path: 'action', message: refusals[action] }] });
+      };
+      if (actionStanding(action, String(batch.body.status)) !== 'open') return settled(String(batch.body.status));
       if (action === 'COMPLETE') {
-        // Retrying COMPLETE is safe (AEP's troubleshooting guide): a batch that already has its outcome keeps it.
-        if (status === 'success' || status === 'failed') return reply.status(200).send();
-        if (!uncommittedStatuses.includes(status)) throw refuse('only a loading batch can be completed');
-        await batches.land(request.ctx, batch, folder);
+        try {
+          // Claimed before anything is read: of concurrent COMPLETEs (on any server) one lands the batch.
+          await batches.land(request.ctx, await batches.claim(scope, batch.id), folder);
+        } catch (error) {
+          if (error instanceof BatchClaimLost) return settled(error.status);
+          // The landing's lease is held (a landing taken for stopped is still running somewhere): the claim was
+          // given back, and the batch is someone else's for now.
+          if (error instanceof FlowBusyError || error instanceof UniqueViolation) return settled(claimedStatus);
+          throw error;
+        }
         return reply.status(200).send();
       }
-      if (action === 'ABORT' || action === 'FAIL') {
-        const final = action === 'ABORT' ? 'aborted' : 'failed';
-        if (status === final) return reply.status(200).send();
-        if (!uncommittedStatuses.includes(status)) throw refuse(`a batch can be ${action === 'ABORT' ? 'aborted' : 'failed'} only while it is loading`);
-        folder.remove();
-        await batches.finish(request.ctx.scope, batch.id, { status: final, ...(final === 'failed' ? { errors: [{ code: 'INGEST-1100-400', description: 'The client marked the batch as failed (action=FAIL).' }] } : {}) });
-        return reply.status(200).send();
-      }
-      // REVERT: the batch's data stays in the lake, but no longer counts (Catalog's "inactive").
-      if (status === 'inactive') return reply.status(200).send();
-      if (status !== 'success') throw refuse('only a successful batch can be reverted');
-      await batches.finish(request.ctx.scope, batch.id, { status: 'inactive' });
+      const change = batchChanges[action];
+      const result = await batches.transition(scope, batch.id, change.from, change.fields);
+      if (!result.won) return settled(result.status);
+      // Only the request that changed the status drops the files: never one that lost to a completion.
+      if (action !== 'REVERT') folder.remove();
       return reply.status(200).send();
     },
   );

@@ -1,9 +1,10 @@
-import { batchKind } from '../../engine/batch-document.js';
+import { batchKind, claimedStatus, uncommittedStatuses } from '../../engine/batch-document.js';
 import type { RunDeps } from '../../engine/run-flow.js';
 import type { RunOutcome } from '../../engine/run-outcome.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
+import { newEtag } from '../../store/cosmos-etag.js';
 import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { loadSchema } from '../schemaregistry/schema-access.js';
@@ -16,6 +17,26 @@ export interface ImportedBatch {
   id: string;
   body: Record<string, unknown>;
 }
+
+/** A batch this process claimed for landing, and the status it goes back to when the landing cannot start. */
+export interface ClaimedBatch extends ImportedBatch {
+  claimedFrom: string;
+}
+
+/** Another request or server changed the batch first (it is being landed, or has its outcome): nothing was done. */
+export class BatchClaimLost extends Error {
+  constructor(
+    readonly batchId: string,
+    /** The status the batch had when the claim was lost; undefined when the batch is gone. */
+    readonly status: string | undefined,
+  ) {
+    super(`batch ${batchId} is ${status ?? 'gone'}`);
+    this.name = 'BatchClaimLost';
+  }
+}
+
+/** What a conditional change of a batch's status came to. */
+export type Transition = { won: true; batch: ImportedBatch; previous: string } | { won: false; status: string | undefined };
 
 /** Who lands a batch (its audit fields). */
 export interface BatchActor {
@@ -60,22 +81,73 @@ export class ImportedBatches {
       const current = await this.repo.get(batchKind, scope, batchId);
       if (!current) return;
       const now = this.deps.now();
-      const next = { ...current, body: { ...(current.body as object), ...fields, updated: now }, etag: String(now + attempt), updatedAt: now };
+      const next = { ...current, body: { ...(current.body as object), ...fields, updated: now }, etag: newEtag(), updatedAt: now };
       if (await this.repo.update(scope, next, current.etag)) return;
     }
     throw new Error(`batch ${batchId} kept changing while its outcome was recorded`);
   }
 
   /**
-   * Lands the batch's files, then drops the upload folder. Resolves with the outcome once the batch has its
-   * final status (AEP answers COMPLETE only then). `extra` lets streaming land with a mapping and its options.
+   * Changes a batch's status (and `fields`) only if it is one of `from`, in one conditional write of the stored
+   * batch: of several requests or servers changing the same batch at once, exactly one wins, and the others learn
+   * the status it has. Every write takes a fresh etag, never one derived from the clock: two writes in the same
+   * millisecond would otherwise leave the etag a second writer expects, and let it through too.
+   */
+  async transition(scope: Scope, batchId: string, from: readonly string[], fields: Record<string, unknown> & { status: string }): Promise<Transition> {
+    let status: string | undefined;
+    // Bounded: a lost round means another writer changed the batch's other fields; after five it counts as busy.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const current = await this.repo.get(batchKind, scope, batchId);
+      status = current && isRecord(current.body) ? String(current.body.status) : undefined;
+      if (!current || status === undefined || !from.includes(status)) return { won: false, status };
+      const now = this.deps.now();
+      const body = { ...(current.body as Record<string, unknown>), ...fields, updated: now };
+      if (await this.repo.update(scope, { ...current, body, etag: newEtag(), updatedAt: now }, current.etag)) return { won: true, batch: { id: batchId, body }, previous: status };
+    }
+    return { won: false, status };
+  }
+
+  /** Claims a loading batch for landing (`processing`); throws `BatchClaimLost` when another got it first. */
+  async claim(scope: Scope, batchId: string): Promise<ClaimedBatch> {
+    const result = await this.transition(scope, batchId, uncommittedStatuses, { status: claimedStatus });
+    if (!result.won) throw new BatchClaimLost(batchId, result.status);
+    return { ...result.batch, claimedFrom: result.previous };
+  }
+
+  /**
+   * Lands the files of a batch this process claimed, then drops the upload folder. Resolves with the outcome once
+   * the batch has its final status (AEP answers COMPLETE only then). A landing that cannot start or breaks off
+   * without an outcome gives the batch back, its files kept, so it can be completed again. `extra` lets streaming
+   * land with a mapping and its options, and write its file once the batch is its own (`prepare`).
    */
   async land(
     actor: BatchActor,
-    batch: ImportedBatch,
+    batch: ClaimedBatch,
     folder: BatchUploadFolder,
-    extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> & { onCommit?: RunDeps['onCommit']; markFailed?: boolean } = {},
+    extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> & { onCommit?: RunDeps['onCommit']; markFailed?: boolean; prepare?: () => Promise<unknown> } = {},
   ): Promise<RunOutcome> {
+    const scope = { orgId: actor.orgId, sandboxId: actor.sandbox.id };
+    let landed = false;
+    try {
+      await extra.prepare?.();
+      const outcome = await this.ingest(actor, batch, folder, extra);
+      if (outcome.status !== 'success' && extra.markFailed !== false) {
+        const errors = outcome.errors.map((e) => ({ code: e.code, description: e.message, ...(e.recordCount !== undefined ? { recordCount: e.recordCount } : {}) }));
+        await this.finish(scope, batch.id, { status: 'failed', errors, completed: this.deps.now() });
+      }
+      landed = true;
+      return outcome;
+    } catch (error) {
+      // Only while it is still this claim's: a committed batch keeps its outcome. Should this write fail too, the
+      // claim is released once its process is seen gone (see AbandonedBatches).
+      await this.transition(scope, batch.id, [claimedStatus], { status: batch.claimedFrom }).catch(() => undefined);
+      throw error;
+    } finally {
+      if (landed) folder.remove();
+    }
+  }
+
+  private async ingest(actor: BatchActor, batch: ImportedBatch, folder: BatchUploadFolder, extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> & { onCommit?: RunDeps['onCommit'] }): Promise<RunOutcome> {
     const scope = { orgId: actor.orgId, sandboxId: actor.sandbox.id };
     const dataSetId = this.dataSetOf(batch);
     const dataSet = await findDataSet(this.repo, scope, dataSetId);
@@ -98,15 +170,6 @@ export class ImportedBatches {
       ...(extra.options ? { options: extra.options } : {}),
       ...(extra.sparse ? { sparse: extra.sparse } : {}),
     });
-    try {
-      const outcome = await this.deps.engine.ingest(plan, { onCommit: extra.onCommit });
-      if (outcome.status !== 'success' && extra.markFailed !== false) {
-        const errors = outcome.errors.map((e) => ({ code: e.code, description: e.message, ...(e.recordCount !== undefined ? { recordCount: e.recordCount } : {}) }));
-        await this.finish(scope, batch.id, { status: 'failed', errors, completed: this.deps.now() });
-      }
-      return outcome;
-    } finally {
-      folder.remove();
-    }
+    return this.deps.engine.ingest(plan, { onCommit: extra.onCommit });
   }
 }

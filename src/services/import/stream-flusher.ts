@@ -12,7 +12,7 @@ import { mappingRules } from '../conversion/mapping-sets.js';
 import { findStreamingInlet } from '../flowservice/streaming-flows.js';
 import { BatchUploadFolder } from './batch-upload-folder.js';
 import { loadingBatch } from './batch-uploads.js';
-import type { ImportedBatches } from './imported-batches.js';
+import { BatchClaimLost, type ImportedBatches } from './imported-batches.js';
 import { parseTargetKey } from './stream-messages.js';
 import type { ClaimedBatch, PendingGroup, StreamQueue } from './stream-queue.repository.js';
 
@@ -171,10 +171,12 @@ export class StreamFlusher {
         return;
       }
       const rules = target.mapping ? await mappingRules(this.repo, claimed.scope, target.mapping.id, target.mapping.version) : undefined;
+      // Claimed before its file is written: a server (or a client's COMPLETE) landing it already keeps it.
+      const landing = await batches.claim(claimed.scope, claimed.batchId);
       const folder = new BatchUploadFolder(this.deps.layout.uploadDir(claimed.batchId));
-      await folder.put('streamed-records.json', Readable.from(queue.lines(claimed.batchId)));
       const actor = { orgId: claimed.scope.orgId, clientId: inlet?.createdClient ?? String(batch.body.createdClient ?? ''), userId: inlet?.createdBy ?? String(batch.body.createdUser ?? ''), sandbox };
-      const outcome = await batches.land(actor, batch, folder, {
+      const outcome = await batches.land(actor, landing, folder, {
+        prepare: () => folder.put('streamed-records.json', Readable.from(queue.lines(claimed.batchId))),
         ...(target.mapping && rules ? { mapping: { ...target.mapping, rules } } : {}),
         options: { partialIngestionPercent: 100, errorDiagnosticsEnabled: true },
         sparse: true,
@@ -189,7 +191,8 @@ export class StreamFlusher {
         this.deps.log?.warn({ batchId: claimed.batchId, errors }, 'streamed records did not land; retrying later');
       }
     } catch (error) {
-      if (error instanceof FlowBusyError || error instanceof UniqueViolation) return; // another server is landing it
+      // Another server (or a client's COMPLETE) is landing it, or has landed it: the next pass sees which.
+      if (error instanceof BatchClaimLost || error instanceof FlowBusyError || error instanceof UniqueViolation) return;
       if (error instanceof ApiError) {
         // The dataset or its schema was deleted: there is nowhere left to land these records.
         await batches.finish(claimed.scope, claimed.batchId, { status: 'failed', errors: [{ code: 'INGEST-1002-400', description: error.message }], completed: this.deps.now() });

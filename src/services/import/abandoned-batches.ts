@@ -1,0 +1,137 @@
+import type { Kysely } from 'kysely';
+import { batchKind, claimedStatus } from '../../engine/batch-document.js';
+import type { Engine } from '../../engine/engine.js';
+import type { RunLog } from '../../engine/run-log.js';
+import type { LakeLayout } from '../../lake/lake-layout.js';
+import type { Database } from '../../store/database.js';
+import { BatchUploadFolder } from './batch-upload-folder.js';
+import type { ImportedBatches } from './imported-batches.js';
+
+/** 24 hours: a client that uploads over a working day and completes the next morning keeps its batch. */
+export const defaultUploadExpiryMs = 24 * 3600_000;
+
+/**
+ * How long a claim may be without the lease of its landing: the two are one store write apart, so a claim older
+ * than a lease's own staleness (a minute) with no lease was made by a process that stopped before landing.
+ */
+const claimGraceMs = 60_000;
+
+/** How often the sweep runs: a claim left by a stopped process is released about a minute after the grace. */
+const sweepEveryMs = 60_000;
+
+/** The batches whose files Batch Ingestion keeps (streaming's are rebuilt from its queue on each landing). */
+const producers = ['tributary:import', 'tributary:streaming'];
+
+export interface AbandonedBatchesDeps {
+  db: Kysely<Database>;
+  now: () => number;
+  layout: LakeLayout;
+  batches: ImportedBatches;
+  engine: Pick<Engine, 'ingestLease' | 'dropStoppedIngest'>;
+  /** How long an upload batch may sit in `loading` with nothing arriving before it is aborted; 0 never. */
+  uploadExpiryMs: number;
+  log?: RunLog | undefined;
+}
+
+export interface SweepReport {
+  /** Batches a stopped process had claimed for landing, back to `loading` so COMPLETE can be sent again. */
+  released: string[];
+  /** Upload batches aborted, and their files removed, after `uploadExpiryMs` without activity. */
+  expired: string[];
+}
+
+/**
+ * Batches their owner left behind. A completion whose process stopped leaves its batch `processing` (claimed):
+ * every COMPLETE would be answered 409 for ever, so once the claim's process is seen gone the batch goes back to
+ * `loading`, its files intact. A client that created a batch and never completed nor aborted it leaves files on
+ * disk for ever: after `uploadExpiryMs` without a batch change or a byte written, the batch is aborted and its
+ * files removed. Both are conditional writes of the batch, so a COMPLETE racing the sweep wins or loses cleanly.
+ */
+export class AbandonedBatches {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<SweepReport> | undefined;
+
+  constructor(private readonly deps: AbandonedBatchesDeps) {}
+
+  /** Sweeps every minute until `stop`; the timer never keeps the process alive. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping abandoned batches failed'));
+    }, sweepEveryMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.sweeping?.catch(() => undefined);
+  }
+
+  /** One pass (the timer's, or a test's with its own clock). A pass under way is joined, never run twice at once. */
+  sweep(): Promise<SweepReport> {
+    this.sweeping ??= (async () => ({ released: await this.releaseClaims(), expired: await this.expireUploads() }))().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async releaseClaims(): Promise<string[]> {
+    const released: string[] = [];
+    for (const row of await this.candidates(claimedStatus)) {
+      const lease = await this.deps.engine.ingestLease(row.id);
+      if (lease === 'alive' || (lease === 'none' && this.deps.now() - row.updatedAt < claimGraceMs)) continue;
+      // The stopped landing's lease goes first: a COMPLETE sent once the batch is free must be able to take it.
+      if (lease === 'gone') await this.deps.engine.dropStoppedIngest(row.id);
+      const result = await this.deps.batches.transition(row.scope, row.id, [claimedStatus], { status: 'loading' });
+      if (!result.won) continue;
+      released.push(row.id);
+      this.deps.log?.warn({ batchId: row.id }, 'batch released: the process completing it stopped; COMPLETE can be sent again');
+    }
+    return released;
+  }
+
+  private async expireUploads(): Promise<string[]> {
+    const { uploadExpiryMs } = this.deps;
+    if (uploadExpiryMs <= 0) return [];
+    const cutoff = this.deps.now() - uploadExpiryMs;
+    const expired: string[] = [];
+    for (const row of await this.candidates('loading', cutoff)) {
+      if (row.producer !== 'tributary:import') continue;
+      const folder = new BatchUploadFolder(this.deps.layout.uploadDir(row.id));
+      if (Math.max(row.updatedAt, folder.lastWrittenAt() ?? 0) > cutoff) continue;
+      const hours = Math.round((uploadExpiryMs / 3600_000) * 100) / 100;
+      const result = await this.deps.batches.transition(row.scope, row.id, ['loading'], {
+        status: 'aborted',
+        errors: [{ code: 'INGEST-1101-400', description: `Nothing arrived for ${hours} hours: the upload was taken as abandoned, the batch aborted and its files removed.` }],
+      });
+      if (!result.won) continue;
+      folder.remove();
+      expired.push(row.id);
+      this.deps.log?.warn({ batchId: row.id }, 'abandoned upload expired: the batch is aborted and its files removed');
+    }
+    return expired;
+  }
+
+  /**
+   * Batches of the producers above in `status`, changed last before `before`. The text test on the stored body
+   * only narrows what is read; the parsed status decides.
+   */
+  private async candidates(status: string, before?: number): Promise<{ id: string; scope: { orgId: string; sandboxId: string }; updatedAt: number; producer: string }[]> {
+    let query = this.deps.db
+      .selectFrom('resources')
+      .select(['id', 'org_id', 'sandbox_id', 'body', 'updated_at'])
+      .where('kind', '=', batchKind)
+      .where('body', 'like', `%"status":"${status}"%`);
+    if (before !== undefined) query = query.where('updated_at', '<=', before);
+    const found = [];
+    for (const row of await query.execute()) {
+      const body = JSON.parse(row.body) as { status?: unknown; updated?: unknown; tags?: { acp_producer?: unknown } };
+      const producer = Array.isArray(body.tags?.acp_producer) ? String(body.tags.acp_producer[0]) : '';
+      if (body.status !== status || !producers.includes(producer)) continue;
+      const updatedAt = Math.max(Number(row.updated_at), typeof body.updated === 'number' ? body.updated : 0);
+      found.push({ id: row.id, scope: { orgId: row.org_id, sandboxId: row.sandbox_id }, updatedAt, producer });
+    }
+    return found;
+  }
+}

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
+import type { KyselyPlugin } from 'kysely';
 import type { RetryPolicy } from '../../src/connectors/rest/http-requester.js';
 import { buildApp, type App } from '../../src/server/app.js';
 import { MasterKey } from '../../src/secrets/master-key.js';
@@ -62,8 +63,8 @@ const contractServices: Record<string, Service> = {
 
 let ownDocument: Promise<OwnDocument> | undefined;
 
-export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } = {}): Promise<TestApi> {
-  const opened = await backend.open();
+export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; storePlugins?: KyselyPlugin[] } = {}): Promise<TestApi> {
+  const opened = await backend.open(options.storePlugins ? { plugins: options.storePlugins } : {});
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.

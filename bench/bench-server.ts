@@ -1,10 +1,12 @@
 import { buildApp, type App, type AppDeps } from '../src/server/app.js';
 import { MasterKey } from '../src/secrets/master-key.js';
-import { openStore } from '../src/store/open-store.js';
+import { openStore, type Store } from '../src/store/open-store.js';
 
 /** A Tributary server for a benchmark, on its embedded store, driven over HTTP as a user drives it. */
 export interface BenchServer {
   app: App;
+  /** The server's metadata store, for a benchmark that seeds rows directly. */
+  db: Store['db'];
   base: string;
   headers: Record<string, string>;
   /** The tenant's namespace in XDM paths, e.g. `_tributarydev`. */
@@ -24,6 +26,7 @@ export async function startBenchServer(dataDir: string, deps: Partial<Pick<AppDe
   const headers = { authorization: `Bearer ${credentials.access_token}`, 'x-api-key': credentials.client_id, 'x-gw-ims-org-id': credentials.ims_org, 'content-type': 'application/json' };
   return {
     app,
+    db: store.db,
     base,
     headers,
     tenant: `_${credentials.tenant_id}`,

@@ -13,6 +13,7 @@ import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 import { runFlow, type RunDeps } from './run-flow.js';
 import { RunLeases } from './run-leases.js';
+import { RunsRepository } from './runs.repository.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 
 export interface EngineDeps {
@@ -43,12 +44,14 @@ const unfinished = new Set(['queued', 'inProgress']);
 export class Engine {
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private readonly repo: ResourcesRepository;
+  private readonly runs: RunsRepository;
   private readonly leases: RunLeases;
   /** The runs this engine is running: alive whatever a lease read a moment ago says. */
   private readonly ownRuns = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
     this.repo = new ResourcesRepository(deps.db);
+    this.runs = new RunsRepository(deps.db);
     this.leases = new RunLeases(deps.db, deps.now);
   }
 
@@ -67,7 +70,7 @@ export class Engine {
     // The lease comes first: another server's recovery must never see this run without its owner.
     this.ownRuns.add(runId);
     const leased = this.leases.take(scope, runId);
-    const recorded = leased.then(() => this.repo.insert(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt }));
+    const recorded = leased.then(() => this.runs.insert(scope, plan.flowId, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt }));
     const save = async (next: RunOutcome, repo: ResourcesRepository) => {
       const previous = etag;
       etag = newRunEtag();

@@ -6,6 +6,7 @@ import { FlowBusyError, type Engine } from './engine.js';
 import { runKind } from './run-document.js';
 import type { RunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
+import { RunsRepository } from './runs.repository.js';
 import { nextDue, nextTickAfter, type RunWindow, type Schedule } from './schedule-grid.js';
 
 export const scheduleKind = 'engine.schedule';
@@ -69,6 +70,7 @@ interface ScheduleState {
  */
 export class Scheduler {
   private readonly repo: ResourcesRepository;
+  private readonly runs: RunsRepository;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<TickReport> | undefined;
   private started = false;
@@ -78,6 +80,7 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.repo = new ResourcesRepository(deps.db);
+    this.runs = new RunsRepository(deps.db);
   }
 
   /** One pass over the flows. A pass already under way is joined, never run twice at once. */
@@ -178,8 +181,7 @@ export class Scheduler {
   }
 
   private async hasRuns(flow: ScheduledFlow): Promise<boolean> {
-    const runs = await this.repo.list(runKind, flow.scope);
-    return runs.some((run) => (run.body as { flowId?: unknown }).flowId === flow.flowId);
+    return (await this.runs.lastRuns(flow.scope, [flow.flowId])).has(flow.flowId);
   }
 
   private report(flow: ScheduledFlow, error: unknown): void {

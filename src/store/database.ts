@@ -76,6 +76,15 @@ export interface StreamRecordsTable {
   claimed_at: number | null;
 }
 
+/** A flow's newest run (by `created_at`, then the smallest id), written with the run's first record. */
+export interface FlowLastRunsTable {
+  org_id: string;
+  sandbox_id: string;
+  flow_id: string;
+  run_id: string;
+  created_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -83,4 +92,5 @@ export interface Database {
   resources: ResourcesTable;
   registry_audit_log: RegistryAuditLogTable;
   stream_records: StreamRecordsTable;
+  flow_last_runs: FlowLastRunsTable;
 }

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, type Migration } from 'kysely';
+import { Kysely, Migrator, type KyselyPlugin, type Migration } from 'kysely';
 import type { Database } from './database.js';
 import { postgresAdapter, sqliteAdapter, type DialectAdapter } from './dialect-adapter.js';
 import * as initial from './migrations/20261129T0600-initial.js';
 import * as resourceUniqueKey from './migrations/20261129T0700-resource-unique-key.js';
 import * as registryAuditLog from './migrations/20261201T0600-registry-audit-log.js';
 import * as streamRecords from './migrations/20261210T0900-stream-records.js';
+import * as flowLastRuns from './migrations/20261211T0400-flow-last-runs.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '20261129T0700-resource-unique-key': resourceUniqueKey as Migration,
   '20261201T0600-registry-audit-log': registryAuditLog as Migration,
   '20261210T0900-stream-records': streamRecords as Migration,
+  '20261211T0400-flow-last-runs': flowLastRuns as Migration,
 };
 
 export interface Store {
@@ -27,6 +29,8 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PostgreSQL schema to live in (tests give each run its own). */
   postgresSchema?: string | undefined;
+  /** Kysely plugins every query goes through (a test counts the rows a request reads with one). */
+  plugins?: KyselyPlugin[] | undefined;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -34,7 +38,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     ? postgresAdapter(options.databaseUrl, options.postgresSchema)
     : sqliteAdapter(sqliteFile(options.dataDir));
   await adapter.prepare();
-  const db = new Kysely<Database>({ dialect: adapter.dialect });
+  const db = new Kysely<Database>({ dialect: adapter.dialect, ...(options.plugins ? { plugins: options.plugins } : {}) });
   const { error, results } = await new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

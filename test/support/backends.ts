@@ -2,26 +2,27 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/open-store.js';
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
-  /** A fresh, empty metadata store; `dispose` removes it. */
-  open(): Promise<{ store: Store; dataDir: string; reopen: () => Promise<Store>; dispose: () => Promise<void> }>;
+  /** A fresh, empty metadata store; `dispose` removes it. `plugins` see every query (e.g. to count rows read). */
+  open(options?: { plugins?: KyselyPlugin[] }): Promise<{ store: Store; dataDir: string; reopen: () => Promise<Store>; dispose: () => Promise<void> }>;
 }
 
 export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const sqlite: Backend = {
   name: 'sqlite',
-  async open() {
+  async open(options = {}) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-test-'));
-    const store = await openStore({ dataDir });
+    const store = await openStore({ dataDir, ...options });
     return {
       store,
       dataDir,
-      reopen: () => openStore({ dataDir }),
+      reopen: () => openStore({ dataDir, ...options }),
       dispose: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
   },
@@ -29,11 +30,11 @@ const sqlite: Backend = {
 
 const postgres: Backend = {
   name: 'postgres',
-  async open() {
+  async open(openOptions = {}) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-test-'));
     // Each test run lives in its own schema of the shared `test` database.
     const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
-    const options = { dataDir, databaseUrl: postgresUrl, postgresSchema: schema };
+    const options = { dataDir, databaseUrl: postgresUrl, postgresSchema: schema, ...openOptions };
     const store = await openStore(options);
     return {
       store,

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
+import type { KyselyPlugin } from 'kysely';
 import type { RetryPolicy } from '../../src/connectors/rest/http-requester.js';
 import type { RunLimits } from '../../src/connectors/rest/run-guard.js';
 import { buildApp, type App, type AppDeps } from '../../src/server/app.js';
@@ -69,9 +70,9 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
+  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[] } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
 ): Promise<TestApi> {
-  const opened = await backend.open();
+  const opened = await backend.open(options.storePlugins ? { plugins: options.storePlugins } : {});
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.

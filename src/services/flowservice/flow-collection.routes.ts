@@ -4,11 +4,12 @@ import type { Static } from 'typebox';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
 import { headerValue, IdParams } from '../../server/request-parts.js';
+import { RunsRepository } from '../../engine/runs.repository.js';
 import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { FlowCollection, FlowEnv } from './flow-collection.js';
 import { flowCollectionSchemas, IfMatchQuery } from './flow-collection.route-schemas.js';
-import { flowListResponse, type FlowListQuery } from './flow-listing.js';
+import { FlowListing, type FlowListQuery } from './flow-listing.js';
 import { newAudit, newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 
@@ -20,6 +21,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
   const env = (request: FastifyRequest): FlowEnv => ({
     ctx: request.ctx,
     repo: new ResourcesRepository(deps.db),
+    runs: new RunsRepository(deps.db),
     secretBox: deps.secretBox,
     now: deps.now(),
     fileRoots: deps.fileRoots,
@@ -35,9 +37,17 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
 
   app.get<{ Querystring: FlowListQuery }>(path, { schema: schemas.list }, async (request) => {
     const e = env(request);
+    const listing = FlowListing.of(request.query);
     const stored = await e.repo.list(collection.kind, e.ctx.scope);
-    const items = await Promise.all(stored.map((s) => present(s, e)));
-    return flowListResponse(items, request.query, `/${collection.path}`);
+    const paging = collection.paging;
+    const fields = listing.fields();
+    if (paging && !paging.derivedFields.some((field) => fields.has(field))) {
+      const selected = listing.select(stored, (s) => paging.storedView(s), `/${collection.path}`);
+      return 'count' in selected ? selected : { items: await paging.presentAll(selected.rows, e), _links: selected.links };
+    }
+    const items = paging ? await paging.presentAll(stored, e) : await Promise.all(stored.map((s) => present(s, e)));
+    const selected = listing.select(items, (item) => item, `/${collection.path}`);
+    return 'count' in selected ? selected : { items: selected.rows, _links: selected.links };
   });
 
   app.get<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { schema: schemas.get }, async (request) => {

@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox';
+import type { RunsRepository } from '../../engine/runs.repository.js';
 import type { FileRoots } from '../../connectors/local-files/file-roots.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { ErrorKey } from '../../server/errors/error-catalog.js';
@@ -10,6 +11,8 @@ import type { FlowAudit } from './flow-object.js';
 export interface FlowEnv {
   ctx: RequestContext;
   repo: ResourcesRepository;
+  /** Runs and each flow's last run. */
+  runs: RunsRepository;
   secretBox: SecretBox;
   now: number;
   fileRoots: FileRoots;
@@ -60,6 +63,8 @@ export interface FlowCollection {
   editable(stored: StoredResource, env: FlowEnv): Record<string, unknown>;
   /** The wire form of a stored object; by default the stored body with `version` = etag, as AEP shows. */
   present?(stored: StoredResource, env: FlowEnv): Promise<Record<string, unknown>>;
+  /** For a collection whose wire form reads other objects: how a list pages on stored rows and builds the page alone. */
+  paging?: DerivedPaging;
   /** What still uses this object ("flow <id>", "sourceConnection <id>"), which blocks its deletion. */
   usedBy(id: string, env: FlowEnv): Promise<string[]>;
   /** Rejects create bodies with fields the server owns (e.g. `state` on flows). */
@@ -68,6 +73,20 @@ export interface FlowCollection {
   onDelete?(id: string, env: FlowEnv): Promise<void>;
   /** Extra fields recorded on update (flows keep `lastOperation`). */
   onUpdate?(fields: Record<string, unknown>, ops: unknown[], env: FlowEnv): Record<string, unknown>;
+}
+
+/**
+ * A list of flows built every flow and read every run of the sandbox for each; it now filters, sorts and pages the
+ * stored rows, then builds the page's objects with one read per related kind. A query that filters or sorts on a
+ * derived field builds every object first, still without a read per object.
+ */
+export interface DerivedPaging {
+  /** Top-level fields of the wire form read from other objects (a flow's last run, its connections' specs). */
+  derivedFields: readonly string[];
+  /** The wire form without the derived fields, from the stored row alone: what filters and the order read. */
+  storedView(stored: StoredResource): Record<string, unknown>;
+  /** The wire forms of these objects, in order, with a bounded number of reads however many there are. */
+  presentAll(stored: readonly StoredResource[], env: FlowEnv): Promise<Record<string, unknown>[]>;
 }
 
 export function flowBody(stored: StoredResource): FlowBody {

@@ -2,9 +2,9 @@ import { Type, type Static } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
 import type { ErrorKey } from '../../server/errors/error-catalog.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
-import { compareToValues, parseOrderBy, sortItems, type SortKey } from '../../server/listing/order-by.js';
+import { compareToValues, parseOrderBy, type SortKey } from '../../server/listing/order-by.js';
 import { valuesAt } from '../../server/listing/json-path.js';
-import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator } from '../../server/listing/property-filter.js';
+import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator, type PropertyFilter } from '../../server/listing/property-filter.js';
 
 export const FlowListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Objects per page; 100 when left out. Not with count.' })),
@@ -40,30 +40,69 @@ interface PageState {
  * The token carries the whole query, so `_links.next.href` has exactly one `=` (clients split on it).
  */
 export function flowListResponse(items: object[], query: FlowListQuery, collectionPath: string): object {
-  if (query.count && query.limit !== undefined) {
-    throw new ApiError('limitWithCount', 'The "limit" and "count" query parameters cannot be used together.', {
-      problems: [{ in: 'query', path: 'limit', message: 'not allowed with count=true' }],
-    });
+  const listing = FlowListing.of(query);
+  const selected = listing.select(items, (item) => item, collectionPath);
+  return 'count' in selected ? selected : { items: selected.rows, _links: selected.links };
+}
+
+/** A page of rows and the `_links` that lead on from it. */
+export interface FlowListPage<T> {
+  rows: T[];
+  links: Record<string, unknown>;
+}
+
+/**
+ * One list request, parsed: what it filters and sorts on, and which rows make its page. The rows can be anything
+ * (stored rows, say) that `view` shows as the objects the filters and the order read, so a collection can page
+ * before it builds the objects of the page alone.
+ */
+export class FlowListing {
+  private constructor(
+    private readonly state: PageState,
+    private readonly filters: PropertyFilter[],
+    private readonly keys: SortKey[],
+    private readonly counting: boolean,
+  ) {}
+
+  static of(query: FlowListQuery): FlowListing {
+    if (query.count && query.limit !== undefined) {
+      throw new ApiError('limitWithCount', 'The "limit" and "count" query parameters cannot be used together.', {
+        problems: [{ in: 'query', path: 'limit', message: 'not allowed with count=true' }],
+      });
+    }
+    const state: PageState = query.continuationToken ? decodeToken(query.continuationToken) : {
+      limit: query.limit ?? defaultLimit,
+      property: queryValues(query.property),
+      orderby: query.orderby,
+    };
+    const filters = state.property.map((p) => parsePropertyFilter(p, operators));
+    const keys: SortKey[] = [...parseOrderBy(state.orderby), { path: 'id', descending: false }];
+    return new FlowListing(state, filters, keys, query.count === true);
   }
-  const state: PageState = query.continuationToken ? decodeToken(query.continuationToken) : {
-    limit: query.limit ?? defaultLimit,
-    property: queryValues(query.property),
-    orderby: query.orderby,
-  };
-  const filters = state.property.map((p) => parsePropertyFilter(p, operators));
-  const keys: SortKey[] = [...parseOrderBy(state.orderby), { path: 'id', descending: false }];
-  const matching = sortItems(items.filter((item) => filters.every((f) => matchesFilter(item, f))), keys);
-  if (query.count) return { count: matching.length };
-  const after = state.after;
-  const from = after === undefined ? 0 : matching.findIndex((item) => compareToValues(item, keys, after) > 0);
-  const page = from < 0 ? [] : matching.slice(from, from + state.limit);
-  const last = page[page.length - 1];
-  const links: Record<string, unknown> = {};
-  if (last !== undefined && from + page.length < matching.length) {
-    const cursor = keys.map((k) => valuesAt(last, k.path)[0]);
-    links.next = { href: `${collectionPath}?continuationToken=${encodeToken({ ...state, after: cursor })}` };
+
+  /** The top-level fields the filters and the order read (`lastRunDetails` for `lastRunDetails.state==failed`). */
+  fields(): Set<string> {
+    return new Set([...this.filters.map((f) => f.path), ...this.keys.map((k) => k.path)].map((path) => path.split('.')[0]?.replace(/\[\]$/, '') ?? ''));
   }
-  return { items: page, _links: links };
+
+  /** `{count}` for count=true, else the page's rows with the link to the next page. */
+  select<T>(rows: readonly T[], view: (row: T) => object, collectionPath: string): { count: number } | FlowListPage<T> {
+    const viewed = rows.map((row) => ({ row, view: view(row) }));
+    const matching = viewed
+      .filter((v) => this.filters.every((f) => matchesFilter(v.view, f)))
+      .sort((a, b) => compareToValues(a.view, this.keys, this.keys.map((k) => valuesAt(b.view, k.path)[0])));
+    if (this.counting) return { count: matching.length };
+    const after = this.state.after;
+    const from = after === undefined ? 0 : matching.findIndex((v) => compareToValues(v.view, this.keys, after) > 0);
+    const page = from < 0 ? [] : matching.slice(from, from + this.state.limit);
+    const last = page[page.length - 1];
+    const links: Record<string, unknown> = {};
+    if (last !== undefined && from + page.length < matching.length) {
+      const cursor = this.keys.map((k) => valuesAt(last.view, k.path)[0]);
+      links.next = { href: `${collectionPath}?continuationToken=${encodeToken({ ...this.state, after: cursor })}` };
+    }
+    return { rows: page.map((v) => v.row), links };
+  }
 }
 
 function encodeToken(state: PageState): string {

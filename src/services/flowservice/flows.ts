@@ -3,7 +3,7 @@ import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
 import type { StoredResource } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { findMappingSet } from '../conversion/mapping-sets.js';
-import { flowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
+import { flowBody, type FlowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
 import { flowKind } from './flows-using.js';
 import { flowOnWire } from './flow-wire-form.js';
 import { normaliseDatePattern } from '../../mapping/java-date-pattern.js';
@@ -15,7 +15,6 @@ import { scheduledChangesProblem } from './scheduled-changes.js';
 import type { FlowSpec } from './specs/flow-spec.js';
 import { targetConnectionKind } from './target-connections.js';
 import { connectionKind } from './connections.js';
-import { runKind } from '../../engine/run-document.js';
 import { flowStateKind } from '../../engine/flow-state.js';
 import { scheduleKind } from '../../engine/scheduler.js';
 import { FlowAnswer } from './flow-answers.schema.js';
@@ -97,14 +96,14 @@ export const flows: FlowCollection = {
   },
 
   async present(stored, env) {
-    const body = flowBody(stored);
-    return {
-      ...flowOnWire(body),
-      version: stored.etag,
-      inheritedAttributes: await inheritedAttributes(env, body),
-      runs: `/runs?property=flowId==${stored.id}`,
-      ...(await lastRunDetails(env, stored.id)),
-    };
+    const [flow] = await presentFlows([stored], env);
+    return flow ?? {};
+  },
+
+  paging: {
+    derivedFields: ['inheritedAttributes', 'runs', 'lastRunDetails'],
+    storedView: (stored) => ({ ...flowOnWire(flowBody(stored)), version: stored.etag }),
+    presentAll: presentFlows,
   },
 
   usedBy: async () => [],
@@ -112,6 +111,7 @@ export const flows: FlowCollection = {
   async onDelete(id, env) {
     await env.repo.delete(scheduleKind, env.ctx.scope, id);
     await env.repo.delete(flowStateKind, env.ctx.scope, id);
+    await env.runs.forgetFlow(env.ctx.scope, id);
   },
 
   onUpdate(_fields, ops, env) {
@@ -226,32 +226,63 @@ function readSpecParams(problems: ProblemList, schema: Record<string, unknown>, 
   return found.length === 0 && isRecord(value) ? value : undefined;
 }
 
-async function inheritedAttributes(env: FlowEnv, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const ids = (field: string) => (Array.isArray(body[field]) ? (body[field] as string[]) : []);
-  const sources = await Promise.all(ids('sourceConnectionIds').map((id) => env.repo.get(sourceConnectionKind, env.ctx.scope, id)));
-  const targets = await Promise.all(ids('targetConnectionIds').map((id) => env.repo.get(targetConnectionKind, env.ctx.scope, id)));
+/**
+ * Flows as GET answers them. What a flow derives from other objects (its connections' specs, its last run) is read
+ * for all of them at once: one read per related kind and one of `flow_last_runs`, however many flows there are.
+ */
+async function presentFlows(stored: readonly StoredResource[], env: FlowEnv): Promise<Record<string, unknown>[]> {
+  const bodies = stored.map(flowBody);
+  const [related, lastRuns] = await Promise.all([relatedConnections(env, bodies), env.runs.lastRuns(env.ctx.scope, stored.map((s) => s.id))]);
+  return stored.map((s, index) => {
+    const body = bodies[index] as FlowBody;
+    return {
+      ...flowOnWire(body),
+      version: s.etag,
+      inheritedAttributes: inheritedAttributes(body, related),
+      runs: `/runs?property=flowId==${s.id}`,
+      ...lastRunDetails(lastRuns.get(s.id)),
+    };
+  });
+}
+
+interface RelatedConnections {
+  sources: Map<string, StoredResource>;
+  targets: Map<string, StoredResource>;
+  bases: Map<string, StoredResource>;
+}
+
+const idsIn = (body: Record<string, unknown>, field: string): string[] => (Array.isArray(body[field]) ? (body[field] as string[]) : []);
+
+async function relatedConnections(env: FlowEnv, bodies: readonly FlowBody[]): Promise<RelatedConnections> {
+  const [sources, targets] = await Promise.all([
+    env.repo.getMany(sourceConnectionKind, env.ctx.scope, bodies.flatMap((b) => idsIn(b, 'sourceConnectionIds'))),
+    env.repo.getMany(targetConnectionKind, env.ctx.scope, bodies.flatMap((b) => idsIn(b, 'targetConnectionIds'))),
+  ]);
+  const baseIds = [...sources.values()].map((s) => flowBody(s).baseConnectionId).filter((id): id is string => typeof id === 'string');
+  const bases = await env.repo.getMany(connectionKind, env.ctx.scope, baseIds);
+  return { sources, targets, bases };
+}
+
+function inheritedAttributes(body: FlowBody, related: RelatedConnections): Record<string, unknown> {
   const present = (s: StoredResource | undefined): s is StoredResource => s !== undefined;
-  const sourceConnections = await Promise.all(
-    sources.filter(present).map(async (s) => {
-      const source = flowBody(s);
-      const base = typeof source.baseConnectionId === 'string' ? await env.repo.get(connectionKind, env.ctx.scope, source.baseConnectionId) : undefined;
-      return {
-        id: s.id,
-        connectionSpec: source.connectionSpec,
-        baseConnection: base ? { id: base.id, connectionSpec: flowBody(base).connectionSpec } : undefined,
-      };
-    }),
-  );
+  const sourceConnections = idsIn(body, 'sourceConnectionIds').map((id) => related.sources.get(id)).filter(present).map((s) => {
+    const source = flowBody(s);
+    const base = typeof source.baseConnectionId === 'string' ? related.bases.get(source.baseConnectionId) : undefined;
+    return {
+      id: s.id,
+      connectionSpec: source.connectionSpec,
+      baseConnection: base ? { id: base.id, connectionSpec: flowBody(base).connectionSpec } : undefined,
+    };
+  });
+  const targets = idsIn(body, 'targetConnectionIds').map((id) => related.targets.get(id)).filter(present);
   return {
     sourceConnections,
-    targetConnections: targets.filter(present).map((t) => ({ id: t.id, connectionSpec: flowBody(t).connectionSpec })),
+    targetConnections: targets.map((t) => ({ id: t.id, connectionSpec: flowBody(t).connectionSpec })),
   };
 }
 
 /** `lastRunDetails` as AEP's flow GET shows it, from the flow's newest run. */
-async function lastRunDetails(env: FlowEnv, flowId: string): Promise<Record<string, unknown>> {
-  const runs = (await env.repo.list(runKind, env.ctx.scope)).filter((r) => isRecord(r.body) && r.body.flowId === flowId);
-  const last = runs.sort((a, b) => b.createdAt - a.createdAt)[0];
+function lastRunDetails(last: StoredResource | undefined): Record<string, unknown> {
   if (!last || !isRecord(last.body) || !isRecord(last.body.metrics)) return {};
   const metrics = last.body.metrics;
   const duration = isRecord(metrics.durationSummary) ? metrics.durationSummary : {};

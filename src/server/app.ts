@@ -36,7 +36,7 @@ import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
 import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
-import { registerJsonBodyParser } from './json-body-parser.js';
+import { jsonBodyLimit, registerJsonBodyParser } from './json-body-parser.js';
 import { createValidatorCompiler } from './validator-compiler.js';
 import { errorBodySchemas } from './api-reference/error-answers.js';
 import { documentationOnlySerializer } from './api-reference/documentation-only-serializer.js';
@@ -92,7 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   checkStandardLibrary();
   const options: FastifyServerOptions = {
     logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
-    bodyLimit: 16 * 1024 * 1024,
+    // JSON bodies have their own, lower limit (see json-body-parser.ts); uploads stream past this one.
+    bodyLimit: jsonBodyLimit,
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { strict: false } },

@@ -62,12 +62,12 @@ const contractServices: Record<string, Service> = {
 
 let ownDocument: Promise<OwnDocument> | undefined;
 
-export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds> } = {}): Promise<TestApi> {
+export async function startApi(backend: Backend, options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; logger?: { level: string; stream: NodeJS.WritableStream } } = {}): Promise<TestApi> {
   const opened = await backend.open();
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.
-    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, fileRoots: [os.tmpdir()], ...(options.now ? { now: options.now } : {}), ...(options.retryPolicy ? { connectorOptions: { retry: options.retryPolicy } } : {}), ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}), ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}) });
+    const built = await buildApp({ store, masterKey, dataDir: opened.dataDir, fileRoots: [os.tmpdir()], ...(options.now ? { now: options.now } : {}), ...(options.retryPolicy ? { connectorOptions: { retry: options.retryPolicy } } : {}), ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}), ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}), ...(options.logger ? { logger: options.logger } : {}) });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();
     return { app: built, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };

@@ -50,6 +50,15 @@ describe('the tributary command', () => {
       const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'dev-credentials.json'), 'utf8')) as Partial<IssuedCredentials>;
       expect(saved).toMatchObject({ expires_in: 86_400, ims_org: 'TRIBUTARYDEV@AdobeOrg' });
       expect(saved.client_secret).toBeUndefined();
+      // Its output is a pipe, as a service manager's journal is: the secret goes to a file of its own, not the output.
+      const secretFile = path.join(dataDir, 'dev-client-secret.txt');
+      expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
+      const secret = fs.readFileSync(secretFile, 'utf8').trim();
+      expect(secret).not.toBe('');
+      expect(started.output()).not.toContain(secret);
+      expect(started.output()).toContain(secretFile);
+      const token = await fetch(`${started.baseUrl}/ims/token/v3`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${saved.client_id}&client_secret=${secret}` });
+      expect(token.status).toBe(200);
       expect(started.output()).toContain('The token lasts 24 hours');
     } finally {
       await started.stop();

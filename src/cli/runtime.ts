@@ -8,8 +8,14 @@ export interface Runtime {
   masterKey: MasterKey;
 }
 
-/** Opens what every command needs: configuration, the metadata store (migrated) and the master key. */
+/**
+ * Opens what every command needs: configuration, the metadata store (migrated) and the master key.
+ * From here on the process creates files for its user alone (umask 077: directories 0700, files 0600). A umask,
+ * not a mode on each call, because the data directory is also written by code Tributary does not call file by
+ * file: DuckDB writes the lake's Parquet files and its spill files, SQLite its database and journal.
+ */
 export async function openRuntime(overrides: ConfigOverrides): Promise<Runtime> {
+  process.umask(0o077);
   const config = loadConfig(process.env, overrides);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, postgresSchema: config.databaseSchema });
   const masterKey = config.secretKey ? MasterKey.fromSecret(config.secretKey) : MasterKey.loadOrCreate(config.dataDir);

@@ -49,7 +49,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
   recordServerAddress(config.dataDir, baseUrl);
-  if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir));
+  if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir, process.stdout.isTTY === true));
 
   const stop = async () => {
     forgetServerAddress(config.dataDir);
@@ -62,15 +62,23 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-function welcome(issued: IssuedCredentials, baseUrl: string, dataDir: string): string {
-  // The client secret is shown once and stored only as a hash; the file keeps what is safe to keep.
-  const { client_secret: _secret, ...saved } = issued;
+/**
+ * The first start's greeting. The client secret is stored only as a hash, so it is shown once: on a terminal,
+ * printed; otherwise (a service manager's journal, a redirect to a log file) it would stay in a log for anyone
+ * who reads it, so it goes to a file only its user can read, and the greeting says where.
+ */
+function welcome(issued: IssuedCredentials, baseUrl: string, dataDir: string, terminal: boolean): string {
+  const { client_secret: secret, ...saved } = issued;
   const file = path.join(dataDir, 'dev-credentials.json');
   fs.writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+  const secretFile = path.join(dataDir, 'dev-client-secret.txt');
+  if (!terminal) fs.writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
   return [
     '',
     `First start: created the development org ${issued.ims_org} (tenant "${issued.tenant_id}") and an API client.`,
-    `Its id, org and first token are saved in ${file}; the client secret is printed here only.`,
+    terminal
+      ? `Its id, org and first token are saved in ${file}; the client secret is printed here only.`
+      : `Its id, org and first token are saved in ${file}. The output is not a terminal, so the client secret is not printed: it is in ${secretFile}, readable only by you. Keep it elsewhere and delete that file.`,
     "Paste these headers into the tutorial's curl calls:",
     '',
     `  -H 'Authorization: Bearer ${issued.access_token}' \\`,
@@ -79,7 +87,7 @@ function welcome(issued: IssuedCredentials, baseUrl: string, dataDir: string): s
     `  -H 'x-sandbox-name: prod'`,
     '',
     `The token lasts ${lifetime(issued.expires_in)}. Get a new one with:`,
-    `  curl -X POST ${baseUrl}/ims/token/v3 -d grant_type=client_credentials -d client_id=${issued.client_id} -d 'client_secret=${issued.client_secret}'`,
+    `  curl -X POST ${baseUrl}/ims/token/v3 -d grant_type=client_credentials -d client_id=${issued.client_id} -d ${terminal ? `'client_secret=${secret}'` : `"client_secret=$(cat '${secretFile}')"`}`,
     '',
   ].join('\n');
 }

@@ -15,7 +15,7 @@ export class MasterKey {
 
   static loadOrCreate(dataDir: string): MasterKey {
     const file = path.join(dataDir, 'secret.key');
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (!fs.existsSync(file)) {
       // Written whole to a temporary file, then linked into place: a concurrent start either wins the
       // link or reads the complete winner, never a half-written key.

@@ -41,7 +41,8 @@ import { handleError } from './errors/error-handler.js';
 import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
 import { registerHealthProbes } from './health-probes.js';
-import { registerJsonBodyParser } from './json-body-parser.js';
+import { jsonBodyLimit, registerJsonBodyParser } from './json-body-parser.js';
+import { logSafeUrl } from './log-safe-url.js';
 import { createValidatorCompiler } from './validator-compiler.js';
 import { errorBodySchemas } from './api-reference/error-answers.js';
 import { documentationOnlySerializer } from './api-reference/documentation-only-serializer.js';
@@ -62,8 +63,8 @@ export interface AppDeps {
   tokenEndpoint?: Partial<TokenEndpointLimits> | undefined;
   /** The threads that hash client secrets and the queue in front of them; `defaultHashingPool` otherwise. */
   hashing?: Partial<HashingPoolOptions> | undefined;
-  /** pino options (e.g. `{ level: 'info' }`); no logging when absent. */
-  logger?: { level: string } | undefined;
+  /** pino options (e.g. `{ level: 'info' }`, and a `stream` to write to instead of stdout); no logging when absent. */
+  logger?: { level: string; stream?: NodeJS.WritableStream } | undefined;
   /** How API connectors retry and pace their requests (tests shorten the waits); the engine's defaults otherwise. */
   connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit' | 'limits'>;
   /** When streamed records become a batch; `defaultFlushBounds` otherwise. */
@@ -82,9 +83,12 @@ const servicesElsewhere: Readonly<Record<string, string>> = {
   '/data/core/edge': 'Edge Network',
 };
 
-/** What a request log line shows: never a secret that a client put in the query string. */
+/**
+ * What a request log line shows: the method and the URL without credentials (see `logSafeUrl`). Never headers
+ * (a bearer token) and never a body (the token endpoint's form carries the client secret).
+ */
 function requestForLog(request: { method: string; url: string }): { method: string; url: string } {
-  return { method: request.method, url: request.url.replace(/((?:client_)?secret|access_token|token)=[^&]*/gi, '$1=[redacted]') };
+  return { method: request.method, url: logSafeUrl(request.url) };
 }
 
 export interface App {
@@ -109,7 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
     // One line per request is noise at info: the answer is logged at debug below, errors at warn or error.
     disableRequestLogging: true,
-    bodyLimit: 16 * 1024 * 1024,
+    // JSON bodies have their own, lower limit (see json-body-parser.ts); uploads stream past this one.
+    bodyLimit: jsonBodyLimit,
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { strict: false } },

@@ -1,16 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from './errors/api-error.js';
+import { ApiError, invalid } from './errors/api-error.js';
+import { serviceOfUrl } from './errors/service-of-url.js';
+import { stringLengthProblems, type FreeTextScope } from './string-lengths.js';
 
 /** JSON media types AEP clients send: plain JSON, JSON Patch, and the registry's vendor types. */
 export const jsonContentTypes = /^application\/(?:[\w.+-]+\+)?json(?:\s*;.*)?$/i;
 
 /**
+ * The body limit of JSON requests (files are uploaded as octet streams and have their own). The largest JSON
+ * bodies clients send on purpose are Schema Registry imports and mapping sets with hundreds of rules, far below it.
+ */
+export const jsonBodyLimit = 4 * 1024 * 1024;
+
+/**
  * Parses JSON bodies and, when they are malformed, says where (line and column), so a user can find the
- * stray brace in a pasted curl command.
+ * stray brace in a pasted curl command. Every string is held to the limits of `stringLengthProblems`, here
+ * and once for all services, so that a route whose handler validates its body by hand, or a JSON Patch, cannot
+ * store one of any length.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(jsonContentTypes, { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(jsonContentTypes, { parseAs: 'string', bodyLimit: jsonBodyLimit }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     // Some clients send `Content-Type: application/json` with an empty body on DELETE and actions;
     // routes that need a body reject its absence themselves.
@@ -30,11 +40,24 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done(new ApiError('validation', `The request body nests deeper than ${maxDepth} levels.`), undefined);
       return;
     }
+    const tooLong = stringLengthProblems(parsed, freeTextScope(request.routeOptions.url));
+    if (tooLong.length > 0) {
+      done(invalid(tooLong), undefined);
+      return;
+    }
     done(null, parsed);
   });
 }
 
 const maxDepth = 64;
+
+/** Schema Registry resources have titles and descriptions on every field; import routes carry a client's records. */
+function freeTextScope(route: string | undefined): FreeTextScope {
+  const service = route === undefined ? undefined : serviceOfUrl(route);
+  if (service === 'schemaregistry') return 'deep';
+  if (service === 'import') return 'none';
+  return 'top';
+}
 
 /** Nesting depth, counted without recursion so that the check itself cannot overflow the stack. */
 function depthOf(root: unknown): number {

@@ -54,6 +54,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 function sqliteFile(dataDir: string): string {
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The data directory holds credentials and customer data: its owner's alone, whatever the umask.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return path.join(dataDir, 'metadata.sqlite');
 }

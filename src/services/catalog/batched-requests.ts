@@ -4,6 +4,7 @@ import { ApiError, type FieldProblem } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { valueText } from '../../server/listing/value-text.js';
 import { jsonAnswer } from './catalog-answers.schema.js';
+import { stringLengthProblems } from '../../server/string-lengths.js';
 import type { CatalogAnswer, CatalogCall, CatalogOperation } from './catalog-operation.js';
 import { schemaProblems } from './schema-check.js';
 
@@ -132,6 +133,8 @@ async function runSubRequest(operations: readonly CatalogOperation[], call: Cata
     ...(op.schema.params ? schemaProblems(op.schema.params, params, 'query').map((p) => ({ ...p, in: 'path' as const })) : []),
     ...(op.schema.querystring ? schemaProblems(op.schema.querystring, query, 'query') : []),
     ...(op.schema.body ? (input.body === undefined ? [{ in: 'body' as const, path: '', message: 'is required' }] : schemaProblems(op.schema.body, input.body, 'body')) : []),
+    // The body parser held the batched body to the general cap; each sub-request's body is a resource of its own.
+    ...stringLengthProblems(input.body, 'top'),
   ];
   if (found.length > 0) {
     const problems = found.map((p) => placed(p, index));

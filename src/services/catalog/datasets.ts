@@ -7,6 +7,7 @@ import { loadSchema } from '../schemaregistry/schema-access.js';
 import { schemaDataBehavior } from '../schemaregistry/schema-behavior.js';
 import { batchKind } from './batches.js';
 import { bumpVersion } from './preconditions.js';
+import { isPqsTableName, pqsTableNameFrom, pqsTableNameMaxLength, pqsTableTag } from './pqs-table-name.js';
 import { sameJson } from './same-json.js';
 
 export const dataSetKind = 'catalog.dataSet';
@@ -75,6 +76,11 @@ export async function buildDataSet(body: Record<string, unknown>, call: BuildCal
   const tags = body.tags ?? {};
   if (!isRecord(tags) || Object.values(tags).some((v) => !Array.isArray(v) || v.some((t) => typeof t !== 'string'))) {
     problems.add('/tags', 'must be an object of string arrays, e.g. {"unifiedProfile": ["enabled:true"]}');
+  } else if (pqsTableTag in tags) {
+    const names = tags[pqsTableTag];
+    if (!Array.isArray(names) || names.length !== 1 || !isPqsTableName(names[0])) {
+      problems.add(`/tags/${pqsTableTag.replace(/\//g, '~1')}`, `must be one table name of lower-case letters, digits and underscores (at most ${pqsTableNameMaxLength}), e.g. ["stripe_charges"]`);
+    }
   }
   if (body.enableErrorDiagnostics !== undefined && typeof body.enableErrorDiagnostics !== 'boolean') problems.add('/enableErrorDiagnostics', 'must be a boolean');
   if (body.fileDescription !== undefined && !isRecord(body.fileDescription)) problems.add('/fileDescription', 'must be an object');
@@ -92,7 +98,7 @@ export async function buildDataSet(body: Record<string, unknown>, call: BuildCal
   }
   problems.throwIfAny('The dataset is not valid');
   const id = existing ? String(existing.id) : newCatalogId();
-  const tableName = (name ?? 'dataset').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'dataset';
+  const tableName = pqsTableNameFrom(name);
   const clientFields = Object.fromEntries(Object.entries(body).filter(([key]) => !(catalogOwnedDataSetFields as readonly string[]).includes(key)));
   return {
     ...clientFields,
@@ -101,7 +107,7 @@ export async function buildDataSet(body: Record<string, unknown>, call: BuildCal
     description: description ?? '',
     imsOrg: ctx.orgId,
     sandboxId: ctx.sandbox.id,
-    tags: { 'adobe/pqs/table': [(existing && pqsTable(existing)) ?? tableName], ...(tags as Record<string, string[]>) },
+    tags: { [pqsTableTag]: [(existing && pqsTable(existing)) ?? tableName], ...(tags as Record<string, string[]>) },
     version: bumpVersion(existing?.version),
     created: existing?.created ?? now,
     updated: now,
@@ -149,6 +155,6 @@ async function hasBatches(repo: ResourcesRepository, scope: Scope, dataSetId: st
 
 function pqsTable(existing: Record<string, unknown>): string | undefined {
   const tags = existing.tags;
-  const value = isRecord(tags) && Array.isArray(tags['adobe/pqs/table']) ? tags['adobe/pqs/table'][0] : undefined;
+  const value = isRecord(tags) && Array.isArray(tags[pqsTableTag]) ? tags[pqsTableTag][0] : undefined;
   return typeof value === 'string' ? value : undefined;
 }

@@ -8,7 +8,8 @@ import { ProblemList } from '../../server/errors/problem-list.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
 import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
-import { ExpressionError } from '../../mapping/expression.js';
+import { dateArgumentProblems } from '../../mapping/date-argument-problems.js';
+import { ExpressionError, type Expression } from '../../mapping/expression.js';
 import { functionArity } from '../../mapping/functions.js';
 import { parseExpression } from '../../mapping/parse-expression.js';
 import { loadSchema, type ResolvedSchema } from '../schemaregistry/schema-access.js';
@@ -160,13 +161,16 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
   app.post<{ Body: Record<string, unknown> }>(`${base}/languages/el/validate`, { ...bodyInHandler, schema: { tags, summary: 'Check that an expression parses', body: ExpressionRequest, response: { 200: ExpressionParses, ...errorAnswers('validation') } } }, async (request) => {
     const expression = request.body.expression;
     if (typeof expression !== 'string') throw new ApiError('validation', 'expression is required', { problems: [{ in: 'body', path: '/expression', message: 'must be a string' }] });
+    let parsed: Expression;
     try {
-      parseExpression(expression);
-      return true;
+      parsed = parseExpression(expression);
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;
       throw new ApiError('validation', `The expression does not parse: ${error.message}`, { problems: [{ in: 'body', path: '/expression', message: error.message }] });
     }
+    const dates = dateArgumentProblems(parsed);
+    if (dates.length > 0) throw new ApiError('validation', `The expression cannot run: ${dates.join('; ')}`, { problems: dates.map((message) => ({ in: 'body' as const, path: '/expression', message })) });
+    return true;
   });
 
   app.get(`${base}/languages/el/functions`, { schema: { tags, summary: 'List the functions of expressions', response: { 200: FunctionList } } }, async () =>

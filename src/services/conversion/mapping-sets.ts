@@ -3,6 +3,7 @@ import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import { ExpressionError } from '../../mapping/expression.js';
+import { dateArgumentProblems } from '../../mapping/date-argument-problems.js';
 import { parseExpression } from '../../mapping/parse-expression.js';
 import type { MappingRule, SourceType } from '../../mapping/mapping-rule.js';
 import { findField } from '../../xdm/field-lookup.js';
@@ -95,7 +96,7 @@ export function checkRules(rules: MappingRule[], schema: ResolvedSchema): Mappin
     }
     if (rule.sourceType === 'EXPRESSION') {
       try {
-        parseExpression(rule.source);
+        for (const problem of dateArgumentProblems(parseExpression(rule.source))) add(problem);
       } catch (error) {
         if (error instanceof ExpressionError) add(`expression does not parse: ${error.message}`);
         else throw error;

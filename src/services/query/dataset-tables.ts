@@ -6,6 +6,7 @@ import type { ResourcesRepository, Scope } from '../../store/resources.repositor
 import { batchKind } from '../catalog/batches.js';
 import { dataSetOfBatch } from '../../engine/batch-document.js';
 import { dataSetKind } from '../catalog/datasets.js';
+import { isPqsTableName, pqsTableTag } from '../catalog/pqs-table-name.js';
 
 /**
  * A dataset as SQL sees it: a table named by its `adobe/pqs/table` tag over its successful batches' files, and
@@ -100,9 +101,13 @@ function successfulBatch(body: unknown): { dataSetId: string; completed?: number
   return { dataSetId, flowId, ...(typeof body.completed === 'number' ? { completed: body.completed } : {}) };
 }
 
+/**
+ * A dataset stored before Catalog checked the tag may carry a name DuckDB cannot take (a NUL, a quote): it is
+ * left out of SQL, as a dataset without the tag is, rather than failing every statement of the sandbox.
+ */
 function tableName(body: unknown): string | undefined {
   const tags = isRecord(body) ? body.tags : undefined;
-  const names = isRecord(tags) ? tags['adobe/pqs/table'] : undefined;
+  const names = isRecord(tags) ? tags[pqsTableTag] : undefined;
   const name = Array.isArray(names) ? names[0] : undefined;
-  return typeof name === 'string' && name.trim() !== '' ? name : undefined;
+  return isPqsTableName(name) ? name : undefined;
 }

@@ -25,6 +25,16 @@ export interface EngineDeps {
   connectors: ConnectorLookup;
 }
 
+/** A flow run that reached its final record (success or failure); upload ingests are not flow runs. */
+export interface FinishedRun {
+  runId: string;
+  plan: RunPlan;
+  outcome: RunOutcome;
+}
+
+/** Told of every finished flow run (metrics, notifications); a listener that throws is logged, never fails the run. */
+export type RunListener = (run: FinishedRun) => void | Promise<void>;
+
 /** A second run of a flow was asked for while one is in progress; callers check `isRunning` first, this closes the race. */
 export class FlowBusyError extends Error {
   constructor(readonly flowId: string) {
@@ -48,11 +58,25 @@ export class Engine {
   private readonly leases: RunLeases;
   /** The runs this engine is running: alive whatever a lease read a moment ago says. */
   private readonly ownRuns = new Set<string>();
+  private readonly listeners: RunListener[] = [];
 
   constructor(private readonly deps: EngineDeps) {
     this.repo = new ResourcesRepository(deps.db);
     this.runs = new RunsRepository(deps.db);
     this.leases = new RunLeases(deps.db, deps.now);
+  }
+
+  /** Adds a listener told of each flow run once its final record is saved. */
+  onRunFinished(listener: RunListener): void {
+    this.listeners.push(listener);
+  }
+
+  private tellFinished(run: FinishedRun): void {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener(run))
+        .catch((error: unknown) => this.deps.log?.warn({ err: error, runId: run.runId }, 'a run listener failed'));
+    }
   }
 
   isRunning(flowId: string): boolean {
@@ -98,6 +122,7 @@ export class Engine {
         await release();
         this.ownRuns.delete(runId);
       }
+      this.tellFinished({ runId, plan, outcome });
       return outcome;
     })().finally(() => this.running.delete(plan.flowId));
     this.running.set(plan.flowId, execution);

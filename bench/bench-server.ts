@@ -2,17 +2,21 @@ import { buildApp, type App, type AppDeps } from '../src/server/app.js';
 import { MasterKey } from '../src/secrets/master-key.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 
-/** A Tributary server for a benchmark, on its embedded store, driven over HTTP as a user drives it. */
-export interface BenchServer {
-  app: App;
-  /** The server's metadata store, for a benchmark that seeds rows directly. */
-  db: Store['db'];
+/** One org's view of a server: its URL, its gateway headers, and a POST that throws on failure. */
+export interface BenchClient {
   base: string;
   headers: Record<string, string>;
   /** The tenant's namespace in XDM paths, e.g. `_tributarydev`. */
   tenant: string;
   /** POSTs below `/data/foundation` and returns the answer; a failure throws. */
   post(url: string, body: unknown): Promise<Record<string, unknown> | unknown[]>;
+}
+
+/** A Tributary server for a benchmark, on its embedded store, driven over HTTP as a user drives it. */
+export interface BenchServer extends BenchClient {
+  app: App;
+  /** The server's metadata store, for a benchmark that seeds rows directly. */
+  db: Store['db'];
   close(): Promise<void>;
 }
 
@@ -51,7 +55,7 @@ export function idOf(value: Record<string, unknown> | unknown[], field = 'id'): 
  * A Profile dataset with one tenant field group (`<tenant>.<group>.<field>`), its Data Lake target connection and
  * a mapping set of `[source column, XDM path]` pairs: the target side of a benchmark's flow.
  */
-export async function createTarget(server: BenchServer, group: string, fields: Record<string, Record<string, unknown>>, mappings: [string, string][]): Promise<{ target: string; mapping: string }> {
+export async function createTarget(server: BenchClient, group: string, fields: Record<string, Record<string, unknown>>, mappings: [string, string][]): Promise<{ target: string; mapping: string }> {
   const { post, tenant } = server;
   const fieldGroup = idOf(await post('/schemaregistry/tenant/fieldgroups', {
     title: `${group} fields`, type: 'object', 'meta:intendedToExtend': ['https://ns.adobe.com/xdm/context/profile'],

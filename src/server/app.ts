@@ -1,5 +1,5 @@
 import type https from 'node:https';
-import Fastify, { type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const options: FastifyServerOptions = {
     logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
     // One line per request is noise at info: the answer is logged at debug below, errors at warn or error.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // JSON bodies have their own, lower limit (see json-body-parser.ts); uploads stream past this one.
     bodyLimit: jsonBodyLimit,
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).

@@ -7,6 +7,7 @@ import { processMetricsRegistry } from '../src/server/metrics/process-metrics.js
 import { availableBackends } from './support/backends.js';
 import { has, parseExposition, total, type Sample } from './support/exposition.js';
 import { createFileFlow, createFlowFrom, runNow } from './support/file-flow.js';
+import { startServe } from './support/serve-process.js';
 import { flowservice, quickRetries, restFlowSpec, stripeSpec } from './support/payment-sources.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
@@ -207,5 +208,25 @@ describe('GET /metrics without a token', () => {
     expect(loadConfig({ TRIBUTARY_METRICS_TOKEN: 'abc' }).metricsToken).toBe('abc');
     expect(loadConfig({ TRIBUTARY_METRICS_TOKEN: ' ' }).metricsToken).toBeUndefined();
     expect(loadConfig({}).metricsToken).toBeUndefined();
+  });
+});
+
+describe('GET /metrics of tributary serve', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-metrics-serve-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('asks for TRIBUTARY_METRICS_TOKEN and shows the process metrics with the app\'s', async () => {
+    const started = await startServe(dataDir, { ...process.env, TRIBUTARY_LOG_LEVEL: 'warn', DATABASE_URL: '', TRIBUTARY_SECRET_KEY: '', TRIBUTARY_METRICS_TOKEN: token });
+    try {
+      expect((await fetch(`${started.baseUrl}/metrics`)).status).toBe(401);
+      const response = await fetch(`${started.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      const samples = parseExposition(await response.text());
+      expect(total(samples, 'tributary_runs_in_progress')).toBe(0);
+      expect(total(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+      expect(has(samples, 'nodejs_eventloop_lag_seconds')).toBe(true);
+    } finally {
+      await started.stop();
+    }
   });
 });

@@ -17,9 +17,13 @@ async function serverLoggingAt(level: string): Promise<{ api: TestApi; lines: ()
 describe('what the server logs per request', () => {
   let info: Awaited<ReturnType<typeof serverLoggingAt>>;
   let debug: Awaited<ReturnType<typeof serverLoggingAt>>;
+  const warnings: string[] = [];
+  const warned = (warning: Error & { code?: string }) => warnings.push(`${warning.code ?? warning.name}: ${warning.message}`);
   beforeAll(async () => {
+    process.on('warning', warned);
     info = await serverLoggingAt('info');
     debug = await serverLoggingAt('debug');
+    process.off('warning', warned);
   });
   afterAll(async () => {
     await info?.api.close();
@@ -34,5 +38,9 @@ describe('what the server logs per request', () => {
     expect(info.lines().filter((line) => /request/.test(line.msg))).toEqual([]);
     const completed = debug.lines().filter((line) => line.msg === 'request completed');
     expect(completed.map((line) => [line.level, line.statusCode])).toEqual(expect.arrayContaining([[20, 200], [20, 404]]));
+  });
+
+  it('says so through the log controller, not the deprecated disableRequestLogging option', () => {
+    expect(warnings.filter((warning) => warning.startsWith('FSTDEP'))).toEqual([]);
   });
 });

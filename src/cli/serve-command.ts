@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../server/app.js';
+import { processMetricsRegistry } from '../server/metrics/process-metrics.js';
 import type { IssuedCredentials } from '../services/ims/credentials.js';
 import { forgetServerAddress, recordServerAddress } from './server-address.js';
 import { openRuntime } from './runtime.js';
@@ -36,6 +37,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     streamFlush: config.streamFlush,
     uploadExpiryMs: config.uploadExpiryMs,
     https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
+    metrics: { token: config.metricsToken, processMetrics: processMetricsRegistry() },
   });
   const firstStart = (await credentials.listOrgs()).length === 0;
   const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;

@@ -28,6 +28,8 @@ export interface Config {
   uploadExpiryMs: number;
   /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** The bearer token `GET /metrics` asks for (TRIBUTARY_METRICS_TOKEN); absent means the endpoint is open. */
+  metricsToken: string | undefined;
 }
 
 export interface ConfigOverrides {
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     },
     uploadExpiryMs: numberFrom(env.TRIBUTARY_UPLOAD_EXPIRY_HOURS, 24, 'TRIBUTARY_UPLOAD_EXPIRY_HOURS') * 3600_000,
     tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
+    metricsToken: nonEmpty(env.TRIBUTARY_METRICS_TOKEN),
   };
 }
 

@@ -59,6 +59,9 @@ export class Engine {
   /** The runs this engine is running: alive whatever a lease read a moment ago says. */
   private readonly ownRuns = new Set<string>();
   private readonly listeners: RunListener[] = [];
+  /** Flow runs accepted and not finished, and those of them not yet executing (see `runCounts`). */
+  private readonly flowRuns = new Set<string>();
+  private readonly waiting = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
     this.repo = new ResourcesRepository(deps.db);
@@ -77,6 +80,14 @@ export class Engine {
         .then(() => listener(run))
         .catch((error: unknown) => this.deps.log?.warn({ err: error, runId: run.runId }, 'a run listener failed'));
     }
+  }
+
+  /**
+   * This process's flow runs: `inProgress` executing, `queued` accepted but not started yet. Runs start at once
+   * today (no queue, no workers), so `queued` only counts the moment a run takes its lease and saves its record.
+   */
+  runCounts(): { inProgress: number; queued: number } {
+    return { inProgress: this.flowRuns.size - this.waiting.size, queued: this.waiting.size };
   }
 
   isRunning(flowId: string): boolean {
@@ -102,6 +113,8 @@ export class Engine {
       await repo.update(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, next), secret: null, etag, createdAt, updatedAt: now }, previous);
     };
     const started = { id: runId, etag };
+    this.flowRuns.add(runId);
+    this.waiting.add(runId);
     // The flow is claimed before the first await, so two callers (the scheduler, POST /runs) that both saw
     // isRunning() false cannot start two runs of it.
     const execution = (async () => {
@@ -109,6 +122,7 @@ export class Engine {
       try {
         await recorded;
         await new Promise((resolve) => setImmediate(resolve));
+        this.waiting.delete(runId);
         outcome = await runFlow(plan, runId, outcome, {
           db: this.deps.db,
           layout: this.deps.layout,
@@ -124,7 +138,11 @@ export class Engine {
       }
       this.tellFinished({ runId, plan, outcome });
       return outcome;
-    })().finally(() => this.running.delete(plan.flowId));
+    })().finally(() => {
+      this.running.delete(plan.flowId);
+      this.flowRuns.delete(runId);
+      this.waiting.delete(runId);
+    });
     this.running.set(plan.flowId, execution);
     execution.catch((error: unknown) => this.deps.log?.error({ err: error, runId }, 'run crashed'));
     await recorded;

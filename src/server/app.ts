@@ -1,6 +1,7 @@
 import type https from 'node:https';
-import Fastify, { type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
+import type { Registry } from 'prom-client';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Engine } from '../engine/engine.js';
@@ -41,6 +42,8 @@ import { handleError } from './errors/error-handler.js';
 import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
 import { registerHealthProbes } from './health-probes.js';
+import { AppMetrics } from './metrics/app-metrics.js';
+import { registerMetricsRoute } from './metrics/metrics.route.js';
 import { jsonBodyLimit, registerJsonBodyParser } from './json-body-parser.js';
 import { logSafeUrl } from './log-safe-url.js';
 import { createValidatorCompiler } from './validator-compiler.js';
@@ -73,6 +76,11 @@ export interface AppDeps {
   uploadExpiryMs?: number | undefined;
   /** Serve HTTPS with this PEM certificate and key instead of plain HTTP. */
   https?: { cert: Buffer; key: Buffer } | undefined;
+  /**
+   * `GET /metrics`: the bearer token it asks for (none: open, like the health probes), and the process metrics to
+   * show with the app's (`processMetricsRegistry()`, made once per process; none: the app's metrics only).
+   */
+  metrics?: { token?: string | undefined; processMetrics?: Registry | undefined } | undefined;
 }
 
 /** Experience Platform services under /data that Tributary does not implement, by path prefix. */
@@ -112,7 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const options: FastifyServerOptions = {
     logger: deps.logger ? { ...deps.logger, serializers: { req: requestForLog } } : false,
     // One line per request is noise at info: the answer is logged at debug below, errors at warn or error.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // JSON bodies have their own, lower limit (see json-body-parser.ts); uploads stream past this one.
     bodyLimit: jsonBodyLimit,
     // AEP ids may contain URL-encoded slashes (schema $ids in paths).
@@ -137,8 +145,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   server.setSerializerCompiler(documentationOnlySerializer);
   for (const schema of errorBodySchemas) server.addSchema(schema);
   server.setErrorHandler(handleError);
+  const metrics = new AppMetrics(deps.metrics?.processMetrics);
   server.addHook('onResponse', async (request, reply) => {
     request.log.debug({ req: request, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
+    metrics.httpAnswered(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
   });
   server.setNotFoundHandler((request) => {
     const path = request.url.split('?')[0] ?? '';
@@ -156,8 +166,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const tokenExchange = new TokenExchange(credentials, { ...defaultTokenEndpointLimits, ...deps.tokenEndpoint }, now);
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
-  const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions });
+  const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions, observer: (request) => metrics.sourceRequest(request) });
   const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log, connectors });
+  metrics.watch(engine);
   await engine.recover();
   const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
@@ -203,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerStreamingRoutes(server, { db: deps.store.db, now, layout, queue: streamQueue, flusher: streaming, verifyToken: (token) => tokens.verify(token) });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   registerHealthProbes(server, { store: deps.store, lakeRoot: layout.lakeRoot() });
+  registerMetricsRoute(server, { metrics, token: deps.metrics?.token });
 
   // Form bodies belong to the IMS token endpoint only; AEP services take JSON.
   await server.register(async (ims) => {

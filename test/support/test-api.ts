@@ -70,7 +70,7 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
+  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'metrics'> = {},
 ): Promise<TestApi> {
   const opened = await backend.open(options.storePlugins ? { plugins: options.storePlugins } : {});
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
@@ -90,6 +90,7 @@ export async function startApi(
       ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}),
       ...(options.uploadExpiryMs !== undefined ? { uploadExpiryMs: options.uploadExpiryMs } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();

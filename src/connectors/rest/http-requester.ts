@@ -1,4 +1,5 @@
 import { SourceConfigError, SourceProviderError, SourceTransientError } from '../source-connector.js';
+import type { RequestAttempt } from './request-observer.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import type { TokenBucket } from './token-bucket.js';
 
@@ -75,6 +76,8 @@ export class HttpRequester {
     private readonly defaultHeaders: Record<string, string> = {},
     /** Called before every request is sent (a run's budget and stall timeout); throws to stop the run. */
     private readonly beforeRequest?: () => void,
+    /** Told how each attempt came back (metrics); must not throw. */
+    private readonly observe?: (attempt: RequestAttempt) => void,
   ) {}
 
   /**
@@ -114,7 +117,9 @@ export class HttpRequester {
         });
       } catch (error) {
         // Timeouts, resets and refused connections: the request may not have been seen; GETs and searches are safe to repeat.
-        if (attempt >= this.policy.attempts) {
+        const retried = attempt < this.policy.attempts;
+        this.observe?.({ status: null, retried });
+        if (!retried) {
           throw new SourceTransientError(`${request.method} ${request.path} failed ${attempt} times: ${describe(error)}`, this.details(request, undefined, metrics));
         }
         metrics.retries += 1;
@@ -122,7 +127,9 @@ export class HttpRequester {
         continue;
       }
       const text = await response.text().catch(() => null);
-      if (text === null || (this.policy.statuses.includes(response.status) && attempt < this.policy.attempts)) {
+      const retryable = this.policy.statuses.includes(response.status);
+      if (text === null || (retryable && attempt < this.policy.attempts)) {
+        this.observe?.({ status: response.status, retried: attempt < this.policy.attempts });
         if (text !== null && response.status === 429) metrics.rateLimited += 1;
         if (attempt >= this.policy.attempts) throw new SourceTransientError(`${request.method} ${request.path}: the response broke off ${attempt} times`, this.details(request, response.status, metrics));
         metrics.retries += 1;
@@ -130,7 +137,8 @@ export class HttpRequester {
         await this.clock.sleep(retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? this.backoff(attempt));
         continue;
       }
-      if (this.policy.statuses.includes(response.status)) {
+      this.observe?.({ status: response.status, retried: false });
+      if (retryable) {
         throw new SourceTransientError(`${request.method} ${request.path} answered ${response.status} ${attempt} times; the provider may be down or limiting this account`, this.details(request, response.status, metrics));
       }
       const bytes = Buffer.byteLength(text);

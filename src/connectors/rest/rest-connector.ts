@@ -7,6 +7,7 @@ import { definitionProblems } from './check-definition.js';
 import type { ColumnType, RestConnectorDefinition, StreamDefinition } from './definition.js';
 import { defaultRetryPolicy, HttpRequester, systemClock, type HttpClock, type RetryPolicy } from './http-requester.js';
 import { RecordWriter } from './record-writer.js';
+import type { RequestObserver } from './request-observer.js';
 import { emptyStreamMetrics, type StreamMetrics } from './stream-metrics.js';
 import { RunGuard, type RunLimits } from './run-guard.js';
 import { readStream, type ReadNotice, type StreamState } from './stream-reader.js';
@@ -25,6 +26,8 @@ export interface RestConnectorOptions {
   rateLimit?: { requestsPerSecond: number; burst: number };
   /** Every run's request budget and stall timeout (defaults: `run-guard.ts`). */
   limits?: RunLimits;
+  /** Told of every request attempt as it comes back (the app's metrics). */
+  observer?: RequestObserver;
 }
 
 const duckTypes: Record<ColumnType, string> = {
@@ -142,7 +145,17 @@ export class RestConnector implements SourceConnector {
     const clock = this.options.clock ?? systemClock;
     const rateLimit = this.options.rateLimit ?? this.definition.rateLimit;
     const bucket = new TokenBucket(rateLimit.requestsPerSecond, rateLimit.burst);
-    const http = new HttpRequester(baseUrlOf(auth.host, this.definition.defaultHost), bucket, clock, retry ?? this.options.retry ?? defaultRetryPolicy, this.definition.headers, guard ? () => guard.beforeRequest() : undefined);
+    const { observer } = this.options;
+    const vendor = this.definition.vendor;
+    const http = new HttpRequester(
+      baseUrlOf(auth.host, this.definition.defaultHost),
+      bucket,
+      clock,
+      retry ?? this.options.retry ?? defaultRetryPolicy,
+      this.definition.headers,
+      guard ? () => guard.beforeRequest() : undefined,
+      observer ? (attempt) => observer({ vendor, ...attempt }) : undefined,
+    );
     return { http, clock, authenticator: authenticatorFor(this.definition.auth, auth, http, clock, saveCredentials) };
   }
 

@@ -34,6 +34,11 @@ import { AbandonedBatches, defaultUploadExpiryMs } from '../services/import/aban
 import { StreamQueue } from '../services/import/stream-queue.repository.js';
 import { registerStreamingRoutes } from '../services/import/streaming.routes.js';
 import { registerQueryRoutes } from '../services/query/query.routes.js';
+import { RunNotifier } from '../services/notifications/run-notifier.js';
+import { WebhookDeliveriesRepository } from '../services/notifications/webhook-deliveries.repository.js';
+import { WebhookSender, type DeliveryPolicy, type Fetch } from '../services/notifications/webhook-sender.js';
+import { WebhooksRepository } from '../services/notifications/webhooks.repository.js';
+import { registerWebhookRoutes } from '../services/notifications/webhooks.routes.js';
 import { connectorRegistry } from '../engine/connectors-by-spec.js';
 import { systemClock } from '../connectors/rest/http-requester.js';
 import type { RestConnectorOptions } from '../connectors/rest/rest-connector.js';
@@ -81,6 +86,10 @@ export interface AppDeps {
    * show with the app's (`processMetricsRegistry()`, made once per process; none: the app's metrics only).
    */
   metrics?: { token?: string | undefined; processMetrics?: Registry | undefined } | undefined;
+  /** How run notifications are retried and bounded; `defaultDeliveryPolicy` otherwise. */
+  webhookDelivery?: Partial<DeliveryPolicy> | undefined;
+  /** What sends run notifications; the global `fetch` otherwise. */
+  webhookFetch?: Fetch | undefined;
 }
 
 /** Experience Platform services under /data that Tributary does not implement, by path prefix. */
@@ -111,6 +120,10 @@ export interface App {
   streaming: StreamFlusher;
   /** Releases batches a stopped completion claimed and expires abandoned uploads; runs from the start, `sweep()` once now. */
   abandonedBatches: AbandonedBatches;
+  /** Stores a delivery per webhook for each finished run; `idle()` waits until the finished runs' are stored. */
+  runNotifier: RunNotifier;
+  /** Sends run notifications and retries them; runs from the start, `tick()` makes one pass now. */
+  webhookSender: WebhookSender;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -187,6 +200,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   streaming.start();
   const abandonedBatches = new AbandonedBatches({ db: deps.store.db, now, layout, batches: importedBatches, engine, uploadExpiryMs: deps.uploadExpiryMs ?? defaultUploadExpiryMs, log: server.log });
   abandonedBatches.start();
+  const webhooks = new WebhooksRepository(deps.store.db);
+  const webhookDeliveries = new WebhookDeliveriesRepository(deps.store.db);
+  const webhookSender = new WebhookSender({
+    deliveries: webhookDeliveries,
+    webhooks,
+    secretBox,
+    clock: { now },
+    fetch: deps.webhookFetch ?? ((url, init) => fetch(url, init)),
+    policy: deps.webhookDelivery,
+    log: server.log,
+  });
+  const runNotifier = new RunNotifier({ db: deps.store.db, webhooks, deliveries: webhookDeliveries, sender: webhookSender, now, log: server.log });
+  engine.onRunFinished(runNotifier.listener);
+  // Deliveries left pending by a previous process are taken up again.
+  webhookSender.start();
   // Closing stops the scheduler and the streaming flusher first, then waits for runs in progress, so a clean
   // shutdown never leaves one half done. Streamed records not landed yet wait in the store for the next start.
   server.addHook('onClose', async () => {
@@ -194,6 +222,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await streaming.stop();
     await abandonedBatches.stop();
     await engine.idle();
+    // The last runs' notifications are stored before the sender stops; unsent ones wait for the next start.
+    await runNotifier.idle();
+    await webhookSender.stop();
     await hashing.close();
   });
 
@@ -241,6 +272,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerExploreRoutes(api, lake);
     await api.register(async (imports) => registerImportRoutes(imports, lake));
     registerQueryRoutes(api, lake);
+    registerWebhookRoutes(api, services);
   });
-  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches };
+  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender };
 }

@@ -85,6 +85,31 @@ export interface FlowLastRunsTable {
   created_at: number;
 }
 
+/**
+ * One notification of one finished run to one webhook: the exact body sent on every attempt, where it stands
+ * (`pending`, `delivered`, `failed`), the attempts so far (a JSON array), and the claim of the process sending it.
+ */
+export interface WebhookDeliveriesTable {
+  id: string;
+  org_id: string;
+  sandbox_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_code: string;
+  run_id: string;
+  flow_id: string;
+  body: string;
+  status: string;
+  attempts: string;
+  attempt_count: number;
+  /** When the next attempt is due; null once the delivery is done. */
+  next_attempt_at: number | null;
+  /** A process sending it holds it until then; a claim that expired belonged to a process that stopped. */
+  claimed_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -93,4 +118,5 @@ export interface Database {
   registry_audit_log: RegistryAuditLogTable;
   stream_records: StreamRecordsTable;
   flow_last_runs: FlowLastRunsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -8,6 +8,7 @@ import * as resourceUniqueKey from './migrations/20261129T0700-resource-unique-k
 import * as registryAuditLog from './migrations/20261201T0600-registry-audit-log.js';
 import * as streamRecords from './migrations/20261210T0900-stream-records.js';
 import * as flowLastRuns from './migrations/20261211T0400-flow-last-runs.js';
+import * as webhookDeliveries from './migrations/20261212T0300-webhook-deliveries.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '20261201T0600-registry-audit-log': registryAuditLog as Migration,
   '20261210T0900-stream-records': streamRecords as Migration,
   '20261211T0400-flow-last-runs': flowLastRuns as Migration,
+  '20261212T0300-webhook-deliveries': webhookDeliveries as Migration,
 };
 
 export interface Store {

@@ -63,6 +63,7 @@ export class SandboxesRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('resources').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('flow_last_runs').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
+      await trx.deleteFrom('webhook_deliveries').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('sandboxes').where('id', '=', sandbox.id).execute();
     });
   }

@@ -34,6 +34,13 @@ module.exports = {
       to: { path: '^src/(engine|lake|services|server)/' },
     },
     {
+      name: 'backups-are-run-from-the-cli',
+      comment: 'Backup and restore read the store and the lake from outside; nothing else in the server uses them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(cli|backup)/' },
+      to: { path: '^src/backup/' },
+    },
+    {
       name: 'only-the-cli-starts-things',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/cli/' },

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { backupCommand } from './backup-command.js';
 import { createCredentialsCommand } from './credentials-command.js';
 import { queryCommand } from './query-command.js';
+import { restoreCommand } from './restore-command.js';
 import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -45,5 +47,22 @@ export async function main(argv: string[]): Promise<void> {
     .option('--url <url>', 'the server (default: the one serving this data directory, else http://127.0.0.1:PORT)')
     .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
     .action(runCommand);
+  program
+    .command('backup')
+    .description('write one archive (tar, mode 0600) of the metadata store and the lake\'s committed batches, consistent while the server runs')
+    .option('-o, --output <file>', 'the archive to create (default ./tributary-backup-<UTC time>.tar); an existing file is refused')
+    .option('--include-key', 'put the master key in the archive too, so it restores without the key (whoever reads it can open the connection secrets)')
+    .option('--json', 'print what was backed up as JSON')
+    .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
+    .action(backupCommand);
+  program
+    .command('restore')
+    .description('rebuild a data directory (and its metadata store: SQLite in it, or DATABASE_URL) from a backup archive')
+    .argument('<archive>', 'the archive `tributary backup` wrote')
+    .option('-d, --data-dir <dir>', 'the directory to restore into, new or empty (default ./.tributary, or TRIBUTARY_DATA_DIR)')
+    .option('--key-file <file>', "the old server's secret.key, when the archive holds sealed secrets but not the key")
+    .option('--force', 'replace what the directory (or the PostgreSQL store) holds, once the archive has been checked')
+    .option('--json', 'print what was restored as JSON')
+    .action(restoreCommand);
   await program.parseAsync(argv);
 }

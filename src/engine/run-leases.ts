@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository, type Scope } from '../store/resources.repository.js';
 
-const leaseKind = 'engine.runLease';
+/** Leases name live processes; a backup leaves them out, so a restored server fails the runs they held. */
+export const runLeaseKind = 'engine.runLease';
 
 /** How often a process says its runs are still alive, and how long silence means the process is gone. */
 const heartbeatMs = 15_000;
@@ -36,13 +37,13 @@ export class RunLeases {
   async take(scope: Scope, runId: string): Promise<() => Promise<void>> {
     let beats = 0;
     let etag = String(beats);
-    await this.repo.insert(scope, { kind: leaseKind, id: runId, body: this.lease(), secret: null, etag, createdAt: this.now(), updatedAt: this.now() });
+    await this.repo.insert(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag, createdAt: this.now(), updatedAt: this.now() });
     let beating: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
       beating = beating
         .then(async () => {
           const next = String(beats + 1);
-          if (await this.repo.update(scope, { kind: leaseKind, id: runId, body: this.lease(), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) {
+          if (await this.repo.update(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) {
             beats += 1;
             etag = next;
           }
@@ -53,19 +54,19 @@ export class RunLeases {
     return async () => {
       clearInterval(timer);
       await beating;
-      await this.repo.delete(leaseKind, scope, runId);
+      await this.repo.delete(runLeaseKind, scope, runId);
     };
   }
 
   /** Every lease of every org, by run id. */
   async all(): Promise<Map<string, Lease & { scope: Scope }>> {
-    const rows = await this.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body']).where('kind', '=', leaseKind).execute();
+    const rows = await this.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body']).where('kind', '=', runLeaseKind).execute();
     return new Map(rows.map((row) => [row.id, { ...(JSON.parse(row.body) as Lease), scope: { orgId: row.org_id, sandboxId: row.sandbox_id } }]));
   }
 
   /** The lease of one run, if any process holds it. */
   async find(runId: string): Promise<(Lease & { scope: Scope }) | undefined> {
-    const row = await this.db.selectFrom('resources').select(['body', 'org_id', 'sandbox_id']).where('kind', '=', leaseKind).where('id', '=', runId).executeTakeFirst();
+    const row = await this.db.selectFrom('resources').select(['body', 'org_id', 'sandbox_id']).where('kind', '=', runLeaseKind).where('id', '=', runId).executeTakeFirst();
     return row ? { ...(JSON.parse(row.body) as Lease), scope: { orgId: row.org_id, sandboxId: row.sandbox_id } } : undefined;
   }
 
@@ -82,7 +83,7 @@ export class RunLeases {
   }
 
   async drop(scope: Scope, runId: string): Promise<void> {
-    await this.repo.delete(leaseKind, scope, runId);
+    await this.repo.delete(runLeaseKind, scope, runId);
   }
 
   private lease(): Lease {

@@ -29,9 +29,27 @@ export class MasterKey {
         fs.unlinkSync(temporary);
       }
     }
-    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte key; restore it from a backup or set TRIBUTARY_SECRET_KEY`);
+    return MasterKey.fromKeyFile(fs.readFileSync(file, 'utf8'), file);
+  }
+
+  /** A key file's text (base64 of 32 bytes, as `secret.key` holds it); `origin` names the file in the error. */
+  static fromKeyFile(text: string, origin: string): MasterKey {
+    const key = Buffer.from(text.trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${origin} does not hold a 32-byte key; restore it from a backup or set TRIBUTARY_SECRET_KEY`);
     return new MasterKey(key);
+  }
+
+  /**
+   * The key as a `secret.key` file holds it. A key given as TRIBUTARY_SECRET_KEY has one too: the file holds the
+   * material the secret hashes to, so a server reading the file derives the same keys.
+   */
+  toKeyFile(): string {
+    return this.material.toString('base64');
+  }
+
+  /** Tells two keys apart without revealing either: a one-way derivation, safe to print and to store beside data. */
+  fingerprint(): string {
+    return this.derive('key-fingerprint').subarray(0, 16).toString('hex');
   }
 
   /** A separate key per purpose, so a token key can never decrypt credentials. */

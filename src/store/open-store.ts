@@ -20,6 +20,9 @@ const migrations: Record<string, Migration> = {
   '20261212T0300-webhook-deliveries': webhookDeliveries as Migration,
 };
 
+/** Every migration this version knows, oldest first: a backup records them, a restore checks them. */
+export const migrationNames: readonly string[] = Object.keys(migrations);
+
 export interface Store {
   readonly db: Kysely<Database>;
   readonly backend: DialectAdapter['name'];
@@ -33,6 +36,11 @@ export interface StoreOptions {
   postgresSchema?: string | undefined;
   /** Kysely plugins every query goes through (a test counts the rows a request reads with one). */
   plugins?: KyselyPlugin[] | undefined;
+  /**
+   * Apply migrations only up to and including this one (a restore loads an older backup's rows at the schema they
+   * were read at, then migrates them on). Never migrates down: a store already past it is refused.
+   */
+  migrateUpTo?: string | undefined;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -41,18 +49,30 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     : sqliteAdapter(sqliteFile(options.dataDir));
   await adapter.prepare();
   const db = new Kysely<Database>({ dialect: adapter.dialect, ...(options.plugins ? { plugins: options.plugins } : {}) });
-  const { error, results } = await new Migrator({
+  const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     // Kysely looks for its lock table in any schema unless told which; tests share one database.
     ...(options.postgresSchema ? { migrationTableSchema: options.postgresSchema } : {}),
-  }).migrateToLatest();
+  });
+  const upTo = options.migrateUpTo;
+  if (upTo !== undefined) await refuseToGoBack(migrator, db, upTo);
+  const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     await db.destroy();
     throw new Error(`metadata migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
   return { db, backend: adapter.name, close: () => db.destroy() };
+}
+
+/** `migrateTo` would undo the migrations after `upTo`, dropping what they hold; say so instead. */
+async function refuseToGoBack(migrator: Migrator, db: Kysely<Database>, upTo: string): Promise<void> {
+  const position = migrationNames.indexOf(upTo);
+  const later = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined && migrationNames.indexOf(m.name) > position);
+  if (position >= 0 && later.length === 0) return;
+  await db.destroy();
+  throw new Error(position < 0 ? `unknown migration "${upTo}"` : `the metadata store is already migrated past ${upTo} (to ${later.map((m) => m.name).join(', ')})`);
 }
 
 function sqliteFile(dataDir: string): string {

@@ -8,6 +8,9 @@ export const localFilesSpec = 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c';
 export const cloudStorageFlowSpec = '9753525b-82c7-4dce-8a9b-5ccfce2b9876';
 const flowservice = '/data/foundation/flowservice';
 
+/** What building a flow needs of a server: its requests and the tenant of its client. */
+export type FlowApi = Pick<TestApi, 'request' | 'tenantId'>;
+
 export interface FileFlow {
   flowId: string;
   dataSetId: string;
@@ -20,7 +23,7 @@ export interface FileFlow {
  * mapped as the corrected tutorial maps PayPal.Catalog_Products.
  */
 export async function createFileFlow(
-  api: TestApi,
+  api: FlowApi,
   options: {
     root: string;
     path: string;
@@ -55,7 +58,7 @@ export async function createFileFlow(
  * field group, a dataset, a target connection, the corrected tutorial mapping and the flow itself.
  */
 export async function createFlowFrom(
-  api: TestApi,
+  api: FlowApi,
   sourceId: string,
   options: {
     title: string;
@@ -94,7 +97,7 @@ export async function createFlowFrom(
 }
 
 /** POSTs a body and returns one field of the answer (the new object's id by default); any failure throws. */
-export async function postFor(api: TestApi, url: string, body: unknown, field = 'id'): Promise<string> {
+export async function postFor(api: FlowApi, url: string, body: unknown, field = 'id'): Promise<string> {
   const response = await api.request('POST', url, { body });
   if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${response.text}`);
   return str(response.json, field);

@@ -47,6 +47,8 @@ export interface TestApi {
   gatewayHeaders(sandbox?: string): Record<string, string>;
   /** Every response that broke the official specs, as `METHOD path status: error`. */
   contractViolations: string[];
+  /** The key the server seals credentials and signs tokens with. */
+  masterKey: MasterKey;
   /** Decrypts a sealed credential column, to check what is stored. */
   openSecret(sealed: string): unknown;
   /** Seals a credential column as the server would (with a binding, or without one as older servers did). */
@@ -149,6 +151,7 @@ export async function startApi(
     request,
     gatewayHeaders,
     contractViolations,
+    masterKey,
     openSecret: (sealed) => new SecretBox(masterKey).open(sealed),
     sealSecret: (value, boundTo) => new SecretBox(masterKey).seal(value, boundTo),
     secondServer: async () => {

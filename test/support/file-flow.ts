@@ -55,7 +55,7 @@ export async function createFileFlow(
  * field group, a dataset, a target connection, the corrected tutorial mapping and the flow itself.
  */
 export async function createFlowFrom(
-  api: TestApi,
+  api: Pick<TestApi, 'request' | 'tenantId'>,
   sourceId: string,
   options: {
     title: string;
@@ -94,7 +94,7 @@ export async function createFlowFrom(
 }
 
 /** POSTs a body and returns one field of the answer (the new object's id by default); any failure throws. */
-export async function postFor(api: TestApi, url: string, body: unknown, field = 'id'): Promise<string> {
+export async function postFor(api: Pick<TestApi, 'request'>, url: string, body: unknown, field = 'id'): Promise<string> {
   const response = await api.request('POST', url, { body });
   if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${response.text}`);
   return str(response.json, field);

@@ -121,7 +121,7 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     // The CLI runs the same flow through the server and waits for it: nothing new to land.
     const cli = await execute(process.execPath, [bin, 'run', flow, '--wait', '--url', server.baseUrl, '--data-dir', dataDir], { env });
     expect(cli.stdout).toMatch(/run \S+ success/);
-    expect(cli.stderr).toContain('0 landed');
+    expect(cli.stderr).toContain('0 written');
     // Without --url it finds the server serving its data directory (on a port of the OS's choosing here), and
     // --json prints the run as the runs API answers it.
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8'))).toMatchObject({ url: server.baseUrl });

@@ -117,3 +117,69 @@ describe.each(backends)('sources that ignore the time window, on $name', (backen
     expect(square.stats.requests - before).toBeLessThanOrEqual(25);
   });
 });
+
+/**
+ * A run that stops at one of its own bounds says which, under a code of its own (not the generic "the source
+ * answered something unexpected"), with the bound's value: a person can tell a looping source or a large account
+ * (request budget) from a source that fails without end (stall timeout).
+ */
+describe.each(backends)('a run stopped by its own bounds, on $name', (backend) => {
+  let api: TestApi;
+  let stripe: Awaited<ReturnType<typeof startStripeStandIn>>;
+  const clock = new StandInClock(Date.parse('2026-06-01T12:00:00Z'));
+  // Endless retries, tens of milliseconds apart: while the stand-in fails every request, the run can only end by
+  // its bounds, and the test sees the first failure long before the retries could spend the budget.
+  const patientRetries = { ...quickRetries, attempts: 10_000, baseDelayMs: 50, maxDelayMs: 100 };
+  const stallMs = 5 * 60_000;
+
+  beforeAll(async () => {
+    api = await startApi(backend, { now: () => clock.now(), retryPolicy: patientRetries, tokenTtlSeconds: 365 * 86_400, connectorLimits: { maxRequests: 40, stallMs } });
+    stripe = await startStripeStandIn({ clock, seed: 25 });
+    // More pages than the budget holds: 4,100 charges at 100 a page.
+    for (let i = 0; i < 4_100; i += 1) stripe.account.createCharge({ amount: 100 + i, currency: 'usd' }, { at: Math.floor((clock.now() - (i + 1) * 600_000) / 1000) });
+    clock.advance(5 * 60_000);
+  });
+  afterAll(async () => {
+    await stripe?.close();
+    await api?.close();
+  });
+
+  const chargesFlow = async (title: string) => {
+    const connection = await api.request('POST', `${flowservice}/connections`, { body: { name: title, auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } } });
+    const source = await api.request('POST', `${flowservice}/sourceConnections`, { body: { name: title, baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath: 'charges' }, connectionSpec: { id: stripeSpec, version: '1.0' } } });
+    return createFlowFrom(api, str(source.json, 'id'), { title, flowSpecId: restFlowSpec, columns: { id: 'Id', name: 'Status', description: 'Description', type: 'Currency' } });
+  };
+  const errorsOf = (run: unknown) => at(run, 'metrics.statusSummary.errors') as { code: string; message: string }[];
+
+  it('the request budget: CONNECTOR-1004-500, naming the budget and what was read', async () => {
+    const flow = await chargesFlow('budget');
+    const before = stripe.stats.requests;
+    const run = await runNow(api, flow.flowId);
+    expect(at(run, 'metrics.statusSummary.status')).toBe('failed');
+    const errors = errorsOf(run);
+    expect(errors.map((e) => e.code)).toEqual(['CONNECTOR-1004-500']);
+    expect(errors[0]?.message).toMatch(/^Charges: the run used its request budget of 40 requests \(\d+ pages and \d+ records read, \d+ retries\)/);
+    expect(stripe.stats.requests - before).toBe(40);
+  });
+
+  it('the stall timeout: CONNECTOR-1005-504, naming the timeout, once requests go on with nothing new', async () => {
+    const flow = await chargesFlow('stall');
+    stripe.setFaults({ rate: 1, kinds: ['server-error'] });
+    try {
+      const before = stripe.stats.requests;
+      const started = await api.request('POST', `${flowservice}/runs`, { body: { flowId: flow.flowId } });
+      expect(started.status).toBe(201);
+      // Once the source has refused a request, the run's clock passes the stall timeout; the retries go on.
+      while (stripe.stats.requests === before) await new Promise((resolve) => setTimeout(resolve, 5));
+      clock.advance(stallMs + 1_000);
+      await api.app.engine.idle();
+      const run = at((await api.request('GET', `${flowservice}/runs/${str(started.json, 'id')}`)).json, 'items.0');
+      expect(at(run, 'metrics.statusSummary.status')).toBe('failed');
+      const errors = errorsOf(run);
+      expect(errors.map((e) => e.code)).toEqual(['CONNECTOR-1005-504']);
+      expect(errors[0]?.message).toMatch(/^Charges: nothing new for \d+ s \(the stall timeout is 300 s\) while requests went on/);
+    } finally {
+      stripe.setFaults(null);
+    }
+  });
+});

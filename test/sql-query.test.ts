@@ -299,4 +299,16 @@ describe('the tributary query command', () => {
     expect('code' in failure && failure.code).toBe(1);
     expect('stderr' in failure ? failure.stderr : '').toMatch(/Only read-only queries.*The lake is read-only to queries/);
   });
+
+  // Last: it gives the data directory a second org, so that --org can no longer be left out.
+  it('with several orgs and no --org, lists them and asks for --org; with --org it answers', async () => {
+    await run(process.execPath, [bin, 'credentials', 'create', '--org', 'SECOND42@AdobeOrg', '--data-dir', api.dataDir], { env });
+    const sql = `SELECT count(*) AS n FROM ${products.table}`;
+    const failure = await cli(sql).catch((error: { stderr: string; code: number }) => error);
+    expect('code' in failure && failure.code).toBe(1);
+    // In the order they were created.
+    expect('stderr' in failure ? failure.stderr : '').toContain(`this data directory has several orgs (${api.credentials.ims_org}, SECOND42@AdobeOrg); choose one with --org`);
+    const chosen = await cli(sql, '--org', api.credentials.ims_org, '--json');
+    expect(JSON.parse(chosen.stdout)).toEqual([{ n: '2' }]);
+  });
 });

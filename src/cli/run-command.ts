@@ -1,4 +1,8 @@
+import { Type } from 'typebox';
+import { Check } from 'typebox/value';
+import { RunAnswer } from '../services/flowservice/flow-answers.schema.js';
 import { AccessTokens } from '../services/ims/access-tokens.js';
+import { RunProgress } from './run-progress.js';
 import { openRuntime } from './runtime.js';
 import { runningServerUrl } from './server-address.js';
 
@@ -10,13 +14,14 @@ export interface RunOptions {
   dataDir?: string;
 }
 
-interface RunRecord {
-  metrics?: {
-    recordSummary?: { inputRecordCount?: number; outputRecordCount?: number; failedRecordCount?: number };
-    sizeSummary?: { inputBytes?: number; outputBytes?: number };
-    statusSummary?: { status?: string; errors?: { code: string; message: string }[]; extensions?: { stage?: string; percent?: number } };
-  };
-}
+/** How often a waiting run is looked at: the server saves its progress about once a second. */
+const pollMs = 250;
+
+/** What `POST /runs` answers. */
+const RunStarted = Type.Object({ id: Type.String() });
+
+/** `GET /runs/{id}`: the run, as a list of one. */
+const RunLookup = Type.Object({ items: Type.Tuple([RunAnswer]) });
 
 /**
  * `tributary run <flowId> [--wait]`: asks the running server to run a flow now. The CLI reads the data directory
@@ -49,51 +54,28 @@ export async function runCommand(flowId: string, options: RunOptions): Promise<v
     if (response.status >= 300) throw new Error(json.detail ?? json.message ?? `${method} ${path} answered ${response.status}`);
     return json;
   };
-  const { id } = (await call('POST', '/runs', { flowId })) as { id: string };
+  const started = await call('POST', '/runs', { flowId });
+  if (!Check(RunStarted, started)) throw new Error(`the server at ${base} did not answer a run id for flow ${flowId}`);
+  const { id } = started;
   if (!options.wait) {
     process.stdout.write(options.json ? `${JSON.stringify({ id, status: 'inProgress' })}\n` : `run ${id} started\n`);
     return;
   }
   if (!options.json) process.stdout.write(`run ${id} started\n`);
-  const started = Date.now();
-  let lastStatus: string | undefined;
-  let lastStage: string | undefined;
+  const progress = new RunProgress(process.stderr, Date.now());
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const { items } = (await call('GET', `/runs/${id}`)) as { items: RunRecord[] };
-    const metrics = items[0]?.metrics;
-    const status = metrics?.statusSummary?.status ?? 'unknown';
-    if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(status, metrics, Date.now() - started)}`);
-    else if (status !== lastStatus || metrics?.statusSummary?.extensions?.stage !== lastStage) process.stderr.write(`${progressLine(status, metrics, Date.now() - started)}\n`);
-    lastStatus = status;
-    lastStage = metrics?.statusSummary?.extensions?.stage;
-    if (status === 'inProgress' || status === 'queued') continue;
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    for (const error of metrics?.statusSummary?.errors ?? []) process.stderr.write(`  ${error.code}: ${error.message}\n`);
-    process.stdout.write(options.json ? `${JSON.stringify(items[0])}\n` : `run ${id} ${status}\n`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const answer = await call('GET', `/runs/${id}`);
+    // A server of another version could answer another shape: say so rather than draw nonsense.
+    if (!Check(RunLookup, answer)) throw new Error(`the server at ${base} answered run ${id} in a shape this tributary does not know; are both the same version?`);
+    const [run] = answer.items;
+    progress.show(run);
+    const { status, errors } = run.metrics.statusSummary;
+    if (status === 'inProgress') continue;
+    progress.finish();
+    for (const error of errors) process.stderr.write(`  ${error.code}: ${error.message}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify(run)}\n` : `run ${id} ${status}\n`);
     if (status !== 'success') process.exitCode = 1;
     return;
   }
-}
-
-/** The stages in order, each with its share of the bar (writing is most of a run). */
-const stages: [name: string, label: string, from: number, to: number][] = [
-  ['extracting', 'reading the source', 0, 5],
-  ['reading', 'surveying the rows', 5, 30],
-  ['writing', 'mapping and writing', 30, 95],
-  ['committing', 'committing', 95, 100],
-];
-
-function progressLine(status: string, metrics: RunRecord['metrics'], elapsedMs: number): string {
-  const records = metrics?.recordSummary;
-  const bytes = metrics?.sizeSummary?.inputBytes ?? 0;
-  const current = stages.find(([name]) => name === metrics?.statusSummary?.extensions?.stage);
-  const running = status === 'inProgress' || status === 'queued';
-  const share = running ? (current ? current[2] + ((current[3] - current[2]) * (metrics?.statusSummary?.extensions?.percent ?? 0)) / 100 : 0) : 100;
-  const width = 24;
-  const done = Math.round((share / 100) * width);
-  const bar = `${'='.repeat(done)}${running && done < width ? '>' : ''}`.padEnd(width, ' ');
-  const label = running ? (current?.[1] ?? 'starting') : status;
-  const seconds = (elapsedMs / 1000).toFixed(0);
-  return `[${bar}] ${label.padEnd(19)} ${records?.inputRecordCount ?? 0} rows read, ${records?.outputRecordCount ?? 0} landed, ${records?.failedRecordCount ?? 0} rejected, ${(bytes / 1024 / 1024).toFixed(1)} MB, ${seconds}s  `;
 }

@@ -130,6 +130,24 @@ export class SourceProviderError extends Error {
   }
 }
 
+/**
+ * The run stopped itself at one of its own bounds on reading a source, not because of any one answer: its
+ * request budget was spent, or nothing new came for its stall timeout. A provider failure still (the source
+ * loops, or fails without end), but the run reports it under a code of its own, naming the bound and its value.
+ */
+export class SourceLimitError extends SourceProviderError {
+  constructor(
+    readonly limit: 'requestBudget' | 'stallTimeout',
+    /** The bound that was reached: a number of requests, or milliseconds. */
+    readonly value: number,
+    message: string,
+    details: SourceErrorDetails = {},
+  ) {
+    super(message, details);
+    this.name = 'SourceLimitError';
+  }
+}
+
 /** Where a source failed: the stream, the request and what came back. */
 export interface SourceErrorDetails {
   stream?: string;

@@ -1,5 +1,15 @@
-import { SourceConfigError, SourceProviderError, SourceTransientError } from '../connectors/source-connector.js';
+import { SourceConfigError, SourceLimitError, SourceProviderError, SourceTransientError } from '../connectors/source-connector.js';
 import { RunFailure } from './run-failure.js';
+
+/**
+ * A run that stopped at its own bound says which, by code: the request budget (a source answering the same
+ * pages again, or an account larger than the budget) and the stall timeout (requests going on with nothing new)
+ * call for different action than an unexpected answer does.
+ */
+const limitCodes: Record<SourceLimitError['limit'], string> = {
+  requestBudget: 'CONNECTOR-1004-500',
+  stallTimeout: 'CONNECTOR-1005-504',
+};
 
 /**
  * Source reads are retried on transient errors (I/O hiccups), with backoff; misconfigurations fail at once, and
@@ -13,6 +23,7 @@ export async function extract<T>(read: () => Promise<T>): Promise<T> {
     } catch (error) {
       if (error instanceof SourceConfigError) throw new RunFailure('CONNECTOR-1002-400', error.message, 'config');
       if (error instanceof SourceTransientError) throw new RunFailure('CONNECTOR-1001-500', `Error in copying the data from source: ${error.message}`, 'transient');
+      if (error instanceof SourceLimitError) throw new RunFailure(limitCodes[error.limit], error.message, 'provider');
       if (error instanceof SourceProviderError) throw new RunFailure('CONNECTOR-1003-500', `the source answered something unexpected: ${error.message}`, 'provider');
       const delay = delays[attempt];
       if (delay === undefined) throw new RunFailure('CONNECTOR-1001-500', `Error in copying the data from source: ${error instanceof Error ? error.message : String(error)}`, 'transient');

@@ -1,4 +1,4 @@
-import { SourceProviderError } from '../source-connector.js';
+import { SourceLimitError } from '../source-connector.js';
 import type { StreamDefinition } from './definition.js';
 import type { HttpClock } from './http-requester.js';
 import type { StreamMetrics } from './stream-metrics.js';
@@ -57,11 +57,11 @@ export class RunGuard {
   beforeRequest(): void {
     const read = `${this.metrics.pages} pages and ${this.metrics.records} records read`;
     if (this.requests >= this.maxRequests) {
-      throw new SourceProviderError(`${this.stream.name}: the run used its request budget of ${this.maxRequests} requests (${read}, ${this.metrics.retries} retries) and stopped; a source that answers the same pages again never ends, and a larger account needs a larger budget (maxRequests)`, { stream: this.stream.name });
+      throw new SourceLimitError('requestBudget', this.maxRequests, `${this.stream.name}: the run used its request budget of ${this.maxRequests} requests (${read}, ${this.metrics.retries} retries) and stopped; a source that answers the same pages again never ends, and a larger account needs a larger budget (maxRequests)`, { stream: this.stream.name });
     }
     const idle = this.clock.now() - this.lastProgress;
     if (idle > this.stallMs) {
-      throw new SourceProviderError(`${this.stream.name}: nothing new for ${Math.round(idle / 1000)} s (the stall timeout is ${Math.round(this.stallMs / 1000)} s) while requests went on (${this.requests} requests, ${this.metrics.retries} retries, ${read}), so the run stopped`, { stream: this.stream.name });
+      throw new SourceLimitError('stallTimeout', this.stallMs, `${this.stream.name}: nothing new for ${Math.round(idle / 1000)} s (the stall timeout is ${Math.round(this.stallMs / 1000)} s) while requests went on (${this.requests} requests, ${this.metrics.retries} retries, ${read}), so the run stopped`, { stream: this.stream.name });
     }
     // The metrics as of the requests already sent (this one is counted as it goes out): none yet, nothing to show.
     if (this.metrics.requests > 0) this.maybePublish();

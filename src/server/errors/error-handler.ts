@@ -5,6 +5,7 @@ import { UniqueViolation } from '../../store/unique-violation.js';
 import { UnresolvedReferenceError } from '../../xdm/resolve-full.js';
 import { GatewayError } from './gateway-error.js';
 import { InletError, isInletPath } from './inlet-error.js';
+import { validationProblems } from './validation-problems.js';
 import { serviceOfUrl, servicePrefixes } from './service-of-url.js';
 
 /** The one place where errors become response bodies. A client mistake is a 4xx; only our own faults are 500. */
@@ -119,12 +120,7 @@ function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof UniqueViolation) return new ApiError('conflict', `Another ${error.kind.replace(/^\w+\./, '')} with the same name "${error.uniqueKey ?? ''}" already exists in this sandbox.`);
   if (!isFastifyError(error)) return undefined;
   if (error.validation) {
-    const part = validationPart(error.validationContext);
-    const problems: FieldProblem[] = error.validation.map((issue) => ({
-      in: part,
-      path: fieldPath(issue.instancePath, issue.params),
-      message: withAllowedValues(issue.message ?? 'is invalid', issue.params),
-    }));
+    const problems = validationProblems(error.validation, validationPart(error.validationContext));
     return new ApiError('validation', problems.map((p) => `${p.in} ${p.path || '/'} ${p.message}`).join('; '), { problems });
   }
   const byCode: Record<string, [ErrorKey, string]> = {
@@ -147,17 +143,6 @@ function validationPart(context: string | undefined): FieldProblem['in'] {
   if (context === 'params') return 'path';
   if (context === 'headers') return 'header';
   return 'body';
-}
-
-/** An enum mismatch says which values would do. */
-function withAllowedValues(message: string, params: Record<string, unknown>): string {
-  return Array.isArray(params.allowedValues) ? `${message}: ${params.allowedValues.map(String).join(', ')}` : message;
-}
-
-/** Ajv reports a missing property on its parent; name the property itself. */
-function fieldPath(instancePath: string, params: Record<string, unknown>): string {
-  const missing = params.missingProperty ?? params.additionalProperty;
-  return typeof missing === 'string' ? `${instancePath}/${missing}` : instancePath;
 }
 
 function isFastifyError(error: unknown): error is FastifyError {

@@ -1,7 +1,8 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { TSchema } from 'typebox';
 import { ajvWithFormats } from '../../server/ajv-with-formats.js';
 import type { FieldProblem } from '../../server/errors/api-error.js';
+import { validationProblems } from '../../server/errors/validation-problems.js';
 
 // The same two modes as the HTTP layer: bodies strictly, query strings coerced from text.
 const strict = ajvWithFormats({ coerceTypes: false, useDefaults: true });
@@ -18,18 +19,5 @@ export function schemaProblems(schema: TSchema, value: unknown, part: 'body' | '
   entry[part] = validate;
   compiled.set(schema, entry);
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((error) => ({ in: part, path: `${prefix}${fieldPath(error)}`, message: messageOf(error) }));
-}
-
-function messageOf(error: ErrorObject): string {
-  const allowed = (error.params as Record<string, unknown>).allowedValues;
-  const message = error.message ?? 'is invalid';
-  return Array.isArray(allowed) ? `${message}: ${allowed.map(String).join(', ')}` : message;
-}
-
-/** Ajv reports a missing or extra property on its parent; name the property itself. */
-function fieldPath(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  const named = params.missingProperty ?? params.additionalProperty;
-  return typeof named === 'string' ? `${error.instancePath}/${named}` : error.instancePath;
+  return validationProblems(validate.errors ?? [], part, { prefix });
 }

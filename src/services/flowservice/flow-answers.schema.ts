@@ -210,6 +210,20 @@ export const FlowAnswer = Type.Object({
 
 const count = Type.Integer({ minimum: 0 });
 
+/** What an API source's read did for one table: while the run is in progress, what it has done so far. */
+const StreamRead = Type.Object(
+  {
+    stream: Type.String({ examples: ['Charges'] }),
+    requests: count,
+    pages: count,
+    retries: count,
+    rateLimited: Type.Integer({ minimum: 0, description: 'Answers that were 429' }),
+    records: Type.Integer({ minimum: 0, description: 'Records read from the source so far' }),
+    bytes: count,
+  },
+  { additionalProperties: true, description: "One table's read (copyActivity of an API source)" },
+);
+
 const Activity = Type.Object(
   {
     id: Type.String({ examples: ['copyActivity', 'promotionActivity'] }),
@@ -221,7 +235,13 @@ const Activity = Type.Object(
       { additionalProperties: true },
     ),
     fileSummary: Type.Object({ inputFileCount: count, outputFileCount: Type.Optional(count) }),
-    statusSummary: Type.Object({ status: RunStatus }, { additionalProperties: true }),
+    statusSummary: Type.Object(
+      {
+        status: RunStatus,
+        extensions: Type.Optional(Type.Object({ streams: Type.Optional(Type.Array(StreamRead)) }, { additionalProperties: true })),
+      },
+      { additionalProperties: true },
+    ),
   },
   { additionalProperties: true, description: 'copyActivity reads the source; promotionActivity maps and lands the rows' },
 );

@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { ajvWithFormats } from '../../server/ajv-with-formats.js';
 import type { FieldProblem } from '../../server/errors/api-error.js';
+import { validationProblems, type ValidationIssue } from '../../server/errors/validation-problems.js';
 import type { JsonSchema } from './specs/connection-spec.js';
 
 const ajv = ajvWithFormats({ useDefaults: false });
@@ -14,15 +15,14 @@ export function validateAgainstSpec(schema: JsonSchema, value: unknown, bodyPath
     compiled.set(schema, validate);
   }
   if (validate(value)) return [];
-  return (validate.errors ?? [])
-    .filter((e) => e.keyword !== 'if')
-    .map((e) => {
-      const missing = e.params && typeof e.params === 'object' && 'missingProperty' in e.params ? `/${String(e.params.missingProperty)}` : '';
-      const extra = e.params && typeof e.params === 'object' && 'additionalProperty' in e.params ? `/${String(e.params.additionalProperty)}` : '';
-      const message = e.keyword === 'not' ? 'must not be present for this frequency' : e.keyword === 'additionalProperties' ? 'is not a known property' : (e.message ?? 'is invalid');
-      const allowed = e.keyword === 'enum' && e.params && 'allowedValues' in e.params ? `: ${JSON.stringify(e.params.allowedValues)}` : '';
-      return { in: 'body', path: `${bodyPath}${e.instancePath}${missing}${extra}`, message: `${message}${allowed}` };
-    });
+  return validationProblems(validate.errors ?? [], 'body', { prefix: bodyPath, wording: specWording });
+}
+
+/** A spec's `not` only ever forbids fields for a schedule's frequency; an extra property is simply unknown. */
+function specWording(error: ValidationIssue): string | undefined {
+  if (error.keyword === 'not') return 'must not be present for this frequency';
+  if (error.keyword === 'additionalProperties') return 'is not a known property';
+  return undefined;
 }
 
 /**

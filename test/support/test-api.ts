@@ -70,7 +70,7 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots'> = {},
+  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'query'> = {},
 ): Promise<TestApi> {
   const opened = await backend.open(options.storePlugins ? { plugins: options.storePlugins } : {});
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
@@ -85,6 +85,7 @@ export async function startApi(
       connectorOptions,
       tokenEndpoint: options.tokenEndpoint,
       hashing: options.hashing,
+      query: options.query,
       ...(options.now ? { now: options.now } : {}),
       ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
       ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}),

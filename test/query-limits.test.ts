@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.js';
 import { QueryError } from '../src/lake/query-error.js';
 import { QueryWorkers } from '../src/lake/query-workers.js';
-import type { QueryLimits } from '../src/services/query/query-limits.js';
+import { defaultQueryLimits, type QueryLimits } from '../src/services/query/query-limits.js';
 import { availableBackends } from './support/backends.js';
 import { isAlive, queryWorkerPids, requireFreshQueryWorker } from './support/query-workers.js';
 import { at, startApi, str, type ApiResponse, type TestApi } from './support/test-api.js';
@@ -207,5 +208,24 @@ describe('query workers', () => {
       await workers.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('query settings', () => {
+  it('come from TRIBUTARY_QUERIES_* and TRIBUTARY_QUERY_*, with the documented defaults', () => {
+    expect(loadConfig({}).query).toEqual({ perOrg: 2, perServer: 4, timeoutMs: 30_000, memoryMb: 1024, threads: 2, tempMb: 2048, resultBytes: 32 * 1024 * 1024, resultTtlMs: 24 * 3600_000 });
+    expect(loadConfig({}).query).toEqual(defaultQueryLimits);
+    const set = loadConfig({
+      TRIBUTARY_QUERIES_PER_ORG: '1',
+      TRIBUTARY_QUERIES_PER_SERVER: '8',
+      TRIBUTARY_QUERY_TIMEOUT_SECONDS: '120',
+      TRIBUTARY_QUERY_MEMORY_MB: '2048',
+      TRIBUTARY_QUERY_THREADS: '1',
+      TRIBUTARY_QUERY_TEMP_MB: '512',
+      TRIBUTARY_QUERY_RESULT_MB: '8',
+      TRIBUTARY_QUERY_RESULT_HOURS: '2',
+    }).query;
+    expect(set).toEqual({ perOrg: 1, perServer: 8, timeoutMs: 120_000, memoryMb: 2048, threads: 1, tempMb: 512, resultBytes: 8 * 1024 * 1024, resultTtlMs: 2 * 3600_000 });
+    expect(() => loadConfig({ TRIBUTARY_QUERY_MEMORY_MB: 'lots' })).toThrow(/TRIBUTARY_QUERY_MEMORY_MB must be a non-negative integer/);
   });
 });

@@ -9,6 +9,7 @@ import { QuerySession } from '../src/lake/query-session.js';
 import { DuckDbSession } from '../src/lake/duckdb-session.js';
 import { ResourcesRepository } from '../src/store/resources.repository.js';
 import { availableBackends } from './support/backends.js';
+import { requireFreshQueryWorker } from './support/query-workers.js';
 import { createFileFlow, lakeRows, runNow, type FileFlow } from './support/file-flow.js';
 import { at, startApi, str, type ApiResponse, type TestApi } from './support/test-api.js';
 
@@ -40,6 +41,7 @@ describe.each(backends)('SQL queries over datasets on $name', (backend) => {
     api.request('POST', queries, { body: { dbName: `${sandbox ?? 'prod'}:all`, sql, ...extra }, ...(sandbox ? { sandbox } : {}) });
 
   beforeAll(async () => {
+    requireFreshQueryWorker();
     api = await startApi(backend);
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-query-'));
     products = await landProducts(api, root, 'sql products', ['P1,Widget,A widget,PHYSICAL,2024-01-02 10:00:00', 'P2,E-book,A book,DIGITAL,2024-01-03 11:00:00', 'P3,Service plan,,SERVICE,2024-01-04 12:00:00']);

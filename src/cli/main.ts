@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--format <format>', 'table, json or csv (default table)')
     .option('--json', 'the same as --format json')
     .option('--limit <rows>', 'most rows to print (default 10000)')
-    .option('--timeout <seconds>', 'cancel the query after this long (default 30)')
+    .option('--timeout <seconds>', 'cancel the query after this long (default TRIBUTARY_QUERY_TIMEOUT_SECONDS, 30)')
     .action(queryCommand);
   program
     .command('run')

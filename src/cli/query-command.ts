@@ -1,8 +1,10 @@
-import type { Json } from '@duckdb/node-api';
 import { LakeLayout } from '../lake/lake-layout.js';
-import type { QueryColumn } from '../lake/query-session.js';
+import type { QueryColumn } from '../lake/query-job.js';
+import { QueryWorkers } from '../lake/query-workers.js';
 import { OrgsRepository } from '../services/ims/orgs.repository.js';
-import { queryLimits, runQuery } from '../services/query/run-query.js';
+import { workerHeapMb } from '../services/query/query-limits.js';
+import { maxResultRows } from '../services/query/query.schema.js';
+import { runQuery } from '../services/query/run-query.js';
 import { SandboxesRepository } from '../services/sandbox/sandboxes.repository.js';
 import { openRuntime } from './runtime.js';
 
@@ -27,18 +29,23 @@ export async function queryCommand(sql: string, options: QueryCommandOptions): P
   if (options.json && options.format !== undefined && options.format !== 'json') throw new Error(`--json and --format ${options.format} ask for different outputs; give one`);
   const format = formats.find((f) => f === (options.json ? 'json' : (options.format ?? 'table')));
   if (!format) throw new Error(`--format must be one of ${formats.join(', ')}, got "${options.format}"`);
-  const rows = positiveInteger(options.limit, queryLimits.rows, '--limit');
-  const timeoutMs = positiveInteger(options.timeout, queryLimits.timeoutMs / 1000, '--timeout') * 1000;
+  const rows = positiveInteger(options.limit, maxResultRows, '--limit');
   const { config, store } = await openRuntime({ dataDir: options.dataDir });
+  const limits = { ...config.query, timeoutMs: positiveInteger(options.timeout, config.query.timeoutMs / 1000, '--timeout') * 1000 };
+  // The same worker process and bounds as the server's queries, so the command can be stopped and capped alike.
+  const workers = new QueryWorkers({ size: 1, heapMb: workerHeapMb(limits) });
   try {
     const orgId = options.org ?? (await onlyOrg(new OrgsRepository(store.db)));
     const sandboxName = options.sandbox ?? 'prod';
     const sandbox = await new SandboxesRepository(store.db).findByName(orgId, sandboxName);
     if (!sandbox) throw new Error(`org ${orgId} has no sandbox "${sandboxName}"`);
-    const answer = await runQuery({ db: store.db, layout: new LakeLayout(config.dataDir) }, { orgId, sandboxId: sandbox.id, sandboxName }, sql, { rows, timeoutMs });
-    process.stdout.write(render(answer.columns, answer.rows, format));
-    if (answer.truncated) process.stderr.write(`Only the first ${rows} rows are shown; --limit shows more.\n`);
+    const answer = await runQuery({ db: store.db, layout: new LakeLayout(config.dataDir), workers }, { orgId, sandboxId: sandbox.id, sandboxName }, sql, { rows, limits });
+    const kept = answer.rows ?? [];
+    process.stdout.write(render(answer.columns, kept, format));
+    if (answer.limitedBy === 'rows') process.stderr.write(`Only the first ${rows} rows are shown; --limit shows more.\n`);
+    if (answer.limitedBy === 'bytes') process.stderr.write(`Only the first ${kept.length} rows are shown: a result keeps ${Math.round(limits.resultBytes / 1024 / 1024)} MB of rows at most (TRIBUTARY_QUERY_RESULT_MB).\n`);
   } finally {
+    await workers.close();
     await store.close();
   }
 }
@@ -59,7 +66,7 @@ function positiveInteger(text: string | undefined, fallback: number, flag: strin
   return value;
 }
 
-function render(columns: QueryColumn[], rows: Record<string, Json>[], format: Format): string {
+function render(columns: QueryColumn[], rows: Record<string, unknown>[], format: Format): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   const cells = rows.map((row) => columns.map((c) => cellText(row[c.name] ?? null)));
   const names = columns.map((c) => c.name);
@@ -71,8 +78,8 @@ function render(columns: QueryColumn[], rows: Record<string, Json>[], format: Fo
 }
 
 /** Nested XDM values (structs, lists, maps) print as JSON; NULL as nothing. */
-function cellText(value: Json): string {
-  if (value === null) return '';
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 

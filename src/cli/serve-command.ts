@@ -36,6 +36,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     logger: { level: config.logLevel },
     streamFlush: config.streamFlush,
     uploadExpiryMs: config.uploadExpiryMs,
+    query: config.query,
     https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
     metrics: { token: config.metricsToken, processMetrics: processMetricsRegistry() },
   });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseFileRoots, type FileRoot } from '../connectors/local-files/file-roots.js';
 import { defaultHashingPool, type HashingPoolOptions } from '../secrets/hashing-pool.js';
 import { defaultTokenEndpointLimits, type TokenEndpointLimits } from '../services/ims/token-endpoint-limits.js';
+import { defaultQueryLimits, type QueryLimits } from '../services/query/query-limits.js';
 
 /** Everything the process reads from its environment and flags, read once at start-up. */
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   streamFlush: { records: number; bytes: number; ageMs: number };
   /** How long a Batch Ingestion batch may sit in `loading` with nothing arriving before it is aborted (0: never). */
   uploadExpiryMs: number;
+  /** Queries at once per org and per server, and each query's time, memory, spill, result size and result lifetime (TRIBUTARY_QUER*). */
+  query: QueryLimits;
   /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
   tls: { certFile: string; keyFile: string } | undefined;
   /** The bearer token `GET /metrics` asks for (TRIBUTARY_METRICS_TOKEN); absent means the endpoint is open. */
@@ -67,8 +70,25 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       ageMs: numberFrom(env.TRIBUTARY_STREAM_FLUSH_SECONDS, 60, 'TRIBUTARY_STREAM_FLUSH_SECONDS') * 1000,
     },
     uploadExpiryMs: numberFrom(env.TRIBUTARY_UPLOAD_EXPIRY_HOURS, 24, 'TRIBUTARY_UPLOAD_EXPIRY_HOURS') * 3600_000,
+    query: queryLimitsFrom(env),
     tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
     metricsToken: nonEmpty(env.TRIBUTARY_METRICS_TOKEN),
+  };
+}
+
+function queryLimitsFrom(env: NodeJS.ProcessEnv): QueryLimits {
+  const d = defaultQueryLimits;
+  const mb = 1024 * 1024;
+  return {
+    perOrg: Math.max(1, numberFrom(env.TRIBUTARY_QUERIES_PER_ORG, d.perOrg, 'TRIBUTARY_QUERIES_PER_ORG')),
+    perServer: Math.max(1, numberFrom(env.TRIBUTARY_QUERIES_PER_SERVER, d.perServer, 'TRIBUTARY_QUERIES_PER_SERVER')),
+    timeoutMs: Math.max(1, numberFrom(env.TRIBUTARY_QUERY_TIMEOUT_SECONDS, d.timeoutMs / 1000, 'TRIBUTARY_QUERY_TIMEOUT_SECONDS')) * 1000,
+    // Below 128 MB a worker cannot even hold Node and DuckDB.
+    memoryMb: Math.max(128, numberFrom(env.TRIBUTARY_QUERY_MEMORY_MB, d.memoryMb, 'TRIBUTARY_QUERY_MEMORY_MB')),
+    threads: Math.max(1, numberFrom(env.TRIBUTARY_QUERY_THREADS, d.threads, 'TRIBUTARY_QUERY_THREADS')),
+    tempMb: numberFrom(env.TRIBUTARY_QUERY_TEMP_MB, d.tempMb, 'TRIBUTARY_QUERY_TEMP_MB'),
+    resultBytes: Math.max(1, numberFrom(env.TRIBUTARY_QUERY_RESULT_MB, d.resultBytes / mb, 'TRIBUTARY_QUERY_RESULT_MB')) * mb,
+    resultTtlMs: Math.max(1, numberFrom(env.TRIBUTARY_QUERY_RESULT_HOURS, d.resultTtlMs / 3600_000, 'TRIBUTARY_QUERY_RESULT_HOURS')) * 3600_000,
   };
 }
 

@@ -5,6 +5,8 @@ export interface DuckDbOptions {
   tempDirectory: string;
   memoryLimit?: string;
   threads?: number;
+  /** The most DuckDB may spill to `tempDirectory` (e.g. `2048MB`); DuckDB's own default (90% of the free disk) otherwise. */
+  maxTempDirectorySize?: string;
   /**
    * When given, the session may read and write files only in these folders (and the temp folder): SQL built from
    * client text can then never reach anything else on the machine.
@@ -67,13 +69,14 @@ export class DuckDbSession {
  * An in-memory DuckDB with the settings every session shares. The json, parquet and icu extensions are built in;
  * any other would be downloaded, and there is no network to download from, so none is installed or loaded.
  */
-export async function createDuckDbInstance(options: Pick<DuckDbOptions, 'tempDirectory' | 'memoryLimit' | 'threads'>): Promise<DuckDBInstance> {
+export async function createDuckDbInstance(options: Pick<DuckDbOptions, 'tempDirectory' | 'memoryLimit' | 'threads' | 'maxTempDirectorySize'>): Promise<DuckDBInstance> {
   // DuckDB's native library is large: loading it when the first run or query needs it keeps the server's start short.
   const { DuckDBInstance } = await import('@duckdb/node-api');
   return DuckDBInstance.create(':memory:', {
     temp_directory: options.tempDirectory,
     memory_limit: options.memoryLimit ?? '1GB',
     threads: String(options.threads ?? 2),
+    ...(options.maxTempDirectorySize !== undefined ? { max_temp_directory_size: options.maxTempDirectorySize } : {}),
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
  *   <dataDir>/lake/<org>/<sandbox>/<datasetId>/<batchId>/_meta/row_errors/… rejected rows, per batch
  *   <dataDir>/lake/<org>/<sandbox>/<datasetId>/<batchId>/_meta/input_files/… what the batch was read from
  *   <dataDir>/staging/<runId>/…                                             a run's load package
+ *   <dataDir>/results/<queryId>.ndjson                                      a query's rows, one JSON row a line
  * A batch folder is only data once the Catalog says the batch succeeded.
  */
 export class LakeLayout {
@@ -57,6 +58,15 @@ export class LakeLayout {
 
   tempDir(): string {
     return path.join(this.dataDir, 'tmp');
+  }
+
+  /** Query results too large for the metadata store, until they expire or their query is deleted. */
+  resultsDir(): string {
+    return path.join(this.dataDir, 'results');
+  }
+
+  queryResultFile(queryId: string): string {
+    return path.join(this.resultsDir(), `${safe(queryId)}.ndjson`);
   }
 }
 

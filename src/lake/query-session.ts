@@ -3,18 +3,10 @@ import type { DuckDBConnection, DuckDBInstance, Json } from '@duckdb/node-api';
 import { createDuckDbInstance } from './duckdb-session.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
 import { QueryError } from './query-error.js';
+import type { QueryColumn, QueryTable } from './query-job.js';
 import { prepareReadOnly } from './read-only-statement.js';
 
-/** A table a query can read: a view over Parquet files. A table without files is known but empty. */
-export interface QueryTable {
-  name: string;
-  files: string[];
-  /**
-   * Makes the table the newest version of each record instead of every row: the batches in commit order, each
-   * with its data files and the files listing the record ids it deleted, and the column that identifies a record.
-   */
-  versions?: { key: string; batches: { files: string[]; deletions: string[] }[] };
-}
+export type { QueryColumn, QueryTable } from './query-job.js';
 
 export interface QuerySessionOptions {
   /** Where DuckDB may spill a large sort or join. */
@@ -23,19 +15,20 @@ export interface QuerySessionOptions {
   timeoutMs: number;
   memoryLimit?: string;
   threads?: number;
-}
-
-export interface QueryColumn {
-  name: string;
-  type: string;
+  /** The most DuckDB may spill to `tempDirectory`, e.g. `2048MB`. */
+  maxTempDirectorySize?: string;
 }
 
 export interface QueryResult {
   columns: QueryColumn[];
   /** JSON-safe values as DuckDB renders them: BIGINT, DECIMAL and timestamps as strings, structs as objects. */
   rows: Record<string, Json>[];
-  /** More rows were there than `maxRows`; the rest were not read. */
+  /** More rows were there than `maxRows`, or than fit in `maxBytes`; the rest were not read. */
   truncated: boolean;
+  /** Which bound cut the result, when one did. */
+  limitedBy?: 'rows' | 'bytes';
+  /** The kept rows as JSON, in UTF-8 bytes (one `JSON.stringify` per row, without separators). */
+  bytes: number;
   /** The tables (of those given) the statement names. */
   tables: string[];
 }
@@ -81,7 +74,7 @@ export class QuerySession {
   ) {}
 
   static async open(tables: QueryTable[], options: QuerySessionOptions): Promise<QuerySession> {
-    fs.mkdirSync(options.tempDirectory, { recursive: true });
+    fs.mkdirSync(options.tempDirectory, { recursive: true, mode: 0o700 });
     const instance = await createDuckDbInstance(options);
     const connection = await instance.connect();
     const session = new QuerySession(instance, connection, tables, options.timeoutMs);
@@ -108,8 +101,11 @@ export class QuerySession {
     }
   }
 
-  /** Runs one read-only statement and reads at most `maxRows` rows of its result. */
-  async run(sql: string, maxRows: number): Promise<QueryResult> {
+  /**
+   * Runs one read-only statement and keeps at most `maxRows` rows of its result, and only as many as fit in
+   * `maxBytes` of JSON: a result of a few huge values is cut as surely as one of many rows.
+   */
+  async run(sql: string, maxRows: number, maxBytes = Number.POSITIVE_INFINITY): Promise<QueryResult> {
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
@@ -117,22 +113,38 @@ export class QuerySession {
     }, this.timeoutMs);
     try {
       const prepared = await prepareReadOnly(this.connection, sql);
-      // Streaming stops DuckDB once enough rows are read, so a huge result is never built in memory.
-      const reader = await prepared.streamAndReadUntil(maxRows + 1);
-      const names = uniqueNames(reader.columnNames());
-      const types = reader.columnTypes();
-      const columns = names.map((name, i) => ({ name, type: types[i]?.toString() ?? 'UNKNOWN' }));
-      const rows = reader
-        .getRowsJson()
-        .slice(0, maxRows)
-        .map((values) => Object.fromEntries(names.map((name, i) => [name, values[i] ?? null])));
-      const truncated = reader.currentRowCount > maxRows;
+      // Streaming: DuckDB computes a chunk at a time and stops when reading stops, so a huge result is never built.
+      const result = await prepared.stream();
+      const names = uniqueNames(result.columnNames());
+      const columns = result.columnTypes().map((type, i) => ({ name: names[i] ?? `column${i}`, type: type.toString() }));
+      const rows: Record<string, Json>[] = [];
+      let bytes = 0;
+      let limitedBy: QueryResult['limitedBy'];
+      read: for await (const chunk of result.yieldRowsJson()) {
+        for (const values of chunk) {
+          if (rows.length >= maxRows) {
+            limitedBy = 'rows';
+            break read;
+          }
+          const row = Object.fromEntries(names.map((name, i) => [name, values[i] ?? null]));
+          const size = Buffer.byteLength(JSON.stringify(row));
+          if (bytes + size > maxBytes) {
+            limitedBy = 'bytes';
+            break read;
+          }
+          rows.push(row);
+          bytes += size;
+        }
+      }
       // Only now: another statement on this connection ends the streamed result.
-      return { columns, rows, truncated, tables: await this.referencedTables(sql) };
+      return { columns, rows, truncated: limitedBy !== undefined, ...(limitedBy ? { limitedBy } : {}), bytes, tables: await this.referencedTables(sql) };
     } catch (error) {
       if (timedOut) throw new QueryError('timeout', `The query ran longer than ${Math.round(this.timeoutMs / 1000)} s and was cancelled.`, sql);
       if (error instanceof QueryError) throw error.kind === 'sql' ? new QueryError('sql', this.explain(error.message), sql) : error;
-      throw new QueryError('sql', this.explain(error instanceof Error ? error.message : String(error)), sql);
+      const message = error instanceof Error ? error.message : String(error);
+      // DuckDB's memory_limit and max_temp_directory_size both end a statement with this error class.
+      if (/^Out of Memory Error/i.test(message)) throw new QueryError('memory', message, sql);
+      throw new QueryError('sql', this.explain(message), sql);
     } finally {
       clearTimeout(deadline);
     }

@@ -39,6 +39,10 @@ import { WebhookDeliveriesRepository } from '../services/notifications/webhook-d
 import { WebhookSender, type DeliveryPolicy, type Fetch } from '../services/notifications/webhook-sender.js';
 import { WebhooksRepository } from '../services/notifications/webhooks.repository.js';
 import { registerWebhookRoutes } from '../services/notifications/webhooks.routes.js';
+import { defaultQueryLimits, workerHeapMb, type QueryLimits } from '../services/query/query-limits.js';
+import { QueryResultExpiry } from '../services/query/query-result-expiry.js';
+import { QueryRuns } from '../services/query/query-runs.js';
+import { QueryWorkers } from '../lake/query-workers.js';
 import { connectorRegistry } from '../engine/connectors-by-spec.js';
 import { systemClock } from '../connectors/rest/http-requester.js';
 import type { RestConnectorOptions } from '../connectors/rest/rest-connector.js';
@@ -79,6 +83,8 @@ export interface AppDeps {
   streamFlush?: Partial<FlushBounds> | undefined;
   /** How long an upload batch may sit in `loading` with nothing arriving before it is aborted; 24 hours otherwise, 0 never. */
   uploadExpiryMs?: number | undefined;
+  /** How many queries run at once, and each one's time, memory and result bounds; `defaultQueryLimits` otherwise. */
+  query?: Partial<QueryLimits> | undefined;
   /** Serve HTTPS with this PEM certificate and key instead of plain HTTP. */
   https?: { cert: Buffer; key: Buffer } | undefined;
   /**
@@ -124,6 +130,8 @@ export interface App {
   runNotifier: RunNotifier;
   /** Sends run notifications and retries them; runs from the start, `tick()` makes one pass now. */
   webhookSender: WebhookSender;
+  /** Removes expired query results; runs from the start, `sweep()` once now. */
+  queryResultExpiry: QueryResultExpiry;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -215,12 +223,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   engine.onRunFinished(runNotifier.listener);
   // Deliveries left pending by a previous process are taken up again.
   webhookSender.start();
+  const queryLimits: QueryLimits = { ...defaultQueryLimits, ...deps.query };
+  // Queries run in worker processes (started when first needed), never on the server's own threads.
+  const queryWorkers = new QueryWorkers({ size: queryLimits.perServer, heapMb: workerHeapMb(queryLimits) });
+  const queries = new QueryRuns({ db: deps.store.db, layout, now, workers: queryWorkers, limits: queryLimits });
+  const queryResultExpiry = new QueryResultExpiry({ db: deps.store.db, layout, now, ttlMs: queryLimits.resultTtlMs, log: server.log });
+  queryResultExpiry.start();
+  // Requests in flight are waited for on close: a query waiting for its rows would hold the close up to its
+  // timeout, so running queries are cancelled first (each ends CANCELLED and its POST is answered).
+  server.addHook('preClose', async () => {
+    await queries.cancelAll();
+  });
   // Closing stops the scheduler and the streaming flusher first, then waits for runs in progress, so a clean
   // shutdown never leaves one half done. Streamed records not landed yet wait in the store for the next start.
   server.addHook('onClose', async () => {
     await scheduler.stop();
     await streaming.stop();
     await abandonedBatches.stop();
+    await queryResultExpiry.stop();
+    await queryWorkers.close();
     await engine.idle();
     // The last runs' notifications are stored before the sender stops; unsent ones wait for the next start.
     await runNotifier.idle();
@@ -271,8 +292,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerExportRoutes(api, lake);
     registerExploreRoutes(api, lake);
     await api.register(async (imports) => registerImportRoutes(imports, lake));
-    registerQueryRoutes(api, lake);
+    registerQueryRoutes(api, { db: deps.store.db, now, queries });
     registerWebhookRoutes(api, services);
   });
-  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender };
+  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender, queryResultExpiry };
 }
+

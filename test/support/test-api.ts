@@ -72,7 +72,7 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'metrics'> = {},
+  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'metrics' | 'query'> = {},
 ): Promise<TestApi> {
   const opened = await backend.open(options.storePlugins ? { plugins: options.storePlugins } : {});
   const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
@@ -87,6 +87,7 @@ export async function startApi(
       connectorOptions,
       tokenEndpoint: options.tokenEndpoint,
       hashing: options.hashing,
+      query: options.query,
       ...(options.now ? { now: options.now } : {}),
       ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
       ...(options.streamFlush ? { streamFlush: options.streamFlush } : {}),

@@ -13,14 +13,17 @@ export class ApiError extends Error {
   readonly status: number;
   readonly problems: FieldProblem[];
   readonly report: Record<string, unknown>;
+  /** Headers the answer carries besides the body, e.g. `Retry-After` on a 429. */
+  readonly headers: Record<string, string>;
 
-  constructor(key: ErrorKey, message: string, options: { problems?: FieldProblem[]; report?: Record<string, unknown> } = {}) {
+  constructor(key: ErrorKey, message: string, options: { problems?: FieldProblem[]; report?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
     super(message);
     this.name = 'ApiError';
     this.key = key;
     this.status = errorCatalog[key].status;
     this.problems = options.problems ?? [];
     this.report = options.report ?? {};
+    this.headers = options.headers ?? {};
   }
 }
 

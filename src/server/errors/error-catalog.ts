@@ -58,6 +58,10 @@ export const errorCatalog = {
   breakingChange: { status: 400, title: 'Breaking change', number: 1022 },
   /** An imported resource clashes with one the sandbox has (same title, or same `$id` with other content). */
   importFailed: { status: 400, title: 'Import Resource Failed', number: 3005 },
+  /** More requests of a kind at once than the server takes (queries per org or per server); `Retry-After` says when to try again. */
+  tooManyRequests: { status: 429, title: 'Too many requests', number: 1429 },
+  /** What was asked for existed and has expired (a query's result). */
+  gone: { status: 410, title: 'Gone', number: 1460 },
   /** The connection's provider could not be reached or kept failing: the request was fine, the source was not. */
   sourceUnreachable: { status: 502, title: 'Source unreachable', number: 1030 },
 } as const satisfies Record<string, ErrorDefinition>;

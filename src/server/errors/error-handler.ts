@@ -40,6 +40,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
       problems: [],
     });
   }
+  void reply.headers(apiError.headers);
   return send(request, reply, {
     code: errorCode(apiError.key, service, prefixOf(request)),
     status: apiError.status,

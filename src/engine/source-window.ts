@@ -14,6 +14,13 @@ import type { RunPlan } from './run-plan.js';
  * (lands, rejected, deleted, skipped for want of a delta value) and counted, and the delta values of the
  * window's rows are folded into the new watermark. A first pass over the source used to do that; it cost about
  * a fifth of a run's time.
+ *
+ * Why a tally function (measured on 2M rows of the benchmark's CSV, CPU seconds, against 4–4.7 s for plain
+ * DuckDB): the first pass cost 0.65–0.9 s; the tally costs about 0.1 s of JavaScript. One COPY partitioned by a
+ * verdict column, with counts and the newest delta value read from the files' statistics (RETURN_STATS), cost
+ * 5.7 s and 816 MB, cannot cut files by size (DuckDB refuses FILE_SIZE_BYTES with PARTITION_BY), and needs the
+ * delta value as a column of every data file, which the dataset's schema does not have. Staging the mapped
+ * rows in a temporary table to count them afterwards would hold the whole source in memory or spill it to disk.
  */
 export interface SourceWindow {
   sourceColumns: SourceColumn[];

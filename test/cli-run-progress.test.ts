@@ -25,7 +25,7 @@ const charges = 450;
 const controlCharacters = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 
 /** The stage labels of the progress lines, in the order a run passes them. */
-const labels = ['starting', 'reading the source', 'surveying the rows', 'mapping and writing', 'committing', 'success'];
+const labels = ['starting', 'reading the source', 'reading the columns', 'mapping and writing', 'committing', 'success'];
 
 /**
  * `tributary run --wait` against a `tributary serve` reading a Stripe stand-in that answers slowly (so the run

@@ -69,6 +69,26 @@ describe.each(backends)('dataflow runs from local files on $name', (backend) => 
     expect((await lakeRows(api, flow.dataSetId, '_id')).map((r) => r._id)).toEqual(['A1', 'A2', 'A3']);
   });
 
+  it('counts every row of a large source as it writes it, and a rejected row moves the watermark to the microsecond', async () => {
+    fs.mkdirSync(path.join(root, 'counted'));
+    const file = path.join(root, 'counted', 'products.csv');
+    // Enough rows for DuckDB to read them in several chunks, on both threads; every 1,000th has no delta value.
+    const stamp = (i: number) => new Date(Date.UTC(2024, 5, 1) + i * 1000).toISOString().replace('T', ' ').replace('Z', '').replace(/\.\d+$/, '.000000');
+    const lines = Array.from({ length: 10_000 }, (_, i) => `C${i},Name ${i},,PHYSICAL,${i % 1000 === 999 ? '' : stamp(i)},${1900 + (i % 100)}`);
+    // The newest row is rejected (its year is no number): the watermark still reaches it, so no later run reads it again.
+    lines.push('C-late,Late,,PHYSICAL,2024-06-30 23:59:59.123456,not a year');
+    fs.writeFileSync(file, `Product_Id,Product_Name,Description,Type,updatedAt,Year\n${lines.join('\n')}\n`);
+    const flow = await createFileFlow(api, { root, path: 'counted/products.csv', format: 'delimited', title: 'counted', extraMappings: [{ destinationXdmPath: 'person.birthYear', sourceAttribute: 'Year' }], options: { partialIngestionPercent: 1 } });
+    const first = await runNow(api, flow.flowId);
+    expect(first).toMatchObject({ metrics: { recordSummary: { inputRecordCount: 10_001, outputRecordCount: 9_990, failedRecordCount: 1, skippedRecordCount: 10 }, statusSummary: { status: 'success' } } });
+
+    // One microsecond after the rejected row: only a watermark kept to the microsecond lands it and not the other.
+    fs.appendFileSync(file, 'C-next,Next,,PHYSICAL,2024-06-30 23:59:59.123457,2001\n');
+    const second = await runNow(api, flow.flowId);
+    expect(second).toMatchObject({ metrics: { recordSummary: { inputRecordCount: 11, outputRecordCount: 1, failedRecordCount: 0, skippedRecordCount: 10 }, statusSummary: { status: 'success' } } });
+    expect(await lakeRows(api, flow.dataSetId, '_id')).toHaveLength(9_991);
+  });
+
   it('reads JSON lines and Parquet sources the same way', async () => {
     fs.mkdirSync(path.join(root, 'json'));
     fs.writeFileSync(path.join(root, 'json', 'a.json'), '{"Product_Id":"J1","Product_Name":"Json one","Description":"d","Type":"DIGITAL","updatedAt":"2024-03-01 00:00:00"}\n{"Product_Id":"J2","Product_Name":"Json two","Description":null,"Type":"DIGITAL","updatedAt":"2024-03-02 00:00:00"}\n');

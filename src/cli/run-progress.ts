@@ -6,7 +6,7 @@ type Stage = NonNullable<Run['metrics']['statusSummary']['extensions']>['stage']
 
 const stageLabels: Record<Stage, string> = {
   extracting: 'reading the source',
-  reading: 'surveying the rows',
+  reading: 'reading the columns',
   writing: 'mapping and writing',
   committing: 'committing',
 };

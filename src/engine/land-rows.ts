@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Extracted } from '../connectors/source-connector.js';
 import { CompileError } from '../mapping/compile-expression.js';
-import { compileMapping } from '../mapping/compile-mapping.js';
+import { compileMapping, type CompiledMapping } from '../mapping/compile-mapping.js';
 import { sqlIdentifier, sqlString } from '../mapping/sql-text.js';
 import { DuckDbSession } from '../lake/duckdb-session.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
@@ -12,7 +12,7 @@ import { RunFailure } from './run-failure.js';
 import type { RunLog } from './run-log.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
-import { isMalformedInput, surveySource, type Survey } from './source-survey.js';
+import { isMalformedInput, openSourceWindow, type SourceWindow } from './source-window.js';
 
 /** Parquet files are cut at this size, so no file grows without bound. */
 const maxFileBytes = 256 * 1024 * 1024;
@@ -47,62 +47,53 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
   try {
     outcome.stage = 'reading';
     await landing.progress?.(outcome);
+    const dataDir = path.join(stagedBatch, 'data');
 
-    // Stage. File sources are read where they lie (copying them would cost more than reading them twice);
-    // their size and modification time are checked again before the commit instead.
-    let survey: Survey;
+    // Stage, map, validate and write in one read of the source: its rows go straight to Parquet in the package,
+    // counted on the way (see source-window.ts). File sources are read where they lie (copying them would cost
+    // more than reading them again for rejected rows); their size and modification time are checked again
+    // before the commit instead.
+    let read: { window: SourceWindow; compiled: CompiledMapping; written: number };
     try {
-      const session = duck;
-      survey = await reportingProgress(session, outcome, landing.progress, () => surveySource(session, extracted, plan, state));
+      read = await writeWindow(duck, extracted, landing, dataDir);
     } catch (error) {
       // A reader that stops at the first malformed record gets one more go, with those records set aside.
+      if (error instanceof RunFailure) throw error;
       if (!extracted.salvage || !isMalformedInput(error)) {
         const explained = extracted.explainFailure?.(error);
         throw explained ? new RunFailure('CONNECTOR-1002-400', explained, 'config') : error;
       }
       landing.log?.warn({ runId, flowId: plan.flowId }, 'source has malformed records; reading the rest');
       extracted = { ...extracted, ...(await extracted.salvage(duck)) };
-      survey = await surveySource(duck, extracted, plan, state);
+      // The failed read may have left part of a file behind.
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      read = await writeWindow(duck, extracted, landing, dataDir);
     }
-    const { sourceColumns, windowRows, deletedRows, stats } = survey;
-    outcome.deletedRecords = Number(stats.deleted ?? 0);
-    outcome.skippedRecords = Number(stats.skipped ?? 0);
-    const staged = Number(stats.staged ?? 0);
-    // Rows the reader could not parse were set aside by that first pass; later passes would set them aside again.
+    const { window, compiled, written } = read;
+    const { windowRows, deletedRows } = window;
+    const counts = await window.counts();
+    outcome.deletedRecords = counts.deleted;
+    outcome.skippedRecords = counts.skipped;
+    const { staged } = counts;
+    // The tally and the writer count the landed rows apart: should DuckDB ever call the tally for fewer rows
+    // than it reads (an optimiser that tests another condition first), the counts would be wrong, so nothing lands.
+    if (written !== staged - counts.rejected) throw new Error(`the run counted ${staged - counts.rejected} valid rows but wrote ${written}`);
+    // With no row to land DuckDB still writes an empty file; the batch has none.
+    if (staged === 0) fs.rmSync(dataDir, { recursive: true, force: true });
+    // Rows the reader could not parse were set aside by the read; later reads would set them aside again.
     const unparsable = extracted.rejects ? Number(await duck.scalar(`SELECT count(*) FROM (${extracted.rejects})`)) : 0;
     const parsingErrors = unparsable > 0 ? path.join(staging, 'parsing_errors.json') : undefined;
     if (parsingErrors) {
       await duck.run(`COPY (SELECT raw AS _corrupt_record, [struct_pack(code := 'INGEST-1401-400', message := message || ' at line ' || line)] AS _errors FROM (${extracted.rejects})) TO ${sqlString(parsingErrors)} (FORMAT json)`);
     }
-    const newWatermark = typeof stats.watermark === 'string' ? stats.watermark : state.watermark;
+    const newWatermark = counts.watermark ?? state.watermark;
     if (outcome.skippedRecords > 0 && plan.deltaColumn) {
       outcome.errors.push({ code: 'INGEST-1401-400', message: `${outcome.skippedRecords} row(s) have no readable value in the delta column "${plan.deltaColumn.name}" and were skipped`, recordCount: outcome.skippedRecords });
     }
-    outcome.inputRecords = staged + outcome.skippedRecords;
-    outcome.stage = 'writing';
-    await landing.progress?.(outcome);
-
-    // Map, validate and write in one pass: the rows that may land go straight to Parquet in the package.
-    let compiled;
-    try {
-      const derived = plan.mapping.derive ? plan.mapping.derive(sourceColumns) : { rules: plan.mapping.rules, extraneous: [] };
-      compiled = compileMapping(derived.rules, plan.schema, sourceColumns, 's', { extraneous: derived.extraneous, absentColumns: plan.mapping.absentColumns ?? 'error' });
-    } catch (error) {
-      if (error instanceof CompileError) throw new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${error.message}`, 'config');
-      throw error;
-    }
-    fs.mkdirSync(stagedBatch, { recursive: true });
-    const dataDir = path.join(stagedBatch, 'data');
-    const columns = compiled.columns.map(sqlIdentifier).join(', ');
-    const mapped = `(${compiled.select(windowRows)})`;
-    const judged = `(${compiled.select(windowRows, { verdict: 'valid' })})`;
-    const session = duck;
-    const written = staged === 0 ? 0 : Number(await reportingProgress(session, outcome, landing.progress, () => session.scalar(
-      `COPY (SELECT ${columns} FROM ${judged} WHERE _valid) TO ${sqlString(dataDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`,
-    )));
+    outcome.inputRecords = staged + outcome.skippedRecords + unparsable;
     outcome.outputRecords = written;
     outcome.failedRecords = staged - written + unparsable;
-    outcome.inputRecords += unparsable;
+    const mapped = `(${compiled.select(windowRows)})`;
 
     // Rejected rows are rare: only then is the source read again, for their reasons and diagnostics.
     if (outcome.failedRecords > 0) {
@@ -136,6 +127,32 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
   } finally {
     duck.close();
   }
+}
+
+/**
+ * Describes the source, compiles the mapping against its columns, and writes the window's valid rows as
+ * Parquet, the source's one full read. Returns the number of rows written.
+ */
+async function writeWindow(duck: DuckDbSession, extracted: Extracted & { relation: string }, landing: Landing, dataDir: string): Promise<{ window: SourceWindow; compiled: CompiledMapping; written: number }> {
+  const { plan, state, outcome } = landing;
+  const window = await openSourceWindow(duck, extracted, plan, state);
+  let compiled;
+  try {
+    const derived = plan.mapping.derive ? plan.mapping.derive(window.sourceColumns) : { rules: plan.mapping.rules, extraneous: [] };
+    compiled = compileMapping(derived.rules, plan.schema, window.sourceColumns, 's', { extraneous: derived.extraneous, absentColumns: plan.mapping.absentColumns ?? 'error' });
+  } catch (error) {
+    if (error instanceof CompileError) throw new RunFailure('MAPPER-3700-400', `the mapping cannot run: ${error.message}`, 'config');
+    throw error;
+  }
+  outcome.stage = 'writing';
+  await landing.progress?.(outcome);
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const columns = compiled.columns.map(sqlIdentifier).join(', ');
+  const judged = `(${compiled.select(window.sortedRows, { verdict: 'valid', carry: window.carried })})`;
+  const written = Number(await reportingProgress(duck, outcome, landing.progress, () => duck.scalar(
+    `COPY (SELECT ${columns} FROM ${judged} WHERE ${window.counted('_valid')}) TO ${sqlString(dataDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${maxFileBytes})`,
+  )));
+  return { window, compiled, written };
 }
 
 /** While a long statement runs, its progress is saved on the run about once a second, for `tributary run --wait`. */

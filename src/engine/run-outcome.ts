@@ -5,7 +5,7 @@ export interface RunError {
   recordCount?: number;
 }
 
-/** Where a run in progress is: reading the source, surveying it, mapping and writing, committing. */
+/** Where a run in progress is: reading the source, reading its columns, mapping and writing (one pass), committing. */
 export type RunStage = 'extracting' | 'reading' | 'writing' | 'committing';
 
 /** What a run did, stage by stage; it becomes the run's `metrics` and `activities`. */

@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction } from '@duckdb/node-api';
 
 export interface DuckDbOptions {
   /** Where DuckDB may spill when a run's data does not fit in memory. */
@@ -51,6 +51,11 @@ export class DuckDbSession {
   async scalar(sql: string): Promise<unknown> {
     const [row] = await this.rows(sql);
     return row ? Object.values(row)[0] : undefined;
+  }
+
+  /** Makes a function written in JavaScript callable from this session's SQL (see row-tally.ts). */
+  registerFunction(fn: DuckDBScalarFunction): void {
+    this.connection.registerScalarFunction(fn);
   }
 
   /** How far the statement running now has got, 0–100, or null when none is running. */

@@ -23,6 +23,11 @@ export interface FuzzRoute {
   query?: readonly string[];
   /** Requests skip the AEP gateway (the IMS token endpoint). */
   noGateway?: boolean;
+  /**
+   * A request the service itself answers 400 is still recorded (Query Service keeps a query that failed, in state
+   * FAILED, as AEP does): the "no write on a rejected request" check then applies to the other 4xx only.
+   */
+  records400?: boolean;
   base: (f: Fixture, rng: Rng) => BaseRequest | Promise<BaseRequest>;
 }
 
@@ -205,10 +210,13 @@ const queryRoutes: FuzzRoute[] = [
   {
     method: 'POST',
     path: `${qs}/queries`,
+    records400: true,
     base: (_f, rng) => ({ json: { dbName: 'prod:all', sql: rng.pick(['SELECT 1 AS one', 'SHOW TABLES', 'SELECT * FROM no_such_table', 'DROP VIEW x', "SELECT * FROM read_csv('/etc/passwd')", 'SELEC 1']) } }),
   },
   { method: 'GET', path: `${qs}/queries/:id`, base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
   { method: 'GET', path: `${qs}/queries/:id/results`, query: ['start', 'limit'], base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
+  { method: 'PATCH', path: `${qs}/queries/:id`, base: (_f, rng) => ({ params: id('00000000-0000-0000-0000-000000000000'), json: { op: rng.pick(['cancel', 'soft_delete']) } }) },
+  { method: 'DELETE', path: `${qs}/queries/:id`, base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
 ];
 
 /** Every AEP route the server has, by service. The route-coverage test fails when the server gains one. */

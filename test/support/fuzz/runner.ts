@@ -17,7 +17,7 @@ export interface FuzzTally {
 export const newTally = (): FuzzTally => ({ requests: 0, violations: new Map(), known: new Map(), statuses: new Map() });
 
 /** Sends one request and judges it: the store watch around it shows whether a rejected request wrote anything. */
-export async function sendAndCheck(f: Fixture, label: string, request: FuzzRequest): Promise<{ response: FuzzResponse; violation: Violation | undefined }> {
+export async function sendAndCheck(f: Fixture, label: string, request: FuzzRequest, records400 = false): Promise<{ response: FuzzResponse; violation: Violation | undefined }> {
   await f.watch.before();
   let response: FuzzResponse;
   try {
@@ -27,7 +27,7 @@ export async function sendAndCheck(f: Fixture, label: string, request: FuzzReque
     response = { status: 599, contentType: '', text: `no response: ${error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error)}` };
   }
   const change = await f.watch.after();
-  const rejected = response.status >= 400 && response.status < 500;
+  const rejected = response.status >= 400 && response.status < 500 && !(records400 && response.status === 400);
   const violation = checkResponse(label, request, response, rejected ? change : undefined);
   return { response, violation };
 }
@@ -39,7 +39,7 @@ export async function fuzzRoute(f: Fixture, route: FuzzRoute, seed: number, case
     const base = await route.base(f, rng);
     const request = mutate(route, base, f.api.gatewayHeaders(), rng, f);
     const label = routeLabel({ method: request.method, path: route.path });
-    const { response, violation } = await sendAndCheck(f, label, request);
+    const { response, violation } = await sendAndCheck(f, label, request, route.records400);
     tally.requests += 1;
     tally.statuses.set(response.status, (tally.statuses.get(response.status) ?? 0) + 1);
     const known = violation && knownBug(violation);

@@ -27,22 +27,29 @@ export async function startBenchServer(dataDir: string, deps: Partial<Pick<AppDe
   const address = app.server.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const credentials = await app.credentials.create('BENCH@AdobeOrg');
-  const headers = { authorization: `Bearer ${credentials.access_token}`, 'x-api-key': credentials.client_id, 'x-gw-ims-org-id': credentials.ims_org, 'content-type': 'application/json' };
   return {
+    ...benchClient(base, credentials),
     app,
     db: store.db,
+    close: async () => {
+      await app.server.close();
+      await store.close();
+    },
+  };
+}
+
+/** An org's client of the server at `base`, from the credentials `credentials create` (or the app) issued. */
+export function benchClient(base: string, issued: { access_token: string; client_id: string; ims_org: string; tenant_id: string }): BenchClient {
+  const headers = { authorization: `Bearer ${issued.access_token}`, 'x-api-key': issued.client_id, 'x-gw-ims-org-id': issued.ims_org, 'content-type': 'application/json' };
+  return {
     base,
     headers,
-    tenant: `_${credentials.tenant_id}`,
+    tenant: `_${issued.tenant_id}`,
     post: async (url, body) => {
       const response = await fetch(`${base}/data/foundation${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
       const json = (await response.json()) as Record<string, unknown> | unknown[];
       if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${JSON.stringify(json)}`);
       return json;
-    },
-    close: async () => {
-      await app.server.close();
-      await store.close();
     },
   };
 }

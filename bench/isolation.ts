@@ -22,7 +22,7 @@ import { runDocument, runKind } from '../src/engine/run-document.js';
 import type { RunPlan } from '../src/engine/run-plan.js';
 import { RunsRepository } from '../src/engine/runs.repository.js';
 import { openStore } from '../src/store/open-store.js';
-import { createTarget, idOf, type BenchClient } from './bench-server.js';
+import { benchClient, createTarget, idOf, type BenchClient } from './bench-server.js';
 import type { NoiseOptions, NoiseTally } from './isolation-noise-worker.js';
 
 const rows = Number(argument('--rows') ?? 2_000_000);
@@ -75,21 +75,6 @@ function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: 
     });
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)));
   });
-}
-
-function client(base: string, issued: Issued): BenchClient {
-  const headers = { authorization: `Bearer ${issued.access_token}`, 'x-api-key': issued.client_id, 'x-gw-ims-org-id': issued.ims_org, 'content-type': 'application/json' };
-  return {
-    base,
-    headers,
-    tenant: `_${issued.tenant_id}`,
-    post: async (url, body) => {
-      const response = await fetch(`${base}/data/foundation${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
-      const json = (await response.json()) as Record<string, unknown> | unknown[];
-      if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    },
-  };
 }
 
 interface Phase {
@@ -184,7 +169,7 @@ async function main(): Promise<void> {
   const { child, base } = await startServer(dataDir, env);
   let worker: Worker | undefined;
   try {
-    const b = client(base, issuedB);
+    const b = benchClient(base, issuedB);
     const connection = idOf(await b.post('/flowservice/connections', { name: 'files', auth: { specName: 'Local Directory', params: { rootPath: files } }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
     const sourceOf = async (folder: string) => idOf(await b.post('/flowservice/sourceConnections', { name: folder, baseConnectionId: connection, data: { format: 'delimited' }, params: { path: `${folder}/payments.csv` }, connectionSpec: { id: localFilesSpec, version: '1.0' } }));
     const { target, mapping } = await createTarget(b, 'payment', { name: { type: 'string' }, amount: { type: 'number' }, currency: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } }, [
@@ -203,7 +188,7 @@ async function main(): Promise<void> {
 
     const idle = await phase(b, idleFlow);
 
-    const options: NoiseOptions = { base, headers: client(base, issuedA).headers, clientId: issuedA.client_id, ...noise };
+    const options: NoiseOptions = { base, headers: benchClient(base, issuedA).headers, clientId: issuedA.client_id, ...noise };
     worker = new Worker(new URL('./isolation-noise-worker.js', import.meta.url), { workerData: options });
     await new Promise((resolve, reject) => {
       worker?.once('message', resolve);

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HashingBusyError, HashingPool } from '../src/secrets/hashing-pool.js';
 import { hashSecret, threadPoolScrypt, verifySecret } from '../src/secrets/password-hash.js';
 import { AttemptLimiter } from '../src/services/ims/attempt-limiter.js';
+import { FailureDelay } from '../src/services/ims/failure-delay.js';
 import type { IssuedCredentials } from '../src/services/ims/credentials.js';
 import { availableBackends } from './support/backends.js';
 import { startApi, type ApiResponse, type TestApi } from './support/test-api.js';
@@ -16,7 +17,8 @@ import { startApi, type ApiResponse, type TestApi } from './support/test-api.js'
  */
 const backends = await availableBackends();
 const tokenPath = '/ims/token/v3';
-const limits = { failuresPerClient: 3, failuresPerAddress: 6, windowSeconds: 60 };
+// Failed answers held back only briefly here; the hold itself has tests of its own below.
+const limits = { failuresPerClient: 3, failuresPerAddress: 6, windowSeconds: 60, failureDelayMs: 10 };
 
 function form(clientId: string, clientSecret: string): string {
   return new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
@@ -157,7 +159,7 @@ describe.each(backends)('token endpoint hashing threads on $name', (backend) => 
 
   beforeAll(async () => {
     // Limits out of the way: these tests are about the hashing threads, not the limiter.
-    api = await startApi(backend, { tokenEndpoint: { failuresPerClient: 10_000, failuresPerAddress: 10_000 }, hashing: { workers: 1, queue: 8 } });
+    api = await startApi(backend, { tokenEndpoint: { failuresPerClient: 10_000, failuresPerAddress: 10_000, failureDelayMs: 10 }, hashing: { workers: 1, queue: 8 } });
   });
   afterAll(async () => api?.close());
 
@@ -194,6 +196,74 @@ describe.each(backends)('token endpoint hashing threads on $name', (backend) => 
 
   it('answered every request above as its API reference says', () => {
     expect(api.contractViolations).toEqual([]);
+  });
+});
+
+/** A raw POST on a kept-alive connection of its own, for the `connection` header that fetch keeps to itself. */
+function postTokenRaw(api: TestApi, clientId: string, clientSecret: string): Promise<{ status: number; connection: string | undefined; body: unknown }> {
+  const url = new URL(tokenPath, api.baseUrl);
+  const body = form(clientId, clientSecret);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return new Promise<{ status: number; connection: string | undefined; body: unknown }>((resolve, reject) => {
+    const request = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body: JSON.parse(text) as unknown }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  }).finally(() => agent.destroy());
+}
+
+describe.each(backends)('failed token answers held back on $name', (backend) => {
+  let api: TestApi;
+  const delayMs = 1500;
+
+  beforeAll(async () => {
+    api = await startApi(backend, { tokenEndpoint: { failuresPerClient: 10_000, failuresPerAddress: 10_000, failureDelayMs: delayMs, maxDelayedAnswers: 2 } });
+  });
+  afterAll(async () => api?.close());
+
+  it('holds a failure back for the delay, and answers a good secret without it', async () => {
+    const started = performance.now();
+    const refused = await postTokenRaw(api, 'unknown-client', 'p8e-wrong');
+    expect(refused.status).toBe(401);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(delayMs - 50);
+    // Held, not dropped: the connection stays usable for the next attempt.
+    expect(refused.connection).not.toBe('close');
+    const issued = await postToken(api, api.credentials.client_id, api.credentials.client_secret);
+    expect(issued.status).toBe(200);
+  });
+
+  it('answers at once and closes the connection when as many failures as it may hold are waiting', async () => {
+    // Three at once against a bound of two: two wait out the delay, the third is answered straight away.
+    const answers = await Promise.all([1, 2, 3].map((i) => postTokenRaw(api, `unknown-client-${i}`, 'p8e-wrong')));
+    expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401]);
+    expect(answers.filter((answer) => answer.connection === 'close')).toHaveLength(1);
+  });
+});
+
+describe('failure delay', () => {
+  it('holds at most maxHeld answers, and lets go of each once its sleep ends', async () => {
+    const sleeping: (() => void)[] = [];
+    const delay = new FailureDelay({ delayMs: 1000, maxHeld: 2 }, () => new Promise<void>((resolve) => sleeping.push(resolve)));
+    const first = delay.hold();
+    const second = delay.hold();
+    expect(await delay.hold()).toBe(false);
+    expect(delay.waiting).toBe(2);
+    for (const wake of sleeping) wake();
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(delay.waiting).toBe(0);
+    expect(await Promise.race([delay.hold(), Promise.resolve('still held')])).toBe('still held');
+  });
+
+  it('holds nothing when the delay is zero', async () => {
+    const delay = new FailureDelay({ delayMs: 0, maxHeld: 0 }, () => new Promise<void>(() => undefined));
+    expect(await delay.hold()).toBe(true);
   });
 });
 

@@ -59,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       failuresPerClient: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURES_PER_CLIENT, defaultTokenEndpointLimits.failuresPerClient, 'TRIBUTARY_TOKEN_FAILURES_PER_CLIENT')),
       failuresPerAddress: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURES_PER_ADDRESS, defaultTokenEndpointLimits.failuresPerAddress, 'TRIBUTARY_TOKEN_FAILURES_PER_ADDRESS')),
       windowSeconds: Math.max(1, numberFrom(env.TRIBUTARY_TOKEN_FAILURE_WINDOW_SECONDS, defaultTokenEndpointLimits.windowSeconds, 'TRIBUTARY_TOKEN_FAILURE_WINDOW_SECONDS')),
+      failureDelayMs: Math.max(0, numberFrom(env.TRIBUTARY_TOKEN_FAILURE_DELAY_MS, defaultTokenEndpointLimits.failureDelayMs, 'TRIBUTARY_TOKEN_FAILURE_DELAY_MS')),
+      maxDelayedAnswers: defaultTokenEndpointLimits.maxDelayedAnswers,
     },
     hashing: {
       workers: Math.max(1, numberFrom(env.TRIBUTARY_HASH_WORKERS, defaultHashingPool.workers, 'TRIBUTARY_HASH_WORKERS')),

@@ -15,6 +15,7 @@ import type { Store } from '../store/open-store.js';
 import { AccessTokens } from '../services/ims/access-tokens.js';
 import { Credentials } from '../services/ims/credentials.js';
 import { registerTokenRoutes } from '../services/ims/token.routes.js';
+import { FailureDelay } from '../services/ims/failure-delay.js';
 import { TokenExchange } from '../services/ims/token-exchange.js';
 import { defaultTokenEndpointLimits, type TokenEndpointLimits } from '../services/ims/token-endpoint-limits.js';
 import { SandboxesRepository } from '../services/sandbox/sandboxes.repository.js';
@@ -184,7 +185,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const tokens = new AccessTokens(deps.masterKey, deps.tokenTtlSeconds ?? 24 * 3600, now);
   const hashing = new HashingPool({ ...defaultHashingPool, ...deps.hashing });
   const credentials = new Credentials(deps.store.db, tokens, now, hashing.scrypt);
-  const tokenExchange = new TokenExchange(credentials, { ...defaultTokenEndpointLimits, ...deps.tokenEndpoint }, now);
+  const tokenLimits = { ...defaultTokenEndpointLimits, ...deps.tokenEndpoint };
+  const tokenExchange = new TokenExchange(credentials, tokenLimits, now);
+  const failureDelay = new FailureDelay({ delayMs: tokenLimits.failureDelayMs, maxHeld: tokenLimits.maxDelayedAnswers });
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
   const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions, observer: (request) => metrics.sourceRequest(request) });
@@ -271,7 +274,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Form bodies belong to the IMS token endpoint only; AEP services take JSON.
   await server.register(async (ims) => {
     await ims.register(formbody);
-    registerTokenRoutes(ims, { exchange: tokenExchange, tokens });
+    registerTokenRoutes(ims, { exchange: tokenExchange, tokens, failureDelay });
   });
   // The gateway guards every service route by route, not by URL prefix: the router decodes
   // percent-encoded paths, so a prefix test on the raw URL could be walked around.

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AccessTokens } from './access-tokens.js';
+import type { FailureDelay } from './failure-delay.js';
 import type { TokenExchange } from './token-exchange.js';
 
 const TokenResponse = Type.Object({
@@ -17,7 +18,7 @@ const RetryLater = Type.Object(
 );
 
 /** Adobe IMS's OAuth server-to-server token endpoint (client-credentials grant). */
-export function registerTokenRoutes(app: FastifyInstance, deps: { exchange: TokenExchange; tokens: AccessTokens }): void {
+export function registerTokenRoutes(app: FastifyInstance, deps: { exchange: TokenExchange; tokens: AccessTokens; failureDelay: FailureDelay }): void {
   app.post(
     '/ims/token/v3',
     {
@@ -27,7 +28,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { exchange: Toke
         security: [],
         consumes: ['application/x-www-form-urlencoded'],
         description:
-          'Failed attempts are limited per client id and per remote address (429 with `Retry-After`); when secret hashing is saturated server-wide the answer is 503 with `Retry-After`.',
+          'Failed attempts are limited per client id and per remote address (429 with `Retry-After`), and their answers (401, 429) are held back for a moment (`TRIBUTARY_TOKEN_FAILURE_DELAY_MS`, 1 s by default); when secret hashing is saturated server-wide the answer is 503 with `Retry-After`.',
         response: { 200: TokenResponse, 400: ImsError, 401: ImsError, 429: RetryLater, 503: RetryLater },
       },
     },
@@ -41,6 +42,8 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { exchange: Toke
         return reply.status(400).send({ error: 'invalid_request', error_description: 'client_id and client_secret are required' });
       }
       const outcome = await deps.exchange.exchange({ clientId: form.client_id, clientSecret: form.client_secret, address: request.ip });
+      const failed = outcome.kind === 'unknownClient' || outcome.kind === 'wrongSecret' || outcome.kind === 'limited';
+      if (failed && !(await deps.failureDelay.hold())) reply.header('connection', 'close');
       switch (outcome.kind) {
         case 'issued':
           return { access_token: outcome.accessToken, token_type: 'bearer' as const, expires_in: deps.tokens.lifetimeSeconds };

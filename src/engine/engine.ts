@@ -207,7 +207,7 @@ export class Engine {
   startSweeping(intervalMs: number): () => void {
     const timer = setInterval(() => {
       // A lake folder younger than ten minutes may be another server's commit in flight.
-      this.recover(10 * 60_000).catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'));
+      this.recover(10 * 60_000, 'leasedRuns').catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
@@ -216,11 +216,18 @@ export class Engine {
   /**
    * After a restart, and now and then: the unfinished runs whose process is gone (this host's earlier process, or a server whose
    * heartbeat stopped) are failed and their leftovers go. Runs another live server is running are left alone.
+   *
+   * `everyRun` (at start) reads every run, for the unfinished ones no lease names: a store restored from a backup,
+   * which leaves leases out. `leasedRuns` (the sweeps) reads only the runs named by leases whose holder is gone: a
+   * run takes its lease before its first record and drops it after its last, so a run that loses its process
+   * while this server runs is always named by one, and a sweep costs the same with a million finished runs.
    */
-  async recover(orphanGraceMs = 0): Promise<number> {
-    const rows = await this.deps.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runKind).execute();
+  async recover(orphanGraceMs = 0, reach: 'everyRun' | 'leasedRuns' = 'everyRun'): Promise<number> {
+    // Runs before leases: a run read unfinished had its lease before its record, so the lease read next names it.
+    const rows = reach === 'everyRun' ? await this.runRows() : [];
     const leases = await this.leases.all();
     const alive = (runId: string) => this.ownRuns.has(runId) || this.leases.isAlive(leases.get(runId));
+    if (reach === 'leasedRuns') rows.push(...(await this.runRows([...leases.keys()].filter((runId) => !alive(runId)))));
     let failed = 0;
     for (const row of rows) {
       const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: { statusSummary?: { status?: string; errors?: unknown[] } } };
@@ -229,6 +236,7 @@ export class Engine {
       const now = this.deps.now();
       const error = { code: 'CONNECTOR-2001-500', message: 'The run was interrupted (the process stopped); nothing of it was ingested. Re-trigger it.' };
       const next = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...(body.metrics as Record<string, unknown>).durationSummary as object, completedAtUTC: now } } };
+      // The etag read above: a run that finished since (its lease dropped a moment after the read) is not overwritten.
       await this.repo.update({ orgId: row.org_id, sandboxId: row.sandbox_id }, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag);
       failed += 1;
     }
@@ -240,6 +248,15 @@ export class Engine {
     // A live server may be between moving a batch into the lake and committing it: orphans wait until no one runs.
     if (![...leases.keys()].some(alive) && this.ownRuns.size === 0) await this.removeOrphanBatches(orphanGraceMs);
     return failed;
+  }
+
+  /** Run records: every one, or those with these ids (500 per query, under both backends' parameter limits). */
+  private async runRows(ids?: readonly string[]): Promise<{ id: string; org_id: string; sandbox_id: string; body: string; etag: string }[]> {
+    const query = this.deps.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runKind);
+    if (!ids) return query.execute();
+    const rows = [];
+    for (let i = 0; i < ids.length; i += 500) rows.push(...(await query.where('id', 'in', ids.slice(i, i + 500)).execute()));
+    return rows;
   }
 
   /**

@@ -2,13 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyOutcome } from '../src/engine/run-outcome.js';
-import { runDocument, runKind } from '../src/engine/run-document.js';
-import { runLeaseKind } from '../src/engine/run-leases.js';
-import type { RunPlan } from '../src/engine/run-plan.js';
-import { RunsRepository } from '../src/engine/runs.repository.js';
-import { ResourcesRepository } from '../src/store/resources.repository.js';
 import { availableBackends } from './support/backends.js';
+import { leaveInterruptedRun } from './support/interrupted-run.js';
 import { createFileFlow, runNow } from './support/file-flow.js';
 import { startApi, str, type TestApi } from './support/test-api.js';
 
@@ -47,18 +42,8 @@ describe.each(backends)('a server starting on data left by a stopped one, on $na
   it('sweeps only the runs of leases whose holder is gone, and the start reads every run', async () => {
     const flow = await createFileFlow(api, { root, path: 'p.csv', format: 'delimited', title: 'sweep' });
     const finished = str(await runNow(api, flow.flowId), 'id');
-    const sandbox = (await api.request('GET', '/data/foundation/sandbox-management/sandboxes/prod')).json as { id: string };
-    const scope = { orgId: api.credentials.ims_org, sandboxId: sandbox.id };
-    const runs = new RunsRepository(api.store.db);
-    // Two runs a stopped process left in progress: one still named by its dead holder's lease, one by no lease
-    // at all (a store restored from a backup, which leaves leases out).
-    const unfinished = async (runId: string) => {
-      const plan = { flowId: flow.flowId, flowSpec: { id: '9753525b-82c7-4dce-8a9b-5ccfce2b9876', version: '1.0' }, scope: { ...scope, sandboxName: 'prod' }, actor: { clientId: 'c', userId: 'u' }, source: {}, target: {}, window: { start: null, end: 1 } } as unknown as RunPlan;
-      await runs.insert(scope, flow.flowId, { kind: runKind, id: runId, body: runDocument(plan, runId, '"e"', 1, emptyOutcome(1, plan.window)), secret: null, etag: '"e"', createdAt: 1, updatedAt: 1 });
-    };
-    await unfinished('run-of-a-dead-holder');
-    await unfinished('run-without-a-lease');
-    await new ResourcesRepository(api.store.db).insert(scope, { kind: runLeaseKind, id: 'run-of-a-dead-holder', body: { owner: 'a-stopped-host:4242:x', heartbeatAt: 1 }, secret: null, etag: '0', createdAt: 1, updatedAt: 1 });
+    await leaveInterruptedRun(api, flow.flowId, 'run-of-a-dead-holder');
+    await leaveInterruptedRun(api, flow.flowId, 'run-without-a-lease', { lease: false });
     const status = async (runId: string) => str((await api.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json, 'items.0.metrics.statusSummary.status');
 
     expect(await api.app.engine.recover(0, 'leasedRuns')).toBe(1);

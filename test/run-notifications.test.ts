@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { createFileFlow, createFlowFrom, runNow } from './support/file-flow.js';
+import { leaveInterruptedRun } from './support/interrupted-run.js';
 import { flowservice, restFlowSpec, stripeSpec } from './support/payment-sources.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
@@ -297,6 +298,31 @@ describe.each(backends)('run notifications (webhooks) on $name', (backend) => {
     await settle();
     expect(sentTo('/unopenable')).toEqual([]);
     expect(await deliveries(webhook.id)).toMatchObject([{ status: 'failed', attemptCount: 1, nextAttemptAt: null, attempts: [{ error: expect.stringContaining('cannot be opened') as string }] }]);
+    await api.request('DELETE', `${webhooks}/${webhook.id}`);
+  });
+
+  it('sends a failure for a run whose process stopped, from the server that fails it, at start or in a sweep', async () => {
+    const webhook = await register({ url: `${receiver.url}/interrupted`, events: ['sources_flow_run_failure'] });
+    const flow = await cleanFlow('interrupted');
+    await leaveInterruptedRun(api, flow.flowId, 'run-of-a-stopped-server');
+    expect(await api.app.engine.recover(0, 'leasedRuns')).toBe(1);
+    // A second sweep finds nothing left to fail, and tells no one again.
+    expect(await api.app.engine.recover(0, 'leasedRuns')).toBe(0);
+    await settle();
+    expect(sentTo('/interrupted')).toHaveLength(1);
+    const payload = JSON.parse(sentTo('/interrupted')[0]!.body) as Record<string, unknown>;
+    expect(payload.event).toMatchObject({ id: 'run-of-a-stopped-server', flowId: flow.flowId, metrics: { statusSummary: { status: 'failed', errors: [{ code: 'CONNECTOR-2001-500' }] } } });
+    expect(sentTo('/interrupted')[0]!.headers['x-tributary-signature']).toBe(expectedSignature(webhook.secret, sentTo('/interrupted')[0]!));
+
+    // One without a lease (a restored store) is failed by the next start, and heard of the same way.
+    await leaveInterruptedRun(api, flow.flowId, 'run-of-a-restored-store', { lease: false });
+    await api.restart();
+    await settle();
+    expect(sentTo('/interrupted').map((request) => at(JSON.parse(request.body), 'event.id'))).toEqual(['run-of-a-stopped-server', 'run-of-a-restored-store']);
+    expect(await deliveries(webhook.id)).toMatchObject([
+      { runId: 'run-of-a-restored-store', flowId: flow.flowId, eventCode: 'sources_flow_run_failure', status: 'delivered' },
+      { runId: 'run-of-a-stopped-server', flowId: flow.flowId, eventCode: 'sources_flow_run_failure', status: 'delivered' },
+    ]);
     await api.request('DELETE', `${webhooks}/${webhook.id}`);
   });
 

@@ -35,6 +35,15 @@ export interface FinishedRun {
 /** Told of every finished flow run (metrics, notifications); a listener that throws is logged, never fails the run. */
 export type RunListener = (run: FinishedRun) => void | Promise<void>;
 
+/** A flow run that `recover` failed because its process stopped: only its record is left, not its plan or outcome. */
+export interface InterruptedRun {
+  runId: string;
+  flowId: string;
+  scope: { orgId: string; sandboxId: string };
+}
+
+export type InterruptedRunListener = (run: InterruptedRun) => void | Promise<void>;
+
 /** A second run of a flow was asked for while one is in progress; callers check `isRunning` first, this closes the race. */
 export class FlowBusyError extends Error {
   constructor(readonly flowId: string) {
@@ -59,6 +68,7 @@ export class Engine {
   /** The runs this engine is running: alive whatever a lease read a moment ago says. */
   private readonly ownRuns = new Set<string>();
   private readonly listeners: RunListener[] = [];
+  private readonly interruptedListeners: InterruptedRunListener[] = [];
   /** Flow runs accepted and not finished, and those of them not yet executing (see `runCounts`). */
   private readonly flowRuns = new Set<string>();
   private readonly waiting = new Set<string>();
@@ -74,8 +84,17 @@ export class Engine {
     this.listeners.push(listener);
   }
 
+  /** Adds a listener told of each flow run that recovery failed, once, by the server whose update won. */
+  onRunInterrupted(listener: InterruptedRunListener): void {
+    this.interruptedListeners.push(listener);
+  }
+
   private tellFinished(run: FinishedRun): void {
-    for (const listener of this.listeners) {
+    this.tell(this.listeners, run);
+  }
+
+  private tell<T extends { runId: string }>(listeners: readonly ((run: T) => void | Promise<void>)[], run: T): void {
+    for (const listener of listeners) {
       Promise.resolve()
         .then(() => listener(run))
         .catch((error: unknown) => this.deps.log?.warn({ err: error, runId: run.runId }, 'a run listener failed'));
@@ -236,9 +255,12 @@ export class Engine {
       const now = this.deps.now();
       const error = { code: 'CONNECTOR-2001-500', message: 'The run was interrupted (the process stopped); nothing of it was ingested. Re-trigger it.' };
       const next = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...(body.metrics as Record<string, unknown>).durationSummary as object, completedAtUTC: now } } };
-      // The etag read above: a run that finished since (its lease dropped a moment after the read) is not overwritten.
-      await this.repo.update({ orgId: row.org_id, sandboxId: row.sandbox_id }, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag);
+      const scope = { orgId: row.org_id, sandboxId: row.sandbox_id };
+      // The etag read above: a run that finished since (its lease dropped a moment after the read), or that another
+      // server's sweep failed first, is not overwritten or told of twice.
+      if (!(await this.repo.update(scope, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag))) continue;
       failed += 1;
+      if (typeof body.flowId === 'string') this.tell(this.interruptedListeners, { runId: row.id, flowId: body.flowId, scope });
     }
     for (const [runId, lease] of leases) if (!alive(runId)) await this.leases.drop(lease.scope, runId);
     const staging = this.deps.layout.stagingRoot();

@@ -193,6 +193,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions, observer: (request) => metrics.sourceRequest(request) });
   const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log, connectors });
   metrics.watch(engine);
+  const webhooks = new WebhooksRepository(deps.store.db);
+  const webhookDeliveries = new WebhookDeliveriesRepository(deps.store.db);
+  const webhookSender = new WebhookSender({
+    deliveries: webhookDeliveries,
+    webhooks,
+    secretBox,
+    clock: { now },
+    fetch: deps.webhookFetch ?? ((url, init) => fetch(url, init)),
+    policy: deps.webhookDelivery,
+    log: server.log,
+  });
+  const runNotifier = new RunNotifier({ db: deps.store.db, webhooks, deliveries: webhookDeliveries, sender: webhookSender, now, log: server.log });
+  engine.onRunFinished(runNotifier.listener);
+  engine.onRunInterrupted(runNotifier.interruptedListener);
+  // After the notifier listens: a run the previous process left unfinished is a failure its webhooks hear of.
   await engine.recover();
   const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
@@ -211,19 +226,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   streaming.start();
   const abandonedBatches = new AbandonedBatches({ db: deps.store.db, now, layout, batches: importedBatches, engine, uploadExpiryMs: deps.uploadExpiryMs ?? defaultUploadExpiryMs, log: server.log });
   abandonedBatches.start();
-  const webhooks = new WebhooksRepository(deps.store.db);
-  const webhookDeliveries = new WebhookDeliveriesRepository(deps.store.db);
-  const webhookSender = new WebhookSender({
-    deliveries: webhookDeliveries,
-    webhooks,
-    secretBox,
-    clock: { now },
-    fetch: deps.webhookFetch ?? ((url, init) => fetch(url, init)),
-    policy: deps.webhookDelivery,
-    log: server.log,
-  });
-  const runNotifier = new RunNotifier({ db: deps.store.db, webhooks, deliveries: webhookDeliveries, sender: webhookSender, now, log: server.log });
-  engine.onRunFinished(runNotifier.listener);
   // Deliveries left pending by a previous process are taken up again.
   webhookSender.start();
   const queryLimits: QueryLimits = { ...defaultQueryLimits, ...deps.query };

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { FinishedRun, RunListener } from '../../engine/engine.js';
+import type { InterruptedRunListener, RunListener } from '../../engine/engine.js';
 import type { RunLog } from '../../engine/run-log.js';
 import { runKind } from '../../engine/run-document.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { runEvent, runEventCode } from './run-event.js';
+import type { RunEventCode } from './webhooks.schema.js';
 import type { Delivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import type { WebhooksRepository } from './webhooks.repository.js';
 
@@ -20,13 +21,22 @@ export interface RunNotifierDeps {
   log?: RunLog | undefined;
 }
 
+/** The run a notification is about, and which event it is. */
+interface RunToNotify {
+  runId: string;
+  flowId: string;
+  scope: { orgId: string; sandboxId: string };
+  code: RunEventCode | undefined;
+}
+
 /**
- * Turns each finished flow run into one stored delivery per webhook of its sandbox that wants its kind of event.
+ * Turns each finished flow run (and each run recovery failed after its process stopped) into one stored delivery per webhook of its sandbox that wants its kind of event.
  * Deliveries are stored before anything is sent, so a restart between the run and the send loses nothing.
  *
  * ```ts
  * const notifier = new RunNotifier({ db, webhooks, deliveries, sender, now: Date.now });
  * engine.onRunFinished(notifier.listener);
+ * engine.onRunInterrupted(notifier.interruptedListener);
  * await notifier.idle(); // on shutdown, before the sender stops
  * ```
  */
@@ -38,27 +48,31 @@ export class RunNotifier {
     this.runs = new ResourcesRepository(deps.db);
   }
 
-  readonly listener: RunListener = (run) => {
+  readonly listener: RunListener = (run) =>
+    this.track({ runId: run.runId, flowId: run.plan.flowId, scope: { orgId: run.plan.scope.orgId, sandboxId: run.plan.scope.sandboxId }, code: runEventCode(run.outcome) });
+
+  /** A run its stopped process left unfinished is a failed run to whoever waits for it. */
+  readonly interruptedListener: InterruptedRunListener = (run) => this.track({ ...run, code: 'sources_flow_run_failure' });
+
+  private track(run: RunToNotify): Promise<void> {
     const stored = this.store(run).finally(() => this.storing.delete(stored));
     this.storing.add(stored);
     return stored;
-  };
+  }
 
   /** Resolves once the deliveries of every run finished so far are stored. */
   async idle(): Promise<void> {
     while (this.storing.size > 0) await Promise.allSettled([...this.storing]);
   }
 
-  private async store(run: FinishedRun): Promise<void> {
-    const code = runEventCode(run.outcome);
+  private async store({ runId, flowId, scope, code }: RunToNotify): Promise<void> {
     if (!code) return;
-    const scope = { orgId: run.plan.scope.orgId, sandboxId: run.plan.scope.sandboxId };
     const subscribed = (await this.deps.webhooks.list(scope)).filter((webhook) => webhook.events.includes(code));
     if (subscribed.length === 0) return;
     // The run as its final record says, exactly what GET /runs/{id} answers.
-    const record = await this.runs.get(runKind, scope, run.runId);
+    const record = await this.runs.get(runKind, scope, runId);
     if (!record || !isRecord(record.body)) {
-      this.deps.log?.warn({ runId: run.runId }, 'a finished run has no record to notify of');
+      this.deps.log?.warn({ runId }, 'a finished run has no record to notify of');
       return;
     }
     const eventId = crypto.randomUUID();
@@ -70,8 +84,8 @@ export class RunNotifier {
       webhookId: webhook.id,
       eventId,
       eventCode: code,
-      runId: run.runId,
-      flowId: run.plan.flowId,
+      runId,
+      flowId,
       body,
       status: 'pending',
       attempts: [],

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.js';
 import type { HttpClock } from '../src/connectors/rest/http-requester.js';
 import { RestConnector } from '../src/connectors/rest/rest-connector.js';
 import { stripeDefinition } from '../src/connectors/stripe/stripe.connector.js';
@@ -81,5 +82,13 @@ describe('a REST run\'s request budget, stall timeout and live metrics', () => {
     expect(seen[0]?.requests).toBeGreaterThan(0);
     expect(seen[0]?.requests as number).toBeLessThan(final.requests);
     expect(final.pages).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('a run\'s limits as an operator sets them', () => {
+  it('reads TRIBUTARY_RUN_MAX_REQUESTS and TRIBUTARY_RUN_STALL_MINUTES, and leaves each stream its default when they are unset', () => {
+    expect(loadConfig({}).runLimits).toEqual({});
+    expect(loadConfig({ TRIBUTARY_RUN_MAX_REQUESTS: '250000', TRIBUTARY_RUN_STALL_MINUTES: '30' }).runLimits).toEqual({ maxRequests: 250_000, stallMs: 30 * 60_000 });
+    expect(() => loadConfig({ TRIBUTARY_RUN_MAX_REQUESTS: 'lots' })).toThrow(/TRIBUTARY_RUN_MAX_REQUESTS/);
   });
 });

@@ -37,6 +37,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     streamFlush: config.streamFlush,
     uploadExpiryMs: config.uploadExpiryMs,
     query: config.query,
+    connectorOptions: { limits: config.runLimits },
     https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
     metrics: { token: config.metricsToken, processMetrics: processMetricsRegistry() },
   });

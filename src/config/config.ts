@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseFileRoots, type FileRoot } from '../connectors/local-files/file-roots.js';
+import type { RunLimits } from '../connectors/rest/run-guard.js';
 import { defaultHashingPool, type HashingPoolOptions } from '../secrets/hashing-pool.js';
 import { defaultTokenEndpointLimits, type TokenEndpointLimits } from '../services/ims/token-endpoint-limits.js';
 import { defaultQueryLimits, type QueryLimits } from '../services/query/query-limits.js';
@@ -31,6 +32,8 @@ export interface Config {
   query: QueryLimits;
   /** Serve HTTPS with this certificate and key (PEM files), as AEP's own gateway does; absent means plain HTTP. */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** A source run's request budget and stall timeout (TRIBUTARY_RUN_MAX_REQUESTS, TRIBUTARY_RUN_STALL_MINUTES); unset: each stream's default. */
+  runLimits: RunLimits;
   /** The bearer token `GET /metrics` asks for (TRIBUTARY_METRICS_TOKEN); absent means the endpoint is open. */
   metricsToken: string | undefined;
 }
@@ -75,7 +78,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     query: queryLimitsFrom(env),
     tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
     metricsToken: nonEmpty(env.TRIBUTARY_METRICS_TOKEN),
+    runLimits: runLimitsFrom(env),
   };
+}
+
+function runLimitsFrom(env: NodeJS.ProcessEnv): RunLimits {
+  const maxRequests = numberFrom(env.TRIBUTARY_RUN_MAX_REQUESTS, 0, 'TRIBUTARY_RUN_MAX_REQUESTS');
+  const stallMinutes = numberFrom(env.TRIBUTARY_RUN_STALL_MINUTES, 0, 'TRIBUTARY_RUN_STALL_MINUTES');
+  return { ...(maxRequests > 0 ? { maxRequests: Math.ceil(maxRequests) } : {}), ...(stallMinutes > 0 ? { stallMs: stallMinutes * 60_000 } : {}) };
 }
 
 function queryLimitsFrom(env: NodeJS.ProcessEnv): QueryLimits {

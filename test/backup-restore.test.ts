@@ -4,9 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableBackends, postgresUrl } from './support/backends.js';
+import { availableBackends, dropSchemas, postgresUrl } from './support/backends.js';
 import { createFileFlow, createFlowFrom, type FlowApi } from './support/file-flow.js';
 import { flowservice, restFlowSpec, stripeSpec } from './support/payment-sources.js';
 import { startServe, tributaryBin as bin, type ServeProcess } from './support/serve-process.js';
@@ -147,12 +146,7 @@ describe.each(backends)('tributary backup and restore, from $name', (backend) =>
     // A server a test stopped has exited already: waiting for its exit again would never end.
     if (server && server.child.exitCode === null && server.child.signalCode === null) await server.stop();
     await stripe?.close();
-    if (schemas.length > 0) {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await dropSchemas(schemas);
     fs.rmSync(work, { recursive: true, force: true });
   });
 

@@ -1,17 +1,12 @@
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableBackends, postgresUrl } from './support/backends.js';
+import { availableBackends } from './support/backends.js';
 import { createFlowFrom } from './support/file-flow.js';
 import { flowservice, restFlowSpec, stripeSpec } from './support/payment-sources.js';
-import { startServe, tributaryBin as bin, type ServeProcess } from './support/serve-process.js';
+import { serveEnvironment, startServe, tributaryBin as bin, type ServeProcess } from './support/serve-process.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { str, type ApiResponse } from './support/test-api.js';
@@ -33,15 +28,7 @@ const labels = ['starting', 'reading the source', 'reading the columns', 'mappin
  * redraws one line, and with --json stdout holds only the finished run.
  */
 describe.each(backends)('tributary run --wait shows the run as it goes, on $name', (backend) => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-progress-'));
-  const schema = `progress_${crypto.randomBytes(5).toString('hex')}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TRIBUTARY_LOG_LEVEL: 'warn',
-    TRIBUTARY_SECRET_KEY: 'progress-test-key',
-    DATABASE_URL: backend.name === 'postgres' ? postgresUrl : '',
-    TRIBUTARY_DATABASE_SCHEMA: backend.name === 'postgres' ? schema : '',
-  };
+  const { dataDir, env, dispose } = serveEnvironment(backend, 'progress');
   let server: ServeProcess;
   let stripe: StripeStandIn;
   let flowId: string;
@@ -73,13 +60,7 @@ describe.each(backends)('tributary run --wait shows the run as it goes, on $name
   afterAll(async () => {
     await server?.stop();
     await stripe?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (backend.name === 'postgres') {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await dispose();
   });
 
   it('without a terminal: a plain line each time the stage changes, the last one with what the run read and wrote', { timeout: 60_000 }, async () => {

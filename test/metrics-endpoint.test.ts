@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { processMetricsRegistry } from '../src/server/metrics/process-metrics.js';
 import { availableBackends } from './support/backends.js';
+import { createStripeFlow } from './support/stripe-flow.js';
 import { has, parseExposition, total, type Sample } from './support/exposition.js';
-import { createFileFlow, createFlowFrom, runNow } from './support/file-flow.js';
+import { createFileFlow, runNow } from './support/file-flow.js';
 import { startServe } from './support/serve-process.js';
-import { flowservice, quickRetries, restFlowSpec, stripeSpec } from './support/payment-sources.js';
+import { flowservice, quickRetries } from './support/payment-sources.js';
 import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();
@@ -46,17 +47,7 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  const stripeChargesFlow = async (title: string) => {
-    const connection = await api.request('POST', `${flowservice}/connections`, {
-      body: { name: title, auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(connection.status, connection.text).toBe(201);
-    const source = await api.request('POST', `${flowservice}/sourceConnections`, {
-      body: { name: title, baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath: 'charges' }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(source.status, source.text).toBe(201);
-    return createFlowFrom(api, str(source.json, 'id'), { title, flowSpecId: restFlowSpec, columns: { id: 'Id', name: 'Status', description: 'Description', type: 'Currency' } });
-  };
+  const stripeChargesFlow = (title: string) => createStripeFlow(api, stripe.url, { title });
 
   it('asks for the configured bearer token, and no gateway headers', async () => {
     const none = await api.request('GET', '/metrics', { auth: false });

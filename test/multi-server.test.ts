@@ -1,12 +1,9 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { availableBackends, postgresUrl } from './support/backends.js';
+import { availableBackends } from './support/backends.js';
 import { crmFlowSpec, flowservice, paypalSpec } from './support/payment-sources.js';
-import { startServe, type ServeProcess } from './support/serve-process.js';
+import { serveEnvironment, startServe, type ServeProcess } from './support/serve-process.js';
 import { startPayPalStandIn } from './support/standins/paypal/index.js';
 import { at, str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
@@ -14,25 +11,11 @@ import * as tutorial from './support/tutorial-requests.js';
 const backends = await availableBackends();
 
 describe.each(backends)('two servers sharing one store and lake on $name', (backend) => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-two-'));
-  const schema = `two_${crypto.randomBytes(5).toString('hex')}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TRIBUTARY_LOG_LEVEL: 'warn',
-    TRIBUTARY_SECRET_KEY: 'two-servers-key',
-    DATABASE_URL: backend.name === 'postgres' ? postgresUrl : '',
-    TRIBUTARY_DATABASE_SCHEMA: backend.name === 'postgres' ? schema : '',
-  };
+  const { dataDir, env, dispose } = serveEnvironment(backend, 'two');
   const servers: ServeProcess[] = [];
   afterAll(async () => {
     for (const server of servers) if (server.child.exitCode === null) await server.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (backend.name === 'postgres') {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await dispose();
   });
 
   it('a server that starts leaves alone the run another live server is running', { timeout: 60_000 }, async () => {

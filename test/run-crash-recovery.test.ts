@@ -1,43 +1,26 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbSession } from '../src/lake/duckdb-session.js';
-import { availableBackends, postgresUrl } from './support/backends.js';
+import { availableBackends } from './support/backends.js';
 import { cloudStorageFlowSpec, localFilesSpec } from './support/file-flow.js';
 import { at, str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
-import { startServe, tributaryBin as bin } from './support/serve-process.js';
+import { serveEnvironment, startServe, tributaryBin as bin } from './support/serve-process.js';
 
 const backends = await availableBackends();
 const rows = 400_000;
 const execute = promisify(execFile);
 
 describe.each(backends)('a run killed mid-way on $name', (backend) => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-crash-'));
   const sourceRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-crash-src-'));
-  const schema = `crash_${crypto.randomBytes(5).toString('hex')}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TRIBUTARY_LOG_LEVEL: 'warn',
-    TRIBUTARY_SECRET_KEY: 'crash-test-key',
-    TRIBUTARY_FILE_ROOTS: sourceRoot,
-    DATABASE_URL: backend.name === 'postgres' ? postgresUrl : '',
-    TRIBUTARY_DATABASE_SCHEMA: backend.name === 'postgres' ? schema : '',
-  };
+  const { dataDir, env, dispose } = serveEnvironment(backend, 'crash', { TRIBUTARY_FILE_ROOTS: sourceRoot });
   afterAll(async () => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(sourceRoot, { recursive: true, force: true });
-    if (backend.name === 'postgres') {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await dispose();
   });
 
   it('leaves no visible batch and no advanced watermark, and the next run lands every row exactly once', { timeout: 120_000 }, async () => {

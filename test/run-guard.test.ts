@@ -7,11 +7,12 @@ import type { HttpClock } from '../src/connectors/rest/http-requester.js';
 import { RestConnector } from '../src/connectors/rest/rest-connector.js';
 import { stripeDefinition } from '../src/connectors/stripe/stripe.connector.js';
 import { availableBackends } from './support/backends.js';
-import { createFlowFrom, runNow } from './support/file-flow.js';
-import { flowservice, quickRetries, restFlowSpec, stripeSpec } from './support/payment-sources.js';
+import { createStripeFlow } from './support/stripe-flow.js';
+import { runNow } from './support/file-flow.js';
+import { quickRetries } from './support/payment-sources.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
-import { at, startApi, str } from './support/test-api.js';
+import { at, startApi } from './support/test-api.js';
 
 const hour = 3_600_000;
 const backends = await availableBackends();
@@ -39,9 +40,7 @@ describe('a REST run\'s request budget, stall timeout and live metrics', () => {
   it.each(backends)('fails a run that spends its request budget, naming the budget and what was read ($name)', async (backend) => {
     const api = await startApi(backend, { now: () => clock.now(), retryPolicy: quickRetries, connectorLimits: { maxRequests: 3 } });
     try {
-      const connection = await api.request('POST', `${flowservice}/connections`, { body: { name: 'Stripe', auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } } });
-      const source = await api.request('POST', `${flowservice}/sourceConnections`, { body: { name: 'charges', baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath: 'charges' }, connectionSpec: { id: stripeSpec, version: '1.0' } } });
-      const flow = await createFlowFrom(api, str(source.json, 'id'), { title: 'budget', flowSpecId: restFlowSpec, columns: { id: 'Id', name: 'Status', description: 'Description', type: 'Currency' } });
+      const flow = await createStripeFlow(api, stripe.url, { title: 'budget' });
       const before = stripe.stats.requests;
       const run = await runNow(api, flow.flowId);
       expect(at(run, 'metrics.statusSummary.status')).toBe('failed');

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
-import { createFileFlow, createFlowFrom, runNow } from './support/file-flow.js';
+import { createStripeFlow } from './support/stripe-flow.js';
+import { createFileFlow, runNow } from './support/file-flow.js';
 import { leaveInterruptedRun } from './support/interrupted-run.js';
-import { flowservice, restFlowSpec, stripeSpec } from './support/payment-sources.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
@@ -195,15 +195,7 @@ describe.each(backends)('run notifications (webhooks) on $name', (backend) => {
 
   it('puts no connection credential in a notification', async () => {
     const webhook = await register({ url: `${receiver.url}/stripe` });
-    const connection = await api.request('POST', `${flowservice}/connections`, {
-      body: { name: 'Stripe for webhooks', auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(connection.status, connection.text).toBe(201);
-    const source = await api.request('POST', `${flowservice}/sourceConnections`, {
-      body: { name: 'stripe customers', baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath: 'customers' }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(source.status, source.text).toBe(201);
-    const flow = await createFlowFrom(api, str(source.json, 'id'), { title: 'stripe webhook', flowSpecId: restFlowSpec, columns: { id: 'Id', name: 'Name', description: 'Email', type: 'Description' } });
+    const flow = await createStripeFlow(api, stripe.url, { title: 'webhook', resourcePath: 'customers', columns: { name: 'Name', description: 'Email', type: 'Description' } });
     const run = await runNow(api, flow.flowId);
     expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
     await settle();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
-import { createFlowFrom } from './support/file-flow.js';
-import { flowservice, quickRetries, restFlowSpec, stripeSpec } from './support/payment-sources.js';
+import { createStripeFlow } from './support/stripe-flow.js';
+import { flowservice, quickRetries } from './support/payment-sources.js';
 import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();
@@ -30,15 +30,7 @@ describe.each(backends)('an API source run in progress, on $name', (backend) => 
   it('shows its requests and pages read on GET /runs/{id} before it finishes', async () => {
     for (let i = 0; i < 400; i += 1) stripe.account.createCharge({ amount: 100 + i, currency: 'usd' }, { at: Math.floor((clock.now() - (i + 1) * 2 * day) / 1000) });
     clock.advance(5 * 60_000);
-    const connection = await api.request('POST', `${flowservice}/connections`, {
-      body: { name: 'slow stripe', auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(connection.status, connection.text).toBe(201);
-    const source = await api.request('POST', `${flowservice}/sourceConnections`, {
-      body: { name: 'slow stripe charges', baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath: 'charges' }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(source.status, source.text).toBe(201);
-    const flow = await createFlowFrom(api, str(source.json, 'id'), { title: 'slow stripe charges', flowSpecId: restFlowSpec, columns: { id: 'Id', name: 'Status', description: 'Description', type: 'Currency' } });
+    const flow = await createStripeFlow(api, stripe.url, { title: 'slow charges' });
 
     // Every answer comes late, so the read lasts while the test looks; the faults go once it has seen enough.
     // About 23 requests, four at a time, a second each: the read lasts about six seconds, and the connector hands

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
+import { createStripeFlow } from './support/stripe-flow.js';
 import { createFlowFrom, latestRows, runNow } from './support/file-flow.js';
 import { crmFlowSpec, flowservice, paypalSpec, quickRetries, restFlowSpec, squareSpec, stripeSpec } from './support/payment-sources.js';
 import { StandInClock, type RunningStandIn } from './support/standins/standin-server.js';
@@ -144,11 +145,7 @@ describe.each(backends)('a run stopped by its own bounds, on $name', (backend) =
     await api?.close();
   });
 
-  const chargesFlow = async (title: string) => {
-    const connection = await api.request('POST', `${flowservice}/connections`, { body: { name: title, auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } } });
-    const source = await api.request('POST', `${flowservice}/sourceConnections`, { body: { name: title, baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath: 'charges' }, connectionSpec: { id: stripeSpec, version: '1.0' } } });
-    return createFlowFrom(api, str(source.json, 'id'), { title, flowSpecId: restFlowSpec, columns: { id: 'Id', name: 'Status', description: 'Description', type: 'Currency' } });
-  };
+  const chargesFlow = (title: string) => createStripeFlow(api, stripe.url, { title });
   const errorsOf = (run: unknown) => at(run, 'metrics.statusSummary.errors') as { code: string; message: string }[];
 
   it('the request budget: CONNECTOR-1004-500, naming the budget and what was read', async () => {

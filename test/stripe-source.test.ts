@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
-import { flowservice, quickRetries, restFlowSpec, stripeSpec } from './support/payment-sources.js';
-import { createFlowFrom, latestRows, runNow } from './support/file-flow.js';
+import { createStripeFlow } from './support/stripe-flow.js';
+import { flowservice, quickRetries, stripeSpec } from './support/payment-sources.js';
+import { latestRows, runNow } from './support/file-flow.js';
 import { StandInClock } from './support/standins/standin-server.js';
 import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
@@ -28,17 +29,7 @@ describe.each(backends)('the Stripe source against the Stripe stand-in on $name'
   });
 
   /** A flow from one Stripe resource into the tutorial's dataset shape: `_id` the object id, the product fields three of its columns. */
-  const stripeFlow = async (title: string, resourcePath: string, columns: { name: string; description: string; type: string }) => {
-    const connection = await api.request('POST', `${flowservice}/connections`, {
-      body: { name: `Stripe ${title}`, auth: { specName: 'OAuth2 Refresh Code', params: { host: stripe.url, accessToken: DEFAULT_STRIPE_KEY } }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(connection.status, connection.text).toBe(201);
-    const source = await api.request('POST', `${flowservice}/sourceConnections`, {
-      body: { name: title, baseConnectionId: str(connection.json, 'id'), data: { format: 'json' }, params: { resourcePath }, connectionSpec: { id: stripeSpec, version: '1.0' } },
-    });
-    expect(source.status, source.text).toBe(201);
-    return createFlowFrom(api, str(source.json, 'id'), { title, flowSpecId: restFlowSpec, columns: { id: 'Id', ...columns } });
-  };
+  const stripeFlow = (title: string, resourcePath: string, columns: { name: string; description: string; type: string }) => createStripeFlow(api, stripe.url, { title, resourcePath, columns });
   const latest = (dataSetId: string) => latestRows(api, dataSetId, `_id, _${api.tenantId}.product.name AS name`);
   const succeeded = (run: unknown) => expect(at(run, 'metrics.statusSummary'), JSON.stringify(at(run, 'metrics.statusSummary'))).toMatchObject({ status: 'success' });
 

@@ -41,15 +41,24 @@ const postgres: Backend = {
       dataDir,
       reopen: () => openStore(options),
       dispose: async () => {
-        const client = new pg.Client({ connectionString: postgresUrl });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
+        await dropSchemas([schema]);
         fs.rmSync(dataDir, { recursive: true, force: true });
       },
     };
   },
 };
+
+/** Drops test schemas of the shared `test` database, with everything in them. */
+export async function dropSchemas(schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
 
 let postgresReachable: Promise<boolean> | undefined;
 

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { dropSchemas, postgresUrl, type Backend } from './backends.js';
 
 export const tributaryBin = path.resolve('bin/tributary.js');
 
@@ -38,6 +42,39 @@ export async function startServe(dataDir: string, env: NodeJS.ProcessEnv, args: 
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** Where a `tributary serve` of one test keeps its data, and the environment that points it there. */
+export interface ServeEnvironment {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Removes the data directory and, on PostgreSQL, the schema. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A data directory of its own and, on PostgreSQL, a schema of its own (`<name>_<random>`) in the shared `test`
+ * database, with quiet logs and a fixed master key; `extra` adds to or overrides the environment.
+ */
+export function serveEnvironment(backend: Backend, name: string, extra: NodeJS.ProcessEnv = {}): ServeEnvironment {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tributary-${name}-`));
+  const schema = `${name}_${crypto.randomBytes(5).toString('hex')}`;
+  const onPostgres = backend.name === 'postgres';
+  return {
+    dataDir,
+    env: {
+      ...process.env,
+      TRIBUTARY_LOG_LEVEL: 'warn',
+      TRIBUTARY_SECRET_KEY: `${name}-test-key`,
+      DATABASE_URL: onPostgres ? postgresUrl : '',
+      TRIBUTARY_DATABASE_SCHEMA: onPostgres ? schema : '',
+      ...extra,
+    },
+    dispose: async () => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (onPostgres) await dropSchemas([schema]);
     },
   };
 }

@@ -57,7 +57,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
 
   const stop = async () => {
     forgetServerAddress(config.dataDir);
-    stopSweeping();
+    // A sweep under way ends before the store closes under it.
+    await stopSweeping();
     await server.close();
     await store.close();
     process.exit(0);

@@ -12,6 +12,7 @@ import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 import { runFlow, type RunDeps } from './run-flow.js';
+import { PeriodicSweep } from './periodic-sweep.js';
 import { RunLeases } from './run-leases.js';
 import { RunsRepository } from './runs.repository.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
@@ -223,13 +224,15 @@ export class Engine {
   }
 
   /** Recovers now and then every `intervalMs`, for the runs of servers that stopped while this one runs. */
-  startSweeping(intervalMs: number): () => void {
-    const timer = setInterval(() => {
-      // A lake folder younger than ten minutes may be another server's commit in flight.
-      this.recover(10 * 60_000, 'leasedRuns').catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'));
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+  startSweeping(intervalMs: number): () => Promise<void> {
+    // A lake folder younger than ten minutes may be another server's commit in flight.
+    const sweep = new PeriodicSweep(() => this.recover(10 * 60_000, 'leasedRuns'), {
+      everyMs: intervalMs,
+      atStart: false,
+      failed: (error) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'),
+    });
+    sweep.start();
+    return () => sweep.stop();
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { batchKind, claimedStatus } from '../../engine/batch-document.js';
 import type { Engine } from '../../engine/engine.js';
+import { PeriodicSweep } from '../../engine/periodic-sweep.js';
 import type { RunLog } from '../../engine/run-log.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import type { Database } from '../../store/database.js';
@@ -48,32 +49,28 @@ export interface SweepReport {
  * files removed. Both are conditional writes of the batch, so a COMPLETE racing the sweep wins or loses cleanly.
  */
 export class AbandonedBatches {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<SweepReport> | undefined;
+  private readonly periodic: PeriodicSweep<SweepReport>;
 
-  constructor(private readonly deps: AbandonedBatchesDeps) {}
+  constructor(private readonly deps: AbandonedBatchesDeps) {
+    this.periodic = new PeriodicSweep(async () => ({ released: await this.releaseClaims(), expired: await this.expireUploads() }), {
+      everyMs: sweepEveryMs,
+      atStart: false,
+      failed: (error) => this.deps.log?.warn({ err: error }, 'sweeping abandoned batches failed'),
+    });
+  }
 
   /** Sweeps every minute until `stop`; the timer never keeps the process alive. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping abandoned batches failed'));
-    }, sweepEveryMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sweeping?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass (the timer's, or a test's with its own clock). A pass under way is joined, never run twice at once. */
   sweep(): Promise<SweepReport> {
-    this.sweeping ??= (async () => ({ released: await this.releaseClaims(), expired: await this.expireUploads() }))().finally(() => {
-      this.sweeping = undefined;
-    });
-    return this.sweeping;
+    return this.periodic.run();
   }
 
   private async releaseClaims(): Promise<string[]> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import { PeriodicSweep } from '../../engine/periodic-sweep.js';
 import type { RunLog } from '../../engine/run-log.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import type { Database } from '../../store/database.js';
@@ -38,35 +39,30 @@ export interface ExpirySweep {
  * Tributary kept large ones in files included) and their files under `<data dir>/results`.
  */
 export class QueryResultExpiry {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<ExpirySweep> | undefined;
+  private readonly periodic: PeriodicSweep<ExpirySweep>;
 
-  constructor(private readonly deps: QueryResultExpiryDeps) {}
+  constructor(private readonly deps: QueryResultExpiryDeps) {
+    this.periodic = new PeriodicSweep(
+      async () => {
+        const cutoff = this.deps.now() - this.deps.ttlMs;
+        return { results: await this.removeStored(cutoff), strayFiles: await this.removeStrayFiles(cutoff) };
+      },
+      { everyMs: sweepEveryMs, atStart: true, failed: (error) => this.deps.log?.warn({ err: error }, 'sweeping expired query results failed') },
+    );
+  }
 
   /** Sweeps once now, then hourly until `stop`; the timer never keeps the process alive. */
   start(): void {
-    if (this.timer) return;
-    const sweep = () => void this.sweep().catch((error: unknown) => this.deps.log?.warn({ err: error }, 'sweeping expired query results failed'));
-    sweep();
-    this.timer = setInterval(sweep, sweepEveryMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sweeping?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass; a pass under way is joined, never run twice at once. */
   sweep(): Promise<ExpirySweep> {
-    this.sweeping ??= (async () => {
-      const cutoff = this.deps.now() - this.deps.ttlMs;
-      return { results: await this.removeStored(cutoff), strayFiles: await this.removeStrayFiles(cutoff) };
-    })().finally(() => {
-      this.sweeping = undefined;
-    });
-    return this.sweeping;
+    return this.periodic.run();
   }
 
   private async removeStored(cutoff: number): Promise<number> {

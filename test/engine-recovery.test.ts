@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { leaveInterruptedRun } from './support/interrupted-run.js';
 import { createFileFlow, runNow } from './support/file-flow.js';
-import { startApi, str, type TestApi } from './support/test-api.js';
+import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();
 
@@ -54,4 +55,40 @@ describe.each(backends)('a server starting on data left by a stopped one, on $na
     expect(await status('run-without-a-lease')).toBe('failed');
     expect(await status(finished)).toBe('success');
   });
+
+  it('leaves the lease of a run whose final record could not be saved, so that a sweep fails it', async () => {
+    const broken = new FailingUpdates();
+    const other = await startApi(backend, { storePlugins: [broken] });
+    try {
+      const flow = await createFileFlow(other, { root, path: 'p.csv', format: 'delimited', title: 'store fails' });
+      // Every update fails from here on: the run's progress, then its final record, cannot be saved.
+      broken.failing = true;
+      const started = await other.request('POST', '/data/foundation/flowservice/runs', { body: { flowId: flow.flowId } });
+      expect(started.status, started.text).toBe(201);
+      const runId = str(started.json, 'id');
+      await other.app.engine.idle();
+      broken.failing = false;
+      expect(str((await other.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json, 'items.0.metrics.statusSummary.status')).toBe('inProgress');
+
+      expect(await other.app.engine.recover(0, 'leasedRuns')).toBe(1);
+      const run = (await other.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json;
+      expect(at(run, 'items.0.metrics.statusSummary')).toMatchObject({ status: 'failed', errors: [{ code: 'CONNECTOR-2001-500' }] });
+    } finally {
+      await other.close();
+    }
+  });
 });
+
+/** A store that refuses every UPDATE while `failing` is set, as a database that went away would. */
+class FailingUpdates implements KyselyPlugin {
+  failing = false;
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.failing && args.node.kind === 'UpdateQueryNode') throw new Error('the metadata store is unreachable');
+    return args.node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}

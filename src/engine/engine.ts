@@ -139,6 +139,7 @@ export class Engine {
     // isRunning() false cannot start two runs of it.
     const execution = (async () => {
       const release = await leased;
+      let recordFinal = false;
       try {
         await recorded;
         await new Promise((resolve) => setImmediate(resolve));
@@ -152,8 +153,11 @@ export class Engine {
           progress: (next) => save(next, this.repo),
           finalRecord: (next, repo) => save(next, repo),
         });
+        recordFinal = true;
       } finally {
-        await release();
+        // A run whose final record was not saved (the store failed under it) still reads inProgress: its lease stays,
+        // without a heartbeat, so that a sweep finds it and fails it, here or on another server.
+        await release({ keep: !recordFinal });
         this.ownRuns.delete(runId);
       }
       this.tellFinished({ runId, plan, outcome });
@@ -248,7 +252,11 @@ export class Engine {
     // Runs before leases: a run read unfinished had its lease before its record, so the lease read next names it.
     const rows = reach === 'everyRun' ? await this.runRows() : [];
     const leases = await this.leases.all();
-    const alive = (runId: string) => this.ownRuns.has(runId) || this.leases.isAlive(leases.get(runId));
+    // A lease of this very process that it no longer runs was left by a run whose final record failed to save.
+    const alive = (runId: string) => {
+      const lease = leases.get(runId);
+      return this.ownRuns.has(runId) || (lease !== undefined && lease.owner !== this.leases.owner && this.leases.isAlive(lease));
+    };
     if (reach === 'leasedRuns') rows.push(...(await this.runRows([...leases.keys()].filter((runId) => !alive(runId)))));
     let failed = 0;
     for (const row of rows) {

@@ -33,8 +33,12 @@ export class RunLeases {
     this.repo = new ResourcesRepository(db);
   }
 
-  /** Claims a run for this process until the returned release is called; a heartbeat keeps the claim fresh. */
-  async take(scope: Scope, runId: string): Promise<() => Promise<void>> {
+  /**
+   * Claims a run for this process until the returned release is called; a heartbeat keeps the claim fresh.
+   * `release({ keep: true })` stops the heartbeat but leaves the lease, for a run whose final record could not be
+   * saved: the lease then names it to the recovery sweep, which fails it.
+   */
+  async take(scope: Scope, runId: string): Promise<(options?: { keep?: boolean }) => Promise<void>> {
     let beats = 0;
     let etag = String(beats);
     await this.repo.insert(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag, createdAt: this.now(), updatedAt: this.now() });
@@ -51,10 +55,10 @@ export class RunLeases {
         .catch(() => undefined);
     }, heartbeatMs);
     timer.unref();
-    return async () => {
+    return async (options = {}) => {
       clearInterval(timer);
       await beating;
-      await this.repo.delete(runLeaseKind, scope, runId);
+      if (!options.keep) await this.repo.delete(runLeaseKind, scope, runId);
     };
   }
 

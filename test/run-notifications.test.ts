@@ -318,6 +318,23 @@ describe.each(backends)('run notifications (webhooks) on $name', (backend) => {
     await api.request('DELETE', `${webhooks}/${webhook.id}`);
   });
 
+  it('takes a delivery row that is not a delivery out of the queue, and sends the others', async () => {
+    const webhook = await register({ url: `${receiver.url}/mangled`, events: ['sources_flow_run_success'] });
+    await runNow(api, (await cleanFlow('mangled')).flowId);
+    await settle();
+    expect(sentTo('/mangled')).toHaveLength(1);
+    const sent = await api.store.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhook.id).executeTakeFirstOrThrow();
+    // Two more due at once: one edited by hand into something no sender knows, one as the notifier writes them.
+    const due = { ...sent, status: 'pending', attempts: '[]', next_attempt_at: now(), claimed_until: null };
+    await api.store.db.insertInto('webhook_deliveries').values([{ ...due, id: 'mangled-delivery', event_code: 'not_an_event' }, { ...due, id: 'sound-delivery' }]).execute();
+    await api.app.webhookSender.tick();
+    expect(sentTo('/mangled')).toHaveLength(2);
+    const statuses = await api.store.db.selectFrom('webhook_deliveries').select(['id', 'status']).where('id', 'in', ['mangled-delivery', 'sound-delivery']).execute();
+    expect(Object.fromEntries(statuses.map((row) => [row.id, row.status]))).toEqual({ 'mangled-delivery': 'failed', 'sound-delivery': 'delivered' });
+    await api.store.db.deleteFrom('webhook_deliveries').where('id', '=', 'mangled-delivery').execute();
+    await api.request('DELETE', `${webhooks}/${webhook.id}`);
+  });
+
   it('resumes pending deliveries after a restart', async () => {
     const webhook = await register({ url: `${receiver.url}/restart`, events: ['sources_flow_run_success'] });
     receiver.answerNext('/restart', 502);

@@ -56,7 +56,14 @@ export class WebhookDeliveriesRepository {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map(toDelivery);
+    const due: Delivery[] = [];
+    for (const row of rows) {
+      const delivery = parsed(row);
+      // A row that is not a delivery (edited by hand) is taken out of the queue, not retried on every pass.
+      if (delivery) due.push(delivery);
+      else await this.db.updateTable('webhook_deliveries').set({ status: 'failed', next_attempt_at: null, claimed_until: null }).where('id', '=', row.id).execute();
+    }
+    return due;
   }
 
   /** When the next pending attempt is due, if any is. */
@@ -134,6 +141,14 @@ function toRow(delivery: Delivery): WebhookDeliveriesTable {
     created_at: delivery.createdAt,
     updated_at: delivery.updatedAt,
   };
+}
+
+function parsed(row: WebhookDeliveriesTable): Delivery | undefined {
+  try {
+    return toDelivery(row);
+  } catch {
+    return undefined;
+  }
 }
 
 function toDelivery(row: WebhookDeliveriesTable): Delivery {

@@ -138,6 +138,20 @@ export class WebhookSender {
   private async pass(): Promise<SendReport> {
     const report: SendReport = { attempts: 0, delivered: 0, retrying: 0, failed: 0, dropped: 0 };
     let more = false;
+    try {
+      more = await this.sendDue(report);
+      await this.pruneNowAndThen();
+    } finally {
+      // Whatever failed above (the store, for a moment), the next pass is due: pending retries must not wait for
+      // the next run to finish, or for a restart. A failed pass is tried again after the poll interval.
+      await this.arm(more).catch(() => this.armAfter(this.policy.pollMs));
+    }
+    return report;
+  }
+
+  /** Attempts the due deliveries, batch by batch; true when more may be due at once. */
+  private async sendDue(report: SendReport): Promise<boolean> {
+    let more = false;
     for (let batch = 0; batch < this.policy.maxBatchesPerPass && !this.stopped; batch += 1) {
       const due = await this.deps.deliveries.due(this.deps.clock.now(), this.policy.batchSize);
       await inParallel(due, this.policy.concurrency, async (delivery) => {
@@ -155,9 +169,7 @@ export class WebhookSender {
       more = due.length === this.policy.batchSize;
       if (!more) break;
     }
-    await this.pruneNowAndThen();
-    await this.arm(more);
-    return report;
+    return more;
   }
 
   /** Sends one delivery once, if no other process has it; undefined when another one had it. */
@@ -256,6 +268,11 @@ export class WebhookSender {
       const earliest = await this.deps.deliveries.earliestDue();
       delay = earliest === undefined ? this.policy.pollMs : Math.min(this.policy.pollMs, Math.max(0, earliest - this.deps.clock.now()));
     }
+    this.armAfter(delay);
+  }
+
+  private armAfter(delay: number): void {
+    if (!this.started || this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.poke(), delay);
     this.timer.unref();

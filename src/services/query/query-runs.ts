@@ -91,9 +91,11 @@ export class QueryRuns {
     };
     // Registered before it is recorded, so a cancel that finds the record also finds the running query.
     const run = this.running.start(query.id);
-    const watch = setInterval(() => void this.checkRemoteCancel(who.scope, query.id), remoteCancelPollMs);
+    let watch: NodeJS.Timeout | undefined;
     try {
       await new ResourcesRepository(this.deps.db).insert(who.scope, { kind: queryKind, id: query.id, body: query, secret: null, etag: '1', createdAt: started, updatedAt: started });
+      // Only once the record exists: a poll that found none would take the query for deleted and cancel it.
+      watch = setInterval(() => void this.checkRemoteCancel(who.scope, query.id), remoteCancelPollMs);
       const answer = await runQuery({ db: this.deps.db, layout: this.deps.layout, workers: this.deps.workers }, who.scope, request.sql, {
         rows: request.limit ?? maxResultRows,
         limits: this.deps.limits,

@@ -1,10 +1,13 @@
 /**
  * Ingestion benchmark: N rows of payment-like CSV through a Tributary dataflow (local files → 10-field
  * mapping → validated XDM Parquet batch), and in the same run the same read-map-write as one plain DuckDB
- * `COPY ... TO parquet`. Prints rows/s, MB/s, CPU seconds and peak RSS of both, the ratio of CPU times, then
- * the ratio of wall-clock throughputs as its last line.
+ * `COPY ... TO parquet`. Each side runs `--repeat` times (3 by default), interleaved and starting and ending
+ * with the reference, each Tributary run with a flow of its own (a flow's second run would land nothing new);
+ * the medians are compared, as one run of a second or so swings by a tenth on a shared machine. Prints rows/s,
+ * MB/s, CPU seconds and peak RSS of both, the ratio of CPU times, then the ratio of wall-clock throughputs as
+ * its last line.
  *
- *   npm run bench:ingest -- --rows 2000000
+ *   npm run bench:ingest -- --rows 2000000 --repeat 5
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +16,10 @@ import { DuckDbSession } from '../src/lake/duckdb-session.js';
 import { createTarget, idOf, runToEnd, startBenchServer } from './bench-server.js';
 
 const rows = Number(argument('--rows') ?? 2_000_000);
-if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer');
+const repeat = Number(argument('--repeat') ?? 3);
+for (const [name, value] of [['--rows', rows], ['--repeat', repeat]] as const) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+}
 const localFilesSpec = 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c';
 
 function argument(name: string): string | undefined {
@@ -91,35 +97,47 @@ async function main(): Promise<void> {
       ['created_at', '$tenant.payment.createdAt'], ['description', '$tenant.payment.description'],
     ],
   );
-  const flow = idOf(await post('/flowservice/flows', {
-    name: 'bench', flowSpec: { id: '9753525b-82c7-4dce-8a9b-5ccfce2b9876', version: '1.0' }, sourceConnectionIds: [sourceConnection], targetConnectionIds: [target],
+  const flowOf = async (n: number) => idOf(await post('/flowservice/flows', {
+    name: `bench ${n}`, flowSpec: { id: '9753525b-82c7-4dce-8a9b-5ccfce2b9876', version: '1.0' }, sourceConnectionIds: [sourceConnection], targetConnectionIds: [target],
     transformations: [{ name: 'Copy', params: { deltaColumn: { name: 'updated_at' } } }, { name: 'Mapping', params: { mappingId: mapping, mappingVersion: 0 } }],
     scheduleParams: { startTime: 1567411548, frequency: 'once' },
   }));
+  const flows: string[] = [];
+  for (let n = 0; n < repeat; n += 1) flows.push(await flowOf(n));
 
-  // The reference runs before and after Tributary, and their mean is used, so neither side gets the warmer cache.
-  const referenceBefore = await plainDuckDb(work, csv, tenant);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await runToEnd(server, flow, rows);
-  const tributarySeconds = (performance.now() - started) / 1000;
-  const tributaryCpu = cpuSeconds(cpu);
+  // Reference, Tributary, reference, … reference: neither side gets the warmer cache more often.
+  const references: Timing[] = [await plainDuckDb(work, csv, tenant)];
+  const runs: Timing[] = [];
+  for (const flow of flows) {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await runToEnd(server, flow, rows);
+    runs.push({ seconds: (performance.now() - started) / 1000, cpu: cpuSeconds(cpu) });
+    references.push(await plainDuckDb(work, csv, tenant));
+  }
   const tributaryRss = peakRssMb();
   await server.close();
-
-  const referenceAfter = await plainDuckDb(work, csv, tenant);
-  const duckSeconds = (referenceBefore.seconds + referenceAfter.seconds) / 2;
-  const duckCpu = (referenceBefore.cpu + referenceAfter.cpu) / 2;
   fs.rmSync(work, { recursive: true, force: true });
+  const tributarySeconds = median(runs.map((r) => r.seconds));
+  const tributaryCpu = median(runs.map((r) => r.cpu));
+  const duckSeconds = median(references.map((r) => r.seconds));
+  const duckCpu = median(references.map((r) => r.cpu));
+  const all = (timings: Timing[]) => timings.map((t) => t.seconds.toFixed(2)).join(', ');
 
   const line = (name: string, seconds: number) =>
     `${name.padEnd(10)} ${seconds.toFixed(2)} s   ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s   ${(megabytes / seconds).toFixed(1)} MB/s`;
-  console.log(line('tributary', tributarySeconds), `  CPU ${tributaryCpu.toFixed(2)} s   peak RSS ${tributaryRss} MB (whole process: both sides, in-process server)`);
-  console.log(line('duckdb', duckSeconds), `  CPU ${duckCpu.toFixed(2)} s   (runs of ${referenceBefore.seconds.toFixed(2)} s before and ${referenceAfter.seconds.toFixed(2)} s after)`);
+  console.log(line('tributary', tributarySeconds), `  CPU ${tributaryCpu.toFixed(2)} s   peak RSS ${tributaryRss} MB (whole process: both sides, in-process server)   (runs of ${all(runs)} s)`);
+  console.log(line('duckdb', duckSeconds), `  CPU ${duckCpu.toFixed(2)} s   (runs of ${all(references)} s)`);
   // On a busy machine the wall-clock ratio swings with whatever else runs; CPU time, of which both sides get
   // what they need sooner or later, swings far less.
   console.log(`CPU ratio tributary/duckdb: ${(duckCpu / tributaryCpu).toFixed(2)}`);
   console.log(`ratio tributary/duckdb: ${(duckSeconds / tributarySeconds).toFixed(2)}`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 await main();

@@ -113,7 +113,8 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
 function asApiError(error: QueryError, queryId: string): ApiError {
   const advice: Partial<Record<QueryError['kind'], string>> = {
     timeout: ' Narrow it (WHERE, LIMIT) or aggregate.',
-    memory: ' Narrow it (WHERE, LIMIT) or aggregate; the server sets the cap (TRIBUTARY_QUERY_MEMORY_MB).',
+    // DuckDB ends a statement that fills its spill space with the same error class as one over its memory.
+    memory: ` Narrow it (WHERE, LIMIT) or aggregate; the server sets the cap (${/temp[_ ]directory/i.test(error.message) ? 'TRIBUTARY_QUERY_TEMP_MB' : 'TRIBUTARY_QUERY_MEMORY_MB'}).`,
   };
   const message = `${error.message}${advice[error.kind] ?? ''}`;
   // The failed query is recorded too: its id lets the client look it up.

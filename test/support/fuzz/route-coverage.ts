@@ -7,7 +7,6 @@ export const notFuzzed: { prefix: string; reason: string }[] = [
   { prefix: '/healthz', reason: 'liveness probe: no input' },
   { prefix: '/readyz', reason: 'readiness probe: no input' },
   { prefix: '/metrics', reason: 'Prometheus exposition: no input but an optional bearer token (test/metrics-endpoint.test.ts)' },
-  { prefix: '/tributary/webhooks', reason: "Tributary's own API, not AEP's wire protocol; its validation is tested in test/run-notifications.test.ts" },
 ];
 
 /**

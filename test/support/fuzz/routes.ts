@@ -25,7 +25,8 @@ export interface FuzzRoute {
   noGateway?: boolean;
   /**
    * A request the service itself answers 400 is still recorded (Query Service keeps a query that failed, in state
-   * FAILED, as AEP does): the "no write on a rejected request" check then applies to the other 4xx only.
+   * FAILED, as AEP does, and the answer names it in `report.queryId`): the "no write on a rejected request"
+   * check then applies to every other 4xx, the 400s that name no recorded query included.
    */
   records400?: boolean;
   base: (f: Fixture, rng: Rng) => BaseRequest | Promise<BaseRequest>;
@@ -219,7 +220,24 @@ const queryRoutes: FuzzRoute[] = [
   { method: 'DELETE', path: `${qs}/queries/:id`, base: () => ({ params: id('00000000-0000-0000-0000-000000000000') }) },
 ];
 
-/** Every AEP route the server has, by service. The route-coverage test fails when the server gains one. */
+// Tributary's own webhooks API: the same gateway, error shape and "no write on a rejected request" rules. Ids that
+// match nothing keep PATCH and DELETE from writing; a POST that passes creates a webhook, up to the sandbox's cap.
+const wh = '/tributary/webhooks';
+const noWebhook = '00000000-0000-0000-0000-000000000000';
+const webhookRoutes: FuzzRoute[] = [
+  {
+    method: 'POST',
+    path: wh,
+    base: (_f, rng) => ({ json: { url: rng.pick(['https://hooks.example.com/tributary', 'http://127.0.0.1:9/hook?channel=7']), events: [rng.pick(['sources_flow_run_success', 'sources_flow_run_partial_success', 'sources_flow_run_failure'])], description: 'fuzzed' } }),
+  },
+  { method: 'GET', path: wh, base: () => ({}) },
+  { method: 'GET', path: `${wh}/:id`, base: () => ({ params: id(noWebhook) }) },
+  { method: 'PATCH', path: `${wh}/:id`, base: (_f, rng) => ({ params: id(noWebhook), json: rng.chance(0.5) ? { description: 'patched' } : { events: ['sources_flow_run_failure'] } }) },
+  { method: 'DELETE', path: `${wh}/:id`, base: () => ({ params: id(noWebhook) }) },
+  { method: 'GET', path: `${wh}/:id/deliveries`, query: ['limit', 'status', 'continuationToken'], base: () => ({ params: id(noWebhook), query: { limit: '5' } }) },
+];
+
+/** Every API route the server has (AEP's and Tributary's webhooks), by service. The route-coverage test fails when the server gains one. */
 export const fuzzRoutes: Record<string, FuzzRoute[]> = {
   flowservice: [
     { method: 'GET', path: `${fs}/connectionSpecs`, query: flowListQuery, base: () => ({}) },
@@ -246,6 +264,7 @@ export const fuzzRoutes: Record<string, FuzzRoute[]> = {
   'sandbox-management': sandboxRoutes,
   export: exportRoutes,
   query: queryRoutes,
+  webhooks: webhookRoutes,
   // Aimed at validation: batches that do not exist, so no upload or completion does real work mid-fuzz.
   import: [
     { method: 'POST', path: '/data/foundation/import/batches', base: () => ({ json: { datasetId: 'no-such-dataset', inputFormat: { format: 'json' } } }) },

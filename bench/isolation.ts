@@ -64,7 +64,10 @@ function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: 
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s: ${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start in 60 s: ${output}`));
+    }, 60_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const url = /listening on (\S+)/.exec(output)?.[1];
@@ -214,8 +217,12 @@ async function main(): Promise<void> {
     if (!held) process.exitCode = 1;
   } finally {
     await worker?.terminate();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // A server that already exited (it failed to start, or crashed) has no exit left to wait for.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -22,11 +22,12 @@ describe('who is still running a run', () => {
   });
 
   it.runIf(process.platform === 'linux')('on this host: a killed server lingering as a zombie is gone at once', async () => {
-    // `true` exits at once; the shell then becomes `sleep`, which never reaps it, so it stays a zombie.
-    const child = spawn('sh', ['-c', 'true & echo $!; exec sleep 30']);
+    // The background `sleep` ends a moment after the shell has become the long `sleep`, which never reaps it, so it
+    // stays a zombie. (A child that ended before the exec could be reaped by the shell itself.)
+    const child = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30']);
     try {
       const zombie = Number(await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
-      for (let i = 0; i < 100 && !fs.readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z'); i += 1) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 200 && !fs.readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z'); i += 1) await new Promise((r) => setTimeout(r, 20));
       expect(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8')).toContain(') Z');
       expect(leases.isAlive({ owner: `${host}:${zombie}:killed`, heartbeatAt: now })).toBe(false);
       // The sleeping shell itself is alive, and with a fresh heartbeat counts as running.

@@ -29,23 +29,27 @@ function postToken(api: TestApi, clientId: string, clientSecret: string): Promis
   return api.request('POST', tokenPath, { auth: false, raw: form(clientId, clientSecret), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 }
 
-/** The same request from another loopback address (another remote address to the server). */
-function postTokenFrom(localAddress: string, api: TestApi, clientId: string, clientSecret: string): Promise<{ status: number; body: unknown }> {
+/**
+ * The same request on a kept-alive connection of its own, from `localAddress` (another loopback address is another
+ * remote address to the server), answering the `connection` header too, which fetch keeps to itself.
+ */
+function postTokenFrom(localAddress: string, api: TestApi, clientId: string, clientSecret: string): Promise<{ status: number; connection: string | undefined; body: unknown }> {
   const url = new URL(tokenPath, api.baseUrl);
   const body = form(clientId, clientSecret);
-  return new Promise((resolve, reject) => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return new Promise<{ status: number; connection: string | undefined; body: unknown }>((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body: JSON.parse(text) as unknown }));
       },
     );
     request.on('error', reject);
     request.end(body);
-  });
+  }).finally(() => agent.destroy());
 }
 
 describe.each(backends)('token endpoint under abuse on $name', (backend) => {
@@ -199,26 +203,6 @@ describe.each(backends)('token endpoint hashing threads on $name', (backend) => 
   });
 });
 
-/** A raw POST on a kept-alive connection of its own, for the `connection` header that fetch keeps to itself. */
-function postTokenRaw(api: TestApi, clientId: string, clientSecret: string): Promise<{ status: number; connection: string | undefined; body: unknown }> {
-  const url = new URL(tokenPath, api.baseUrl);
-  const body = form(clientId, clientSecret);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  return new Promise<{ status: number; connection: string | undefined; body: unknown }>((resolve, reject) => {
-    const request = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body: JSON.parse(text) as unknown }));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  }).finally(() => agent.destroy());
-}
-
 describe.each(backends)('failed token answers held back on $name', (backend) => {
   let api: TestApi;
   const delayMs = 1500;
@@ -230,7 +214,7 @@ describe.each(backends)('failed token answers held back on $name', (backend) => 
 
   it('holds a failure back for the delay, and answers a good secret without it', async () => {
     const started = performance.now();
-    const refused = await postTokenRaw(api, 'unknown-client', 'p8e-wrong');
+    const refused = await postTokenFrom('127.0.0.1', api, 'unknown-client', 'p8e-wrong');
     expect(refused.status).toBe(401);
     expect(performance.now() - started).toBeGreaterThanOrEqual(delayMs - 50);
     // Held, not dropped: the connection stays usable for the next attempt.
@@ -241,7 +225,7 @@ describe.each(backends)('failed token answers held back on $name', (backend) => 
 
   it('answers at once and closes the connection when as many failures as it may hold are waiting', async () => {
     // Three at once against a bound of two: two wait out the delay, the third is answered straight away.
-    const answers = await Promise.all([1, 2, 3].map((i) => postTokenRaw(api, `unknown-client-${i}`, 'p8e-wrong')));
+    const answers = await Promise.all([1, 2, 3].map((i) => postTokenFrom('127.0.0.1', api, `unknown-client-${i}`, 'p8e-wrong')));
     expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401]);
     expect(answers.filter((answer) => answer.connection === 'close')).toHaveLength(1);
   });

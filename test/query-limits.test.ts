@@ -145,6 +145,26 @@ describe.each(backends)('query limits on $name', (backend) => {
     expect(after.json).toMatchObject({ state: 'SUCCESS', rows: [{ one: 1 }] });
   });
 
+  it('cancels the query of a client that hangs up before its answer, freeing its place', { timeout: 180_000 }, async () => {
+    const api = await start({ perOrg: 1, perServer: 2, timeoutMs: 150_000 });
+    const hangingUp = new AbortController();
+    const abandoned = fetch(`${api.baseUrl}${queries}`, {
+      method: 'POST',
+      headers: { ...api.gatewayHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify({ dbName: 'prod:all', sql: endless }),
+      signal: hangingUp.signal,
+    }).catch((error: unknown) => error);
+    await waitFor('the query in progress', async () => (await inProgress(api)).length === 1);
+    const [id] = await inProgress(api);
+    hangingUp.abort();
+    await abandoned;
+    await waitFor('the query cancelled', async () => (await storedQueries(api)).find((q) => q.id === id)?.state === 'CANCELLED');
+    // The org's only place is free again.
+    const next = await post('SELECT 1 AS one');
+    expect(next.status, next.text).toBe(202);
+    expect(next.json).toMatchObject({ state: 'SUCCESS', rows: [{ one: 1 }] });
+  });
+
   it('stops a query over its memory cap with a 400 that says so, and goes on serving', { timeout: 180_000 }, async () => {
     const api = await start({ memoryMb: 256, timeoutMs: 150_000 });
     const hungry = await post("SELECT length(repeat('x', 2000000000)) AS n");

@@ -62,8 +62,12 @@ export class QueryRuns {
     return this.deps.limits;
   }
 
-  /** Runs a query while the caller waits; throws `ApiError` (429) when its org or the server is at its cap. */
-  async submit(who: Submitter, request: CreateQueryBody): Promise<Submitted> {
+  /**
+   * Runs a query while the caller waits; throws `ApiError` (429) when its org or the server is at its cap. When
+   * `abandoned` fires (the client hung up), the query is cancelled: no one waits for its rows, and it would hold
+   * one of its org's few places until its timeout.
+   */
+  async submit(who: Submitter, request: CreateQueryBody, abandoned?: AbortSignal): Promise<Submitted> {
     const admitted = this.admission.admit(who.scope.orgId);
     if ('refused' in admitted) {
       const which = admitted.refused === 'org' ? `Your org already runs ${this.deps.limits.perOrg} queries on this server` : `This server already runs ${this.deps.limits.perServer} queries`;
@@ -91,6 +95,8 @@ export class QueryRuns {
     };
     // Registered before it is recorded, so a cancel that finds the record also finds the running query.
     const run = this.running.start(query.id);
+    const hungUp = () => void this.running.cancel(query.id);
+    abandoned?.addEventListener('abort', hungUp, { once: true });
     let watch: NodeJS.Timeout | undefined;
     try {
       await new ResourcesRepository(this.deps.db).insert(who.scope, { kind: queryKind, id: query.id, body: query, secret: null, etag: '1', createdAt: started, updatedAt: started });
@@ -140,6 +146,7 @@ export class QueryRuns {
       if (!failure) throw error;
       return { query: final, failure };
     } finally {
+      abandoned?.removeEventListener('abort', hungUp);
       clearInterval(watch);
       run.finish();
       admitted.release();

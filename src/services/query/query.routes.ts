@@ -48,7 +48,12 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
           problems: [{ in: 'body', path: '/dbName', message: `must be "${dbName}"` }],
         });
       }
-      const submitted = await deps.queries.submit({ scope: { ...ctx.scope, sandboxName: ctx.sandbox.name }, clientId: ctx.clientId, userId: ctx.userId }, body);
+      // A client that hangs up before its answer (a timeout of its own, Ctrl-C) gets its query cancelled.
+      const hungUp = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) hungUp.abort();
+      });
+      const submitted = await deps.queries.submit({ scope: { ...ctx.scope, sandboxName: ctx.sandbox.name }, clientId: ctx.clientId, userId: ctx.userId }, body, hungUp.signal);
       const document = queryDocument(submitted.query, deps.now());
       // 202 as AEP answers a submitted query; the state in the body is already final.
       void reply.status(202).header('location', `${queryBase}/queries/${submitted.query.id}`);

@@ -49,6 +49,7 @@ import { systemClock } from '../connectors/rest/http-requester.js';
 import type { RestConnectorOptions } from '../connectors/rest/rest-connector.js';
 import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
+import { registerConsole } from './console-assets.js';
 import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
 import { registerHealthProbes } from './health-probes.js';
@@ -172,7 +173,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     request.log.debug({ req: request, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
     metrics.httpAnswered(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
   });
-  server.setNotFoundHandler((request) => {
+  const consolePages = await registerConsole(server);
+  server.setNotFoundHandler((request, reply) => {
+    if (consolePages.isConsolePage(request)) return consolePages.sendPage(reply);
     const path = request.url.split('?')[0] ?? '';
     // AEP clients also call services Tributary does not have; say which, so the 404 is not mistaken for a bad id.
     const elsewhere = Object.entries(servicesElsewhere).find(([prefix]) => path.startsWith(prefix))?.[1];

@@ -1,0 +1,37 @@
+import { render } from 'preact';
+import { Redirect, Route, Switch } from 'wouter-preact';
+import { SignIn } from './screens/sign-in.js';
+import { SourcesCatalog } from './screens/sources-catalog.js';
+import { useConsole } from './state/store.js';
+import { Layout } from './ui/layout.js';
+import './styles.css';
+
+function Console() {
+  const state = useConsole();
+  const session = state.sessions.find((s) => s.org === state.org);
+  if (!session) return <SignIn />;
+  const scope = { session, sandbox: state.sandbox };
+  // Keyed by org and sandbox: switching either starts every screen afresh, with nothing of the other's data.
+  return (
+    <Switch>
+      <Route path="/add-org">
+        <SignIn adding />
+      </Route>
+      <Route>
+        <Layout key={`${session.org}/${state.sandbox}`} scope={scope}>
+          <Switch>
+            <Route path="/sources">
+              <SourcesCatalog scope={scope} />
+            </Route>
+            <Route>
+              <Redirect to="/sources" />
+            </Route>
+          </Switch>
+        </Layout>
+      </Route>
+    </Switch>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<Console />, root);

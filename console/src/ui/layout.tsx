@@ -1,0 +1,66 @@
+import type { ComponentChildren } from 'preact';
+import { Link } from 'wouter-preact';
+import { request, type Scope } from '../api/client.js';
+import { store, useConsole } from '../state/store.js';
+import { useApi } from '../state/use-api.js';
+
+interface Sandbox {
+  name: string;
+  title: string;
+}
+
+const readSandboxes = (scope: Scope, signal: AbortSignal) =>
+  request<{ sandboxes: Sandbox[] }>(scope, 'GET', '/data/foundation/sandbox-management/sandboxes', { signal }).then((body) => body.sandboxes);
+
+/** The header every signed-in screen has: org and sandbox switchers, the sections, and sign-out. */
+export function Layout({ scope, children }: { scope: Scope; children: ComponentChildren }) {
+  const state = useConsole();
+  const sandboxes = useApi(scope, readSandboxes);
+  const session = scope.session;
+  return (
+    <>
+      <header class="top">
+        <Link class="brand" href="/sources">
+          Tributary
+        </Link>
+        <nav aria-label="Sections">
+          <Link href="/sources">Sources</Link>
+        </nav>
+        <label>
+          Org
+          <select value={session.org} onChange={(e) => store.switchOrg(e.currentTarget.value)}>
+            {state.sessions.map((s) => (
+              <option key={s.org} value={s.org}>
+                {s.org}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sandbox
+          <select value={scope.sandbox} onChange={(e) => store.switchSandbox(e.currentTarget.value)} disabled={sandboxes.status !== 'ready'}>
+            {sandboxes.status === 'ready' ? (
+              sandboxes.data.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.title} ({s.name})
+                </option>
+              ))
+            ) : (
+              <option value={scope.sandbox}>{scope.sandbox}</option>
+            )}
+          </select>
+        </label>
+        <Link href="/add-org">Add an org</Link>
+        <button type="button" onClick={() => store.signOut(session.org)}>
+          Sign out
+        </button>
+      </header>
+      {session.renewalProblem ? (
+        <p class="problem" role="alert">
+          The token could not be renewed ({session.renewalProblem}); sign in again before it ends.
+        </p>
+      ) : null}
+      <main>{children}</main>
+    </>
+  );
+}

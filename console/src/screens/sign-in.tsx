@@ -11,14 +11,16 @@ export function SignIn({ adding = false }: { adding?: boolean }) {
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | undefined>();
-  const [, navigate] = useLocation();
+  // A deep link opened before signing in (a run page, say) is where signing in leads.
+  const [location, navigate] = useLocation();
+  const after = adding || location === '/' || location === '/add-org' ? '/sources' : location;
 
   const attempt = async (signIn: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
     try {
       await signIn();
-      navigate('/sources');
+      navigate(after);
     } catch (caught) {
       setError(caught instanceof Error ? caught : new Error(String(caught)));
     } finally {

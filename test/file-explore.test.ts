@@ -66,6 +66,19 @@ describe.each(backends)('exploring a local files connection on $name', (backend)
     }
   });
 
+  it('tests a connection by its root folder: there, a file, or missing', async () => {
+    const testOf = async (rootPath: string) => {
+      const created = await api.request('POST', '/data/foundation/flowservice/connections', {
+        body: { name: 'tested', auth: { specName: 'Local Directory', params: { rootPath } }, connectionSpec: { id: localFilesSpec, version: '1.0' } },
+      });
+      expect(created.status, created.text).toBe(201);
+      return (await api.request('GET', `/data/foundation/flowservice/connections/${str(created.json, 'id')}/test`)).json;
+    };
+    expect(await testOf(root)).toEqual({ status: 'ok', message: 'the root folder is readable' });
+    expect(await testOf(path.join(root, 'no-such-folder'))).toEqual({ status: 'failed', message: expect.stringContaining('does not exist') });
+    expect(await testOf(path.join(root, 'readme.txt'))).toEqual({ status: 'failed', message: expect.stringContaining('is a file, not a folder') });
+  });
+
   it('refuses file names with glob characters, which DuckDB would expand', async () => {
     fs.writeFileSync(path.join(root, 'paypal', 'x*.csv'), 'a\n1\n');
     expect((await explore('objectType=file&object=paypal/x*.csv')).status).toBe(400);

@@ -4,6 +4,7 @@ import type { Static } from 'typebox';
 import { localFilesSpecId, readerFor } from '../../connectors/local-files/local-files-connector.js';
 import { listLocalFolder } from '../../connectors/local-files/local-folder-listing.js';
 import { resolveLocalFiles } from '../../connectors/local-files/local-file-paths.js';
+import { rootFolderProblem } from '../../connectors/local-files/root-folder-problem.js';
 import { RestConnector } from '../../connectors/rest/rest-connector.js';
 import { SourceConfigError } from '../../connectors/source-connector.js';
 import type { ConnectorLookup } from '../../engine/connectors-by-spec.js';
@@ -65,8 +66,8 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       if (rest) return testRestSource(rest.connector, rest.auth, rest.saveCredentials);
       if (specId === localFilesSpecId) {
         try {
-          deps.fileRoots.check(String(openParams(connection, deps).rootPath), request.ctx.orgId);
-          return { status: 'ok' as const, message: 'the root folder is readable' };
+          const problem = rootFolderProblem(deps.fileRoots.check(String(openParams(connection, deps).rootPath), request.ctx.orgId));
+          return problem ? { status: 'failed' as const, message: problem } : { status: 'ok' as const, message: 'the root folder is readable' };
         } catch (error) {
           if (error instanceof SourceConfigError) return { status: 'failed' as const, message: error.message };
           throw error;

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { Redirect, Route, Switch } from 'wouter-preact';
 import { SignIn } from './screens/sign-in.js';
 import { SourcesCatalog } from './screens/sources-catalog.js';
+import { ConnectWizard } from './wizard/connect-wizard.js';
 import { useConsole } from './state/store.js';
 import { Layout } from './ui/layout.js';
 import './styles.css';
@@ -23,6 +24,7 @@ function Console() {
             <Route path="/sources">
               <SourcesCatalog scope={scope} />
             </Route>
+            <Route path="/sources/:specId/new">{(params) => <ConnectWizard scope={scope} specId={params.specId} />}</Route>
             <Route>
               <Redirect to="/sources" />
             </Route>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { Link } from 'wouter-preact';
 import { listAll, type Scope } from '../api/client.js';
 import { useApi } from '../state/use-api.js';
 import { LoadedView } from '../ui/states.js';
@@ -85,6 +86,11 @@ function Catalog({ specs, connections, search }: { specs: ConnectionSpec[]; conn
                   <p class="accounts">
                     {accounts.length === 0 ? 'No account connected' : `${accounts.length} account${accounts.length === 1 ? '' : 's'} connected: ${accounts.map((a) => a.name).join(', ')}`}
                   </p>
+                  {categoryOf(spec) !== 'streaming' ? (
+                    <Link href={`/sources/${spec.id}/new`} aria-label={`Add data from ${spec.name}`}>
+                      Add data
+                    </Link>
+                  ) : null}
                 </li>
               );
             })}

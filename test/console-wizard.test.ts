@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableBackends } from './support/backends.js';
+import { launchBrowser, screenshot } from './support/browser.js';
+import { signedInPage } from './support/console-session.js';
+import { latestRows, runNow } from './support/file-flow.js';
+import { flowservice } from './support/payment-sources.js';
+import { at, startApi, str, type TestApi } from './support/test-api.js';
+import * as tutorial from './support/tutorial-requests.js';
+
+/**
+ * The console's sources workflow in a real browser, as a person does it: a Local Files account made from the
+ * spec's auth form and tested, a CSV chosen in the explore tree and previewed, an existing dataset, the mapping
+ * (matched by name, the rest chosen by hand, checked by the server), a schedule, and the review that creates the
+ * dataflow. The flow it made then runs and lands the file's rows.
+ */
+const [backend] = await availableBackends();
+
+describe('the console: adding data from a CSV file, from the catalog to a dataflow', () => {
+  let api: TestApi;
+  let browser: Browser;
+  let page: Page;
+  let root: string;
+  let dataSetId: string;
+  const dataSetName = 'Products from the console';
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-console-wizard-'));
+    fs.mkdirSync(path.join(root, 'exports'));
+    fs.writeFileSync(path.join(root, 'exports', 'products.csv'), 'Product_Id,Product_Name,Description,Type,updatedAt\nP1,Widget,A widget,PHYSICAL,2024-01-02 10:00:00\nP2,E-book,A book,DIGITAL,2024-01-03 11:00:00\n');
+    api = await startApi(backend!);
+    const post = async (url: string, body: unknown, field: string) => {
+      const response = await api.request('POST', url, { body });
+      expect(response.status, response.text).toBe(201);
+      return str(response.json, field);
+    };
+    const group = await post('/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id');
+    const schemaId = await post('/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: 'Console products', allOf: [...tutorial.targetSchema.allOf, { $ref: group }] }, '$id');
+    dataSetId = (await post('/data/foundation/catalog/dataSets', { ...tutorial.dataSet(schemaId), name: dataSetName }, '0')).split('/').pop() as string;
+    browser = await launchBrowser();
+    page = await signedInPage(browser, api);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('connects an account from the auth form and tests it; a wrong folder is refused with the reason', async () => {
+    await page.getByRole('link', { name: 'Add data from Local Files' }).click();
+    await page.getByRole('heading', { name: 'Add data from Local Files' }).waitFor();
+    await page.getByLabel('Account name').fill('Exports folder');
+    await page.getByLabel('rootPath').fill(path.join(root, 'no-such-folder'));
+    await page.getByRole('button', { name: 'Connect and test' }).click();
+    const refused = await page.getByRole('alert').textContent();
+    expect(refused).toMatch(/no-such-folder|not|cannot|exist/i);
+
+    await page.getByLabel('Account name').fill('Exports folder');
+    await page.getByLabel('rootPath').fill(root);
+    await page.getByRole('button', { name: 'Connect and test' }).click();
+    await page.getByRole('heading', { name: 'Select data' }).waitFor();
+    const connections = at((await api.request('GET', `${flowservice}/connections`)).json, 'items') as { name: string }[];
+    expect(connections.map((c) => c.name)).toContain('Exports folder');
+  });
+
+  it('explores the folder, previews the file, and takes an existing dataset', async () => {
+    await page.getByRole('button', { name: /exports/ }).click();
+    await page.getByRole('button', { name: /products\.csv/ }).click();
+    const preview = page.getByRole('table', { name: 'Preview of products.csv' });
+    await preview.waitFor();
+    expect(await preview.getByRole('columnheader').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Product_Id'), expect.stringContaining('updatedAt')]));
+    expect(await preview.getByRole('cell', { name: 'Widget', exact: true }).count()).toBe(1);
+    await screenshot(page, 'wizard-select-data');
+    await page.getByRole('button', { name: 'Use products.csv' }).click();
+    await page.getByRole('button', { name: `Land in ${dataSetName}` }).click();
+    await page.getByRole('table', { name: 'Mapping rules' }).waitFor();
+  });
+
+  it('matches columns by name, checks the mapping with the server, and names a bad rule', async () => {
+    const tenant = `_${api.tenantId}`;
+    const target = (column: string) => page.getByLabel(`Target field for ${column}`);
+    // Matched by name: the product name lands in the tenant's product.name.
+    expect(await target('Product_Name').inputValue()).toBe(`${tenant}.product.name`);
+    await target('Product_Id').selectOption('_id');
+    await target('Description').selectOption(`${tenant}.product.description`);
+    await target('Type').selectOption(`${tenant}.product.type`);
+    await target('updatedAt').selectOption('');
+    // A calculated field the server refuses: the reason shows beside the rule.
+    await page.getByRole('button', { name: 'Add a calculated field' }).click();
+    await page.getByLabel('Expression 6', { exact: true }).fill('no_such_function(Product_Name)');
+    await page.getByLabel('Target field for expression 6').selectOption(`${tenant}.product.description`);
+    await page.getByRole('button', { name: 'Check and continue' }).click();
+    await page.getByRole('table', { name: 'Mapping rules' }).getByRole('alert').first().waitFor();
+    await screenshot(page, 'wizard-mapping');
+    await page.getByLabel('Target field for expression 6').selectOption('');
+    await page.getByRole('button', { name: 'Check and continue' }).click();
+    await page.getByRole('heading', { name: 'Schedule' }).waitFor();
+  });
+
+  it('checks the schedule as it is typed, reviews, and creates a dataflow that lands the file', async () => {
+    await page.getByLabel('Frequency').selectOption('minute');
+    await page.getByLabel('Interval').fill('5');
+    await page.getByText('at least 15 for minute').waitFor();
+    expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
+    await page.getByLabel('Frequency').selectOption('once');
+    await page.getByLabel(/Delta column/).selectOption('updatedAt');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+    await page.getByLabel('Dataflow name').fill('Products from the exports folder');
+    await page.getByRole('button', { name: 'Create the dataflow' }).click();
+    await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
+    const flowId = page.url().split('/').pop() as string;
+
+    const flow = (await api.request('GET', `${flowservice}/flows/${flowId}`)).json;
+    expect(at(flow, 'items.0.name')).toBe('Products from the exports folder');
+    const run = await runNow(api, flowId);
+    expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
+    expect(await latestRows(api, dataSetId, `_id, ${`_${api.tenantId}`}.product.name AS name`)).toEqual([
+      { _id: 'P1', name: 'Widget' },
+      { _id: 'P2', name: 'E-book' },
+    ]);
+  });
+});

@@ -8,6 +8,8 @@ import { launchBrowser, screenshot } from './support/browser.js';
 import { signedInPage } from './support/console-session.js';
 import { latestRows, runNow } from './support/file-flow.js';
 import { flowservice } from './support/payment-sources.js';
+import { StandInClock } from './support/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
 
@@ -122,5 +124,76 @@ describe('the console: adding data from a CSV file, from the catalog to a datafl
       { _id: 'P1', name: 'Widget' },
       { _id: 'P2', name: 'E-book' },
     ]);
+  });
+});
+
+describe('the console: adding data from the Stripe stand-in', () => {
+  let api: TestApi;
+  let stripe: StripeStandIn;
+  let browser: Browser;
+  let page: Page;
+  let dataSetId: string;
+
+  beforeAll(async () => {
+    const clock = new StandInClock(Date.now());
+    stripe = await startStripeStandIn({ clock, seed: 7 });
+    for (let i = 0; i < 30; i += 1) stripe.account.createCharge({ amount: 500 + i, currency: 'usd', description: `Order ${i}` }, { at: Math.floor((clock.now() - (i + 2) * 3_600_000) / 1000) });
+    api = await startApi(backend!);
+    const post = async (url: string, body: unknown, field: string) => {
+      const response = await api.request('POST', url, { body });
+      expect(response.status, response.text).toBe(201);
+      return str(response.json, field);
+    };
+    const group = await post('/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id');
+    const schemaId = await post('/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: 'Stripe charges', allOf: [...tutorial.targetSchema.allOf, { $ref: group }] }, '$id');
+    dataSetId = (await post('/data/foundation/catalog/dataSets', { ...tutorial.dataSet(schemaId), name: 'Stripe charges' }, '0')).split('/').pop() as string;
+    browser = await launchBrowser();
+    page = await signedInPage(browser, api);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await stripe?.close();
+  });
+
+  it('goes from the Stripe card to a dataflow that lands the charges', async () => {
+    await page.getByRole('link', { name: 'Add data from Stripe' }).click();
+    await page.getByLabel('Account name').fill('Stripe test mode');
+    await page.getByLabel('host').fill(stripe.url);
+    await page.getByLabel('accessToken').fill(DEFAULT_STRIPE_KEY);
+    // The key is masked as it is typed.
+    expect(await page.getByLabel('accessToken').getAttribute('type')).toBe('password');
+    await page.getByRole('button', { name: 'Connect and test' }).click();
+    await page.getByRole('heading', { name: 'Select data' }).waitFor();
+
+    await page.getByRole('button', { name: /Stripe\.Charges/ }).click();
+    const preview = page.getByRole('table', { name: 'Preview of Stripe.Charges' });
+    await preview.waitFor();
+    expect(await preview.getByRole('cell', { name: 'Order 0', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Use Stripe.Charges' }).click();
+    await page.getByRole('button', { name: 'Land in Stripe charges' }).click();
+    await page.getByRole('table', { name: 'Mapping rules' }).waitFor();
+
+    const tenant = `_${api.tenantId}`;
+    const target = (column: string) => page.getByLabel(`Target field for ${column}`, { exact: true });
+    for (const row of await page.getByRole('table', { name: 'Mapping rules' }).getByRole('combobox').all()) await row.selectOption('');
+    await target('Id').selectOption('_id');
+    await target('Description').selectOption(`${tenant}.product.description`);
+    await target('Status').selectOption(`${tenant}.product.name`);
+    await target('Currency').selectOption(`${tenant}.product.type`);
+    await page.getByRole('button', { name: 'Check and continue' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Create the dataflow' }).click();
+    await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
+    const flowId = page.url().split('/').pop() as string;
+
+    const run = await runNow(api, flowId);
+    expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
+    const rows = await latestRows(api, dataSetId, `_id, ${tenant}.product.description AS description`);
+    expect(rows).toHaveLength(30);
+    expect(rows.map((r) => r.description)).toContain('Order 0');
+    // The key reached the server sealed, and the console never showed it back.
+    const connections = JSON.stringify((await api.request('GET', `${flowservice}/connections`)).json);
+    expect(connections).not.toContain(DEFAULT_STRIPE_KEY);
   });
 });

@@ -7,7 +7,7 @@ import { DataStep, type Selection } from './data-step.js';
 import { MappingStep, type MappingRule } from './mapping-step.js';
 import { ReviewStep } from './review-step.js';
 import { ScheduleStep, type Schedule } from './schedule-step.js';
-import { readSpecs } from './specs.js';
+import { readSpecs, tableFormatOf } from './specs.js';
 import { TargetStep, type Target } from './target-step.js';
 import './wizard.css';
 
@@ -55,7 +55,7 @@ export function ConnectWizard({ scope, specId }: { scope: Scope; specId: string 
                 ))}
               </ol>
               {step === 0 ? <AccountStep scope={scope} spec={spec} onChosen={(account) => advance({ account })} /> : null}
-              {step === 1 && progress.account ? <DataStep scope={scope} connectionId={progress.account.id} onChosen={(selection) => advance({ selection })} /> : null}
+              {step === 1 && progress.account ? <DataStep scope={scope} connectionId={progress.account.id} tableFormat={tableFormatOf(flowSpec)} onChosen={(selection) => advance({ selection })} /> : null}
               {step === 2 ? <TargetStep scope={scope} onChosen={(target) => advance({ target })} /> : null}
               {step === 3 && progress.target && progress.selection ? <MappingStep scope={scope} schemaId={progress.target.schemaId} columns={progress.selection.columns} onChosen={(rules) => advance({ rules })} /> : null}
               {step === 4 && progress.selection ? <ScheduleStep columns={progress.selection.columns} onChosen={(schedule) => advance({ schedule })} /> : null}

@@ -39,7 +39,7 @@ const explore = (scope: Scope, connectionId: string, query: Record<string, strin
   request<Entry[] | FlatAnswer>(scope, 'GET', `${flowservice}/connections/${connectionId}/explore?${new URLSearchParams(query).toString()}`, signal ? { signal } : {});
 
 /** Step 2: the connection's folders, files or tables as a tree, and a preview of the one chosen. */
-export function DataStep({ scope, connectionId, onChosen }: { scope: Scope; connectionId: string; onChosen: (selection: Selection) => void }) {
+export function DataStep({ scope, connectionId, tableFormat, onChosen }: { scope: Scope; connectionId: string; tableFormat: 'tabular' | 'json'; onChosen: (selection: Selection) => void }) {
   const [chosen, setChosen] = useState<Entry | undefined>();
   return (
     <section aria-labelledby="data-title">
@@ -48,7 +48,7 @@ export function DataStep({ scope, connectionId, onChosen }: { scope: Scope; conn
         <nav aria-label="Source data" class="tree">
           <Folder scope={scope} connectionId={connectionId} path={undefined} chosen={chosen} onChoose={setChosen} />
         </nav>
-        <div class="preview">{chosen ? <Preview key={chosen.path} scope={scope} connectionId={connectionId} entry={chosen} onChosen={onChosen} /> : <p class="empty">Choose a file or table to see its columns and first rows.</p>}</div>
+        <div class="preview">{chosen ? <Preview key={chosen.path} scope={scope} connectionId={connectionId} entry={chosen} tableFormat={tableFormat} onChosen={onChosen} /> : <p class="empty">Choose a file or table to see its columns and first rows.</p>}</div>
       </div>
     </section>
   );
@@ -87,11 +87,11 @@ function FolderEntry({ scope, connectionId, entry, chosen, onChoose }: { scope: 
   );
 }
 
-function Preview({ scope, connectionId, entry, onChosen }: { scope: Scope; connectionId: string; entry: Entry; onChosen: (selection: Selection) => void }) {
-  const format = entry.type === 'table' ? 'tabular' : fileFormat(entry.name);
+function Preview({ scope, connectionId, entry, tableFormat, onChosen }: { scope: Scope; connectionId: string; entry: Entry; tableFormat: 'tabular' | 'json'; onChosen: (selection: Selection) => void }) {
+  const format = entry.type === 'table' ? tableFormat : fileFormat(entry.name);
   const answer = useApi(
     scope,
-    (s, signal) => explore(s, connectionId, { objectType: entry.type, object: entry.path, preview: 'true', ...(format === 'tabular' ? {} : { fileType: format }) }, signal),
+    (s, signal) => explore(s, connectionId, { objectType: entry.type, object: entry.path, preview: 'true', ...(entry.type === 'table' ? {} : { fileType: format }) }, signal),
     [connectionId, entry.path],
   );
   return (

@@ -96,17 +96,18 @@ function MappingTable({ scope, schemaId, columns, fields, onChosen }: { scope: S
                 )}
               </td>
               <td>
-                <label>
-                  <span class="sr-only">Target field for {rule.sourceType === 'ATTRIBUTE' ? rule.source : `expression ${index + 1}`}</span>
-                  <select value={rule.destination} onChange={(e) => update(index, { destination: e.currentTarget.value })}>
-                    <option value="">Not mapped</option>
-                    {(shown.some((f) => f.path === rule.destination) || rule.destination === '' ? shown : [...shown, { path: rule.destination, type: '' }]).map((f) => (
-                      <option key={f.path} value={f.path}>
-                        {f.path} {f.type ? `(${f.type})` : ''}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <select
+                  aria-label={`Target field for ${rule.sourceType === 'ATTRIBUTE' ? rule.source : `expression ${index + 1}`}`}
+                  value={rule.destination}
+                  onChange={(e) => update(index, { destination: e.currentTarget.value })}
+                >
+                  <option value="">Not mapped</option>
+                  {(shown.some((f) => f.path === rule.destination) || rule.destination === '' ? shown : [...shown, { path: rule.destination, type: '' }]).map((f) => (
+                    <option key={f.path} value={f.path}>
+                      {f.path} {f.type ? `(${f.type})` : ''}
+                    </option>
+                  ))}
+                </select>
               </td>
               <td>{verdicts[index] ? <span class="problem-text" role="alert">{verdicts[index]}</span> : rule.destination ? '✓' : ''}</td>
             </tr>

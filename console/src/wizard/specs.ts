@@ -44,3 +44,11 @@ export async function readSpecs(scope: Scope, specId: string, signal: AbortSigna
 export function isSecretField(name: string, schema: JsonSchema): boolean {
   return schema.format === 'password' || /secret|password|token|key$/i.test(name);
 }
+
+/**
+ * The `data.format` of a source connection on a table: AEP's CRM flow (PayPal, Square) reads tables as `tabular`;
+ * the REST flow (Stripe) reads a resource's records as `json`.
+ */
+export function tableFormatOf(flowSpec: FlowSpec): 'tabular' | 'json' {
+  return flowSpec.name === 'CRMToAEP' ? 'tabular' : 'json';
+}

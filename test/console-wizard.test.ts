@@ -94,11 +94,18 @@ describe('the console: adding data from a CSV file, from the catalog to a datafl
     await page.getByRole('button', { name: 'Add a calculated field' }).click();
     await page.getByLabel('Expression 6', { exact: true }).fill('no_such_function(Product_Name)');
     await page.getByLabel('Target field for expression 6').selectOption(`${tenant}.product.description`);
-    await page.getByRole('button', { name: 'Check and continue' }).click();
+    await page.getByRole('button', { name: 'Check and preview' }).click();
     await page.getByRole('table', { name: 'Mapping rules' }).getByRole('alert').first().waitFor();
     await screenshot(page, 'wizard-mapping');
     await page.getByLabel('Target field for expression 6').selectOption('');
-    await page.getByRole('button', { name: 'Check and continue' }).click();
+    await page.getByRole('button', { name: 'Check and preview' }).click();
+    // The sample rows as the server maps them.
+    const mapped = page.getByRole('table', { name: 'Preview of the mapped rows' });
+    await mapped.waitFor();
+    expect(await mapped.getByRole('cell', { name: 'Widget', exact: true }).count()).toBe(1);
+    expect(await mapped.getByRole('cell', { name: 'P2', exact: true }).count()).toBe(1);
+    await screenshot(page, 'wizard-mapping');
+    await page.getByRole('button', { name: 'Continue to the schedule' }).click();
     await page.getByRole('heading', { name: 'Schedule' }).waitFor();
   });
 
@@ -181,8 +188,9 @@ describe('the console: adding data from the Stripe stand-in', () => {
     await target('Description').selectOption(`${tenant}.product.description`);
     await target('Status').selectOption(`${tenant}.product.name`);
     await target('Currency').selectOption(`${tenant}.product.type`);
-    await page.getByRole('button', { name: 'Check and continue' }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Check and preview' }).click();
+    await page.getByRole('button', { name: 'Continue to the schedule' }).click();
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await page.getByRole('button', { name: 'Create the dataflow' }).click();
     await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
     const flowId = page.url().split('/').pop() as string;

@@ -57,7 +57,7 @@ export function ConnectWizard({ scope, specId }: { scope: Scope; specId: string 
               {step === 0 ? <AccountStep scope={scope} spec={spec} onChosen={(account) => advance({ account })} /> : null}
               {step === 1 && progress.account ? <DataStep scope={scope} connectionId={progress.account.id} tableFormat={tableFormatOf(flowSpec)} onChosen={(selection) => advance({ selection })} /> : null}
               {step === 2 ? <TargetStep scope={scope} onChosen={(target) => advance({ target })} /> : null}
-              {step === 3 && progress.target && progress.selection ? <MappingStep scope={scope} schemaId={progress.target.schemaId} columns={progress.selection.columns} onChosen={(rules) => advance({ rules })} /> : null}
+              {step === 3 && progress.target && progress.selection ? <MappingStep scope={scope} schemaId={progress.target.schemaId} columns={progress.selection.columns} rows={progress.selection.rows} onChosen={(rules) => advance({ rules })} /> : null}
               {step === 4 && progress.selection ? <ScheduleStep columns={progress.selection.columns} onChosen={(schedule) => advance({ schedule })} /> : null}
               {step === 5 && progress.account && progress.selection && progress.target && progress.rules && progress.schedule ? (
                 <ReviewStep scope={scope} spec={spec} flowSpec={flowSpec} choices={{ account: progress.account, selection: progress.selection, target: progress.target, rules: progress.rules, schedule: progress.schedule }} />

@@ -19,6 +19,8 @@ export interface Selection {
   entry: Entry;
   format: 'delimited' | 'json' | 'parquet' | 'tabular';
   columns: Column[];
+  /** The first rows of the preview: the mapping step shows them mapped. */
+  rows: Record<string, unknown>[];
 }
 
 interface FlatAnswer {
@@ -128,7 +130,7 @@ function Preview({ scope, connectionId, entry, tableFormat, onChosen }: { scope:
             <p class="status">
               {columns.length} columns; the first {Math.min(rows.length, 20)} rows.
             </p>
-            <button type="button" onClick={() => onChosen({ entry, format, columns })}>
+            <button type="button" onClick={() => onChosen({ entry, format, columns, rows: rows.slice(0, 10) })}>
               Use {entry.name}
             </button>
           </>

@@ -8,13 +8,14 @@ export interface Scope {
 }
 
 /** One request to the platform's public API, with the gateway headers AEP's clients send. */
-export async function request<T>(scope: Scope, method: string, path: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function request<T>(scope: Scope, method: string, path: string, options: { body?: unknown; signal?: AbortSignal; accept?: string } = {}): Promise<T> {
   const headers: Record<string, string> = {
     authorization: `Bearer ${scope.session.token}`,
     'x-api-key': scope.session.clientId,
     'x-gw-ims-org-id': scope.session.org,
     'x-sandbox-name': scope.sandbox,
-    accept: 'application/json',
+    // The Schema Registry answers a lookup only in the XED form it is asked for.
+    accept: options.accept ?? 'application/json',
   };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}), ...(options.signal ? { signal: options.signal } : {}) });

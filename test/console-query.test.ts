@@ -9,6 +9,7 @@ import { goTo, signedInPage } from './support/console-session.js';
 import { createFileFlow, runNow, type FileFlow } from './support/file-flow.js';
 import { requireFreshQueryWorker } from './support/query-workers.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
+import * as tutorial from './support/tutorial-requests.js';
 
 /**
  * The console's Datasets and Query screens in a real browser, over data a dataflow landed: the datasets list, a
@@ -61,6 +62,7 @@ describe('the console: datasets and queries', () => {
   let flow: FileFlow;
   let table: string;
   let tenant: string;
+  let emptyDataSetId: string;
 
   beforeAll(async () => {
     requireFreshQueryWorker();
@@ -73,6 +75,12 @@ describe('the console: datasets and queries', () => {
     const dataSet = await api.request('GET', `/data/foundation/catalog/dataSets/${flow.dataSetId}`);
     table = str(dataSet.json, `${flow.dataSetId}.tags.adobe/pqs/table.0`);
     tenant = `_${api.tenantId}`;
+    // A dataset nothing has landed in yet, and a sandbox with no datasets at all.
+    const empty = await api.request('POST', '/data/foundation/catalog/dataSets', { body: { ...tutorial.dataSet(flow.schemaId), name: 'dataset still empty' } });
+    expect(empty.status, empty.text).toBe(201);
+    emptyDataSetId = str(empty.json, '0').split('/').pop()!;
+    const sandbox = await api.request('POST', '/data/foundation/sandbox-management/sandboxes', { body: { name: 'console-dev', title: 'Console dev', type: 'development' } });
+    expect(sandbox.status, sandbox.text).toBeLessThan(300);
     browser = await launchBrowser();
     page = await signedInPage(browser, api, '/datasets');
   }, 90_000);
@@ -130,8 +138,25 @@ describe('the console: datasets and queries', () => {
     await screenshot(page, 'datasets');
   });
 
+  it('shows a dataset without batches as empty, and an unknown one in the server\'s words', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Datasets' }).click();
+    await page.getByRole('link', { name: 'dataset still empty' }).click();
+    await page.getByRole('heading', { name: 'dataset still empty', level: 1 }).waitFor();
+    expect(page.url()).toBe(`${api.baseUrl}/datasets/${emptyDataSetId}`);
+    await page.getByText('No batch has landed in this dataset yet.').waitFor();
+    await page.getByText('No batch has landed in this dataset successfully yet').waitFor();
+    expect(await page.getByRole('table', { name: 'Preview rows' }).count()).toBe(0);
+
+    await goTo(page, '/datasets/0123456789abcdef01234567');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const answer = await api.request('GET', '/data/foundation/catalog/dataSets/0123456789abcdef01234567');
+    expect(answer.status).toBe(404);
+    await expect(alert.textContent()).resolves.toContain(str(answer.json, 'detail'));
+  });
+
   it('runs a SELECT from the editor (Ctrl+Enter) and shows the rows the API answers', async () => {
-    await page.getByRole('link', { name: 'Query', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Query' }).click();
     await page.getByRole('heading', { name: 'Query', level: 1 }).waitFor();
     const editor = page.getByLabel('SQL', { exact: true });
     // Choosing a table in an empty editor writes a whole statement; in a statement, its name at the caret.
@@ -281,11 +306,36 @@ describe('the console: datasets and queries', () => {
     })()).resolves.toEqual({ headers: ['one'], types: ['INTEGER'], rows: [['1']] });
   }, 90_000);
 
-  it('keeps the history per org: leaving the screen keeps it, and going back shows it', async () => {
-    await goTo(page, '/datasets');
-    await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
-    await goTo(page, '/query');
-    await expect(page.getByRole('region', { name: 'History' }).getByRole('button').count()).resolves.toBe(6);
-    await expect(page.getByLabel('SQL', { exact: true }).inputValue()).resolves.toBe('SELECT 1 AS one');
+  it('keeps the history and the editor per sandbox, and shows an empty sandbox as empty', async () => {
+    const history = page.getByRole('region', { name: 'History' });
+    await page.getByLabel('Sandbox').selectOption('console-dev');
+    await page.getByText('This sandbox has no datasets yet: run a dataflow to land some.').waitFor();
+    await history.getByText('The queries you run here are listed here').waitFor();
+    await expect(page.getByLabel('SQL', { exact: true }).inputValue()).resolves.toBe('');
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Datasets' }).click();
+    await page.getByText('This sandbox has no datasets yet.').waitFor();
+
+    await page.getByLabel('Sandbox').selectOption('prod');
+    await page.getByRole('link', { name: 'dataset console products' }).click();
+    await page.getByRole('button', { name: 'Query this dataset' }).click();
+    await page.getByRole('heading', { name: 'Query', level: 1 }).waitFor();
+    await expect(page.getByLabel('SQL', { exact: true }).inputValue()).resolves.toBe(`SELECT * FROM ${table} LIMIT 100`);
+    // The six queries run in prod above, newest first.
+    await expect(history.getByRole('button').count()).resolves.toBe(6);
+  });
+
+  it('fits a 1024 px wide window: wide rows scroll inside their grid, not the page', async () => {
+    await page.setViewportSize({ width: 1024, height: 800 });
+    const pageScrollsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    await page.getByLabel('SQL', { exact: true }).fill(`SELECT *, repeat('wide ', 60) AS wide, * FROM ${table}`);
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.getByRole('table', { name: 'Query results' }).waitFor();
+    expect(await pageScrollsSideways()).toBe(false);
+    await screenshot(page, 'query-1024');
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Datasets' }).click();
+    await page.getByRole('link', { name: 'dataset console products' }).click();
+    await page.getByRole('table', { name: 'Preview rows' }).waitFor();
+    await page.getByRole('table', { name: 'Batches' }).waitFor();
+    expect(await pageScrollsSideways()).toBe(false);
   });
 });

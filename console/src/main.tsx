@@ -1,5 +1,8 @@
 import { render } from 'preact';
 import { Redirect, Route, Switch } from 'wouter-preact';
+import { DatasetDetail } from './screens/datasets/dataset-detail.js';
+import { DatasetsList } from './screens/datasets/datasets-list.js';
+import { QueryScreen } from './screens/query/query-screen.js';
 import { SignIn } from './screens/sign-in.js';
 import { SourcesCatalog } from './screens/sources-catalog.js';
 import { ConnectWizard } from './wizard/connect-wizard.js';
@@ -25,6 +28,13 @@ function Console() {
               <SourcesCatalog scope={scope} />
             </Route>
             <Route path="/sources/:specId/new">{(params) => <ConnectWizard scope={scope} specId={params.specId} />}</Route>
+            <Route path="/datasets">
+              <DatasetsList scope={scope} />
+            </Route>
+            <Route path="/datasets/:id">{(params) => <DatasetDetail scope={scope} id={params.id} />}</Route>
+            <Route path="/query">
+              <QueryScreen scope={scope} />
+            </Route>
             <Route>
               <Redirect to="/sources" />
             </Route>

@@ -14,6 +14,7 @@ export async function request<T>(scope: Scope, method: string, path: string, opt
     'x-api-key': scope.session.clientId,
     'x-gw-ims-org-id': scope.session.org,
     'x-sandbox-name': scope.sandbox,
+    // The Schema Registry answers a lookup only in the XED form it is asked for.
     accept: options.accept ?? 'application/json',
   };
   if (options.body !== undefined) headers['content-type'] = 'application/json';

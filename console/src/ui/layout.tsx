@@ -25,6 +25,8 @@ export function Layout({ scope, children }: { scope: Scope; children: ComponentC
         </Link>
         <nav aria-label="Sections">
           <Link href="/sources">Sources</Link>
+          <Link href="/datasets">Datasets</Link>
+          <Link href="/query">Query</Link>
         </nav>
         <label>
           Org

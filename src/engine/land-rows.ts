@@ -106,11 +106,6 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
         message: `Encountered ${outcome.failedRecords} errors in the data. Successfully ingested ${outcome.outputRecords} rows.${plan.options.errorDiagnosticsEnabled ? ' Review the error diagnostics for details.' : ' Enable error diagnostics to download the rejected rows.'}`,
         recordCount: outcome.failedRecords,
       });
-      const allowed = plan.options.partialIngestionPercent ?? 0;
-      const failedShare = (outcome.failedRecords / (staged + unparsable)) * 100;
-      if (failedShare > allowed) {
-        throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged + unparsable} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
-      }
       if (plan.options.errorDiagnosticsEnabled) {
         const errorsDir = landing.layout.rowErrorsDir(stagedBatch);
         fs.mkdirSync(errorsDir, { recursive: true });
@@ -119,6 +114,12 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
           await duck.run(`COPY (SELECT __raw AS _corrupt_record, _errors FROM (${compiled.select(withRaw, { carry: ['__raw'] })}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
         }
         if (parsingErrors) fs.copyFileSync(parsingErrors, path.join(errorsDir, 'parsing_errors_0.json'));
+      }
+      // Checked after the diagnostics are written: a run that fails on its rejected rows keeps them, as AEP does.
+      const allowed = plan.options.partialIngestionPercent ?? 0;
+      const failedShare = (outcome.failedRecords / (staged + unparsable)) * 100;
+      if (failedShare > allowed) {
+        throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged + unparsable} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
       }
     }
     if (outcome.deletedRecords > 0 && deletedRows) await writeDeletions(duck, compiled, deletedRows, landing.layout.deletionsDir(stagedBatch), outcome);

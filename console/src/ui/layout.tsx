@@ -25,6 +25,7 @@ export function Layout({ scope, children }: { scope: Scope; children: ComponentC
         </Link>
         <nav aria-label="Sections">
           <Link href="/sources">Sources</Link>
+          <Link href="/flows">Dataflows</Link>
         </nav>
         <label>
           Org

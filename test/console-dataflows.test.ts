@@ -64,6 +64,9 @@ describe('the console: dataflows, their runs and run pages', () => {
   let root: string;
   let products: FileFlow;
   let strict: FileFlow;
+  let weekly: FileFlow;
+  /** Epoch seconds: the weekly flow started a day ago without backfill, so its first run is due a week after. */
+  const weeklyStart = Math.floor(Date.now() / 1000) - 86_400;
   let failedRun: unknown;
 
   const runsOf = async (flowId: string): Promise<RunFigures[]> => {
@@ -93,6 +96,7 @@ describe('the console: dataflows, their runs and run pages', () => {
     strict = await createFileFlow(api, { root, path: 'dirty.csv', format: 'delimited', title: 'console strict', delta: false, extraMappings, options: { errorDiagnosticsEnabled: true } });
     failedRun = await runNow(api, strict.flowId);
     expect(at(failedRun, 'metrics.statusSummary.status')).toBe('failed');
+    weekly = await createFileFlow(api, { root, path: 'products.csv', format: 'delimited', title: 'console weekly', scheduleParams: { frequency: 'week', interval: 1, startTime: weeklyStart, backfill: false } });
     // A sandbox with no flows, there before the console signs in (the switcher lists the sandboxes then).
     const sandbox = await api.request('POST', '/data/foundation/sandbox-management/sandboxes', { body: { name: 'console-empty', title: 'Console empty', type: 'development' } });
     expect(sandbox.status, sandbox.text).toBe(201);
@@ -112,16 +116,17 @@ describe('the console: dataflows, their runs and run pages', () => {
     const productRuns = await runsOf(products.flowId);
     const written = productRuns.reduce((sum, run) => sum + run.metrics.recordSummary.outputRecordCount, 0);
     expect(written).toBe(3);
+    const lastStatus = async (flow: FileFlow) => ({ success: 'Success', failed: 'Failed' })[str((await api.request('GET', `${flowservice}/flows/${flow.flowId}`)).json, 'items.0.lastRunDetails.state')];
+    // The next tick of the weekly flow's grid, in the page's time zone and locale.
+    const weeklyNext = await page.evaluate((ms) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms)), (weeklyStart + 7 * 86_400) * 1000);
     const rows = await rowTexts(table);
     // By name; the last run's start time is checked on the flow's page.
     expect(rows.map(([name, source, state, status, , next, records]) => [name, source, state, status, next, records])).toEqual([
-      ['flow console products', sourceSpec, 'Enabled', 'Success', 'one-time', String(written)],
-      ['flow console strict', sourceSpec, 'Enabled', 'Failed', 'one-time', '0'],
+      ['flow console products', sourceSpec, 'Enabled', await lastStatus(products), 'one-time', String(written)],
+      ['flow console strict', sourceSpec, 'Enabled', await lastStatus(strict), 'one-time', '0'],
+      ['flow console weekly', sourceSpec, 'Enabled', 'Never run', weeklyNext, '0'],
     ]);
-    for (const flow of [products, strict]) {
-      const last = str((await api.request('GET', `${flowservice}/flows/${flow.flowId}`)).json, 'items.0.lastRunDetails.state');
-      expect(['success', 'failed']).toContain(last);
-    }
+    expect(rows.map((row) => row[3])).toEqual(['Success', 'Failed', 'Never run']);
     await screenshot(page, 'dataflows-list');
 
     await page.getByLabel('Filter dataflows').fill('strict');
@@ -180,9 +185,15 @@ describe('the console: dataflows, their runs and run pages', () => {
     await page.getByRole('button', { name: 'Disable' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('does not match the current version');
     expect(await flowState(products.flowId)).toBe('enabled');
+    // Read again, the page has the new etag, and the same action goes through.
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.getByRole('heading', { name: 'flow console products', level: 1 }).waitFor();
-    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByRole('alert').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByText('The flow is disabled').waitFor();
+    expect(await flowState(products.flowId)).toBe('disabled');
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await page.getByText('The flow is enabled.').waitFor();
+    expect(await flowState(products.flowId)).toBe('enabled');
   });
 
   it('runs a one-time flow now and follows the run to its end on its page', async () => {
@@ -237,6 +248,17 @@ describe('the console: dataflows, their runs and run pages', () => {
     for (const request of requests) expect(request.url).not.toContain(token);
   });
 
+  it('runs a scheduled flow on its schedule only, and says so', async () => {
+    await goTo(page, `/flows/${weekly.flowId}`);
+    await page.getByRole('heading', { name: 'flow console weekly', level: 1 }).waitFor();
+    await expect(page.getByRole('button', { name: 'Run now' }).isDisabled()).resolves.toBe(true);
+    await page.getByText('Run now is for one-time flows; this one runs on its schedule (every week).').waitFor();
+    await expect(page.locator('dt:text-is("Schedule") + dd').textContent()).resolves.toMatch(/^Every week, from /);
+    await page.getByText('This flow has not run yet.').waitFor();
+    // As the API says: only a one-time flow runs on demand.
+    expect((await api.request('POST', `${flowservice}/runs`, { body: { flowId: weekly.flowId } })).status).toBe(400);
+  });
+
   it('deletes a flow after asking, and the API no longer has it', async () => {
     const doomed = await createFileFlow(api, { root, path: 'products.csv', format: 'delimited', title: 'console doomed' });
     await goTo(page, `/flows/${doomed.flowId}`);
@@ -275,6 +297,7 @@ describe('the console: dataflows, their runs and run pages', () => {
       await goTo(page, `/runs/${runId}`);
       await page.getByText('Status: In progress').waitFor();
       await page.getByText('This page follows the run until it ends.').waitFor();
+      await screenshot(page, 'run-in-progress');
       expect(await page.getByRole('progressbar').count()).toBe(1);
       expect(str((await api.request('GET', `${flowservice}/runs/${runId}`)).json, 'items.0.metrics.statusSummary.status')).toBe('inProgress');
 

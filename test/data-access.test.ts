@@ -148,6 +148,38 @@ describe.each(backends)('Data Access (export) API on $name', (backend) => {
     expect(at((await api.request('GET', `${exportBase}/batches/${batchId}/meta?path=row_errors`)).json, 'data')).toEqual([]);
   });
 
+  it('keeps the rejected rows of a run that failed on them, in a failed batch with no data', async () => {
+    const strict = await createFileFlow(api, {
+      root,
+      path: 'dirty.csv',
+      format: 'delimited',
+      title: 'export failed diagnostics',
+      extraMappings: [{ destinationXdmPath: 'person.birthYear', sourceAttribute: 'Year' }],
+      options: { errorDiagnosticsEnabled: true },
+    });
+    const failed = await runNow(api, strict.flowId);
+    expect(failed).toMatchObject({ metrics: { recordSummary: { outputRecordCount: 0, failedRecordCount: 1 }, statusSummary: { status: 'failed' } } });
+    const failedBatch = str(failed, 'activities.1.targetInfo.0.reference.ids.0');
+    expect(str(failed, 'activities.1.statusSummary.extensions.manifest.failedRecords')).toBe(`${exportBase}/batches/${failedBatch}/meta?path=row_errors`);
+    const batch = await api.request('GET', `/data/foundation/catalog/batches/${failedBatch}`);
+    expect(batch.status, batch.text).toBe(200);
+    expect(at(batch.json, `${failedBatch}.status`)).toBe('failed');
+    // Nothing of it is data: no files to export, no rows in the dataset.
+    expect(at((await api.request('GET', `${exportBase}/batches/${failedBatch}/files`)).json, 'data')).toEqual([]);
+    expect(await lakeRows(api, strict.dataSetId)).toEqual([]);
+    const listed = await api.request('GET', `${exportBase}/batches/${failedBatch}/meta?path=row_errors`);
+    expect((at(listed.json, 'data') as { name: string }[]).map((f) => f.name)).toEqual(['conversion_errors_0.json']);
+    const fetched = await download(api, str(listed.json, 'data.0._links.self.href'));
+    expect(fetched.bytes.toString('utf8')).toContain('not a year');
+
+    // Without diagnostics a failed run keeps nothing: no batch, no link.
+    const silent = await createFileFlow(api, { root, path: 'dirty.csv', format: 'delimited', title: 'export failed silent', extraMappings: [{ destinationXdmPath: 'person.birthYear', sourceAttribute: 'Year' }] });
+    const silentRun = await runNow(api, silent.flowId);
+    expect(at(silentRun, 'metrics.statusSummary.status')).toBe('failed');
+    expect(at(silentRun, 'activities.1.targetInfo.0.reference.ids')).toEqual([]);
+    expect(at(silentRun, 'activities.1.statusSummary.extensions.manifest')).toBeUndefined();
+  });
+
   it('lists the manifest of the files a batch was read from under input_files', async () => {
     const listed = await api.request('GET', `${exportBase}/batches/${batchId}/meta?path=input_files`);
     expect(listed.status).toBe(200);

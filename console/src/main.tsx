@@ -8,7 +8,13 @@ import { SourcesCatalog } from './screens/sources-catalog.js';
 import { ConnectWizard } from './wizard/connect-wizard.js';
 import { useConsole } from './state/store.js';
 import { Layout } from './ui/layout.js';
+import { lazyScreen } from './ui/lazy-screen.js';
 import './styles.css';
+
+const dataflowScreens = () => import('./screens/dataflows/dataflows-screens.js');
+const DataflowsList = lazyScreen(() => dataflowScreens().then((m) => m.DataflowsList), 'the dataflows');
+const DataflowDetail = lazyScreen(() => dataflowScreens().then((m) => m.DataflowDetail), 'the dataflow');
+const RunPage = lazyScreen(() => dataflowScreens().then((m) => m.RunPage), 'the run');
 
 function Console() {
   const state = useConsole();
@@ -35,6 +41,11 @@ function Console() {
             <Route path="/query">
               <QueryScreen scope={scope} />
             </Route>
+            <Route path="/flows">
+              <DataflowsList scope={scope} />
+            </Route>
+            <Route path="/flows/:id">{(params) => <DataflowDetail key={params.id} scope={scope} id={params.id} />}</Route>
+            <Route path="/runs/:id">{(params) => <RunPage key={params.id} scope={scope} id={params.id} />}</Route>
             <Route>
               <Redirect to="/sources" />
             </Route>

@@ -101,16 +101,14 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
       const byCode = staged - written > 0 ? await duck.rows(`SELECT e.code AS code, count(*) AS n, min(e.message) AS example FROM (SELECT unnest(_errors) AS e FROM ${rejected}) GROUP BY 1 ORDER BY 1`) : [];
       if (unparsable > 0) byCode.push({ code: 'INGEST-1401-400', n: unparsable, example: 'a row that could not be parsed' });
       for (const row of byCode) outcome.errors.push({ code: String(row.code), message: `${String(row.n)} error(s), e.g. ${String(row.example)}`, recordCount: Number(row.n) });
-      outcome.errors.unshift({
-        code: plan.options.errorDiagnosticsEnabled ? 'INGEST-1212-400' : 'INGEST-1211-400',
-        message: `Encountered ${outcome.failedRecords} errors in the data. Successfully ingested ${outcome.outputRecords} rows.${plan.options.errorDiagnosticsEnabled ? ' Review the error diagnostics for details.' : ' Enable error diagnostics to download the rejected rows.'}`,
-        recordCount: outcome.failedRecords,
-      });
       const allowed = plan.options.partialIngestionPercent ?? 0;
       const failedShare = (outcome.failedRecords / (staged + unparsable)) * 100;
-      if (failedShare > allowed) {
-        throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged + unparsable} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
-      }
+      const ingested = failedShare > allowed ? 'Nothing was ingested.' : `Successfully ingested ${outcome.outputRecords} rows.`;
+      outcome.errors.unshift({
+        code: plan.options.errorDiagnosticsEnabled ? 'INGEST-1212-400' : 'INGEST-1211-400',
+        message: `Encountered ${outcome.failedRecords} errors in the data. ${ingested}${plan.options.errorDiagnosticsEnabled ? ' Review the error diagnostics for details.' : ' Enable error diagnostics to download the rejected rows.'}`,
+        recordCount: outcome.failedRecords,
+      });
       if (plan.options.errorDiagnosticsEnabled) {
         const errorsDir = landing.layout.rowErrorsDir(stagedBatch);
         fs.mkdirSync(errorsDir, { recursive: true });
@@ -119,6 +117,10 @@ export async function landRows(read: Extracted & { relation: string }, landing: 
           await duck.run(`COPY (SELECT __raw AS _corrupt_record, _errors FROM (${compiled.select(withRaw, { carry: ['__raw'] })}) WHERE len(_errors) > 0) TO ${sqlString(path.join(errorsDir, 'conversion_errors_0.json'))} (FORMAT json)`);
         }
         if (parsingErrors) fs.copyFileSync(parsingErrors, path.join(errorsDir, 'parsing_errors_0.json'));
+      }
+      // Checked after the diagnostics are written: a run that fails on its rejected rows keeps them, as AEP does.
+      if (failedShare > allowed) {
+        throw new RunFailure('INGEST-1212-400', `${outcome.failedRecords} of ${staged + unparsable} rows (${failedShare.toFixed(1)}%) were rejected, more than the ${allowed}% the flow allows; nothing was ingested`, 'data', outcome.failedRecords);
       }
     }
     if (outcome.deletedRecords > 0 && deletedRows) await writeDeletions(duck, compiled, deletedRows, landing.layout.deletionsDir(stagedBatch), outcome);

@@ -137,12 +137,37 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
     outcome.batchId = undefined;
     // A commit that failed after the move must not leave its files in the lake.
     if (moved) fs.rmSync(lakeBatch, { recursive: true, force: true });
-    await deps.db.transaction().execute(async (trx) => deps.finalRecord(outcome, new ResourcesRepository(trx)));
+    // A run that failed on its rejected rows keeps them for download when diagnostics are on: a failed Catalog
+    // batch with no data, only its `_meta/row_errors`, as AEP keeps a failed batch's error diagnostics.
+    const kept = failure.kind === 'data' && !plan.upload && !moved && keepRejectedRows(deps.layout, stagedBatch, lakeBatch);
+    if (kept) outcome.batchId = batchId;
+    try {
+      await deps.db.transaction().execute(async (trx) => {
+        const tx = new ResourcesRepository(trx);
+        if (kept) {
+          const now = outcome.completedAt as number;
+          await tx.insert(scope, { kind: batchKind, id: batchId, body: batchDocument(plan, batchId, runId, outcome, 'failed'), secret: null, etag: String(now), createdAt: now, updatedAt: now });
+        }
+        await deps.finalRecord(outcome, tx);
+      });
+    } catch (recordError) {
+      if (kept) fs.rmSync(lakeBatch, { recursive: true, force: true });
+      throw recordError;
+    }
     return outcome;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
     fs.rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/** Moves a failed run's package into the lake without its data when it holds rejected rows; false when it holds none. */
+function keepRejectedRows(layout: LakeLayout, stagedBatch: string, lakeBatch: string): boolean {
+  if (listRegularFiles(layout.rowErrorsDir(stagedBatch)).length === 0) return false;
+  fs.rmSync(path.join(stagedBatch, 'data'), { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(lakeBatch), { recursive: true });
+  fs.renameSync(stagedBatch, lakeBatch);
+  return true;
 }
 
 /** A source file that changed while the run read it several times could make counts and rows disagree. */

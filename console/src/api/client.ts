@@ -7,16 +7,27 @@ export interface Scope {
   sandbox: string;
 }
 
-/** One request to the platform's public API, with the gateway headers AEP's clients send. */
-export async function request<T>(scope: Scope, method: string, path: string, options: { body?: unknown; signal?: AbortSignal; accept?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = {
+/** The gateway headers AEP's clients send: the token travels here, never in a URL. */
+export function gatewayHeaders(scope: Scope): Record<string, string> {
+  return {
     authorization: `Bearer ${scope.session.token}`,
     'x-api-key': scope.session.clientId,
     'x-gw-ims-org-id': scope.session.org,
     'x-sandbox-name': scope.sandbox,
-    // The Schema Registry answers a lookup only in the XED form it is asked for.
-    accept: options.accept ?? 'application/json',
   };
+}
+
+/**
+ * One request to the platform's public API, with the gateway headers (and any others given, such as If-Match).
+ * `accept` names another answer form: the Schema Registry answers a lookup only in the XED form it is asked for.
+ */
+export async function request<T>(
+  scope: Scope,
+  method: string,
+  path: string,
+  options: { body?: unknown; signal?: AbortSignal; accept?: string; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...options.headers, ...gatewayHeaders(scope), accept: options.accept ?? 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const text = await response.text();

@@ -27,6 +27,7 @@ export function Layout({ scope, children }: { scope: Scope; children: ComponentC
           <Link href="/sources">Sources</Link>
           <Link href="/datasets">Datasets</Link>
           <Link href="/query">Query</Link>
+          <Link href="/flows">Dataflows</Link>
         </nav>
         <label>
           Org

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Rng } from '../fuzz/prng.js';
+import { Rng } from './seeded-rng.js';
 
 /**
  * The plumbing every payment-provider stand-in shares: a loopback HTTP server, a settable clock (provider

@@ -34,6 +34,8 @@ export interface SquareStandInOptions {
    * `updated_at` filters, catalog search's `begin_time`), as a careless Square-compatible server might.
    */
   ignoreTimeFilters?: boolean;
+  /** Loopback port (default 0: a free one). */
+  port?: number;
 }
 
 export interface SquareStandIn extends RunningStandIn {
@@ -54,7 +56,7 @@ export async function startSquareStandIn(options: SquareStandInOptions = {}): Pr
   const tokens = new SquareTokens(account.clock, account.merchantId, account.seed, options.credentials);
   const expireTokens = () => tokens.expireAll();
   const handler = createSquareHandler({ account }, tokens);
-  const server = await startStandInServer(options.ignoreTimeFilters ? (request) => handler(withoutTimeFilters(request)) : handler, squareFaultResponses(expireTokens), options.faults ?? null);
+  const server = await startStandInServer(options.ignoreTimeFilters ? (request) => handler(withoutTimeFilters(request)) : handler, squareFaultResponses(expireTokens), options.faults ?? null, options.port);
   return { ...server, account, clock: account.clock, tokens, accessToken: tokens.initialAccessToken, expireTokens };
 }
 

@@ -41,6 +41,20 @@ module.exports = {
       to: { path: '^src/backup/' },
     },
     {
+      name: 'stand-ins-are-started-by-the-cli',
+      comment: 'The provider stand-ins are fake PayPal, Stripe and Square servers for tests and `tributary sandbox`; the server must never depend on them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(cli|standins)/' },
+      to: { path: '^src/standins/' },
+    },
+    {
+      name: 'stand-ins-stand-alone',
+      comment: 'A stand-in plays the provider, so it knows nothing of Tributary: no service, engine, store or connector.',
+      severity: 'error',
+      from: { path: '^src/standins/' },
+      to: { path: '^src/', pathNot: '^src/standins/' },
+    },
+    {
       name: 'only-the-cli-starts-things',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/cli/' },

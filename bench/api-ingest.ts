@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createTarget, idOf, runToEnd, startBenchServer } from './bench-server.js';
-import { DEFAULT_STRIPE_KEY } from '../test/support/standins/stripe/index.js';
+import { DEFAULT_STRIPE_KEY } from '../src/standins/stripe/index.js';
 
 const charges = Number(argument('--charges') ?? 500_000);
 if (!Number.isInteger(charges) || charges < 1) throw new Error('--charges must be a positive integer');

@@ -3,7 +3,7 @@
  * with either side being measured. It generates the account, starts, and posts its URL and charge count.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { generateStripeAccount, startStripeStandIn } from '../test/support/standins/stripe/index.js';
+import { generateStripeAccount, startStripeStandIn } from '../src/standins/stripe/index.js';
 
 const { charges } = workerData as { charges: number };
 // History up to an hour ago: an on-demand run reads up to a minute before it starts.

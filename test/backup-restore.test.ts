@@ -9,9 +9,9 @@ import { availableBackends, dropSchemas, postgresUrl } from './support/backends.
 import { createFileFlow, createFlowFrom, type FlowApi } from './support/file-flow.js';
 import { flowservice, restFlowSpec, stripeSpec } from './support/payment-sources.js';
 import { startServe, tributaryBin as bin, type ServeProcess } from './support/serve-process.js';
-import { startStandInServer, type RunningStandIn } from './support/standins/standin-server.js';
-import { createStripeHandler } from './support/standins/stripe/api-handler.js';
-import { DEFAULT_STRIPE_KEY, StripeAccount, stripeFaultResponses } from './support/standins/stripe/index.js';
+import { startStandInServer, type RunningStandIn } from '../src/standins/standin-server.js';
+import { createStripeHandler } from '../src/standins/stripe/api-handler.js';
+import { DEFAULT_STRIPE_KEY, StripeAccount, stripeFaultResponses } from '../src/standins/stripe/index.js';
 import { at, str, type ApiResponse, type RequestOptions } from './support/test-api.js';
 
 const execute = promisify(execFile);

@@ -7,8 +7,8 @@ import { availableBackends } from './support/backends.js';
 import { createFlowFrom } from './support/file-flow.js';
 import { flowservice, restFlowSpec, stripeSpec } from './support/payment-sources.js';
 import { serveEnvironment, startServe, tributaryBin as bin, type ServeProcess } from './support/serve-process.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
 import { str, type ApiResponse } from './support/test-api.js';
 
 const backends = await availableBackends();

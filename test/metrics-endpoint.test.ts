@@ -10,8 +10,8 @@ import { has, parseExposition, total, type Sample } from './support/exposition.j
 import { createFileFlow, runNow } from './support/file-flow.js';
 import { startServe } from './support/serve-process.js';
 import { flowservice, quickRetries } from './support/payment-sources.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

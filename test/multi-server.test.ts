@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { crmFlowSpec, flowservice, paypalSpec } from './support/payment-sources.js';
 import { serveEnvironment, startServe, type ServeProcess } from './support/serve-process.js';
-import { startPayPalStandIn } from './support/standins/paypal/index.js';
+import { startPayPalStandIn } from '../src/standins/paypal/index.js';
 import { at, str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
 

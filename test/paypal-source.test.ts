@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { crmFlowSpec, flowservice, paypalSpec, quickRetries } from './support/payment-sources.js';
 import { createFlowFrom, lakeRows, latestRows, runNow } from './support/file-flow.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { startPayPalStandIn, type PayPalStandIn } from './support/standins/paypal/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { startPayPalStandIn, type PayPalStandIn } from '../src/standins/paypal/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

@@ -10,8 +10,8 @@ import { availableBackends } from './support/backends.js';
 import { createStripeFlow } from './support/stripe-flow.js';
 import { runNow } from './support/file-flow.js';
 import { quickRetries } from './support/payment-sources.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
 import { at, startApi } from './support/test-api.js';
 
 const hour = 3_600_000;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { createStripeFlow } from './support/stripe-flow.js';
 import { flowservice, quickRetries } from './support/payment-sources.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

@@ -3,10 +3,10 @@ import { availableBackends } from './support/backends.js';
 import { createStripeFlow } from './support/stripe-flow.js';
 import { createFlowFrom, latestRows, runNow } from './support/file-flow.js';
 import { crmFlowSpec, flowservice, paypalSpec, quickRetries, restFlowSpec, squareSpec, stripeSpec } from './support/payment-sources.js';
-import { StandInClock, type RunningStandIn } from './support/standins/standin-server.js';
-import { startPayPalStandIn } from './support/standins/paypal/index.js';
-import { startSquareStandIn } from './support/standins/square/index.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock, type RunningStandIn } from '../src/standins/standin-server.js';
+import { startPayPalStandIn } from '../src/standins/paypal/index.js';
+import { startSquareStandIn } from '../src/standins/square/index.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn } from '../src/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

@@ -7,8 +7,8 @@ import { connectionSpecs, flowSpecs } from '../src/services/flowservice/specs/bu
 import { availableBackends } from './support/backends.js';
 import { createFileFlow, createFlowFrom, latestRows } from './support/file-flow.js';
 import { crmFlowSpec, flowservice, paypalSpec, quickRetries, restFlowSpec, squareSpec, stripeSpec } from './support/payment-sources.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { createFlowFrom } from './support/file-flow.js';
 import { crmFlowSpec, flowservice, paypalSpec, quickRetries, squareSpec, stripeSpec } from './support/payment-sources.js';
-import { startPayPalStandIn, type PayPalStandIn } from './support/standins/paypal/index.js';
-import { basicCredentials, startStandInServer, type RunningStandIn, type StandInRequest } from './support/standins/standin-server.js';
+import { startPayPalStandIn, type PayPalStandIn } from '../src/standins/paypal/index.js';
+import { basicCredentials, startStandInServer, type RunningStandIn, type StandInRequest } from '../src/standins/standin-server.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeProcess } from './support/serve-process.js';
-import { startPayPalStandIn, type PayPalStandIn } from './support/standins/paypal/index.js';
+import { startPayPalStandIn, type PayPalStandIn } from '../src/standins/paypal/index.js';
 import { str } from './support/test-api.js';
 
 const flowservice = '/data/foundation/flowservice';

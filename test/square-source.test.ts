@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { crmFlowSpec, flowservice, quickRetries, squareSpec } from './support/payment-sources.js';
 import { createFlowFrom, latestRows, runNow } from './support/file-flow.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { startSquareStandIn, type SquareStandIn } from './support/standins/square/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { startSquareStandIn, type SquareStandIn } from '../src/standins/square/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDir } from './support/shared-reference.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { generatePayPalAccount, startPayPalStandIn, type PayPalStandIn } from './support/standins/paypal/index.js';
-import { PAYPAL_SPEC_ALLOWANCES, PayPalSpecChecker, type PayPalSpec } from './support/standins/paypal/contract/paypal-spec-checker.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { generatePayPalAccount, startPayPalStandIn, type PayPalStandIn } from '../src/standins/paypal/index.js';
+import { PAYPAL_SPEC_ALLOWANCES, PayPalSpecChecker, type PayPalSpec } from './support/standin-contracts/paypal-spec-checker.js';
 
 /**
  * Every endpoint the PayPal stand-in serves, success and error answers, validated against PayPal's published

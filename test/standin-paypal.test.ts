@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { ApiError, Client, Environment, TransactionSearchController } from '@paypal/paypal-server-sdk';
-import { StandInClock } from './support/standins/standin-server.js';
-import { generatePayPalAccount, PayPalAccount, startPayPalStandIn, type PayPalStandIn, type PayPalStandInOptions } from './support/standins/paypal/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { generatePayPalAccount, PayPalAccount, startPayPalStandIn, type PayPalStandIn, type PayPalStandInOptions } from '../src/standins/paypal/index.js';
 
 /**
  * The PayPal stand-in's behaviour: OAuth, paging, limits, validation, time rules and faults, checked over

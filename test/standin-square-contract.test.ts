@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDir } from './support/shared-reference.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { SERVED_OPERATIONS, SquareAccount, startSquareStandIn, type SquareStandIn } from './support/standins/square/index.js';
-import { loadSquareContract } from './support/standins/square/spec-contract.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { SERVED_OPERATIONS, SquareAccount, generateInto, startSquareStandIn, type SquareStandIn } from '../src/standins/square/index.js';
+import { loadSquareContract } from './support/standin-contracts/square-spec-contract.js';
 
 /**
  * Every endpoint the Square stand-in serves, success and error answers alike, validated against Square's
@@ -34,7 +34,7 @@ describe('Square stand-in responses conform to the official api.json', () => {
 
   beforeAll(async () => {
     account = new SquareAccount({ seed: 23, clock: new StandInClock(FROM), locations: 3 });
-    account.generate({ from: FROM, to: TO, payments: 600, orders: 520, customers: 120, refundRate: 0.2, catalogItems: 60 });
+    generateInto(account, { from: FROM, to: TO, payments: 600, orders: 520, customers: 120, refundRate: 0.2, catalogItems: 60 });
     account.clock.set(TO);
     // Hand-made records, so optional fields (notes, reference ids, tips, deleted objects) show up too.
     const approved = account.createPayment({ amount: 4200, tip: 600, status: 'APPROVED', note: 'table 4', referenceId: 'POS-17', buyerEmailAddress: 'guest@example.com' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SquareClient, SquareError } from 'square';
-import { StandInClock } from './support/standins/standin-server.js';
-import { SquareAccount, generateSquareAccount, startSquareStandIn, type SquareStandIn } from './support/standins/square/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { SquareAccount, generateInto, generateSquareAccount, startSquareStandIn, type SquareStandIn } from '../src/standins/square/index.js';
 
 /**
  * The Square stand-in against Square's documented rules: paging, windows, validation and error bodies,
@@ -89,7 +89,7 @@ describe('Square stand-in: generated account read through the API', () => {
 
   beforeAll(async () => {
     account = new SquareAccount({ seed: 11, clock: new StandInClock(TO), locations: 3 });
-    account.generate({ from: FROM, to: TO, payments: 1200, orders: 1000, customers: 260, refundRate: 0.1, catalogItems: 140 });
+    generateInto(account, { from: FROM, to: TO, payments: 1200, orders: 1000, customers: 260, refundRate: 0.1, catalogItems: 140 });
     // These tests move the clock by a year; token expiry has its own tests below.
     standIn = await startSquareStandIn({ account, credentials: { accessTokenTtlMs: Number.POSITIVE_INFINITY } });
   });
@@ -438,7 +438,7 @@ describe('Square stand-in: account changes', () => {
 describe('Square stand-in: ordering stays exact while records change', () => {
   it('updated_at order after scattered updates equals a full re-sort (ties broken the same way)', async () => {
     const account = new SquareAccount({ seed: 29, clock: new StandInClock(TO) });
-    account.generate({ from: FROM, to: TO, payments: 3000 });
+    generateInto(account, { from: FROM, to: TO, payments: 3000 });
     const standIn = await startSquareStandIn({ account });
     try {
       const walk = async () => (await walkGet(standIn, '/v2/payments', { begin_time: iso(FROM), sort_field: 'UPDATED_AT', sort_order: 'ASC' }, 'payments')).items.map((p) => p.id as string);
@@ -594,7 +594,7 @@ describe('Square stand-in: generator', () => {
 
   it('makes a million payments, kept in typed columns', () => {
     const account = new SquareAccount({ seed: 3, clock: new StandInClock(TO), locations: 4 });
-    const summary = account.generate({ from: FROM, to: TO, payments: 1_000_000 });
+    const summary = generateInto(account, { from: FROM, to: TO, payments: 1_000_000 });
     expect(summary.payments).toBe(1_000_000);
     // Every generated record sits inside [from, to), and the clock-based default window sees them.
     const first = account.payments.render(0);
@@ -611,7 +611,7 @@ describe('Square stand-in: the official square SDK as a second client', () => {
   let client: SquareClient;
   beforeAll(async () => {
     account = new SquareAccount({ seed: 17, clock: new StandInClock(TO), locations: 3 });
-    account.generate({ from: FROM, to: TO, payments: 730, orders: 730, customers: 233, catalogItems: 120 });
+    generateInto(account, { from: FROM, to: TO, payments: 730, orders: 730, customers: 233, catalogItems: 120 });
     standIn = await startSquareStandIn({ account });
     client = new SquareClient({ token: standIn.accessToken, baseUrl: standIn.url, maxRetries: 0 });
   });

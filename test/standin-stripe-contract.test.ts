@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRecord, type JsonRecord } from './support/contract/json-record.js';
 import { convertSchema, type ConversionContext } from './support/contract/schema-converter.js';
 import { sharedDir } from './support/shared-reference.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
-import { buildShowcaseAccount, type Showcase } from './support/standins/stripe/showcase-account.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
+import { buildShowcaseAccount, type Showcase } from '../src/standins/stripe/showcase-account.js';
 
 /**
  * Every endpoint of the Stripe stand-in, success and error answers, validated with Ajv against Stripe's own

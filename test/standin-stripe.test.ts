@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_API_VERSION, DEFAULT_STRIPE_KEY, generateStripeAccount, maskApiKey, startStripeStandIn, StripeAccount, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { DEFAULT_API_VERSION, DEFAULT_STRIPE_KEY, generateStripeAccount, maskApiKey, startStripeStandIn, StripeAccount, type StripeStandIn } from '../src/standins/stripe/index.js';
 
 /**
  * Behaviour of the Stripe stand-in: paging, limits, validation, windows and filters, events and their 30-day

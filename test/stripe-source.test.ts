@@ -3,8 +3,8 @@ import { availableBackends } from './support/backends.js';
 import { createStripeFlow } from './support/stripe-flow.js';
 import { flowservice, quickRetries, stripeSpec } from './support/payment-sources.js';
 import { latestRows, runNow } from './support/file-flow.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const backends = await availableBackends();

@@ -4,6 +4,7 @@ import { createCredentialsCommand } from './credentials-command.js';
 import { queryCommand } from './query-command.js';
 import { restoreCommand } from './restore-command.js';
 import { runCommand } from './run-command.js';
+import { sandboxCommand } from './sandbox-command.js';
 import { serveCommand } from './serve-command.js';
 
 /** The `tributary` command line. */
@@ -64,5 +65,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--force', 'replace what the directory (or the PostgreSQL store) holds, once the archive has been checked')
     .option('--json', 'print what was restored as JSON')
     .action(restoreCommand);
+  program
+    .command('sandbox')
+    .description('start local stand-ins for PayPal, Stripe and Square with generated accounts, and print the connection parameters for each (runs until Ctrl-C)')
+    .argument('[provider]', 'paypal, stripe, square or all', 'all')
+    .option('-p, --port <port>', 'the first stand-in listens on this port, the next ones on the ports after it (default: free ports)')
+    .option('--seed <seed>', 'seeds the generated data and keys: the same seed gives the same account (default 1)')
+    .option('--records <count>', 'account size: PayPal catalog products (and ten times as many transactions), Stripe charges, Square payments (default 300)')
+    .option('--json', 'print the parameters as one JSON line (messages go to stderr)')
+    .action(sandboxCommand);
   await program.parseAsync(argv);
 }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DEFAULT_STRIPE_KEY } from './standins/stripe/index.js';
+import { DEFAULT_STRIPE_KEY } from '../../src/standins/stripe/index.js';
 import { createFlowFrom, type FileFlow, type FlowApi } from './file-flow.js';
 import { flowservice, restFlowSpec, stripeSpec } from './payment-sources.js';
 import { str } from './test-api.js';

@@ -1,4 +1,4 @@
-import { Rng } from '../../fuzz/prng.js';
+import { Rng } from '../seeded-rng.js';
 import type { StandInClock } from '../standin-server.js';
 import * as billing from './operations-billing.js';
 import * as payments from './operations-payments.js';

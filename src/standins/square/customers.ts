@@ -1,4 +1,4 @@
-import { deriveSeed } from '../../fuzz/prng.js';
+import { deriveSeed } from '../seeded-rng.js';
 import { formatRfc3339 } from './rfc3339.js';
 import { RowTable } from './row-table.js';
 import { CITIES, COMPANY_NAMES, EMAIL_DOMAINS, FAMILY_NAMES, GIVEN_NAMES, STREETS, digits, rowRng } from './sample-data.js';

@@ -2,7 +2,7 @@ import type { StandInClock } from '../standin-server.js';
 import { IdCodec, UPPER36 } from './ids.js';
 import { formatRfc3339 } from './rfc3339.js';
 import { CITIES, LOCATION_NAMES, STREETS, rowRng } from './sample-data.js';
-import { deriveSeed } from '../../fuzz/prng.js';
+import { deriveSeed } from '../seeded-rng.js';
 
 /**
  * The seller's locations. The first one is the main location, which ListPayments falls back to when no

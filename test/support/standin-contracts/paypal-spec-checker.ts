@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
-import { toContractError } from '../../../contract/contract-error.js';
-import { escapePointerSegment, isRecord, type JsonRecord } from '../../../contract/json-record.js';
-import { convertSchema, type ConversionContext } from '../../../contract/schema-converter.js';
+import { toContractError } from '../contract/contract-error.js';
+import { escapePointerSegment, isRecord, type JsonRecord } from '../contract/json-record.js';
+import { convertSchema, type ConversionContext } from '../contract/schema-converter.js';
 
 /**
  * Validates the stand-in's responses against PayPal's published OpenAPI files (shared/reference, read only

@@ -1,4 +1,4 @@
-import { deriveSeed, Rng } from '../../fuzz/prng.js';
+import { deriveSeed, Rng } from '../seeded-rng.js';
 import { BASE62, IdCodec, UPPER36 } from './ids.js';
 
 /** Every id scheme of the account, in Square's lengths and alphabets, derived from the account seed. */

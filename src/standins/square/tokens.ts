@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { Rng, deriveSeed } from '../../fuzz/prng.js';
+import { Rng, deriveSeed } from '../seeded-rng.js';
 import { bearerToken, type StandInClock } from '../standin-server.js';
 import { BASE62 } from './ids.js';
 import { formatRfc3339Seconds } from './rfc3339.js';

@@ -1,4 +1,4 @@
-import { Rng, deriveSeed } from '../../fuzz/prng.js';
+import { Rng, deriveSeed } from '../seeded-rng.js';
 import type { SquareAccount } from './account.js';
 import { ORDER_STATES, OrderStore, type OrderState } from './orders.js';
 import { PAYMENT_SOURCES, PAYMENT_STATUSES, type PaymentSource, type PaymentStatus } from './payments.js';
@@ -42,6 +42,10 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/**
+ * Adds generated payments, orders, refunds, customers and catalog objects to the account. A function beside the
+ * account rather than its method, so the account does not import its own generator (a cycle).
+ */
 export function generateInto(account: SquareAccount, options: SquareGenerateOptions): GenerateSummary {
   const { from, to } = options;
   if (!(Number.isFinite(from) && Number.isFinite(to) && to > from)) throw new Error('generate: need a finite range with to > from');

@@ -27,6 +27,8 @@ export interface StripeStandInOptions {
   faults?: FaultPlan | null;
   /** Ignore `created[gte]`/`created[lt]`/… on lists, as some Stripe-compatible servers do. */
   ignoreTimeFilters?: boolean;
+  /** Loopback port (default 0: a free one). */
+  port?: number;
 }
 
 export interface StripeStandIn {
@@ -54,6 +56,6 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
   const account = options.account ?? new StripeAccount({ clock: options.clock, seed: options.seed, apiVersion: options.apiVersion });
   const apiKeys = new Set(options.apiKeys ?? [DEFAULT_STRIPE_KEY]);
   const handler = createStripeHandler({ state: account.state, apiKeys, ...(options.ignoreTimeFilters ? { ignoreTimeFilters: true } : {}) });
-  const server = await startStandInServer(handler, stripeFaultResponses(account), options.faults ?? null);
+  const server = await startStandInServer(handler, stripeFaultResponses(account), options.faults ?? null, options.port);
   return { url: server.url, account, clock: account.clock, apiKeys, stats: server.stats, setFaults: server.setFaults, close: server.close };
 }

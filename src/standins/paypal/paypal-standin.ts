@@ -35,6 +35,8 @@ export interface PayPalStandInOptions {
   specConformantWire?: boolean;
   /** Transaction search ignores `start_date`/`end_date` (still requiring them), as a careless compatible server might. */
   ignoreTimeFilters?: boolean;
+  /** Loopback port (default 0: a free one). */
+  port?: number;
 }
 
 export interface PayPalStandIn extends RunningStandIn {
@@ -91,6 +93,7 @@ export async function startPayPalStandIn(options: PayPalStandInOptions = {}): Pr
       expireTokens: () => tokens.expireAll(),
     },
     options.faults ?? null,
+    options.port,
   );
   ctx.baseUrl = server.url;
 

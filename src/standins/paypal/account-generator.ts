@@ -1,4 +1,4 @@
-import { Rng } from '../../fuzz/prng.js';
+import { Rng } from '../seeded-rng.js';
 import type { BalanceHistory } from './balance-history.js';
 import { DISPUTE_REASONS, type DisputeBook, type DisputeStatus } from './dispute-book.js';
 import { hashOf } from './hash.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { toContractError } from '../../contract/contract-error.js';
-import { isRecord, type JsonRecord } from '../../contract/json-record.js';
-import { convertSchema, type ConversionContext } from '../../contract/schema-converter.js';
+import { toContractError } from '../contract/contract-error.js';
+import { isRecord, type JsonRecord } from '../contract/json-record.js';
+import { convertSchema, type ConversionContext } from '../contract/schema-converter.js';
 
 /**
  * Checks stand-in responses against Square's official `api.json` (used by the contract test only; the

@@ -1,5 +1,6 @@
 import { StandInClock, startStandInServer, type FaultPlan, type RunningStandIn, type StandInRequest } from '../standin-server.js';
 import { SquareAccount } from './account.js';
+import { generateInto } from './generator.js';
 import { createSquareHandler } from './router.js';
 import { squareFaultResponses } from './square-errors.js';
 import { SquareTokens, type SquareCredentialOptions } from './tokens.js';
@@ -11,7 +12,7 @@ import { SquareTokens, type SquareCredentialOptions } from './tokens.js';
  */
 export { SquareAccount } from './account.js';
 export type { SquareAccountOptions, PaymentInput, PaymentPatch, RefundInput, OrderInput, OrderPatch, CatalogItemInput } from './account.js';
-export type { SquareGenerateOptions, GenerateSummary } from './generator.js';
+export { generateInto, type SquareGenerateOptions, type GenerateSummary } from './generator.js';
 export type { SquarePayment } from './payments.js';
 export type { SquareRefund } from './refunds.js';
 export type { SquareCustomer, CustomerFields } from './customers.js';
@@ -33,6 +34,8 @@ export interface SquareStandInOptions {
    * `updated_at` filters, catalog search's `begin_time`), as a careless Square-compatible server might.
    */
   ignoreTimeFilters?: boolean;
+  /** Loopback port (default 0: a free one). */
+  port?: number;
 }
 
 export interface SquareStandIn extends RunningStandIn {
@@ -53,7 +56,7 @@ export async function startSquareStandIn(options: SquareStandInOptions = {}): Pr
   const tokens = new SquareTokens(account.clock, account.merchantId, account.seed, options.credentials);
   const expireTokens = () => tokens.expireAll();
   const handler = createSquareHandler({ account }, tokens);
-  const server = await startStandInServer(options.ignoreTimeFilters ? (request) => handler(withoutTimeFilters(request)) : handler, squareFaultResponses(expireTokens), options.faults ?? null);
+  const server = await startStandInServer(options.ignoreTimeFilters ? (request) => handler(withoutTimeFilters(request)) : handler, squareFaultResponses(expireTokens), options.faults ?? null, options.port);
   return { ...server, account, clock: account.clock, tokens, accessToken: tokens.initialAccessToken, expireTokens };
 }
 
@@ -85,7 +88,7 @@ export function generateSquareAccount(
   const clock = options.clock ?? new StandInClock(from);
   clock.set(from);
   const account = new SquareAccount({ seed, clock, locations: options.locations ?? 3 });
-  account.generate({ from, to, payments: count, orders: count, customers: Math.ceil(count / 10), catalogItems: options.catalogItems ?? Math.min(60, count) });
+  generateInto(account, { from, to, payments: count, orders: count, customers: Math.ceil(count / 10), catalogItems: options.catalogItems ?? Math.min(60, count) });
   clock.set(to);
   return account;
 }

@@ -1,4 +1,4 @@
-import { deriveSeed } from '../../fuzz/prng.js';
+import { deriveSeed } from '../seeded-rng.js';
 import type { Locations } from './locations.js';
 import { money, type Money } from './money.js';
 import { formatRfc3339 } from './rfc3339.js';

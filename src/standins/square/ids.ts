@@ -1,4 +1,4 @@
-import { deriveSeed } from '../../fuzz/prng.js';
+import { deriveSeed } from '../seeded-rng.js';
 
 /**
  * Ids derived from row numbers, so a million generated records need no stored id strings: a keyed 32-bit

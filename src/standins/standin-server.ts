@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Rng } from '../fuzz/prng.js';
+import { Rng } from './seeded-rng.js';
 
 /**
  * The plumbing every payment-provider stand-in shares: a loopback HTTP server, a settable clock (provider
@@ -88,7 +88,8 @@ export interface RunningStandIn {
   close(): Promise<void>;
 }
 
-export async function startStandInServer(handler: StandInHandler, faultResponses: FaultResponses, initialFaults: FaultPlan | null = null): Promise<RunningStandIn> {
+/** `port` 0 (the default) takes a free one; the server listens on 127.0.0.1 only. */
+export async function startStandInServer(handler: StandInHandler, faultResponses: FaultResponses, initialFaults: FaultPlan | null = null, port = 0): Promise<RunningStandIn> {
   let plan = initialFaults;
   let rng = new Rng(plan?.seed ?? 1);
   const stats: StandInStats = {
@@ -131,11 +132,18 @@ export async function startStandInServer(handler: StandInHandler, faultResponses
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    // A taken port must be an error the caller sees, not an uncaught 'error' event.
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     stats,
     setFaults(next) {
       plan = next;

@@ -1,4 +1,4 @@
-import { Rng } from '../../fuzz/prng.js';
+import { Rng } from '../seeded-rng.js';
 
 /** Word lists for realistic generated records (names, products, places). */
 export const GIVEN_NAMES = [

@@ -1,7 +1,6 @@
 import { StandInClock } from '../standin-server.js';
 import { CatalogStore, type CatalogType, type SquareCatalogObject } from './catalog.js';
 import { CUSTOMER_TEXT_FIELDS, CustomerStore, type CustomerFields, type SquareCustomer } from './customers.js';
-import { generateInto, type GenerateSummary, type SquareGenerateOptions } from './generator.js';
 import { Locations, type LocationInput, type SquareLocation } from './locations.js';
 import { ORDER_STATES, OrderStore, type LineInput, type OrderState, type SquareOrder } from './orders.js';
 import { PAYMENT_SOURCES, PAYMENT_STATUSES, PaymentStore, type CardBrand, type PaymentSource, type PaymentStatus, type SquarePayment } from './payments.js';
@@ -132,11 +131,6 @@ export class SquareAccount {
 
   addLocation(input: LocationInput = {}): SquareLocation {
     return this.locations.add(input);
-  }
-
-  /** Adds generated payments, orders, refunds, customers and catalog objects (see `SquareGenerateOptions`). */
-  generate(options: SquareGenerateOptions): GenerateSummary {
-    return generateInto(this, options);
   }
 
   // --- payments ---

@@ -9,8 +9,8 @@ import { availableBackends } from './support/backends.js';
 import { launchBrowser, screenshot } from './support/browser.js';
 import { goTo, signedInPage } from './support/console-session.js';
 import { createFileFlow, localFilesSpec, runNow, type FileFlow } from './support/file-flow.js';
-import { startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
-import { StandInClock } from './support/standins/standin-server.js';
+import { startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
 import { createStripeFlow } from './support/stripe-flow.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 

@@ -8,8 +8,8 @@ import { launchBrowser, screenshot } from './support/browser.js';
 import { signedInPage } from './support/console-session.js';
 import { latestRows, runNow } from './support/file-flow.js';
 import { flowservice } from './support/payment-sources.js';
-import { StandInClock } from './support/standins/standin-server.js';
-import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from './support/standins/stripe/index.js';
+import { StandInClock } from '../src/standins/standin-server.js';
+import { DEFAULT_STRIPE_KEY, startStripeStandIn, type StripeStandIn } from '../src/standins/stripe/index.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
 

@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('-d, --data-dir <dir>', 'data directory (default ./.tributary, or TRIBUTARY_DATA_DIR)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or TRIBUTARY_TLS_CERT); needs --tls-key')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert (or TRIBUTARY_TLS_KEY)')
+    .option('--sandbox', 'also start local PayPal, Stripe and Square stand-ins with generated data, offered in the console')
     .action(serveCommand);
   const credentials = program.command('credentials').description('manage API clients');
   credentials

@@ -12,7 +12,7 @@ export interface SandboxCommandOptions {
 }
 
 /** What to paste into a Flow Service connection for one running stand-in. */
-interface SandboxConnection {
+export interface SandboxConnection {
   provider: SandboxProvider;
   url: string;
   contents: Record<string, number>;
@@ -69,7 +69,7 @@ export async function sandboxCommand(which: string, options: SandboxCommandOptio
   (options.json ? process.stderr : process.stdout).write('Stand-ins stopped.\n');
 }
 
-function connectionFor(sandbox: RunningSandbox): SandboxConnection {
+export function connectionFor(sandbox: RunningSandbox): SandboxConnection {
   const spec = specs[sandbox.provider];
   const authSpec = spec.authSpec[0];
   if (!authSpec) throw new Error(`the ${spec.name} connection spec has no authSpec`);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { buildApp } from '../server/app.js';
 import { processMetricsRegistry } from '../server/metrics/process-metrics.js';
 import type { IssuedCredentials } from '../services/ims/credentials.js';
+import { SANDBOX_PROVIDERS, startSandbox, type RunningSandbox } from '../standins/sandbox.js';
+import { connectionFor } from './sandbox-command.js';
 import { forgetServerAddress, recordServerAddress } from './server-address.js';
 import { openRuntime } from './runtime.js';
 
@@ -12,7 +14,12 @@ export interface ServeOptions {
   dataDir?: string;
   tlsCert?: string;
   tlsKey?: string;
+  /** Start the PayPal, Stripe and Square stand-ins beside the server and offer them to the console. */
+  sandbox?: boolean;
 }
+
+/** Records in each stand-in `serve --sandbox` starts: enough to see paging, few enough for a first run in seconds. */
+const sandboxRecords = 100;
 
 const devOrg = 'TRIBUTARYDEV@AdobeOrg';
 
@@ -25,7 +32,11 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     tlsCert: options.tlsCert,
     tlsKey: options.tlsKey,
   });
+  // Loopback stand-ins with generated accounts: a person can follow the tutorial without a provider account.
+  const sandboxes: RunningSandbox[] = [];
+  if (options.sandbox) for (const provider of SANDBOX_PROVIDERS) sandboxes.push(await startSandbox(provider, { seed: 1, records: sandboxRecords }));
   const { server, credentials, scheduler, engine } = await buildApp({
+    sandboxAccounts: sandboxes.map(connectionFor),
     store,
     dataDir: config.dataDir,
     fileRoots: config.fileRoots,
@@ -53,6 +64,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
   recordServerAddress(config.dataDir, baseUrl);
+  for (const sandbox of sandboxes) process.stdout.write(`Local ${sandbox.provider} stand-in on ${sandbox.url} (the console offers it as a sandbox account)\n`);
   if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir, process.stdout.isTTY === true));
 
   const stop = async () => {
@@ -61,6 +73,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     await stopSweeping();
     await server.close();
     await store.close();
+    await Promise.all(sandboxes.map((sandbox) => sandbox.close()));
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -50,6 +50,7 @@ import type { RestConnectorOptions } from '../connectors/rest/rest-connector.js'
 import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
 import { registerConsole } from './console-assets.js';
+import { registerProviderSandboxRoutes, type ProviderSandboxAccount } from '../services/provider-sandboxes/provider-sandboxes.routes.js';
 import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
 import { registerHealthProbes } from './health-probes.js';
@@ -73,6 +74,8 @@ export interface AppDeps {
   masterKey: MasterKey;
   now?: () => number;
   tokenTtlSeconds?: number;
+  /** Provider stand-ins started beside the server (`serve --sandbox`), offered by GET /tributary/sandbox-accounts. */
+  sandboxAccounts?: readonly ProviderSandboxAccount[] | undefined;
   /** Failed token requests allowed per client id and per address; `defaultTokenEndpointLimits` otherwise. */
   tokenEndpoint?: Partial<TokenEndpointLimits> | undefined;
   /** The threads that hash client secrets and the queue in front of them; `defaultHashingPool` otherwise. */
@@ -302,6 +305,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(async (imports) => registerImportRoutes(imports, lake));
     registerQueryRoutes(api, { db: deps.store.db, now, queries });
     registerWebhookRoutes(api, services);
+    registerProviderSandboxRoutes(api, { accounts: deps.sandboxAccounts ?? [] });
   });
   return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender, queryResultExpiry };
 }

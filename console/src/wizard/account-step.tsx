@@ -10,6 +10,12 @@ export interface Account {
   name: string;
 }
 
+/** A provider stand-in the server was started with (`tributary serve --sandbox`). */
+interface SandboxAccount {
+  connectionSpec: { id: string };
+  auth: { specName: string; params: Record<string, string> };
+}
+
 interface TestAnswer {
   status: 'ok' | 'failed';
   message: string;
@@ -18,6 +24,8 @@ interface TestAnswer {
 /** Step 1: an account already connected, or a new one from the spec's auth form, tested before going on. */
 export function AccountStep({ scope, spec, onChosen }: { scope: Scope; spec: ConnectionSpec; onChosen: (account: Account) => void }) {
   const accounts = useApi(scope, (s, signal) => listAll<Account & { connectionSpec: { id: string } }>(s, '/connections', signal).then((all) => all.filter((c) => c.connectionSpec.id === spec.id)), [spec.id]);
+  const sandbox = useApi(scope, (s, signal) => request<{ items: SandboxAccount[] }>(s, 'GET', '/tributary/sandbox-accounts', { signal }).then((body) => body.items.find((a) => a.connectionSpec.id === spec.id)), [spec.id]);
+  const offered = sandbox.status === 'ready' ? sandbox.data : undefined;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | undefined>();
   const [tested, setTested] = useState<{ account: Account; answer: TestAnswer } | undefined>();
@@ -67,6 +75,14 @@ export function AccountStep({ scope, spec, onChosen }: { scope: Scope; spec: Con
           )
         }
       </LoadedView>
+      {offered ? (
+        <div class="sandbox-offer">
+          <p>This server runs a local {spec.name} stand-in with generated data (started with <code>tributary serve --sandbox</code>).</p>
+          <button type="button" class="secondary" disabled={busy} onClick={() => void connect({ name: `${spec.name} local sandbox`, specName: offered.auth.specName, params: offered.auth.params })}>
+            Use the local sandbox account
+          </button>
+        </div>
+      ) : null}
       <h3>Connect a new account</h3>
       <AuthForm spec={spec} busy={busy} onSubmit={(input) => void connect(input)} />
       {error ? <ProblemNotice error={error} /> : null}

@@ -9,6 +9,7 @@ export const notFuzzed: { prefix: string; exact?: boolean; reason: string }[] = 
   { prefix: '/openapi.json', reason: 'the generated OpenAPI document: no input' },
   { prefix: '/healthz', reason: 'liveness probe: no input' },
   { prefix: '/readyz', reason: 'readiness probe: no input' },
+  { prefix: '/tributary/sandbox-accounts', reason: 'no input: the stand-ins `serve --sandbox` started (test/console-sandbox.test.ts)' },
   { prefix: '/metrics', reason: 'Prometheus exposition: no input but an optional bearer token (test/metrics-endpoint.test.ts)' },
 ];
 

@@ -21,6 +21,18 @@ import * as tutorial from './support/tutorial-requests.js';
  */
 const [backend] = await availableBackends();
 
+/** A dataset named `name` on a schema of its own: the tutorial's Profile schema with the product field group. */
+async function productDataSet(api: TestApi, name: string): Promise<string> {
+  const post = async (url: string, body: unknown, field: string) => {
+    const response = await api.request('POST', url, { body });
+    expect(response.status, response.text).toBe(201);
+    return str(response.json, field);
+  };
+  const group = await post('/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id');
+  const schemaId = await post('/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: name, allOf: [...tutorial.targetSchema.allOf, { $ref: group }] }, '$id');
+  return (await post('/data/foundation/catalog/dataSets', { ...tutorial.dataSet(schemaId), name }, '0')).split('/').pop() as string;
+}
+
 describe('the console: adding data from a CSV file, from the catalog to a dataflow', () => {
   let api: TestApi;
   let browser: Browser;
@@ -34,14 +46,7 @@ describe('the console: adding data from a CSV file, from the catalog to a datafl
     fs.mkdirSync(path.join(root, 'exports'));
     fs.writeFileSync(path.join(root, 'exports', 'products.csv'), 'Product_Id,Product_Name,Description,Type,updatedAt\nP1,Widget,A widget,PHYSICAL,2024-01-02 10:00:00\nP2,E-book,A book,DIGITAL,2024-01-03 11:00:00\n');
     api = await startApi(backend!);
-    const post = async (url: string, body: unknown, field: string) => {
-      const response = await api.request('POST', url, { body });
-      expect(response.status, response.text).toBe(201);
-      return str(response.json, field);
-    };
-    const group = await post('/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id');
-    const schemaId = await post('/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: 'Console products', allOf: [...tutorial.targetSchema.allOf, { $ref: group }] }, '$id');
-    dataSetId = (await post('/data/foundation/catalog/dataSets', { ...tutorial.dataSet(schemaId), name: dataSetName }, '0')).split('/').pop() as string;
+    dataSetId = await productDataSet(api, dataSetName);
     browser = await launchBrowser();
     page = await signedInPage(browser, api);
   }, 60_000);
@@ -159,14 +164,7 @@ describe('the console: adding data from the Stripe stand-in', () => {
     stripe = await startStripeStandIn({ clock, seed: 7 });
     for (let i = 0; i < 30; i += 1) stripe.account.createCharge({ amount: 500 + i, currency: 'usd', description: `Order ${i}` }, { at: Math.floor((clock.now() - (i + 2) * 3_600_000) / 1000) });
     api = await startApi(backend!);
-    const post = async (url: string, body: unknown, field: string) => {
-      const response = await api.request('POST', url, { body });
-      expect(response.status, response.text).toBe(201);
-      return str(response.json, field);
-    };
-    const group = await post('/data/foundation/schemaregistry/tenant/fieldgroups', tutorial.productFieldGroup(api.tenantId), '$id');
-    const schemaId = await post('/data/foundation/schemaregistry/tenant/schemas', { ...tutorial.targetSchema, title: 'Stripe charges', allOf: [...tutorial.targetSchema.allOf, { $ref: group }] }, '$id');
-    dataSetId = (await post('/data/foundation/catalog/dataSets', { ...tutorial.dataSet(schemaId), name: 'Stripe charges' }, '0')).split('/').pop() as string;
+    dataSetId = await productDataSet(api, 'Stripe charges');
     browser = await launchBrowser();
     page = await signedInPage(browser, api);
   }, 60_000);

@@ -3,6 +3,7 @@ import { Link } from 'wouter-preact';
 import { listAll, type Scope } from '../api/client.js';
 import { useApi } from '../state/use-api.js';
 import { LoadedView } from '../ui/states.js';
+import { ScreenTitle, SearchBox } from '../ui/screen-title.js';
 
 /** The parts of a connection spec the catalog shows. */
 interface ConnectionSpec {
@@ -44,16 +45,8 @@ export function SourcesCatalog({ scope }: { scope: Scope }) {
   const [search, setSearch] = useState('');
   return (
     <section aria-labelledby="catalog-title">
-      <div class="title-row">
-        <h1 id="catalog-title">Sources</h1>
-        <button type="button" onClick={loaded.reload} disabled={loaded.status === 'loading'}>
-          Refresh
-        </button>
-      </div>
-      <label class="search">
-        Search sources
-        <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} placeholder="PayPal, files, Stripe…" />
-      </label>
+      <ScreenTitle id="catalog-title" title="Sources" loaded={loaded} />
+      <SearchBox label="Search sources" value={search} onChange={setSearch} placeholder="PayPal, files, Stripe…" />
       <LoadedView loaded={loaded} what="the sources catalog">
         {(catalog) => <Catalog specs={catalog.specs} connections={catalog.connections} search={search} />}
       </LoadedView>

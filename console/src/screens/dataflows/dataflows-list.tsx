@@ -7,6 +7,7 @@ import { readRunsSince, readSpecNames, sourceName, statusText, type Flow } from 
 import { countText, timeText } from './quantity-text.js';
 import { nextRunText } from './schedule-text.js';
 import './dataflows.css';
+import { ScreenTitle, SearchBox } from '../../ui/screen-title.js';
 
 const day = 86_400_000;
 
@@ -33,16 +34,8 @@ export function DataflowsList({ scope }: { scope: Scope }) {
   const [search, setSearch] = useState('');
   return (
     <section aria-labelledby="dataflows-title" class="dataflows">
-      <div class="title-row">
-        <h1 id="dataflows-title">Dataflows</h1>
-        <button type="button" onClick={loaded.reload} disabled={loaded.status === 'loading'}>
-          Refresh
-        </button>
-      </div>
-      <label class="search">
-        Filter dataflows
-        <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} placeholder="Name or source" />
-      </label>
+      <ScreenTitle id="dataflows-title" title="Dataflows" loaded={loaded} />
+      <SearchBox label="Filter dataflows" value={search} onChange={setSearch} placeholder="Name or source" />
       <LoadedView loaded={loaded} what="the dataflows">
         {(data) => <FlowTable data={data} search={search} />}
       </LoadedView>

@@ -7,6 +7,7 @@ import { LoadedView } from '../../ui/states.js';
 import { BatchStatus } from './batch-status.js';
 import { dateTime } from './date-time.js';
 import './datasets.css';
+import { ScreenTitle, SearchBox } from '../../ui/screen-title.js';
 
 const readDataSets = (scope: Scope, signal: AbortSignal) =>
   listCatalog<DataSet>(scope, 'dataSets', { properties: 'name,description,tags,created,updated,lastBatchStatus', orderBy: 'desc:updated' }, signal);
@@ -17,16 +18,8 @@ export function DatasetsList({ scope }: { scope: Scope }) {
   const [search, setSearch] = useState('');
   return (
     <section aria-labelledby="datasets-title">
-      <div class="title-row">
-        <h1 id="datasets-title">Datasets</h1>
-        <button type="button" onClick={loaded.reload} disabled={loaded.status === 'loading'}>
-          Refresh
-        </button>
-      </div>
-      <label class="search">
-        Search datasets
-        <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} placeholder="Name or table" />
-      </label>
+      <ScreenTitle id="datasets-title" title="Datasets" loaded={loaded} />
+      <SearchBox label="Search datasets" value={search} onChange={setSearch} placeholder="Name or table" />
       <LoadedView loaded={loaded} what="the datasets">
         {({ items, more }) => <DataSetTable dataSets={items} more={more} search={search} />}
       </LoadedView>

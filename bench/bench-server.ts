@@ -1,6 +1,49 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildApp, type App, type AppDeps } from '../src/server/app.js';
 import { MasterKey } from '../src/secrets/master-key.js';
 import { openStore, type Store } from '../src/store/open-store.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(projectRoot, 'bin', 'tributary.js');
+
+/** What `tributary credentials create` prints: the client, its secret (shown once) and a first token. */
+export interface Issued {
+  client_id: string;
+  client_secret: string;
+  ims_org: string;
+  tenant_id: string;
+  access_token: string;
+}
+
+/** `tributary credentials create`, as an operator would run it before the first start. */
+export function createCredentials(dataDir: string, org: string, env: NodeJS.ProcessEnv): Issued {
+  const result = spawnSync(process.execPath, [cli, 'credentials', 'create', '--org', org, '--data-dir', dataDir], { env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`credentials create failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Issued;
+}
+
+/** Starts `tributary serve` on a free port and resolves with its URL once it listens. */
+export function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start in 60 s: ${output}`));
+    }, 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (\S+)/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ child, base: url });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)));
+  });
+}
 
 /** One org's view of a server: its URL, its gateway headers, and a POST that throws on failure. */
 export interface BenchClient {

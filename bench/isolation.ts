@@ -9,12 +9,10 @@
  *
  *   npm run bench:isolation -- --rows 2000000
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DuckDbSession } from '../src/lake/duckdb-session.js';
 import { emptyOutcome } from '../src/engine/run-outcome.js';
@@ -22,7 +20,7 @@ import { runDocument, runKind } from '../src/engine/run-document.js';
 import type { RunPlan } from '../src/engine/run-plan.js';
 import { RunsRepository } from '../src/engine/runs.repository.js';
 import { openStore } from '../src/store/open-store.js';
-import { benchClient, createTarget, idOf, type BenchClient } from './bench-server.js';
+import { benchClient, createCredentials, createTarget, idOf, startServer, type BenchClient } from './bench-server.js';
 import type { NoiseOptions, NoiseTally } from './isolation-noise-worker.js';
 
 const rows = Number(argument('--rows') ?? 2_000_000);
@@ -42,43 +40,6 @@ const flowCount = 20;
 const runCount = 1000;
 const localFilesSpec = 'f2c9e5d4-7a3b-4e61-9c08-5d1b2a6f3e7c';
 const cloudStorageFlowSpec = '9753525b-82c7-4dce-8a9b-5ccfce2b9876';
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(projectRoot, 'bin', 'tributary.js');
-
-interface Issued {
-  client_id: string;
-  ims_org: string;
-  tenant_id: string;
-  access_token: string;
-}
-
-/** `tributary credentials create`, as an operator would run it before the first start. */
-function createCredentials(dataDir: string, org: string, env: NodeJS.ProcessEnv): Issued {
-  const result = spawnSync(process.execPath, [cli, 'credentials', 'create', '--org', org, '--data-dir', dataDir], { env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`credentials create failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Issued;
-}
-
-/** Starts `tributary serve` on a free port and resolves with its URL once it listens. */
-function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not start in 60 s: ${output}`));
-    }, 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (\S+)/.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ child, base: url });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)));
-  });
-}
 
 interface Phase {
   runSeconds: number;

@@ -15,6 +15,10 @@ const dataflowScreens = () => import('./screens/dataflows/dataflows-screens.js')
 const DataflowsList = lazyScreen(() => dataflowScreens().then((m) => m.DataflowsList), 'the dataflows');
 const DataflowDetail = lazyScreen(() => dataflowScreens().then((m) => m.DataflowDetail), 'the dataflow');
 const RunPage = lazyScreen(() => dataflowScreens().then((m) => m.RunPage), 'the run');
+const schemaScreens = () => import('./screens/schemas/schemas-screens.js');
+const SchemasBrowser = lazyScreen(() => schemaScreens().then((m) => m.SchemasBrowser), 'the schemas');
+const ResourcePage = lazyScreen(() => schemaScreens().then((m) => m.ResourcePage), 'the resource');
+const ComposeScreen = lazyScreen(() => schemaScreens().then((m) => m.ComposeScreen), 'the composer');
 
 function Console() {
   const state = useConsole();
@@ -46,6 +50,16 @@ function Console() {
             </Route>
             <Route path="/flows/:id">{(params) => <DataflowDetail key={params.id} scope={scope} id={params.id} />}</Route>
             <Route path="/runs/:id">{(params) => <RunPage key={params.id} scope={scope} id={params.id} />}</Route>
+            <Route path="/schemas">
+              <SchemasBrowser scope={scope} />
+            </Route>
+            <Route path="/schemas/new">
+              <ComposeScreen scope={scope} />
+            </Route>
+            <Route path="/schemas/:container/:kind">{(params) => <SchemasBrowser scope={scope} container={params.container} kind={params.kind} />}</Route>
+            <Route path="/schemas/:container/:kind/:id">
+              {(params) => <ResourcePage key={`${params.container}/${params.kind}/${params.id}`} scope={scope} container={params.container} kind={params.kind} id={params.id} />}
+            </Route>
             <Route>
               <Redirect to="/sources" />
             </Route>

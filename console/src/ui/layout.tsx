@@ -26,6 +26,7 @@ export function Layout({ scope, children }: { scope: Scope; children: ComponentC
         <nav aria-label="Sections">
           <Link href="/sources">Sources</Link>
           <Link href="/datasets">Datasets</Link>
+          <Link href="/schemas">Schemas</Link>
           <Link href="/query">Query</Link>
           <Link href="/flows">Dataflows</Link>
         </nav>

@@ -54,6 +54,7 @@ describe('the console is labelled and keyboard-reachable', () => {
       [`/runs/${runId}`, undefined],
       ['/datasets', 'Datasets'],
       ['/query', 'Query'],
+      ['/schemas/global/classes', 'Schemas'],
     ] as const) {
       await goTo(page, screen);
       if (ready) await page.getByRole('heading', { name: ready, level: 1 }).waitFor();

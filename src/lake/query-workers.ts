@@ -100,10 +100,16 @@ export class QueryWorkers {
         options.signal?.removeEventListener('abort', onAbort);
         slot.child.off('message', onMessage);
         slot.child.off('exit', onExit);
-        if (reuse) this.release(slot);
-        else this.kill(slot);
-        if ('done' in outcome) resolve(outcome.done);
-        else reject(outcome.error);
+        const finish = () => ('done' in outcome ? resolve(outcome.done) : reject(outcome.error));
+        if (reuse) {
+          this.release(slot);
+          finish();
+          return;
+        }
+        // Answered once the killed worker is gone: until then it may still write the result file or spill that
+        // the caller is about to remove.
+        this.kill(slot);
+        void exited(slot.child, exitWaitMs).then(finish);
       };
       const onMessage = (message: unknown) => {
         if (!Check(WorkerAnswer, message)) return settle({ error: new Error('a query worker sent an answer of an unknown shape') }, false);
@@ -210,6 +216,21 @@ export class QueryWorkers {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
   }
+}
+
+/** How long a killed worker is waited for (SIGKILL ends it at once; a bound all the same). */
+const exitWaitMs = 5_000;
+
+/** Resolves when the child has exited, or after `boundMs` at the latest. */
+function exited(child: ChildProcess, boundMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, boundMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function cancelled(job: QueryJob): QueryError {

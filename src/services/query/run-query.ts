@@ -75,7 +75,7 @@ export async function runQuery(deps: RunQueryDeps, scope: Scope & { sandboxName:
     const names = new Set(named);
     return { ...answer, dataSetIds: tables.filter((t) => names.has(t.name)).map((t) => t.dataSetId) };
   } finally {
-    // A killed worker may still be writing its last spill file for a moment: retry rather than leave the folder.
-    await fs.promises.rm(tempDirectory, { recursive: true, force: true, maxRetries: 3 });
+    // The worker is idle or gone by now (a killed one is waited for), so nothing writes here any more.
+    await fs.promises.rm(tempDirectory, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
 import { createStripeFlow } from './support/stripe-flow.js';
@@ -54,9 +55,8 @@ describe.each(backends)('run notifications (webhooks) on $name', (backend) => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  /** Every finished run's deliveries stored, and a send pass over them done. */
+  /** A send pass over the deliveries stored so far (each run's are stored with its final record). */
   const settle = async () => {
-    await api.app.runNotifier.idle();
     await api.app.webhookSender.tick();
   };
   const register = async (body: Record<string, unknown>) => {
@@ -349,5 +349,55 @@ describe.each(backends)('run notifications (webhooks) on $name', (backend) => {
     expect(sentTo('/restart').map((r) => r.answered)).toEqual([502, 200]);
     expect(sentTo('/restart')[1]!.headers['x-tributary-signature']).toBe(expectedSignature(webhook.secret, sentTo('/restart')[1]!));
     expect(await deliveries(webhook.id)).toMatchObject([{ status: 'delivered', attemptCount: 2 }]);
+  });
+});
+
+/** A store that refuses to add webhook deliveries while `failing` is set, as a database failing mid-commit would. */
+class FailingDeliveries implements KyselyPlugin {
+  failing = false;
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const node = args.node;
+    if (this.failing && node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'webhook_deliveries') throw new Error('the metadata store failed');
+    return node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
+
+describe.each(backends)('run notifications written with the run record on $name', (backend) => {
+  it('never loses a notification between a run\'s record and its delivery: both commit, or neither', async () => {
+    const broken = new FailingDeliveries();
+    const receiver = await startWebhookReceiver();
+    const api = await startApi(backend, { storePlugins: [broken] });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-webhook-outbox-'));
+    try {
+      fs.writeFileSync(path.join(root, 'p.csv'), `${header}P1,Widget,,PHYSICAL,2024-01-02 10:00:00\n`);
+      const created = await api.request('POST', webhooks, { body: { url: `${receiver.url}/outbox`, events: ['sources_flow_run_success', 'sources_flow_run_failure'] } });
+      expect(created.status, created.text).toBe(201);
+      const flow = await createFileFlow(api, { root, path: 'p.csv', format: 'delimited', title: 'outbox', delta: false });
+
+      // The deliveries cannot be written: the run's final record is not saved either, and the run waits for recovery.
+      broken.failing = true;
+      const started = await api.request('POST', '/data/foundation/flowservice/runs', { body: { flowId: flow.flowId } });
+      expect(started.status, started.text).toBe(201);
+      const runId = str(started.json, 'id');
+      await api.app.engine.idle();
+      broken.failing = false;
+      expect(at((await api.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json, 'items.0.metrics.statusSummary.status')).toBe('inProgress');
+
+      // Recovery fails it, and its notification is written with that record and sent.
+      expect(await api.app.engine.recover(0, 'leasedRuns')).toBe(1);
+      await api.app.webhookSender.tick();
+      const sent = receiver.received.filter((r) => r.path === '/outbox');
+      expect(sent).toHaveLength(1);
+      expect(JSON.parse(sent[0]!.body)).toMatchObject({ event: { id: runId, metrics: { statusSummary: { status: 'failed' } } } });
+    } finally {
+      await api.close();
+      await receiver.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

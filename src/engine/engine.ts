@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { RunLog as Logger } from './run-log.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
@@ -45,6 +45,22 @@ export interface InterruptedRun {
 
 export type InterruptedRunListener = (run: InterruptedRun) => void | Promise<void>;
 
+/** A flow run whose final record is being saved: a run that ended, or one recovery failed. */
+export interface RecordedRun {
+  runId: string;
+  flowId: string;
+  scope: { orgId: string; sandboxId: string };
+  status: 'success' | 'failed';
+  failedRecords: number;
+}
+
+/**
+ * Called inside the transaction that saves a flow run's final record, so that what it writes commits with the
+ * record or not at all (the webhook deliveries). A hook that throws fails that save: the run keeps its lease and
+ * recovery fails it later, hooks included.
+ */
+export type RunRecordHook = (run: RecordedRun, trx: Transaction<Database>) => Promise<void>;
+
 /** A second run of a flow was asked for while one is in progress; callers check `isRunning` first, this closes the race. */
 export class FlowBusyError extends Error {
   constructor(readonly flowId: string) {
@@ -70,6 +86,7 @@ export class Engine {
   private readonly ownRuns = new Set<string>();
   private readonly listeners: RunListener[] = [];
   private readonly interruptedListeners: InterruptedRunListener[] = [];
+  private readonly recordHooks: RunRecordHook[] = [];
   /** Flow runs accepted and not finished, and those of them not yet executing (see `runCounts`). */
   private readonly flowRuns = new Set<string>();
   private readonly waiting = new Set<string>();
@@ -83,6 +100,15 @@ export class Engine {
   /** Adds a listener told of each flow run once its final record is saved. */
   onRunFinished(listener: RunListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Adds a hook run inside the transaction of every flow run's final record (see `RunRecordHook`). */
+  onRunRecorded(hook: RunRecordHook): void {
+    this.recordHooks.push(hook);
+  }
+
+  private async recorded(run: RecordedRun, trx: Transaction<Database>): Promise<void> {
+    for (const hook of this.recordHooks) await hook(run, trx);
   }
 
   /** Adds a listener told of each flow run that recovery failed, once, by the server whose update won. */
@@ -151,7 +177,10 @@ export class Engine {
           log: this.deps.log,
           connectors: this.deps.connectors,
           progress: (next) => save(next, this.repo),
-          finalRecord: (next, repo) => save(next, repo),
+          finalRecord: async (next, repo, trx) => {
+            await save(next, repo);
+            await this.recorded({ runId, flowId: plan.flowId, scope, status: next.status === 'success' ? 'success' : 'failed', failedRecords: next.failedRecords }, trx);
+          },
         });
         recordFinal = true;
       } finally {
@@ -267,11 +296,17 @@ export class Engine {
       const error = { code: 'CONNECTOR-2001-500', message: 'The run was interrupted (the process stopped); nothing of it was ingested. Re-trigger it.' };
       const next = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...(body.metrics as Record<string, unknown>).durationSummary as object, completedAtUTC: now } } };
       const scope = { orgId: row.org_id, sandboxId: row.sandbox_id };
+      const flowId = typeof body.flowId === 'string' ? body.flowId : undefined;
       // The etag read above: a run that finished since (its lease dropped a moment after the read), or that another
       // server's sweep failed first, is not overwritten or told of twice.
-      if (!(await this.repo.update(scope, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag))) continue;
+      const updated = await this.deps.db.transaction().execute(async (trx) => {
+        if (!(await new ResourcesRepository(trx).update(scope, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag))) return false;
+        if (flowId) await this.recorded({ runId: row.id, flowId, scope, status: 'failed', failedRecords: 0 }, trx);
+        return true;
+      });
+      if (!updated) continue;
       failed += 1;
-      if (typeof body.flowId === 'string') this.tell(this.interruptedListeners, { runId: row.id, flowId: body.flowId, scope });
+      if (flowId) this.tell(this.interruptedListeners, { runId: row.id, flowId, scope });
     }
     for (const [runId, lease] of leases) if (!alive(runId)) await this.leases.drop(lease.scope, runId);
     const staging = this.deps.layout.stagingRoot();

@@ -210,9 +210,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     policy: deps.webhookDelivery,
     log: server.log,
   });
-  const runNotifier = new RunNotifier({ db: deps.store.db, webhooks, deliveries: webhookDeliveries, sender: webhookSender, now, log: server.log });
-  engine.onRunFinished(runNotifier.listener);
-  engine.onRunInterrupted(runNotifier.interruptedListener);
+  // Deliveries are written with each run's final record; the sender is told once that has committed.
+  const runNotifier = new RunNotifier({ now, log: server.log });
+  engine.onRunRecorded(runNotifier.recordHook);
+  engine.onRunFinished(() => webhookSender.poke());
+  engine.onRunInterrupted(() => webhookSender.poke());
   // After the notifier listens: a run the previous process left unfinished is a failure its webhooks hear of.
   await engine.recover();
   const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
@@ -254,8 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await queryResultExpiry.stop();
     await queryWorkers.close();
     await engine.idle();
-    // The last runs' notifications are stored before the sender stops; unsent ones wait for the next start.
-    await runNotifier.idle();
+    // The last runs' notifications were stored with their records; unsent ones wait for the next start.
     await webhookSender.stop();
     await hashing.close();
   });

@@ -1,76 +1,45 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { InterruptedRunListener, RunListener } from '../../engine/engine.js';
+import type { RecordedRun, RunRecordHook } from '../../engine/engine.js';
 import type { RunLog } from '../../engine/run-log.js';
 import { runKind } from '../../engine/run-document.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { runEvent, runEventCode } from './run-event.js';
-import type { RunEventCode } from './webhooks.schema.js';
-import type { Delivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
-import type { WebhooksRepository } from './webhooks.repository.js';
+import { WebhookDeliveriesRepository, type Delivery } from './webhook-deliveries.repository.js';
+import { WebhooksRepository } from './webhooks.repository.js';
 
 export interface RunNotifierDeps {
-  db: Kysely<Database>;
-  webhooks: WebhooksRepository;
-  deliveries: WebhookDeliveriesRepository;
-  /** Told when new deliveries are stored. */
-  sender: { poke(): void };
   now: () => number;
   log?: RunLog | undefined;
 }
 
-/** The run a notification is about, and which event it is. */
-interface RunToNotify {
-  runId: string;
-  flowId: string;
-  scope: { orgId: string; sandboxId: string };
-  code: RunEventCode | undefined;
-}
-
 /**
- * Turns each finished flow run (and each run recovery failed after its process stopped) into one stored delivery per webhook of its sandbox that wants its kind of event.
- * Deliveries are stored before anything is sent, so a restart between the run and the send loses nothing.
+ * Turns each flow run's final record (a run that ended, or one recovery failed after its process stopped) into one
+ * stored delivery per webhook of its sandbox that wants its kind of event. The deliveries are written in the same
+ * transaction as the record: they commit with it or not at all, so no notification is lost between the two, and a
+ * restart before the send loses nothing either. The sender is told once the transaction has committed.
  *
  * ```ts
- * const notifier = new RunNotifier({ db, webhooks, deliveries, sender, now: Date.now });
- * engine.onRunFinished(notifier.listener);
- * engine.onRunInterrupted(notifier.interruptedListener);
- * await notifier.idle(); // on shutdown, before the sender stops
+ * const notifier = new RunNotifier({ now: Date.now });
+ * engine.onRunRecorded(notifier.recordHook);
+ * engine.onRunFinished(() => sender.poke());
  * ```
  */
 export class RunNotifier {
-  private readonly storing = new Set<Promise<void>>();
-  private readonly runs: ResourcesRepository;
+  constructor(private readonly deps: RunNotifierDeps) {}
 
-  constructor(private readonly deps: RunNotifierDeps) {
-    this.runs = new ResourcesRepository(deps.db);
-  }
+  readonly recordHook: RunRecordHook = (run, trx) => this.store(trx, run);
 
-  readonly listener: RunListener = (run) =>
-    this.track({ runId: run.runId, flowId: run.plan.flowId, scope: { orgId: run.plan.scope.orgId, sandboxId: run.plan.scope.sandboxId }, code: runEventCode(run.outcome) });
-
-  /** A run its stopped process left unfinished is a failed run to whoever waits for it. */
-  readonly interruptedListener: InterruptedRunListener = (run) => this.track({ ...run, code: 'sources_flow_run_failure' });
-
-  private track(run: RunToNotify): Promise<void> {
-    const stored = this.store(run).finally(() => this.storing.delete(stored));
-    this.storing.add(stored);
-    return stored;
-  }
-
-  /** Resolves once the deliveries of every run finished so far are stored. */
-  async idle(): Promise<void> {
-    while (this.storing.size > 0) await Promise.allSettled([...this.storing]);
-  }
-
-  private async store({ runId, flowId, scope, code }: RunToNotify): Promise<void> {
+  private async store(db: Kysely<Database>, run: RecordedRun): Promise<void> {
+    const code = runEventCode(run);
     if (!code) return;
-    const subscribed = (await this.deps.webhooks.list(scope)).filter((webhook) => webhook.events.includes(code));
+    const { scope, runId, flowId } = run;
+    const subscribed = (await new WebhooksRepository(db).list(scope)).filter((webhook) => webhook.events.includes(code));
     if (subscribed.length === 0) return;
-    // The run as its final record says, exactly what GET /runs/{id} answers.
-    const record = await this.runs.get(runKind, scope, runId);
+    // The run as its final record says, exactly what GET /runs/{id} answers (read in the transaction that wrote it).
+    const record = await new ResourcesRepository(db).get(runKind, scope, runId);
     if (!record || !isRecord(record.body)) {
       this.deps.log?.warn({ runId }, 'a finished run has no record to notify of');
       return;
@@ -93,7 +62,6 @@ export class RunNotifier {
       createdAt: now,
       updatedAt: now,
     }));
-    await this.deps.deliveries.insertMany(deliveries);
-    this.deps.sender.poke();
+    await new WebhookDeliveriesRepository(db).insertMany(deliveries);
   }
 }

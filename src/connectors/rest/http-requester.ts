@@ -2,6 +2,7 @@ import { SourceConfigError, SourceProviderError, SourceTransientError } from '..
 import type { RequestAttempt } from './request-observer.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import type { TokenBucket } from './token-bucket.js';
+import { retryAfterMs } from '../../http/retry-after.js';
 
 /**
  * Retries are decided here, once, for every connector: statuses worth another try, how many tries, and how
@@ -177,14 +178,6 @@ function parseBody(text: string, request: HttpRequest, status: number): unknown 
   }
 }
 
-/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
-function retryAfterMs(header: string | null, now: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
 
 function describe(error: unknown): string {
   if (error instanceof Error) {

@@ -4,6 +4,7 @@ import type { Delivery, WebhookDeliveriesRepository } from './webhook-deliveries
 import type { WebhooksRepository } from './webhooks.repository.js';
 import type { DeliveryAttempt, DeliveryStatus } from './webhooks.schema.js';
 import { signatureHeader, signPayload, timestampHeader } from './webhook-signature.js';
+import { retryAfterMs } from '../../http/retry-after.js';
 
 /**
  * How notifications are sent and retried. Six attempts over about an hour: at once, then 1, 6, 16, 36 and 61
@@ -253,8 +254,8 @@ export class WebhookSender {
     const statusCode = response.status;
     if (statusCode >= 200 && statusCode < 300) return { verdict: 'delivered', statusCode };
     if (statusCode >= 500 || this.policy.retryStatuses.includes(statusCode)) {
-      const retryAfterMs = retryAfter(response.headers.get('retry-after'), this.deps.clock.now());
-      return { verdict: 'retry', statusCode, error: `answered ${statusCode}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      const wait = retryAfterMs(response.headers.get('retry-after'), this.deps.clock.now());
+      return { verdict: 'retry', statusCode, error: `answered ${statusCode}`, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
     }
     if (statusCode >= 300 && statusCode < 400) return { verdict: 'give up', statusCode, error: `answered ${statusCode}; redirects are not followed, register the URL it points to` };
     return { verdict: 'give up', statusCode, error: `answered ${statusCode}; not tried again` };
@@ -307,10 +308,3 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   return cause ?? (error instanceof Error ? error.message : String(error));
 }
 
-/** Retry-After in seconds or as an HTTP date, in ms from now. */
-function retryAfter(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}

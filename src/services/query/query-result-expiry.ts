@@ -89,16 +89,27 @@ export class QueryResultExpiry {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
       throw error;
     }
-    let removed = 0;
-    for (const name of names.filter((n) => n.endsWith(resultSuffix)).slice(0, pageSize * pagesPerPass)) {
+    // Old enough first (a stat each), then the bound: recent files, however many, never keep old ones waiting.
+    const old: { file: string; id: string }[] = [];
+    for (const name of names) {
+      if (old.length >= pageSize * pagesPerPass) break;
+      if (!name.endsWith(resultSuffix)) continue;
       const file = path.join(dir, name);
       const stat = await fs.promises.lstat(file).catch(() => undefined);
-      if (!stat?.isFile() || stat.mtimeMs >= cutoff) continue;
+      if (stat?.isFile() && stat.mtimeMs < cutoff) old.push({ file, id: name.slice(0, -resultSuffix.length) });
+    }
+    let removed = 0;
+    for (let from = 0; from < old.length; from += pageSize) {
+      const batch = old.slice(from, from + pageSize);
       // A file its result still points to goes with that result (by the result's own age), never before.
-      const recorded = await this.deps.db.selectFrom('resources').select('id').where('kind', '=', queryResultKind).where('id', '=', name.slice(0, -resultSuffix.length)).executeTakeFirst();
-      if (recorded) continue;
-      await fs.promises.rm(file, { force: true });
-      removed += 1;
+      const recorded = new Set(
+        (await this.deps.db.selectFrom('resources').select('id').where('kind', '=', queryResultKind).where('id', 'in', batch.map((f) => f.id)).execute()).map((row) => row.id),
+      );
+      for (const { file, id } of batch) {
+        if (recorded.has(id)) continue;
+        await fs.promises.rm(file, { force: true });
+        removed += 1;
+      }
     }
     return removed;
   }

@@ -224,6 +224,11 @@ describe.each(backends)('tributary backup and restore, from $name', (backend) =>
     // The run in flight during the backup landed nothing in it, and the restored server says it was interrupted.
     const run = await finishedRun(api, stripeRun);
     expect(at(run, 'metrics.statusSummary')).toMatchObject({ status: 'failed', errors: [{ code: 'CONNECTOR-2001-500' }] });
+    // The runs' index (`flow_runs`) came back with them, and recovery updated it: the SQL listing finds the two
+    // finished runs and the interrupted one, failed.
+    const listed = async (filter: string) => ((at((await api.request('GET', `${flowservice}/runs?property=${filter}&property=createdAt>=0`)).json, 'items') as { id: string }[]) ?? []).map((r) => r.id);
+    expect(await listed('metrics.statusSummary.status==failed')).toEqual([stripeRun]);
+    expect(await listed('metrics.statusSummary.status==success')).toHaveLength(2);
     // The sealed secret opens with the restored key.
     expect((await api.request('GET', `${flowservice}/connections/${stripeConnection}/test`)).json).toEqual({ status: 'ok', message: 'connected to Stripe' });
     await server.stop();

@@ -23,6 +23,7 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   stream_records: ['id'],
   flow_last_runs: ['org_id', 'sandbox_id', 'flow_id'],
   webhook_deliveries: ['id'],
+  flow_runs: ['org_id', 'sandbox_id', 'run_id'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

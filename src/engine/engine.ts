@@ -6,7 +6,6 @@ import type { RunLog as Logger } from './run-log.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
-import { ResourcesRepository } from '../store/resources.repository.js';
 import { batchKind, claimedStatus, uncommittedStatuses } from './batch-document.js';
 import { runDocument, runKind } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
@@ -79,7 +78,6 @@ const unfinished = new Set(['queued', 'inProgress']);
  */
 export class Engine {
   private readonly running = new Map<string, Promise<RunOutcome>>();
-  private readonly repo: ResourcesRepository;
   private readonly runs: RunsRepository;
   private readonly leases: RunLeases;
   /** The runs this engine is running: alive whatever a lease read a moment ago says. */
@@ -92,7 +90,6 @@ export class Engine {
   private readonly waiting = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
-    this.repo = new ResourcesRepository(deps.db);
     this.runs = new RunsRepository(deps.db);
     this.leases = new RunLeases(deps.db, deps.now);
   }
@@ -152,11 +149,11 @@ export class Engine {
     this.ownRuns.add(runId);
     const leased = this.leases.take(scope, runId);
     const recorded = leased.then(() => this.runs.insert(scope, plan.flowId, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt }));
-    const save = async (next: RunOutcome, repo: ResourcesRepository) => {
+    const save = async (next: RunOutcome, runs: RunsRepository) => {
       const previous = etag;
       etag = newRunEtag();
       const now = this.deps.now();
-      await repo.update(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, next), secret: null, etag, createdAt, updatedAt: now }, previous);
+      await runs.update(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, next), secret: null, etag, createdAt, updatedAt: now }, previous);
     };
     const started = { id: runId, etag };
     this.flowRuns.add(runId);
@@ -176,9 +173,9 @@ export class Engine {
           now: this.deps.now,
           log: this.deps.log,
           connectors: this.deps.connectors,
-          progress: (next) => save(next, this.repo),
-          finalRecord: async (next, repo, trx) => {
-            await save(next, repo);
+          progress: (next) => save(next, this.runs),
+          finalRecord: async (next, trx) => {
+            await save(next, new RunsRepository(trx));
             await this.recorded({ runId, flowId: plan.flowId, scope, status: next.status === 'success' ? 'success' : 'failed', failedRecords: next.failedRecords }, trx);
           },
         });
@@ -300,7 +297,7 @@ export class Engine {
       // The etag read above: a run that finished since (its lease dropped a moment after the read), or that another
       // server's sweep failed first, is not overwritten or told of twice.
       const updated = await this.deps.db.transaction().execute(async (trx) => {
-        if (!(await new ResourcesRepository(trx).update(scope, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag))) return false;
+        if (!(await new RunsRepository(trx).update(scope, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag))) return false;
         if (flowId) await this.recorded({ runId: row.id, flowId, scope, status: 'failed', failedRecords: 0 }, trx);
         return true;
       });

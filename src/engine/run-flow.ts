@@ -26,8 +26,8 @@ export interface RunDeps {
   connectors: ConnectorLookup;
   /** Called as the run moves on, so its record shows progress. */
   progress?: (outcome: RunOutcome) => Promise<void>;
-  /** Writes the final run record inside the commit transaction (`trx`, which `repo` also writes through). */
-  finalRecord: (outcome: RunOutcome, repo: ResourcesRepository, trx: Transaction<Database>) => Promise<void>;
+  /** Writes the final run record inside the commit transaction. */
+  finalRecord: (outcome: RunOutcome, trx: Transaction<Database>) => Promise<void>;
   /** More to commit with a successful batch, in its transaction (streaming deletes the records it landed). */
   onCommit?: ((trx: Transaction<Database>) => Promise<void>) | undefined;
 }
@@ -119,7 +119,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         await tx.insert(scope, batch);
         await writeState(tx, scope, plan.flowId, nextState, stateEtag, now);
       }
-      await deps.finalRecord(outcome, tx, trx);
+      await deps.finalRecord(outcome, trx);
       await deps.onCommit?.(trx);
     });
     return outcome;
@@ -148,7 +148,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
           const now = outcome.completedAt as number;
           await tx.insert(scope, { kind: batchKind, id: batchId, body: batchDocument(plan, batchId, runId, outcome, 'failed'), secret: null, etag: String(now), createdAt: now, updatedAt: now });
         }
-        await deps.finalRecord(outcome, tx, trx);
+        await deps.finalRecord(outcome, trx);
       });
     } catch (recordError) {
       if (kept) fs.rmSync(lakeBatch, { recursive: true, force: true });

@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/database.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, FlowRunsTable } from '../store/database.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../store/resources.repository.js';
 import { runKind } from './run-document.js';
+import { afterSql, conditionSql, type RunCondition, type RunListQuery } from './run-list-query.js';
 
 /** How many flow ids one `lastRuns` query asks for: well under both backends' limits on bound parameters. */
 const idsPerQuery = 500;
@@ -18,12 +19,22 @@ const idsPerQuery = 500;
  * const last = (await runs.lastRuns(scope, [flowId])).get(flowId); // the StoredResource of the newest run
  */
 export class RunsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
 
-  /** Records a new run of `flowId` and makes it the flow's last run unless a newer one is already there. */
+  /** `work` in this repository's transaction, or in a new one. */
+  private async inTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this.db as Transaction<Database>);
+    return this.db.transaction().execute(work);
+  }
+
+  /**
+   * Records a new run of `flowId`, with its `flow_runs` row, and makes it the flow's last run unless a newer one
+   * is already there.
+   */
   async insert(scope: Scope, flowId: string, run: StoredResource): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.inTransaction(async (trx) => {
       await new ResourcesRepository(trx).insert(scope, run);
+      await trx.insertInto('flow_runs').values(flowRunRow(scope, run)).execute();
       await trx
         .insertInto('flow_last_runs')
         .values({ org_id: scope.orgId, sandbox_id: scope.sandboxId, flow_id: flowId, run_id: run.id, created_at: run.createdAt })
@@ -40,6 +51,23 @@ export class RunsRepository {
             ),
         )
         .execute();
+    });
+  }
+
+  /**
+   * Optimistic update of a run's record (false when its etag is no longer `expectedEtag`), with its `flow_runs` row
+   * in the same transaction, so a list never sees a status or time the body does not have.
+   */
+  async update(scope: Scope, run: StoredResource, expectedEtag: string): Promise<boolean> {
+    return this.inTransaction(async (trx) => {
+      if (!(await new ResourcesRepository(trx).update(scope, run, expectedEtag))) return false;
+      const row = flowRunRow(scope, run);
+      await trx
+        .insertInto('flow_runs')
+        .values(row)
+        .onConflict((oc) => oc.columns(['org_id', 'sandbox_id', 'run_id']).doUpdateSet({ flow_id: row.flow_id, status: row.status, created_at: row.created_at, updated_at: row.updated_at }))
+        .execute();
+      return true;
     });
   }
 
@@ -73,8 +101,60 @@ export class RunsRepository {
     return found;
   }
 
+  /** A page of runs, by their `flow_runs` rows: only the index is read; the caller reads the page's bodies. */
+  async page(scope: Scope, query: RunListQuery): Promise<FlowRunsTable[]> {
+    let select = this.db
+      .selectFrom('flow_runs')
+      .selectAll()
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where((eb) => eb.and(query.where.map((c) => conditionSql(eb, c))));
+    const after = query.after;
+    if (after !== undefined) select = select.where((eb) => afterSql(eb, query.order, after));
+    for (const key of query.order) select = select.orderBy(key.column, key.descending ? 'desc' : 'asc');
+    const rows = await select.limit(query.limit).execute();
+    return rows.map((row) => ({ ...row, created_at: Number(row.created_at), updated_at: Number(row.updated_at) }));
+  }
+
+  /** How many runs meet every condition. */
+  async count(scope: Scope, where: readonly RunCondition[]): Promise<number> {
+    const row = await this.db
+      .selectFrom('flow_runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where((eb) => eb.and(where.map((c) => conditionSql(eb, c))))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** The records of these runs that exist, by id: one read per 500 ids. */
+  async records(scope: Scope, runIds: readonly string[]): Promise<Map<string, StoredResource>> {
+    return new ResourcesRepository(this.db).getMany(runKind, scope, runIds);
+  }
+
   /** Drops a deleted flow's row; its runs themselves stay listed under GET /runs, as before. */
   async forgetFlow(scope: Scope, flowId: string): Promise<void> {
     await this.db.deleteFrom('flow_last_runs').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('flow_id', '=', flowId).execute();
   }
+}
+
+/** What a run's body says about the columns lists filter and sort on; the row's own times when the body lacks them. */
+export function flowRunRow(scope: Scope, run: StoredResource): FlowRunsTable {
+  const body = (run.body !== null && typeof run.body === 'object' ? run.body : {}) as {
+    flowId?: unknown;
+    createdAt?: unknown;
+    updatedAt?: unknown;
+    metrics?: { statusSummary?: { status?: unknown } };
+  };
+  const status = body.metrics?.statusSummary?.status;
+  return {
+    org_id: scope.orgId,
+    sandbox_id: scope.sandboxId,
+    run_id: run.id,
+    flow_id: typeof body.flowId === 'string' ? body.flowId : null,
+    status: typeof status === 'string' ? status : null,
+    created_at: typeof body.createdAt === 'number' ? body.createdAt : run.createdAt,
+    updated_at: typeof body.updatedAt === 'number' ? body.updatedAt : run.updatedAt,
+  };
 }

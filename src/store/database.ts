@@ -110,6 +110,22 @@ export interface WebhookDeliveriesTable {
   updated_at: number;
 }
 
+/**
+ * The columns `GET /runs` filters and sorts on, one row per run (its body stays in `resources`), written in the
+ * transaction of every write of the run. `created_at` and `updated_at` are the body's `createdAt` and `updatedAt`.
+ */
+export interface FlowRunsTable {
+  org_id: string;
+  sandbox_id: string;
+  run_id: string;
+  /** Null when the body has no string `flowId` (so `!flowId` finds it, as it did on the body). */
+  flow_id: string | null;
+  /** `metrics.statusSummary.status`; null when the body has none. */
+  status: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -119,4 +135,5 @@ export interface Database {
   stream_records: StreamRecordsTable;
   flow_last_runs: FlowLastRunsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  flow_runs: FlowRunsTable;
 }

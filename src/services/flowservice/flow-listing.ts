@@ -80,6 +80,19 @@ export class FlowListing {
     return new FlowListing(state, filters, keys, query.count === true);
   }
 
+  /**
+   * The parsed query, for a collection that filters, sorts and pages in its store: the filters (all must hold), the
+   * order (ending in `id`), the page size, where the previous page ended, and whether only `{count}` is asked for.
+   */
+  plan(): { filters: readonly PropertyFilter[]; keys: readonly SortKey[]; limit: number; after: readonly unknown[] | undefined; counting: boolean } {
+    return { filters: this.filters, keys: this.keys, limit: this.state.limit, after: this.state.after, counting: this.counting };
+  }
+
+  /** `_links` of a page that ended on `cursor` (its last object's values at `plan().keys`), with more objects after it. */
+  nextLinks(collectionPath: string, cursor: readonly unknown[]): Record<string, unknown> {
+    return { next: { href: `${collectionPath}?continuationToken=${encodeToken({ ...this.state, after: [...cursor] })}` } };
+  }
+
   /** The top-level fields the filters and the order read (`lastRunDetails` for `lastRunDetails.state==failed`). */
   fields(): Set<string> {
     return new Set([...this.filters.map((f) => f.path), ...this.keys.map((k) => k.path)].map((path) => path.split('.')[0]?.replace(/\[\]$/, '') ?? ''));
@@ -96,11 +109,8 @@ export class FlowListing {
     const from = after === undefined ? 0 : matching.findIndex((v) => compareToValues(v.view, this.keys, after) > 0);
     const page = from < 0 ? [] : matching.slice(from, from + this.state.limit);
     const last = page[page.length - 1];
-    const links: Record<string, unknown> = {};
-    if (last !== undefined && from + page.length < matching.length) {
-      const cursor = this.keys.map((k) => valuesAt(last.view, k.path)[0]);
-      links.next = { href: `${collectionPath}?continuationToken=${encodeToken({ ...this.state, after: cursor })}` };
-    }
+    const more = last !== undefined && from + page.length < matching.length;
+    const links = more ? this.nextLinks(collectionPath, this.keys.map((k) => valuesAt(last.view, k.path)[0])) : {};
     return { rows: page.map((v) => v.row), links };
   }
 }

@@ -2,13 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { FlowBusyError } from '../../engine/engine.js';
 import { runKind } from '../../engine/run-document.js';
+import { RunsRepository } from '../../engine/runs.repository.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { flowBase } from './flow-collection.routes.js';
-import { flowListResponse, type FlowListQuery } from './flow-listing.js';
+import { FlowListing, type FlowListQuery } from './flow-listing.js';
+import { listRuns } from './runs-listing.js';
 import { flowKind } from './flows-using.js';
 import { flowBody } from './flow-collection.js';
 import { buildRunPlan, type RunWindowRequest } from './run-plans.js';
@@ -18,10 +20,10 @@ import { handlerValidatedBody } from '../../server/api-reference/handler-validat
 /** Flow runs: list and read them, start one on demand, re-trigger a failed one over the same window. */
 export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
+  const runs = new RunsRepository(deps.db);
 
   app.get<{ Querystring: FlowListQuery }>(`${flowBase}/runs`, { schema: runSchemas.list }, async (request) => {
-    const runs = await repo.list(runKind, request.ctx.scope);
-    return flowListResponse(runs.map((r) => r.body as object), { orderby: '-createdAt', ...request.query }, '/runs');
+    return listRuns(runs, request.ctx.scope, FlowListing.of({ orderby: '-createdAt', ...request.query }), '/runs');
   });
 
   app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/runs/:id`, { schema: runSchemas.get }, async (request) => {

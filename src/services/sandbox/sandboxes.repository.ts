@@ -62,6 +62,7 @@ export class SandboxesRepository {
   async delete(sandbox: Sandbox): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('resources').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
+      await trx.deleteFrom('flow_runs').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('flow_last_runs').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('webhook_deliveries').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('sandboxes').where('id', '=', sandbox.id).execute();

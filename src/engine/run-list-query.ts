@@ -54,9 +54,13 @@ export function conditionSql(eb: RunsExpressions, condition: RunCondition): Expr
   }
 }
 
-/** Rows after the cursor in this order: (a > x) or (a = x and b > y) ..., with `<` for descending keys. */
+/**
+ * Rows after the cursor in this order: (a > x) or (a = x and b > y) ..., with `<` for descending keys. The
+ * redundant `a >= x` in front is a range both planners can seek the index to; neither does so from the OR alone.
+ */
 export function afterSql(eb: RunsExpressions, order: readonly RunOrder[], after: readonly (string | number)[]): ExpressionWrapper<Database, 'flow_runs', SqlBool> {
-  return eb.or(
+  const first = order[0];
+  const tuple = eb.or(
     order.map((key, index) =>
       eb.and([
         ...order.slice(0, index).map((earlier, e) => eb(eb.ref(earlier.column), '=', after[e] as string | number)),
@@ -64,4 +68,6 @@ export function afterSql(eb: RunsExpressions, order: readonly RunOrder[], after:
       ]),
     ),
   );
+  if (first === undefined) return tuple;
+  return eb.and([eb(eb.ref(first.column), first.descending ? '<=' : '>=', after[0] as string | number), tuple]);
 }

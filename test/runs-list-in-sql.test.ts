@@ -221,6 +221,18 @@ describe.each(backends)('GET /runs filtered, sorted and paged in SQL on $name', 
     expect((await api.request('DELETE', `${sandboxes}/dev-runs`)).status).toBe(200);
     expect(await api.store.db.selectFrom('flow_runs').select('run_id').where('sandbox_id', '=', dev.sandboxId).execute()).toEqual([]);
   });
+
+  // Last: it fails every unfinished run of the sandbox.
+  it('recovers at start by reading the unfinished runs alone, found by their indexed status', async () => {
+    const unfinished = bodies.filter((b) => (b as { metrics: { statusSummary: { status: string } } }).metrics.statusSummary.status === 'inProgress').length;
+    expect(unfinished).toBeGreaterThan(0);
+    expect(unfinished).toBeLessThan(bodies.length / 2);
+    counter.reset();
+    expect(await api.app.engine.recover(0, 'everyRun')).toBe(unfinished);
+    expect(counter.read('resources')).toBe(unfinished);
+    const left = await api.request('GET', `${flowservice}/runs?property=metrics.statusSummary.status==inProgress&count=true`);
+    expect(left.json).toEqual({ count: 0 });
+  });
 });
 
 describe.each(backends)('the flow_runs migration on $name', (backend) => {

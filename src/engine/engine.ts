@@ -269,7 +269,7 @@ export class Engine {
    * After a restart, and now and then: the unfinished runs whose process is gone (this host's earlier process, or a server whose
    * heartbeat stopped) are failed and their leftovers go. Runs another live server is running are left alone.
    *
-   * `everyRun` (at start) reads every run, for the unfinished ones no lease names: a store restored from a backup,
+   * `everyRun` (at start) reads every unfinished run (by its `flow_runs` status, not every body), for those no lease names: a store restored from a backup,
    * which leaves leases out. `leasedRuns` (the sweeps) reads only the runs named by leases whose holder is gone: a
    * run takes its lease before its first record and drops it after its last, so a run that loses its process
    * while this server runs is always named by one, and a sweep costs the same with a million finished runs.
@@ -315,10 +315,22 @@ export class Engine {
     return failed;
   }
 
-  /** Run records: every one, or those with these ids (500 per query, under both backends' parameter limits). */
+  /**
+   * Run records: every unfinished one (found by `flow_runs.status`, so a start reads no finished run), or those with
+   * these ids (500 per query, under both backends' parameter limits).
+   */
   private async runRows(ids?: readonly string[]): Promise<{ id: string; org_id: string; sandbox_id: string; body: string; etag: string }[]> {
     const query = this.deps.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runKind);
-    if (!ids) return query.execute();
+    if (!ids) {
+      return this.deps.db
+        .selectFrom('flow_runs as indexed')
+        .innerJoin('resources as run', (join) =>
+          join.onRef('run.id', '=', 'indexed.run_id').onRef('run.org_id', '=', 'indexed.org_id').onRef('run.sandbox_id', '=', 'indexed.sandbox_id').on('run.kind', '=', runKind),
+        )
+        .select(['run.id', 'run.org_id', 'run.sandbox_id', 'run.body', 'run.etag'])
+        .where('indexed.status', 'in', [...unfinished])
+        .execute();
+    }
     const rows = [];
     for (let i = 0; i < ids.length; i += 500) rows.push(...(await query.where('id', 'in', ids.slice(i, i + 500)).execute()));
     return rows;

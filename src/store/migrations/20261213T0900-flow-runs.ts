@@ -21,7 +21,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('flow_runs_created').on('flow_runs').columns(['org_id', 'sandbox_id', 'created_at', 'run_id']).execute();
   await db.schema.createIndex('flow_runs_updated').on('flow_runs').columns(['org_id', 'sandbox_id', 'updated_at', 'run_id']).execute();
   await db.schema.createIndex('flow_runs_flow').on('flow_runs').columns(['org_id', 'sandbox_id', 'flow_id', 'created_at', 'run_id']).execute();
-  await db.schema.createIndex('flow_runs_status').on('flow_runs').columns(['org_id', 'sandbox_id', 'status', 'created_at', 'run_id']).execute();
+  // Status first: it serves a sandbox's `status==x` lists and recovery's search for unfinished runs in every sandbox.
+  await db.schema.createIndex('flow_runs_status').on('flow_runs').columns(['status', 'org_id', 'sandbox_id', 'created_at', 'run_id']).execute();
   await backfill(db as Kysely<BackfillTables>);
 }
 

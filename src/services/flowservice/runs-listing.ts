@@ -26,6 +26,7 @@ const indexed: Record<string, { column: RunColumn; numeric: boolean }> = {
  *   fraction, which the bigint column cannot take);
  * - an order on anything but `createdAt`, `updatedAt` and `id` (JS orders text with `localeCompare`; run ids are
  *   lowercase UUIDs, which it orders as SQL does);
+ * - a text value with a NUL character, which PostgreSQL refuses;
  * - a cursor whose values are not those of the order's columns (a token of a fallback page that ended on a gap).
  */
 export async function listRuns(runs: RunsRepository, scope: Scope, listing: FlowListing, collectionPath: string): Promise<{ count: number } | { items: unknown[]; _links: Record<string, unknown> }> {
@@ -89,6 +90,8 @@ function conditionOf(filter: PropertyFilter): RunCondition | undefined {
     if (filter.operator === '<' || filter.operator === '<=') return { column, operator: filter.operator, value: Math.max(...numbers) };
     return undefined;
   }
+  // PostgreSQL refuses text with a NUL character (an error, not an empty answer).
+  if (filter.values.some((v) => v.includes('\u0000'))) return undefined;
   if (filter.operator === '==') return { column, operator: 'in', values: filter.values };
   if (filter.operator === '!=') return { column, operator: 'notIn', values: filter.values };
   return undefined;
@@ -112,7 +115,7 @@ function cursorOf(after: readonly unknown[], order: readonly RunOrder[]): (strin
     const value: unknown = after[index];
     const numeric = key.column === 'created_at' || key.column === 'updated_at';
     if (numeric && Number.isSafeInteger(value)) values.push(value as number);
-    else if (!numeric && typeof value === 'string') values.push(value);
+    else if (!numeric && typeof value === 'string' && !value.includes('\u0000')) values.push(value);
     else return undefined;
   }
   return values;

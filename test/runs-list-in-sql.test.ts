@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely, KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKind } from '../src/engine/run-document.js';
 import { RunsRepository } from '../src/engine/runs.repository.js';
@@ -8,43 +8,11 @@ import { up as addFlowRuns } from '../src/store/migrations/20261213T0900-flow-ru
 import { ResourcesRepository, type Scope } from '../src/store/resources.repository.js';
 import { availableBackends } from './support/backends.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
+import { RowCounter } from './support/row-counter.js';
 
 const flowservice = '/data/foundation/flowservice';
 const backends = await availableBackends();
 
-/** Counts the rows every query returns, by the tables it names, so a test can see how much a request read. */
-class RowCounter implements KyselyPlugin {
-  private readonly tables = new WeakMap<object, string[]>();
-  rows = new Map<string, number>();
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.tables.set(args.queryId, tablesIn(args.node));
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    for (const table of this.tables.get(args.queryId) ?? []) this.rows.set(table, (this.rows.get(table) ?? 0) + args.result.rows.length);
-    return args.result;
-  }
-
-  read(table: string): number {
-    return this.rows.get(table) ?? 0;
-  }
-
-  reset(): void {
-    this.rows = new Map();
-  }
-}
-
-function tablesIn(node: unknown, found = new Set<string>()): string[] {
-  if (Array.isArray(node)) node.forEach((child) => tablesIn(child, found));
-  else if (node !== null && typeof node === 'object') {
-    const operation = node as OperationNode & { table?: { identifier?: { name?: unknown } } };
-    if (operation.kind === 'TableNode' && typeof operation.table?.identifier?.name === 'string') found.add(operation.table.identifier.name);
-    for (const child of Object.values(node)) tablesIn(child, found);
-  }
-  return [...found];
-}
 
 const statuses = ['success', 'failed', 'inProgress'] as const;
 

@@ -5,6 +5,7 @@ import { QueryBoolean } from '../../server/query-boolean.js';
 import { compareToValues, parseOrderBy, type SortKey } from '../../server/listing/order-by.js';
 import { valuesAt } from '../../server/listing/json-path.js';
 import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator, type PropertyFilter } from '../../server/listing/property-filter.js';
+import { readContinuationToken, writeContinuationToken } from '../../server/listing/continuation-token.js';
 
 export const FlowListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Objects per page; 100 when left out. Not with count.' })),
@@ -116,23 +117,24 @@ export class FlowListing {
 }
 
 function encodeToken(state: PageState): string {
-  return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+  return writeContinuationToken(state);
 }
 
 function decodeToken(token: string): PageState {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<PageState>;
-    if (
-      typeof parsed.limit === 'number' && Number.isInteger(parsed.limit) && parsed.limit > 0 && parsed.limit <= 1000 &&
-      Array.isArray(parsed.property) && parsed.property.every((p) => typeof p === 'string') &&
-      (parsed.after === undefined || Array.isArray(parsed.after))
-    ) {
-      return { limit: parsed.limit, property: parsed.property, orderby: typeof parsed.orderby === 'string' ? parsed.orderby : undefined, after: parsed.after };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new ApiError('badContinuationToken', 'The continuationToken is not one this server issued; start the listing again without it.', {
-    problems: [{ in: 'query', path: 'continuationToken', message: 'is not valid' }],
-  });
+  return readContinuationToken(
+    token,
+    (value) => {
+      const parsed = value as Partial<PageState> | null;
+      if (
+        parsed !== null && typeof parsed === 'object' &&
+        typeof parsed.limit === 'number' && Number.isInteger(parsed.limit) && parsed.limit > 0 && parsed.limit <= 1000 &&
+        Array.isArray(parsed.property) && parsed.property.every((p) => typeof p === 'string') &&
+        (parsed.after === undefined || Array.isArray(parsed.after))
+      ) {
+        return { limit: parsed.limit, property: parsed.property, orderby: typeof parsed.orderby === 'string' ? parsed.orderby : undefined, after: parsed.after };
+      }
+      return undefined;
+    },
+    'is not valid',
+  );
 }

@@ -12,6 +12,7 @@ import { WebhookDeliveriesRepository, type Delivery, type LogPosition } from './
 import { WebhooksRepository } from './webhooks.repository.js';
 import { allRunEventCodes, CreatedWebhook, CreateWebhook, DeliveriesQuery, DeliveryList, UpdateWebhook, WebhookAnswer, WebhookList, type DeliveryAnswer } from './webhooks.schema.js';
 import { checkWebhookUrl, generateSigningSecret, maxWebhooksPerSandbox, webhookToWire, webhooksBase, type Webhook } from './webhooks.js';
+import { readContinuationToken, writeContinuationToken } from '../../server/listing/continuation-token.js';
 
 export interface WebhookRouteDeps {
   db: Kysely<Database>;
@@ -146,18 +147,13 @@ function deliveryToWire(delivery: Delivery): DeliveryAnswer {
 }
 
 function writeToken(position: LogPosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt, position.id]), 'utf8').toString('base64url');
+  return writeContinuationToken([position.createdAt, position.id]);
 }
 
 function readToken(token: string): LogPosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (Array.isArray(parsed) && parsed.length === 2 && Number.isInteger(parsed[0]) && typeof parsed[1] === 'string') return { createdAt: parsed[0] as number, id: parsed[1] };
-  throw new ApiError('badContinuationToken', 'The continuationToken is not one this server issued; start the listing again without it.', {
-    problems: [{ in: 'query', path: 'continuationToken', message: 'not a token of this log' }],
-  });
+  return readContinuationToken(
+    token,
+    (parsed) => (Array.isArray(parsed) && parsed.length === 2 && Number.isInteger(parsed[0]) && typeof parsed[1] === 'string' ? { createdAt: parsed[0] as number, id: parsed[1] } : undefined),
+    'not a token of this log',
+  );
 }

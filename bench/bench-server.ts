@@ -46,6 +46,14 @@ export function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ 
 }
 
 /** One org's view of a server: its URL, its gateway headers, and a POST that throws on failure. */
+/** SIGTERM to a `startServer` child and wait for its exit; one that already exited (failed to start, crashed) is not waited for. */
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export interface BenchClient {
   base: string;
   headers: Record<string, string>;

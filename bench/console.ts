@@ -32,7 +32,7 @@ import type { RunPlan } from '../src/engine/run-plan.js';
 import { RunsRepository } from '../src/engine/runs.repository.js';
 import { openStore } from '../src/store/open-store.js';
 import { launchBrowser, newPage } from '../test/support/browser.js';
-import { benchClient, createCredentials, createTarget, idOf, startServer, type BenchClient, type Issued } from './bench-server.js';
+import { benchClient, createCredentials, createTarget, idOf, startServer, stopServer, type BenchClient, type Issued } from './bench-server.js';
 
 const flowCount = Number(argument('--flows') ?? 1000);
 const runCount = Number(argument('--runs') ?? 1000);
@@ -456,11 +456,7 @@ async function main(): Promise<void> {
     await page.context().close();
   } finally {
     await browser?.close();
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopServer(child);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

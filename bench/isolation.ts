@@ -20,7 +20,7 @@ import { runDocument, runKind } from '../src/engine/run-document.js';
 import type { RunPlan } from '../src/engine/run-plan.js';
 import { RunsRepository } from '../src/engine/runs.repository.js';
 import { openStore } from '../src/store/open-store.js';
-import { benchClient, createCredentials, createTarget, idOf, startServer, type BenchClient } from './bench-server.js';
+import { benchClient, createCredentials, createTarget, idOf, startServer, stopServer, type BenchClient } from './bench-server.js';
 import type { NoiseOptions, NoiseTally } from './isolation-noise-worker.js';
 
 const rows = Number(argument('--rows') ?? 2_000_000);
@@ -178,12 +178,7 @@ async function main(): Promise<void> {
     if (!held) process.exitCode = 1;
   } finally {
     await worker?.terminate();
-    // A server that already exited (it failed to start, or crashed) has no exit left to wait for.
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopServer(child);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { flowservice, request, type Scope } from '../api/client.js';
 import { useApi } from '../state/use-api.js';
 import { LoadedView } from '../ui/states.js';
+import { cellText } from '../ui/flat-rows.js';
 
 interface Entry {
   type: 'folder' | 'file' | 'table';
@@ -120,7 +121,7 @@ function Preview({ scope, connectionId, entry, tableFormat, onChosen }: { scope:
                   {rows.slice(0, 20).map((row, i) => (
                     <tr key={i}>
                       {columns.map((c) => (
-                        <td key={c.name}>{formatCell(row[c.name])}</td>
+                        <td key={c.name}>{cellText(row[c.name])}</td>
                       ))}
                     </tr>
                   ))}
@@ -138,9 +139,4 @@ function Preview({ scope, connectionId, entry, tableFormat, onChosen }: { scope:
       }}
     </LoadedView>
   );
-}
-
-export function formatCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

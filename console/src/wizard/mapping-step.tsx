@@ -2,7 +2,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { request, type Scope } from '../api/client.js';
 import { useApi } from '../state/use-api.js';
 import { LoadedView, ProblemNotice } from '../ui/states.js';
-import { formatCell, type Column } from './data-step.js';
+import { cellText } from '../ui/flat-rows.js';
+import type { Column } from './data-step.js';
 import { matchByName, readXdmFields, type XdmField } from './xdm-fields.js';
 
 /** One rule of the mapping set: a source column, or a Data Prep expression, written to an XDM field. */
@@ -160,7 +161,7 @@ function MappingTable({ scope, schemaId, columns, rows, fields, onChosen }: { sc
                 {preview.rows.map((row, i) => (
                   <tr key={i}>
                     {preview.rules.map((rule) => (
-                      <td key={rule.destination}>{formatCell(valueAt(row.data, rule.destination))}</td>
+                      <td key={rule.destination}>{cellText(valueAt(row.data, rule.destination))}</td>
                     ))}
                     <td>{row.errors ? row.errors.map((e) => `${e.destination}: ${e.exception}`).join('; ') : ''}</td>
                   </tr>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'wouter-preact';
 import { flowservice, request, type Scope } from '../api/client.js';
 import { ProblemNotice } from '../ui/states.js';
+import { timeText } from '../ui/time-text.js';
 import type { Account } from './account-step.js';
 import type { Selection } from './data-step.js';
 import type { MappingRule } from './mapping-step.js';
@@ -103,7 +104,7 @@ export function ReviewStep({ scope, spec, flowSpec, choices }: { scope: Scope; s
         </dd>
         <dt>Schedule</dt>
         <dd>
-          {schedule.frequency === 'once' ? 'once' : `every ${schedule.interval} ${schedule.frequency}(s)`}, from {new Date(schedule.startTime * 1000).toLocaleString()}
+          {schedule.frequency === 'once' ? 'once' : `every ${schedule.interval} ${schedule.frequency}(s)`}, from {timeText(schedule.startTime * 1000)}
           {schedule.deltaColumn ? `, new rows by ${schedule.deltaColumn}` : ''}
         </dd>
       </dl>

@@ -1,11 +1,4 @@
-/** Times, durations, counts and sizes as the dataflow screens show them, in the viewer's time zone and locale. */
-
-/** A date and time in the viewer's time zone, as the console shows every time. */
-export const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-
-export function timeText(epochMs: number | undefined): string {
-  return epochMs === undefined ? '—' : timeFormat.format(new Date(epochMs));
-}
+/** Durations, counts and sizes as the dataflow screens show them, in the viewer's locale (times: ui/time-text.ts). */
 
 /** `2 min 5 s`, `850 ms`: how long a run took (or has been running). */
 export function durationText(ms: number): string {

@@ -1,5 +1,6 @@
 import type { Run } from './flow-wire.js';
-import { countText, timeText } from './quantity-text.js';
+import { countText } from './quantity-text.js';
+import { timeText } from '../../ui/time-text.js';
 
 const width = 720;
 const height = 220;

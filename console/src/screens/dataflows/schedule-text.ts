@@ -1,5 +1,5 @@
 import type { Flow, ScheduleParams } from './flow-wire.js';
-import { timeText } from './quantity-text.js';
+import { timeText } from '../../ui/time-text.js';
 
 const unitMs = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
 const unitNames = { minute: 'minute', hour: 'hour', day: 'day', week: 'week' } as const;

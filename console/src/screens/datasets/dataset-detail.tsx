@@ -10,7 +10,7 @@ import { RowsGrid } from '../../ui/rows-grid.js';
 import { LoadedView } from '../../ui/states.js';
 import { queryHistory } from '../query/query-history.js';
 import { BatchStatus } from './batch-status.js';
-import { dateTime } from './date-time.js';
+import { timeText } from '../../ui/time-text.js';
 import { SchemaTree, type SchemaProperty } from './schema-tree.js';
 import './datasets.css';
 
@@ -66,9 +66,9 @@ function DataSetView({ scope, dataSet }: { scope: Scope; dataSet: DataSet }) {
         <dt>SQL table</dt>
         <dd>{table ? <code>{table}</code> : 'none'}</dd>
         <dt>Created</dt>
-        <dd>{dateTime(dataSet.created)}</dd>
+        <dd>{timeText(dataSet.created)}</dd>
         <dt>Updated</dt>
-        <dd>{dateTime(dataSet.updated)}</dd>
+        <dd>{timeText(dataSet.updated)}</dd>
       </dl>
       {dataSet.description ? <p>{dataSet.description}</p> : null}
       <SchemaSection scope={scope} schemaId={dataSet.schemaRef?.id} />
@@ -159,8 +159,8 @@ function BatchesSection({ scope, dataSetId }: { scope: Scope; dataSetId: string 
                       <td>{batch.status ? <BatchStatus status={batch.status} /> : '—'}</td>
                       <td class="number">{batch.recordCount?.toLocaleString() ?? '—'}</td>
                       <td class="number">{batch.failedRecordCount?.toLocaleString() ?? '—'}</td>
-                      <td>{dateTime(batch.created)}</td>
-                      <td>{dateTime(batch.completed)}</td>
+                      <td>{timeText(batch.created)}</td>
+                      <td>{timeText(batch.completed)}</td>
                     </tr>
                   ))}
                 </tbody>

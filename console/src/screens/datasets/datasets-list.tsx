@@ -5,7 +5,7 @@ import type { Scope } from '../../api/client.js';
 import { useApi } from '../../state/use-api.js';
 import { LoadedView } from '../../ui/states.js';
 import { BatchStatus } from './batch-status.js';
-import { dateTime } from './date-time.js';
+import { timeText } from '../../ui/time-text.js';
 import './datasets.css';
 import { ScreenTitle, SearchBox } from '../../ui/screen-title.js';
 
@@ -54,7 +54,7 @@ function DataSetTable({ dataSets, more, search }: { dataSets: DataSet[]; more: b
               </td>
               <td>{tableOf(dataSet) ? <code>{tableOf(dataSet)}</code> : <span class="hint">none</span>}</td>
               <td>{dataSet.lastBatchStatus ? <BatchStatus status={dataSet.lastBatchStatus} /> : <span class="hint">no batch yet</span>}</td>
-              <td>{dateTime(dataSet.updated)}</td>
+              <td>{timeText(dataSet.updated)}</td>
             </tr>
           ))}
         </tbody>

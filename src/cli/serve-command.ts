@@ -63,6 +63,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const baseUrl = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
+  process.stdout.write(`Console: open ${baseUrl}/ in a browser and sign in with an API client's id and secret\n`);
   recordServerAddress(config.dataDir, baseUrl);
   for (const sandbox of sandboxes) process.stdout.write(`Local ${sandbox.provider} stand-in on ${sandbox.url} (the console offers it as a sandbox account)\n`);
   if (issued) process.stdout.write(welcome(issued, baseUrl, config.dataDir, process.stdout.isTTY === true));

@@ -30,23 +30,23 @@ export function Layout({ scope, children }: { scope: Scope; children: ComponentC
           <Link href="/query">Query</Link>
           <Link href="/flows">Dataflows</Link>
         </nav>
-        <label>
-          Org
-          <select value={session.org} onChange={(e) => store.switchOrg(e.currentTarget.value)}>
+        <label title="The IMS org in use">
+          <span class="sr-only">Org</span>
+          <select value={session.org} title={session.org} onChange={(e) => store.switchOrg(e.currentTarget.value)}>
             {state.sessions.map((s) => (
-              <option key={s.org} value={s.org}>
+              <option key={s.org} value={s.org} title={s.org}>
                 {s.org}
               </option>
             ))}
           </select>
         </label>
-        <label>
-          Sandbox
+        <label title="The sandbox in use">
+          <span class="sr-only">Sandbox</span>
           <select value={scope.sandbox} onChange={(e) => store.switchSandbox(e.currentTarget.value)} disabled={sandboxes.status !== 'ready'}>
             {sandboxes.status === 'ready' ? (
               sandboxes.data.map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.title} ({s.name})
+                <option key={s.name} value={s.name} title={s.name}>
+                  {s.title}
                 </option>
               ))
             ) : (

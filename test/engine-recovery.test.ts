@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableBackends } from './support/backends.js';
-import { leaveInterruptedRun } from './support/interrupted-run.js';
+import { attemptRefused, leaveInterruptedRun } from './support/interrupted-run.js';
 import { createFileFlow, runNow } from './support/file-flow.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
@@ -43,8 +43,10 @@ describe.each(backends)('a server starting on data left by a stopped one, on $na
   it('sweeps only the runs of leases whose holder is gone, and the start reads every run', async () => {
     const flow = await createFileFlow(api, { root, path: 'p.csv', format: 'delimited', title: 'sweep' });
     const finished = str(await runNow(api, flow.flowId), 'id');
+    // A flow has one unfinished run at most: the run without a lease belongs to a second flow.
+    const second = await createFileFlow(api, { root, path: 'p.csv', format: 'delimited', title: 'sweep, second flow' });
     await leaveInterruptedRun(api, flow.flowId, 'run-of-a-dead-holder');
-    await leaveInterruptedRun(api, flow.flowId, 'run-without-a-lease', { lease: false });
+    await leaveInterruptedRun(api, second.flowId, 'run-without-a-lease', { lease: false });
     const status = async (runId: string) => str((await api.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json, 'items.0.metrics.statusSummary.status');
 
     expect(await api.app.engine.recover(0, 'leasedRuns')).toBe(1);
@@ -66,13 +68,19 @@ describe.each(backends)('a server starting on data left by a stopped one, on $na
       const started = await other.request('POST', '/data/foundation/flowservice/runs', { body: { flowId: flow.flowId } });
       expect(started.status, started.text).toBe(201);
       const runId = str(started.json, 'id');
-      await other.app.engine.idle();
+      await attemptRefused(other, broken);
       broken.failing = false;
-      expect(str((await other.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json, 'items.0.metrics.statusSummary.status')).toBe('inProgress');
+      const status = async () => at((await other.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json, 'items.0.metrics.statusSummary');
+      expect(await status()).toMatchObject({ status: 'inProgress' });
 
+      if (other.app.engine.queue.redelivers) {
+        // pg-boss took the attempt back: the next one, with the store up again, lands the run.
+        await other.app.engine.idle();
+        expect(await status()).toMatchObject({ status: 'success' });
+        return;
+      }
       expect(await other.app.engine.recover(0, 'leasedRuns')).toBe(1);
-      const run = (await other.request('GET', `/data/foundation/flowservice/runs/${runId}`)).json;
-      expect(at(run, 'items.0.metrics.statusSummary')).toMatchObject({ status: 'failed', errors: [{ code: 'CONNECTOR-2001-500' }] });
+      expect(await status()).toMatchObject({ status: 'failed', errors: [{ code: 'CONNECTOR-2001-500' }] });
     } finally {
       await other.close();
     }
@@ -82,9 +90,13 @@ describe.each(backends)('a server starting on data left by a stopped one, on $na
 /** A store that refuses every UPDATE while `failing` is set, as a database that went away would. */
 class FailingUpdates implements KyselyPlugin {
   failing = false;
+  refused = 0;
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.failing && args.node.kind === 'UpdateQueryNode') throw new Error('the metadata store is unreachable');
+    if (this.failing && args.node.kind === 'UpdateQueryNode') {
+      this.refused += 1;
+      throw new Error('the metadata store is unreachable');
+    }
     return args.node;
   }
 

@@ -60,7 +60,9 @@ describe.each(backends)('listing flows whose sandbox has many runs on $name', (b
     const runs = new RunsRepository(api.store.db);
     for (const [index, flowId] of flowIds.entries()) {
       if (flowId === idle) continue;
-      const made = Array.from({ length: count }, (_, r) => runRecord(flowId, since + r * 1000 + index, statuses[(index + r) % statuses.length] ?? 'success'));
+      // A flow has one unfinished run at most, its newest; the older ones ended one way or the other.
+      const statusOf = (r: number) => (r === count - 1 ? statuses[(index + r) % statuses.length] : statuses[(index + r) % 2]) ?? 'success';
+      const made = Array.from({ length: count }, (_, r) => runRecord(flowId, since + r * 1000 + index, statusOf(r)));
       for (let step = 0; step < count; step += 1) {
         const run = made[(step * 7) % count];
         if (run) await runs.insert(scope, flowId, run.record);

@@ -67,30 +67,41 @@ describe.each(backends)('a run killed mid-way on $name', (backend) => {
     await exited;
 
     server = await startServe(dataDir, env);
-    const killed = await call('GET', `${fs_}/runs/${runId}`);
-    expect(at(killed, 'items.0.metrics.statusSummary.status')).toBe('failed');
-    expect(await call('GET', '/data/foundation/catalog/batches')).toEqual({});
-    expect(fs.existsSync(path.join(dataDir, 'staging', runId))).toBe(false);
     const lake = path.join(dataDir, 'lake', 'TRIBUTARYDEV@AdobeOrg', 'prod', dataSetId);
-    expect(!fs.existsSync(lake) || fs.readdirSync(lake).length === 0).toBe(true);
-
-    // The retry lands all rows: had the killed run advanced the watermark, it would land none.
-
-    const retry = str(await call('POST', `${fs_}/runs/${runId}/action?op=re-trigger`), 'id');
-    let status = 'inProgress';
+    const finish = async (id: string) => {
+      let found: unknown;
+      const until = Date.now() + 40_000;
+      for (let status = 'inProgress'; status === 'inProgress' && Date.now() < until; status = at(found, 'items.0.metrics.statusSummary.status') as string) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        found = await call('GET', `${fs_}/runs/${id}`);
+      }
+      return found;
+    };
     let run: unknown;
-    while (status === 'inProgress' && Date.now() < deadline + 60_000) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      run = await call('GET', `${fs_}/runs/${retry}`);
-      status = at(run, 'items.0.metrics.statusSummary.status') as string;
+    let status: string;
+    if (backend.name === 'postgres') {
+      // pg-boss still holds the run: the new server sees its worker is gone and takes it up again, from the start,
+      // and that attempt lands every row.
+      run = await finish(runId);
+      expect(run).toMatchObject({ items: [{ metrics: { statusSummary: { status: 'success' }, recordSummary: { outputRecordCount: rows } } }] });
+      expect(fs.existsSync(path.join(dataDir, 'staging', runId))).toBe(false);
+    } else {
+      // The in-process queue died with its process: the run is failed, and nothing of it is visible.
+      const killed = await call('GET', `${fs_}/runs/${runId}`);
+      expect(at(killed, 'items.0.metrics.statusSummary.status')).toBe('failed');
+      expect(await call('GET', '/data/foundation/catalog/batches')).toEqual({});
+      expect(fs.existsSync(path.join(dataDir, 'staging', runId))).toBe(false);
+      expect(!fs.existsSync(lake) || fs.readdirSync(lake).length === 0).toBe(true);
+
+      // The retry lands all rows: had the killed run advanced the watermark, it would land none.
+      const retry = str(await call('POST', `${fs_}/runs/${runId}/action?op=re-trigger`), 'id');
+      run = await finish(retry);
+      expect(run).toMatchObject({ items: [{ metrics: { statusSummary: { status: 'success' }, recordSummary: { outputRecordCount: rows } } }] });
     }
-    expect(run).toMatchObject({ items: [{ metrics: { statusSummary: { status: 'success' }, recordSummary: { outputRecordCount: rows } } }] });
     const second = str(await call('POST', `${fs_}/runs`, { flowId: flow }), 'id');
-    for (status = 'inProgress'; status === 'inProgress'; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      run = await call('GET', `${fs_}/runs/${second}`);
-      status = at(run, 'items.0.metrics.statusSummary.status') as string;
-    }
+    run = await finish(second);
+    status = at(run, 'items.0.metrics.statusSummary.status') as string;
+    expect(status).toBe('success');
     expect(at(run, 'items.0.metrics.recordSummary.outputRecordCount')).toBe(0);
 
     const files = fs

@@ -5,6 +5,7 @@ type Run = Static<typeof RunAnswer>;
 type Stage = NonNullable<Run['metrics']['statusSummary']['extensions']>['stage'];
 
 const stageLabels: Record<Stage, string> = {
+  queued: 'waiting for a worker',
   extracting: 'reading the source',
   reading: 'reading the columns',
   writing: 'mapping and writing',

@@ -7,12 +7,14 @@ import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
 import { batchKind, claimedStatus, uncommittedStatuses } from './batch-document.js';
-import { runDocument, runKind } from './run-document.js';
+import { identityOfRecord, runDocument, runKind, type RunIdentity } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 import { runFlow, type RunDeps } from './run-flow.js';
 import { PeriodicSweep } from './periodic-sweep.js';
 import { RunLeases } from './run-leases.js';
+import { ClaimLost, type QueuedRun, type RunClaim, type RunQueue } from './queue/run-queue.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import { RunsRepository } from './runs.repository.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 
@@ -23,12 +25,21 @@ export interface EngineDeps {
   log?: Logger | undefined;
   /** Which connector reads a connection spec's sources. */
   connectors: ConnectorLookup;
+  /** Where accepted runs wait for a worker: pg-boss with PostgreSQL, this process with SQLite. */
+  queue: RunQueue;
+  /**
+   * Builds the plan of a queued run from the store (the Flow Service's part: the engine imports no service). A run
+   * is planned twice: when it is asked for, to refuse a flow that cannot run, and by the worker that runs it.
+   */
+  planQueued?: ((job: QueuedRun) => Promise<RunPlan>) | undefined;
+  /** How often leases beat (TRIBUTARY_RUN_HEARTBEAT_SECONDS); four silent beats and a worker is taken for gone. */
+  heartbeatMs?: number | undefined;
 }
 
 /** A flow run that reached its final record (success or failure); upload ingests are not flow runs. */
 export interface FinishedRun {
   runId: string;
-  plan: RunPlan;
+  plan: RunIdentity;
   outcome: RunOutcome;
 }
 
@@ -71,27 +82,46 @@ export class FlowBusyError extends Error {
 /** A run in progress can be told apart from a finished one by its record alone. */
 const unfinished = new Set(['queued', 'inProgress']);
 
+/** What a run record says of its status. */
+function statusOf(body: unknown): string | undefined {
+  const status = (body as { metrics?: { statusSummary?: { status?: unknown } } } | null)?.metrics?.statusSummary?.status;
+  return typeof status === 'string' ? status : undefined;
+}
+
 /**
- * Starts runs and keeps their records. Runs execute in this process, in the background; at most one run
- * of a flow at a time. On start, `recover` fails what a previous process left unfinished and removes
- * lake folders that no successful batch owns.
+ * Accepts runs, hands them to a queue, runs what a queue delivers, and keeps their records. At most one run of a
+ * flow is unfinished at a time (a unique index says so, across every server). With SQLite the queue is this
+ * process; with PostgreSQL any worker process may run what any server accepted. On start, `recover` fails what a
+ * stopped process left unfinished (or gives it back to the queue for another worker) and removes lake folders that
+ * no successful batch owns.
  */
 export class Engine {
+  /** Upload landings (`ingest`) in progress here, by batch. */
   private readonly running = new Map<string, Promise<RunOutcome>>();
+  /** Flow runs executing here. */
+  private readonly executing = new Map<string, Promise<void>>();
   private readonly runs: RunsRepository;
   private readonly leases: RunLeases;
-  /** The runs this engine is running: alive whatever a lease read a moment ago says. */
+  /** The runs this engine holds (accepted for its own queue, or running): alive whatever a lease read a moment ago says. */
   private readonly ownRuns = new Set<string>();
   private readonly listeners: RunListener[] = [];
   private readonly interruptedListeners: InterruptedRunListener[] = [];
   private readonly recordHooks: RunRecordHook[] = [];
-  /** Flow runs accepted and not finished, and those of them not yet executing (see `runCounts`). */
-  private readonly flowRuns = new Set<string>();
+  /** Flow runs accepted by this process for its own queue and not executing yet (see `runCounts`). */
   private readonly waiting = new Set<string>();
+  /**
+   * Flow runs this process accepted into a shared queue while it takes runs itself, until it sees them finish:
+   * what `idle` waits for (the run may be taken by any worker). Pruned against the store as it grows.
+   */
+  private readonly acceptedShared = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
     this.runs = new RunsRepository(deps.db);
-    this.leases = new RunLeases(deps.db, deps.now);
+    this.leases = new RunLeases(deps.db, deps.now, { heartbeatMs: deps.heartbeatMs });
+  }
+
+  get queue(): RunQueue {
+    return this.deps.queue;
   }
 
   /** Adds a listener told of each flow run once its final record is saved. */
@@ -125,78 +155,174 @@ export class Engine {
     }
   }
 
-  /**
-   * This process's flow runs: `inProgress` executing, `queued` accepted but not started yet. Runs start at once
-   * today (no queue, no workers), so `queued` only counts the moment a run takes its lease and saves its record.
-   */
+  /** This process's flow runs: `inProgress` executing here, `queued` accepted by its own queue and waiting for a slot. */
   runCounts(): { inProgress: number; queued: number } {
-    return { inProgress: this.flowRuns.size - this.waiting.size, queued: this.waiting.size };
+    return { inProgress: this.executing.size, queued: this.waiting.size };
   }
 
-  isRunning(flowId: string): boolean {
-    return this.running.has(flowId);
+  /** Whether a run of the flow is unfinished, on any server or worker. */
+  async isBusy(scope: { orgId: string; sandboxId: string }, flowId: string): Promise<boolean> {
+    const row = await this.deps.db
+      .selectFrom('flow_runs')
+      .select('run_id')
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where('flow_id', '=', flowId)
+      .where('status', 'in', [...unfinished])
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
-  /** Records the run and starts it; resolves as soon as the run exists (AEP answers POST /runs the same way). */
-  async start(plan: RunPlan): Promise<{ id: string; etag: string }> {
-    if (this.running.has(plan.flowId)) throw new FlowBusyError(plan.flowId);
+  /**
+   * Records the run as queued and adds it to the queue, in one transaction with whatever `alongside` writes (the
+   * scheduler's cursor), and resolves as soon as the run exists (AEP answers POST /runs the same way). Throws
+   * `FlowBusyError` when a run of the flow is unfinished.
+   */
+  async start(plan: RunPlan, options: { alongside?: (trx: Transaction<Database>, runId: string) => Promise<void> } = {}): Promise<{ id: string; etag: string }> {
     const runId = crypto.randomUUID();
     const createdAt = this.deps.now();
     const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
-    let outcome = emptyOutcome(createdAt, plan.window);
-    let etag = newRunEtag();
-    // The lease comes first: another server's recovery must never see this run without its owner.
-    this.ownRuns.add(runId);
-    const leased = this.leases.take(scope, runId);
-    const recorded = leased.then(() => this.runs.insert(scope, plan.flowId, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt }));
-    const save = async (next: RunOutcome, runs: RunsRepository) => {
-      const previous = etag;
-      etag = newRunEtag();
-      const now = this.deps.now();
-      await runs.update(scope, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, next), secret: null, etag, createdAt, updatedAt: now }, previous);
-    };
-    const started = { id: runId, etag };
-    this.flowRuns.add(runId);
-    this.waiting.add(runId);
-    // The flow is claimed before the first await, so two callers (the scheduler, POST /runs) that both saw
-    // isRunning() false cannot start two runs of it.
-    const execution = (async () => {
-      const release = await leased;
-      let recordFinal = false;
-      try {
-        await recorded;
-        await new Promise((resolve) => setImmediate(resolve));
-        this.waiting.delete(runId);
-        outcome = await runFlow(plan, runId, outcome, {
-          db: this.deps.db,
-          layout: this.deps.layout,
-          now: this.deps.now,
-          log: this.deps.log,
-          connectors: this.deps.connectors,
-          progress: (next) => save(next, this.runs),
-          finalRecord: async (next, trx) => {
-            await save(next, new RunsRepository(trx));
-            await this.recorded({ runId, flowId: plan.flowId, scope, status: next.status === 'success' ? 'success' : 'failed', failedRecords: next.failedRecords }, trx);
-          },
-        });
-        recordFinal = true;
-      } finally {
-        // A run whose final record was not saved (the store failed under it) still reads inProgress: its lease stays,
-        // without a heartbeat, so that a sweep finds it and fails it, here or on another server.
-        await release({ keep: !recordFinal });
-        this.ownRuns.delete(runId);
-      }
-      this.tellFinished({ runId, plan, outcome });
-      return outcome;
-    })().finally(() => {
-      this.running.delete(plan.flowId);
-      this.flowRuns.delete(runId);
+    const outcome = { ...emptyOutcome(createdAt, plan.window), stage: 'queued' as const };
+    const etag = newRunEtag();
+    const job: QueuedRun = { runId, flowId: plan.flowId, scope: { ...scope, sandboxName: plan.scope.sandboxName }, actor: plan.actor, window: plan.window };
+    const ownQueue = !this.deps.queue.redelivers;
+    // A queue that never redelivers runs its runs in this process: the lease is written with the record, so another
+    // server's recovery never sees the run without its owner.
+    if (ownQueue) this.ownRuns.add(runId);
+    let publish: () => void;
+    try {
+      publish = await this.deps.db.transaction().execute(async (trx) => {
+        await new RunsRepository(trx).insert(scope, plan.flowId, { kind: runKind, id: runId, body: runDocument(plan, runId, etag, createdAt, outcome), secret: null, etag, createdAt, updatedAt: createdAt });
+        if (ownQueue) await this.leases.record(trx, scope, runId);
+        await options.alongside?.(trx, runId);
+        return this.deps.queue.add(trx, job);
+      });
+    } catch (error) {
+      this.ownRuns.delete(runId);
+      // The run id is new: the only unique clash is the index of one unfinished run per flow.
+      if (isUniqueViolation(error) && (await this.isBusy(scope, plan.flowId))) throw new FlowBusyError(plan.flowId);
+      throw error;
+    }
+    if (ownQueue) this.waiting.add(runId);
+    else if (this.deps.queue.consuming) {
+      this.acceptedShared.add(runId);
+      if (this.acceptedShared.size > 1000) await this.pruneAccepted();
+    }
+    publish();
+    return { id: runId, etag };
+  }
+
+  /**
+   * Runs one delivery of a queued run (the worker's part). A run whose record is already final (an attempt that
+   * committed just before its worker was taken for gone) only settles its job. Everything this attempt saves is
+   * conditional on the record's etag, and its final record on the queue's claim: an attempt that was taken for
+   * gone and resumes cannot commit, and its batch never becomes visible.
+   */
+  execute(claim: RunClaim): Promise<void> {
+    const runId = claim.job.runId;
+    const execution = this.executeClaim(claim).finally(() => {
+      this.executing.delete(runId);
       this.waiting.delete(runId);
+      this.ownRuns.delete(runId);
     });
-    this.running.set(plan.flowId, execution);
-    execution.catch((error: unknown) => this.deps.log?.error({ err: error, runId }, 'run crashed'));
-    await recorded;
-    return started;
+    this.executing.set(runId, execution);
+    return execution;
+  }
+
+  private async executeClaim(claim: RunClaim): Promise<void> {
+    const { job } = claim;
+    const { runId } = job;
+    const scope = { orgId: job.scope.orgId, sandboxId: job.scope.sandboxId };
+    this.waiting.delete(runId);
+    this.ownRuns.add(runId);
+    const stored = await this.runs.records(scope, [runId]).then((found) => found.get(runId));
+    if (!stored || !unfinished.has(statusOf(stored.body) ?? '')) {
+      // Nothing left to do but end the job: the run was finished by an earlier attempt (or deleted with its sandbox).
+      await this.deps.db.transaction().execute((trx) => claim.settle(trx));
+      this.deps.queue.redelivers || (await this.leases.find(runId).then((lease) => lease && this.leases.dropIf(lease.scope, runId, lease.etag)));
+      return;
+    }
+    const release = this.deps.queue.redelivers ? await this.leases.take(scope, runId) : this.leases.hold(scope, runId);
+    /** The etag the first save expects (the queued record's); after it, any etag this attempt wrote is its own. */
+    const claimedFrom = stored.etag;
+    const written = new Set<string>();
+    const createdAt = stored.createdAt;
+    let recordFinal = false;
+    let plan: RunPlan | undefined;
+    let outcome = emptyOutcome(this.deps.now(), job.window);
+    /**
+     * Saves are conditional on the record holding an etag this attempt wrote (progress saves may overlap, so any of
+     * its own will do), or, for the first, the etag it was claimed from. Anything else means another attempt or a
+     * recovery wrote it since: `ClaimLost`. A final record's etag only counts once its transaction commits.
+     */
+    const save = async (next: RunOutcome, runs: RunsRepository, current: RunIdentity, inTransaction = false) => {
+      const fresh = newRunEtag();
+      const record = { kind: runKind, id: runId, body: runDocument(current, runId, fresh, createdAt, next), secret: null, etag: fresh, createdAt, updatedAt: this.deps.now() };
+      for (let tries = 0; tries < 3; tries += 1) {
+        const held = written.size === 0 ? claimedFrom : (await runs.records(scope, [runId])).get(runId)?.etag;
+        if (held === undefined || (written.size > 0 && !written.has(held))) break;
+        if (await runs.update(scope, record, held)) {
+          if (!inTransaction) written.add(fresh);
+          return;
+        }
+        // Another save of this attempt moved the record between the read and the update: read again.
+      }
+      throw new ClaimLost(runId, claim.attempt, 'its run record was changed by another process');
+    };
+    const finalRecord = async (next: RunOutcome, trx: Transaction<Database>, current: RunIdentity) => {
+      await claim.settle(trx);
+      await save(next, new RunsRepository(trx), current, true);
+      await this.recorded({ runId, flowId: job.flowId, scope, status: next.status === 'success' ? 'success' : 'failed', failedRecords: next.failedRecords }, trx);
+    };
+    try {
+      try {
+        if (!this.deps.planQueued) throw new Error('this process cannot plan queued runs');
+        plan = await this.deps.planQueued(job);
+      } catch (error) {
+        // The flow changed since the run was asked for (disabled, its connection deleted): the run fails, as it would have then.
+        outcome = { ...outcome, status: 'failed', completedAt: this.deps.now(), errors: [{ code: 'CONNECTOR-1001-500', message: `the run could not start: ${error instanceof Error ? error.message : String(error)}` }] };
+        const failedPlan = identityOfRecord(stored.body, job);
+        await this.deps.db.transaction().execute((trx) => finalRecord(outcome, trx, failedPlan));
+        recordFinal = true;
+        this.tellFinished({ runId, plan: failedPlan, outcome });
+        return;
+      }
+      const current = plan;
+      if (claim.attempt > 0) outcome.notices = [{ code: 'CONNECTOR-2002-200', message: `the run was taken up again (attempt ${claim.attempt + 1}) after the worker running it stopped` }];
+      // The first save claims the record for this attempt: an earlier attempt that resumes now fails its own saves.
+      await save(outcome, this.runs, current);
+      outcome = await runFlow(current, runId, outcome, {
+        db: this.deps.db,
+        layout: this.deps.layout,
+        now: this.deps.now,
+        log: this.deps.log,
+        connectors: this.deps.connectors,
+        attempt: claim.attempt,
+        progress: (next) => save(next, this.runs, current),
+        finalRecord: (next, trx) => finalRecord(next, trx, current),
+      });
+      recordFinal = true;
+      this.tellFinished({ runId, plan: current, outcome });
+    } catch (error) {
+      if (error instanceof ClaimLost) this.deps.log?.warn({ runId, attempt: claim.attempt }, `run ${runId}: ${error.message}; this attempt's work is discarded`);
+      throw error;
+    } finally {
+      // A run whose final record was not saved (the store failed under it) still reads inProgress: its lease stays,
+      // without a heartbeat, so that a sweep finds it and fails it or gives it to another worker.
+      // A queue that redelivers needs no lease kept: it gives the run to another attempt itself.
+      await release({ keep: !recordFinal && !this.deps.queue.redelivers });
+    }
+  }
+
+  /** Forgets the shared-queue runs this process accepted that have finished (anywhere); resolves to how many remain. */
+  private async pruneAccepted(): Promise<number> {
+    const ids = [...this.acceptedShared];
+    for (let i = 0; i < ids.length; i += 500) {
+      const open = await this.deps.db.selectFrom('flow_runs').select('run_id').where('run_id', 'in', ids.slice(i, i + 500)).where('status', 'in', [...unfinished]).execute();
+      const still = new Set(open.map((row) => row.run_id));
+      for (const id of ids.slice(i, i + 500)) if (!still.has(id)) this.acceptedShared.delete(id);
+    }
+    return this.acceptedShared.size;
   }
 
   /**
@@ -245,18 +371,27 @@ export class Engine {
   async dropStoppedIngest(batchId: string): Promise<void> {
     const runId = `import-${batchId}`;
     const lease = this.ownRuns.has(runId) ? undefined : await this.leases.find(runId);
-    if (lease && !this.leases.isAlive(lease)) await this.leases.drop(lease.scope, runId);
+    if (lease && !this.leases.isAlive(lease)) await this.leases.dropIf(lease.scope, runId, lease.etag);
   }
 
-  /** Resolves when no run is in progress (tests, and shutdown). */
+  /** Resolves when no run or landing is executing here (tests, and shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+    // Runs waiting in this process's own queue count only while something takes them: after a worker stopped, they
+    // wait for the next start (which fails them as interrupted, as a restart always did).
+    const waitingHere = async () => this.deps.queue.consuming && (this.waiting.size > 0 || (await this.pruneAccepted()) > 0);
+    while (this.running.size > 0 || this.executing.size > 0 || (await waitingHere())) {
+      await Promise.allSettled([...this.running.values(), ...this.executing.values()]);
+      if (this.running.size === 0 && this.executing.size === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Recovers now and then every `intervalMs`, for the runs of servers that stopped while this one runs. */
   startSweeping(intervalMs: number): () => Promise<void> {
-    // A lake folder younger than ten minutes may be another server's commit in flight.
-    const sweep = new PeriodicSweep(() => this.recover(10 * 60_000, 'leasedRuns'), {
+    // A lake folder younger than ten minutes may be another server's commit in flight. With a queue that
+    // redelivers, a run may also have been delivered to a worker that died before its lease was written: sweeps
+    // then read every unfinished run (by the status index: as many as there are runs queued or running).
+    const reach = this.deps.queue.redelivers ? 'everyRun' : 'leasedRuns';
+    const sweep = new PeriodicSweep(() => this.recover(10 * 60_000, reach), {
       everyMs: intervalMs,
       atStart: false,
       failed: (error) => this.deps.log?.warn({ err: error }, 'sweeping unfinished runs failed'),
@@ -289,6 +424,10 @@ export class Engine {
       const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: { statusSummary?: { status?: string; errors?: unknown[] } } };
       const status = body.metrics?.statusSummary?.status;
       if (!status || !unfinished.has(status) || alive(row.id)) continue;
+      // A queue that redelivers gives the run to another worker (or it is still waiting for one): not a failure yet.
+      // A dead lease says the worker is gone now; without one, the worker may have taken the run a moment ago and not
+      // yet written its lease, so the queue waits for as long as a lease may be silent.
+      if ((await this.deps.queue.reclaim(row.id, leases.has(row.id) ? 0 : this.leases.silenceMs)) !== 'gone') continue;
       const now = this.deps.now();
       const error = { code: 'CONNECTOR-2001-500', message: 'The run was interrupted (the process stopped); nothing of it was ingested. Re-trigger it.' };
       const next = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...(body.metrics as Record<string, unknown>).durationSummary as object, completedAtUTC: now } } };
@@ -305,10 +444,12 @@ export class Engine {
       failed += 1;
       if (flowId) this.tell(this.interruptedListeners, { runId: row.id, flowId, scope });
     }
-    for (const [runId, lease] of leases) if (!alive(runId)) await this.leases.drop(lease.scope, runId);
+    // Conditionally: a worker that took over a redelivered run's lease since the read keeps it.
+    for (const [runId, lease] of leases) if (!alive(runId)) await this.leases.dropIf(lease.scope, runId, lease.etag);
     const staging = this.deps.layout.stagingRoot();
     for (const dir of fs.existsSync(staging) ? fs.readdirSync(staging) : []) {
-      if (!alive(dir)) fs.rmSync(path.join(staging, dir), { recursive: true, force: true });
+      // `<runId>.<attempt>` for a redelivered run's later attempts.
+      if (!alive(dir.split('.')[0] ?? dir)) fs.rmSync(path.join(staging, dir), { recursive: true, force: true });
     }
     // A live server may be between moving a batch into the lake and committing it: orphans wait until no one runs.
     if (![...leases.keys()].some(alive) && this.ownRuns.size === 0) await this.removeOrphanBatches(orphanGraceMs);

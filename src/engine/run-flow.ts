@@ -28,6 +28,11 @@ export interface RunDeps {
   progress?: (outcome: RunOutcome) => Promise<void>;
   /** Writes the final run record inside the commit transaction. */
   finalRecord: (outcome: RunOutcome, trx: Transaction<Database>) => Promise<void>;
+  /**
+   * Which delivery of the run this is (0 first). Each attempt stages in its own folder: a worker taken for gone
+   * that resumes must not write into the folder of the attempt that replaced it.
+   */
+  attempt?: number | undefined;
   /** More to commit with a successful batch, in its transaction (streaming deletes the records it landed). */
   onCommit?: ((trx: Transaction<Database>) => Promise<void>) | undefined;
 }
@@ -41,8 +46,9 @@ export interface RunDeps {
 export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome, deps: RunDeps): Promise<RunOutcome> {
   const repo = new ResourcesRepository(deps.db);
   const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
-  const staging = deps.layout.stagingDir(runId);
-  const temp = path.join(deps.layout.tempDir(), runId);
+  const attemptKey = deps.attempt ? `${runId}.${deps.attempt}` : runId;
+  const staging = deps.layout.stagingDir(attemptKey);
+  const temp = path.join(deps.layout.tempDir(), attemptKey);
   const batchId = plan.upload?.batchId ?? crypto.randomBytes(16).toString('hex');
   const stagedBatch = path.join(staging, 'batch');
   const lakeBatch = deps.layout.batchDir(plan.scope.orgId, plan.scope.sandboxName, plan.target.dataSetId, batchId);

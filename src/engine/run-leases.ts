@@ -1,21 +1,34 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository, type Scope } from '../store/resources.repository.js';
 
 /** Leases name live processes; a backup leaves them out, so a restored server fails the runs they held. */
 export const runLeaseKind = 'engine.runLease';
 
-/** How often a process says its runs are still alive, and how long silence means the process is gone. */
-const heartbeatMs = 15_000;
-const staleMs = 4 * heartbeatMs;
+/**
+ * How often a process says its runs are still alive; four silent beats mean the process is gone. Workers on
+ * several machines may set it lower (TRIBUTARY_RUN_HEARTBEAT_SECONDS) to hand a dead worker's run on sooner.
+ */
+export const defaultHeartbeatMs = 15_000;
 
 export interface Lease {
   /** `<host>:<pid>:<instance>` of the process running it (the instance tells a restarted pid 1 from its predecessor). */
   owner: string;
   heartbeatAt: number;
+}
+
+/** A lease as read: with its scope and the etag a conditional drop needs. */
+export type ReadLease = Lease & { scope: Scope; etag: string };
+
+/** Another live process holds the lease of this run. */
+export class LeaseHeld extends Error {
+  constructor(readonly runId: string, readonly owner: string) {
+    super(`run ${runId} is held by ${owner}`);
+    this.name = 'LeaseHeld';
+  }
 }
 
 /**
@@ -28,9 +41,31 @@ export class RunLeases {
   private readonly instance = crypto.randomUUID();
   readonly owner = `${os.hostname()}:${process.pid}:${this.instance}`;
   private readonly repo: ResourcesRepository;
+  private readonly heartbeatMs: number;
+  private readonly staleMs: number;
 
-  constructor(private readonly db: Kysely<Database>, private readonly now: () => number) {
+  constructor(private readonly db: Kysely<Database>, private readonly now: () => number, options: { heartbeatMs?: number | undefined } = {}) {
     this.repo = new ResourcesRepository(db);
+    this.heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs;
+    this.staleMs = 4 * this.heartbeatMs;
+  }
+
+  /** How long a holder may stay silent before it is taken for gone. */
+  get silenceMs(): number {
+    return this.staleMs;
+  }
+
+  /**
+   * Writes this process's lease of a run inside `trx` (the transaction that records the run), for a run this very
+   * process will run: no other server ever sees the run without its owner. `hold` then keeps it fresh.
+   */
+  async record(trx: Transaction<Database>, scope: Scope, runId: string): Promise<void> {
+    await new ResourcesRepository(trx).insert(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag: this.etagOf(0), createdAt: this.now(), updatedAt: this.now() });
+  }
+
+  /** Starts the heartbeat of a lease `record` wrote; the release works as `take`'s. */
+  hold(scope: Scope, runId: string): (options?: { keep?: boolean }) => Promise<void> {
+    return this.beat(scope, runId, 0);
   }
 
   /**
@@ -39,46 +74,73 @@ export class RunLeases {
    * saved: the lease then names it to the recovery sweep, which fails it.
    */
   async take(scope: Scope, runId: string): Promise<(options?: { keep?: boolean }) => Promise<void>> {
-    let beats = 0;
-    let etag = String(beats);
-    await this.repo.insert(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag, createdAt: this.now(), updatedAt: this.now() });
+    const lease = { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag: this.etagOf(0), createdAt: this.now(), updatedAt: this.now() };
+    try {
+      await this.repo.insert(scope, lease);
+    } catch (error) {
+      // A redelivered run: the lease of the attempt before, whose process is gone, is taken over (conditionally,
+      // so two processes cannot both take it).
+      const held = await this.find(runId);
+      if (!held) throw error;
+      if (this.isAlive(held)) throw new LeaseHeld(runId, held.owner);
+      if (!(await this.repo.update(scope, lease, held.etag))) throw new LeaseHeld(runId, 'another process that took it at the same time');
+    }
+    return this.beat(scope, runId, 0);
+  }
+
+  /**
+   * Etags name the process and its beat: a stopped process that resumes cannot overwrite the lease another process
+   * took over, even at the same beat count.
+   */
+  private etagOf(beats: number): string {
+    return `${this.instance}:${beats}`;
+  }
+
+  private beat(scope: Scope, runId: string, from: number): (options?: { keep?: boolean }) => Promise<void> {
+    let beats = from;
+    let etag = this.etagOf(beats);
     let beating: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
       beating = beating
         .then(async () => {
-          const next = String(beats + 1);
+          const next = this.etagOf(beats + 1);
           if (await this.repo.update(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) {
             beats += 1;
             etag = next;
           }
         })
         .catch(() => undefined);
-    }, heartbeatMs);
+    }, this.heartbeatMs);
     timer.unref();
     return async (options = {}) => {
       clearInterval(timer);
       await beating;
-      if (!options.keep) await this.repo.delete(runLeaseKind, scope, runId);
+      if (!options.keep) await this.dropIf(scope, runId, etag);
     };
   }
 
+  /** Deletes a lease only while it is the one read (`etag`): a lease another process took over since stays. */
+  async dropIf(scope: Scope, runId: string, etag: string): Promise<void> {
+    await this.db.deleteFrom('resources').where('kind', '=', runLeaseKind).where('id', '=', runId).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('etag', '=', etag).execute();
+  }
+
   /** Every lease of every org, by run id. */
-  async all(): Promise<Map<string, Lease & { scope: Scope }>> {
-    const rows = await this.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body']).where('kind', '=', runLeaseKind).execute();
-    return new Map(rows.map((row) => [row.id, { ...(JSON.parse(row.body) as Lease), scope: { orgId: row.org_id, sandboxId: row.sandbox_id } }]));
+  async all(): Promise<Map<string, ReadLease>> {
+    const rows = await this.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runLeaseKind).execute();
+    return new Map(rows.map((row) => [row.id, readLease(row)]));
   }
 
   /** The lease of one run, if any process holds it. */
-  async find(runId: string): Promise<(Lease & { scope: Scope }) | undefined> {
-    const row = await this.db.selectFrom('resources').select(['body', 'org_id', 'sandbox_id']).where('kind', '=', runLeaseKind).where('id', '=', runId).executeTakeFirst();
-    return row ? { ...(JSON.parse(row.body) as Lease), scope: { orgId: row.org_id, sandboxId: row.sandbox_id } } : undefined;
+  async find(runId: string): Promise<ReadLease | undefined> {
+    const row = await this.db.selectFrom('resources').select(['body', 'org_id', 'sandbox_id', 'etag']).where('kind', '=', runLeaseKind).where('id', '=', runId).executeTakeFirst();
+    return row ? readLease(row) : undefined;
   }
 
   /** Whether the process holding a lease may still be running the run. */
   isAlive(lease: Lease | undefined): boolean {
     if (!lease) return false;
     const { host, pid, instance } = splitOwner(lease.owner);
-    const beating = this.now() - lease.heartbeatAt < staleMs;
+    const beating = this.now() - lease.heartbeatAt < this.staleMs;
     if (host !== os.hostname()) return beating;
     if (pid === process.pid) return instance === this.instance;
     // A pid that answers may be a killed server's zombie, or another program that got the pid since: only a
@@ -86,13 +148,20 @@ export class RunLeases {
     return pidAlive(pid) && !isZombie(pid) && beating;
   }
 
-  async drop(scope: Scope, runId: string): Promise<void> {
-    await this.repo.delete(runLeaseKind, scope, runId);
-  }
-
   private lease(): Lease {
     return { owner: this.owner, heartbeatAt: this.now() };
   }
+}
+
+/** A stored lease; a body that is not one reads as a lease of no process, silent since 1970, so it is dropped. */
+function readLease(row: { body: string; org_id: string; sandbox_id: string; etag: string }): ReadLease {
+  const body = JSON.parse(row.body) as Partial<Lease>;
+  return {
+    owner: typeof body.owner === 'string' ? body.owner : '::',
+    heartbeatAt: typeof body.heartbeatAt === 'number' ? body.heartbeatAt : 0,
+    scope: { orgId: row.org_id, sandboxId: row.sandbox_id },
+    etag: row.etag,
+  };
 }
 
 function splitOwner(owner: string): { host: string; pid: number; instance: string } {

@@ -5,8 +5,8 @@ export interface RunError {
   recordCount?: number;
 }
 
-/** Where a run in progress is: reading the source, reading its columns, mapping and writing (one pass), committing. */
-export type RunStage = 'extracting' | 'reading' | 'writing' | 'committing';
+/** Where a run in progress is: waiting for a worker, reading the source, reading its columns, mapping and writing (one pass), committing. */
+export type RunStage = 'queued' | 'extracting' | 'reading' | 'writing' | 'committing';
 
 /** What a run did, stage by stage; it becomes the run's `metrics` and `activities`. */
 export interface RunOutcome {

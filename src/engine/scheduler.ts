@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import { newEtag } from '../store/cosmos-etag.js';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository, type Scope } from '../store/resources.repository.js';
@@ -37,7 +38,7 @@ export interface ScheduledFlow {
 export interface SchedulerDeps {
   clock: { now(): number };
   db: Kysely<Database>;
-  engine: Pick<Engine, 'isRunning' | 'start'>;
+  engine: Pick<Engine, 'isBusy' | 'start'>;
   /** Every flow that has a schedule, in every org and sandbox. */
   listFlows(): Promise<ScheduledFlow[]>;
   /** The plan of one run of `flow` over `window`; throws when the flow cannot run. */
@@ -130,9 +131,9 @@ export class Scheduler {
       if (!flow.enabled) continue;
       const next = nextTickAfter(flow.schedule, now);
       if (next !== undefined) report.nextTickAt = Math.min(report.nextTickAt ?? next, next);
-      // Its due window waits for the next pass; the catch-up rule then folds it into one run.
-      if (this.deps.engine.isRunning(flow.flowId)) continue;
       try {
+        // Its due window waits for the next pass; the catch-up rule then folds it into one run.
+        if (await this.deps.engine.isBusy(flow.scope, flow.flowId)) continue;
         const started = await this.startDue(flow, now);
         if (started) report.started.push(started);
       } catch (error: unknown) {
@@ -152,18 +153,26 @@ export class Scheduler {
     const window = await this.windowFor(flow, due, state);
     const plan = await this.deps.planRun(flow, window);
     let run: { id: string };
+    // The cursor moves in the transaction that records the run and queues it: a window is taken once, by one run,
+    // whichever scheduler (after a failover, say) read the same cursor.
+    const moveCursor = async (trx: Transaction<Database>, runId: string) => {
+      const next: ScheduleState = { version: 1, lastWindowStart: window.start, lastWindowEnd: window.end, lastRunId: runId };
+      const record = { kind: scheduleKind, id: flow.flowId, body: next, secret: null, etag: newEtag(), createdAt: stored?.createdAt ?? now, updatedAt: now };
+      const repo = new ResourcesRepository(trx);
+      if (!stored) await repo.insert(flow.scope, record);
+      else if (!(await repo.update(flow.scope, record, stored.etag))) throw new CursorMoved(flow.flowId);
+    };
     try {
-      run = await this.deps.engine.start(plan);
+      run = await this.deps.engine.start(plan, { alongside: moveCursor });
     } catch (error: unknown) {
-      // A run started on demand between our isRunning() check and now: this window waits for the next pass.
+      // A run started on demand between the isBusy() check and now: this window waits for the next pass.
       if (error instanceof FlowBusyError) return undefined;
+      // Another scheduler took this window first (a two-scheduler moment during a failover): nothing was recorded.
+      if (error instanceof CursorMoved || isUniqueViolation(error)) {
+        this.deps.log?.warn({ flowId: flow.flowId, windowEnd: window.end }, 'another process moved this flow\'s schedule at the same time');
+        return undefined;
+      }
       throw error;
-    }
-    const next: ScheduleState = { version: 1, lastWindowStart: window.start, lastWindowEnd: window.end, lastRunId: run.id };
-    const record = { kind: scheduleKind, id: flow.flowId, body: next, secret: null, etag: newEtag(), createdAt: stored?.createdAt ?? now, updatedAt: now };
-    if (!stored) await this.repo.insert(flow.scope, record);
-    else if (!(await this.repo.update(flow.scope, record, stored.etag))) {
-      this.deps.log?.warn({ flowId: flow.flowId, windowEnd: window.end }, 'another process moved this flow\'s schedule at the same time');
     }
     this.reported.delete(flow.flowId);
     return { flowId: flow.flowId, runId: run.id, window };
@@ -189,6 +198,14 @@ export class Scheduler {
     if (this.reported.get(flow.flowId) === reason) return;
     this.reported.set(flow.flowId, reason);
     this.deps.log?.warn({ err: error, flowId: flow.flowId }, 'a scheduled run could not start; the scheduler retries on its next pass');
+  }
+}
+
+/** The cursor changed after it was read: another scheduler started this window. */
+class CursorMoved extends Error {
+  constructor(flowId: string) {
+    super(`the schedule of flow ${flowId} moved while a run was being started`);
+    this.name = 'CursorMoved';
   }
 }
 

@@ -64,6 +64,10 @@ import { documentationOnlySerializer } from './api-reference/documentation-only-
 import { addGatewayAnswers } from './api-reference/gateway-route-answers.js';
 import { gatewaySecurity, securitySchemes } from './api-reference/security-schemes.js';
 import { checkStandardLibrary } from '../xdm/standard/standard-library.js';
+import { openRunQueue } from './run-queue-for.js';
+import type { defaultRunQueueOptions } from '../engine/queue/pg-boss-run-queue.js';
+import { RunWorker } from '../engine/run-worker.js';
+import { queuedRunPlanner } from '../services/flowservice/scheduled-runs.js';
 
 export interface AppDeps {
   store: Store;
@@ -101,6 +105,24 @@ export interface AppDeps {
   webhookDelivery?: Partial<DeliveryPolicy> | undefined;
   /** What sends run notifications; the global `fetch` otherwise. */
   webhookFetch?: Fetch | undefined;
+  /**
+   * Running runs. `worker: false` (`serve --no-worker`) accepts runs for other processes' workers and runs none;
+   * `background: false` (`tributary worker`) starts none of the API's own background work (streaming flushes,
+   * upload expiry, query result expiry), only runs and their notifications.
+   */
+  runs?: RunSettings | undefined;
+}
+
+export interface RunSettings {
+  worker?: boolean | undefined;
+  /** Runs at once in this process (TRIBUTARY_WORKER_RUNS); `defaultWorkerConcurrency` otherwise. */
+  concurrency?: number | undefined;
+  /** Lease heartbeat (TRIBUTARY_RUN_HEARTBEAT_SECONDS); a worker silent for four beats is taken for gone. */
+  heartbeatMs?: number | undefined;
+  /** How long a closing worker waits for its runs before handing them back (TRIBUTARY_WORKER_STOP_SECONDS). */
+  stopDeadlineMs?: number | undefined;
+  background?: boolean | undefined;
+  queue?: Partial<typeof defaultRunQueueOptions> | undefined;
 }
 
 /** Experience Platform services under /data that Tributary does not implement, by path prefix. */
@@ -137,6 +159,8 @@ export interface App {
   webhookSender: WebhookSender;
   /** Removes expired query results; runs from the start, `sweep()` once now. */
   queryResultExpiry: QueryResultExpiry;
+  /** Takes runs from the queue and runs them; started unless `runs.worker` is false. */
+  runWorker: RunWorker;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -197,7 +221,24 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
   const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions, observer: (request) => metrics.sourceRequest(request) });
-  const engine = new Engine({ db: deps.store.db, layout: new LakeLayout(deps.dataDir), now, log: server.log, connectors });
+  const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
+  const runSettings = deps.runs ?? {};
+  const runQueue = await openRunQueue(deps.store, server.log, runSettings.queue);
+  if (runSettings.worker === false && !runQueue.redelivers) {
+    await runQueue.close();
+    throw new Error('runs without a worker need a queue other processes read: set DATABASE_URL (PostgreSQL) to use --no-worker');
+  }
+  const engine = new Engine({
+    db: deps.store.db,
+    layout: new LakeLayout(deps.dataDir),
+    now,
+    log: server.log,
+    connectors,
+    queue: runQueue,
+    planQueued: queuedRunPlanner({ db: deps.store.db, secretBox, fileRoots }),
+    heartbeatMs: runSettings.heartbeatMs,
+  });
+  const runWorker = new RunWorker({ engine, concurrency: runSettings.concurrency, log: server.log });
   metrics.watch(engine);
   const webhooks = new WebhooksRepository(deps.store.db);
   const webhookDeliveries = new WebhookDeliveriesRepository(deps.store.db);
@@ -217,7 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   engine.onRunInterrupted(() => webhookSender.poke());
   // After the notifier listens: a run the previous process left unfinished is a failure its webhooks hear of.
   await engine.recover();
-  const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
+  if (runSettings.worker !== false) runWorker.start();
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
   const layout = new LakeLayout(deps.dataDir);
   const streamQueue = new StreamQueue(deps.store.db);
@@ -231,9 +272,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bounds: { ...defaultFlushBounds, ...deps.streamFlush },
     log: server.log,
   });
-  streaming.start();
+  const background = runSettings.background !== false;
+  if (background) streaming.start();
   const abandonedBatches = new AbandonedBatches({ db: deps.store.db, now, layout, batches: importedBatches, engine, uploadExpiryMs: deps.uploadExpiryMs ?? defaultUploadExpiryMs, log: server.log });
-  abandonedBatches.start();
+  if (background) abandonedBatches.start();
   // Deliveries left pending by a previous process are taken up again.
   webhookSender.start();
   const queryLimits: QueryLimits = { ...defaultQueryLimits, ...deps.query };
@@ -241,7 +283,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const queryWorkers = new QueryWorkers({ size: queryLimits.perServer, heapMb: workerHeapMb(queryLimits) });
   const queries = new QueryRuns({ db: deps.store.db, layout, now, workers: queryWorkers, limits: queryLimits });
   const queryResultExpiry = new QueryResultExpiry({ db: deps.store.db, layout, now, ttlMs: queryLimits.resultTtlMs, log: server.log });
-  queryResultExpiry.start();
+  if (background) queryResultExpiry.start();
   // Requests in flight are waited for on close: a query waiting for its rows would hold the close up to its
   // timeout, so running queries are cancelled first (each ends CANCELLED and its POST is answered).
   server.addHook('preClose', async () => {
@@ -255,7 +297,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await abandonedBatches.stop();
     await queryResultExpiry.stop();
     await queryWorkers.close();
+    // A worker stops taking runs, then waits for its own up to its deadline; what is left goes back to the queue.
+    await runWorker.stop(runSettings.stopDeadlineMs);
     await engine.idle();
+    await runQueue.close();
     // The last runs' notifications were stored with their records; unsent ones wait for the next start.
     await webhookSender.stop();
     await hashing.close();
@@ -308,6 +353,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerWebhookRoutes(api, services);
     registerProviderSandboxRoutes(api, { accounts: deps.sandboxAccounts ?? [] });
   });
-  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender, queryResultExpiry };
+  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender, queryResultExpiry, runWorker };
 }
 

@@ -10,6 +10,7 @@ import * as streamRecords from './migrations/20261210T0900-stream-records.js';
 import * as flowLastRuns from './migrations/20261211T0400-flow-last-runs.js';
 import * as webhookDeliveries from './migrations/20261212T0300-webhook-deliveries.js';
 import * as flowRuns from './migrations/20261213T0900-flow-runs.js';
+import * as oneUnfinishedRun from './migrations/20261214T0300-one-unfinished-run-per-flow.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '20261211T0400-flow-last-runs': flowLastRuns as Migration,
   '20261212T0300-webhook-deliveries': webhookDeliveries as Migration,
   '20261213T0900-flow-runs': flowRuns as Migration,
+  '20261214T0300-one-unfinished-run-per-flow': oneUnfinishedRun as Migration,
 };
 
 /** Every migration this version knows, oldest first: a backup records them, a restore checks them. */
@@ -28,6 +30,8 @@ export const migrationNames: readonly string[] = Object.keys(migrations);
 export interface Store {
   readonly db: Kysely<Database>;
   readonly backend: DialectAdapter['name'];
+  /** Where a PostgreSQL store lives, for what shares its database (the run queue); absent for SQLite. */
+  readonly postgres?: { connectionString: string; schema: string | undefined } | undefined;
   close(): Promise<void>;
 }
 
@@ -65,7 +69,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw new Error(`metadata migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
-  return { db, backend: adapter.name, close: () => db.destroy() };
+  const postgres = options.databaseUrl ? { connectionString: options.databaseUrl, schema: options.postgresSchema } : undefined;
+  return { db, backend: adapter.name, postgres, close: () => db.destroy() };
 }
 
 /** `migrateTo` would undo the migrations after `upTo`, dropping what they hold; say so instead. */

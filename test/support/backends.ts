@@ -54,7 +54,8 @@ export async function dropSchemas(schemas: readonly string[]): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
   try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    // The run queue (pg-boss) keeps its tables in a schema of its own beside the store's.
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${schema}_queue" CASCADE`);
   } finally {
     await client.end();
   }

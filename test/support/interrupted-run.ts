@@ -29,3 +29,15 @@ export async function leaveInterruptedRun(api: TestApi, flowId: string, runId: s
   if (options.lease === false) return;
   await new ResourcesRepository(api.store.db).insert(scope, { kind: runLeaseKind, id: runId, body: { owner: 'a-stopped-host:4242:x', heartbeatAt: 1 }, secret: null, etag: '0', createdAt: 1, updatedAt: 1 });
 }
+
+/**
+ * Waits until a store plugin has refused a run's write (`refused` counts them) and no run is executing in `api`:
+ * the attempt has ended on the refusal, whatever the queue does with the run next.
+ */
+export async function attemptRefused(api: TestApi, plugin: { refused: number }, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (plugin.refused === 0 || api.app.engine.runCounts().inProgress > 0) {
+    if (Date.now() > deadline) throw new Error(`no refused attempt ended within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

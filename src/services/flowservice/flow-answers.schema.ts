@@ -264,7 +264,7 @@ export const RunAnswer = Type.Object({
       extensions: Type.Optional(
         Type.Object(
           {
-            stage: Type.Union([Type.Literal('extracting'), Type.Literal('reading'), Type.Literal('writing'), Type.Literal('committing')]),
+            stage: Type.Union([Type.Literal('queued'), Type.Literal('extracting'), Type.Literal('reading'), Type.Literal('writing'), Type.Literal('committing')]),
             percent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
           },
           { description: 'Where a run in progress is' },

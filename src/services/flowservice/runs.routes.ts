@@ -35,7 +35,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
   const start = async (flowId: string, ctx: Parameters<typeof buildRunPlan>[1], window: RunWindowRequest, idPath: string) => {
     const flow = await repo.get(flowKind, ctx.scope, flowId);
     if (!flow) throw new ApiError('validation', `no flow ${flowId} in sandbox ${ctx.sandbox.name}`, { problems: [{ in: 'body', path: idPath, message: 'no such flow' }] });
-    if (deps.engine.isRunning(flowId)) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
+    if (await deps.engine.isBusy(ctx.scope, flowId)) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
     const schedule = flowBody(flow).scheduleParams;
     // A streaming flow lands records as they arrive at its inlet: there is no run to start.
     if (schedule === undefined) {

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { RunWindow, Schedule } from '../../engine/schedule-grid.js';
 import type { ScheduledFlow, SchedulerDeps } from '../../engine/scheduler.js';
+import type { QueuedRun } from '../../engine/queue/run-queue.js';
+import type { RunPlan } from '../../engine/run-plan.js';
 import type { FileRoots } from '../../connectors/local-files/file-roots.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { Database } from '../../store/database.js';
-import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
 import { OrgsRepository } from '../ims/orgs.repository.js';
 import { SandboxesRepository } from '../sandbox/sandboxes.repository.js';
 import { flowBody } from './flow-collection.js';
@@ -42,7 +44,8 @@ export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox
   const planRun = async (flow: ScheduledFlow, window: RunWindow) => {
     const stored = await repo.get(flowKind, flow.scope, flow.flowId);
     if (!stored) throw new Error(`flow ${flow.flowId} no longer exists`);
-    const ctx = await systemContext(stored, flow, { orgs, sandboxes });
+    const body = flowBody(stored);
+    const ctx = await systemContext(flow, { clientId: body.createdClient, userId: body.createdBy }, { orgs, sandboxes });
     const plan = await buildRunPlan(stored, ctx, { repo, secretBox: deps.secretBox, now: window.end, fileRoots: deps.fileRoots }, {});
     // The grid's window in ms, as is: the request form of buildRunPlan counts in whole seconds.
     return { ...plan, window };
@@ -51,21 +54,38 @@ export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox
   return { listFlows, planRun };
 }
 
-/** The context a request by the flow's creator would have had: no request exists for a scheduled run. */
+/**
+ * The plan of a queued run, built by the worker that runs it, as the request that queued it built it: under the
+ * same identity, over the same window. What changed since (a disabled flow, a deleted connection) fails the run.
+ */
+export function queuedRunPlanner(deps: { db: Kysely<Database>; secretBox: SecretBox; fileRoots: FileRoots }): (job: QueuedRun) => Promise<RunPlan> {
+  const repo = new ResourcesRepository(deps.db);
+  const orgs = new OrgsRepository(deps.db);
+  const sandboxes = new SandboxesRepository(deps.db);
+  return async (job) => {
+    const stored = await repo.get(flowKind, job.scope, job.flowId);
+    if (!stored) throw new Error(`flow ${job.flowId} no longer exists`);
+    const scope = { orgId: job.scope.orgId, sandboxId: job.scope.sandboxId };
+    const ctx = await systemContext({ flowId: job.flowId, scope }, job.actor, { orgs, sandboxes });
+    const plan = await buildRunPlan(stored, ctx, { repo, secretBox: deps.secretBox, now: job.window.end, fileRoots: deps.fileRoots }, {});
+    return { ...plan, window: job.window };
+  };
+}
+
+/** The context a request by `actor` would have had: no request exists for a scheduled or queued run. */
 async function systemContext(
-  stored: StoredResource,
-  flow: ScheduledFlow,
+  flow: { flowId: string; scope: ScheduledFlow['scope'] },
+  actor: { clientId: string; userId: string },
   deps: { orgs: OrgsRepository; sandboxes: SandboxesRepository },
 ): Promise<RequestContext> {
-  const body = flowBody(stored);
   const org = await deps.orgs.find(flow.scope.orgId);
   const sandbox = await deps.sandboxes.findById(flow.scope.orgId, flow.scope.sandboxId);
   if (!org || !sandbox) throw new Error(`flow ${flow.flowId}: its org or sandbox no longer exists`);
   return {
     orgId: org.id,
     tenantId: org.tenantId,
-    clientId: body.createdClient,
-    userId: body.createdBy,
+    clientId: actor.clientId,
+    userId: actor.userId,
     sandbox: { id: sandbox.id, name: sandbox.name, type: sandbox.type },
     scope: flow.scope,
   };

@@ -11,6 +11,7 @@ import './dataflows.css';
 
 /** The engine's stages, as a person reads them. */
 const stageNames: Record<string, string> = {
+  queued: 'Waiting for a worker',
   extracting: 'Reading the source',
   reading: 'Reading the rows',
   writing: 'Mapping, checking and writing the rows',

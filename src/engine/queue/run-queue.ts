@@ -1,0 +1,70 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/database.js';
+import type { Scope } from '../../store/resources.repository.js';
+
+/**
+ * A flow run waiting for a worker: what any process that reaches the metadata store needs to plan and run it.
+ * It names the run and the flow, never the credentials: the worker reads them, encrypted, from the store.
+ */
+export interface QueuedRun {
+  runId: string;
+  flowId: string;
+  scope: Scope & { sandboxName: string };
+  /** Who asked for the run: the plan is built under their identity, as the request was. */
+  actor: { clientId: string; userId: string };
+  window: { start: number | null; end: number };
+}
+
+/** One delivery of a queued run to one worker. A job is delivered at least once; each delivery is an attempt. */
+export interface RunClaim {
+  readonly job: QueuedRun;
+  /** 0 for the first delivery, then 1, 2 … for each redelivery after a worker was taken for gone. */
+  readonly attempt: number;
+  /**
+   * Settles the attempt inside the transaction that saves the run's final record, so that the job ends exactly
+   * when the run's result commits. Throws `ClaimLost` when the queue has given the run to another attempt since:
+   * the transaction then rolls back, and this attempt's batch never becomes visible.
+   */
+  settle(trx: Transaction<Database>): Promise<void>;
+}
+
+/** Whether the queue still holds a run whose worker looks gone (see `RunQueue.reclaim`). */
+export type ReclaimOutcome = 'redelivering' | 'held' | 'gone';
+
+/**
+ * Where runs wait for workers. With PostgreSQL it is pg-boss in the same database, shared by every server and
+ * worker; with SQLite an in-process queue (one process runs the runs it accepted). The run code is the same.
+ */
+export interface RunQueue {
+  readonly name: 'pg-boss' | 'in-process';
+  /** Whether a run can be taken up by another process when its worker dies (false: the run is failed instead). */
+  readonly redelivers: boolean;
+  /**
+   * Adds a run inside the transaction that records it: the run and its job commit together or not at all.
+   * Resolves to a function to call once that transaction has committed (it wakes a waiting worker).
+   */
+  add(trx: Transaction<Database>, job: QueuedRun): Promise<() => void>;
+  /** Calls `run` for each delivered run, at most `concurrency` at once, until `stopConsuming`. */
+  consume(run: (claim: RunClaim) => Promise<void>, options: { concurrency: number }): void;
+  /** Whether runs are being taken now (between `consume` and `stopConsuming`). */
+  readonly consuming: boolean;
+  /** Takes no more runs; resolves once no delivery is being taken (the runs already delivered go on). */
+  stopConsuming(): Promise<void>;
+  /**
+   * A run is recorded as unfinished but no live process holds it. `redelivering`: the queue gave it back for
+   * another attempt; `held`: it is waiting for a worker, or was delivered less than `graceMs` ago; `gone`: the
+   * queue no longer has it (its attempts are spent, or it was never there), so the run must be failed.
+   */
+  reclaim(runId: string, graceMs: number): Promise<ReclaimOutcome>;
+  /** Gives a delivered run back for another worker (a worker shutting down before its run finished). */
+  handBack(claim: RunClaim, reason: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The queue gave this run to another attempt (its worker was taken for gone): this attempt must not commit. */
+export class ClaimLost extends Error {
+  constructor(readonly runId: string, readonly attempt: number, reason: string) {
+    super(`attempt ${attempt} of run ${runId} no longer holds it: ${reason}`);
+    this.name = 'ClaimLost';
+  }
+}

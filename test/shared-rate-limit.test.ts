@@ -4,7 +4,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SharedRateBuckets } from '../src/connectors/rest/shared-rate-buckets.js';
 import { sharedBucketShape } from '../src/connectors/rest/shared-token-bucket.js';
+import { SourceTransientError } from '../src/connectors/source-connector.js';
 import { databaseNowMs } from '../src/store/dialect-adapter.js';
 import type { Store, StoreOptions } from '../src/store/open-store.js';
 import { RateBucketsRepository } from '../src/store/rate-buckets.repository.js';
@@ -59,11 +61,21 @@ describe.each(backends)('a provider rate limit shared through the metadata store
     if (!fs.existsSync(path.resolve('dist/store/rate-buckets.repository.js'))) throw new Error('the worker processes run the compiled code: npm run build first');
     const limit = { requestsPerSecond: 40, burst: 20 };
     const job = { store: await storeOptions(opened.store, opened.dataDir), key: 'Stripe:three-workers', limit, ms: 3_000, concurrency: 4 };
-    const takers = await Promise.all([1, 2, 3].map(() => startTaker(job)));
-    const start = await databaseNow(opened.store);
-    for (const t of takers) t.go();
-    const results = await Promise.all(takers.map((t) => t.result));
-    const elapsed = (await databaseNow(opened.store)) - start;
+    const starting = await Promise.allSettled([1, 2, 3].map(() => startTaker(job)));
+    const takers = starting.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+    let results: { taken: number; roundTrips: number }[];
+    let elapsed: number;
+    try {
+      const failed = starting.find((t) => t.status === 'rejected');
+      if (failed) throw failed.reason;
+      const start = await databaseNow(opened.store);
+      for (const t of takers) t.go();
+      results = await Promise.all(takers.map((t) => t.result));
+      elapsed = (await databaseNow(opened.store)) - start;
+    } finally {
+      // One that failed leaves the others waiting for their go, or taking: none outlives the test.
+      for (const t of takers) if (t.child.exitCode === null) t.child.kill();
+    }
     const taken = results.reduce((sum, r) => sum + r.taken, 0);
     const bound = limit.burst + (limit.requestsPerSecond * elapsed) / 1000;
     console.log(`${backend.name}: 3 processes took ${results.map((r) => r.taken).join(' + ')} = ${taken} tokens in ${Math.round(elapsed)} ms (bound ${bound.toFixed(1)}) in ${results.map((r) => r.roundTrips).join(' + ')} round trips`);
@@ -106,6 +118,26 @@ describe.each(backends)('a provider rate limit shared through the metadata store
     expect(await buckets.reserve('Stripe:ahead', rate, 1)).toEqual({ waitMs: 1 });
     const row = await opened.store.db.selectFrom('rate_buckets').select(['tokens', 'updated_at']).where('key', '=', 'Stripe:ahead').executeTakeFirstOrThrow();
     expect(row).toEqual({ tokens: -1, updated_at: ahead });
+  });
+});
+
+describe.each(backends)('a shared bucket whose store fails on $name', (backend: Backend) => {
+  it('fails the requests waiting on it as transient, so the run can be tried again', async () => {
+    const opened = await backend.open();
+    try {
+      const shared = new SharedRateBuckets(new RateBucketsRepository(opened.store));
+      await opened.store.close();
+      const bucket = shared.bucket('Stripe:gone', { requestsPerSecond: 25, burst: 25 });
+      const failures = await Promise.allSettled([bucket.take(), bucket.take()]);
+      for (const failure of failures) {
+        expect(failure.status).toBe('rejected');
+        const reason = (failure as PromiseRejectedResult).reason as Error;
+        expect(reason).toBeInstanceOf(SourceTransientError);
+        expect(reason.message).toMatch(/the shared rate limit Stripe:gone could not be read/);
+      }
+    } finally {
+      await opened.dispose();
+    }
   });
 });
 

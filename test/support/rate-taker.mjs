@@ -14,7 +14,10 @@ const counted = { reserve: (...args) => ((roundTrips += 1), repository.reserve(.
 const bucket = new SharedRateBuckets(counted).bucket(job.key, job.limit);
 
 process.stdout.write('ready\n');
-await new Promise((resolve) => readline.createInterface({ input: process.stdin }).once('line', resolve));
+const lines = readline.createInterface({ input: process.stdin });
+// The test gone (its end of stdin closed) before the go, there is nothing to do.
+lines.once('close', () => process.exit(1));
+await new Promise((resolve) => lines.once('line', resolve));
 
 let taken = 0;
 const until = performance.now() + job.ms;

@@ -32,4 +32,19 @@ describe('connector definitions, checked when they are loaded', () => {
     ]);
     expect(() => new RestConnector(broken)).toThrow(/the Stripe connector definition is broken/);
   });
+
+  it('refuses a rate for credentials that allows nothing or matches no prefix', () => {
+    const broken: RestConnectorDefinition = {
+      ...stripeDefinition,
+      rateLimit: {
+        requestsPerSecond: 100,
+        burst: 100,
+        byCredentials: [
+          { when: { type: 'prefix', param: 'accessToken', prefixes: ['sk_test_'] }, requestsPerSecond: 0, burst: 25 },
+          { when: { type: 'prefix', param: 'accessToken', prefixes: [''] }, requestsPerSecond: 25, burst: 25 },
+        ],
+      },
+    };
+    expect(definitionProblems(broken)).toEqual(['the rate limit must allow at least one request', 'a rate for credentials by accessToken must name prefixes, none empty']);
+  });
 });

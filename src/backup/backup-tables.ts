@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { Database } from '../store/database.js';
 
-/** A row as an archive carries it: column to value. The metadata store has text and integer columns only. */
+/** A row as an archive carries it: column to value. The metadata store has text and number columns only. */
 export const ArchivedRow = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]));
 export type ArchivedRow = Static<typeof ArchivedRow>;
 
@@ -24,6 +24,7 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   flow_last_runs: ['org_id', 'sandbox_id', 'flow_id'],
   webhook_deliveries: ['id'],
   flow_runs: ['org_id', 'sandbox_id', 'run_id'],
+  rate_buckets: ['key'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

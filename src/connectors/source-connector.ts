@@ -28,6 +28,8 @@ export interface ExtractRequest {
    * itself (files by modification time) reads only that. Connectors that always read incrementally ignore it.
    */
   changedOnly?: boolean;
+  /** The base connection read: every run of it, on any worker, shares the provider's rate limit. */
+  connectionId?: string | undefined;
   /**
    * Stores credentials the provider rotated (a new refresh token) at once, encrypted, before they are used:
    * the old ones stop working as soon as the provider has issued the new ones.

@@ -72,6 +72,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         params: plan.source.params,
         data: plan.source.data,
         stagingDir: staging,
+        connectionId: plan.source.baseConnectionId,
         state: state.connector,
         window: plan.window,
         // Without a delta column, only what the source says is new since `state` may land again.

@@ -11,6 +11,8 @@ export interface RunPlan {
   actor: { clientId: string; userId: string };
   source: {
     connectionId: string;
+    /** The source's base connection, whose runs share the provider's rate limit; none for uploads. */
+    baseConnectionId?: string | undefined;
     specId: string;
     auth: Record<string, unknown>;
     params: Record<string, unknown>;

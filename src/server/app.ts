@@ -47,6 +47,8 @@ import { QueryWorkers } from '../lake/query-workers.js';
 import { connectorRegistry } from '../engine/connectors-by-spec.js';
 import { systemClock } from '../connectors/rest/http-requester.js';
 import type { RestConnectorOptions } from '../connectors/rest/rest-connector.js';
+import { SharedRateBuckets } from '../connectors/rest/shared-rate-buckets.js';
+import { RateBucketsRepository } from '../store/rate-buckets.repository.js';
 import { ApiError } from './errors/api-error.js';
 import { handleError } from './errors/error-handler.js';
 import { registerConsole } from './console-assets.js';
@@ -220,7 +222,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const failureDelay = new FailureDelay({ delayMs: tokenLimits.failureDelayMs, maxHeld: tokenLimits.maxDelayedAnswers });
   const sandboxes = new SandboxesRepository(deps.store.db);
   const secretBox = new SecretBox(deps.masterKey);
-  const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions, observer: (request) => metrics.sourceRequest(request) });
+  // A provider's rate limit is the account's: every run of one connection, in any process, takes from one bucket.
+  const sharedRate = new SharedRateBuckets(new RateBucketsRepository(deps.store));
+  const connectors = connectorRegistry({ clock: { ...systemClock, now }, ...deps.connectorOptions, sharedRate, observer: (request) => metrics.sourceRequest(request) });
   const fileRoots = new FileRoots(deps.fileRoots ?? [], deps.dataDir);
   const runSettings = deps.runs ?? {};
   const runQueue = await openRunQueue(deps.store, server.log, runSettings.queue);

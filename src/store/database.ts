@@ -126,6 +126,15 @@ export interface FlowRunsTable {
   updated_at: number;
 }
 
+/** A provider rate limit's token bucket, shared by every process (`rate-buckets.repository.ts`). */
+export interface RateBucketsTable {
+  key: string;
+  /** Below zero when tokens are reserved ahead of the refill. */
+  tokens: number;
+  /** Epoch ms on the database's clock, with its fraction. */
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -136,4 +145,5 @@ export interface Database {
   flow_last_runs: FlowLastRunsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   flow_runs: FlowRunsTable;
+  rate_buckets: RateBucketsTable;
 }

@@ -1,4 +1,4 @@
-import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import { PostgresDialect, SqliteDialect, sql, type Dialect, type RawBuilder } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 
@@ -54,4 +54,16 @@ export function postgresAdapter(connectionString: string, schema?: string): Dial
       }
     },
   };
+}
+
+/**
+ * The database's clock in epoch milliseconds with their fraction, one value for the whole statement: the one clock
+ * every process sharing the store reads, whatever its own says. PostgreSQL's is its server's; SQLite's is the
+ * clock of the machine whose processes share the file (SQLite is shared between processes of one machine only).
+ */
+export function databaseNowMs(backend: DialectAdapter['name']): RawBuilder<number> {
+  // statement_timestamp, not clock_timestamp: one statement must see one instant however often it reads it.
+  return backend === 'postgres'
+    ? sql<number>`CAST(EXTRACT(EPOCH FROM statement_timestamp()) * 1000 AS double precision)`
+    : sql<number>`(unixepoch('subsec') * 1000.0)`;
 }

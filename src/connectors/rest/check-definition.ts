@@ -16,7 +16,12 @@ export function definitionProblems(definition: RestConnectorDefinition): string[
     names.add(stream.name);
     problems.push(...streamProblems(stream).map((problem) => `${stream.name}: ${problem}`));
   }
-  if (definition.rateLimit.requestsPerSecond <= 0 || definition.rateLimit.burst < 1) problems.push('the rate limit must allow at least one request');
+  for (const rate of [definition.rateLimit, ...(definition.rateLimit.byCredentials ?? [])]) {
+    if (!(rate.requestsPerSecond > 0) || !(rate.burst >= 1)) problems.push('the rate limit must allow at least one request');
+  }
+  for (const { when } of definition.rateLimit.byCredentials ?? []) {
+    if (when.prefixes.length === 0 || when.prefixes.includes('')) problems.push(`a rate for credentials by ${when.param} must name prefixes, none empty`);
+  }
   if (definition.concurrency < 1) problems.push('concurrency must be at least 1');
   return problems;
 }

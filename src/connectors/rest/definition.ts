@@ -22,14 +22,39 @@ export interface RestConnectorDefinition {
   auth: AuthDefinition;
   /** Headers every request carries, e.g. a pinned API version. */
   headers?: Record<string, string>;
-  /** The provider's documented rate, shared by every request of one connection. */
-  rateLimit: { requestsPerSecond: number; burst: number };
+  /** The provider's documented rate, shared by every request of one connection, on any worker. */
+  rateLimit: RateLimitDefinition;
   /** How many requests of one run may be in flight at once (detail fetches, windows). */
   concurrency: number;
   /** A cheap authenticated request that proves the credentials work (`GET /connections/{id}/test`). */
   check: { path: string; query?: Record<string, string> };
   streams: StreamDefinition[];
 }
+
+/** Requests a second on average, and how many may go at once after a quiet spell. */
+export interface RateLimit {
+  requestsPerSecond: number;
+  burst: number;
+}
+
+/**
+ * A connection's rate, which may depend on the kind of credentials it holds: Stripe allows a test-mode key 25
+ * read requests a second and a live key 100. The first `byCredentials` entry whose `when` matches the
+ * connection's credentials gives the rate; none matching, the top-level one does.
+ *
+ * @example
+ * const stripe: RateLimitDefinition = {
+ *   requestsPerSecond: 100,
+ *   burst: 100,
+ *   byCredentials: [{ when: { type: 'prefix', param: 'accessToken', prefixes: ['sk_test_'] }, requestsPerSecond: 25, burst: 25 }],
+ * };
+ */
+export interface RateLimitDefinition extends RateLimit {
+  byCredentials?: ({ when: CredentialMatch } & RateLimit)[];
+}
+
+/** Which credentials a rate is for: a credential parameter that starts with one of `prefixes` (a key's mode). */
+export type CredentialMatch = { type: 'prefix'; param: string; prefixes: string[] };
 
 export type AuthDefinition =
   /** A static secret sent as `Authorization: Bearer <secret>` (Stripe's secret key). */

@@ -1,7 +1,7 @@
 import { SourceConfigError, SourceProviderError, SourceTransientError } from '../source-connector.js';
 import type { RequestAttempt } from './request-observer.js';
 import type { StreamMetrics } from './stream-metrics.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { RateBucket } from './rate-bucket.js';
 import { retryAfterMs } from '../../http/retry-after.js';
 
 /**
@@ -71,7 +71,7 @@ export interface Authenticator {
 export class HttpRequester {
   constructor(
     private readonly baseUrl: string,
-    private readonly bucket: TokenBucket,
+    private readonly bucket: RateBucket,
     private readonly clock: HttpClock,
     private readonly policy: RetryPolicy = defaultRetryPolicy,
     private readonly defaultHeaders: Record<string, string> = {},

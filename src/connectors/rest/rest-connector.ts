@@ -4,13 +4,16 @@ import { SourceConfigError, type ExtractRequest, type Extracted, type SourceConn
 import { authenticatorFor } from './authenticators.js';
 import { baseUrlOf } from './base-url.js';
 import { definitionProblems } from './check-definition.js';
-import type { ColumnType, RestConnectorDefinition, StreamDefinition } from './definition.js';
+import type { ColumnType, RateLimit, RestConnectorDefinition, StreamDefinition } from './definition.js';
 import { defaultRetryPolicy, HttpRequester, systemClock, type HttpClock, type RetryPolicy } from './http-requester.js';
 import { RecordWriter } from './record-writer.js';
 import type { RequestObserver } from './request-observer.js';
 import { emptyStreamMetrics, type StreamMetrics } from './stream-metrics.js';
 import { RunGuard, type RunLimits } from './run-guard.js';
 import { readStream, type ReadNotice, type StreamState } from './stream-reader.js';
+import type { RateBucket } from './rate-bucket.js';
+import { rateLimitFor } from './rate-limit-for.js';
+import type { SharedRateBuckets } from './shared-rate-buckets.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** The connector's state between runs: each stream's cursor, versioned like the flow state that holds it. */
@@ -23,7 +26,12 @@ export interface RestConnectorOptions {
   clock?: HttpClock;
   retry?: RetryPolicy;
   /** Replaces every definition's rate limit (a benchmark measuring the engine, not the provider's limit). */
-  rateLimit?: { requestsPerSecond: number; burst: number };
+  rateLimit?: RateLimit;
+  /**
+   * The buckets every run of one connection shares, on any worker; a run whose request names no connection, a
+   * preview and a check each pace themselves alone, in memory.
+   */
+  sharedRate?: SharedRateBuckets;
   /** Every run's request budget and stall timeout (defaults: `run-guard.ts`). */
   limits?: RunLimits;
   /** Told of every request attempt as it comes back (the app's metrics). */
@@ -39,6 +47,16 @@ const duckTypes: Record<ColumnType, string> = {
   object: 'JSON',
   array: 'JSON',
 };
+
+/** What one read is for besides its stream and window. */
+interface ReadOptions {
+  saveCredentials?: ((auth: Record<string, unknown>) => Promise<void>) | undefined;
+  /** At most this many records (a preview). */
+  limit?: number | undefined;
+  progress?: ((metrics: Record<string, unknown>[]) => void) | undefined;
+  /** The base connection a run reads; its runs share the provider's rate limit. */
+  connectionId?: string | undefined;
+}
 
 /** A table of a REST source as explore shows it. */
 export interface RestTable {
@@ -75,7 +93,11 @@ export class RestConnector implements SourceConnector {
     const stream = this.streamFor(request.params);
     const previous = readState(request.state);
     const file = path.join(request.stagingDir, `${stream.name}.jsonl`);
-    const { metrics, state, notices, snapshot } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], request.saveCredentials, undefined, request.progress);
+    const { metrics, state, notices, snapshot } = await this.read(stream, request.auth, file, request.window ?? { start: null, end: Date.now() }, previous.streams[stream.name], {
+      saveCredentials: request.saveCredentials,
+      progress: request.progress,
+      connectionId: request.connectionId,
+    });
     const stat = fs.statSync(file);
     return {
       relation: this.reader(stream, file),
@@ -96,7 +118,7 @@ export class RestConnector implements SourceConnector {
     const clock = this.options.clock ?? systemClock;
     // The newest history first: a preview needs a few rows, not the account's first year.
     const window = { start: clock.now() - (stream.cursor?.maxWindowMs ?? 0), end: clock.now() };
-    await this.read(stream, auth, file, window, undefined, saveCredentials, limit);
+    await this.read(stream, auth, file, window, undefined, { saveCredentials, limit });
     return fs
       .readFileSync(file, 'utf8')
       .split('\n')
@@ -122,13 +144,12 @@ export class RestConnector implements SourceConnector {
     file: string,
     window: { start: number | null; end: number },
     state: StreamState | undefined,
-    saveCredentials?: (auth: Record<string, unknown>) => Promise<void>,
-    limit?: number,
-    progress?: (metrics: Record<string, unknown>[]) => void,
+    how: ReadOptions,
   ): Promise<{ metrics: StreamMetrics; state: StreamState; notices: ReadNotice[]; snapshot: boolean }> {
+    const { saveCredentials, limit, progress, connectionId } = how;
     const metrics = emptyStreamMetrics(stream.name);
     const guard = new RunGuard(stream, metrics, this.options.clock ?? systemClock, this.options.limits, progress ? (m) => progress([{ ...m }]) : undefined);
-    const { http, authenticator, clock } = this.session(auth, saveCredentials, undefined, guard);
+    const { http, authenticator, clock } = this.session(auth, saveCredentials, undefined, guard, connectionId);
     // A column holding the whole record (an empty path) keeps every field: none is unknown then.
     const whole = stream.columns.some((c) => c.path.length === 0);
     const known = whole ? null : new Set([...stream.columns.map((c) => c.path[0] as string), ...(stream.ignoredFields ?? [])]);
@@ -141,12 +162,11 @@ export class RestConnector implements SourceConnector {
     }
   }
 
-  private session(auth: Record<string, unknown>, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>, retry?: RetryPolicy, guard?: RunGuard) {
+  private session(auth: Record<string, unknown>, saveCredentials?: (auth: Record<string, unknown>) => Promise<void>, retry?: RetryPolicy, guard?: RunGuard, connectionId?: string) {
     const clock = this.options.clock ?? systemClock;
-    const rateLimit = this.options.rateLimit ?? this.definition.rateLimit;
-    const bucket = new TokenBucket(rateLimit.requestsPerSecond, rateLimit.burst);
     const { observer } = this.options;
     const vendor = this.definition.vendor;
+    const bucket = this.bucketFor(auth, connectionId);
     const http = new HttpRequester(
       baseUrlOf(auth.host, this.definition.defaultHost),
       bucket,
@@ -157,6 +177,13 @@ export class RestConnector implements SourceConnector {
       observer ? (attempt) => observer({ vendor, ...attempt }) : undefined,
     );
     return { http, clock, authenticator: authenticatorFor(this.definition.auth, auth, http, clock, saveCredentials) };
+  }
+
+  /** The provider's limit is per account, so every run of one base connection takes from one bucket. */
+  private bucketFor(auth: Record<string, unknown>, connectionId: string | undefined): RateBucket {
+    const limit = this.options.rateLimit ?? rateLimitFor(this.definition.rateLimit, auth);
+    if (connectionId && this.options.sharedRate) return this.options.sharedRate.bucket(`${this.definition.vendor}:${connectionId}`, limit);
+    return new TokenBucket(limit.requestsPerSecond, limit.burst);
   }
 
   /** Typed rows from the staging file; a record read twice in one run (overlapping windows) counts once, as last read. */

@@ -1,9 +1,12 @@
+import type { RateBucket } from './rate-bucket.js';
+
 /**
- * A token bucket: `burst` requests may go at once, then `perSecond` on average. Shared by every request of one
- * connection in a run, so concurrent windows and detail fetches together stay inside the provider's rate. It
- * measures real elapsed time, whatever clock the run's windows follow.
+ * A token bucket in memory: `burst` requests may go at once, then `perSecond` on average. Shared by every request
+ * of one read, so concurrent windows and detail fetches together stay inside the provider's rate; runs use the
+ * shared bucket instead (`shared-rate-buckets.ts`). It measures real elapsed time, whatever clock the run's windows
+ * follow.
  */
-export class TokenBucket {
+export class TokenBucket implements RateBucket {
   private tokens: number;
   private last = performance.now();
 

@@ -77,8 +77,13 @@ export const stripeDefinition: RestConnectorDefinition = {
   defaultHost: 'api.stripe.com',
   auth: { type: 'bearer', secretParam: 'accessToken' },
   headers: { 'stripe-version': stripeApiVersion },
-  // Stripe allows 100 read requests a second in live mode; staying well under leaves room for the account's own use.
-  rateLimit: { requestsPerSecond: 50, burst: 50 },
+  // Stripe's published basic limits: 100 read requests a second in live mode, 25 in test mode (sandboxes), per
+  // account. Test-mode keys, secret or restricted, say so by their prefix.
+  rateLimit: {
+    requestsPerSecond: 100,
+    burst: 100,
+    byCredentials: [{ when: { type: 'prefix', param: 'accessToken', prefixes: ['sk_test_', 'rk_test_'] }, requestsPerSecond: 25, burst: 25 }],
+  },
   concurrency: 4,
   check: { path: '/v1/balance_transactions', query: { limit: '1' } },
   streams: [

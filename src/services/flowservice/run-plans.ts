@@ -77,6 +77,7 @@ export async function buildRunPlan(
     actor: { clientId: ctx.clientId, userId: ctx.userId },
     source: {
       connectionId: source.id,
+      baseConnectionId: base.id,
       specId: (sourceBody.connectionSpec as { id: string }).id,
       auth,
       params: isRecord(sourceBody.params) ? sourceBody.params : {},

@@ -10,6 +10,8 @@ import * as streamRecords from './migrations/20261210T0900-stream-records.js';
 import * as flowLastRuns from './migrations/20261211T0400-flow-last-runs.js';
 import * as webhookDeliveries from './migrations/20261212T0300-webhook-deliveries.js';
 import * as flowRuns from './migrations/20261213T0900-flow-runs.js';
+import * as flowIndex from './migrations/20261214T0100-flow-index.js';
+import * as batchIndex from './migrations/20261214T0110-batch-index.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -20,6 +22,8 @@ const migrations: Record<string, Migration> = {
   '20261211T0400-flow-last-runs': flowLastRuns as Migration,
   '20261212T0300-webhook-deliveries': webhookDeliveries as Migration,
   '20261213T0900-flow-runs': flowRuns as Migration,
+  '20261214T0100-flow-index': flowIndex as Migration,
+  '20261214T0110-batch-index': batchIndex as Migration,
 };
 
 /** Every migration this version knows, oldest first: a backup records them, a restore checks them. */

@@ -176,6 +176,9 @@ describe.each(backends)('GET /batches filtered, sorted and paged in SQL on $name
     const listed = await api.request('GET', `${batches}?dataSet=${dataSets[1]}`, { sandbox: 'dev-batches' });
     expect(Object.keys(listed.json as object)).toEqual([batch.id]);
     expect(Object.keys((await api.request('GET', `${batches}?limit=100`)).json as object)).not.toContain(batch.id);
+    // A lookup reads by id alone, then checks the sandbox: another sandbox's batch is not found.
+    expect((await api.request('GET', `${batches}/${batch.id}`)).status).toBe(404);
+    expect(Object.keys((await api.request('GET', `${batches}/${batch.id}`, { sandbox: 'dev-batches' })).json as object)).toEqual([batch.id]);
     expect((await api.request('DELETE', `${sandboxes}/dev-batches`)).status).toBe(200);
     expect(await api.store.db.selectFrom('catalog_batches').select('batch_id').where('sandbox_id', '=', dev.sandboxId).execute()).toEqual([]);
   });

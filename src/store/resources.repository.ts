@@ -64,15 +64,11 @@ export class ResourcesRepository {
     const found = new Map<string, StoredResource>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += idsPerQuery) {
-      const rows = await this.db
-        .selectFrom('resources')
-        .selectAll()
-        .where('kind', '=', kind)
-        .where('id', 'in', unique.slice(i, i + idsPerQuery))
-        .where('org_id', '=', scope.orgId)
-        .where('sandbox_id', '=', scope.sandboxId)
-        .execute();
-      for (const row of rows) found.set(row.id, toStored(row));
+      // By the key alone: with the scope in the WHERE clause too, SQLite without statistics walks the sandbox's
+      // scope index (every object of the sandbox) instead of looking the ids up. An id is unique per kind across
+      // the store, so the scope is checked on the rows found, and another sandbox's object is never answered.
+      const rows = await this.db.selectFrom('resources').selectAll().where('kind', '=', kind).where('id', 'in', unique.slice(i, i + idsPerQuery)).execute();
+      for (const row of rows) if (row.org_id === scope.orgId && row.sandbox_id === scope.sandboxId) found.set(row.id, toStored(row));
     }
     return found;
   }

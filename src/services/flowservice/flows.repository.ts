@@ -57,7 +57,7 @@ export class FlowsRepository {
   /** A page of flows, by their `flows` rows: only the index is read; the caller reads the page's bodies. */
   async page(scope: Scope, query: FlowPageQuery): Promise<FlowsTable[]> {
     let select = this.db.selectFrom('flows').selectAll().where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId);
-    for (const condition of query.where) select = select.where(flowConditionSql(condition));
+    for (const condition of query.where) select = select.where(flowConditionSql(scope, condition));
     if (query.after !== undefined) select = select.where(afterSql('flows', query.order, query.after));
     for (const key of query.order) select = select.orderBy(key.column, key.descending ? 'desc' : 'asc');
     const rows = await select.limit(query.limit).execute();
@@ -67,7 +67,7 @@ export class FlowsRepository {
   /** How many flows meet every condition. */
   async count(scope: Scope, where: readonly FlowCondition[]): Promise<number> {
     let select = this.db.selectFrom('flows').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId);
-    for (const condition of where) select = select.where(flowConditionSql(condition));
+    for (const condition of where) select = select.where(flowConditionSql(scope, condition));
     const row = await select.executeTakeFirst();
     return Number(row?.n ?? 0);
   }
@@ -110,10 +110,16 @@ export function storedFlow(stored: StoredResource): StoredFlow {
   return { ...stored, body };
 }
 
-function flowConditionSql(condition: FlowCondition): RawBuilder<SqlBool> {
+/**
+ * A connection condition is a semi-join on `flow_connections` (`flow_id in (select ...)`), bound to the sandbox:
+ * both planners then read the few flows of a connection from its index, where a correlated EXISTS may probe it
+ * once per flow of the sandbox.
+ */
+function flowConditionSql(scope: Scope, condition: FlowCondition): RawBuilder<SqlBool> {
   if (!('connection' in condition)) return conditionSql('flows', condition);
   const values = condition.operator === 'in' || condition.operator === 'notIn' ? condition.values : [];
-  const matching = sql`select 1 from ${sql.table('flow_connections')} as c where c.org_id = flows.org_id and c.sandbox_id = flows.sandbox_id and c.flow_id = flows.flow_id and c.direction = ${condition.connection}`;
+  const matching = sql`select c.flow_id from ${sql.table('flow_connections')} as c where c.org_id = ${scope.orgId} and c.sandbox_id = ${scope.sandboxId} and c.direction = ${condition.connection}`;
   const any = values.length > 0 ? sql`${matching} and c.connection_id in (${sql.join([...values])})` : matching;
-  return condition.operator === 'in' || condition.operator === 'present' ? sql<SqlBool>`exists (${any})` : sql<SqlBool>`not exists (${any})`;
+  const flowId = sql.ref('flows.flow_id');
+  return condition.operator === 'in' || condition.operator === 'present' ? sql<SqlBool>`${flowId} in (${any})` : sql<SqlBool>`${flowId} not in (${any})`;
 }

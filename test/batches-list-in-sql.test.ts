@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchKind } from '../src/engine/batch-document.js';
 import { batchListRules } from '../src/services/catalog/batch.operations.js';
+import { BatchesRepository } from '../src/services/catalog/batches.repository.js';
 import { catalogListResponse } from '../src/services/catalog/catalog-listing.js';
 import { up as addBatchIndex } from '../src/store/migrations/20261214T0110-batch-index.js';
 import { ResourcesRepository, type Scope } from '../src/store/resources.repository.js';
@@ -14,7 +15,7 @@ const batches = '/data/foundation/catalog/batches';
 const backends = await availableBackends();
 
 const dataSets = ['d00000000000000000000001', 'd00000000000000000000002', 'd00000000000000000000003'];
-const statuses = ['success', 'failed', 'loading', 'processing'] as const;
+const statuses = ['success', 'failed', 'loading', 'processing', 'active', 'failure'] as const;
 
 /** A batch as Catalog or ingestion stores one, with the fields the filters below read. */
 function batchRecord(index: number, created: number, updated: number, storedAt: number) {
@@ -27,7 +28,7 @@ function batchRecord(index: number, created: number, updated: number, storedAt: 
   const body = {
     id,
     imsOrg: 'ORG@AdobeOrg',
-    status: statuses[index % 4] as string,
+    status: statuses[index % 6] as string,
     relatedObjects: related,
     recordCount: index % 9,
     availableDates: { startDate: (index % 6) * 100, endDate: (index % 6) * 100 + 50 },
@@ -167,6 +168,27 @@ describe.each(backends)('GET /batches filtered, sorted and paged in SQL on $name
     expect(served).toEqual(expected);
   });
 
+  it('finds each dataset\'s last batches in the index, as they were found over every batch body, reading no body', async () => {
+    const resources = new ResourcesRepository(api.store.db);
+    // Two more batches of the first dataset created in the same millisecond as its newest: the greatest id wins.
+    const newest = Math.max(...bodies.filter((b) => JSON.stringify(b.relatedObjects).includes(dataSets[0] as string)).map((b) => Number(b.created ?? 0)));
+    for (const status of ['failed', 'success']) {
+      const tie = batchRecord(3, newest, newest, base + 500);
+      tie.body.status = status;
+      await resources.insert(scope, tie);
+      bodies.push(tie.body);
+      storedAt.set(tie.id, tie.createdAt);
+    }
+    counter.reset();
+    const found = await new BatchesRepository(api.store.db).lastBatches(scope);
+    expect(counter.read('resources')).toBe(0);
+    expect(counter.read('catalog_batches')).toBeLessThanOrEqual(3 * dataSets.length);
+    const expected = lastBatchesOverBodies(inStoredOrder(), storedAt);
+    expect(Object.fromEntries(found)).toEqual(Object.fromEntries(expected));
+    expect(expected.size).toBe(dataSets.length);
+    expect(Object.fromEntries(await new BatchesRepository(api.store.db).lastBatches(scope, [dataSets[1] as string, 'none']))).toEqual({ [dataSets[1] as string]: expected.get(dataSets[1] as string) });
+  });
+
   it('keeps each sandbox\'s batches to itself, and forgets them with the sandbox', async () => {
     const sandboxes = '/data/foundation/sandbox-management/sandboxes';
     expect((await api.request('POST', sandboxes, { body: { name: 'dev-batches', title: 'Batches', type: 'development' } })).status).toBe(201);
@@ -183,6 +205,34 @@ describe.each(backends)('GET /batches filtered, sorted and paged in SQL on $name
     expect(await api.store.db.selectFrom('catalog_batches').select('batch_id').where('sandbox_id', '=', dev.sandboxId).execute()).toEqual([]);
   });
 });
+
+/** Each dataset's last batches as Catalog computed them from every batch body, before the index. */
+function lastBatchesOverBodies(batchBodies: Record<string, unknown>[], storedAt: Map<unknown, number>) {
+  const byDataSet = new Map<string, { id: string; status: string; created: number; updated: number }[]>();
+  for (const body of batchBodies) {
+    const dataSet = (body.relatedObjects as { type: string; id: string }[]).find((o) => o.type === 'dataSet')?.id;
+    if (!dataSet) continue;
+    const created = typeof body.created === 'number' ? body.created : (storedAt.get(body.id) ?? 0);
+    byDataSet.set(dataSet, [...(byDataSet.get(dataSet) ?? []), { id: String(body.id), status: String(body.status), created, updated: Number(body.updated) }]);
+  }
+  const out = new Map<string, Record<string, unknown>>();
+  for (const [dataSet, entries] of byDataSet) {
+    const newestFirst = entries.sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    const last = newestFirst[0];
+    if (!last) continue;
+    const succeeded = newestFirst.find((e) => e.status === 'success' || e.status === 'active');
+    const failed = newestFirst.find((e) => e.status === 'failed' || e.status === 'failure');
+    out.set(dataSet, {
+      lastBatchId: last.id,
+      lastBatchStatus: last.status,
+      ...(succeeded ? { lastSuccessfulBatchId: succeeded.id } : {}),
+      ...(failed ? { lastFailedBatchId: failed.id } : {}),
+      created: last.created,
+      updated: last.updated,
+    });
+  }
+  return out;
+}
 
 describe.each(backends)('the batch index migration on $name', (backend) => {
   it('backfills one row per stored batch from its body', async () => {

@@ -27,6 +27,28 @@ module.exports = {
       to: { path: '^src/(cli/|server/app\\.ts|server/gateway/gateway-hook\\.ts)' },
     },
     {
+      name: 'services-keep-out-of-each-others-repositories',
+      comment:
+        "A service reads and writes its own kinds through its own repository (which checks their stored bodies and knows their index tables); another service asks it through its exported functions. Sandboxes and orgs are the tenancy every service works in, so their repositories are shared.",
+      severity: 'error',
+      from: { path: '^src/services/([^/]+)/' },
+      to: { path: '^src/services/[^/]+/[^/]+\\.repository\\.ts$', pathNot: '^src/services/($1|sandbox|ims)/' },
+    },
+    {
+      name: 'flow-index-belongs-to-flowservice',
+      comment: "The store's flow index rows are read by the flow service alone, through its flows repository.",
+      severity: 'error',
+      from: { path: '^src/services/', pathNot: '^src/services/flowservice/' },
+      to: { path: '^src/store/flow-index\\.ts$' },
+    },
+    {
+      name: 'batch-index-belongs-to-catalog',
+      comment: "The store's batch index rows are read by Catalog alone, through its batches repository.",
+      severity: 'error',
+      from: { path: '^src/services/', pathNot: '^src/services/catalog/' },
+      to: { path: '^src/store/batch-index\\.ts$' },
+    },
+    {
       name: 'connectors-stay-sources',
       comment: 'A connector reads its source and writes staged records; it never imports the engine, the lake or a service.',
       severity: 'error',

@@ -25,6 +25,9 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   webhook_deliveries: ['id'],
   flow_runs: ['org_id', 'sandbox_id', 'run_id'],
   rate_buckets: ['key'],
+  flows: ['org_id', 'sandbox_id', 'flow_id'],
+  flow_connections: ['org_id', 'sandbox_id', 'flow_id', 'direction', 'connection_id'],
+  catalog_batches: ['org_id', 'sandbox_id', 'batch_id'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

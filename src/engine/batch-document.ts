@@ -1,7 +1,8 @@
 import type { RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 
-export const batchKind = 'catalog.batch';
+/** Batches keep index rows beside their bodies, so the store names their kind. */
+export { batchKind } from '../store/batch-index.js';
 
 /** The dataset a stored batch belongs to, read from its `relatedObjects`. */
 export function dataSetOfBatch(body: unknown): string | undefined {

@@ -135,6 +135,51 @@ export interface RateBucketsTable {
   updated_at: number;
 }
 
+/**
+ * The columns `GET /flows` filters and sorts on, one row per flow (its body stays in `resources`), written in the
+ * transaction of every write of the flow. `created_at` and `updated_at` are the body's `createdAt` and `updatedAt`.
+ */
+export interface FlowsTable {
+  org_id: string;
+  sandbox_id: string;
+  flow_id: string;
+  /** Null where the body's field is not a string (so `!name` finds it, as it did on the body). */
+  name: string | null;
+  /** `flowSpec.id`. */
+  flow_spec_id: string | null;
+  /** `enabled` or `disabled`. */
+  state: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A flow's `sourceConnectionIds` and `targetConnectionIds`, one row per id: a flow may have several of each. */
+export interface FlowConnectionsTable {
+  org_id: string;
+  sandbox_id: string;
+  flow_id: string;
+  /** `source` or `target`. */
+  direction: string;
+  connection_id: string;
+}
+
+/**
+ * The columns `GET /batches` filters and sorts on, one row per Catalog batch (its body stays in `resources`),
+ * written in the transaction of every write of the batch. `created` and `updated` are the body's, which the API
+ * shows; `stored_at` is the row's own creation time, the order a list without `orderBy` keeps.
+ */
+export interface CatalogBatchesTable {
+  org_id: string;
+  sandbox_id: string;
+  batch_id: string;
+  /** The batch's one related object of type `dataSet`; null when it has none. */
+  data_set_id: string | null;
+  status: string | null;
+  created: number | null;
+  updated: number | null;
+  stored_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -146,4 +191,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   flow_runs: FlowRunsTable;
   rate_buckets: RateBucketsTable;
+  flows: FlowsTable;
+  flow_connections: FlowConnectionsTable;
+  catalog_batches: CatalogBatchesTable;
 }

@@ -10,6 +10,8 @@ import * as streamRecords from './migrations/20261210T0900-stream-records.js';
 import * as flowLastRuns from './migrations/20261211T0400-flow-last-runs.js';
 import * as webhookDeliveries from './migrations/20261212T0300-webhook-deliveries.js';
 import * as flowRuns from './migrations/20261213T0900-flow-runs.js';
+import * as flowIndex from './migrations/20261214T0100-flow-index.js';
+import * as batchIndex from './migrations/20261214T0110-batch-index.js';
 import * as rateBuckets from './migrations/20261214T0200-rate-buckets.js';
 import * as oneUnfinishedRun from './migrations/20261214T0300-one-unfinished-run-per-flow.js';
 
@@ -22,6 +24,8 @@ const migrations: Record<string, Migration> = {
   '20261211T0400-flow-last-runs': flowLastRuns as Migration,
   '20261212T0300-webhook-deliveries': webhookDeliveries as Migration,
   '20261213T0900-flow-runs': flowRuns as Migration,
+  '20261214T0100-flow-index': flowIndex as Migration,
+  '20261214T0110-batch-index': batchIndex as Migration,
   '20261214T0200-rate-buckets': rateBuckets as Migration,
   '20261214T0300-one-unfinished-run-per-flow': oneUnfinishedRun as Migration,
 };

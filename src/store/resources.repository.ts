@@ -1,6 +1,16 @@
 import type { Kysely, Transaction } from 'kysely';
+import { batchIndex, batchKind } from './batch-index.js';
 import type { Database } from './database.js';
+import { flowIndex, flowKind } from './flow-index.js';
+import type { KindIndex } from './kind-index.js';
 import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
+
+/** The kinds whose lists filter and sort in SQL, and the index rows each keeps beside its body. */
+const kindIndexes: Readonly<Record<string, KindIndex>> = { [flowKind]: flowIndex, [batchKind]: batchIndex };
+
+function indexOf(kind: string): KindIndex | undefined {
+  return Object.hasOwn(kindIndexes, kind) ? kindIndexes[kind] : undefined;
+}
 
 /** How many ids one `getMany` query binds: well under both backends' limits on bound parameters. */
 const idsPerQuery = 500;
@@ -23,9 +33,19 @@ export interface StoredResource {
   uniqueKey?: string | null;
 }
 
-/** JSON documents keyed by kind and id, always read and written inside one org and sandbox. */
+/**
+ * JSON documents keyed by kind and id, always read and written inside one org and sandbox. A kind with index rows
+ * (flows, Catalog batches) has them written in the transaction of each insert, update and delete here, so every
+ * writer keeps them, whichever part of the server it is.
+ */
 export class ResourcesRepository {
   constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
+
+  /** `work` in this repository's transaction, or in a new one. */
+  private async inTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this.db as Transaction<Database>);
+    return this.db.transaction().execute(work);
+  }
 
   async get(kind: string, scope: Scope, id: string): Promise<StoredResource | undefined> {
     const row = await this.db
@@ -44,15 +64,11 @@ export class ResourcesRepository {
     const found = new Map<string, StoredResource>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += idsPerQuery) {
-      const rows = await this.db
-        .selectFrom('resources')
-        .selectAll()
-        .where('kind', '=', kind)
-        .where('id', 'in', unique.slice(i, i + idsPerQuery))
-        .where('org_id', '=', scope.orgId)
-        .where('sandbox_id', '=', scope.sandboxId)
-        .execute();
-      for (const row of rows) found.set(row.id, toStored(row));
+      // By the key alone: with the scope in the WHERE clause too, SQLite without statistics walks the sandbox's
+      // scope index (every object of the sandbox) instead of looking the ids up. An id is unique per kind across
+      // the store, so the scope is checked on the rows found, and another sandbox's object is never answered.
+      const rows = await this.db.selectFrom('resources').selectAll().where('kind', '=', kind).where('id', 'in', unique.slice(i, i + idsPerQuery)).execute();
+      for (const row of rows) if (row.org_id === scope.orgId && row.sandbox_id === scope.sandboxId) found.set(row.id, toStored(row));
     }
     return found;
   }
@@ -100,18 +116,38 @@ export class ResourcesRepository {
       updated_at: resource.updatedAt,
       unique_key: resource.uniqueKey ?? null,
     };
-    await this.db
-      .insertInto('resources')
-      .values(values)
-      .execute()
-      .catch((error: unknown) => {
-        throw isUniqueViolation(error) ? new UniqueViolation(resource.kind, resource.uniqueKey) : error;
-      });
+    const index = indexOf(resource.kind);
+    const insert = (db: Kysely<Database> | Transaction<Database>) =>
+      db
+        .insertInto('resources')
+        .values(values)
+        .execute()
+        .catch((error: unknown) => {
+          throw isUniqueViolation(error) ? new UniqueViolation(resource.kind, resource.uniqueKey) : error;
+        });
+    if (!index) {
+      await insert(this.db);
+      return;
+    }
+    await this.inTransaction(async (trx) => {
+      await insert(trx);
+      await index.write(trx, scope, resource);
+    });
   }
 
   /** Optimistic update: false when the stored etag is no longer `expectedEtag` (someone else wrote first). */
   async update(scope: Scope, resource: StoredResource, expectedEtag: string): Promise<boolean> {
-    const result = await this.db
+    const index = indexOf(resource.kind);
+    if (!index) return this.updateBody(this.db, scope, resource, expectedEtag);
+    return this.inTransaction(async (trx) => {
+      if (!(await this.updateBody(trx, scope, resource, expectedEtag))) return false;
+      await index.write(trx, scope, resource);
+      return true;
+    });
+  }
+
+  private async updateBody(db: Kysely<Database> | Transaction<Database>, scope: Scope, resource: StoredResource, expectedEtag: string): Promise<boolean> {
+    const result = await db
       .updateTable('resources')
       .set({ body: JSON.stringify(resource.body), secret: resource.secret, etag: resource.etag, updated_at: resource.updatedAt, unique_key: resource.uniqueKey ?? null })
       .where('kind', '=', resource.kind)
@@ -127,14 +163,23 @@ export class ResourcesRepository {
   }
 
   async delete(kind: string, scope: Scope, id: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('resources')
-      .where('kind', '=', kind)
-      .where('id', '=', id)
-      .where('org_id', '=', scope.orgId)
-      .where('sandbox_id', '=', scope.sandboxId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) === 1;
+    const index = indexOf(kind);
+    const remove = async (db: Kysely<Database> | Transaction<Database>) => {
+      const result = await db
+        .deleteFrom('resources')
+        .where('kind', '=', kind)
+        .where('id', '=', id)
+        .where('org_id', '=', scope.orgId)
+        .where('sandbox_id', '=', scope.sandboxId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    };
+    if (!index) return remove(this.db);
+    return this.inTransaction(async (trx) => {
+      const removed = await remove(trx);
+      if (removed) await index.remove(trx, scope, id);
+      return removed;
+    });
   }
 }
 

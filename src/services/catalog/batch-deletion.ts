@@ -2,16 +2,16 @@ import fs from 'node:fs';
 import { dataSetOfBatch } from '../../engine/batch-document.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError } from '../../server/errors/api-error.js';
-import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
-import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
-import { batchKind } from './batches.js';
+import type { ResourcesRepository } from '../../store/resources.repository.js';
+import type { BatchesRepository, StoredBatch } from './batches.repository.js';
 import { bumpVersion } from './preconditions.js';
 
 /** What deleting needs: the call's transaction, who acts, and where the lake is. */
 export interface DeletionCall {
   ctx: RequestContext;
   repo: ResourcesRepository;
+  batches: BatchesRepository;
   now: number;
   layout: LakeLayout;
   afterCommit(effect: () => void): void;
@@ -27,8 +27,8 @@ export interface DeletionCall {
  * A dataflow's incremental state is not rewound: the flow will not read the deleted records again until it next
  * reads its source in full.
  */
-export async function deleteBatch(stored: StoredResource, call: DeletionCall): Promise<void> {
-  const body = isRecord(stored.body) ? stored.body : {};
+export async function deleteBatch(stored: StoredBatch, call: DeletionCall): Promise<void> {
+  const body = stored.body;
   if (body.status === 'loading') {
     // Its files may be landing right now (Batch Ingestion's COMPLETE), and the landing would write the batch over.
     throw new ApiError('conflict', `batch ${stored.id} is still loading; abort it first (POST /data/foundation/import/batches/${stored.id}?action=ABORT), then delete it.`, {
@@ -48,8 +48,11 @@ export async function deleteBatch(stored: StoredResource, call: DeletionCall): P
 
 /** A dataset's batches go with it: every one is marked deleted, and its whole lake folder is removed after the commit. */
 export async function deleteDataSetBatches(dataSetId: string, call: DeletionCall): Promise<void> {
-  const own = (await call.repo.list(batchKind, call.ctx.scope)).filter((s) => isRecord(s.body) && dataSetOfBatch(s.body) === dataSetId);
-  const loading = own.filter((s) => isRecord(s.body) && s.body.status === 'loading').map((s) => s.id);
+  // The dataset's batches alone, found by the index.
+  const ids = await call.batches.ids(call.ctx.scope, [{ column: 'data_set_id', operator: 'in', values: [dataSetId] }]);
+  const found = await call.batches.getMany(call.ctx.scope, ids);
+  const own = ids.flatMap((id) => found.get(id) ?? []);
+  const loading = own.filter((s) => s.body.status === 'loading').map((s) => s.id);
   if (loading.length > 0) {
     throw new ApiError('conflict', `dataset ${dataSetId} has batches still loading (${loading.join(', ')}); abort them first (POST /data/foundation/import/batches/{id}?action=ABORT).`);
   }

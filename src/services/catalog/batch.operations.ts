@@ -5,13 +5,14 @@ import { isRecord } from '../../server/errors/problem-list.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
 import { valueText } from '../../server/listing/value-text.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
-import type { StoredResource } from '../../store/resources.repository.js';
 import { UniqueViolation } from '../../store/unique-violation.js';
 import { deleteBatch } from './batch-deletion.js';
 import { editedBatch, newBatch, relatedIds, replacement } from './batch-documents.js';
 import { BatchRequest, PatchBody, relatedObjectTypes } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
-import { BatchListQuery, catalogFilter, catalogListResponse, ownEntry, type CatalogListRules } from './catalog-listing.js';
+import { BatchListQuery, catalogFilter, ownEntry, type CatalogListRules } from './catalog-listing.js';
+import { storedBatch, type StoredBatch } from './batches.repository.js';
+import { listBatches } from './batches-listing.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { BatchesById, ETagHeader, jsonAnswer, LocationHeader, ReferenceList, UniqueValues } from './catalog-answers.schema.js';
 import { listErrors, patchErrors, refsTo, wholeObject, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
@@ -20,7 +21,7 @@ import { LookupParams, LookupQuery, lookupAnswer, lookupIds } from './object-loo
 import { checkPreconditions } from './preconditions.js';
 
 /** `dataSet={id}`, `batch={id}`, ... match the batch's related objects; the availability ranges read `availableDates`. */
-const batchListRules: CatalogListRules = {
+export const batchListRules: CatalogListRules = {
   valuesOf: Object.fromEntries(relatedObjectTypes.map((type) => [type, (item: Record<string, unknown>) => relatedIds(item, type)])),
   ranges: {
     startAfter: { of: (item) => availableDate(item, 'startDate'), after: true },
@@ -39,18 +40,18 @@ const NewBatchParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-
 const BatchLookupQuery = Type.Object({ ...LookupQuery.properties, aggregate: Type.Optional(QueryBoolean({ description: 'Batches here keep their status, metrics and errors at the root already.' })) });
 const FieldParams = Type.Object({ field: Type.String({ pattern: '^[A-Za-z_][\\w]*$' }) });
 
-async function storedBatch(call: CatalogCall, id: string): Promise<StoredResource & { body: Record<string, unknown> }> {
-  const stored = await call.repo.get(batchKind, call.ctx.scope, id);
-  if (!stored || !isRecord(stored.body)) throw notFound('batches', id);
-  return stored as StoredResource & { body: Record<string, unknown> };
+async function foundBatch(call: CatalogCall, id: string): Promise<StoredBatch> {
+  const stored = await call.batches.get(call.ctx.scope, id);
+  if (!stored) throw notFound('batches', id);
+  return stored;
 }
 
 async function allBatches(call: CatalogCall): Promise<Record<string, unknown>[]> {
-  return (await call.repo.list(batchKind, call.ctx.scope)).map((s) => ({ ...(isRecord(s.body) ? s.body : {}), id: s.id }));
+  return (await call.repo.list(batchKind, call.ctx.scope)).map(storedBatch).map((s) => ({ ...s.body, id: s.id }));
 }
 
 async function createBatch(call: CatalogCall, id: string): Promise<{ status: number; body: string[]; location: string }> {
-  if (await call.repo.get(batchKind, call.ctx.scope, id)) throw new ApiError('conflict', `A batch ${id} already exists in this sandbox.`, { problems: [{ in: 'path', path: 'id', message: 'already exists' }] });
+  if (await call.batches.get(call.ctx.scope, id)) throw new ApiError('conflict', `A batch ${id} already exists in this sandbox.`, { problems: [{ in: 'path', path: 'id', message: 'already exists' }] });
   const batch = await newBatch(call.body as Record<string, unknown>, id, call);
   try {
     await call.repo.insert(call.ctx.scope, { kind: batchKind, id, body: batch, secret: null, etag: String(call.now), createdAt: call.now, updatedAt: call.now });
@@ -63,7 +64,7 @@ async function createBatch(call: CatalogCall, id: string): Promise<{ status: num
 
 /** Stores `edit(current)` as the batch's new state, if the client's preconditions hold and nobody wrote in between. */
 async function updateBatch(call: CatalogCall, edit: (current: Record<string, unknown>) => Record<string, unknown>): Promise<{ status: number; body: string[] }> {
-  const stored = await storedBatch(call, String(call.params.id));
+  const stored = await foundBatch(call, String(call.params.id));
   checkPreconditions(call.headers, `batch ${stored.id}`, stored.body);
   const next = await editedBatch(stored.body, wholeObject(edit(stored.body), 'batch'), call);
   if (!(await call.repo.update(call.ctx.scope, { ...stored, body: next, etag: String(call.now), updatedAt: call.now }, stored.etag))) {
@@ -85,7 +86,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       summary: 'List batches (filters: dataSet, status, createdAfter, ...)',
       schema: { querystring: BatchListQuery },
       response: { 200: jsonAnswer('One page of batches', BatchesById), ...errorAnswers(...listErrors) },
-      run: async (call) => ({ status: 200, body: catalogListResponse(await allBatches(call), call.query, batchListRules) }),
+      run: async (call) => ({ status: 200, body: await listBatches(call.batches, call.ctx.scope, call.query, batchListRules) }),
     },
     {
       method: 'POST',
@@ -119,7 +120,11 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       response: { 200: jsonAnswer('The batches found (ids that name none are left out)', BatchesById, { etag: ETagHeader }), ...errorAnswers('notFound') },
       run: async (call) => {
         const ids = lookupIds(String(call.params.id));
-        const found = (await Promise.all(ids.map((id) => call.repo.get(batchKind, call.ctx.scope, id)))).flatMap((s) => (s && isRecord(s.body) ? [{ ...s.body, id: s.id }] : []));
+        const batches = await call.batches.getMany(call.ctx.scope, ids);
+        const found = ids.flatMap((id) => {
+          const batch = batches.get(id);
+          return batch ? [{ ...batch.body, id }] : [];
+        });
         return lookupAnswer('batches', String(call.params.id), found, call.query.properties as string | undefined);
       },
     },
@@ -157,7 +162,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       schema: { params: LookupParams },
       response: { 200: jsonAnswer('The batch deleted', ReferenceList), ...errorAnswers('notFound', 'conflict') },
       run: async (call) => {
-        const stored = await storedBatch(call, String(call.params.id));
+        const stored = await foundBatch(call, String(call.params.id));
         await deleteBatch(stored, { ...call, layout: deps.layout });
         return { status: 200, body: refsTo('batches', stored.id) };
       },

@@ -2,8 +2,8 @@ import { Type, type Static } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
-import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
-import { matchesFilter, parsePropertyFilter, queryValues, type PropertyFilter } from '../../server/listing/property-filter.js';
+import { parseOrderBy, sortItems, type SortKey } from '../../server/listing/order-by.js';
+import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator, type PropertyFilter } from '../../server/listing/property-filter.js';
 import { valueText } from '../../server/listing/value-text.js';
 
 const listParameters = {
@@ -67,18 +67,48 @@ export function catalogListResponse(items: Record<string, unknown>[], query: Rec
 /** The objects of the requested page, filtered and sorted, before projection. */
 function catalogPage(items: Record<string, unknown>[], query: Record<string, unknown>, rules: CatalogListRules = {}): Record<string, unknown>[] {
   const matching = items.filter(catalogFilter(query, rules));
+  const parts = catalogQueryParts(query, rules);
+  const sorted = sortItems(matching, parts.order);
+  return sorted.slice(parts.start, parts.start + parts.limit);
+}
+
+/**
+ * A list query taken apart, for a list that filters, sorts and pages in its store: the simple filters (field and
+ * text, as `name=!a,b`), the range parameters given, the `property=` conditions, `tags=`, the order and the page.
+ * Filters are checked by `catalogFilter`, which the caller calls first.
+ */
+export function catalogQueryParts(query: Record<string, unknown>, rules: CatalogListRules = {}): {
+  simple: [string, string][];
+  ranges: [string, number][];
+  conditions: PropertyFilter[];
+  tags: string | undefined;
+  order: SortKey[];
+  start: number;
+  limit: number;
+} {
   if (query.orderBy !== undefined && query.sort !== undefined && query.orderBy !== query.sort) {
     throw new ApiError('badOrderBy', '`sort` is the former name of `orderBy`; send one of them', { problems: [{ in: 'query', path: 'sort', message: 'conflicts with orderBy' }] });
   }
-  const sorted = sortItems(matching, parseOrderBy(optionalText(query.orderBy) ?? optionalText(query.sort)));
-  const start = typeof query.start === 'number' ? query.start : 0;
-  return sorted.slice(start, start + (typeof query.limit === 'number' ? query.limit : 20));
+  const ranges = { ...createdRanges, ...rules.ranges };
+  return {
+    simple: Object.entries(query)
+      .filter(([field, value]) => !paging.has(field) && !Object.hasOwn(ranges, field) && (typeof value === 'string' || typeof value === 'boolean'))
+      .map(([field, value]) => [field, String(value)]),
+    ranges: Object.keys(ranges).flatMap((name) => (typeof query[name] === 'number' ? [[name, query[name]] as [string, number]] : [])),
+    conditions: queryValues(query.property as string | string[] | undefined).map((p) => parsePropertyFilter(p, conditionOperators)),
+    tags: optionalText(query.tags),
+    order: parseOrderBy(optionalText(query.orderBy) ?? optionalText(query.sort)),
+    start: typeof query.start === 'number' ? query.start : 0,
+    limit: typeof query.limit === 'number' ? query.limit : 20,
+  };
 }
+
+const conditionOperators: FilterOperator[] = ['==', '!=', '<', '>', '<=', '>=', '~'];
 
 /** One predicate for every filter of a list query. */
 export function catalogFilter(query: Record<string, unknown>, rules: CatalogListRules = {}): (item: Record<string, unknown>) => boolean {
   const ranges = { ...createdRanges, ...rules.ranges };
-  const conditions = queryValues(query.property as string | string[] | undefined).map((p) => parsePropertyFilter(p, ['==', '!=', '<', '>', '<=', '>=', '~']));
+  const conditions = queryValues(query.property as string | string[] | undefined).map((p) => parsePropertyFilter(p, conditionOperators));
   const simple = Object.entries(query)
     .filter(([field, value]) => !paging.has(field) && !Object.hasOwn(ranges, field) && (typeof value === 'string' || typeof value === 'boolean'))
     .map(([field, value]) => simpleFilter(field, String(value), ownEntry(rules.valuesOf, field)));

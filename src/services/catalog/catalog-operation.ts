@@ -4,6 +4,7 @@ import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
+import type { BatchesRepository } from './batches.repository.js';
 import type { CatalogAnswerDoc } from './catalog-answers.schema.js';
 
 /** The request headers Catalog operations act on. */
@@ -19,6 +20,8 @@ export interface CatalogCall {
   ctx: RequestContext;
   /** Bound to the transaction the call runs in: every read and write of the call goes through it. */
   repo: ResourcesRepository;
+  /** Batches, checked, and their index: bound to the same transaction. */
+  batches: BatchesRepository;
   params: Record<string, string>;
   /** Validated against the operation's querystring schema. */
   query: Record<string, unknown>;

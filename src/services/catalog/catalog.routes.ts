@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { clientErrorBody } from '../../server/errors/error-handler.js';
 import { headerValue } from '../../server/request-parts.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
+import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { batchOperations } from './batch.operations.js';
+import { BatchesRepository } from './batches.repository.js';
 import { batchedRequestOperation } from './batched-requests.js';
 import { jsonAnswer, LocationHeader, ReferenceList } from './catalog-answers.schema.js';
 import type { CatalogCall, CatalogOperation } from './catalog-operation.js';
@@ -43,9 +46,10 @@ function register(app: FastifyInstance, deps: ServiceDeps, operation: CatalogOpe
     schema: { tags, summary: operation.summary, ...operation.schema, response: operation.response },
     handler: async (request, reply) => {
       const effects: (() => void)[] = [];
-      const call = (repo: ResourcesRepository): CatalogCall => ({
+      const call = (db: typeof deps.db | Transaction<Database>): CatalogCall => ({
         ctx: request.ctx,
-        repo,
+        repo: new ResourcesRepository(db),
+        batches: new BatchesRepository(db),
         params: request.params as Record<string, string>,
         query: (request.query ?? {}) as Record<string, unknown>,
         body: request.body,
@@ -57,8 +61,8 @@ function register(app: FastifyInstance, deps: ServiceDeps, operation: CatalogOpe
       // A write runs in one transaction, so its checks and its changes see the same state; files wait for the commit.
       const answer =
         operation.method === 'GET'
-          ? await operation.run(call(new ResourcesRepository(deps.db)))
-          : await deps.db.transaction().execute((trx) => operation.run(call(new ResourcesRepository(trx))));
+          ? await operation.run(call(deps.db))
+          : await deps.db.transaction().execute((trx) => operation.run(call(trx)));
       runEffects(effects, request);
       if (answer.location) void reply.header('location', answer.location);
       if (answer.etag) void reply.header('etag', `"${answer.etag}"`);

@@ -1,18 +1,18 @@
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
 import { schemaDataBehaviors } from '../schemaregistry/schema-behavior.js';
-import { batchKind } from './batches.js';
-import { lastBatchesByDataSet } from './last-batches.js';
+import type { BatchesRepository } from './batches.repository.js';
 
 /**
  * Datasets as Catalog answers them: the stored dataset plus what its batches say (`lastBatchId`,
- * `lastBatchStatus`, `lastSuccessfulBatch`, `lastFailedBatch`), read from the batches at answer time because
+ * `lastBatchStatus`, `lastSuccessfulBatch`, `lastFailedBatch`), read from the batch index at answer time because
  * ingestion commits batches without touching the dataset. A dataset stored before Tributary recorded
  * `classification` gets it derived from its schema, since clients index into it.
  */
-export async function answeredDataSets(repo: ResourcesRepository, scope: Scope, stored: readonly StoredResource[]): Promise<Record<string, unknown>[]> {
+export async function answeredDataSets(repo: ResourcesRepository, batches: BatchesRepository, scope: Scope, stored: readonly StoredResource[]): Promise<Record<string, unknown>[]> {
   if (stored.length === 0) return [];
-  const last = lastBatchesByDataSet(await repo.list(batchKind, scope));
+  // These datasets' last batches alone, ranked in the index: no batch body is read.
+  const last = await batches.lastBatches(scope, stored.map((s) => s.id));
   const bodies = stored.map((s): Record<string, unknown> & { id: string } => ({ ...(isRecord(s.body) ? s.body : {}), id: s.id }));
   const unclassified = bodies.filter((b) => !isRecord(b.classification)).map(schemaIdOf).filter((id): id is string => id !== undefined);
   const behaviors = unclassified.length > 0 ? await schemaDataBehaviors(repo, scope, unclassified) : new Map<string, string | undefined>();

@@ -65,7 +65,7 @@ export async function createDataSet(call: CatalogCall, options: { requestDataSou
 async function storedDataSet(call: CatalogCall, id: string): Promise<{ stored: StoredResource; answered: Record<string, unknown> }> {
   const stored = await call.repo.get(dataSetKind, call.ctx.scope, id);
   if (!stored || !isRecord(stored.body)) throw notFound('dataSets', id);
-  const [answered] = await answeredDataSets(call.repo, call.ctx.scope, [stored]);
+  const [answered] = await answeredDataSets(call.repo, call.batches, call.ctx.scope, [stored]);
   return { stored, answered: answered ?? { ...stored.body, id } };
 }
 
@@ -105,7 +105,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       schema: { querystring: CatalogListQuery },
       response: { 200: jsonAnswer('One page of datasets', DataSetsById), ...errorAnswers(...listErrors) },
       run: async (call) => {
-        const answered = await answeredDataSets(call.repo, call.ctx.scope, await call.repo.list(dataSetKind, call.ctx.scope));
+        const answered = await answeredDataSets(call.repo, call.batches, call.ctx.scope, await call.repo.list(dataSetKind, call.ctx.scope));
         return { status: 200, body: catalogListResponse(answered, call.query) };
       },
     },
@@ -118,7 +118,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       run: async (call) => {
         const ids = lookupIds(String(call.params.id));
         const stored = (await Promise.all(ids.map((id) => call.repo.get(dataSetKind, call.ctx.scope, id)))).filter((s): s is StoredResource => s !== undefined);
-        const found = await answeredDataSets(call.repo, call.ctx.scope, stored);
+        const found = await answeredDataSets(call.repo, call.batches, call.ctx.scope, stored);
         return lookupAnswer('dataSets', String(call.params.id), found, call.query.properties as string | undefined);
       },
     },

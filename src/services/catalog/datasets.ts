@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import { dataSetOfBatch } from '../../engine/batch-document.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import { loadSchema } from '../schemaregistry/schema-access.js';
 import { schemaDataBehavior } from '../schemaregistry/schema-behavior.js';
-import { batchKind } from './batches.js';
+import type { BatchesRepository } from './batches.repository.js';
 import { bumpVersion } from './preconditions.js';
 import { isPqsTableName, pqsTableNameFrom, pqsTableNameMaxLength, pqsTableTag } from './pqs-table-name.js';
 import { sameJson } from './same-json.js';
@@ -51,6 +50,7 @@ export const catalogOwnedDataSetFields = [
 interface BuildCall {
   ctx: RequestContext;
   repo: ResourcesRepository;
+  batches: BatchesRepository;
   now: number;
 }
 
@@ -70,7 +70,7 @@ export async function buildDataSet(body: Record<string, unknown>, call: BuildCal
   const schema = schemaId ? await loadSchema(repo, ctx.scope, schemaId) : undefined;
   if (schemaId && !schema) problems.add('/schemaRef/id', `no schema ${schemaId} in sandbox ${ctx.sandbox.name}`);
   const existingSchema = existing && isRecord(existing.schemaRef) ? existing.schemaRef.id : undefined;
-  if (existing && schema && existingSchema !== schema.id && (await hasBatches(repo, ctx.scope, String(existing.id)))) {
+  if (existing && schema && existingSchema !== schema.id && (await call.batches.holdsData(ctx.scope, String(existing.id)))) {
     problems.add('/schemaRef/id', 'cannot change once the dataset has batches');
   }
   const tags = body.tags ?? {};
@@ -145,12 +145,6 @@ function checkExtensions(extensions: unknown, problems: ProblemList): void {
   if (isRecord(lakeHouse) && lakeHouse.rowExpiration !== undefined) {
     problems.add('/extensions/adobe_lakeHouse/rowExpiration', 'row expiration (TTL) is not supported: Tributary keeps rows until their batch or dataset is deleted');
   }
-}
-
-/** Whether any batch that still holds (or is about to hold) data belongs to the dataset. */
-async function hasBatches(repo: ResourcesRepository, scope: Scope, dataSetId: string): Promise<boolean> {
-  const batches = await repo.list(batchKind, scope);
-  return batches.some((b) => isRecord(b.body) && b.body.status !== 'deleted' && dataSetOfBatch(b.body) === dataSetId);
 }
 
 function pqsTable(existing: Record<string, unknown>): string | undefined {

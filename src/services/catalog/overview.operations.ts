@@ -7,7 +7,6 @@ import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { Collections, jsonAnswer, LastBatchesById, TagValues } from './catalog-answers.schema.js';
 import { listErrors, type CatalogOperation } from './catalog-operation.js';
 import { dataSetKind } from './datasets.js';
-import { lastBatchesByDataSet } from './last-batches.js';
 
 const TagParams = Type.Object({ tagNamespace: Type.String({ minLength: 1, maxLength: 512 }) });
 
@@ -25,7 +24,7 @@ export function overviewOperations(): CatalogOperation[] {
       response: { 200: jsonAnswer('One page of datasets that have batches, keyed by dataset id', LastBatchesById), ...errorAnswers(...listErrors) },
       run: async (call) => {
         const dataSets = new Set((await call.repo.list(dataSetKind, call.ctx.scope)).map((d) => d.id));
-        const last = lastBatchesByDataSet(await call.repo.list(batchKind, call.ctx.scope));
+        const last = await call.batches.lastBatches(call.ctx.scope);
         const items = [...last]
           .filter(([dataSetId]) => dataSets.has(dataSetId))
           .map(([dataSetId, batches]) => ({ id: dataSetId, ...batches, imsOrg: call.ctx.orgId, sandboxId: call.ctx.sandbox.id }));

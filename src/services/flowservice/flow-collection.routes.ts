@@ -10,6 +10,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import type { FlowCollection, FlowEnv } from './flow-collection.js';
 import { flowCollectionSchemas, IfMatchQuery } from './flow-collection.route-schemas.js';
 import { FlowListing, type FlowListQuery } from './flow-listing.js';
+import { FlowsRepository } from './flows.repository.js';
 import { newAudit, newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 
@@ -22,6 +23,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     ctx: request.ctx,
     repo: new ResourcesRepository(deps.db),
     runs: new RunsRepository(deps.db),
+    flows: new FlowsRepository(deps.db),
     secretBox: deps.secretBox,
     now: deps.now(),
     fileRoots: deps.fileRoots,
@@ -38,8 +40,15 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
   app.get<{ Querystring: FlowListQuery }>(path, { schema: schemas.list }, async (request) => {
     const e = env(request);
     const listing = FlowListing.of(request.query);
-    const stored = await e.repo.list(collection.kind, e.ctx.scope);
+    const listed = collection.list ? await collection.list(listing, e, `/${collection.path}`) : { narrowed: await e.repo.list(collection.kind, e.ctx.scope) };
+    if ('count' in listed) return listed;
     const paging = collection.paging;
+    if ('page' in listed) {
+      const items = paging ? await paging.presentAll(listed.page, e) : await Promise.all(listed.page.map((s) => present(s, e)));
+      return { items, _links: listed.links };
+    }
+    // What the index could not express is filtered, sorted and paged here, over what its filters left.
+    const stored = listed.narrowed;
     const fields = listing.fields();
     if (paging && !paging.derivedFields.some((field) => fields.has(field))) {
       const selected = listing.select(stored, (s) => paging.storedView(s), `/${collection.path}`);

@@ -6,6 +6,8 @@ import type { ErrorKey } from '../../server/errors/error-catalog.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
 import type { FlowAudit } from './flow-object.js';
+import type { FlowListing } from './flow-listing.js';
+import type { FlowsRepository } from './flows.repository.js';
 
 /** What a collection's rules see of the request: who, where, and the stores. */
 export interface FlowEnv {
@@ -13,6 +15,8 @@ export interface FlowEnv {
   repo: ResourcesRepository;
   /** Runs and each flow's last run. */
   runs: RunsRepository;
+  /** Flows, checked, and their index. */
+  flows: FlowsRepository;
   secretBox: SecretBox;
   now: number;
   fileRoots: FileRoots;
@@ -65,6 +69,12 @@ export interface FlowCollection {
   present?(stored: StoredResource, env: FlowEnv): Promise<Record<string, unknown>>;
   /** For a collection whose wire form reads other objects: how a list pages on stored rows and builds the page alone. */
   paging?: DerivedPaging;
+  /**
+   * For a collection with an index: `{count}` or the page of stored objects, filtered, sorted and paged in SQL; or,
+   * for a query the index cannot express, the objects its expressible filters leave, to list in JS. Without it a
+   * list reads every object of the collection.
+   */
+  list?(listing: FlowListing, env: FlowEnv, collectionPath: string): Promise<IndexedList>;
   /** What still uses this object ("flow <id>", "sourceConnection <id>"), which blocks its deletion. */
   usedBy(id: string, env: FlowEnv): Promise<string[]>;
   /** Rejects create bodies with fields the server owns (e.g. `state` on flows). */
@@ -74,6 +84,9 @@ export interface FlowCollection {
   /** Extra fields recorded on update (flows keep `lastOperation`). */
   onUpdate?(fields: Record<string, unknown>, ops: unknown[], env: FlowEnv): Record<string, unknown>;
 }
+
+/** What an indexed collection's `list` answers. */
+export type IndexedList = { count: number } | { page: StoredResource[]; links: Record<string, unknown> } | { narrowed: StoredResource[] };
 
 /**
  * A list of flows built every flow and read every run of the sandbox for each; it now filters, sorts and pages the

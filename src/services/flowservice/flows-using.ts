@@ -1,12 +1,10 @@
-import { flowBody, type FlowEnv } from './flow-collection.js';
+import type { FlowEnv } from './flow-collection.js';
 
-export const flowKind = 'flowservice.flow';
+/** Flows keep index rows beside their bodies, so the store names their kind. */
+export { flowKind } from '../../store/flow-index.js';
 
-/** The flows whose `field` (sourceConnectionIds or targetConnectionIds) contains `id`, as "flow <id>". */
+/** The flows whose `field` (sourceConnectionIds or targetConnectionIds) contains `id`, as "flow <id>": one indexed read. */
 export async function flowsUsing(env: FlowEnv, field: 'sourceConnectionIds' | 'targetConnectionIds', id: string): Promise<string[]> {
-  const flows = await env.repo.list(flowKind, env.ctx.scope);
-  return flows.filter((f) => {
-    const ids = flowBody(f)[field];
-    return Array.isArray(ids) && ids.includes(id);
-  }).map((f) => `flow ${f.id}`);
+  const ids = await env.flows.using(env.ctx.scope, field === 'sourceConnectionIds' ? 'source' : 'target', id);
+  return ids.map((flowId) => `flow ${flowId}`);
 }

@@ -3,7 +3,7 @@ import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
 import type { StoredResource } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { findMappingSet } from '../conversion/mapping-sets.js';
-import { flowBody, type FlowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
+import { flowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
 import { flowKind } from './flows-using.js';
 import { flowOnWire } from './flow-wire-form.js';
 import { normaliseDatePattern } from '../../mapping/java-date-pattern.js';
@@ -19,6 +19,9 @@ import { flowStateKind } from '../../engine/flow-state.js';
 import { scheduleKind } from '../../engine/scheduler.js';
 import { FlowAnswer } from './flow-answers.schema.js';
 import { FlowRequest } from './flow-requests.schema.js';
+import { storedFlow } from './flows.repository.js';
+import type { StoredFlowBody } from './stored-flow.schema.js';
+import { listFlows } from './flows-listing.js';
 
 /** Dataflows: a flow spec joining source and target connections, with transformations and a schedule. */
 export const flows: FlowCollection = {
@@ -70,7 +73,7 @@ export const flows: FlowCollection = {
       name,
       description: description ?? '',
       flowSpec: { id: spec?.id, version: flowSpecVersion ?? spec?.version },
-      state: existing ? flowBody(existing).state : 'enabled',
+      state: existing ? storedFlow(existing).body.state : 'enabled',
       sourceConnectionIds: sourceIds,
       targetConnectionIds: targetIds,
       transformations,
@@ -81,7 +84,7 @@ export const flows: FlowCollection = {
   },
 
   editable(stored) {
-    const body = flowBody(stored);
+    const body = storedFlow(stored).body;
     const doc: Record<string, unknown> = {
       name: body.name,
       description: body.description,
@@ -102,9 +105,11 @@ export const flows: FlowCollection = {
 
   paging: {
     derivedFields: ['inheritedAttributes', 'runs', 'lastRunDetails'],
-    storedView: (stored) => ({ ...flowOnWire(flowBody(stored)), version: stored.etag }),
+    storedView: (stored) => ({ ...flowOnWire(storedFlow(stored).body), version: stored.etag }),
     presentAll: presentFlows,
   },
+
+  list: (listing, env, collectionPath) => listFlows(env.flows, env.ctx.scope, listing, collectionPath),
 
   usedBy: async () => [],
 
@@ -231,10 +236,10 @@ function readSpecParams(problems: ProblemList, schema: Record<string, unknown>, 
  * for all of them at once: one read per related kind and one of `flow_last_runs`, however many flows there are.
  */
 async function presentFlows(stored: readonly StoredResource[], env: FlowEnv): Promise<Record<string, unknown>[]> {
-  const bodies = stored.map(flowBody);
-  const [related, lastRuns] = await Promise.all([relatedConnections(env, bodies), env.runs.lastRuns(env.ctx.scope, stored.map((s) => s.id))]);
-  return stored.map((s, index) => {
-    const body = bodies[index] as FlowBody;
+  const flows = stored.map(storedFlow);
+  const [related, lastRuns] = await Promise.all([relatedConnections(env, flows.map((f) => f.body)), env.runs.lastRuns(env.ctx.scope, flows.map((f) => f.id))]);
+  return flows.map((s) => {
+    const body = s.body;
     return {
       ...flowOnWire(body),
       version: s.etag,
@@ -251,21 +256,19 @@ interface RelatedConnections {
   bases: Map<string, StoredResource>;
 }
 
-const idsIn = (body: Record<string, unknown>, field: string): string[] => (Array.isArray(body[field]) ? (body[field] as string[]) : []);
-
-async function relatedConnections(env: FlowEnv, bodies: readonly FlowBody[]): Promise<RelatedConnections> {
+async function relatedConnections(env: FlowEnv, bodies: readonly StoredFlowBody[]): Promise<RelatedConnections> {
   const [sources, targets] = await Promise.all([
-    env.repo.getMany(sourceConnectionKind, env.ctx.scope, bodies.flatMap((b) => idsIn(b, 'sourceConnectionIds'))),
-    env.repo.getMany(targetConnectionKind, env.ctx.scope, bodies.flatMap((b) => idsIn(b, 'targetConnectionIds'))),
+    env.repo.getMany(sourceConnectionKind, env.ctx.scope, bodies.flatMap((b) => b.sourceConnectionIds)),
+    env.repo.getMany(targetConnectionKind, env.ctx.scope, bodies.flatMap((b) => b.targetConnectionIds)),
   ]);
   const baseIds = [...sources.values()].map((s) => flowBody(s).baseConnectionId).filter((id): id is string => typeof id === 'string');
   const bases = await env.repo.getMany(connectionKind, env.ctx.scope, baseIds);
   return { sources, targets, bases };
 }
 
-function inheritedAttributes(body: FlowBody, related: RelatedConnections): Record<string, unknown> {
+function inheritedAttributes(body: StoredFlowBody, related: RelatedConnections): Record<string, unknown> {
   const present = (s: StoredResource | undefined): s is StoredResource => s !== undefined;
-  const sourceConnections = idsIn(body, 'sourceConnectionIds').map((id) => related.sources.get(id)).filter(present).map((s) => {
+  const sourceConnections = body.sourceConnectionIds.map((id) => related.sources.get(id)).filter(present).map((s) => {
     const source = flowBody(s);
     const base = typeof source.baseConnectionId === 'string' ? related.bases.get(source.baseConnectionId) : undefined;
     return {
@@ -274,7 +277,7 @@ function inheritedAttributes(body: FlowBody, related: RelatedConnections): Recor
       baseConnection: base ? { id: base.id, connectionSpec: flowBody(base).connectionSpec } : undefined,
     };
   });
-  const targets = idsIn(body, 'targetConnectionIds').map((id) => related.targets.get(id)).filter(present);
+  const targets = body.targetConnectionIds.map((id) => related.targets.get(id)).filter(present);
   return {
     sourceConnections,
     targetConnections: targets.map((t) => ({ id: t.id, connectionSpec: flowBody(t).connectionSpec })),

@@ -4,13 +4,12 @@ import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { connections } from './connections.js';
-import { flowBody } from './flow-collection.js';
 import { flowBase, registerFlowCollection, requireEtag } from './flow-collection.routes.js';
 import { headerValue, IdParams } from '../../server/request-parts.js';
 import { flowListResponse, type FlowListQuery } from './flow-listing.js';
-import { newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
+import { newEtag, touchedAudit } from './flow-object.js';
 import { flows } from './flows.js';
-import { flowKind } from './flows-using.js';
+import { FlowsRepository } from './flows.repository.js';
 import { sourceConnections } from './source-connections.js';
 import { connectionSpecs, flowSpecs } from './specs/builtin-specs.js';
 import { targetConnections } from './target-connections.js';
@@ -48,14 +47,14 @@ export function registerFlowServiceRoutes(app: FastifyInstance, deps: ServiceDep
         });
       }
       const repo = new ResourcesRepository(deps.db);
-      const stored = await repo.get(flowKind, request.ctx.scope, request.params.id);
+      const stored = await new FlowsRepository(deps.db).get(request.ctx.scope, request.params.id);
       if (!stored) throw notFound('flows', request.params.id);
       const ifMatch = headerValue(request.headers['if-match']) ?? request.query['if-match'];
       if (ifMatch) requireEtag(stored.etag, ifMatch);
       const now = deps.now();
       const etag = newEtag();
-      const previous = flowBody(stored);
-      const body = { ...previous, ...touchedAudit(previous as FlowAudit, request.ctx, now), state: op === 'enable' ? 'enabled' : 'disabled', etag };
+      const previous = stored.body;
+      const body = { ...previous, ...touchedAudit(previous, request.ctx, now), state: op === 'enable' ? 'enabled' : 'disabled', etag };
       if (!(await repo.update(request.ctx.scope, { ...stored, body, etag, updatedAt: now }, stored.etag))) {
         throw new ApiError('etagMismatch', 'The flow changed while the action ran; retry.');
       }

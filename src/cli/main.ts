@@ -6,6 +6,7 @@ import { restoreCommand } from './restore-command.js';
 import { runCommand } from './run-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { serveCommand } from './serve-command.js';
+import { workerCommand } from './worker-command.js';
 
 /** The `tributary` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -19,7 +20,13 @@ export async function main(argv: string[]): Promise<void> {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or TRIBUTARY_TLS_CERT); needs --tls-key')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert (or TRIBUTARY_TLS_KEY)')
     .option('--sandbox', 'also start local PayPal, Stripe and Square stand-ins with generated data, offered in the console')
+    .option('--no-worker', 'accept runs but run none here: `tributary worker` processes run them (needs DATABASE_URL)')
     .action(serveCommand);
+  program
+    .command('worker')
+    .description('run dataflow runs from the PostgreSQL run queue, and nothing else (DATABASE_URL: the servers\' database; the data directory: the lake they share)')
+    .option('-d, --data-dir <dir>', 'data directory holding the shared lake (default ./.tributary, or TRIBUTARY_DATA_DIR)')
+    .action(workerCommand);
   const credentials = program.command('credentials').description('manage API clients');
   credentials
     .command('create')

@@ -7,6 +7,7 @@ import { SANDBOX_PROVIDERS, startSandbox, type RunningSandbox } from '../standin
 import { connectionFor } from './sandbox-command.js';
 import { forgetServerAddress, recordServerAddress } from './server-address.js';
 import { openRuntime } from './runtime.js';
+import { runsLine, startRecoverySweeps } from './run-sweeps.js';
 
 export interface ServeOptions {
   port?: string;
@@ -16,6 +17,8 @@ export interface ServeOptions {
   tlsKey?: string;
   /** Start the PayPal, Stripe and Square stand-ins beside the server and offer them to the console. */
   sandbox?: boolean;
+  /** `--no-worker` sets it false: accept runs for `tributary worker` processes and run none here (PostgreSQL only). */
+  worker?: boolean;
 }
 
 /** Records in each stand-in `serve --sandbox` starts: enough to see paging, few enough for a first run in seconds. */
@@ -35,7 +38,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   // Loopback stand-ins with generated accounts: a person can follow the tutorial without a provider account.
   const sandboxes: RunningSandbox[] = [];
   if (options.sandbox) for (const provider of SANDBOX_PROVIDERS) sandboxes.push(await startSandbox(provider, { seed: 1, records: sandboxRecords }));
-  const { server, credentials, scheduler, engine } = await buildApp({
+  const { server, credentials, schedulerSeat, engine } = await buildApp({
     sandboxAccounts: sandboxes.map(connectionFor),
     store,
     dataDir: config.dataDir,
@@ -51,18 +54,20 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     connectorOptions: { limits: config.runLimits },
     https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
     metrics: { token: config.metricsToken, processMetrics: processMetricsRegistry() },
+    runs: { worker: options.worker !== false, ...config.workers },
   });
   const firstStart = (await credentials.listOrgs()).length === 0;
   const issued = firstStart ? await credentials.create(devOrg, 'Development client') : undefined;
   await server.listen({ port: config.port, host: config.host });
-  scheduler.start();
-  // Another server sharing this store may stop mid-run: its runs are failed once its heartbeat goes silent.
-  const stopSweeping = engine.startSweeping(5 * 60_000);
+  // Of the servers sharing a store, the one holding the scheduler lock schedules; the others wait to take over.
+  schedulerSeat.start();
+  const stopSweeping = startRecoverySweeps(engine, config.workers.heartbeatMs);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const baseUrl = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const storage = store.backend === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   process.stdout.write(`Tributary listening on ${baseUrl} (metadata: ${storage})\n`);
+  process.stdout.write(runsLine(engine.queue, options.worker !== false, config.workers.concurrency));
   process.stdout.write(`Console: open ${baseUrl}/ in a browser and sign in with an API client's id and secret\n`);
   recordServerAddress(config.dataDir, baseUrl);
   for (const sandbox of sandboxes) process.stdout.write(`Local ${sandbox.provider} stand-in on ${sandbox.url} (the console offers it as a sandbox account)\n`);
@@ -70,7 +75,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
 
   const stop = async () => {
     forgetServerAddress(config.dataDir);
-    // A sweep under way ends before the store closes under it.
+    // A sweep under way ends before the store closes under it. Closing waits for this process's runs (a worker's
+    // deadline, TRIBUTARY_WORKER_STOP_SECONDS), then gives the unfinished ones back to the queue.
     await stopSweeping();
     await server.close();
     await store.close();

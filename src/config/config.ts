@@ -4,6 +4,8 @@ import type { RunLimits } from '../connectors/rest/run-guard.js';
 import { defaultHashingPool, type HashingPoolOptions } from '../secrets/hashing-pool.js';
 import { defaultTokenEndpointLimits, type TokenEndpointLimits } from '../services/ims/token-endpoint-limits.js';
 import { defaultQueryLimits, type QueryLimits } from '../services/query/query-limits.js';
+import { defaultHeartbeatMs } from '../engine/run-leases.js';
+import { defaultStopDeadlineMs, defaultWorkerConcurrency } from '../engine/run-worker.js';
 
 /** Everything the process reads from its environment and flags, read once at start-up. */
 export interface Config {
@@ -36,6 +38,12 @@ export interface Config {
   runLimits: RunLimits;
   /** The bearer token `GET /metrics` asks for (TRIBUTARY_METRICS_TOKEN); absent means the endpoint is open. */
   metricsToken: string | undefined;
+  /**
+   * Running runs: how many at once in this process (TRIBUTARY_WORKER_RUNS), how often a worker says it is alive
+   * (TRIBUTARY_RUN_HEARTBEAT_SECONDS; four silent beats and its runs go to another worker), and how long a stopping
+   * worker waits for its runs before handing them back (TRIBUTARY_WORKER_STOP_SECONDS).
+   */
+  workers: { concurrency: number; heartbeatMs: number; stopDeadlineMs: number };
 }
 
 export interface ConfigOverrides {
@@ -79,6 +87,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
     metricsToken: nonEmpty(env.TRIBUTARY_METRICS_TOKEN),
     runLimits: runLimitsFrom(env),
+    workers: {
+      concurrency: Math.max(1, numberFrom(env.TRIBUTARY_WORKER_RUNS, defaultWorkerConcurrency, 'TRIBUTARY_WORKER_RUNS')),
+      heartbeatMs: secondsFrom(env.TRIBUTARY_RUN_HEARTBEAT_SECONDS, defaultHeartbeatMs / 1000, 'TRIBUTARY_RUN_HEARTBEAT_SECONDS') * 1000,
+      stopDeadlineMs: numberFrom(env.TRIBUTARY_WORKER_STOP_SECONDS, defaultStopDeadlineMs / 1000, 'TRIBUTARY_WORKER_STOP_SECONDS') * 1000,
+    },
   };
 }
 
@@ -113,6 +126,14 @@ function tlsFiles(certFile: string | undefined, keyFile: string | undefined): Co
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Seconds with a fraction (a heartbeat under a second, in tests); more than zero. */
+function secondsFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a number of seconds above 0, got "${value}"`);
+  return parsed;
 }
 
 function numberFrom(value: string | undefined, fallback: number, name: string): number {

@@ -92,16 +92,21 @@ export class Scheduler {
     return this.ticking;
   }
 
-  /** Ticks now, then at each next grid tick (at most `maxSleepMs` apart). The timer never keeps the process alive. */
+  /**
+   * Ticks now, then at each next grid tick (at most `maxSleepMs` apart). The timer never keeps the process alive.
+   * A stopped scheduler can start again (a server that lost the scheduler lock and took it back).
+   */
   start(): void {
-    if (this.started || this.stopped) return;
+    if (this.started) return;
     this.started = true;
+    this.stopped = false;
     this.arm(0);
   }
 
   /** Stops the timer and waits for a pass in progress, so nothing starts a run after shutdown began. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking?.catch(() => undefined);

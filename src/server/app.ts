@@ -69,6 +69,8 @@ import { checkStandardLibrary } from '../xdm/standard/standard-library.js';
 import { openRunQueue } from './run-queue-for.js';
 import type { defaultRunQueueOptions } from '../engine/queue/pg-boss-run-queue.js';
 import { RunWorker } from '../engine/run-worker.js';
+import { SchedulerSeat } from '../engine/scheduler-seat.js';
+import { trySessionLock } from '../store/session-lock.js';
 import { queuedRunPlanner } from '../services/flowservice/scheduled-runs.js';
 
 export interface AppDeps {
@@ -163,6 +165,8 @@ export interface App {
   queryResultExpiry: QueryResultExpiry;
   /** Takes runs from the queue and runs them; started unless `runs.worker` is false. */
   runWorker: RunWorker;
+  /** Runs the scheduler in the one server of the store that holds the scheduler lock; `serve` starts it. */
+  schedulerSeat: SchedulerSeat;
 }
 
 /** Builds the HTTP application. It never listens: `serve` and the tests decide that. */
@@ -264,6 +268,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await engine.recover();
   if (runSettings.worker !== false) runWorker.start();
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
+  const schedulerSeat = new SchedulerSeat({ scheduler, acquire: () => trySessionLock(deps.store, 'scheduler'), log: server.log });
   const layout = new LakeLayout(deps.dataDir);
   const streamQueue = new StreamQueue(deps.store.db);
   const importedBatches = new ImportedBatches({ db: deps.store.db, now, engine, layout });
@@ -296,6 +301,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Closing stops the scheduler and the streaming flusher first, then waits for runs in progress, so a clean
   // shutdown never leaves one half done. Streamed records not landed yet wait in the store for the next start.
   server.addHook('onClose', async () => {
+    await schedulerSeat.stop();
     await scheduler.stop();
     await streaming.stop();
     await abandonedBatches.stop();
@@ -357,6 +363,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerWebhookRoutes(api, services);
     registerProviderSandboxRoutes(api, { accounts: deps.sandboxAccounts ?? [] });
   });
-  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender, queryResultExpiry, runWorker };
+  return { server, credentials, hashing, engine, scheduler, streaming, abandonedBatches, runNotifier, webhookSender, queryResultExpiry, runWorker, schedulerSeat };
 }
 

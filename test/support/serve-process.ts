@@ -78,3 +78,61 @@ export function serveEnvironment(backend: Backend, name: string, extra: NodeJS.P
     },
   };
 }
+
+/** A `tributary worker` in its own process: it runs runs from the PostgreSQL queue, nothing else. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  output(): string;
+  /** SIGTERM, then wait for the exit (the worker's own shutdown deadline applies). */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(dataDir: string, env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [tributaryBin, 'worker', '--data-dir', dataDir], { env });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^Runs: /m.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}): ${output}`)));
+  });
+  return {
+    child,
+    pid: child.pid ?? 0,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Requests to a server process as the client its first start created (the headers its welcome printed). */
+export function serveClient(server: ServeProcess): { request(method: string, url: string, options?: { body?: unknown }): Promise<{ status: number; text: string; json: unknown }>; tenantId: string } {
+  const header = (name: string) => new RegExp(`-H '${name}: ([^']+)'`, 'i').exec(server.output())?.[1] ?? '';
+  const headers = { authorization: header('Authorization'), 'x-api-key': header('x-api-key'), 'x-gw-ims-org-id': header('x-gw-ims-org-id'), 'x-sandbox-name': 'prod', 'content-type': 'application/json' };
+  const client = {
+    tenantId: '',
+    async request(method: string, url: string, options: { body?: unknown } = {}) {
+      const response = await fetch(`${server.baseUrl}${url}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, text, json };
+    },
+  };
+  return client;
+}

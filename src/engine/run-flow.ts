@@ -82,7 +82,8 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       }),
     ).finally(() => saving);
     if (extracted.metrics) outcome.streams = extracted.metrics;
-    if (extracted.notices) outcome.notices = extracted.notices;
+    // Added to what the engine noted before the read (a redelivered attempt says so).
+    if (extracted.notices) outcome.notices = [...(outcome.notices ?? []), ...extracted.notices];
     outcome.inputFileCount = extracted.inputFiles.length;
     outcome.inputBytes = extracted.inputFiles.reduce((sum, f) => sum + f.bytes, 0);
     // Nothing new since the last run (every file unchanged): nothing is read, and an empty batch records the run.

@@ -116,9 +116,13 @@ export async function startWorker(dataDir: string, env: NodeJS.ProcessEnv): Prom
   };
 }
 
-/** Requests to a server process as the client its first start created (the headers its welcome printed). */
-export function serveClient(server: ServeProcess): { request(method: string, url: string, options?: { body?: unknown }): Promise<{ status: number; text: string; json: unknown }>; tenantId: string } {
-  const header = (name: string) => new RegExp(`-H '${name}: ([^']+)'`, 'i').exec(server.output())?.[1] ?? '';
+/**
+ * Requests to a server process as the client a first start created: the headers the welcome of `welcomedBy` (the
+ * server itself by default, or the first server of a shared store) printed.
+ */
+export function serveClient(server: ServeProcess, welcomedBy: ServeProcess = server): { request(method: string, url: string, options?: { body?: unknown }): Promise<{ status: number; headers: Headers; text: string; json: unknown }>; tenantId: string } {
+  const welcome = welcomedBy.output();
+  const header = (name: string) => new RegExp(`-H '${name}: ([^']+)'`, 'i').exec(welcome)?.[1] ?? '';
   const headers = { authorization: header('Authorization'), 'x-api-key': header('x-api-key'), 'x-gw-ims-org-id': header('x-gw-ims-org-id'), 'x-sandbox-name': 'prod', 'content-type': 'application/json' };
   const client = {
     tenantId: '',
@@ -131,7 +135,7 @@ export function serveClient(server: ServeProcess): { request(method: string, url
       } catch {
         json = undefined;
       }
-      return { status: response.status, text, json };
+      return { status: response.status, headers: response.headers, text, json };
     },
   };
   return client;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { KyselyPlugin } from 'kysely';
 import type { RetryPolicy } from '../../src/connectors/rest/http-requester.js';
 import type { RunLimits } from '../../src/connectors/rest/run-guard.js';
-import { buildApp, type App, type AppDeps } from '../../src/server/app.js';
+import { buildApp, type RunSettings, type App, type AppDeps } from '../../src/server/app.js';
 import { MasterKey } from '../../src/secrets/master-key.js';
 import { SecretBox } from '../../src/secrets/secret-box.js';
 import type { IssuedCredentials } from '../../src/services/ims/credentials.js';
@@ -72,10 +72,11 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'metrics' | 'query'> = {},
+  options: { org?: string; now?: () => number; runs?: RunSettings; secret?: string; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'metrics' | 'query'> = {},
 ): Promise<TestApi> {
   const opened = await backend.open(options.storePlugins ? { plugins: options.storePlugins } : {});
-  const masterKey = MasterKey.fromSecret(`test-${crypto.randomBytes(8).toString('hex')}`);
+  // `secret`: the master key worker processes of the test are given too (TRIBUTARY_SECRET_KEY).
+  const masterKey = MasterKey.fromSecret(options.secret ?? `test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.
     const connectorOptions = { ...(options.retryPolicy ? { retry: options.retryPolicy } : {}), ...(options.connectorLimits ? { limits: options.connectorLimits } : {}) };
@@ -94,6 +95,7 @@ export async function startApi(
       ...(options.uploadExpiryMs !== undefined ? { uploadExpiryMs: options.uploadExpiryMs } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.runs ? { runs: options.runs } : {}),
     });
     await built.server.listen({ port: 0, host: '127.0.0.1' });
     const address = built.server.server.address();

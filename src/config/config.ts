@@ -41,9 +41,10 @@ export interface Config {
   /**
    * Running runs: how many at once in this process (TRIBUTARY_WORKER_RUNS), how often a worker says it is alive
    * (TRIBUTARY_RUN_HEARTBEAT_SECONDS; four silent beats and its runs go to another worker), and how long a stopping
-   * worker waits for its runs before handing them back (TRIBUTARY_WORKER_STOP_SECONDS).
+   * worker waits for its runs before handing them back (TRIBUTARY_WORKER_STOP_SECONDS); and runs at once per org
+   * and per base connection over every worker (TRIBUTARY_RUNS_PER_ORG, TRIBUTARY_RUNS_PER_CONNECTION; 0: no limit).
    */
-  workers: { concurrency: number; heartbeatMs: number; stopDeadlineMs: number };
+  workers: { concurrency: number; heartbeatMs: number; stopDeadlineMs: number; limits: { perOrg: number; perConnection: number } };
 }
 
 export interface ConfigOverrides {
@@ -91,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       concurrency: Math.max(1, numberFrom(env.TRIBUTARY_WORKER_RUNS, defaultWorkerConcurrency, 'TRIBUTARY_WORKER_RUNS')),
       heartbeatMs: secondsFrom(env.TRIBUTARY_RUN_HEARTBEAT_SECONDS, defaultHeartbeatMs / 1000, 'TRIBUTARY_RUN_HEARTBEAT_SECONDS') * 1000,
       stopDeadlineMs: numberFrom(env.TRIBUTARY_WORKER_STOP_SECONDS, defaultStopDeadlineMs / 1000, 'TRIBUTARY_WORKER_STOP_SECONDS') * 1000,
+      limits: {
+        perOrg: numberFrom(env.TRIBUTARY_RUNS_PER_ORG, 0, 'TRIBUTARY_RUNS_PER_ORG'),
+        perConnection: numberFrom(env.TRIBUTARY_RUNS_PER_CONNECTION, 0, 'TRIBUTARY_RUNS_PER_CONNECTION'),
+      },
     },
   };
 }

@@ -34,6 +34,19 @@ export interface EngineDeps {
   planQueued?: ((job: QueuedRun) => Promise<RunPlan>) | undefined;
   /** How often leases beat (TRIBUTARY_RUN_HEARTBEAT_SECONDS); four silent beats and a worker is taken for gone. */
   heartbeatMs?: number | undefined;
+  /** Runs executing at once per org and per base connection, over every worker (0 or absent: no limit). */
+  limits?: RunsAtOnce | undefined;
+}
+
+/** Runs at once across every process (TRIBUTARY_RUNS_PER_ORG, TRIBUTARY_RUNS_PER_CONNECTION). */
+export interface RunsAtOnce {
+  perOrg?: number | undefined;
+  perConnection?: number | undefined;
+}
+
+/** How long a run over a limit waits before it is delivered again: a few seconds, spread so waiting runs do not move in step. */
+function limitBackoffMs(): number {
+  return 2_000 + Math.floor(Math.random() * 2_000);
 }
 
 /** A flow run that reached its final record (success or failure); upload ingests are not flow runs. */
@@ -184,7 +197,14 @@ export class Engine {
     const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
     const outcome = { ...emptyOutcome(createdAt, plan.window), stage: 'queued' as const };
     const etag = newRunEtag();
-    const job: QueuedRun = { runId, flowId: plan.flowId, scope: { ...scope, sandboxName: plan.scope.sandboxName }, actor: plan.actor, window: plan.window };
+    const job: QueuedRun = {
+      runId,
+      flowId: plan.flowId,
+      scope: { ...scope, sandboxName: plan.scope.sandboxName },
+      connectionId: plan.source.baseConnectionId ?? plan.source.connectionId,
+      actor: plan.actor,
+      window: plan.window,
+    };
     const ownQueue = !this.deps.queue.redelivers;
     // A queue that never redelivers runs its runs in this process: the lease is written with the record, so another
     // server's recovery never sees the run without its owner.
@@ -220,16 +240,33 @@ export class Engine {
    */
   execute(claim: RunClaim): Promise<void> {
     const runId = claim.job.runId;
-    const execution = this.executeClaim(claim).finally(() => {
-      this.executing.delete(runId);
-      this.waiting.delete(runId);
-      this.ownRuns.delete(runId);
-    });
+    let deferred = false;
+    const execution = this.executeClaim(claim)
+      .then((outcome) => {
+        deferred = outcome === 'deferred';
+      })
+      .finally(() => {
+        this.executing.delete(runId);
+        // A deferred run of this process's own queue is still this process's: it is delivered again here.
+        if (deferred && !this.deps.queue.redelivers) this.waiting.add(runId);
+        else {
+          this.waiting.delete(runId);
+          this.ownRuns.delete(runId);
+        }
+      });
     this.executing.set(runId, execution);
     return execution;
   }
 
-  private async executeClaim(claim: RunClaim): Promise<void> {
+  /** Whether a run about to execute would pass its org's or its connection's limit of runs at once (it counts itself). */
+  private async overLimit(job: QueuedRun): Promise<boolean> {
+    const { perOrg, perConnection } = this.deps.limits ?? {};
+    if (perOrg && (await this.leases.executing(job.scope.orgId)) > perOrg) return true;
+    if (perConnection && job.connectionId && (await this.leases.executing(job.scope.orgId, job.connectionId)) > perConnection) return true;
+    return false;
+  }
+
+  private async executeClaim(claim: RunClaim): Promise<'ran' | 'deferred'> {
     const { job } = claim;
     const { runId } = job;
     const scope = { orgId: job.scope.orgId, sandboxId: job.scope.sandboxId };
@@ -240,9 +277,23 @@ export class Engine {
       // Nothing left to do but end the job: the run was finished by an earlier attempt (or deleted with its sandbox).
       await this.deps.db.transaction().execute((trx) => claim.settle(trx));
       this.deps.queue.redelivers || (await this.leases.find(runId).then((lease) => lease && this.leases.dropIf(lease.scope, runId, lease.etag)));
-      return;
+      return 'ran';
     }
-    const release = this.deps.queue.redelivers ? await this.leases.take(scope, runId) : this.leases.hold(scope, runId);
+    // The lease says the run executes before the limits are counted, so two workers that start runs at once both
+    // see both: at worst both step back, never both go over.
+    const marks = { executing: true, connectionId: job.connectionId };
+    const lease = this.deps.queue.redelivers ? await this.leases.take(scope, runId, marks) : await this.leases.hold(scope, runId);
+    if (!this.deps.queue.redelivers) await lease.mark(marks);
+    if (await this.overLimit(job)) {
+      if (this.deps.queue.redelivers) await lease.release();
+      else {
+        await lease.mark({});
+        await lease.release({ keep: true });
+      }
+      await this.deps.queue.defer(claim, limitBackoffMs());
+      return 'deferred';
+    }
+    const release = (options?: { keep?: boolean }) => lease.release(options);
     /** The etag the first save expects (the queued record's); after it, any etag this attempt wrote is its own. */
     const claimedFrom = stored.etag;
     const written = new Set<string>();
@@ -285,7 +336,7 @@ export class Engine {
         await this.deps.db.transaction().execute((trx) => finalRecord(outcome, trx, failedPlan));
         recordFinal = true;
         this.tellFinished({ runId, plan: failedPlan, outcome });
-        return;
+        return 'ran';
       }
       const current = plan;
       if (claim.attempt > 0) outcome.notices = [{ code: 'CONNECTOR-2002-200', message: `the run was taken up again (attempt ${claim.attempt + 1}) after the worker running it stopped` }];
@@ -303,6 +354,7 @@ export class Engine {
       });
       recordFinal = true;
       this.tellFinished({ runId, plan: current, outcome });
+      return 'ran';
     } catch (error) {
       if (error instanceof ClaimLost) this.deps.log?.warn({ runId, attempt: claim.attempt }, `run ${runId}: ${error.message}; this attempt's work is discarded`);
       throw error;
@@ -335,7 +387,7 @@ export class Engine {
     const runId = `import-${plan.upload?.batchId ?? plan.flowId}`;
     this.ownRuns.add(runId);
     const execution = (async () => {
-      const release = await this.leases.take({ orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId }, runId);
+      const lease = await this.leases.take({ orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId }, runId);
       try {
         return await runFlow(plan, runId, emptyOutcome(this.deps.now(), plan.window), {
           db: this.deps.db,
@@ -347,7 +399,7 @@ export class Engine {
           onCommit: hooks.onCommit,
         });
       } finally {
-        await release();
+        await lease.release();
         this.ownRuns.delete(runId);
       }
     })().finally(() => this.running.delete(key));

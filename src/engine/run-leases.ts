@@ -18,6 +18,19 @@ export interface Lease {
   /** `<host>:<pid>:<instance>` of the process running it (the instance tells a restarted pid 1 from its predecessor). */
   owner: string;
   heartbeatAt: number;
+  /** Set while the run executes (not while it waits in its process's queue): what the run limits count. */
+  executing?: boolean | undefined;
+  /** The base connection the executing run reads, for the limit per connection. */
+  connectionId?: string | undefined;
+}
+
+/** What a lease says of its run beyond its holder (see `Lease`). */
+export type LeaseMarks = Pick<Lease, 'executing' | 'connectionId'>;
+
+/** Stops a lease's heartbeat and drops it (`keep`: leaves it, for recovery), or changes what it says of its run. */
+export interface LeaseHandle {
+  release(options?: { keep?: boolean }): Promise<void>;
+  mark(marks: LeaseMarks): Promise<void>;
 }
 
 /** A lease as read: with its scope and the etag a conditional drop needs. */
@@ -64,8 +77,10 @@ export class RunLeases {
   }
 
   /** Starts the heartbeat of a lease `record` wrote; the release works as `take`'s. */
-  hold(scope: Scope, runId: string): (options?: { keep?: boolean }) => Promise<void> {
-    return this.beat(scope, runId, 0);
+  async hold(scope: Scope, runId: string): Promise<LeaseHandle> {
+    // A run delivered again after a deferral holds the lease as it left it, beats counted.
+    const current = await this.find(runId);
+    return this.beat(scope, runId, current?.etag ?? this.etagOf(0), {});
   }
 
   /**
@@ -73,8 +88,8 @@ export class RunLeases {
    * `release({ keep: true })` stops the heartbeat but leaves the lease, for a run whose final record could not be
    * saved: the lease then names it to the recovery sweep, which fails it.
    */
-  async take(scope: Scope, runId: string): Promise<(options?: { keep?: boolean }) => Promise<void>> {
-    const lease = { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag: this.etagOf(0), createdAt: this.now(), updatedAt: this.now() };
+  async take(scope: Scope, runId: string, marks: LeaseMarks = {}): Promise<LeaseHandle> {
+    const lease = { kind: runLeaseKind, id: runId, body: this.lease(marks), secret: null, etag: this.etagOf(0), createdAt: this.now(), updatedAt: this.now() };
     try {
       await this.repo.insert(scope, lease);
     } catch (error) {
@@ -85,7 +100,24 @@ export class RunLeases {
       if (this.isAlive(held)) throw new LeaseHeld(runId, held.owner);
       if (!(await this.repo.update(scope, lease, held.etag))) throw new LeaseHeld(runId, 'another process that took it at the same time');
     }
-    return this.beat(scope, runId, 0);
+    return this.beat(scope, runId, this.etagOf(0), marks);
+  }
+
+  /**
+   * How many runs of the org (and, with `connectionId`, of that base connection) are executing on any process, by
+   * their leases. A lease whose holder died counts until a sweep drops it (a few heartbeats).
+   */
+  async executing(orgId: string, connectionId?: string): Promise<number> {
+    let query = this.db
+      .selectFrom('resources')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', runLeaseKind)
+      .where('org_id', '=', orgId)
+      .where('body', 'like', '%"executing":true%');
+    // Connection ids are uuids the server made: no LIKE wildcard can be in one.
+    if (connectionId !== undefined) query = query.where('body', 'like', `%${JSON.stringify({ connectionId }).slice(1, -1)}%`);
+    const row = await query.executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /**
@@ -96,26 +128,35 @@ export class RunLeases {
     return `${this.instance}:${beats}`;
   }
 
-  private beat(scope: Scope, runId: string, from: number): (options?: { keep?: boolean }) => Promise<void> {
-    let beats = from;
-    let etag = this.etagOf(beats);
+  private beat(scope: Scope, runId: string, from: string, initial: LeaseMarks): LeaseHandle {
+    let etag = from;
+    let beats = Number(from.slice(from.lastIndexOf(':') + 1)) || 0;
+    let marks = initial;
     let beating: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
+    const write = () => {
       beating = beating
         .then(async () => {
           const next = this.etagOf(beats + 1);
-          if (await this.repo.update(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) {
+          if (await this.repo.update(scope, { kind: runLeaseKind, id: runId, body: this.lease(marks), secret: null, etag: next, createdAt: this.now(), updatedAt: this.now() }, etag)) {
             beats += 1;
             etag = next;
           }
         })
         .catch(() => undefined);
-    }, this.heartbeatMs);
+      return beating;
+    };
+    const timer = setInterval(write, this.heartbeatMs);
     timer.unref();
-    return async (options = {}) => {
-      clearInterval(timer);
-      await beating;
-      if (!options.keep) await this.dropIf(scope, runId, etag);
+    return {
+      release: async (options = {}) => {
+        clearInterval(timer);
+        await beating;
+        if (!options.keep) await this.dropIf(scope, runId, etag);
+      },
+      mark: async (next) => {
+        marks = next;
+        await write();
+      },
     };
   }
 
@@ -148,8 +189,8 @@ export class RunLeases {
     return pidAlive(pid) && !isZombie(pid) && beating;
   }
 
-  private lease(): Lease {
-    return { owner: this.owner, heartbeatAt: this.now() };
+  private lease(marks: LeaseMarks = {}): Lease {
+    return { owner: this.owner, heartbeatAt: this.now(), ...marks };
   }
 }
 

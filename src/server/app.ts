@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import type { Registry } from 'prom-client';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { Engine } from '../engine/engine.js';
+import { Engine, type RunsAtOnce } from '../engine/engine.js';
 import { Scheduler } from '../engine/scheduler.js';
 import { FileRoots, type FileRoot } from '../connectors/local-files/file-roots.js';
 import { LakeLayout } from '../lake/lake-layout.js';
@@ -127,6 +127,8 @@ export interface RunSettings {
   stopDeadlineMs?: number | undefined;
   background?: boolean | undefined;
   queue?: Partial<typeof defaultRunQueueOptions> | undefined;
+  /** Runs executing at once per org and per base connection, over every process sharing the store. */
+  limits?: RunsAtOnce | undefined;
 }
 
 /** Experience Platform services under /data that Tributary does not implement, by path prefix. */
@@ -245,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     queue: runQueue,
     planQueued: queuedRunPlanner({ db: deps.store.db, secretBox, fileRoots }),
     heartbeatMs: runSettings.heartbeatMs,
+    limits: runSettings.limits,
   });
   const runWorker = new RunWorker({ engine, concurrency: runSettings.concurrency, log: server.log });
   metrics.watch(engine);

@@ -10,6 +10,8 @@ export class InProcessRunQueue implements RunQueue {
   private readonly waiting: QueuedRun[] = [];
   /** Runs accepted here and not yet finished: waiting or delivered. */
   private readonly held = new Set<string>();
+  /** Runs put back by `defer`, waiting for their timer. */
+  private readonly deferred = new Set<string>();
   private consumer: { run: (claim: RunClaim) => Promise<void>; concurrency: number } | undefined;
   private active = 0;
 
@@ -36,6 +38,16 @@ export class InProcessRunQueue implements RunQueue {
 
   async reclaim(runId: string): Promise<ReclaimOutcome> {
     return this.held.has(runId) ? 'held' : 'gone';
+  }
+
+  async defer(claim: RunClaim, delayMs: number): Promise<void> {
+    this.deferred.add(claim.job.runId);
+    const timer = setTimeout(() => {
+      this.deferred.delete(claim.job.runId);
+      this.waiting.push(claim.job);
+      this.drain();
+    }, delayMs);
+    timer.unref();
   }
 
   /** Nothing else would take the run: it waits here for the next consumer of this process. */
@@ -66,7 +78,8 @@ export class InProcessRunQueue implements RunQueue {
         .catch(() => undefined)
         .finally(() => {
           this.active -= 1;
-          this.held.delete(job.runId);
+          // A deferred run stays held: its timer delivers it again (see `defer`).
+          if (!this.deferred.has(job.runId)) this.held.delete(job.runId);
           this.drain();
         });
     }

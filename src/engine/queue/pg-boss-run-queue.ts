@@ -108,6 +108,19 @@ export class PgBossRunQueue implements RunQueue {
     return (await this.job(runId))?.state === 'retry' ? 'redelivering' : 'gone';
   }
 
+  /**
+   * The job goes back to `created`, not started, with a later start: pg-boss counts an attempt only when a job that
+   * had started is fetched again (`started_on` set), so the run keeps all its attempts.
+   */
+  async defer(claim: RunClaim, delayMs: number): Promise<void> {
+    await this.boss
+      .getDb()
+      .executeSql(
+        `UPDATE ${this.table()} SET state = 'created', started_on = NULL, start_after = now() + ($3::float8 * interval '1 millisecond') WHERE name = $1 AND id = $2 AND state = 'active' AND retry_count = $4`,
+        [runQueueName, claim.job.runId, delayMs, claim.attempt],
+      );
+  }
+
   async handBack(claim: RunClaim, reason: string): Promise<void> {
     const job = await this.job(claim.job.runId);
     if (job?.state === 'active' && job.retryCount === claim.attempt) await this.boss.fail(runQueueName, claim.job.runId, { message: reason });

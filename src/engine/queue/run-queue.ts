@@ -10,6 +10,8 @@ export interface QueuedRun {
   runId: string;
   flowId: string;
   scope: Scope & { sandboxName: string };
+  /** The base connection the run reads (for the limit of runs at once per connection). */
+  connectionId?: string | undefined;
   /** Who asked for the run: the plan is built under their identity, as the request was. */
   actor: { clientId: string; userId: string };
   window: { start: number | null; end: number };
@@ -56,6 +58,11 @@ export interface RunQueue {
    * queue no longer has it (its attempts are spent, or it was never there), so the run must be failed.
    */
   reclaim(runId: string, graceMs: number): Promise<ReclaimOutcome>;
+  /**
+   * Puts a delivered run back as not started, to be delivered again after `delayMs` (a run over its org's or
+   * connection's limit of runs at once). Unlike `handBack` it spends none of the run's attempts.
+   */
+  defer(claim: RunClaim, delayMs: number): Promise<void>;
   /** Gives a delivered run back for another worker (a worker shutting down before its run finished). */
   handBack(claim: RunClaim, reason: string): Promise<void>;
   close(): Promise<void>;

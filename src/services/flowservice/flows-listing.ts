@@ -1,3 +1,4 @@
+import { indexedCondition } from '../../server/listing/indexed-condition.js';
 import type { SortKey } from '../../server/listing/order-by.js';
 import type { PropertyFilter } from '../../server/listing/property-filter.js';
 import type { IndexOrder } from '../../store/index-query.js';
@@ -77,28 +78,7 @@ function conditionOf(filter: PropertyFilter): FlowCondition | undefined {
     return undefined;
   }
   const field = Object.hasOwn(indexed, filter.path) ? indexed[filter.path] : undefined;
-  if (field === undefined) return undefined;
-  const { column, numeric } = field;
-  if (filter.operator === 'exists') return { column, operator: 'present' };
-  if (filter.operator === 'missing') return { column, operator: 'absent' };
-  if (numeric) {
-    // JS compares a number to a value as numbers only when the value reads as one; the column is a bigint, which
-    // PostgreSQL refuses to compare with 1.5 or 1e300: such values take the JS path.
-    const values = filter.values.map((v) => (v.trim() !== '' && Number.isSafeInteger(Number(v)) ? Number(v) : undefined));
-    if (values.some((v) => v === undefined)) return undefined;
-    const numbers = values as number[];
-    if (filter.operator === '==') return { column, operator: 'in', values: numbers };
-    if (filter.operator === '!=') return { column, operator: 'notIn', values: numbers };
-    // Comma-separated values mean or: `createdAt>=a,b` holds where the loosest bound holds.
-    if (filter.operator === '>' || filter.operator === '>=') return { column, operator: filter.operator, value: Math.min(...numbers) };
-    if (filter.operator === '<' || filter.operator === '<=') return { column, operator: filter.operator, value: Math.max(...numbers) };
-    return undefined;
-  }
-  // PostgreSQL refuses text with a NUL character (an error, not an empty answer).
-  if (filter.values.some((v) => v.includes('\u0000'))) return undefined;
-  if (filter.operator === '==') return { column, operator: 'in', values: filter.values };
-  if (filter.operator === '!=') return { column, operator: 'notIn', values: filter.values };
-  return undefined;
+  return field === undefined ? undefined : indexedCondition(filter, field);
 }
 
 function orderOf(keys: readonly SortKey[]): IndexOrder<FlowColumn>[] | undefined {

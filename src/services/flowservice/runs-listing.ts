@@ -1,3 +1,4 @@
+import { indexedCondition } from '../../server/listing/indexed-condition.js';
 import type { RunCondition, RunColumn, RunOrder } from '../../engine/run-list-query.js';
 import type { RunsRepository } from '../../engine/runs.repository.js';
 import type { SortKey } from '../../server/listing/order-by.js';
@@ -73,28 +74,7 @@ async function fallback(runs: RunsRepository, scope: Scope, listing: FlowListing
 
 function conditionOf(filter: PropertyFilter): RunCondition | undefined {
   const field = indexed[filter.path];
-  if (field === undefined) return undefined;
-  const { column, numeric } = field;
-  if (filter.operator === 'exists') return { column, operator: 'present' };
-  if (filter.operator === 'missing') return { column, operator: 'absent' };
-  if (numeric) {
-    // JS compares a number to a value as numbers only when the value reads as one. The column is a bigint, which
-    // PostgreSQL refuses to compare with 1.5 or 1e300: such values take the JS path.
-    const values = filter.values.map((v) => (v.trim() !== '' && Number.isSafeInteger(Number(v)) ? Number(v) : undefined));
-    if (values.some((v) => v === undefined)) return undefined;
-    const numbers = values as number[];
-    if (filter.operator === '==') return { column, operator: 'in', values: numbers };
-    if (filter.operator === '!=') return { column, operator: 'notIn', values: numbers };
-    // Comma-separated values mean or: `createdAt>=a,b` holds where the loosest bound holds.
-    if (filter.operator === '>' || filter.operator === '>=') return { column, operator: filter.operator, value: Math.min(...numbers) };
-    if (filter.operator === '<' || filter.operator === '<=') return { column, operator: filter.operator, value: Math.max(...numbers) };
-    return undefined;
-  }
-  // PostgreSQL refuses text with a NUL character (an error, not an empty answer).
-  if (filter.values.some((v) => v.includes('\u0000'))) return undefined;
-  if (filter.operator === '==') return { column, operator: 'in', values: filter.values };
-  if (filter.operator === '!=') return { column, operator: 'notIn', values: filter.values };
-  return undefined;
+  return field === undefined ? undefined : indexedCondition(filter, field);
 }
 
 function orderOf(keys: readonly SortKey[]): RunOrder[] | undefined {

@@ -414,8 +414,9 @@ export class Engine {
   }
 
   /**
-   * Lands the files uploaded into a batch (Batch Ingestion), through the same pipeline as a flow run, and
-   * resolves when it is done: AEP answers COMPLETE only once the batch has a final status.
+   * Lands a batch's files in this process (streaming's flushes, the API server's own background work), through the
+   * same pipeline as a flow run, and resolves when it is done. Batch Ingestion's COMPLETE is queued instead
+   * (`queueLanding`), for any worker.
    */
   async ingest(plan: RunPlan, hooks: Pick<RunDeps, 'onCommit'> = {}): Promise<RunOutcome> {
     const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;

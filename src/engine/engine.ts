@@ -13,7 +13,8 @@ import type { RunPlan } from './run-plan.js';
 import { runFlow, type RunDeps } from './run-flow.js';
 import { PeriodicSweep } from './periodic-sweep.js';
 import { RunLeases } from './run-leases.js';
-import { ClaimLost, type QueuedRun, type RunClaim, type RunQueue } from './queue/run-queue.js';
+import { ClaimLost, jobIdOf, landingJobId, type QueuedLanding, type QueuedRun, type ReclaimOutcome, type RunClaim, type RunQueue } from './queue/run-queue.js';
+import { executeLanding, landingLeaseId, type BatchLandings } from './queued-landing.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { RunsRepository } from './runs.repository.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
@@ -32,6 +33,8 @@ export interface EngineDeps {
    * is planned twice: when it is asked for, to refuse a flow that cannot run, and by the worker that runs it.
    */
   planQueued?: ((job: QueuedRun) => Promise<RunPlan>) | undefined;
+  /** Plans and records queued Batch Ingestion landings (the import service's part, as `planQueued` is the Flow Service's). */
+  landings?: BatchLandings | undefined;
   /** How often leases beat (TRIBUTARY_RUN_HEARTBEAT_SECONDS); four silent beats and a worker is taken for gone. */
   heartbeatMs?: number | undefined;
   /** Runs executing at once per org and per base connection, over every worker (0 or absent: no limit). */
@@ -239,9 +242,10 @@ export class Engine {
    * gone and resumes cannot commit, and its batch never becomes visible.
    */
   execute(claim: RunClaim): Promise<void> {
+    if (claim.job.kind === 'landing') return this.executeLanding({ ...claim, job: claim.job });
     const runId = claim.job.runId;
     let deferred = false;
-    const execution = this.executeClaim(claim)
+    const execution = this.executeClaim({ ...claim, job: claim.job })
       .then((outcome) => {
         deferred = outcome === 'deferred';
       })
@@ -266,7 +270,39 @@ export class Engine {
     return false;
   }
 
-  private async executeClaim(claim: RunClaim): Promise<'ran' | 'deferred'> {
+  /** A queued COMPLETE, delivered here: its lease counts as this process's while it lands (see `ingestLease`). */
+  private executeLanding(claim: RunClaim<QueuedLanding>): Promise<void> {
+    const id = jobIdOf(claim.job);
+    const leaseId = landingLeaseId(claim.job.batchId);
+    this.ownRuns.add(leaseId);
+    const { db, layout, now, log, connectors, queue, landings } = this.deps;
+    const execution = executeLanding(claim, { db, layout, now, log, connectors, queue, landings, leases: this.leases }).finally(() => {
+      this.executing.delete(id);
+      this.ownRuns.delete(leaseId);
+    });
+    this.executing.set(id, execution);
+    return execution;
+  }
+
+  /**
+   * Queues the landing of a batch its COMPLETE claimed, for whichever worker takes it (this process with SQLite).
+   * Resolves once the job is in the queue; the batch's status says when it has landed.
+   */
+  async queueLanding(job: QueuedLanding): Promise<void> {
+    const publish = await this.deps.db.transaction().execute((trx) => this.deps.queue.add(trx, job));
+    publish();
+  }
+
+  /**
+   * For a claimed batch no live process holds: `redelivering` when the queue gave its landing to another attempt,
+   * `held` while it waits for a worker (or was delivered less than `graceMs` ago), `gone` when no landing of it is
+   * queued (its attempts are spent, or its claim was never queued): the claim can then be released.
+   */
+  reclaimLanding(batchId: string, graceMs: number): Promise<ReclaimOutcome> {
+    return this.deps.queue.reclaim(landingJobId(batchId), graceMs);
+  }
+
+  private async executeClaim(claim: RunClaim<QueuedRun>): Promise<'ran' | 'deferred'> {
     const { job } = claim;
     const { runId } = job;
     const scope = { orgId: job.scope.orgId, sandboxId: job.scope.sandboxId };
@@ -378,8 +414,9 @@ export class Engine {
   }
 
   /**
-   * Lands the files uploaded into a batch (Batch Ingestion), through the same pipeline as a flow run, and
-   * resolves when it is done: AEP answers COMPLETE only once the batch has a final status.
+   * Lands a batch's files in this process (streaming's flushes, the API server's own background work), through the
+   * same pipeline as a flow run, and resolves when it is done. Batch Ingestion's COMPLETE is queued instead
+   * (`queueLanding`), for any worker.
    */
   async ingest(plan: RunPlan, hooks: Pick<RunDeps, 'onCommit'> = {}): Promise<RunOutcome> {
     const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;
@@ -496,8 +533,15 @@ export class Engine {
       failed += 1;
       if (flowId) this.tell(this.interruptedListeners, { runId: row.id, flowId, scope });
     }
-    // Conditionally: a worker that took over a redelivered run's lease since the read keeps it.
-    for (const [runId, lease] of leases) if (!alive(runId)) await this.leases.dropIf(lease.scope, runId, lease.etag);
+    for (const [runId, lease] of leases) {
+      if (alive(runId)) continue;
+      // A queued COMPLETE whose worker went silent is given to another worker. The grace is a lease's silence: the
+      // attempt that wrote this lease started longer ago than that, so a redelivery just taken up is left alone.
+      // A lease of a pid seen dead is dead at once; kept while the queue holds the job, it is looked at again next sweep.
+      if (this.deps.queue.redelivers && runId.startsWith('import-') && (await this.reclaimLanding(runId.slice('import-'.length), this.leases.silenceMs)) === 'held') continue;
+      // Conditionally: a worker that took over a redelivered run's lease since the read keeps it.
+      await this.leases.dropIf(lease.scope, runId, lease.etag);
+    }
     const staging = this.deps.layout.stagingRoot();
     for (const dir of fs.existsSync(staging) ? fs.readdirSync(staging) : []) {
       // `<runId>.<attempt>` for a redelivered run's later attempts.

@@ -1,6 +1,6 @@
 import type { Engine } from './engine.js';
 import type { RunLog } from './run-log.js';
-import type { RunClaim } from './queue/run-queue.js';
+import { jobIdOf, type RunClaim } from './queue/run-queue.js';
 
 /** Runs at once per worker process unless TRIBUTARY_WORKER_RUNS says otherwise: a run keeps about a core busy. */
 export const defaultWorkerConcurrency = 2;
@@ -30,11 +30,11 @@ export class RunWorker {
     const { engine } = this.deps;
     engine.queue.consume(
       async (claim) => {
-        this.claims.set(claim.job.runId, claim);
+        this.claims.set(jobIdOf(claim.job), claim);
         try {
           await engine.execute(claim);
         } finally {
-          this.claims.delete(claim.job.runId);
+          this.claims.delete(jobIdOf(claim.job));
         }
       },
       { concurrency: this.deps.concurrency ?? defaultWorkerConcurrency },
@@ -69,7 +69,7 @@ export class RunWorker {
     if (result === 'done') return { finished: before, handedBack: 0 };
     const late = [...this.claims.values()];
     for (const claim of late) {
-      this.deps.log?.warn({ runId: claim.job.runId }, `the worker is stopping: run ${claim.job.runId} did not finish within ${Math.round(deadlineMs / 1000)} s and goes back to the queue`);
+      this.deps.log?.warn({ jobId: jobIdOf(claim.job) }, `the worker is stopping: job ${jobIdOf(claim.job)} did not finish within ${Math.round(deadlineMs / 1000)} s and goes back to the queue`);
       await engine.queue.handBack(claim, 'the worker running it shut down').catch(() => undefined);
     }
     return { finished: before - late.length, handedBack: late.length };

@@ -72,6 +72,7 @@ import { RunWorker } from '../engine/run-worker.js';
 import { SchedulerSeat } from '../engine/scheduler-seat.js';
 import { trySessionLock } from '../store/session-lock.js';
 import { queuedRunPlanner } from '../services/flowservice/scheduled-runs.js';
+import { queuedLandings } from '../services/import/queued-landings.js';
 
 export interface AppDeps {
   store: Store;
@@ -246,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     connectors,
     queue: runQueue,
     planQueued: queuedRunPlanner({ db: deps.store.db, secretBox, fileRoots }),
+    landings: queuedLandings({ db: deps.store.db, now, layout: new LakeLayout(deps.dataDir) }),
     heartbeatMs: runSettings.heartbeatMs,
     limits: runSettings.limits,
   });

@@ -120,12 +120,17 @@ export async function startWorker(dataDir: string, env: NodeJS.ProcessEnv): Prom
  * Requests to a server process as the client a first start created: the headers the welcome of `welcomedBy` (the
  * server itself by default, or the first server of a shared store) printed.
  */
-export function serveClient(server: ServeProcess, welcomedBy: ServeProcess = server): { request(method: string, url: string, options?: { body?: unknown }): Promise<{ status: number; headers: Headers; text: string; json: unknown }>; tenantId: string } {
+export function serveClient(
+  server: ServeProcess,
+  welcomedBy: ServeProcess = server,
+): { request(method: string, url: string, options?: { body?: unknown }): Promise<{ status: number; headers: Headers; text: string; json: unknown }>; tenantId: string; headers: Record<string, string> } {
   const welcome = welcomedBy.output();
   const header = (name: string) => new RegExp(`-H '${name}: ([^']+)'`, 'i').exec(welcome)?.[1] ?? '';
   const headers = { authorization: header('Authorization'), 'x-api-key': header('x-api-key'), 'x-gw-ims-org-id': header('x-gw-ims-org-id'), 'x-sandbox-name': 'prod', 'content-type': 'application/json' };
   const client = {
     tenantId: '',
+    /** The gateway headers (and a JSON content type), for requests `request` cannot send (file uploads). */
+    headers,
     async request(method: string, url: string, options: { body?: unknown } = {}) {
       const response = await fetch(`${server.baseUrl}${url}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
       const text = await response.text();

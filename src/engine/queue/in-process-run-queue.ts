@@ -1,4 +1,4 @@
-import type { QueuedRun, ReclaimOutcome, RunClaim, RunQueue } from './run-queue.js';
+import { jobIdOf, type QueuedJob, type ReclaimOutcome, type RunClaim, type RunQueue } from './run-queue.js';
 
 /**
  * The embedded queue (SQLite): runs wait in this process's memory and run here. Nothing redelivers a run whose
@@ -7,7 +7,7 @@ import type { QueuedRun, ReclaimOutcome, RunClaim, RunQueue } from './run-queue.
 export class InProcessRunQueue implements RunQueue {
   readonly name = 'in-process';
   readonly redelivers = false;
-  private readonly waiting: QueuedRun[] = [];
+  private readonly waiting: QueuedJob[] = [];
   /** Runs accepted here and not yet finished: waiting or delivered. */
   private readonly held = new Set<string>();
   /** Runs put back by `defer`, waiting for their timer. */
@@ -15,9 +15,9 @@ export class InProcessRunQueue implements RunQueue {
   private consumer: { run: (claim: RunClaim) => Promise<void>; concurrency: number } | undefined;
   private active = 0;
 
-  async add(_trx: unknown, job: QueuedRun): Promise<() => void> {
+  async add(_trx: unknown, job: QueuedJob): Promise<() => void> {
     return () => {
-      this.held.add(job.runId);
+      this.held.add(jobIdOf(job));
       this.waiting.push(job);
       this.drain();
     };
@@ -41,9 +41,9 @@ export class InProcessRunQueue implements RunQueue {
   }
 
   async defer(claim: RunClaim, delayMs: number): Promise<void> {
-    this.deferred.add(claim.job.runId);
+    this.deferred.add(jobIdOf(claim.job));
     const timer = setTimeout(() => {
-      this.deferred.delete(claim.job.runId);
+      this.deferred.delete(jobIdOf(claim.job));
       this.waiting.push(claim.job);
       this.drain();
     }, delayMs);
@@ -79,7 +79,7 @@ export class InProcessRunQueue implements RunQueue {
         .finally(() => {
           this.active -= 1;
           // A deferred run stays held: its timer delivers it again (see `defer`).
-          if (!this.deferred.has(job.runId)) this.held.delete(job.runId);
+          if (!this.deferred.has(jobIdOf(job))) this.held.delete(jobIdOf(job));
           this.drain();
         });
     }

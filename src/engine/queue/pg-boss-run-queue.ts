@@ -1,11 +1,11 @@
 import { CompiledQuery, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Database } from '../../store/database.js';
-import { ClaimLost, type QueuedRun, type ReclaimOutcome, type RunClaim, type RunQueue } from './run-queue.js';
+import { ClaimLost, jobIdOf, type QueuedJob, type ReclaimOutcome, type RunClaim, type RunQueue } from './run-queue.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The one pg-boss queue flow runs wait in. */
+/** The one pg-boss queue flow runs (and Batch Ingestion landings) wait in. */
 export const runQueueName = 'tributary-flow-runs';
 
 /**
@@ -31,7 +31,7 @@ export interface PgBossRunQueueOptions {
   settings?: Partial<typeof defaultRunQueueOptions> | undefined;
 }
 
-type Delivered = PgBoss.JobWithMetadata<QueuedRun>;
+type Delivered = PgBoss.JobWithMetadata<QueuedJob>;
 
 /**
  * Runs queued in PostgreSQL with pg-boss, shared by every server and worker on the database. A job's id is its
@@ -69,8 +69,12 @@ export class PgBossRunQueue implements RunQueue {
     return new PgBossRunQueue(boss, options);
   }
 
-  async add(trx: Transaction<Database>, job: QueuedRun): Promise<() => void> {
-    await this.boss.send(runQueueName, job, { id: job.runId, db: inTransaction(trx) });
+  async add(trx: Transaction<Database>, job: QueuedJob): Promise<() => void> {
+    const db = inTransaction(trx);
+    // A landing's id is its batch's: a batch given back (its landing could not start) and completed again would
+    // otherwise meet its earlier, finished job, and pg-boss would silently add nothing.
+    if (job.kind === 'landing') await db.executeSql(`DELETE FROM ${this.table()} WHERE name = $1 AND id = $2 AND state IN ('completed', 'failed', 'cancelled')`, [runQueueName, jobIdOf(job)]);
+    await this.boss.send(runQueueName, job, { id: jobIdOf(job), db });
     return () => this.wake?.();
   }
 
@@ -117,13 +121,14 @@ export class PgBossRunQueue implements RunQueue {
       .getDb()
       .executeSql(
         `UPDATE ${this.table()} SET state = 'created', started_on = NULL, start_after = now() + ($3::float8 * interval '1 millisecond') WHERE name = $1 AND id = $2 AND state = 'active' AND retry_count = $4`,
-        [runQueueName, claim.job.runId, delayMs, claim.attempt],
+        [runQueueName, jobIdOf(claim.job), delayMs, claim.attempt],
       );
   }
 
   async handBack(claim: RunClaim, reason: string): Promise<void> {
-    const job = await this.job(claim.job.runId);
-    if (job?.state === 'active' && job.retryCount === claim.attempt) await this.boss.fail(runQueueName, claim.job.runId, { message: reason });
+    const id = jobIdOf(claim.job);
+    const job = await this.job(id);
+    if (job?.state === 'active' && job.retryCount === claim.attempt) await this.boss.fail(runQueueName, id, { message: reason });
   }
 
   async close(): Promise<void> {
@@ -133,7 +138,7 @@ export class PgBossRunQueue implements RunQueue {
 
   private async fetch(count: number): Promise<Delivered[]> {
     try {
-      return (await this.boss.fetch<QueuedRun>(runQueueName, { batchSize: count, includeMetadata: true })) ?? [];
+      return (await this.boss.fetch<QueuedJob>(runQueueName, { batchSize: count, includeMetadata: true })) ?? [];
     } catch (error) {
       this.options.log?.warn({ err: error }, 'taking runs from the queue failed; trying again');
       return [];
@@ -163,9 +168,9 @@ export class PgBossRunQueue implements RunQueue {
     const { rows } = await db.executeSql(`SELECT state, retry_count FROM ${this.table()} WHERE name = $1 AND id = $2 FOR UPDATE`, [runQueueName, job.id]);
     const row = rows[0] as { state: string; retry_count: number } | undefined;
     if (!row || row.state !== 'active' || Number(row.retry_count) !== job.retryCount) {
-      throw new ClaimLost(job.data.runId, job.retryCount, row ? `the queue moved it on (${row.state}, attempt ${String(row.retry_count)})` : 'the queue no longer has it');
+      throw new ClaimLost(job.id, job.retryCount, row ? `the queue moved it on (${row.state}, attempt ${String(row.retry_count)})` : 'the queue no longer has it');
     }
-    await this.boss.complete(runQueueName, job.id, { runId: job.data.runId }, { db });
+    await this.boss.complete(runQueueName, job.id, { id: job.id }, { db });
   }
 
   /** The job of a run, with how long ago its attempt started by the database's clock (every worker's the same). */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/database.js';
 import type { Scope } from '../../store/resources.repository.js';
@@ -7,6 +8,8 @@ import type { Scope } from '../../store/resources.repository.js';
  * It names the run and the flow, never the credentials: the worker reads them, encrypted, from the store.
  */
 export interface QueuedRun {
+  /** Absent on jobs queued before landings were queued too: a job without a kind is a flow run. */
+  kind?: 'run' | undefined;
   runId: string;
   flowId: string;
   scope: Scope & { sandboxName: string };
@@ -17,9 +20,41 @@ export interface QueuedRun {
   window: { start: number | null; end: number };
 }
 
-/** One delivery of a queued run to one worker. A job is delivered at least once; each delivery is an attempt. */
-export interface RunClaim {
-  readonly job: QueuedRun;
+/**
+ * A Batch Ingestion COMPLETE waiting for a worker: the batch is claimed (`processing`) and its files wait in the
+ * shared data folder. The worker rebuilds the landing from the stored batch; the job names only who asked.
+ */
+export interface QueuedLanding {
+  kind: 'landing';
+  batchId: string;
+  scope: Scope & { sandboxName: string };
+  actor: { clientId: string; userId: string };
+  /** The status the claim took the batch from, and gives it back to when the landing cannot start. */
+  claimedFrom: string;
+}
+
+/** What waits in the queue: a flow run, or the landing of an uploaded batch. */
+export type QueuedJob = QueuedRun | QueuedLanding;
+
+/** The queue's id of a job: a run's id, or the landing's id derived from its batch (see `landingJobId`). */
+export function jobIdOf(job: QueuedJob): string {
+  return job.kind === 'landing' ? landingJobId(job.batchId) : job.runId;
+}
+
+/**
+ * The job id of a batch's landing: a uuid (pg-boss takes nothing else) named by the batch id, so any process finds
+ * the landing of a claimed batch from the batch alone. It has the shape of a name-based (v5) uuid: a SHA-1 of a
+ * fixed namespace and the batch id.
+ */
+export function landingJobId(batchId: string): string {
+  const hex = crypto.createHash('sha1').update(`tributary-batch-landing:${batchId}`, 'utf8').digest('hex');
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** One delivery of a queued job to one worker. A job is delivered at least once; each delivery is an attempt. */
+export interface RunClaim<J extends QueuedJob = QueuedJob> {
+  readonly job: J;
   /** 0 for the first delivery, then 1, 2 … for each redelivery after a worker was taken for gone. */
   readonly attempt: number;
   /**
@@ -45,7 +80,7 @@ export interface RunQueue {
    * Adds a run inside the transaction that records it: the run and its job commit together or not at all.
    * Resolves to a function to call once that transaction has committed (it wakes a waiting worker).
    */
-  add(trx: Transaction<Database>, job: QueuedRun): Promise<() => void>;
+  add(trx: Transaction<Database>, job: QueuedJob): Promise<() => void>;
   /** Calls `run` for each delivered run, at most `concurrency` at once, until `stopConsuming`. */
   consume(run: (claim: RunClaim) => Promise<void>, options: { concurrency: number }): void;
   /** Whether runs are being taken now (between `consume` and `stopConsuming`). */
@@ -57,7 +92,7 @@ export interface RunQueue {
    * another attempt; `held`: it is waiting for a worker, or was delivered less than `graceMs` ago; `gone`: the
    * queue no longer has it (its attempts are spent, or it was never there), so the run must be failed.
    */
-  reclaim(runId: string, graceMs: number): Promise<ReclaimOutcome>;
+  reclaim(jobId: string, graceMs: number): Promise<ReclaimOutcome>;
   /**
    * Puts a delivered run back as not started, to be delivered again after `delayMs` (a run over its org's or
    * connection's limit of runs at once). Unlike `handBack` it spends none of the run's attempts.

@@ -28,7 +28,7 @@ export interface AbandonedBatchesDeps {
   now: () => number;
   layout: LakeLayout;
   batches: ImportedBatches;
-  engine: Pick<Engine, 'ingestLease' | 'dropStoppedIngest'>;
+  engine: Pick<Engine, 'ingestLease' | 'dropStoppedIngest' | 'reclaimLanding'>;
   /** How long an upload batch may sit in `loading` with nothing arriving before it is aborted; 0 never. */
   uploadExpiryMs: number;
   log?: RunLog | undefined;
@@ -78,6 +78,8 @@ export class AbandonedBatches {
     for (const row of await this.candidates(claimedStatus)) {
       const lease = await this.deps.engine.ingestLease(row.id);
       if (lease === 'alive' || (lease === 'none' && this.deps.now() - row.updatedAt < claimGraceMs)) continue;
+      // A queued COMPLETE still waiting for a worker, or given to another one (pg-boss), is not abandoned.
+      if ((await this.deps.engine.reclaimLanding(row.id, claimGraceMs)) !== 'gone') continue;
       // The stopped landing's lease goes first: a COMPLETE sent once the batch is free must be able to take it.
       if (lease === 'gone') await this.deps.engine.dropStoppedIngest(row.id);
       const result = await this.deps.batches.transition(row.scope, row.id, [claimedStatus], { status: 'loading' });

@@ -3,8 +3,11 @@ import type { RunPlan } from '../../engine/run-plan.js';
 import { CompileError } from '../../mapping/compile-expression.js';
 import { identityRules } from '../../mapping/identity-mapping.js';
 import type { MappingRule } from '../../mapping/mapping-rule.js';
-import type { DataSetRecord } from '../catalog/datasets.js';
-import type { ResolvedSchema } from '../schemaregistry/schema-access.js';
+import { ApiError } from '../../server/errors/api-error.js';
+import { isRecord } from '../../server/errors/problem-list.js';
+import type { ResourcesRepository } from '../../store/resources.repository.js';
+import { findDataSet, type DataSetRecord } from '../catalog/datasets.js';
+import { loadSchema, type ResolvedSchema } from '../schemaregistry/schema-access.js';
 import type { UploadedFile } from './batch-upload-folder.js';
 import { sourceData } from './batch-uploads.js';
 
@@ -63,4 +66,48 @@ export function landingPlan(landing: Landing): RunPlan {
     window: { start: null, end: landing.now },
     upload: { batchId: landing.batchId },
   };
+}
+
+/** A Catalog batch created through Batch Ingestion (or streaming), as read back from the store. */
+export interface ImportedBatch {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The plan that lands a stored batch's files: its dataset and schema read now, its options from the tags it was
+ * created with. Throws a 400 `ApiError` when the dataset or its schema no longer exists. The API server plans a
+ * COMPLETE once to refuse such a batch, and the worker that lands it plans it again.
+ */
+export async function storedBatchPlan(
+  repo: ResourcesRepository,
+  batch: ImportedBatch,
+  who: Pick<Landing, 'scope' | 'actor'>,
+  files: UploadedFile[],
+  now: number,
+  extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> = {},
+): Promise<RunPlan> {
+  const scope = { orgId: who.scope.orgId, sandboxId: who.scope.sandboxId };
+  const related = Array.isArray(batch.body.relatedObjects) ? (batch.body.relatedObjects as { type?: string; id?: string }[]) : [];
+  const dataSetId = related.find((o) => o.type === 'dataSet')?.id ?? '';
+  const dataSet = await findDataSet(repo, scope, dataSetId);
+  if (!dataSet) throw new ApiError('validation', `the batch's dataset ${dataSetId} no longer exists`);
+  const schema = await loadSchema(repo, scope, dataSet.schemaRef.id);
+  if (!schema) throw new ApiError('validation', `the dataset's schema ${dataSet.schemaRef.id} no longer exists`);
+  const tags = isRecord(batch.body.tags) ? (batch.body.tags as Record<string, string[]>) : {};
+  const percent = tags.acp_partialIngestionPercent?.[0];
+  return landingPlan({
+    batchId: batch.id,
+    scope: who.scope,
+    actor: who.actor,
+    dataSet,
+    schema,
+    inputFormat: isRecord(batch.body.inputFormat) ? batch.body.inputFormat : { format: 'json' },
+    files,
+    options: { partialIngestionPercent: percent ? Number(percent) : undefined, errorDiagnosticsEnabled: tags.acp_enableErrorDiagnostics?.[0] === 'true' },
+    now,
+    ...(extra.mapping ? { mapping: extra.mapping } : {}),
+    ...(extra.options ? { options: extra.options } : {}),
+    ...(extra.sparse ? { sparse: extra.sparse } : {}),
+  });
 }

@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { claimedStatus } from '../../engine/batch-document.js';
-import { FlowBusyError } from '../../engine/engine.js';
+import { uncommittedStatuses } from '../../engine/batch-document.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
-import { UniqueViolation } from '../../store/unique-violation.js';
 import { findDataSet } from '../catalog/datasets.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { BatchActionQuery, CreateBatchBody, CreatedBatch, noBody } from './batch-ingestion.schema.js';
@@ -105,17 +103,22 @@ export function registerImportRoutes(app: FastifyInstance, deps: ServiceDeps & {
       };
       if (actionStanding(action, String(batch.body.status)) !== 'open') return settled(String(batch.body.status));
       if (action === 'COMPLETE') {
+        let status: string | undefined;
         try {
-          // Claimed before anything is read: of concurrent COMPLETEs (on any server) one lands the batch.
-          await batches.land(request.ctx, await batches.claim(scope, batch.id), folder);
+          // Claimed before anything is read: of concurrent COMPLETEs (on any server) one queues the batch's landing,
+          // which a worker (this process with SQLite) runs; the answer waits for the outcome.
+          status = await batches.complete(request.ctx, await batches.claim(scope, batch.id), folder);
         } catch (error) {
           if (error instanceof BatchClaimLost) return settled(error.status);
-          // The landing's lease is held (a landing taken for stopped is still running somewhere): the claim was
-          // given back, and the batch is someone else's for now.
-          if (error instanceof FlowBusyError || error instanceof UniqueViolation) return settled(claimedStatus);
           throw error;
         }
-        return reply.status(200).send();
+        if (status !== undefined && uncommittedStatuses.includes(status)) {
+          throw new ApiError('conflict', `batch ${batch.id} could not be landed and is ${status} again, its files kept; send COMPLETE again`, {
+            problems: [{ in: 'path', path: 'batchId', message: 'the landing could not start' }],
+          });
+        }
+        // `processing` after the wait: the landing goes on, and the batch is its for now (409).
+        return settled(status);
       }
       const change = batchChanges[action];
       const result = await batches.transition(scope, batch.id, change.from, change.fields);

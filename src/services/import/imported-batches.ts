@@ -2,21 +2,22 @@ import { batchKind, claimedStatus, uncommittedStatuses } from '../../engine/batc
 import type { RunDeps } from '../../engine/run-flow.js';
 import type { RunOutcome } from '../../engine/run-outcome.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
-import { ApiError, notFound } from '../../server/errors/api-error.js';
+import { notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { newEtag } from '../../store/cosmos-etag.js';
 import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
-import { findDataSet } from '../catalog/datasets.js';
-import { loadSchema } from '../schemaregistry/schema-access.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { BatchUploadFolder } from './batch-upload-folder.js';
-import { landingPlan, type Landing } from './batch-landing.js';
+import { storedBatchPlan, type ImportedBatch, type Landing } from './batch-landing.js';
+import type { QueuedLanding } from '../../engine/queue/run-queue.js';
 
-/** A Catalog batch created through Batch Ingestion, as read back from the store. */
-export interface ImportedBatch {
-  id: string;
-  body: Record<string, unknown>;
-}
+export type { ImportedBatch } from './batch-landing.js';
+
+/**
+ * How long a COMPLETE waits for a worker to land its batch before it is answered 409 (the landing goes on; the
+ * batch's status tells when it is done). AEP answers only once the batch has its outcome, so this is long.
+ */
+export const completionWaitMs = 15 * 60_000;
 
 /** A batch this process claimed for landing, and the status it goes back to when the landing cannot start. */
 export interface ClaimedBatch extends ImportedBatch {
@@ -147,29 +148,44 @@ export class ImportedBatches {
     }
   }
 
-  private async ingest(actor: BatchActor, batch: ImportedBatch, folder: BatchUploadFolder, extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> & { onCommit?: RunDeps['onCommit'] }): Promise<RunOutcome> {
+  /**
+   * Queues the landing of a batch its COMPLETE claimed, for whichever worker takes it, and resolves with the status
+   * the batch has once it has left `processing` (`success` or `failed`; its claimed-from status when the landing
+   * could not start; undefined when it is gone). After `waitMs` it resolves `processing`: the landing goes on.
+   * A batch that cannot be landed (its dataset or schema is gone) is refused here, as before, and given back.
+   */
+  async complete(actor: BatchActor, batch: ClaimedBatch, folder: BatchUploadFolder, waitMs = completionWaitMs): Promise<string | undefined> {
     const scope = { orgId: actor.orgId, sandboxId: actor.sandbox.id };
-    const dataSetId = this.dataSetOf(batch);
-    const dataSet = await findDataSet(this.repo, scope, dataSetId);
-    if (!dataSet) throw new ApiError('validation', `the batch's dataset ${dataSetId} no longer exists`);
-    const schema = await loadSchema(this.repo, scope, dataSet.schemaRef.id);
-    if (!schema) throw new ApiError('validation', `the dataset's schema ${dataSet.schemaRef.id} no longer exists`);
-    const tags = isRecord(batch.body.tags) ? (batch.body.tags as Record<string, string[]>) : {};
-    const percent = tags.acp_partialIngestionPercent?.[0];
-    const plan = landingPlan({
-      batchId: batch.id,
-      scope: { orgId: actor.orgId, sandboxId: actor.sandbox.id, sandboxName: actor.sandbox.name },
-      actor: { clientId: actor.clientId, userId: actor.userId },
-      dataSet,
-      schema,
-      inputFormat: isRecord(batch.body.inputFormat) ? batch.body.inputFormat : { format: 'json' },
-      files: folder.list(),
-      options: { partialIngestionPercent: percent ? Number(percent) : undefined, errorDiagnosticsEnabled: tags.acp_enableErrorDiagnostics?.[0] === 'true' },
-      now: this.deps.now(),
-      ...(extra.mapping ? { mapping: extra.mapping } : {}),
-      ...(extra.options ? { options: extra.options } : {}),
-      ...(extra.sparse ? { sparse: extra.sparse } : {}),
-    });
+    try {
+      await storedBatchPlan(this.repo, batch, this.who(actor), folder.list(), this.deps.now());
+      await this.deps.engine.queueLanding({ kind: 'landing', batchId: batch.id, ...this.who(actor), claimedFrom: batch.claimedFrom });
+    } catch (error) {
+      await this.transition(scope, batch.id, [claimedStatus], { status: batch.claimedFrom }).catch(() => undefined);
+      throw error;
+    }
+    const status = await this.outcomeOf(scope, batch.id, waitMs);
+    // The worker drops the files too, but maybe a moment after the commit this request saw.
+    if (status !== undefined && !uncommittedStatuses.includes(status) && status !== claimedStatus) folder.remove();
+    return status;
+  }
+
+  /** Reads the batch until it leaves `processing`, more and more slowly (20 ms to 500 ms), for at most `waitMs`. */
+  private async outcomeOf(scope: Scope, batchId: string, waitMs: number): Promise<string | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (let pause = 20; ; pause = Math.min(500, Math.round(pause * 1.5))) {
+      const found = await this.find(scope, batchId);
+      const status = found ? String(found.body.status) : undefined;
+      if (status !== claimedStatus || Date.now() >= deadline) return status;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(1, deadline - Date.now()))));
+    }
+  }
+
+  private who(actor: BatchActor): Pick<QueuedLanding, 'scope' | 'actor'> {
+    return { scope: { orgId: actor.orgId, sandboxId: actor.sandbox.id, sandboxName: actor.sandbox.name }, actor: { clientId: actor.clientId, userId: actor.userId } };
+  }
+
+  private async ingest(actor: BatchActor, batch: ImportedBatch, folder: BatchUploadFolder, extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> & { onCommit?: RunDeps['onCommit'] }): Promise<RunOutcome> {
+    const plan = await storedBatchPlan(this.repo, batch, this.who(actor), folder.list(), this.deps.now(), extra);
     return this.deps.engine.ingest(plan, { onCommit: extra.onCommit });
   }
 }

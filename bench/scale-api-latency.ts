@@ -30,6 +30,11 @@ export interface ApiLatencyOptions {
   bigRows: number;
   requests: number;
   connections: number;
+  /**
+   * TRIBUTARY_RUN_HEARTBEAT_SECONDS of the server and the worker (their recovery sweeps run every two beats);
+   * unset: the product's default. A long one shows the latency without the sweeps.
+   */
+  heartbeatSeconds?: number | undefined;
 }
 
 export interface Percentiles {
@@ -47,6 +52,11 @@ export interface ApiLatencyResult {
   workerStartSeconds: number;
   /** Each endpoint alone (one request at a time), under the load quiet and loaded, and its store reads done directly alone and under the same load. */
   endpoints: { name: string; alone: Percentiles; quiet: Percentiles; loaded: Percentiles; directAlone: Percentiles; direct: Percentiles }[];
+  /** Stretches of the quiet load with answers slower than a second: [from s, to s, how many]. */
+  quietStalls: [number, number, number][];
+  quietSeconds: number;
+  /** What one recovery sweep with no run in progress reads: every batch body (see `Engine.removeOrphanBatches`). */
+  sweepRead: { seconds: number; rows: number; megabytes: number };
   /** Answers a second under the load, all endpoints together. */
   quietPerSecond: number;
   loadedPerSecond: number;
@@ -57,7 +67,7 @@ export interface ApiLatencyResult {
 const targets = 4;
 
 export async function measureApiLatency(options: ApiLatencyOptions): Promise<ApiLatencyResult> {
-  const environment = await scaleEnvironment('api', { TRIBUTARY_WORKER_RUNS: '2' });
+  const environment = await scaleEnvironment('api', { TRIBUTARY_WORKER_RUNS: '2', ...(options.heartbeatSeconds ? { TRIBUTARY_RUN_HEARTBEAT_SECONDS: String(options.heartbeatSeconds) } : {}) });
   const children: ChildProcess[] = [];
   try {
     const duck = await DuckDbSession.open({ tempDirectory: environment.work });
@@ -116,6 +126,7 @@ export async function measureApiLatency(options: ApiLatencyOptions): Promise<Api
     let quietSeconds = performance.now();
     const quiet = await runLoad(server.base, client.headers, loadTargets, { connections: options.connections, requests: options.requests, maxMs: 10 * 60_000 });
     quietSeconds = (performance.now() - quietSeconds) / 1000;
+    const sweepRead = await timeSweepRead(store.db);
     const directAlone = await directReads(store.db, scope, flowX, setup.dataSetId, 1, 150);
     const direct = await directReads(store.db, scope, flowX, setup.dataSetId, options.connections, Math.min(options.requests, 3000));
 
@@ -157,6 +168,9 @@ export async function measureApiLatency(options: ApiLatencyOptions): Promise<Api
         direct: figures(direct.get(t.name)),
       })),
       quietPerSecond: options.requests / quietSeconds,
+      quietStalls: stalls([...quiet.values()].flat(), 1000),
+      quietSeconds,
+      sweepRead,
       loadedPerSecond: [...loaded.values()].reduce((n, s) => n + s.length, 0) / loadedSeconds,
       bigRunSeconds,
     };
@@ -164,6 +178,36 @@ export async function measureApiLatency(options: ApiLatencyOptions): Promise<Api
     for (const child of children.reverse()) await stopServer(child);
     await environment.dispose();
   }
+}
+
+/**
+ * The read behind `Engine.removeOrphanBatches`, which every server and worker runs on start and in each recovery
+ * sweep (every two heartbeats, 30 s by default) when none of the store's runs is in progress: every batch's id
+ * and body, each body parsed. Timed here, in this process, to tell what a sweep costs the process that runs it.
+ */
+async function timeSweepRead(db: Kysely<Database>): Promise<{ seconds: number; rows: number; megabytes: number }> {
+  const began = performance.now();
+  const rows = await db.selectFrom('resources').select(['id', 'body']).where('kind', '=', 'catalog.batch').execute();
+  let bytes = 0;
+  for (const row of rows) {
+    bytes += row.body.length;
+    JSON.parse(row.body);
+  }
+  return { seconds: (performance.now() - began) / 1000, rows: rows.length, megabytes: bytes / 1e6 };
+}
+
+/** Groups the samples slower than `thresholdMs` into stretches (a gap of over 2 s starts a new one). */
+function stalls(samples: { ms: number; at: number }[], thresholdMs: number): [number, number, number][] {
+  const slow = samples.filter((s) => s.ms > thresholdMs).sort((a, b) => a.at - b.at);
+  const found: [number, number, number][] = [];
+  for (const sample of slow) {
+    const last = found[found.length - 1];
+    if (last && sample.at / 1000 - last[1] <= 2) {
+      last[1] = (sample.at + sample.ms) / 1000;
+      last[2] += 1;
+    } else found.push([sample.at / 1000, (sample.at + sample.ms) / 1000, 1]);
+  }
+  return found;
 }
 
 function fail(message: string): never {

@@ -17,6 +17,7 @@
  * Flags: --parts runs,scheduler,api  --run-flows N --csv-rows N --workers 1,2,4 --worker-runs N
  *        --sched-flows N --sched-window S --sched-lead S
  *        --api-flows N --api-runs N --api-batches N --big-rows N --requests N --connections N
+ *        --heartbeat-seconds S (the API part's TRIBUTARY_RUN_HEARTBEAT_SECONDS; its sweeps run every 2 beats)
  */
 import { measureApiLatency, type ApiLatencyResult } from './scale-api-latency.js';
 import { measureLateness, type LatenessResult } from './scale-lateness.js';
@@ -43,7 +44,7 @@ if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--
 const options = {
   throughput: { flows: count('--run-flows', 24, 60), rows: count('--csv-rows', 1000, 1000), workerCounts, runsPerWorker: count('--worker-runs', 2, 2) },
   lateness: { flows: count('--sched-flows', 1000, 10_000), windowSeconds: count('--sched-window', 60, 120), leadSeconds: 0 },
-  api: { flows: count('--api-flows', 1000, 10_000), runs: count('--api-runs', 100_000, 1_000_000), batches: 0, bigRows: count('--big-rows', 500_000, 2_000_000), requests: count('--requests', 3000, 10_000), connections: count('--connections', 50, 50) },
+  api: { flows: count('--api-flows', 1000, 10_000), runs: count('--api-runs', 100_000, 1_000_000), batches: 0, bigRows: count('--big-rows', 500_000, 2_000_000), requests: count('--requests', 3000, 10_000), connections: count('--connections', 50, 50), heartbeatSeconds: argument('--heartbeat-seconds') === undefined ? undefined : count('--heartbeat-seconds', 15, 15) },
 };
 // Room for the server's start and its first pass over the flows before the first tick (about 3 ms a flow here).
 options.lateness.leadSeconds = count('--sched-lead', 20 + Math.ceil(options.lateness.flows * 0.004), 20 + Math.ceil(options.lateness.flows * 0.004));
@@ -87,9 +88,11 @@ function apiLines(result: ApiLatencyResult): string[] {
         `  ${e.quiet.p99 < 20 && e.loaded.p99 < 50 ? 'met' : 'MISSED'}`,
     ),
     `  samples per endpoint: ${result.endpoints.map((e) => `${e.quiet.count} quiet / ${e.loaded.count} loaded`).join(', ')}; answers a second: ${result.quietPerSecond.toFixed(0)} quiet, ${result.loadedPerSecond.toFixed(0)} loaded`,
+    `  quiet load ran ${result.quietSeconds.toFixed(0)} s; answers over 1 s came in ${result.quietStalls.length} stretch(es): ${result.quietStalls.map(([from, to, n]) => `${from.toFixed(0)}–${to.toFixed(0)} s (${n})`).join(', ') || 'none'}`,
+    `  one recovery sweep with no run in progress reads every batch body: ${result.sweepRead.rows.toLocaleString('en-US')} rows, ${result.sweepRead.megabytes.toFixed(0)} MB, ${result.sweepRead.seconds.toFixed(1)} s read and parsed here (server and each worker, on start and every 30 s)`,
     `  direct: the same store reads from the bench process (the repositories, a pool of 10 connections as the server has), alone and ${c} in flight; ratio = quiet API p50 / direct p50`,
     `  loaded: while a worker ran two ${options.api.bigRows.toLocaleString('en-US')}-row CSV runs (${result.bigRunSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')} from record to completion)`,
-    `  seeding ${result.seedSeconds.toFixed(1)} s; server start ${result.serverStartSeconds.toFixed(1)} s; worker start ${result.workerStartSeconds.toFixed(1)} s`,
+    `  heartbeat ${options.api.heartbeatSeconds === undefined ? 'default (15 s: a recovery sweep every 30 s)' : `${options.api.heartbeatSeconds} s (a recovery sweep every ${2 * options.api.heartbeatSeconds} s)`}; seeding ${result.seedSeconds.toFixed(1)} s; server start ${result.serverStartSeconds.toFixed(1)} s; worker start ${result.workerStartSeconds.toFixed(1)} s`,
   ];
 }
 

@@ -24,9 +24,9 @@ export function createCredentials(dataDir: string, org: string, env: NodeJS.Proc
   return JSON.parse(result.stdout) as Issued;
 }
 
-/** Starts `tributary serve` on a free port and resolves with its URL once it listens. */
-export function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts `tributary serve` on a free port (with `args`, e.g. `--no-worker`) and resolves with its URL once it listens. */
+export function startServer(dataDir: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
@@ -45,7 +45,29 @@ export function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ 
   });
 }
 
-/** One org's view of a server: its URL, its gateway headers, and a POST that throws on failure. */
+/**
+ * Starts `tributary worker` (PostgreSQL only) and resolves once it says where it takes runs from; stop it with
+ * `stopServer`, which waits for its runs as its SIGTERM handling does.
+ */
+export function startWorker(dataDir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [cli, 'worker', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the worker did not start in 60 s: ${output}`));
+    }, 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^Runs: /m.test(output)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}: ${output}`)));
+  });
+}
+
 /** SIGTERM to a `startServer` child and wait for its exit; one that already exited (failed to start, crashed) is not waited for. */
 export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -54,6 +76,7 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** One org's view of a server: its URL, its gateway headers, and a POST that throws on failure. */
 export interface BenchClient {
   base: string;
   headers: Record<string, string>;

@@ -6,7 +6,7 @@ import type { RunLog as Logger } from './run-log.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
-import { batchKind, claimedStatus, uncommittedStatuses } from './batch-document.js';
+import { claimedStatus, uncommittedStatuses } from './batch-document.js';
 import { identityOfRecord, runDocument, runKind, type RunIdentity } from './run-document.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
@@ -579,20 +579,27 @@ export class Engine {
    * committed either: its folder would stop the retried completion from moving its files in.
    */
   private async removeOrphanBatches(graceMs: number): Promise<void> {
-    const rows = await this.deps.db.selectFrom('resources').select(['id', 'body']).where('kind', '=', batchKind).execute();
-    const landing = [...uncommittedStatuses, claimedStatus];
-    const committed = new Set(rows.filter((r) => !landing.includes(String((JSON.parse(r.body) as { status?: unknown }).status))).map((r) => r.id));
     const lake = this.deps.layout.lakeRoot();
     if (!fs.existsSync(lake)) return;
+    // The folders first, then the status of those batches alone (from the batch index): a sweep reads as many
+    // rows as the lake has folders, not every batch body of the store.
+    const folders: { batch: string; folder: string }[] = [];
     for (const org of fs.readdirSync(lake)) {
       for (const sandbox of fs.readdirSync(path.join(lake, org))) {
         for (const dataSet of fs.readdirSync(path.join(lake, org, sandbox))) {
-          for (const batch of fs.readdirSync(path.join(lake, org, sandbox, dataSet))) {
-            const folder = path.join(lake, org, sandbox, dataSet, batch);
-            if (!committed.has(batch) && Date.now() - fs.statSync(folder).mtimeMs >= graceMs) fs.rmSync(folder, { recursive: true, force: true });
-          }
+          for (const batch of fs.readdirSync(path.join(lake, org, sandbox, dataSet))) folders.push({ batch, folder: path.join(lake, org, sandbox, dataSet, batch) });
         }
       }
+    }
+    const landing = new Set<string>([...uncommittedStatuses, claimedStatus]);
+    const committed = new Set<string>();
+    for (let i = 0; i < folders.length; i += 500) {
+      const ids = folders.slice(i, i + 500).map((f) => f.batch);
+      const rows = await this.deps.db.selectFrom('catalog_batches').select(['batch_id', 'status']).where('batch_id', 'in', ids).execute();
+      for (const row of rows) if (row.status === null || !landing.has(row.status)) committed.add(row.batch_id);
+    }
+    for (const { batch, folder } of folders) {
+      if (!committed.has(batch) && Date.now() - fs.statSync(folder).mtimeMs >= graceMs) fs.rmSync(folder, { recursive: true, force: true });
     }
   }
 }

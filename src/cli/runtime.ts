@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { loadConfig, type Config, type ConfigOverrides } from '../config/config.js';
 import { MasterKey } from '../secrets/master-key.js';
 import { openStore, type Store } from '../store/open-store.js';
@@ -17,6 +18,8 @@ export interface Runtime {
 export async function openRuntime(overrides: ConfigOverrides): Promise<Runtime> {
   process.umask(0o077);
   const config = loadConfig(process.env, overrides);
+  // With PostgreSQL nothing else creates it, and the lake, staging and the server's address file live in it.
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, postgresSchema: config.databaseSchema });
   const masterKey = config.secretKey ? MasterKey.fromSecret(config.secretKey) : MasterKey.loadOrCreate(config.dataDir);
   return { config, store, masterKey };

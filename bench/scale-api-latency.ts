@@ -55,8 +55,6 @@ export interface ApiLatencyResult {
   /** Stretches of the quiet load with answers slower than a second: [from s, to s, how many]. */
   quietStalls: [number, number, number][];
   quietSeconds: number;
-  /** What one recovery sweep with no run in progress reads: every batch body (see `Engine.removeOrphanBatches`). */
-  sweepRead: { seconds: number; rows: number; megabytes: number };
   /** Answers a second under the load, all endpoints together. */
   quietPerSecond: number;
   loadedPerSecond: number;
@@ -126,7 +124,6 @@ export async function measureApiLatency(options: ApiLatencyOptions): Promise<Api
     let quietSeconds = performance.now();
     const quiet = await runLoad(server.base, client.headers, loadTargets, { connections: options.connections, requests: options.requests, maxMs: 10 * 60_000 });
     quietSeconds = (performance.now() - quietSeconds) / 1000;
-    const sweepRead = await timeSweepRead(store.db);
     const directAlone = await directReads(store.db, scope, flowX, setup.dataSetId, 1, 150);
     const direct = await directReads(store.db, scope, flowX, setup.dataSetId, options.connections, Math.min(options.requests, 3000));
 
@@ -170,7 +167,6 @@ export async function measureApiLatency(options: ApiLatencyOptions): Promise<Api
       quietPerSecond: options.requests / quietSeconds,
       quietStalls: stalls([...quiet.values()].flat(), 1000),
       quietSeconds,
-      sweepRead,
       loadedPerSecond: [...loaded.values()].reduce((n, s) => n + s.length, 0) / loadedSeconds,
       bigRunSeconds,
     };
@@ -180,21 +176,6 @@ export async function measureApiLatency(options: ApiLatencyOptions): Promise<Api
   }
 }
 
-/**
- * The read behind `Engine.removeOrphanBatches`, which every server and worker runs on start and in each recovery
- * sweep (every two heartbeats, 30 s by default) when none of the store's runs is in progress: every batch's id
- * and body, each body parsed. Timed here, in this process, to tell what a sweep costs the process that runs it.
- */
-async function timeSweepRead(db: Kysely<Database>): Promise<{ seconds: number; rows: number; megabytes: number }> {
-  const began = performance.now();
-  const rows = await db.selectFrom('resources').select(['id', 'body']).where('kind', '=', 'catalog.batch').execute();
-  let bytes = 0;
-  for (const row of rows) {
-    bytes += row.body.length;
-    JSON.parse(row.body);
-  }
-  return { seconds: (performance.now() - began) / 1000, rows: rows.length, megabytes: bytes / 1e6 };
-}
 
 /** Groups the samples slower than `thresholdMs` into stretches (a gap of over 2 s starts a new one). */
 function stalls(samples: { ms: number; at: number }[], thresholdMs: number): [number, number, number][] {

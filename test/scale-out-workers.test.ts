@@ -121,6 +121,16 @@ describe.each(onPostgres)('runs on worker processes sharing one PostgreSQL store
     await dispose();
   });
 
+  it('a server started on a data directory that does not exist yet creates it, and stops cleanly on SIGTERM', { timeout: 60_000 }, async () => {
+    const fresh = path.join(dataDir, 'not-yet', 'there');
+    const other = await startServe(fresh, env, ['--no-worker']);
+    expect(fs.existsSync(path.join(fresh, 'server.json'))).toBe(true);
+    const exited = new Promise<number | null>((resolve) => other.child.on('exit', (code) => resolve(code)));
+    other.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(other.output()).not.toMatch(/ENOENT/);
+  });
+
   it('a worker killed in the middle of a run: another worker runs it again, and the lake holds every row once', { timeout: 180_000 }, async () => {
     const first = await worker();
     const flow = await createFileFlow(client, { root: sourceRoot, path: 'products.csv', format: 'delimited', title: 'killed worker' });

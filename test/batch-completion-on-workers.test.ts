@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { landingJobId } from '../src/engine/queue/run-queue.js';
 import { DuckDbSession } from '../src/lake/duckdb-session.js';
 import { LakeLayout } from '../src/lake/lake-layout.js';
-import { availableBackends, postgresUrl } from './support/backends.js';
+import { availableBackends, sqlInSchema } from './support/backends.js';
 import { serveClient, serveEnvironment, startServe, startWorker, type ServeProcess, type WorkerProcess } from './support/serve-process.js';
 import { at, str } from './support/test-api.js';
 import * as tutorial from './support/tutorial-requests.js';
@@ -32,15 +31,7 @@ describe.each(onPostgres)('COMPLETE landed by worker processes on $name', (backe
   /** Every batch created here: the dataset's lake folders must be these, none left by a killed attempt. */
   const batchIds: string[] = [];
 
-  const sql = async <T>(text: string, values: unknown[] = []): Promise<T[]> => {
-    const connection = new pg.Client({ connectionString: postgresUrl });
-    await connection.connect();
-    try {
-      return (await connection.query(text.replaceAll('$schema', `"${schema}"`), values)).rows as T[];
-    } finally {
-      await connection.end();
-    }
-  };
+  const sql = sqlInSchema(schema);
   const worker = async () => {
     const started = await startWorker(dataDir, env);
     processes.push(started);

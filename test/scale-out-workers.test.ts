@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbSession } from '../src/lake/duckdb-session.js';
-import { availableBackends, postgresUrl } from './support/backends.js';
+import { availableBackends, sqlInSchema } from './support/backends.js';
 import { createFileFlow, type FileFlow } from './support/file-flow.js';
 import { serveClient, serveEnvironment, startServe, startWorker, type ServeProcess, type WorkerProcess } from './support/serve-process.js';
 import { at, str } from './support/test-api.js';
@@ -31,15 +30,7 @@ describe.each(onPostgres)('runs on worker processes sharing one PostgreSQL store
   let client: ReturnType<typeof serveClient>;
 
   const schema = env.TRIBUTARY_DATABASE_SCHEMA as string;
-  const sql = async <T>(text: string, values: unknown[] = []): Promise<T[]> => {
-    const connection = new pg.Client({ connectionString: postgresUrl });
-    await connection.connect();
-    try {
-      return (await connection.query(text.replaceAll('$schema', `"${schema}"`), values)).rows as T[];
-    } finally {
-      await connection.end();
-    }
-  };
+  const sql = sqlInSchema(schema);
   const worker = async () => {
     const started = await startWorker(dataDir, env);
     processes.push(started);

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { newEtag } from '../store/cosmos-etag.js';
 import type { Database } from '../store/database.js';
-import { ResourcesRepository, type Scope, type StoredResource } from '../store/resources.repository.js';
+import { ResourcesRepository, toStored, type Scope, type StoredResource } from '../store/resources.repository.js';
 import { FlowBusyError, type Engine } from './engine.js';
 import { runKind } from './run-document.js';
 import type { RunLog } from './run-log.js';
@@ -159,19 +159,7 @@ export class Scheduler {
   /** Every flow's schedule cursor, in every org and sandbox, by `flowKey`. */
   private async cursors(): Promise<Map<string, StoredResource>> {
     const rows = await this.deps.db.selectFrom('resources').selectAll().where('kind', '=', scheduleKind).execute();
-    const found = new Map<string, StoredResource>();
-    for (const row of rows) {
-      found.set(flowKey({ orgId: row.org_id, sandboxId: row.sandbox_id }, row.id), {
-        kind: row.kind,
-        id: row.id,
-        body: JSON.parse(row.body) as unknown,
-        secret: null,
-        etag: row.etag,
-        createdAt: Number(row.created_at),
-        updatedAt: Number(row.updated_at),
-      });
-    }
-    return found;
+    return new Map(rows.map((row) => [flowKey({ orgId: row.org_id, sandboxId: row.sandbox_id }, row.id), toStored(row)]));
   }
 
   /** The flows with an unfinished run, on any server, by `flowKey`. */

@@ -183,7 +183,8 @@ export class ResourcesRepository {
   }
 }
 
-function toStored(row: Database['resources']): StoredResource {
+/** A `resources` row as the resource it stores. */
+export function toStored(row: Database['resources']): StoredResource {
   return {
     kind: row.kind,
     id: row.id,

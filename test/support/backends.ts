@@ -85,3 +85,19 @@ export async function availableBackends(): Promise<Backend[]> {
   console.warn(`NOTICE: PostgreSQL at ${postgresUrl} is not reachable; PostgreSQL tests are skipped (set TEST_DATABASE_URL).`);
   return [sqlite];
 }
+
+/**
+ * Runs SQL on the shared `test` database with `$schema` standing for a test's schema (quoted), on a connection of its
+ * own: for tests that look at what server processes wrote.
+ */
+export function sqlInSchema(schema: string): <T>(text: string, values?: unknown[]) => Promise<T[]> {
+  return async <T>(text: string, values: unknown[] = []) => {
+    const connection = new pg.Client({ connectionString: postgresUrl });
+    await connection.connect();
+    try {
+      return (await connection.query(text.replaceAll('$schema', `"${schema}"`), values)).rows as T[];
+    } finally {
+      await connection.end();
+    }
+  };
+}

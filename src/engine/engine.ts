@@ -14,9 +14,9 @@ import { runFlow, type RunDeps } from './run-flow.js';
 import { PeriodicSweep } from './periodic-sweep.js';
 import { RunLeases } from './run-leases.js';
 import { ClaimLost, jobIdOf, landingJobId, type QueuedLanding, type QueuedRun, type ReclaimOutcome, type RunClaim, type RunQueue } from './queue/run-queue.js';
-import { executeLanding, landingLeaseId, type BatchLandings } from './queued-landing.js';
+import { batchOfLandingLease, executeLanding, landingLeaseId, type BatchLandings } from './queued-landing.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { RunsRepository } from './runs.repository.js';
+import { RunsRepository, unfinishedRunStatuses } from './runs.repository.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 
 export interface EngineDeps {
@@ -87,7 +87,7 @@ export interface RecordedRun {
  */
 export type RunRecordHook = (run: RecordedRun, trx: Transaction<Database>) => Promise<void>;
 
-/** A second run of a flow was asked for while one is in progress; callers check `isRunning` first, this closes the race. */
+/** A second run of a flow was asked for while one is unfinished; callers check `isBusy` first, this closes the race. */
 export class FlowBusyError extends Error {
   constructor(readonly flowId: string) {
     super(`a run of flow ${flowId} is in progress`);
@@ -96,7 +96,7 @@ export class FlowBusyError extends Error {
 }
 
 /** A run in progress can be told apart from a finished one by its record alone. */
-const unfinished = new Set(['queued', 'inProgress']);
+const unfinished = new Set(unfinishedRunStatuses);
 
 /** What a run record says of its status. */
 function statusOf(body: unknown): string | undefined {
@@ -177,16 +177,8 @@ export class Engine {
   }
 
   /** Whether a run of the flow is unfinished, on any server or worker. */
-  async isBusy(scope: { orgId: string; sandboxId: string }, flowId: string): Promise<boolean> {
-    const row = await this.deps.db
-      .selectFrom('flow_runs')
-      .select('run_id')
-      .where('org_id', '=', scope.orgId)
-      .where('sandbox_id', '=', scope.sandboxId)
-      .where('flow_id', '=', flowId)
-      .where('status', 'in', [...unfinished])
-      .executeTakeFirst();
-    return row !== undefined;
+  isBusy(scope: { orgId: string; sandboxId: string }, flowId: string): Promise<boolean> {
+    return this.runs.isFlowBusy(scope, flowId);
   }
 
   /**
@@ -312,14 +304,16 @@ export class Engine {
     if (!stored || !unfinished.has(statusOf(stored.body) ?? '')) {
       // Nothing left to do but end the job: the run was finished by an earlier attempt (or deleted with its sandbox).
       await this.deps.db.transaction().execute((trx) => claim.settle(trx));
-      this.deps.queue.redelivers || (await this.leases.find(runId).then((lease) => lease && this.leases.dropIf(lease.scope, runId, lease.etag)));
+      if (!this.deps.queue.redelivers) {
+        const lease = await this.leases.find(runId);
+        if (lease) await this.leases.dropIf(lease.scope, runId, lease.etag);
+      }
       return 'ran';
     }
     // The lease says the run executes before the limits are counted, so two workers that start runs at once both
     // see both: at worst both step back, never both go over.
     const marks = { executing: true, connectionId: job.connectionId };
-    const lease = this.deps.queue.redelivers ? await this.leases.take(scope, runId, marks) : await this.leases.hold(scope, runId);
-    if (!this.deps.queue.redelivers) await lease.mark(marks);
+    const lease = this.deps.queue.redelivers ? await this.leases.take(scope, runId, marks) : await this.leases.hold(scope, runId, marks);
     if (await this.overLimit(job)) {
       if (this.deps.queue.redelivers) await lease.release();
       else {
@@ -329,7 +323,6 @@ export class Engine {
       await this.deps.queue.defer(claim, limitBackoffMs());
       return 'deferred';
     }
-    const release = (options?: { keep?: boolean }) => lease.release(options);
     /** The etag the first save expects (the queued record's); after it, any etag this attempt wrote is its own. */
     const claimedFrom = stored.etag;
     const written = new Set<string>();
@@ -398,18 +391,14 @@ export class Engine {
       // A run whose final record was not saved (the store failed under it) still reads inProgress: its lease stays,
       // without a heartbeat, so that a sweep finds it and fails it or gives it to another worker.
       // A queue that redelivers needs no lease kept: it gives the run to another attempt itself.
-      await release({ keep: !recordFinal && !this.deps.queue.redelivers });
+      await lease.release({ keep: !recordFinal && !this.deps.queue.redelivers });
     }
   }
 
   /** Forgets the shared-queue runs this process accepted that have finished (anywhere); resolves to how many remain. */
   private async pruneAccepted(): Promise<number> {
-    const ids = [...this.acceptedShared];
-    for (let i = 0; i < ids.length; i += 500) {
-      const open = await this.deps.db.selectFrom('flow_runs').select('run_id').where('run_id', 'in', ids.slice(i, i + 500)).where('status', 'in', [...unfinished]).execute();
-      const still = new Set(open.map((row) => row.run_id));
-      for (const id of ids.slice(i, i + 500)) if (!still.has(id)) this.acceptedShared.delete(id);
-    }
+    const open = await this.runs.unfinishedOf([...this.acceptedShared]);
+    for (const id of this.acceptedShared) if (!open.has(id)) this.acceptedShared.delete(id);
     return this.acceptedShared.size;
   }
 
@@ -421,7 +410,7 @@ export class Engine {
   async ingest(plan: RunPlan, hooks: Pick<RunDeps, 'onCommit'> = {}): Promise<RunOutcome> {
     const key = `batch:${plan.upload?.batchId ?? plan.flowId}`;
     if (this.running.has(key)) throw new FlowBusyError(key);
-    const runId = `import-${plan.upload?.batchId ?? plan.flowId}`;
+    const runId = landingLeaseId(plan.upload?.batchId ?? plan.flowId);
     this.ownRuns.add(runId);
     const execution = (async () => {
       const lease = await this.leases.take({ orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId }, runId);
@@ -449,7 +438,7 @@ export class Engine {
    * has not taken it yet, or it is done), `gone` when the one holding it stopped.
    */
   async ingestLease(batchId: string): Promise<'alive' | 'gone' | 'none'> {
-    const runId = `import-${batchId}`;
+    const runId = landingLeaseId(batchId);
     if (this.ownRuns.has(runId)) return 'alive';
     const lease = await this.leases.find(runId);
     if (!lease) return 'none';
@@ -458,7 +447,7 @@ export class Engine {
 
   /** Drops the lease of an upload batch's landing whose process stopped, so the batch can be landed again. */
   async dropStoppedIngest(batchId: string): Promise<void> {
-    const runId = `import-${batchId}`;
+    const runId = landingLeaseId(batchId);
     const lease = this.ownRuns.has(runId) ? undefined : await this.leases.find(runId);
     if (lease && !this.leases.isAlive(lease)) await this.leases.dropIf(lease.scope, runId, lease.etag);
   }
@@ -510,9 +499,8 @@ export class Engine {
     if (reach === 'leasedRuns') rows.push(...(await this.runRows([...leases.keys()].filter((runId) => !alive(runId)))));
     let failed = 0;
     for (const row of rows) {
-      const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: { statusSummary?: { status?: string; errors?: unknown[] } } };
-      const status = body.metrics?.statusSummary?.status;
-      if (!status || !unfinished.has(status) || alive(row.id)) continue;
+      const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: Record<string, unknown> };
+      if (!unfinished.has(statusOf(body) ?? '') || alive(row.id)) continue;
       // A queue that redelivers gives the run to another worker (or it is still waiting for one): not a failure yet.
       // A dead lease says the worker is gone now; without one, the worker may have taken the run a moment ago and not
       // yet written its lease, so the queue waits for as long as a lease may be silent.
@@ -538,7 +526,8 @@ export class Engine {
       // A queued COMPLETE whose worker went silent is given to another worker. The grace is a lease's silence: the
       // attempt that wrote this lease started longer ago than that, so a redelivery just taken up is left alone.
       // A lease of a pid seen dead is dead at once; kept while the queue holds the job, it is looked at again next sweep.
-      if (this.deps.queue.redelivers && runId.startsWith('import-') && (await this.reclaimLanding(runId.slice('import-'.length), this.leases.silenceMs)) === 'held') continue;
+      const landing = batchOfLandingLease(runId);
+      if (this.deps.queue.redelivers && landing !== undefined && (await this.reclaimLanding(landing, this.leases.silenceMs)) === 'held') continue;
       // Conditionally: a worker that took over a redelivered run's lease since the read keeps it.
       await this.leases.dropIf(lease.scope, runId, lease.etag);
     }

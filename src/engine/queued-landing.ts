@@ -48,9 +48,16 @@ export interface LandingDeps {
   landings: BatchLandings | undefined;
 }
 
+const landingLeasePrefix = 'import-';
+
 /** The lease a batch's landing holds while it runs, whichever process runs it (see `Engine.ingestLease`). */
 export function landingLeaseId(batchId: string): string {
-  return `import-${batchId}`;
+  return `${landingLeasePrefix}${batchId}`;
+}
+
+/** The batch whose landing a lease is, or undefined for a flow run's lease. */
+export function batchOfLandingLease(leaseId: string): string | undefined {
+  return leaseId.startsWith(landingLeasePrefix) ? leaseId.slice(landingLeasePrefix.length) : undefined;
 }
 
 /**

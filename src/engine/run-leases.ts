@@ -55,17 +55,13 @@ export class RunLeases {
   readonly owner = `${os.hostname()}:${process.pid}:${this.instance}`;
   private readonly repo: ResourcesRepository;
   private readonly heartbeatMs: number;
-  private readonly staleMs: number;
+  /** How long a holder may stay silent before it is taken for gone: four beats. */
+  readonly silenceMs: number;
 
   constructor(private readonly db: Kysely<Database>, private readonly now: () => number, options: { heartbeatMs?: number | undefined } = {}) {
     this.repo = new ResourcesRepository(db);
     this.heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs;
-    this.staleMs = 4 * this.heartbeatMs;
-  }
-
-  /** How long a holder may stay silent before it is taken for gone. */
-  get silenceMs(): number {
-    return this.staleMs;
+    this.silenceMs = 4 * this.heartbeatMs;
   }
 
   /**
@@ -76,11 +72,13 @@ export class RunLeases {
     await new ResourcesRepository(trx).insert(scope, { kind: runLeaseKind, id: runId, body: this.lease(), secret: null, etag: this.etagOf(0), createdAt: this.now(), updatedAt: this.now() });
   }
 
-  /** Starts the heartbeat of a lease `record` wrote; the release works as `take`'s. */
-  async hold(scope: Scope, runId: string): Promise<LeaseHandle> {
+  /** Starts the heartbeat of a lease `record` wrote, saying `marks` at once; the release works as `take`'s. */
+  async hold(scope: Scope, runId: string, marks: LeaseMarks = {}): Promise<LeaseHandle> {
     // A run delivered again after a deferral holds the lease as it left it, beats counted.
     const current = await this.find(runId);
-    return this.beat(scope, runId, current?.etag ?? this.etagOf(0), {});
+    const handle = this.beat(scope, runId, current?.etag ?? this.etagOf(0), marks);
+    await handle.mark(marks);
+    return handle;
   }
 
   /**
@@ -181,7 +179,7 @@ export class RunLeases {
   isAlive(lease: Lease | undefined): boolean {
     if (!lease) return false;
     const { host, pid, instance } = splitOwner(lease.owner);
-    const beating = this.now() - lease.heartbeatAt < this.staleMs;
+    const beating = this.now() - lease.heartbeatAt < this.silenceMs;
     if (host !== os.hostname()) return beating;
     if (pid === process.pid) return instance === this.instance;
     // A pid that answers may be a killed server's zombie, or another program that got the pid since: only a

@@ -4,6 +4,9 @@ import { ResourcesRepository, type Scope, type StoredResource } from '../store/r
 import { runKind } from './run-document.js';
 import { afterSql, conditionSql, type RunCondition, type RunListQuery } from './run-list-query.js';
 
+/** The statuses of a run that has not ended: queued for a worker, or running. At most one per flow (a unique index). */
+export const unfinishedRunStatuses: readonly string[] = ['queued', 'inProgress'];
+
 /** How many flow ids one `lastRuns` query asks for: well under both backends' limits on bound parameters. */
 const idsPerQuery = 500;
 
@@ -131,6 +134,35 @@ export class RunsRepository {
   /** The records of these runs that exist, by id: one read per 500 ids. */
   async records(scope: Scope, runIds: readonly string[]): Promise<Map<string, StoredResource>> {
     return new ResourcesRepository(this.db).getMany(runKind, scope, runIds);
+  }
+
+  /** Whether a run of the flow has not ended, whichever server or worker has it. */
+  async isFlowBusy(scope: Scope, flowId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('flow_runs')
+      .select('run_id')
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where('flow_id', '=', flowId)
+      .where('status', 'in', unfinishedRunStatuses)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Every flow with a run that has not ended, in every org and sandbox: one read, for a scheduler's pass. */
+  async busyFlows(): Promise<{ scope: Scope; flowId: string }[]> {
+    const rows = await this.db.selectFrom('flow_runs').select(['org_id', 'sandbox_id', 'flow_id']).where('status', 'in', unfinishedRunStatuses).execute();
+    return rows.map((row) => ({ scope: { orgId: row.org_id, sandboxId: row.sandbox_id }, flowId: row.flow_id ?? '' }));
+  }
+
+  /** Which of these runs (in any sandbox) have not ended: 500 ids per query. */
+  async unfinishedOf(runIds: readonly string[]): Promise<Set<string>> {
+    const open = new Set<string>();
+    for (let i = 0; i < runIds.length; i += idsPerQuery) {
+      const rows = await this.db.selectFrom('flow_runs').select('run_id').where('run_id', 'in', runIds.slice(i, i + idsPerQuery)).where('status', 'in', unfinishedRunStatuses).execute();
+      for (const row of rows) open.add(row.run_id);
+    }
+    return open;
   }
 
   /** Drops a deleted flow's row; its runs themselves stay listed under GET /runs, as before. */

@@ -33,15 +33,8 @@ export class SchedulerSeat {
       acquire: () => Promise<SeatLock | undefined>;
       retryMs?: number | undefined;
       log?: RunLog | undefined;
-      /** Told when this process takes the seat (tests, and the log). */
-      onSeated?: (() => void) | undefined;
     },
   ) {}
-
-  /** Whether this process runs the scheduler now. */
-  get seated(): boolean {
-    return this.held !== undefined;
-  }
 
   start(): void {
     this.stopped = false;
@@ -88,7 +81,6 @@ export class SchedulerSeat {
     this.held = lock;
     this.deps.log?.info?.({}, 'this process runs the scheduler');
     this.deps.scheduler.start();
-    this.deps.onSeated?.();
     void lock.lost.then(async () => {
       if (this.held !== lock) return;
       this.held = undefined;

@@ -164,8 +164,7 @@ export class Scheduler {
 
   /** The flows with an unfinished run, on any server, by `flowKey`. */
   private async busyFlows(): Promise<Set<string>> {
-    const rows = await this.deps.db.selectFrom('flow_runs').select(['org_id', 'sandbox_id', 'flow_id']).where('status', 'in', ['queued', 'inProgress']).execute();
-    return new Set(rows.map((row) => flowKey({ orgId: row.org_id, sandboxId: row.sandbox_id }, row.flow_id ?? '')));
+    return new Set((await this.runs.busyFlows()).map((busy) => flowKey(busy.scope, busy.flowId)));
   }
 
   private async startDue(flow: ScheduledFlow, now: number, stored: StoredResource | undefined): Promise<TickReport['started'][number] | undefined> {
@@ -189,7 +188,7 @@ export class Scheduler {
     try {
       run = await this.deps.engine.start(plan, { alongside: moveCursor });
     } catch (error: unknown) {
-      // A run started on demand between the isBusy() check and now: this window waits for the next pass.
+      // A run started on demand since the pass read the busy flows: this window waits for the next pass.
       if (error instanceof FlowBusyError) return undefined;
       // Another scheduler took this window first (a two-scheduler moment during a failover): nothing was recorded.
       if (error instanceof CursorMoved || isUniqueViolation(error)) {

@@ -239,15 +239,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await runQueue.close();
     throw new Error('runs without a worker need a queue other processes read: set DATABASE_URL (PostgreSQL) to use --no-worker');
   }
+  const layout = new LakeLayout(deps.dataDir);
   const engine = new Engine({
     db: deps.store.db,
-    layout: new LakeLayout(deps.dataDir),
+    layout,
     now,
     log: server.log,
     connectors,
     queue: runQueue,
     planQueued: queuedRunPlanner({ db: deps.store.db, secretBox, fileRoots }),
-    landings: queuedLandings({ db: deps.store.db, now, layout: new LakeLayout(deps.dataDir) }),
+    landings: queuedLandings({ db: deps.store.db, now, layout }),
     heartbeatMs: runSettings.heartbeatMs,
     limits: runSettings.limits,
   });
@@ -274,7 +275,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (runSettings.worker !== false) runWorker.start();
   const scheduler = new Scheduler({ clock: { now }, db: deps.store.db, engine, log: server.log, ...scheduledRuns({ db: deps.store.db, secretBox, fileRoots }) });
   const schedulerSeat = new SchedulerSeat({ scheduler, acquire: () => trySessionLock(deps.store, 'scheduler'), log: server.log });
-  const layout = new LakeLayout(deps.dataDir);
   const streamQueue = new StreamQueue(deps.store.db);
   const importedBatches = new ImportedBatches({ db: deps.store.db, now, engine, layout });
   const streaming = new StreamFlusher({
@@ -358,7 +358,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     registerSchemaRegistryRoutes(api, services);
     registerConversionRoutes(api, services);
     // Data Access and Query read the lake itself, not only the metadata store; Catalog removes a deleted batch's files.
-    const lake = { ...services, layout: new LakeLayout(deps.dataDir), connectors };
+    const lake = { ...services, layout, connectors };
     registerCatalogRoutes(api, lake);
     registerMappingPreviewRoutes(api, lake);
     registerExportRoutes(api, lake);

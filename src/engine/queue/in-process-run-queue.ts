@@ -5,7 +5,6 @@ import { jobIdOf, type QueuedJob, type ReclaimOutcome, type RunClaim, type RunQu
  * process stopped; a restart fails it (`Engine.recover`), as a run cut short by a restart always was.
  */
 export class InProcessRunQueue implements RunQueue {
-  readonly name = 'in-process';
   readonly redelivers = false;
   private readonly waiting: QueuedJob[] = [];
   /** Runs accepted here and not yet finished: waiting or delivered. */
@@ -57,11 +56,6 @@ export class InProcessRunQueue implements RunQueue {
 
   async close(): Promise<void> {
     this.consumer = undefined;
-  }
-
-  /** How many runs wait for a free slot. */
-  get queued(): number {
-    return this.waiting.length;
   }
 
   private drain(): void {

@@ -40,17 +40,17 @@ type Delivered = PgBoss.JobWithMetadata<QueuedJob>;
  * completes it (see `settle`).
  */
 export class PgBossRunQueue implements RunQueue {
-  readonly name = 'pg-boss';
   readonly redelivers = true;
-  private readonly settings: typeof defaultRunQueueOptions;
   private taking = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private active = 0;
 
-  private constructor(private readonly boss: PgBoss, private readonly options: PgBossRunQueueOptions) {
-    this.settings = { ...defaultRunQueueOptions, ...options.settings };
-  }
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly options: PgBossRunQueueOptions,
+    private readonly settings: typeof defaultRunQueueOptions,
+  ) {}
 
   /** Starts pg-boss (installing or migrating its schema) and creates the run queue if it is new. */
   static async open(options: PgBossRunQueueOptions): Promise<PgBossRunQueue> {
@@ -66,7 +66,7 @@ export class PgBossRunQueue implements RunQueue {
           if (!(await boss.getQueue(runQueueName))) throw error;
         });
     }
-    return new PgBossRunQueue(boss, options);
+    return new PgBossRunQueue(boss, options, settings);
   }
 
   async add(trx: Transaction<Database>, job: QueuedJob): Promise<() => void> {

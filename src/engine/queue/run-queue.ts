@@ -73,7 +73,6 @@ export type ReclaimOutcome = 'redelivering' | 'held' | 'gone';
  * worker; with SQLite an in-process queue (one process runs the runs it accepted). The run code is the same.
  */
 export interface RunQueue {
-  readonly name: 'pg-boss' | 'in-process';
   /** Whether a run can be taken up by another process when its worker dies (false: the run is failed instead). */
   readonly redelivers: boolean;
   /**

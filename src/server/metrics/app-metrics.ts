@@ -36,7 +36,7 @@ export class AppMetrics {
 
   constructor(processMetrics?: Registry) {
     this.gauge('tributary_runs_in_progress', 'Flow runs this process is executing now.', (counts) => counts.inProgress);
-    this.gauge('tributary_runs_queued', 'Flow runs accepted and waiting to start; runs start at once today, so this reads 0 but for an instant.', (counts) => counts.queued);
+    this.gauge('tributary_runs_queued', 'Flow runs this process accepted for its own queue (SQLite) and not started yet; with PostgreSQL runs wait in the shared queue, not here.', (counts) => counts.queued);
     this.exposed = processMetrics ? Registry.merge([this.registry, processMetrics]) : this.registry;
   }
 

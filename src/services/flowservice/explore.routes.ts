@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
@@ -6,7 +8,8 @@ import { listLocalFolder } from '../../connectors/local-files/local-folder-listi
 import { resolveLocalFiles } from '../../connectors/local-files/local-file-paths.js';
 import { rootFolderProblem } from '../../connectors/local-files/root-folder-problem.js';
 import { RestConnector } from '../../connectors/rest/rest-connector.js';
-import { SourceConfigError } from '../../connectors/source-connector.js';
+import { isExplorableSource, type ExplorableSource } from '../../connectors/explorable-source.js';
+import { SourceConfigError, SourceProviderError, SourceTransientError } from '../../connectors/source-connector.js';
 import type { ConnectorLookup } from '../../engine/connectors-by-spec.js';
 import { DuckDbSession } from '../../lake/duckdb-session.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
@@ -21,7 +24,7 @@ import { flowBody } from './flow-collection.js';
 import { flowBase } from './flow-collection.routes.js';
 import { exploreColumn, type XdmColumnType } from './explore-column.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
-import { exploreSchemas, type ExploreQuery } from './explore.route-schemas.js';
+import { exploreSchemas, ExploreQuery } from './explore.route-schemas.js';
 
 /** DuckDB's column types in XDM terms, as AEP's explore responses give them. */
 function xdmOf(duckType: string): XdmColumnType {
@@ -53,17 +56,22 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
     if (!connection) throw notFound('connections', id);
     const specId = (flowBody(connection).connectionSpec as { id: string }).id;
     const connector = deps.connectors(specId);
-    if (!(connector instanceof RestConnector)) return { connection, specId, rest: undefined };
+    if (isExplorableSource(connector)) {
+      const auth = await openBoundCredentials(connection, { repo, secretBox: deps.secretBox }, ctx.scope);
+      return { connection, specId, rest: undefined, explorable: { source: connector, auth } };
+    }
+    if (!(connector instanceof RestConnector)) return { connection, specId, rest: undefined, explorable: undefined };
     const auth = await openBoundCredentials(connection, { repo, secretBox: deps.secretBox }, ctx.scope);
-    return { connection, specId, rest: { connector, auth, saveCredentials: credentialsSaver(repo, deps, ctx.scope, connection.id, auth) } };
+    return { connection, specId, rest: { connector, auth, saveCredentials: credentialsSaver(repo, deps, ctx.scope, connection.id, auth) }, explorable: undefined };
   };
 
   app.get<{ Params: Static<typeof IdParams> }>(
     `${flowBase}/connections/:id/test`,
     { schema: exploreSchemas.test },
     async (request) => {
-      const { connection, specId, rest } = await openConnection(request.ctx, request.params.id);
+      const { connection, specId, rest, explorable } = await openConnection(request.ctx, request.params.id);
       if (rest) return testRestSource(rest.connector, rest.auth, rest.saveCredentials);
+      if (explorable) return explorable.source.test(explorable.auth);
       if (specId === localFilesSpecId) {
         try {
           const problem = rootFolderProblem(deps.fileRoots.check(String(openParams(connection, deps).rootPath), request.ctx.orgId));
@@ -80,9 +88,10 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
     `${flowBase}/connections/:id/explore`,
     { schema: exploreSchemas.explore },
     async (request) => {
-      const { connection, specId, rest } = await openConnection(request.ctx, request.params.id);
+      const { connection, specId, rest, explorable } = await openConnection(request.ctx, request.params.id);
       const query = { ...request.query, objectType: request.query.objectType ?? 'root' };
       if (rest) return exploreRestSource(rest.connector, rest.auth, query, deps.layout.tempDir(), rest.saveCredentials);
+      if (explorable) return exploreSource(explorable.source, explorable.auth, query, deps.layout.tempDir());
       if (specId !== localFilesSpecId) throw new ApiError('validation', `connections of spec ${specId} cannot be explored`);
       let root: string;
       try {
@@ -116,6 +125,43 @@ export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & 
       }
     },
   );
+}
+
+/**
+ * Explore through an `ExplorableSource` (databases, SFTP, S3). A file's relation is described and previewed by
+ * DuckDB here, as for Local Files; the source's own failures become 400s that say what to fix.
+ */
+async function exploreSource(source: ExplorableSource, auth: Record<string, unknown>, query: Static<typeof ExploreQuery> & { objectType: string }, tempRoot: string): Promise<unknown> {
+  const { objectType, object = '', fileType, preview = false } = query;
+  const workDir = path.join(tempRoot, `explore-${crypto.randomUUID()}`);
+  try {
+    if (objectType === 'root' || objectType === 'folder') return await source.list(auth, { objectType, object });
+    if (objectType !== 'file' && objectType !== 'table') {
+      throw new ApiError('validation', `objectType "${objectType}" does not apply to this connection; use root, folder, file or table`, {
+        problems: [{ in: 'query', path: 'objectType', message: 'must be root, folder, file or table for this connection' }],
+      });
+    }
+    fs.mkdirSync(workDir, { recursive: true });
+    const described = await source.describe(auth, { objectType, object, fileType, preview }, workDir);
+    if (described.kind === 'columns') {
+      const columns = described.columns.map((column) => exploreColumn(column.name, column.xdm));
+      return { format: 'flat', schema: { columns }, ...(preview && described.rows ? { data: described.rows.slice(0, 100) } : {}) };
+    }
+    const duck = await DuckDbSession.open({ tempDirectory: tempRoot });
+    try {
+      const columns = (await duck.rows(`DESCRIBE SELECT * FROM ${described.relation}`)).map((row) => exploreColumn(String(row.column_name), xdmOf(String(row.column_type))));
+      const data = preview ? await duck.rows(`SELECT * FROM ${described.relation} LIMIT 100`) : undefined;
+      return { format: 'flat', schema: { columns }, ...(data ? { data } : {}) };
+    } finally {
+      duck.close();
+    }
+  } catch (error) {
+    if (error instanceof SourceConfigError) throw new ApiError('validation', error.message, { problems: [{ in: 'query', path: 'object', message: error.message }] });
+    if (error instanceof SourceTransientError || error instanceof SourceProviderError) throw new ApiError('sourceUnreachable', error.message);
+    throw error;
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 function formatOf(file: string): 'delimited' | 'json' | 'parquet' {

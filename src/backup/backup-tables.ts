@@ -28,6 +28,7 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   flows: ['org_id', 'sandbox_id', 'flow_id'],
   flow_connections: ['org_id', 'sandbox_id', 'flow_id', 'direction', 'connection_id'],
   catalog_batches: ['org_id', 'sandbox_id', 'batch_id'],
+  flow_service_connections: ['org_id', 'sandbox_id', 'kind', 'connection_id'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

@@ -180,6 +180,29 @@ export interface CatalogBatchesTable {
   stored_at: number;
 }
 
+/**
+ * The columns the Flow Service's connection lists filter and sort on, one row per base, source or target
+ * connection (its body stays in `resources`), written in the transaction of every write of the connection.
+ */
+export interface FlowServiceConnectionsTable {
+  org_id: string;
+  sandbox_id: string;
+  /** The resource kind: `flowservice.connection`, `flowservice.sourceConnection` or `flowservice.targetConnection`. */
+  kind: string;
+  connection_id: string;
+  name: string | null;
+  /** `connectionSpec.id`. */
+  connection_spec_id: string | null;
+  /** Source and target connections: `baseConnectionId`. */
+  base_connection_id: string | null;
+  state: string | null;
+  /** Target connections: `params.dataSetId`, the dataset they write into. */
+  data_set_id: string | null;
+  /** The body's `createdAt` and `updatedAt`. */
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -194,4 +217,5 @@ export interface Database {
   flows: FlowsTable;
   flow_connections: FlowConnectionsTable;
   catalog_batches: CatalogBatchesTable;
+  flow_service_connections: FlowServiceConnectionsTable;
 }

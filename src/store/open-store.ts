@@ -14,6 +14,7 @@ import * as flowIndex from './migrations/20261214T0100-flow-index.js';
 import * as batchIndex from './migrations/20261214T0110-batch-index.js';
 import * as rateBuckets from './migrations/20261214T0200-rate-buckets.js';
 import * as oneUnfinishedRun from './migrations/20261214T0300-one-unfinished-run-per-flow.js';
+import * as connectionIndex from './migrations/20261215T0100-connection-index.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '20261214T0110-batch-index': batchIndex as Migration,
   '20261214T0200-rate-buckets': rateBuckets as Migration,
   '20261214T0300-one-unfinished-run-per-flow': oneUnfinishedRun as Migration,
+  '20261215T0100-connection-index': connectionIndex as Migration,
 };
 
 /** Every migration this version knows, oldest first: a backup records them, a restore checks them. */

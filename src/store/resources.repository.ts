@@ -1,12 +1,17 @@
 import type { Kysely, Transaction } from 'kysely';
 import { batchIndex, batchKind } from './batch-index.js';
+import { connectionIndex, connectionKinds } from './connection-index.js';
 import type { Database } from './database.js';
 import { flowIndex, flowKind } from './flow-index.js';
 import type { KindIndex } from './kind-index.js';
 import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
 
 /** The kinds whose lists filter and sort in SQL, and the index rows each keeps beside its body. */
-const kindIndexes: Readonly<Record<string, KindIndex>> = { [flowKind]: flowIndex, [batchKind]: batchIndex };
+const kindIndexes: Readonly<Record<string, KindIndex>> = {
+  [flowKind]: flowIndex,
+  [batchKind]: batchIndex,
+  ...Object.fromEntries(Object.values(connectionKinds).map((kind) => [kind, connectionIndex(kind)])),
+};
 
 function indexOf(kind: string): KindIndex | undefined {
   return Object.hasOwn(kindIndexes, kind) ? kindIndexes[kind] : undefined;
@@ -35,7 +40,7 @@ export interface StoredResource {
 
 /**
  * JSON documents keyed by kind and id, always read and written inside one org and sandbox. A kind with index rows
- * (flows, Catalog batches) has them written in the transaction of each insert, update and delete here, so every
+ * (flows, connections, Catalog batches) has them written in the transaction of each insert, update and delete here, so every
  * writer keeps them, whichever part of the server it is.
  */
 export class ResourcesRepository {

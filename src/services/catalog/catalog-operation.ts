@@ -22,6 +22,8 @@ export interface CatalogCall {
   repo: ResourcesRepository;
   /** Batches, checked, and their index: bound to the same transaction. */
   batches: BatchesRepository;
+  /** The ids of the Flow Service target connections that write into a dataset (same transaction). */
+  targetsOf(dataSetId: string): Promise<string[]>;
   params: Record<string, string>;
   /** Validated against the operation's querystring schema. */
   query: Record<string, unknown>;

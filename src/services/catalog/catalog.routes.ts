@@ -10,6 +10,7 @@ import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { batchOperations } from './batch.operations.js';
+import { targetConnectionsForDataSet } from '../flowservice/target-connections.js';
 import { BatchesRepository } from './batches.repository.js';
 import { batchedRequestOperation } from './batched-requests.js';
 import { jsonAnswer, LocationHeader, ReferenceList } from './catalog-answers.schema.js';
@@ -50,6 +51,7 @@ function register(app: FastifyInstance, deps: ServiceDeps, operation: CatalogOpe
         ctx: request.ctx,
         repo: new ResourcesRepository(db),
         batches: new BatchesRepository(db),
+        targetsOf: (dataSetId) => targetConnectionsForDataSet(db, request.ctx.scope, dataSetId),
         params: request.params as Record<string, string>,
         query: (request.query ?? {}) as Record<string, unknown>,
         body: request.body,

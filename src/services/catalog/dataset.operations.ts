@@ -5,7 +5,6 @@ import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
 import type { StoredResource } from '../../store/resources.repository.js';
-import { targetConnectionsForDataSet } from '../flowservice/target-connections.js';
 import { deleteDataSetBatches } from './batch-deletion.js';
 import { PatchBody } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
@@ -77,7 +76,7 @@ async function updateDataSet(call: CatalogCall, id: string, edit: (answered: Rec
   const schemaOf = (d: Record<string, unknown>) => (isRecord(d.schemaRef) ? d.schemaRef.id : undefined);
   if (schemaOf(next) !== schemaOf(answered)) {
     // Flows check that their mapping writes the dataset's schema; changing it under them would break that.
-    const targets = await targetConnectionsForDataSet(call.repo, call.ctx.scope, id);
+    const targets = await call.targetsOf(id);
     if (targets.length > 0) {
       throw new ApiError('inUse', `dataset ${id} is the target of connection(s) ${targets.join(', ')}; its schema cannot change while they use it.`, {
         problems: [{ in: 'body', path: '/schemaRef/id', message: 'cannot change while target connections use the dataset' }],
@@ -165,7 +164,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       run: async (call) => {
         const id = String(call.params.id);
         if (!(await call.repo.get(dataSetKind, call.ctx.scope, id))) throw notFound('dataSets', id);
-        const targets = await targetConnectionsForDataSet(call.repo, call.ctx.scope, id);
+        const targets = await call.targetsOf(id);
         if (targets.length > 0) throw new ApiError('inUse', `dataset ${id} is the target of connection(s) ${targets.join(', ')}; delete those first.`);
         await deleteDataSetBatches(id, { ...call, layout: deps.layout });
         await call.repo.delete(dataSetKind, call.ctx.scope, id);

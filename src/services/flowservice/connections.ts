@@ -1,3 +1,5 @@
+import { connectionKinds } from '../../store/connection-index.js';
+import { listConnections } from './connections-listing.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
 import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
@@ -13,13 +15,14 @@ import { ConnectionRequest } from './flow-requests.schema.js';
 import { storedCredentials } from './bound-credentials.js';
 import { describeDestination, destinationOf, destinationParams, sameDestination, secretParams } from './credential-destination.js';
 
-export const connectionKind = 'flowservice.connection';
+export const connectionKind = connectionKinds.base;
 const masked = '********';
 
 /** Base connections: a connection spec plus the account's credentials, sealed at rest and masked on the wire. */
 export const connections: FlowCollection = {
   path: 'connections',
   kind: connectionKind,
+  list: (listing, env, collectionPath) => listConnections(env.connections, connectionKind, env.ctx.scope, listing, collectionPath),
   resourceName: 'connections',
   reference: { one: 'connection', many: 'connections', request: ConnectionRequest, answer: ConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec', 'specImmutable', 'secretsRequired'], deleteErrors: ['inUse'] },
   patchable: ['name', 'description', 'auth', 'connectionSpec'],
@@ -80,12 +83,7 @@ export const connections: FlowCollection = {
 
   async usedBy(id, env) {
     // Any source or target connection built on it, used by a flow or not: deleting it would orphan them.
-    const dependents = await Promise.all(
-      ['flowservice.sourceConnection', 'flowservice.targetConnection'].map(async (kind) =>
-        (await env.repo.list(kind, env.ctx.scope)).filter((s) => flowBody(s).baseConnectionId === id).map((s) => `${kind.split('.')[1]} ${s.id}`),
-      ),
-    );
-    return dependents.flat();
+    return (await env.connections.builtOn(env.ctx.scope, id)).map((built) => `${built.kind.split('.')[1] ?? built.kind} ${built.id}`);
   },
 };
 

@@ -10,6 +10,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import type { FlowCollection, FlowEnv } from './flow-collection.js';
 import { flowCollectionSchemas, IfMatchQuery } from './flow-collection.route-schemas.js';
 import { FlowListing, type FlowListQuery } from './flow-listing.js';
+import { ConnectionsRepository } from './connections.repository.js';
 import { FlowsRepository } from './flows.repository.js';
 import { newAudit, newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
@@ -24,6 +25,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     repo: new ResourcesRepository(deps.db),
     runs: new RunsRepository(deps.db),
     flows: new FlowsRepository(deps.db),
+    connections: new ConnectionsRepository(deps.db),
     secretBox: deps.secretBox,
     now: deps.now(),
     fileRoots: deps.fileRoots,

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
 import type { FlowAudit } from './flow-object.js';
 import type { FlowListing } from './flow-listing.js';
+import type { ConnectionsRepository } from './connections.repository.js';
 import type { FlowsRepository } from './flows.repository.js';
 
 /** What a collection's rules see of the request: who, where, and the stores. */
@@ -17,6 +18,8 @@ export interface FlowEnv {
   runs: RunsRepository;
   /** Flows, checked, and their index. */
   flows: FlowsRepository;
+  /** The index of base, source and target connections. */
+  connections: ConnectionsRepository;
   secretBox: SecretBox;
   now: number;
   fileRoots: FileRoots;

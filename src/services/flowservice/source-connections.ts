@@ -1,3 +1,5 @@
+import { connectionKinds } from '../../store/connection-index.js';
+import { listConnections } from './connections-listing.js';
 import { ProblemList } from '../../server/errors/problem-list.js';
 import { flowBody, type FlowCollection } from './flow-collection.js';
 import { connectionKind } from './connections.js';
@@ -7,13 +9,14 @@ import { validateAgainstSpec } from './spec-validator.js';
 import { SourceConnectionAnswer } from './flow-answers.schema.js';
 import { SourceConnectionRequest } from './flow-requests.schema.js';
 
-export const sourceConnectionKind = 'flowservice.sourceConnection';
+export const sourceConnectionKind = connectionKinds.source;
 const fileFormats = ['delimited', 'json', 'parquet'];
 
 /** What to read from a base connection: a table (tabular sources) or a resource path (REST sources). */
 export const sourceConnections: FlowCollection = {
   path: 'sourceConnections',
   kind: sourceConnectionKind,
+  list: (listing, env, collectionPath) => listConnections(env.connections, sourceConnectionKind, env.ctx.scope, listing, collectionPath),
   resourceName: 'sourceConnections',
   reference: { one: 'source connection', many: 'source connections', request: SourceConnectionRequest, answer: SourceConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec'], deleteErrors: ['inUse'] },
   patchable: ['name', 'description', 'params', 'data'],

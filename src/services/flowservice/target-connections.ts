@@ -1,8 +1,13 @@
-import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
-import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
+import type { Kysely, Transaction } from 'kysely';
+import { ProblemList } from '../../server/errors/problem-list.js';
+import { connectionKinds } from '../../store/connection-index.js';
+import type { Database } from '../../store/database.js';
+import type { Scope } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { flowBody, type FlowCollection } from './flow-collection.js';
 import { connectionKind } from './connections.js';
+import { listConnections } from './connections-listing.js';
+import { ConnectionsRepository } from './connections.repository.js';
 import { flowsUsing } from './flows-using.js';
 import { readConnectionSpec } from './spec-reference.js';
 import { validateAgainstSpec } from './spec-validator.js';
@@ -10,12 +15,13 @@ import { dataLakeConnectionSpec } from './specs/builtin-specs.js';
 import { TargetConnectionAnswer } from './flow-answers.schema.js';
 import { TargetConnectionRequest } from './flow-requests.schema.js';
 
-export const targetConnectionKind = 'flowservice.targetConnection';
+export const targetConnectionKind = connectionKinds.target;
 
 /** Where a flow lands its data: a Data Lake dataset and the XDM schema its rows follow. */
 export const targetConnections: FlowCollection = {
   path: 'targetConnections',
   kind: targetConnectionKind,
+  list: (listing, env, collectionPath) => listConnections(env.connections, targetConnectionKind, env.ctx.scope, listing, collectionPath),
   resourceName: 'targetConnections',
   reference: { one: 'target connection', many: 'target connections', request: TargetConnectionRequest, answer: TargetConnectionAnswer, createErrors: ['invalidSpec', 'schemaMismatch'], updateErrors: ['invalidSpec', 'schemaMismatch'], deleteErrors: ['inUse'] },
   patchable: ['name', 'description'],
@@ -86,7 +92,6 @@ export const targetConnections: FlowCollection = {
 };
 
 /** Ids of the target connections that write into `dataSetId`. */
-export async function targetConnectionsForDataSet(repo: ResourcesRepository, scope: Scope, dataSetId: string): Promise<string[]> {
-  const targets = await repo.list(targetConnectionKind, scope);
-  return targets.filter((t) => isRecord(flowBody(t).params) && (flowBody(t).params as Record<string, unknown>).dataSetId === dataSetId).map((t) => t.id);
+export function targetConnectionsForDataSet(db: Kysely<Database> | Transaction<Database>, scope: Scope, dataSetId: string): Promise<string[]> {
+  return new ConnectionsRepository(db).targetsOf(scope, dataSetId);
 }

@@ -1,0 +1,91 @@
+import type { Kysely, Transaction } from 'kysely';
+import { connectionKinds, type ConnectionKind } from '../../store/connection-index.js';
+import type { Database, FlowServiceConnectionsTable } from '../../store/database.js';
+import { afterSql, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
+import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
+
+/** The `flow_service_connections` columns a connection list can filter and sort on. */
+export type ConnectionColumn = 'connection_id' | 'name' | 'connection_spec_id' | 'base_connection_id' | 'state' | 'data_set_id' | 'created_at' | 'updated_at';
+
+export type ConnectionCondition = IndexCondition<ConnectionColumn>;
+
+/** How many ids one read of the index returns while a list falls back to filtering in JS. */
+const idsPerRead = 5000;
+
+/**
+ * Base, source and target connections: their bodies (in `resources`) and the `flow_service_connections` index the
+ * store writes with every write of one. Lists page through the index and read only their page's bodies; the
+ * questions "what is built on this base connection" and "what writes into this dataset" read the index alone.
+ *
+ * @example
+ * const connections = new ConnectionsRepository(db);
+ * const rows = await connections.page(connectionKinds.source, scope, { where: [], order: [{ column: 'connection_id', descending: false }], limit: 51 });
+ */
+export class ConnectionsRepository {
+  private readonly resources: ResourcesRepository;
+
+  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {
+    this.resources = new ResourcesRepository(db);
+  }
+
+  /** The connections of `kind` with these ids that exist, by id: one read per 500 ids. */
+  getMany(kind: ConnectionKind, scope: Scope, ids: readonly string[]): Promise<Map<string, StoredResource>> {
+    return this.resources.getMany(kind, scope, ids);
+  }
+
+  /** A page of one kind's index rows; the caller reads the page's bodies. */
+  async page(kind: ConnectionKind, scope: Scope, query: IndexPageQuery<ConnectionColumn>): Promise<FlowServiceConnectionsTable[]> {
+    let select = this.scoped(kind, scope).selectAll();
+    for (const condition of query.where) select = select.where(conditionSql('flow_service_connections', condition));
+    if (query.after !== undefined) select = select.where(afterSql('flow_service_connections', query.order, query.after));
+    for (const key of query.order) select = select.orderBy(key.column, key.descending ? 'desc' : 'asc');
+    const rows = await select.limit(query.limit).execute();
+    return rows.map((row) => ({ ...row, created_at: Number(row.created_at), updated_at: Number(row.updated_at) }));
+  }
+
+  /** How many connections of `kind` meet every condition. */
+  async count(kind: ConnectionKind, scope: Scope, where: readonly ConnectionCondition[]): Promise<number> {
+    let select = this.scoped(kind, scope).select((eb) => eb.fn.countAll<number>().as('n'));
+    for (const condition of where) select = select.where(conditionSql('flow_service_connections', condition));
+    const row = await select.executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** The ids of every connection of `kind` that meets every condition, read a bounded page at a time. */
+  async ids(kind: ConnectionKind, scope: Scope, where: readonly ConnectionCondition[]): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string[] | undefined;
+    for (;;) {
+      const rows = await this.page(kind, scope, { where, order: [{ column: 'connection_id', descending: false }], after, limit: idsPerRead });
+      ids.push(...rows.map((r) => r.connection_id));
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < idsPerRead) return ids;
+      after = [last.connection_id];
+    }
+  }
+
+  /** The source and target connections built on a base connection. */
+  async builtOn(scope: Scope, baseConnectionId: string): Promise<{ kind: ConnectionKind; id: string }[]> {
+    const rows = await this.db
+      .selectFrom('flow_service_connections')
+      .select(['kind', 'connection_id'])
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where('kind', 'in', [connectionKinds.source, connectionKinds.target])
+      .where('base_connection_id', '=', baseConnectionId)
+      .orderBy('kind')
+      .orderBy('connection_id')
+      .execute();
+    return rows.map((r) => ({ kind: r.kind as ConnectionKind, id: r.connection_id }));
+  }
+
+  /** The ids of the target connections that write into `dataSetId`. */
+  async targetsOf(scope: Scope, dataSetId: string): Promise<string[]> {
+    const rows = await this.scoped(connectionKinds.target, scope).select('connection_id').where('data_set_id', '=', dataSetId).orderBy('connection_id').execute();
+    return rows.map((r) => r.connection_id);
+  }
+
+  private scoped(kind: ConnectionKind, scope: Scope) {
+    return this.db.selectFrom('flow_service_connections').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', '=', kind);
+  }
+}

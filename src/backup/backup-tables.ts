@@ -29,6 +29,7 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   flow_connections: ['org_id', 'sandbox_id', 'flow_id', 'direction', 'connection_id'],
   catalog_batches: ['org_id', 'sandbox_id', 'batch_id'],
   flow_service_connections: ['org_id', 'sandbox_id', 'kind', 'connection_id'],
+  catalog_data_sets: ['org_id', 'sandbox_id', 'data_set_id'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

@@ -203,6 +203,24 @@ export interface FlowServiceConnectionsTable {
   updated_at: number;
 }
 
+/**
+ * The columns `GET /dataSets` filters and sorts on, one row per Catalog dataset (its body stays in `resources`),
+ * written in the transaction of every write of the dataset. `created` and `updated` are the body's; `stored_at`
+ * is the row's own creation time, the order a list without `orderBy` keeps.
+ */
+export interface CatalogDataSetsTable {
+  org_id: string;
+  sandbox_id: string;
+  data_set_id: string;
+  name: string | null;
+  /** `schemaRef.id`. */
+  schema_id: string | null;
+  state: string | null;
+  created: number | null;
+  updated: number | null;
+  stored_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -218,4 +236,5 @@ export interface Database {
   flow_connections: FlowConnectionsTable;
   catalog_batches: CatalogBatchesTable;
   flow_service_connections: FlowServiceConnectionsTable;
+  catalog_data_sets: CatalogDataSetsTable;
 }

@@ -15,6 +15,7 @@ import * as batchIndex from './migrations/20261214T0110-batch-index.js';
 import * as rateBuckets from './migrations/20261214T0200-rate-buckets.js';
 import * as oneUnfinishedRun from './migrations/20261214T0300-one-unfinished-run-per-flow.js';
 import * as connectionIndex from './migrations/20261215T0100-connection-index.js';
+import * as dataSetIndex from './migrations/20261215T0110-data-set-index.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '20261214T0200-rate-buckets': rateBuckets as Migration,
   '20261214T0300-one-unfinished-run-per-flow': oneUnfinishedRun as Migration,
   '20261215T0100-connection-index': connectionIndex as Migration,
+  '20261215T0110-data-set-index': dataSetIndex as Migration,
 };
 
 /** Every migration this version knows, oldest first: a backup records them, a restore checks them. */

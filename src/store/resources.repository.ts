@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { batchIndex, batchKind } from './batch-index.js';
 import { connectionIndex, connectionKinds } from './connection-index.js';
+import { dataSetIndex, dataSetKind } from './data-set-index.js';
 import type { Database } from './database.js';
 import { flowIndex, flowKind } from './flow-index.js';
 import type { KindIndex } from './kind-index.js';
@@ -10,6 +11,7 @@ import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
 const kindIndexes: Readonly<Record<string, KindIndex>> = {
   [flowKind]: flowIndex,
   [batchKind]: batchIndex,
+  [dataSetKind]: dataSetIndex,
   ...Object.fromEntries(Object.values(connectionKinds).map((kind) => [kind, connectionIndex(kind)])),
 };
 
@@ -40,7 +42,7 @@ export interface StoredResource {
 
 /**
  * JSON documents keyed by kind and id, always read and written inside one org and sandbox. A kind with index rows
- * (flows, connections, Catalog batches) has them written in the transaction of each insert, update and delete here, so every
+ * (flows, connections, Catalog datasets and batches) has them written in the transaction of each insert, update and delete here, so every
  * writer keeps them, whichever part of the server it is.
  */
 export class ResourcesRepository {

@@ -5,6 +5,7 @@ import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
 import type { BatchesRepository } from './batches.repository.js';
+import type { DataSetsRepository } from './datasets.repository.js';
 import type { CatalogAnswerDoc } from './catalog-answers.schema.js';
 
 /** The request headers Catalog operations act on. */
@@ -22,6 +23,8 @@ export interface CatalogCall {
   repo: ResourcesRepository;
   /** Batches, checked, and their index: bound to the same transaction. */
   batches: BatchesRepository;
+  /** Datasets' index: bound to the same transaction. */
+  dataSets: DataSetsRepository;
   /** The ids of the Flow Service target connections that write into a dataset (same transaction). */
   targetsOf(dataSetId: string): Promise<string[]>;
   params: Record<string, string>;

@@ -12,6 +12,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { batchOperations } from './batch.operations.js';
 import { targetConnectionsForDataSet } from '../flowservice/target-connections.js';
 import { BatchesRepository } from './batches.repository.js';
+import { DataSetsRepository } from './datasets.repository.js';
 import { batchedRequestOperation } from './batched-requests.js';
 import { jsonAnswer, LocationHeader, ReferenceList } from './catalog-answers.schema.js';
 import type { CatalogCall, CatalogOperation } from './catalog-operation.js';
@@ -51,6 +52,7 @@ function register(app: FastifyInstance, deps: ServiceDeps, operation: CatalogOpe
         ctx: request.ctx,
         repo: new ResourcesRepository(db),
         batches: new BatchesRepository(db),
+        dataSets: new DataSetsRepository(db),
         targetsOf: (dataSetId) => targetConnectionsForDataSet(db, request.ctx.scope, dataSetId),
         params: request.params as Record<string, string>,
         query: (request.query ?? {}) as Record<string, unknown>,

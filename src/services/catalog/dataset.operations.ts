@@ -8,10 +8,11 @@ import type { StoredResource } from '../../store/resources.repository.js';
 import { deleteDataSetBatches } from './batch-deletion.js';
 import { PatchBody } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
-import { CatalogListQuery, catalogListResponse } from './catalog-listing.js';
+import { CatalogListQuery } from './catalog-listing.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { DataSetAccess, DataSetsById, ETagHeader, jsonAnswer, ReferenceList } from './catalog-answers.schema.js';
 import { listErrors, patchErrors, refsTo, wholeObject, type CatalogAnswer, type CatalogCall, type CatalogOperation } from './catalog-operation.js';
+import { listDataSets } from './datasets-listing.js';
 import { answeredDataSets } from './dataset-answers.js';
 import { buildDataSet, catalogOwnedDataSetFields, dataSetKind } from './datasets.js';
 import { deepMerge, withIntermediates } from './deep-merge.js';
@@ -104,8 +105,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       schema: { querystring: CatalogListQuery },
       response: { 200: jsonAnswer('One page of datasets', DataSetsById), ...errorAnswers(...listErrors) },
       run: async (call) => {
-        const answered = await answeredDataSets(call.repo, call.batches, call.ctx.scope, await call.repo.list(dataSetKind, call.ctx.scope));
-        return { status: 200, body: catalogListResponse(answered, call.query) };
+        return { status: 200, body: await listDataSets({ repo: call.repo, dataSets: call.dataSets, batches: call.batches }, call.ctx.scope, call.query) };
       },
     },
     {

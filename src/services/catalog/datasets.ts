@@ -1,3 +1,4 @@
+import type { Kysely, Transaction } from 'kysely';
 import crypto from 'node:crypto';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
@@ -8,8 +9,11 @@ import type { BatchesRepository } from './batches.repository.js';
 import { bumpVersion } from './preconditions.js';
 import { isPqsTableName, pqsTableNameFrom, pqsTableNameMaxLength, pqsTableTag } from './pqs-table-name.js';
 import { sameJson } from './same-json.js';
+import { dataSetKind } from '../../store/data-set-index.js';
+import type { Database } from '../../store/database.js';
+import { DataSetsRepository } from './datasets.repository.js';
 
-export const dataSetKind = 'catalog.dataSet';
+export { dataSetKind };
 
 /** The fields of a dataset other services rely on. */
 export interface DataSetRecord {
@@ -26,9 +30,9 @@ export async function findDataSet(repo: ResourcesRepository, scope: Scope, id: s
   return { id: stored.id, name: String(body.name), schemaRef: { id: String(schemaRef.id), contentType: String(schemaRef.contentType) } };
 }
 
-export async function dataSetsUsingSchema(repo: ResourcesRepository, scope: Scope, schemaId: string): Promise<string[]> {
-  const all = await repo.list(dataSetKind, scope);
-  return all.filter((s) => isRecord(s.body) && isRecord(s.body.schemaRef) && s.body.schemaRef.id === schemaId).map((s) => s.id);
+/** The ids of the datasets whose schema is `schemaId`, from the dataset index. */
+export function dataSetsUsingSchema(db: Kysely<Database> | Transaction<Database>, scope: Scope, schemaId: string): Promise<string[]> {
+  return new DataSetsRepository(db).usingSchema(scope, schemaId);
 }
 
 /** Catalog ids are 24 hex characters (Mongo-style), as AEP's are. */

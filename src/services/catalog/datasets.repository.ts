@@ -1,0 +1,78 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { CatalogDataSetsTable, Database } from '../../store/database.js';
+import { dataSetKind } from '../../store/data-set-index.js';
+import { afterSql, conditionSql, type IndexCondition } from '../../store/index-query.js';
+import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
+
+/** The `catalog_data_sets` columns a dataset list can filter and sort on. */
+export type DataSetColumn = 'data_set_id' | 'name' | 'schema_id' | 'state' | 'created' | 'updated';
+export type DataSetCondition = IndexCondition<DataSetColumn>;
+
+/** A sort key of a dataset list; `created` and `updated` may be null, which sorts as Catalog's lists put it. */
+export interface DataSetOrder {
+  column: 'created' | 'updated';
+  descending: boolean;
+}
+
+/** How many ids one read of the index returns while a list falls back to filtering in JS. */
+const idsPerRead = 5000;
+
+/**
+ * Catalog datasets: their bodies (in `resources`) and the `catalog_data_sets` index the store writes with every
+ * write of a dataset. Lists page through the index and read only their page's bodies; "which datasets use this
+ * schema" reads the index alone.
+ *
+ * @example
+ * const dataSets = new DataSetsRepository(db);
+ * const rows = await dataSets.page(scope, { where: [{ column: 'name', operator: 'in', values: ['payments'] }], order: [], offset: 0, limit: 20 });
+ */
+export class DataSetsRepository {
+  private readonly resources: ResourcesRepository;
+
+  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {
+    this.resources = new ResourcesRepository(db);
+  }
+
+  /** The datasets with these ids that exist, by id: one read per 500 ids. */
+  getMany(scope: Scope, ids: readonly string[]): Promise<Map<string, StoredResource>> {
+    return this.resources.getMany(dataSetKind, scope, ids);
+  }
+
+  /**
+   * A page of datasets by their index rows, in `order` and then in the order they were stored (a list without
+   * `orderBy` keeps that one). Missing times sort last going up and first going down, as Catalog's lists sort them.
+   */
+  async page(scope: Scope, query: { where: readonly DataSetCondition[]; order: readonly DataSetOrder[]; offset: number; limit: number }): Promise<CatalogDataSetsTable[]> {
+    let select = this.scoped(scope).selectAll();
+    for (const condition of query.where) select = select.where(conditionSql('catalog_data_sets', condition));
+    for (const key of query.order) select = select.orderBy(key.column, (ob) => (key.descending ? ob.desc().nullsFirst() : ob.asc().nullsLast()));
+    return select.orderBy('stored_at').orderBy('data_set_id').limit(query.limit).offset(query.offset).execute();
+  }
+
+  /** The ids of every dataset that meets every condition, in the order they were stored, a bounded read at a time. */
+  async ids(scope: Scope, where: readonly DataSetCondition[]): Promise<string[]> {
+    const ids: string[] = [];
+    const order = [{ column: 'stored_at', descending: false }, { column: 'data_set_id', descending: false }] as const;
+    let after: [number, string] | undefined;
+    for (;;) {
+      let select = this.scoped(scope).select(['stored_at', 'data_set_id']);
+      for (const condition of where) select = select.where(conditionSql('catalog_data_sets', condition));
+      if (after !== undefined) select = select.where(afterSql('catalog_data_sets', order, after));
+      const rows = await select.orderBy('stored_at').orderBy('data_set_id').limit(idsPerRead).execute();
+      ids.push(...rows.map((r) => r.data_set_id));
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < idsPerRead) return ids;
+      after = [Number(last.stored_at), last.data_set_id];
+    }
+  }
+
+  /** The ids of the datasets whose schema is `schemaId`. */
+  async usingSchema(scope: Scope, schemaId: string): Promise<string[]> {
+    const rows = await this.scoped(scope).select('data_set_id').where('schema_id', '=', schemaId).orderBy('stored_at').orderBy('data_set_id').execute();
+    return rows.map((r) => r.data_set_id);
+  }
+
+  private scoped(scope: Scope) {
+    return this.db.selectFrom('catalog_data_sets').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId);
+  }
+}

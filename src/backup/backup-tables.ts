@@ -30,6 +30,8 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   catalog_batches: ['org_id', 'sandbox_id', 'batch_id'],
   flow_service_connections: ['org_id', 'sandbox_id', 'kind', 'connection_id'],
   catalog_data_sets: ['org_id', 'sandbox_id', 'data_set_id'],
+  mapping_sets: ['org_id', 'sandbox_id', 'mapping_set_id'],
+  mapping_set_schemas: ['org_id', 'sandbox_id', 'mapping_set_id', 'schema_id'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

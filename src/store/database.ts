@@ -221,6 +221,28 @@ export interface CatalogDataSetsTable {
   stored_at: number;
 }
 
+/**
+ * The columns `GET /mappingSets` sorts on, one row per mapping set (its body stays in `resources`): its current
+ * version's name and dates, and the row's own creation time, the order a list without `orderBy` keeps.
+ */
+export interface MappingSetsTable {
+  org_id: string;
+  sandbox_id: string;
+  mapping_set_id: string;
+  name: string | null;
+  created_date: number | null;
+  modified_date: number | null;
+  stored_at: number;
+}
+
+/** The schemas a mapping set's versions write, one row per schema. */
+export interface MappingSetSchemasTable {
+  org_id: string;
+  sandbox_id: string;
+  mapping_set_id: string;
+  schema_id: string;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -237,4 +259,6 @@ export interface Database {
   catalog_batches: CatalogBatchesTable;
   flow_service_connections: FlowServiceConnectionsTable;
   catalog_data_sets: CatalogDataSetsTable;
+  mapping_sets: MappingSetsTable;
+  mapping_set_schemas: MappingSetSchemasTable;
 }

@@ -16,6 +16,7 @@ import * as rateBuckets from './migrations/20261214T0200-rate-buckets.js';
 import * as oneUnfinishedRun from './migrations/20261214T0300-one-unfinished-run-per-flow.js';
 import * as connectionIndex from './migrations/20261215T0100-connection-index.js';
 import * as dataSetIndex from './migrations/20261215T0110-data-set-index.js';
+import * as mappingSetIndex from './migrations/20261215T0120-mapping-set-index.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '20261214T0300-one-unfinished-run-per-flow': oneUnfinishedRun as Migration,
   '20261215T0100-connection-index': connectionIndex as Migration,
   '20261215T0110-data-set-index': dataSetIndex as Migration,
+  '20261215T0120-mapping-set-index': mappingSetIndex as Migration,
 };
 
 /** Every migration this version knows, oldest first: a backup records them, a restore checks them. */

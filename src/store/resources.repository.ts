@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { batchIndex, batchKind } from './batch-index.js';
 import { connectionIndex, connectionKinds } from './connection-index.js';
 import { dataSetIndex, dataSetKind } from './data-set-index.js';
+import { mappingSetIndex, mappingSetKind } from './mapping-set-index.js';
 import type { Database } from './database.js';
 import { flowIndex, flowKind } from './flow-index.js';
 import type { KindIndex } from './kind-index.js';
@@ -12,6 +13,7 @@ const kindIndexes: Readonly<Record<string, KindIndex>> = {
   [flowKind]: flowIndex,
   [batchKind]: batchIndex,
   [dataSetKind]: dataSetIndex,
+  [mappingSetKind]: mappingSetIndex,
   ...Object.fromEntries(Object.values(connectionKinds).map((kind) => [kind, connectionIndex(kind)])),
 };
 
@@ -42,7 +44,7 @@ export interface StoredResource {
 
 /**
  * JSON documents keyed by kind and id, always read and written inside one org and sandbox. A kind with index rows
- * (flows, connections, Catalog datasets and batches) has them written in the transaction of each insert, update and delete here, so every
+ * (flows, connections, mapping sets, Catalog datasets and batches) has them written in the transaction of each insert, update and delete here, so every
  * writer keeps them, whichever part of the server it is.
  */
 export class ResourcesRepository {

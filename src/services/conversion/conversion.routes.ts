@@ -6,7 +6,6 @@ import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ProblemList } from '../../server/errors/problem-list.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
-import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { dateArgumentProblems } from '../../mapping/date-argument-problems.js';
 import { ExpressionError, type Expression } from '../../mapping/expression.js';
@@ -27,7 +26,9 @@ import {
   MappingSetValidation,
   OperatorList,
 } from './mapping-sets.schema.js';
-import { checkRules, mappingSetKind, mappingSetVersion, newMappingId, readMappingRequest, type MappingProblem, type StoredMappingSet } from './mapping-sets.js';
+import { checkRules, mappingSetKind, mappingSetVersion, newMappingId, readMappingRequest, type MappingProblem } from './mapping-sets.js';
+import { MappingSetsRepository, type StoredMappingSetBody, type StoredMappingSetVersion } from './mapping-sets.repository.js';
+import { listMappingSets } from './mapping-sets-listing.js';
 
 const base = '/data/foundation/conversion';
 const MappingParams = Type.Object({ id: Type.String({ minLength: 1 }), mappingId: Type.String({ minLength: 1 }) });
@@ -46,6 +47,7 @@ const bodyInHandler = { validatorCompiler: handlerValidatedBody('object') };
 
 export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
+  const mappingSets = new MappingSetsRepository(deps.db);
 
   /** Parses and checks a mapping set body against its schema; throws one 400 listing every bad mapping. */
   const prepare = async (request: FastifyRequest, body: Record<string, unknown>) => {
@@ -72,7 +74,7 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     const now = deps.now();
     const id = newMappingId();
     const version = mappingSetVersion({ id, version: 0, schema, contentType: input.contentType, rules: input.rules, name: input.name, ctx: request.ctx, now, createdDate: now, createdBy: request.ctx.userId });
-    const stored: StoredMappingSet = { versions: [version] };
+    const stored: StoredMappingSetBody = { versions: [version] };
     await repo.insert(request.ctx.scope, { kind: mappingSetKind, id, body: stored, secret: null, etag: '0', createdAt: now, updatedAt: now });
     return simple(version);
   });
@@ -94,17 +96,13 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
   });
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(`${base}/mappingSets`, { schema: { tags, summary: 'List mapping sets', querystring: ListQuery, response: { 200: MappingSetList, ...errorAnswers('badOrderBy') } } }, async (request) => {
-    const all = (await repo.list(mappingSetKind, request.ctx.scope)).map((s) => current(s.body as StoredMappingSet));
-    const named = request.query.name ? all.filter((m) => String(m.name ?? '').includes(request.query.name as string)) : all;
-    const sorted = sortItems(named, parseOrderBy(request.query.orderBy?.replace(/updatedDate/g, 'modifiedDate')));
-    const start = request.query.start ?? 0;
     const limit = request.query.limit ?? 100;
-    const page = sorted.slice(start, start + limit);
+    const page = await listMappingSets(mappingSets, request.ctx.scope, { ...request.query, limit });
     return { data: page, _page: { count: page.length, limit }, _links: {} };
   });
 
   const load = async (request: FastifyRequest<{ Params: Static<typeof IdParams> }>) => {
-    const stored = await repo.get(mappingSetKind, request.ctx.scope, request.params.id);
+    const stored = await mappingSets.get(request.ctx.scope, request.params.id);
     if (!stored) throw notFound('mappingSets', request.params.id);
     return stored;
   };
@@ -113,7 +111,7 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     `${base}/mappingSets/:id`,
     { schema: { tags, summary: 'Get a mapping set', params: IdParams, querystring: GetQuery, response: { 200: MappingSet, ...errorAnswers('notFound') } } },
     async (request) => {
-      const versions = ((await load(request)).body as StoredMappingSet).versions;
+      const versions = (await load(request)).body.versions;
       const wanted = request.query.version;
       const found = wanted === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === wanted);
       if (!found) throw new ApiError('notFound', `mapping set ${request.params.id} has no version ${String(wanted)}; it has versions 0 to ${versions.length - 1}.`);
@@ -131,15 +129,15 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
     },
     async (request) => {
       const stored = await load(request);
-      const body = stored.body as StoredMappingSet;
-      const first = body.versions[0] as Record<string, unknown>;
+      const body = stored.body;
+      const first = body.versions[0] as StoredMappingSetVersion;
       const { input, schema } = await prepare(request, request.body);
       const now = deps.now();
       const version = mappingSetVersion({
         id: stored.id, version: body.versions.length, schema, contentType: input.contentType, rules: input.rules, name: input.name,
-        ctx: request.ctx, now, createdDate: Number(first.createdDate), createdBy: String(first.createdBy),
+        ctx: request.ctx, now, createdDate: first.createdDate, createdBy: first.createdBy,
       });
-      const next: StoredMappingSet = { versions: [...body.versions, version] };
+      const next: StoredMappingSetBody = { versions: [...body.versions, version] };
       if (!(await repo.update(request.ctx.scope, { ...stored, body: next, etag: String(version.version), updatedAt: now }, stored.etag))) {
         throw new ApiError('conflict', `mapping set ${stored.id} was changed by another request; retry.`);
       }
@@ -148,11 +146,11 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(`${base}/mappingSets/:id/mappings`, { schema: { tags, summary: "List a mapping set's mappings", params: IdParams, response: { 200: MappingList, ...errorAnswers('notFound') } } }, async (request) =>
-    current((await load(request)).body as StoredMappingSet).mappings,
+    current((await load(request)).body).mappings,
   );
 
   app.get<{ Params: Static<typeof MappingParams> }>(`${base}/mappingSets/:id/mappings/:mappingId`, { schema: { tags, summary: 'Get a mapping of a mapping set', params: MappingParams, response: { 200: Mapping, ...errorAnswers('notFound') } } }, async (request) => {
-    const mappings = current((await load(request)).body as StoredMappingSet).mappings as Record<string, unknown>[];
+    const mappings = current((await load(request)).body).mappings;
     const found = mappings.find((m) => m.id === request.params.mappingId);
     if (!found) throw notFound('mappings', request.params.mappingId);
     return found;
@@ -181,8 +179,9 @@ export function registerConversionRoutes(app: FastifyInstance, deps: ServiceDeps
   );
 }
 
-function current(stored: StoredMappingSet): Record<string, unknown> & { mappings: unknown[] } {
-  return stored.versions[stored.versions.length - 1] as Record<string, unknown> & { mappings: unknown[] };
+function current(stored: StoredMappingSetBody): StoredMappingSetVersion {
+  // The stored schema asks for at least one version.
+  return stored.versions[stored.versions.length - 1] as StoredMappingSetVersion;
 }
 
 function simple(version: Record<string, unknown>) {

@@ -1,3 +1,7 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../store/database.js';
+import { MappingSetsRepository, storedMappingSet, type StoredMappingSetVersion } from './mapping-sets.repository.js';
+import { mappingSetKind } from '../../store/mapping-set-index.js';
 import crypto from 'node:crypto';
 import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
@@ -10,14 +14,11 @@ import { findField } from '../../xdm/field-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { ResolvedSchema } from '../schemaregistry/schema-access.js';
 
-export const mappingSetKind = 'conversion.mappingSet';
+export { mappingSetKind };
 
 export type { MappingRule, SourceType } from '../../mapping/mapping-rule.js';
 
 /** A stored mapping set: every version, the last one current. */
-export interface StoredMappingSet {
-  versions: Record<string, unknown>[];
-}
 
 const wireSourceType: Record<SourceType, string> = { ATTRIBUTE: 'text/x.schema-path', EXPRESSION: 'text/x.aep-xl', STATIC: 'text/plain' };
 
@@ -139,7 +140,7 @@ export function mappingSetVersion(input: {
   now: number;
   createdDate: number;
   createdBy: string;
-}): Record<string, unknown> {
+}): StoredMappingSetVersion {
   const { ctx, now } = input;
   const schemaRef = { id: input.schema.id, contentType: input.contentType ?? `application/vnd.adobe.xed-full+json;version=${input.schema.version.split('.')[0] ?? '1'}` };
   return {
@@ -185,7 +186,7 @@ export function mappingSetVersion(input: {
 /** What the Flow Service needs of a mapping set: its versions and the schema each one writes. */
 export async function findMappingSet(repo: ResourcesRepository, scope: Scope, id: string): Promise<{ id: string; latestVersion: number; schemaOf: (version: number) => string | undefined } | undefined> {
   const stored = await repo.get(mappingSetKind, scope, id);
-  const versions = stored ? (stored.body as StoredMappingSet).versions : [];
+  const versions = stored ? storedMappingSet(stored).body.versions : [];
   const current = versions[versions.length - 1];
   if (!stored || !current) return undefined;
   return {
@@ -199,9 +200,8 @@ export async function findMappingSet(repo: ResourcesRepository, scope: Scope, id
 }
 
 /** Ids of the mapping sets any version of which writes `schemaId`. */
-export async function mappingSetsUsingSchema(repo: ResourcesRepository, scope: Scope, schemaId: string): Promise<string[]> {
-  const all = await repo.list(mappingSetKind, scope);
-  return all.filter((s) => (s.body as StoredMappingSet).versions.some((v) => v.xdmSchema === schemaId)).map((s) => s.id);
+export function mappingSetsUsingSchema(db: Kysely<Database> | Transaction<Database>, scope: Scope, schemaId: string): Promise<string[]> {
+  return new MappingSetsRepository(db).usingSchema(scope, schemaId);
 }
 
 const sourceTypeOfWire: Record<string, SourceType> = { 'text/x.schema-path': 'ATTRIBUTE', 'text/x.aep-xl': 'EXPRESSION', 'text/plain': 'STATIC' };
@@ -209,9 +209,9 @@ const sourceTypeOfWire: Record<string, SourceType> = { 'text/x.schema-path': 'AT
 /** The rules of one version of a mapping set, as the engine runs them. */
 export async function mappingRules(repo: ResourcesRepository, scope: Scope, id: string, version: number): Promise<MappingRule[] | undefined> {
   const stored = await repo.get(mappingSetKind, scope, id);
-  const found = stored ? (stored.body as StoredMappingSet).versions.find((v) => v.version === version) : undefined;
-  if (!found || !Array.isArray(found.mappings)) return undefined;
-  return (found.mappings as Record<string, unknown>[]).map((m) => ({
+  const found = stored ? storedMappingSet(stored).body.versions.find((v) => v.version === version) : undefined;
+  if (!found) return undefined;
+  return found.mappings.map((m) => ({
     sourceType: sourceTypeOfWire[String(m.sourceType)] ?? 'ATTRIBUTE',
     source: String(m.source),
     destination: String(m.destination),

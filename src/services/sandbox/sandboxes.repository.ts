@@ -67,6 +67,8 @@ export class SandboxesRepository {
       await trx.deleteFrom('flow_connections').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('flows').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('catalog_batches').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
+      await trx.deleteFrom('mapping_set_schemas').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
+      await trx.deleteFrom('mapping_sets').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('catalog_data_sets').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('flow_service_connections').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();
       await trx.deleteFrom('webhook_deliveries').where('org_id', '=', sandbox.orgId).where('sandbox_id', '=', sandbox.id).execute();

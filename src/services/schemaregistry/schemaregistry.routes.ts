@@ -151,7 +151,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     const doc = buildTenantComponent({ type, body: edit(entry.doc), ctx: request.ctx, registry, now, existing: entry.doc });
     ensureUniqueTitle(registry, type, doc);
     keepImmutableTags(entry.doc, doc);
-    await refuseBreakingChanges({ repo, db: deps.db }, request, registry, doc);
+    await refuseBreakingChanges(deps.db, request, registry, doc);
     const saved = await repo.update(request.ctx.scope, { ...entry.stored, body: doc, etag: etagOf(doc), updatedAt: now, uniqueKey: String(doc.title) }, entry.stored.etag);
     if (!saved) throw new ApiError('conflict', `${request.params.id} was changed by another request; retry.`);
     await audit.record(request, { action: 'update', before: entry.doc, after: doc });
@@ -213,7 +213,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const users = [
         ...registry.referencing(id),
         ...(await dataSetsUsingSchema(deps.db, request.ctx.scope, id)).map((d) => `dataset ${d}`),
-        ...(await mappingSetsUsingSchema(repo, request.ctx.scope, id)).map((m) => `mapping set ${m}`),
+        ...(await mappingSetsUsingSchema(deps.db, request.ctx.scope, id)).map((m) => `mapping set ${m}`),
         ...registry.descriptors().filter((d) => d['xdm:destinationSchema'] === id).map((d) => `descriptor ${String(d['@id'])}`),
       ];
       if (users.length > 0) {
@@ -231,12 +231,12 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 }
 
 /** Once data or mappings rely on a schema, its fields may be added to but not removed or retyped. */
-async function refuseBreakingChanges({ repo, db }: { repo: ResourcesRepository; db: ServiceDeps['db'] }, request: FastifyRequest, registry: Registry, doc: JsonObject): Promise<void> {
+async function refuseBreakingChanges(db: ServiceDeps['db'], request: FastifyRequest, registry: Registry, doc: JsonObject): Promise<void> {
   for (const schema of registry.tenantOf('xdm.schemas')) {
     const current = schema.body as JsonObject;
     const affected = schema.id === doc.$id || registry.dependsOn(current, String(doc.$id));
     if (!affected) continue;
-    const users = [...(await dataSetsUsingSchema(db, request.ctx.scope, schema.id)), ...(await mappingSetsUsingSchema(repo, request.ctx.scope, schema.id))];
+    const users = [...(await dataSetsUsingSchema(db, request.ctx.scope, schema.id)), ...(await mappingSetsUsingSchema(db, request.ctx.scope, schema.id))];
     if (users.length === 0) continue;
     const next = schema.id === doc.$id ? doc : current;
     const problems = breakingChanges(resolveFull(current, registry.lookup), resolveFull(next, registry.lookupWith(doc)));

@@ -1,0 +1,36 @@
+import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
+import type { Scope } from '../../store/resources.repository.js';
+import type { MappingSetOrder, MappingSetsRepository, StoredMappingSetVersion } from './mapping-sets.repository.js';
+
+/** The fields a list may be ordered by in SQL, by their column. */
+const orderColumns: Record<string, MappingSetOrder['column']> = { createdDate: 'created_date', modifiedDate: 'modified_date' };
+
+/**
+ * `GET /mappingSets`: each mapping set's current version, in the order they were stored or by `orderBy`, from
+ * `start`, at most `limit`. Without a name filter and ordered by dates (or not at all), the page is found in SQL
+ * and only its bodies are read. A name filter (a substring, case-sensitive) reads only the sets whose names the
+ * index finds may match, and checks them here; an order on any other field reads every set, as JS orders text
+ * with `localeCompare`.
+ */
+export async function listMappingSets(mappingSets: MappingSetsRepository, scope: Scope, query: { name?: string | undefined; orderBy?: string | undefined; start?: number | undefined; limit: number }): Promise<StoredMappingSetVersion[]> {
+  const keys = parseOrderBy(query.orderBy?.replace(/updatedDate/g, 'modifiedDate'));
+  const start = query.start ?? 0;
+  const order = keys.map((key) => (Object.hasOwn(orderColumns, key.path) ? { column: orderColumns[key.path] as MappingSetOrder['column'], descending: key.descending } : undefined));
+  const name = query.name || undefined;
+  if (name === undefined && order.every((k) => k !== undefined)) {
+    return currentVersions(mappingSets, scope, await mappingSets.page(scope, { order: order as MappingSetOrder[], offset: start, limit: query.limit }));
+  }
+  const listed = await currentVersions(mappingSets, scope, await mappingSets.ids(scope, name));
+  const named = name === undefined ? listed : listed.filter((m) => typeof m.name === 'string' && m.name.includes(name));
+  return sortItems(named, keys).slice(start, start + query.limit);
+}
+
+/** The current version of each of these mapping sets, in their order. */
+async function currentVersions(mappingSets: MappingSetsRepository, scope: Scope, ids: readonly string[]): Promise<StoredMappingSetVersion[]> {
+  const found = await mappingSets.getMany(scope, ids);
+  return ids.flatMap((id) => {
+    const versions = found.get(id)?.body.versions;
+    const current = versions?.[versions.length - 1];
+    return current ? [current] : [];
+  });
+}

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Client, type FileEntry, type SFTPWrapper, type Stats } from 'ssh2';
-import { SourceConfigError } from '../source-connector.js';
+import { SourceConfigError, SourceTransientError } from '../source-connector.js';
 import type { RemoteEntry, RemoteFileStore, RemoteListing } from '../remote-files/remote-file-store.js';
 import { serverPath, sftpSettings, type SftpSettings } from './sftp-settings.js';
 
@@ -131,6 +131,8 @@ class SftpStore implements RemoteFileStore {
   async read(name: string, offset: number): Promise<Readable> {
     const where = serverPath(this.settings.root, name);
     const handle = await this.request<Buffer>(`opening "${name}"`, (done) => this.sftp.open(where, 'r', done)).catch((error: unknown) => {
+      // It was there when the run listed it: removed since, which another run will see.
+      if (isStatus(error, noSuchFile)) throw new SourceTransientError(`"${name}" was removed from the SFTP server while the run read it; re-trigger the run`);
       throw this.pathFailure(error, name, 'read');
     });
     const stream = this.sftp.createReadStream(where, { handle, start: offset, autoClose: true });

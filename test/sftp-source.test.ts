@@ -6,7 +6,7 @@ import { DuckDbSession } from '../src/lake/duckdb-session.js';
 import type { RetryPolicy } from '../src/connectors/rest/http-requester.js';
 import { availableBackends } from './support/backends.js';
 import { cloudStorageFlowSpec, createFlowFrom, lakeRows, runNow } from './support/file-flow.js';
-import { TestSftpServer, userKeyPair } from './support/sftp-server.js';
+import { rsaPemKeyPair, TestSftpServer, userKeyPair } from './support/sftp-server.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
 const [backend] = await availableBackends();
@@ -31,12 +31,14 @@ describe.runIf(backend)('SFTP source', () => {
   let server: TestSftpServer;
   const key = userKeyPair();
   const lockedKey = userKeyPair(passPhrase);
+  const rsaKey = rsaPemKeyPair();
 
   beforeAll(async () => {
     server = await TestSftpServer.start([
       { name: 'ada', password },
       { name: 'keyed', publicKey: key.publicKey },
       { name: 'locked', publicKey: lockedKey.publicKey },
+      { name: 'rsa', publicKey: rsaKey.publicKey },
     ]);
     api = await startApi(backend!, { retryPolicy: sftpRetries });
     server.write('drops/products.csv', header + csvRows('csv', 3));
@@ -95,8 +97,9 @@ describe.runIf(backend)('SFTP source', () => {
   };
   const ids = async (dataSetId: string) => (await lakeRows(api, dataSetId, '_id')).map((row) => row._id);
 
-  it('tests, explores and previews through a password connection and a key connection', async () => {
-    for (const auth of [basic(), withKey(), { ...withKey({ userName: 'locked', privateKeyContent: lockedKey.privateKeyContent, passPhrase }) }]) {
+  it('tests, explores and previews through a password connection and key connections (ed25519, one with a passphrase, RSA PEM)', async () => {
+    const keyed = [withKey(), withKey({ userName: 'locked', privateKeyContent: lockedKey.privateKeyContent, passPhrase }), withKey({ userName: 'rsa', privateKeyContent: rsaKey.privateKeyContent })];
+    for (const auth of [basic(), ...keyed]) {
       const connectionId = await connect(auth);
       expect(await check(connectionId)).toEqual({ status: 'ok', message: expect.stringContaining('SFTP') });
       const root = await explore(connectionId, 'objectType=root');

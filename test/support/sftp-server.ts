@@ -184,6 +184,13 @@ export class TestSftpServer {
   }
 }
 
+/** An RSA key pair in the PEM form AEP's SFTP docs show (`-----BEGIN RSA PRIVATE KEY-----`). */
+export function rsaPemKeyPair(): { privateKeyContent: string; publicKey: string } {
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const parsed = utils.parseKey(privateKey) as ParsedKey;
+  return { privateKeyContent: Buffer.from(privateKey).toString('base64'), publicKey: `ssh-rsa ${parsed.getPublicSSH().toString('base64')}` };
+}
+
 /** A key pair for a public-key user: the private key as a connection's base64 `privateKeyContent`, the public key for the server. */
 export function userKeyPair(passphrase?: string): { privateKeyContent: string; publicKey: string } {
   const pair = passphrase ? utils.generateKeyPairSync('ed25519', { passphrase, cipher: 'aes256-ctr', rounds: 16 }) : utils.generateKeyPairSync('ed25519');

@@ -98,7 +98,7 @@ export class RemoteFilesConnector implements SourceConnector, ExplorableSource {
     try {
       store = await this.guard(() => this.options.open(auth));
       await this.guard(() => (store as RemoteFileStore).check());
-      return { status: 'ok', message: `connected to the ${this.options.label} store and listed its root` };
+      return { status: 'ok', message: `connected to the ${this.options.label} store and opened its root folder` };
     } catch (error) {
       if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return { status: 'failed', message: error.message };
       throw error;

@@ -1,5 +1,6 @@
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
 import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
+import { sftpConnector, sftpSpecId } from '../connectors/sftp/sftp-connector.js';
 import { squareDefinition, squareSpecId } from '../connectors/square/square.connector.js';
 import { stripeDefinition, stripeSpecId } from '../connectors/stripe/stripe.connector.js';
 import { RestConnector, type RestConnectorOptions } from '../connectors/rest/rest-connector.js';
@@ -19,6 +20,7 @@ export function connectorRegistry(options: RestConnectorOptions = {}): Connector
     [paypalSpecId, new RestConnector(paypalDefinition, options)],
     [stripeSpecId, new RestConnector(stripeDefinition, options)],
     [squareSpecId, new RestConnector(squareDefinition, options)],
+    [sftpSpecId, sftpConnector(options)],
   ]);
   return (specId) => connectors.get(specId);
 }

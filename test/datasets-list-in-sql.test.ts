@@ -24,7 +24,7 @@ function dataSetRecord(index: number, created: number, updated: number, storedAt
     schemaRef: { id: schemas[index % 3] as string, contentType: 'application/vnd.adobe.xed+json;version=1' },
     state: index % 4 === 0 ? 'DRAFT' : 'ENABLED',
     classification: { dataBehavior: 'record', managedBy: 'CUSTOMER' },
-    tags: { team: [index % 2 === 0 ? 'payments' : 'crm'] },
+    tags: { team: [index % 2 === 0 ? 'payments' : 'crm'], 'adobe/pqs/table': [`payments_${String(index).padStart(2, '0')}`] },
     version: '1.0.0',
     created,
     updated,
@@ -123,8 +123,8 @@ describe.each(backends)('the dataset index migration on $name', (backend) => {
       const rows = await db.selectFrom('catalog_data_sets').selectAll().orderBy('stored_at').execute();
       const common = { org_id: here.orgId, sandbox_id: here.sandboxId };
       expect(rows.map((r) => ({ ...r, created: r.created === null ? null : Number(r.created), updated: r.updated === null ? null : Number(r.updated), stored_at: Number(r.stored_at) }))).toEqual([
-        { ...common, data_set_id: one.id, name: 'payments 01', schema_id: schemas[1], state: 'ENABLED', created: 1000, updated: 1500, stored_at: 10 },
-        { ...common, data_set_id: odd.id, name: null, schema_id: null, state: null, created: null, updated: null, stored_at: 20 },
+        { ...common, data_set_id: one.id, name: 'payments 01', schema_id: schemas[1], table_name: 'payments_01', state: 'ENABLED', created: 1000, updated: 1500, stored_at: 10 },
+        { ...common, data_set_id: odd.id, name: null, schema_id: null, table_name: null, state: null, created: null, updated: null, stored_at: 20 },
       ]);
     } finally {
       await opened.store.close();

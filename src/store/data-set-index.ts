@@ -3,7 +3,10 @@ import type { IndexedResource, KindIndex } from './kind-index.js';
 
 export const dataSetKind = 'catalog.dataSet';
 
-type Body = { name?: unknown; schemaRef?: unknown; state?: unknown; created?: unknown; updated?: unknown };
+type Body = { name?: unknown; schemaRef?: unknown; state?: unknown; created?: unknown; updated?: unknown; tags?: unknown };
+
+/** The tag whose first value names a dataset's table in SQL (Query Service's `adobe/pqs/table`). */
+const tableTag = 'adobe/pqs/table';
 
 /**
  * What a dataset's body says about the columns `GET /dataSets` filters and sorts on. Read leniently, as the
@@ -16,8 +19,9 @@ export function dataSetRow(scope: { orgId: string; sandboxId: string }, dataSet:
     org_id: scope.orgId,
     sandbox_id: scope.sandboxId,
     data_set_id: dataSet.id,
-    name: typeof body.name === 'string' ? body.name : null,
+    name: typeof body.name === 'string' && !body.name.includes('\u0000') ? body.name : null,
     schema_id: typeof schemaRef.id === 'string' ? schemaRef.id : null,
+    table_name: tableNameOf(body.tags),
     state: typeof body.state === 'string' ? body.state : null,
     created: typeof body.created === 'number' ? body.created : null,
     updated: typeof body.updated === 'number' ? body.updated : null,
@@ -32,10 +36,18 @@ export const dataSetIndex: KindIndex = {
       .insertInto('catalog_data_sets')
       .values(row)
       // The row's creation time stays the first write's, as `resources.created_at` does.
-      .onConflict((oc) => oc.columns(['org_id', 'sandbox_id', 'data_set_id']).doUpdateSet({ name: row.name, schema_id: row.schema_id, state: row.state, created: row.created, updated: row.updated }))
+      .onConflict((oc) => oc.columns(['org_id', 'sandbox_id', 'data_set_id']).doUpdateSet({ name: row.name, schema_id: row.schema_id, table_name: row.table_name, state: row.state, created: row.created, updated: row.updated }))
       .execute();
   },
   async remove(trx, scope, id) {
     await trx.deleteFrom('catalog_data_sets').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('data_set_id', '=', id).execute();
   },
 };
+
+/** The first value of the table tag, as stored (Catalog checks it is a name SQL can take; readers check again). */
+function tableNameOf(tags: unknown): string | null {
+  const values = tags !== null && typeof tags === 'object' ? (tags as Record<string, unknown>)[tableTag] : undefined;
+  const first: unknown = Array.isArray(values) ? values[0] : undefined;
+  // PostgreSQL refuses text with a NUL character; such a name is no name SQL can take anyway.
+  return typeof first === 'string' && !first.includes('\u0000') ? first : null;
+}

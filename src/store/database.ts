@@ -215,6 +215,8 @@ export interface CatalogDataSetsTable {
   name: string | null;
   /** `schemaRef.id`. */
   schema_id: string | null;
+  /** The first value of the `adobe/pqs/table` tag: the dataset's table in SQL. */
+  table_name: string | null;
   state: string | null;
   created: number | null;
   updated: number | null;

@@ -72,6 +72,12 @@ export class DataSetsRepository {
     return rows.map((r) => r.data_set_id);
   }
 
+  /** Every dataset's id and SQL table name (those with one), in the order they were stored: the index alone. */
+  async tableNames(scope: Scope): Promise<{ dataSetId: string; tableName: string }[]> {
+    const rows = await this.scoped(scope).select(['data_set_id', 'table_name']).where('table_name', 'is not', null).orderBy('stored_at').orderBy('data_set_id').execute();
+    return rows.map((r) => ({ dataSetId: r.data_set_id, tableName: String(r.table_name) }));
+  }
+
   private scoped(scope: Scope) {
     return this.db.selectFrom('catalog_data_sets').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId);
   }

@@ -14,6 +14,8 @@ export const StoredBatchBody = Type.Object(
     version: Type.Optional(Type.String()),
     relatedObjects: Type.Optional(Type.Array(Type.Object({ type: Type.String(), id: Type.String() }, { additionalProperties: true }))),
     tags: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+    /** When the batch's outcome was recorded (epoch ms), as its writers set it; read leniently (a client may patch it). */
+    completed: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: true },
 );

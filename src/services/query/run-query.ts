@@ -6,7 +6,7 @@ import type { LakeLayout } from '../../lake/lake-layout.js';
 import type { WorkerDone } from '../../lake/query-job.js';
 import type { QueryWorkers } from '../../lake/query-workers.js';
 import type { Database } from '../../store/database.js';
-import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
+import type { Scope } from '../../store/resources.repository.js';
 import { datasetTables } from './dataset-tables.js';
 import { jobBounds, type QueryLimits } from './query-limits.js';
 
@@ -54,7 +54,7 @@ function nameIn(sql: string): (name: string) => boolean {
  * worker process. Throws `QueryError` for anything the caller must fix, and when the query is cancelled.
  */
 export async function runQuery(deps: RunQueryDeps, scope: Scope & { sandboxName: string }, sql: string, options: QueryRunOptions): Promise<QueryAnswer> {
-  const tables = await datasetTables(new ResourcesRepository(deps.db), deps.layout, scope, nameIn(sql));
+  const tables = await datasetTables(deps.db, deps.layout, scope, nameIn(sql));
   await options.onStart?.();
   // Its own spill folder: concurrent DuckDB instances must not share temporary file names.
   const tempDirectory = path.join(deps.layout.tempDir(), `query-${crypto.randomUUID()}`);

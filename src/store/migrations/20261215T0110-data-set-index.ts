@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 
 /**
- * The columns `GET /dataSets` filters and sorts on, one row per Catalog dataset: its name, its schema, its state,
+ * The columns `GET /dataSets` filters and sorts on, one row per Catalog dataset: its name, its schema, its SQL
+ * table name (the `adobe/pqs/table` tag), its state,
  * its own `created` and `updated` (the body's, which the API shows), and the row's creation time (the order of a
  * list without `orderBy`). The bodies stay in `resources`; lists page through this table and read only the bodies
  * of their page. Existing datasets are backfilled here.
@@ -14,6 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('data_set_id', 'varchar(512)', (c) => c.notNull())
     .addColumn('name', 'varchar(1024)')
     .addColumn('schema_id', 'varchar(1024)')
+    .addColumn('table_name', 'varchar(1024)')
     .addColumn('state', 'varchar(64)')
     .addColumn('created', 'bigint')
     .addColumn('updated', 'bigint')
@@ -32,7 +34,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('catalog_data_sets').execute();
 }
 
-interface DataSetRow { org_id: string; sandbox_id: string; data_set_id: string; name: string | null; schema_id: string | null; state: string | null; created: number | null; updated: number | null; stored_at: number }
+interface DataSetRow { org_id: string; sandbox_id: string; data_set_id: string; name: string | null; schema_id: string | null; table_name: string | null; state: string | null; created: number | null; updated: number | null; stored_at: number }
 
 interface BackfillTables {
   resources: { kind: string; id: string; org_id: string; sandbox_id: string; body: string; created_at: number };
@@ -63,7 +65,7 @@ async function backfill(db: Kysely<BackfillTables>): Promise<void> {
 
 /** The same reading of a body as the store's dataset index (a migration does not import application code). */
 function indexRow(row: Omit<BackfillTables['resources'], 'kind'>): DataSetRow {
-  let body: { name?: unknown; schemaRef?: unknown; state?: unknown; created?: unknown; updated?: unknown } = {};
+  let body: { name?: unknown; schemaRef?: unknown; state?: unknown; created?: unknown; updated?: unknown; tags?: unknown } = {};
   try {
     const parsed = JSON.parse(row.body) as unknown;
     if (parsed !== null && typeof parsed === 'object') body = parsed;
@@ -75,11 +77,19 @@ function indexRow(row: Omit<BackfillTables['resources'], 'kind'>): DataSetRow {
     org_id: row.org_id,
     sandbox_id: row.sandbox_id,
     data_set_id: row.id,
-    name: typeof body.name === 'string' ? body.name : null,
+    name: typeof body.name === 'string' && !body.name.includes('\u0000') ? body.name : null,
     schema_id: typeof schemaRef.id === 'string' ? schemaRef.id : null,
+    table_name: tableNameOf(body.tags),
     state: typeof body.state === 'string' ? body.state : null,
     created: typeof body.created === 'number' ? body.created : null,
     updated: typeof body.updated === 'number' ? body.updated : null,
     stored_at: Number(row.created_at),
   };
+}
+
+/** The first value of the `adobe/pqs/table` tag, as the store's dataset index reads it. */
+function tableNameOf(tags: unknown): string | null {
+  const values = tags !== null && typeof tags === 'object' ? (tags as Record<string, unknown>)['adobe/pqs/table'] : undefined;
+  const first: unknown = Array.isArray(values) ? values[0] : undefined;
+  return typeof first === 'string' && !first.includes('\u0000') ? first : null;
 }

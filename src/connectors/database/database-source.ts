@@ -162,7 +162,9 @@ function readPlan(table: TableDescription, request: ExtractRequest, pageRows: nu
   const wanted = request.deltaColumn?.name;
   const deltaColumn = wanted === undefined ? undefined : columnNamed(table, wanted);
   if (wanted !== undefined && !deltaColumn) throw new SourceConfigError(`the flow's delta column "${wanted}" is not a column of ${path}; its columns are ${table.columns.map((c) => c.name).join(', ')}`);
-  if (deltaColumn?.time) {
+  // A date is a UTC day in the SQL bounds; a flow that reads dates in another zone lets the engine filter them.
+  const pushable = deltaColumn?.time !== undefined && (deltaColumn.time !== 'date' || isUtc(request.deltaColumn?.timezone));
+  if (deltaColumn && pushable) {
     const order = [deltaColumn, ...key.filter((c) => c.name !== deltaColumn.name)];
     const names = order.map((c) => c.name);
     const state = readDatabaseSourceState(request.state, { table: path, delta: deltaColumn.name, key: names });
@@ -179,9 +181,14 @@ function readPlan(table: TableDescription, request: ExtractRequest, pageRows: nu
     };
   }
   if (deltaColumn) {
-    notices.push({ code: 'DATABASE-DELTA-NOT-PUSHED', message: `the delta column "${deltaColumn.name}" is ${deltaColumn.sourceType}, not a date or timestamp: the whole table is read and the run keeps the rows after the watermark` });
+    const why = deltaColumn.time === 'date' ? `a date read in the flow's zone ${request.deltaColumn?.timezone ?? ''} (only UTC dates bound the query)` : `${deltaColumn.sourceType}, not a date or timestamp`;
+    notices.push({ code: 'DATABASE-DELTA-NOT-PUSHED', message: `the delta column "${deltaColumn.name}" is ${why}: the whole table is read and the run keeps the rows after the watermark` });
   }
   return { order: key, after: undefined, delta: undefined, limit: key.length > 0 ? pageRows : undefined, snapshot: deltaColumn === undefined, table: path, notices };
+}
+
+function isUtc(zone: string | undefined): boolean {
+  return zone === undefined || /^(UTC|Etc\/UTC|GMT|Z)$/i.test(zone);
 }
 
 function nextState(plan: ReadPlan, last: string[] | undefined): DatabaseSourceState | undefined {

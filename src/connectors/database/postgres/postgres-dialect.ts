@@ -98,6 +98,18 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
         ORDER BY k.position`,
       [relation.oid],
     );
+    const indexes = await session.query<{ columns: string[] }>(
+      `SELECT array_agg(a.attname::text ORDER BY k.position) AS columns
+         FROM pg_index i
+         JOIN pg_class ix ON ix.oid = i.indexrelid
+         JOIN pg_am am ON am.oid = ix.relam AND am.amname = 'btree'
+         CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+        WHERE i.indrelid = $1 AND i.indisvalid AND i.indpred IS NULL AND k.position <= i.indnkeyatts
+        GROUP BY i.indexrelid
+       HAVING bool_and(k.attnum > 0)`,
+      [relation.oid],
+    );
     const catalog = columns.rows.map(
       (row): CatalogColumn => ({ name: row.name, sourceType: row.source_type, typeName: row.type_name, typeKind: row.type_kind, elementName: row.element_name, typmod: Number(row.typmod) }),
     );
@@ -107,6 +119,7 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
       kind: relation.kind === 'v' || relation.kind === 'm' ? 'view' : 'table',
       columns: catalog.map(postgresColumn),
       primaryKey: key.rows.map((row) => row.name),
+      indexes: indexes.rows.map((row) => row.columns),
     };
   },
 

@@ -187,6 +187,14 @@ describe.each(backends)('PostgreSQL source on $name', (backend) => {
     const noDatabase = await createDatabaseConnection(api, postgresSpec, connectionString({ Database: `${schema}_nodb` }), 'no database');
     expect(str((await request('GET', `${flowservice}/connections/${noDatabase}/test`)).json, 'message')).toMatch(/has no database ".*_nodb"; check Database=/);
 
+    // The test server offers no TLS: required TLS is refused with what to set, TLS when offered goes on without it.
+    const tls = await createDatabaseConnection(api, postgresSpec, connectionString({ EncryptionMethod: '1', ValidateServerCertificate: '1' }), 'tls');
+    expect(str((await request('GET', `${flowservice}/connections/${tls}/test`)).json, 'message')).toMatch(/does not offer TLS; set EncryptionMethod=0, or 6/);
+    const maybeTls = await createDatabaseConnection(api, postgresSpec, connectionString({ EncryptionMethod: '6' }), 'maybe tls');
+    expect((await request('GET', `${flowservice}/connections/${maybeTls}/test`)).json).toMatchObject({ status: 'ok' });
+    const badString = await createDatabaseConnection(api, postgresSpec, `Server=127.0.0.1;Database=test;UID=postgres;Password=${password};Port=54x`, 'bad string');
+    expect(str((await request('GET', `${flowservice}/connections/${badString}/test`)).json, 'message')).toMatch(/Port must be a number/);
+
     const missing = await request('GET', `${flowservice}/connections/${connectionId}/explore?objectType=table&object=${schema}.nope`);
     expect(missing.status).toBe(400);
     expect(missing.text).toMatch(new RegExp(`no table or view ${schema}.nope`));

@@ -91,14 +91,16 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
     let after = plan.after;
     // Bounded by the snapshot's rows: every page but the last is full, and each starts after the one before.
     for (;;) {
-      const file = path.join(request.stagingDir, `${safeFileName(metrics.stream)}-${String(files.length + 1).padStart(5, '0')}.staged`);
+      const file = path.join(request.stagingDir, `${safeFileName(metrics.stream)}-${String(metrics.pages + 1).padStart(5, '0')}.staged`);
       const page: PageQuery = { table, order: plan.order, after, delta: plan.delta, limit: plan.limit };
       const staged = await this.dialect.stagePage(session, page, file);
-      metrics.requests += 1;
+      metrics.requests += staged.parts?.length ?? 1;
       metrics.pages += 1;
       metrics.records += staged.rows;
       metrics.bytes += staged.bytes;
-      files.push({ path: file, name: `${metrics.stream} page ${files.length + 1}`, bytes: staged.bytes });
+      for (const [i, part] of (staged.parts ?? [{ file, bytes: staged.bytes }]).entries()) {
+        files.push({ path: part.file, name: `${metrics.stream} page ${metrics.pages}${staged.parts ? ` part ${i + 1}` : ''}`, bytes: part.bytes });
+      }
       request.progress?.([{ ...metrics }]);
       if (staged.rows > 0 && staged.last) {
         if (after && !keysAdvance(after, staged.last)) throw new SourceProviderError(`${this.dialect.product} returned a page of ${metrics.stream} that does not start after the one before it; the read stopped`);

@@ -110,6 +110,11 @@ export interface StagedPage {
   bytes: number;
   /** The last row's key values (one text per `order` column); undefined when the page is empty or unordered. */
   last?: string[] | undefined;
+  /**
+   * When the dialect staged an unordered page in several files side by side (parallel copies of one snapshot),
+   * each of them, `file` among them; `rows` and `bytes` are their sums.
+   */
+  parts?: { file: string; bytes: number }[] | undefined;
 }
 
 /** What was being done when a driver failed, for the message. */

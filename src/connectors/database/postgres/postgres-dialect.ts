@@ -14,7 +14,6 @@ import { postgresColumn, type CatalogColumn, type PostgresColumn } from './postg
  */
 const maxStagedRowBytes = 32 * 1024 * 1024;
 
-
 /**
  * PostgreSQL through `pg`: pages are `COPY (SELECT …) TO STDOUT` in CSV, piped to the staging file as the server
  * sends them, with one more column holding the row's keyset values as text, so the page's last key is read from
@@ -166,7 +165,7 @@ export const postgresDialect: SqlSourceDialect<PostgresSession> = {
   classify: classifyPostgresError,
 };
 
-export /** The columns as this dialect described them: the core hands back what `describeTable` gave it. */
+/** The columns as this dialect described them: the core hands back what `describeTable` gave it. */
 function postgresColumns(columns: SourceColumn[]): PostgresColumn[] {
   return columns.map((c) => {
     if (!('staged' in c)) throw new Error(`column ${c.name} was not described by the PostgreSQL dialect`);

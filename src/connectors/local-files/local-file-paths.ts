@@ -54,7 +54,8 @@ function globFiles(root: string, pattern: string): string[] {
   return current;
 }
 
-function globToRegex(segment: string): RegExp {
+/** One path segment's glob (`*` any run of characters, `?` one character, never a '/') as a regular expression. */
+export function globToRegex(segment: string): RegExp {
   const escaped = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${escaped}$`);
 }

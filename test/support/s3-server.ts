@@ -142,17 +142,24 @@ export class S3TestServer {
       answer.on('data', (chunk: Buffer) => {
         if (sent >= fault.afterBytes) return;
         const room = fault.afterBytes - sent;
-        response.write(chunk.subarray(0, room));
-        sent += Math.min(room, chunk.length);
-        if (sent < fault.afterBytes) return;
-        answer.destroy();
-        if (fault.kind === 'drop') {
-          response.socket?.destroy();
+        const part = chunk.subarray(0, room);
+        sent += part.length;
+        if (sent < fault.afterBytes) {
+          response.write(part);
           return;
         }
-        // Silent, then gone: the reader must notice the silence itself.
-        const timer = setTimeout(() => response.socket?.destroy(), fault.stallMs ?? 60_000);
-        response.socket?.once('close', () => clearTimeout(timer));
+        answer.destroy();
+        const socket = response.socket;
+        // The bytes are sent before the connection ends (a reset at once could discard them unread).
+        response.write(part, () => {
+          if (fault.kind === 'drop') {
+            socket?.end();
+            return;
+          }
+          // Silent, then gone: the reader must notice the silence itself.
+          const timer = setTimeout(() => socket?.destroy(), fault.stallMs ?? 60_000);
+          socket?.once('close', () => clearTimeout(timer));
+        });
       });
       answer.on('end', () => sent < fault.afterBytes && response.end());
     });

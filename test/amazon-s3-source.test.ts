@@ -249,6 +249,14 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
       expect(answer.message).not.toContain(testSecretKey);
     }
 
+    // A bucket in another region: named, and read once the connection says the region.
+    await s3.createBucket('eu-settlements');
+    s3.bucketRegions.set('eu-settlements', 'eu-west-1');
+    await s3.put('eu-settlements', 'a.csv', `${header}R1,Euro,,PHYSICAL\n`);
+    const elsewhere = await connectionTest(await connect({ bucketName: 'eu-settlements' }));
+    expect(elsewhere).toEqual({ status: 'failed', message: 'S3 says the bucket is not in region "us-east-1"; set the connection\'s region (or serviceUrl) to the bucket\'s region' });
+    expect((await connectionTest(await connect({ bucketName: 'eu-settlements', region: 'eu-west-1' }))).status).toBe('ok');
+
     // A key that may list the bucket but not read its objects (the gate's stand-in for a bucket policy).
     s3.keys.set('LISTONLY', { secret: 'list-only-secret', denies: (call) => call.operation === 'GetObject' });
     await s3.put(bucket, 'private/report.csv', `${header}P1,Secret,,PHYSICAL\n`);

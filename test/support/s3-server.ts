@@ -49,6 +49,8 @@ export const testSecretKey = 'test-secret-0123456789';
 export class S3TestServer {
   readonly keys = new Map<string, S3Key>([[testAccessKey, { secret: testSecretKey }]]);
   readonly faults: BodyFault[] = [];
+  /** Buckets outside us-east-1: a request signed for another region is refused as S3 refuses it. */
+  readonly bucketRegions = new Map<string, string>();
   /** Every call that passed the gate, in order. */
   readonly calls: S3Call[] = [];
   faultsFired = 0;
@@ -176,6 +178,10 @@ export class S3TestServer {
     if (!signed.signedWith(key.secret)) return { status: 403, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
     if (key.sessionToken !== undefined && request.headers['x-amz-security-token'] !== key.sessionToken) {
       return { status: 400, code: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.' };
+    }
+    const region = call.bucket === undefined ? undefined : (this.bucketRegions.get(call.bucket) ?? 'us-east-1');
+    if (region !== undefined && signed.region !== region) {
+      return { status: 400, code: 'AuthorizationHeaderMalformed', message: `The authorization header is malformed; the region '${signed.region}' is wrong; expecting '${region}'` };
     }
     if (key.denies?.(call)) return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
     return undefined;

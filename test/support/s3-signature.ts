@@ -4,6 +4,8 @@ import type { IncomingMessage } from 'node:http';
 /** What a request's AWS Signature Version 4 says: who signed, and whether the signature is right for a secret. */
 export interface SignedRequest {
   accessKeyId: string;
+  /** The region the request was signed for (its credential scope). */
+  region: string;
   /** Recomputes the signature with this secret and compares. */
   signedWith(secret: string): boolean;
 }
@@ -20,6 +22,7 @@ export function signedRequest(request: IncomingMessage): SignedRequest | undefin
   const [, accessKeyId = '', date = '', region = '', service = '', signedHeaders = '', signature = ''] = match;
   return {
     accessKeyId,
+    region,
     signedWith(secret) {
       const url = new URL(request.url ?? '/', 'http://placeholder');
       const canonical = [

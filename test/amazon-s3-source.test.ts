@@ -249,6 +249,16 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
       expect(answer.message).not.toContain(testSecretKey);
     }
 
+    // Names S3 could not take are refused when the connection is created, naming the param.
+    for (const [param, value] of [['bucketName', 'Bad_Bucket'], ['region', 'eu-west-1.attacker.example/'], ['serviceUrl', 'ftp://store']] as const) {
+      const refused = await api.request('POST', `${flowservice}/connections`, {
+        body: { name: 'bad', auth: { specName: 'Access Key', params: { s3AccessKey: testAccessKey, s3SecretKey: testSecretKey, [param]: value } }, connectionSpec: { id: s3Spec, version: '1.0' } },
+      });
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.text).toContain(param);
+      expect(refused.text).not.toContain(testSecretKey);
+    }
+
     // A bucket in another region: named, and read once the connection says the region.
     await s3.createBucket('eu-settlements');
     s3.bucketRegions.set('eu-settlements', 'eu-west-1');

@@ -29,6 +29,9 @@ export function s3Settings(auth: Record<string, unknown>): S3Settings {
   const endpoint = serviceUrl === undefined ? undefined : checkedUrl(serviceUrl);
   const host = endpoint === undefined ? undefined : new URL(endpoint).hostname;
   const amazon = host === undefined || /(^|\.)amazonaws\.com(\.cn)?$/.test(host);
+  const region = text(auth, 'region');
+  // Without serviceUrl the region becomes part of the endpoint's host name: only a host label may stand there.
+  if (region !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) throw new SourceConfigError(`region "${region}" is not a region name, e.g. eu-west-1`);
   const bucket = text(auth, 'bucketName');
   if (bucket !== undefined) checkBucketName(bucket);
   const folder = (text(auth, 'folderPath') ?? '').replace(/^\/+|\/+$/g, '');
@@ -37,7 +40,7 @@ export function s3Settings(auth: Record<string, unknown>): S3Settings {
     accessKeyId,
     secretAccessKey,
     sessionToken: text(auth, 's3SessionToken'),
-    region: text(auth, 'region') ?? (host ? regionOfHost(host) : undefined) ?? defaultRegion,
+    region: region ?? (host ? regionOfHost(host) : undefined) ?? defaultRegion,
     endpoint,
     forcePathStyle: !amazon,
     root: [bucket, folder].filter((part) => part !== undefined && part !== '').join('/'),

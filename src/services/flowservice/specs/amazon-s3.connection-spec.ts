@@ -28,7 +28,7 @@ export const amazonS3ConnectionSpec: ConnectionSpec = {
           serviceUrl: destinationString('Endpoint, e.g. https://s3.eu-west-1.amazonaws.com; any other host (an S3-compatible store) is addressed path-style (optional)', { pattern: '^https?://' }),
           bucketName: plainString('Bucket to read; without it, paths start with the bucket name (optional)', { pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' }),
           folderPath: plainString('Folder (key prefix) in the bucket that paths are relative to (optional)'),
-          region: plainString(`Tributary: the bucket's region when serviceUrl does not name it (default ${defaultRegion})`),
+          region: plainString(`Tributary: the bucket's region when serviceUrl does not name it (default ${defaultRegion})`, { pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' }),
         },
         required: ['s3AccessKey', 's3SecretKey'],
         additionalProperties: false,

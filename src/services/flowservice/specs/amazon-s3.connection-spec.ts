@@ -9,7 +9,7 @@ import { destinationString, plainString, secretString, sourcePermissions, type C
  */
 export const amazonS3ConnectionSpec: ConnectionSpec = {
   id: amazonS3SpecId,
-  name: 'amazon-s3',
+  name: 'Amazon S3',
   providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
   version: '1.0',
   attributes: { category: 'cloudStorage', isSource: true, documentationLink: 'README.md#amazon-s3' },

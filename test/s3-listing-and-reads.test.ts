@@ -36,6 +36,7 @@ describe('S3 store', () => {
     await s3.put('settlements', 'inbox/2026/f.csv', 'id\nf\n');
     await s3.put('settlements', 'inbox/', '');
     await s3.put('settlements', 'top.json', '{"id":1}\n');
+    await s3.put('settlements', 'odd names/März + Überweisung (1).csv', 'id\nü\n');
   });
   afterAll(async () => {
     await s3?.close();
@@ -56,7 +57,7 @@ describe('S3 store', () => {
       expect(pages).toBeGreaterThan(2);
       expect(names.sort()).toEqual(['file:inbox/a.csv', 'file:inbox/b.csv', 'file:inbox/c.csv', 'file:inbox/d.csv', 'file:inbox/e.csv', 'folder:inbox/2026']);
       const root = await store.list('', undefined);
-      expect(root.entries.map((e) => `${e.type}:${e.name}`).sort()).toEqual(['file:top.json', 'folder:inbox']);
+      expect(root.entries.map((e) => `${e.type}:${e.name}`).sort()).toEqual(['file:top.json', 'folder:inbox', 'folder:odd names']);
     } finally {
       await store.close();
     }
@@ -71,6 +72,10 @@ describe('S3 store', () => {
       expect(await store.stat('inbox/2026')).toMatchObject({ type: 'folder', name: 'inbox/2026' });
       expect(await store.stat('inbox/a.cs')).toBeUndefined();
       expect(await store.stat('nowhere')).toBeUndefined();
+      // Spaces, '+', parentheses and non-ASCII letters survive signing and addressing.
+      const odd = 'odd names/März + Überweisung (1).csv';
+      expect(await store.stat(odd)).toMatchObject({ type: 'file', name: odd, bytes: Buffer.byteLength('id\nü\n') });
+      expect((await buffer(await store.read(odd, 3))).toString()).toBe('ü\n');
     } finally {
       await store.close();
     }

@@ -240,6 +240,7 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
       [{ bucketName: 'no-such-bucket' }, /bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+; check bucketName/],
       [{ folderPath: 'nothing-here' }, /folderPath "nothing-here" holds no objects in bucket "payments-inbox"; check folderPath/],
       [{ serviceUrl: 'http://no-such-host.invalid:9000' }, /cannot be found \(ENOTFOUND\); check serviceUrl/],
+      [{ serviceUrl: 'http://127.0.0.1:1' }, /nothing answers at http:\/\/127\.0\.0\.1:1 \(connection refused\); check serviceUrl, or whether the store is up/],
     ];
     for (const [params, message] of checks) {
       const answer = await connectionTest(await connect(params));

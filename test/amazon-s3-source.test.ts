@@ -200,6 +200,18 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
     expect(statusOf(stalled)).toBe('failed');
     expect(errorsOf(stalled)).toMatch(/stopped after 4 tries, at byte 40000 of \d+: no data came for 500 ms/);
     expect(await lakeRows(api, (await flowFor(connection, 'unused', { format: 'delimited' }, 'broken/*.csv')).dataSetId)).toEqual([]);
+
+    // A store that answers a resumed read with the whole object again is refused, not appended to (rows would double).
+    await s3.put(bucket, 'broken/no-ranges.csv', header + csvRows('Z', 1_000, 40));
+    s3.faults.push({ key: 'broken/no-ranges.csv', kind: 'drop', afterBytes: 10_000, times: 1 });
+    s3.ignoreRange = true;
+    try {
+      const whole = await runNow(api, (await flowFor(connection, 'no ranges', { format: 'delimited' }, 'broken/no-ranges.csv')).flowId);
+      expect(statusOf(whole)).toBe('failed');
+      expect(errorsOf(whole)).toContain('the store ignored the Range of a resumed read of \\"payments-inbox/broken/no-ranges.csv\\" (asked from byte 10000');
+    } finally {
+      s3.ignoreRange = false;
+    }
   });
 
   it('streams a large object to staging without holding it in memory', async () => {

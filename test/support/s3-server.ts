@@ -54,6 +54,8 @@ export class S3TestServer {
   /** Every call that passed the gate, in order. */
   readonly calls: S3Call[] = [];
   faultsFired = 0;
+  /** Answer GetObject whole whatever its Range, as a store without range support would. */
+  ignoreRange = false;
   private readonly seeder: S3Client;
   private readonly sockets = new Set<import('node:net').Socket>();
 
@@ -134,6 +136,7 @@ export class S3TestServer {
     // s3rver takes unsigned requests as its own account's; the front has already checked who is asking.
     const headers = { ...request.headers };
     delete headers.authorization;
+    if (this.ignoreRange) delete headers.range;
     const upstream = http.request({ host: '127.0.0.1', port: this.upstreamPort, method: request.method, path: request.url, headers }, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       if (!fault) {

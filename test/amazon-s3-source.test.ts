@@ -14,8 +14,8 @@ const flowservice = '/data/foundation/flowservice';
 const s3Spec = 'ecadc60c-7455-4d87-84dc-2a0e293d997b';
 const bucket = 'payments-inbox';
 const header = 'Product_Id,Product_Name,Description,Type\n';
-/** Short waits so a stalled read is given up on quickly, and few tries so a fault without end fails soon. */
-const fetchPolicy = { attempts: 4, stallTimeoutMs: 500, baseDelayMs: 10, maxDelayMs: 40 };
+/** Short waits so a stalled read is given up on quickly (the stall timeout), and few tries so a fault without end fails soon. */
+const quickRetries = { attempts: 4, statuses: [500, 502, 503, 504], timeoutMs: 500, baseDelayMs: 10, maxDelayMs: 40 };
 
 const csvRows = (prefix: string, count: number, pad = 0) =>
   Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(6, '0')},Item ${i},${'d'.repeat(pad)},PHYSICAL\n`).join('');
@@ -34,7 +34,7 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
   beforeAll(async () => {
     s3 = await S3TestServer.start();
     await s3.createBucket(bucket);
-    api = await startApi(backend, { remoteFetch: fetchPolicy });
+    api = await startApi(backend, { retryPolicy: quickRetries });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 's3-source-work-'));
   });
   afterAll(async () => {
@@ -85,7 +85,7 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
     const stored = await api.request('GET', `${flowservice}/connections/${connection}`);
     expect(stored.status).toBe(200);
     expect(stored.text).not.toContain(testSecretKey);
-    expect(await connectionTest(connection)).toEqual({ status: 'ok', message: 'connected to the Amazon S3 store and listed its root' });
+    expect(await connectionTest(connection)).toEqual({ status: 'ok', message: 'connected to the Amazon S3 store and opened its root folder' });
 
     const explore = (query: string) => api.request('GET', `${flowservice}/connections/${connection}/explore?${query}`);
     const root = await explore('objectType=root');
@@ -195,6 +195,7 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
     const connection = await connect();
     const dropped = await runNow(api, (await flowFor(connection, 'always dropped', { format: 'delimited' }, 'broken/always-dropped.csv')).flowId);
     expect(statusOf(dropped)).toBe('failed');
+    expect(errorsOf(dropped)).toContain('CONNECTOR-1001-500');
     expect(errorsOf(dropped)).toMatch(/reading Amazon S3 file \\"broken\/always-dropped.csv\\" stopped after 4 tries, at byte 40000 of \d+: the connection broke off/);
     const stalled = await runNow(api, (await flowFor(connection, 'always stalled', { format: 'delimited' }, 'broken/always-stalled.csv')).flowId);
     expect(statusOf(stalled)).toBe('failed');
@@ -288,6 +289,7 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
     expect((await connectionTest(listOnly)).status).toBe('ok');
     const denied = await runNow(api, (await flowFor(listOnly, 'denied', { format: 'delimited' }, 'private/report.csv')).flowId);
     expect(statusOf(denied)).toBe('failed');
+    expect(errorsOf(denied)).toContain('CONNECTOR-1002-400');
     expect(errorsOf(denied)).toContain('access key \\"LISTONLY\\" may not read \\"private/report.csv\\" in bucket \\"payments-inbox\\" (s3:GetObject on arn:aws:s3:::payments-inbox/private/report.csv)');
 
     const connection = await connect();

@@ -137,6 +137,20 @@ describe('remote files core', () => {
     expect((stalled as Error).message).toMatch(/stopped after 3 tries, at byte 0 of 20: no data came for 100 ms/);
   });
 
+  it('stops a listing at its bound, saying where', async () => {
+    const bounded = new RemoteFilesConnector({ label: 'Memory', open: async () => store, maxListedEntries: 3, clock: noWait });
+    await expect(bounded.extract({ auth: {}, params: { path: '*/*.csv' }, data: { format: 'delimited' }, stagingDir: dir })).rejects.toThrow(
+      /^listing stopped at 3 entries \(reached in "in"\): point params.path at a smaller folder or a narrower glob$/,
+    );
+  });
+
+  it('describes a large plain file from its first whole lines only', async () => {
+    const small = new RemoteFilesConnector({ label: 'Memory', open: async () => store, previewBytes: 12, clock: noWait });
+    const described = await small.describe({}, { objectType: 'file', object: 'a.csv', preview: true }, dir);
+    expect(described.kind).toBe('relation');
+    expect(fs.readFileSync(path.join(dir, '00000-a.csv'), 'utf8')).toBe('id,name\n');
+  });
+
   it('explores folders and describes a file as a relation over its fetched copy', async () => {
     expect(await connector.list({}, { objectType: 'root', object: '' })).toEqual([
       { type: 'file', name: 'a.csv', path: 'a.csv', canPreview: true, canFetchSchema: true },

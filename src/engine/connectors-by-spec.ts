@@ -1,18 +1,12 @@
 import { amazonS3Connector, amazonS3SpecId } from '../connectors/amazon-s3/amazon-s3-connector.js';
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
 import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
+import { sftpConnector, sftpSpecId } from '../connectors/sftp/sftp-connector.js';
 import { squareDefinition, squareSpecId } from '../connectors/square/square.connector.js';
 import { stripeDefinition, stripeSpecId } from '../connectors/stripe/stripe.connector.js';
 import { RestConnector, type RestConnectorOptions } from '../connectors/rest/rest-connector.js';
-import type { FetchPolicy } from '../connectors/remote-files/remote-file-fetch.js';
 import type { SourceConnector } from '../connectors/source-connector.js';
 import { uploadedFilesConnector, uploadedFilesSpecId } from '../connectors/uploaded-files/uploaded-files-connector.js';
-
-/** The options of every connector kind: API connectors' (retries, limits, clock), and how remote-file sources fetch. */
-export interface ConnectorOptions extends RestConnectorOptions {
-  /** Tries, stall timeout and backoff of each remote file's fetch (SFTP, S3); `defaultFetchPolicy` otherwise. */
-  remoteFetch?: FetchPolicy | undefined;
-}
 
 export type ConnectorLookup = (specId: string) => SourceConnector | undefined;
 
@@ -20,14 +14,15 @@ export type ConnectorLookup = (specId: string) => SourceConnector | undefined;
  * The connector that reads each connection spec's sources. API connectors share the app's clock, so their
  * windows follow the same time as the scheduler's.
  */
-export function connectorRegistry(options: ConnectorOptions = {}): ConnectorLookup {
+export function connectorRegistry(options: RestConnectorOptions = {}): ConnectorLookup {
   const connectors = new Map<string, SourceConnector>([
     [localFilesSpecId, localFilesConnector],
     [uploadedFilesSpecId, uploadedFilesConnector],
     [paypalSpecId, new RestConnector(paypalDefinition, options)],
     [stripeSpecId, new RestConnector(stripeDefinition, options)],
     [squareSpecId, new RestConnector(squareDefinition, options)],
-    [amazonS3SpecId, amazonS3Connector({ fetchPolicy: options.remoteFetch })],
+    [sftpSpecId, sftpConnector(options)],
+    [amazonS3SpecId, amazonS3Connector(options)],
   ]);
   return (specId) => connectors.get(specId);
 }

@@ -49,8 +49,23 @@ export class RemoteFilesConnector implements SourceConnector, ExplorableSource {
     if (typeof requested !== 'string' || requested.trim() === '') throw new SourceConfigError('the source connection needs params.path: a file, folder or glob below the connection\'s root');
     const session = new RenewableSession(this.options.open, request.auth);
     const counts: FetchCounts = { reads: 0, resumed: 0, retries: 0, stalls: 0, bytes: 0 };
+    // A run's stream metrics, as API reads show theirs: a fetched file counts as a page; the records are counted
+    // when the engine reads the staged copies (the run's recordSummary), so they stay 0 here.
     const metrics = (listed: number, toRead: number, fetched: number) => [
-      { stream: 'files', filesListed: listed, filesToRead: toRead, filesFetched: fetched, requests: counts.reads, retries: counts.retries, resumed: counts.resumed, stalls: counts.stalls, bytes: counts.bytes },
+      {
+        stream: 'files',
+        requests: counts.reads,
+        pages: fetched,
+        retries: counts.retries,
+        rateLimited: 0,
+        records: 0,
+        bytes: counts.bytes,
+        filesListed: listed,
+        filesToRead: toRead,
+        filesFetched: fetched,
+        resumed: counts.resumed,
+        stalls: counts.stalls,
+      },
     ];
     try {
       const listed = await this.guard(async () => resolveRemoteFiles(await session.current(), requested, this.maxListed));
@@ -83,7 +98,7 @@ export class RemoteFilesConnector implements SourceConnector, ExplorableSource {
     try {
       store = await this.guard(() => this.options.open(auth));
       await this.guard(() => (store as RemoteFileStore).check());
-      return { status: 'ok', message: `connected to the ${this.options.label} store and listed its root` };
+      return { status: 'ok', message: `connected to the ${this.options.label} store and opened its root folder` };
     } catch (error) {
       if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return { status: 'failed', message: error.message };
       throw error;

@@ -9,10 +9,11 @@ import { paypalConnectionSpec } from './paypal.connection-spec.js';
 import { restStorageToAepFlowSpec } from './rest-storage-to-aep.flow-spec.js';
 import { squareConnectionSpec } from './square.connection-spec.js';
 import { stripeConnectionSpec } from './stripe.connection-spec.js';
+import { sftpConnectionSpec } from './sftp.connection-spec.js';
 import { httpApiConnectionSpec } from './http-api.connection-spec.js';
 import { streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec } from './streaming.flow-specs.js';
 
-export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec, httpApiConnectionSpec, amazonS3ConnectionSpec];
+export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec, httpApiConnectionSpec, sftpConnectionSpec, amazonS3ConnectionSpec];
 export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec, cloudStorageToAepFlowSpec, streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec];
 
 export function findConnectionSpec(id: string): ConnectionSpec | undefined {

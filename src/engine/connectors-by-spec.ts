@@ -1,3 +1,4 @@
+import { amazonS3Connector, amazonS3SpecId } from '../connectors/amazon-s3/amazon-s3-connector.js';
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
 import { postgresSource, postgresSpecId } from '../connectors/database/postgres/postgres-source.js';
 import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
@@ -28,6 +29,7 @@ export function connectorRegistry(options: ConnectorRegistryOptions = {}): Conne
     [squareSpecId, new RestConnector(squareDefinition, options)],
     [sftpSpecId, sftpConnector(options)],
     [postgresSpecId, postgresSource({ pageRows: options.databasePageRows })],
+    [amazonS3SpecId, amazonS3Connector(options)],
   ]);
   return (specId) => connectors.get(specId);
 }

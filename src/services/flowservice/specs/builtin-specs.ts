@@ -1,4 +1,5 @@
 import type { ConnectionSpec } from './connection-spec.js';
+import { amazonS3ConnectionSpec } from './amazon-s3.connection-spec.js';
 import { cloudStorageToAepFlowSpec } from './cloud-storage-to-aep.flow-spec.js';
 import { localFilesConnectionSpec } from './local-files.connection-spec.js';
 import { crmToAepFlowSpec } from './crm-to-aep.flow-spec.js';
@@ -13,7 +14,7 @@ import { sftpConnectionSpec } from './sftp.connection-spec.js';
 import { httpApiConnectionSpec } from './http-api.connection-spec.js';
 import { streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec } from './streaming.flow-specs.js';
 
-export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec, httpApiConnectionSpec, sftpConnectionSpec, postgresqlConnectionSpec];
+export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec, httpApiConnectionSpec, sftpConnectionSpec, postgresqlConnectionSpec, amazonS3ConnectionSpec];
 export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec, cloudStorageToAepFlowSpec, streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec];
 
 export function findConnectionSpec(id: string): ConnectionSpec | undefined {

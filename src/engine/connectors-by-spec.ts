@@ -1,4 +1,5 @@
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
+import { mariadbSource, mariadbSpecId, mysqlSource, mysqlSpecId } from '../connectors/database/mysql/mysql-sources.js';
 import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
 import { squareDefinition, squareSpecId } from '../connectors/square/square.connector.js';
 import { stripeDefinition, stripeSpecId } from '../connectors/stripe/stripe.connector.js';
@@ -8,17 +9,24 @@ import { uploadedFilesConnector, uploadedFilesSpecId } from '../connectors/uploa
 
 export type ConnectorLookup = (specId: string) => SourceConnector | undefined;
 
+export interface ConnectorOptions extends RestConnectorOptions {
+  /** Rows per keyset page of database sources (tests make it small to put ties on a page's edge). */
+  databasePageRows?: number | undefined;
+}
+
 /**
  * The connector that reads each connection spec's sources. API connectors share the app's clock, so their
  * windows follow the same time as the scheduler's.
  */
-export function connectorRegistry(options: RestConnectorOptions = {}): ConnectorLookup {
+export function connectorRegistry(options: ConnectorOptions = {}): ConnectorLookup {
   const connectors = new Map<string, SourceConnector>([
     [localFilesSpecId, localFilesConnector],
     [uploadedFilesSpecId, uploadedFilesConnector],
     [paypalSpecId, new RestConnector(paypalDefinition, options)],
     [stripeSpecId, new RestConnector(stripeDefinition, options)],
     [squareSpecId, new RestConnector(squareDefinition, options)],
+    [mysqlSpecId, mysqlSource({ pageRows: options.databasePageRows })],
+    [mariadbSpecId, mariadbSource({ pageRows: options.databasePageRows })],
   ]);
   return (specId) => connectors.get(specId);
 }

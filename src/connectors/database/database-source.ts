@@ -87,6 +87,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
     const plan = readPlan(table, request, this.pageRows);
     const metrics = { stream: tablePath(table), queries: 0, pages: 0, records: 0, bytes: 0, pageRows: plan.limit ?? null, pushedDown: plan.delta !== undefined, keyset: plan.order.map((c) => c.name) };
     const files: InputFile[] = [];
+    const altered = new Map<string, { what: string; values: number }>();
     let after = plan.after;
     // Bounded by the snapshot's rows: every page but the last is full, and each starts after the one before.
     for (;;) {
@@ -98,6 +99,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
       metrics.records += staged.rows;
       metrics.bytes += staged.bytes;
       files.push({ path: file, name: `${metrics.stream} page ${files.length + 1}`, bytes: staged.bytes });
+      for (const change of staged.altered ?? []) altered.set(change.code, { what: change.what, values: (altered.get(change.code)?.values ?? 0) + change.values });
       request.progress?.([{ ...metrics }]);
       if (staged.rows > 0 && staged.last) {
         if (after && !keysAdvance(after, staged.last)) throw new SourceProviderError(`${this.dialect.product} returned a page of ${metrics.stream} that does not start after the one before it; the read stopped`);
@@ -105,6 +107,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
       }
       if (plan.limit === undefined || staged.rows < plan.limit) break;
     }
+    for (const [code, change] of altered) if (change.values > 0) plan.notices.push({ code, message: `${change.values} ${change.what}` });
     const state = plan.delta ? nextState(plan, after) : undefined;
     if (metrics.records === 0 && !plan.snapshot) return { relation: null, inputFiles: [], metrics: [metrics], ...(state ? { state } : {}), notices: plan.notices };
     const reader = this.dialect.stagedReader(files.map((f) => f.path), table.columns);

@@ -104,6 +104,11 @@ export interface StagedPage {
   bytes: number;
   /** The last row's key values (one text per `order` column); undefined when the page is empty or unordered. */
   last?: string[] | undefined;
+  /**
+   * Values the dialect had to stage otherwise than the database holds them (MySQL's zero dates as NULL), counted;
+   * the read sums them over its pages and tells the user in a notice, so nothing changes silently.
+   */
+  altered?: { code: string; what: string; values: number }[] | undefined;
 }
 
 /** What was being done when a driver failed, for the message. */

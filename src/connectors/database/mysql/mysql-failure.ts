@@ -1,5 +1,6 @@
 import { SourceConfigError, SourceProviderError, SourceTransientError } from '../../source-connector.js';
-import type { MysqlConnectionSettings } from './mysql-connection-options.js';
+import type { FailureContext } from '../sql-source-dialect.js';
+import { mysqlDefaultPort } from './mysql-connection-options.js';
 
 /** The parts of a mysql2 error this module reads: a driver or socket code, and the server's number and text. */
 interface MysqlDriverError {
@@ -7,13 +8,6 @@ interface MysqlDriverError {
   errno?: number;
   sqlMessage?: string;
   message?: string;
-}
-
-/** What was being done when it failed, so the message can name the object. */
-export interface MysqlFailureContext {
-  settings: MysqlConnectionSettings;
-  /** The table or view being read, as the source connection names it. */
-  table?: string | undefined;
 }
 
 /** Socket and protocol failures that may pass: the run can be triggered again. */
@@ -44,14 +38,14 @@ const transientCodes = new Set([
  * (`SourceProviderError`). No message carries the password, nor a stack.
  *
  * @example
- * mysqlFailure({ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 }, { settings })
+ * mysqlFailure({ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 }, { doing: 'connect', address })
  * // SourceConfigError: the server refused user "etl" (wrong user name or password): check UID and PWD …
  */
-export function mysqlFailure(error: unknown, context: MysqlFailureContext): Error {
+export function mysqlFailure(error: unknown, context: FailureContext): Error {
   if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return error;
   const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as MysqlDriverError;
-  const { settings } = context;
-  const where = `${settings.host}:${settings.port}`;
+  const settings = context.address ?? { host: 'the server', port: undefined, database: 'the database', user: 'the user', password: '' };
+  const where = `${settings.host}:${settings.port ?? mysqlDefaultPort}`;
   const table = context.table ? `"${context.table}"` : 'the table';
   const said = scrub(failure.sqlMessage ?? failure.message ?? 'no message', settings.password);
   const config = (message: string): SourceConfigError => new SourceConfigError(message);
@@ -78,14 +72,14 @@ export function mysqlFailure(error: unknown, context: MysqlFailureContext): Erro
     case 'ECONNREFUSED':
       return config(`nothing accepts connections at ${where}: check Server and Port in the connection string, and that the database server is running`);
     case 'HANDSHAKE_NO_SSL_SUPPORT':
-      return config(`the server at ${where} does not offer TLS: enable TLS on the server, or set SslMode=Preferred or SslMode=None`);
+      return config(`the server at ${where} does not offer TLS: enable TLS on the server, or set SslMode=Preferred (EncryptionMethod=6) or SslMode=None (EncryptionMethod=0)`);
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return config(`the server's TLS certificate was not accepted (${failure.code}): install a certificate a trusted CA signed, or lower SslMode to Required`);
+      return config(`the server's TLS certificate was not accepted (${failure.code}): install a certificate a trusted CA signed, or set SslMode=Required (ValidateServerCertificate=0) to encrypt without checking it`);
     case 'ER_NOT_SUPPORTED_AUTH_MODE':
       return config(`the server asks for an authentication method this client does not offer: ${said}`);
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Connection } from 'mysql2';
-import type { MysqlColumnReading } from './mysql-column-types.js';
+import type { MysqlSourceColumn } from './mysql-column-types.js';
 import { csvLine, fieldEncoders, type EncodingTally } from './staged-csv.js';
 
 /** A query whose rows are staged: the SELECT (its columns in the readings' order) and its parameters. */
@@ -40,7 +40,7 @@ const rowsInFlight = 2_000;
  * const page = await stageQueryRows(connection, { sql: 'SELECT `id`, `name` FROM `orders` WHERE `id` > ? ORDER BY `id` LIMIT 50000', values: [0] }, readings, '/staging/rows.csv');
  * // { rows: 50000, bytes: 1834221, lastRow: [<Buffer 35 30 30 30 30>, …], tally: { zeroDates: 0 } }
  */
-export async function stageQueryRows(connection: Connection, query: StagedQuery, columns: MysqlColumnReading[], file: string): Promise<StagedRows> {
+export async function stageQueryRows(connection: Connection, query: StagedQuery, columns: MysqlSourceColumn[], file: string): Promise<StagedRows> {
   const encode = fieldEncoders(columns);
   const tally: EncodingTally = { zeroDates: 0 };
   let rows = 0;

@@ -1,40 +1,37 @@
 import mysql from 'mysql2';
 import type { Connection, RowDataPacket } from 'mysql2';
-import { mysql2Options, type MysqlConnectionSettings, type MysqlTlsMode } from './mysql-connection-options.js';
-import { mysqlFailure } from './mysql-failure.js';
+import type { DatabaseAddress } from '../connection-string.js';
+import { mysql2Options } from './mysql-connection-options.js';
 
 /**
  * Opens a connection for one test, explore or read, with the session set up for reading:
  * - `time_zone = '+00:00'`: the server prints TIMESTAMP columns in the session's zone, so they read as UTC
  *   instants whatever the server's own zone (DATETIME has no zone and is read as written, taken as UTC);
- * - `SslMode=Preferred` tries TLS first and falls back to plain TCP only when the server says it has none.
+ * - TLS asked for but not required (`EncryptionMethod=6`, `SslMode=Preferred`) is tried first, and the session goes
+ *   on in plain TCP only when the server says it has no TLS.
  *
- * A failure to connect is classed (`mysqlFailure`) before it leaves. Close what this returns with `end()`.
+ * A failure is thrown as the driver gave it; the dialect classes it. Close what this returns with `end()`.
  */
-export async function openMysqlSession(settings: MysqlConnectionSettings): Promise<Connection> {
+export async function openMysqlSession(address: DatabaseAddress): Promise<Connection> {
   let connection: Connection;
   try {
-    connection = await connect(settings, settings.tls);
+    connection = await connect(address, address.tls.mode !== 'off');
   } catch (error) {
     const noTls = (error as { code?: string } | null)?.code === 'HANDSHAKE_NO_SSL_SUPPORT';
-    if (!(noTls && settings.tls === 'Preferred')) throw mysqlFailure(error, { settings });
-    try {
-      connection = await connect(settings, 'None');
-    } catch (plainError) {
-      throw mysqlFailure(plainError, { settings });
-    }
+    if (!(noTls && address.tls.mode === 'request')) throw error;
+    connection = await connect(address, false);
   }
   try {
     await connection.promise().query("SET time_zone = '+00:00'");
   } catch (error) {
     connection.destroy();
-    throw mysqlFailure(error, { settings });
+    throw error;
   }
   return connection;
 }
 
-function connect(settings: MysqlConnectionSettings, tls: MysqlTlsMode): Promise<Connection> {
-  const connection = mysql.createConnection(mysql2Options(settings, tls));
+function connect(address: DatabaseAddress, withTls: boolean): Promise<Connection> {
+  const connection = mysql.createConnection(mysql2Options(address, withTls));
   // A connection that breaks while idle emits 'error'; without a listener that would end the process.
   connection.on('error', () => undefined);
   return new Promise((resolve, reject) => {

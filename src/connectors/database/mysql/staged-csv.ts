@@ -34,7 +34,8 @@ const encoders: Record<ValueEncoding, FieldEncoder> = {
     for (const byte of value) number = (number << 8n) | BigInt(byte);
     return number.toString();
   },
-  base64: (value) => (value === null ? '' : value.toString('base64')),
+  // Base64 never holds a comma or a quote; only the empty value is quoted, to stay apart from NULL.
+  base64: (value) => (value === null ? '' : value.length === 0 ? '""' : value.toString('base64')),
   date: (value, tally) => (value === null ? '' : dayOrNull(value.toString('latin1'), tally)),
   // A zone the DuckDB reader cannot mistake: the session printed it in UTC.
   instant: (value, tally) => {

@@ -3,11 +3,14 @@ import { availableBackends } from './support/backends.js';
 import { createFlowFrom, lakeRows, postFor, runNow } from './support/file-flow.js';
 import { createAllTypesTable, createMariaDbFixture, createWideTable, type MariaDbFixture } from './support/mariadb-fixture.js';
 import { crmFlowSpec, flowservice } from './support/payment-sources.js';
-import { at, startApi, str, type TestApi } from './support/test-api.js';
+import { at, startApi, type TestApi } from './support/test-api.js';
 
 const mariadbSpec = '3000eb99-cd47-43f3-827c-43caf170f015';
 const mysqlSpec = '26d738e0-8963-47ea-aadf-c60de735468a';
 const [sqlite] = await availableBackends();
+
+/** What the read reported about its table (queries, pages, records …), as the run shows it. */
+const streamMetrics = (run: unknown) => at(run, 'activities.0.statusSummary.extensions.streams.0') as Record<string, unknown> | undefined;
 
 /**
  * The MySQL and MariaDB sources against the MariaDB server on this machine, over HTTP as a script would use them:
@@ -184,5 +187,123 @@ describe('MySQL and MariaDB sources', () => {
         day: null, local_at: null, stamped_at: null, duration: null, yr: null, doc: null, raw: null, fixed: null, ident: null,
       },
     ]);
+  });
+
+  const runsOf = async (flowId: string) => at((await api.request('GET', `${flowservice}/runs?property=flowId==${flowId}&orderby=createdAt`)).json, 'items') as unknown[];
+
+  it('lands a million rows, then exactly the rows updated since, read with the delta window in SQL', async () => {
+    await createWideTable(db, 'orders', 1_000_000, '2024-01-01 00:00:00');
+    const connectionId = await createConnection(db.connectionString());
+    const sourceId = await postFor(api, `${flowservice}/sourceConnections`, {
+      name: 'orders',
+      baseConnectionId: connectionId,
+      data: { format: 'tabular' },
+      params: { tableName: 'orders' },
+      connectionSpec: { id: mariadbSpec, version: '1.0' },
+    });
+    const flow = await createFlowFrom(api, sourceId, {
+      title: 'mysql orders',
+      flowSpecId: crmFlowSpec,
+      deltaColumn: { name: 'updated_at' },
+      columns: { id: 'id', name: 'name', description: 'description', type: 'kind' },
+    });
+    const count = async (where = 'true') => Number((await lakeRows(api, flow.dataSetId, `count(*) FILTER (WHERE ${where}) AS n`, '1'))[0]?.n);
+
+    const first = await runNow(api, flow.flowId);
+    expect(at(first, 'metrics.statusSummary.status'), JSON.stringify(at(first, 'metrics.statusSummary'))).toBe('success');
+    expect(at(first, 'metrics.recordSummary')).toMatchObject({ inputRecordCount: 1_000_000, outputRecordCount: 1_000_000, failedRecordCount: 0 });
+    expect(streamMetrics(first)).toMatchObject({ records: 1_000_000, pushedDown: true, keyset: ['updated_at', 'id'] });
+    expect(await count()).toBe(1_000_000);
+
+    // 1,233 rows change (every 811th); a further one changes inside the same second as the first run's newest row.
+    await db.sql("UPDATE orders SET updated_at = '2024-02-01 10:00:00.5', name = CONCAT('renamed ', id) WHERE id % 811 = 0");
+    const second = await runNow(api, flow.flowId);
+    expect(at(second, 'metrics.statusSummary.status'), JSON.stringify(at(second, 'metrics.statusSummary'))).toBe('success');
+    expect(at(second, 'metrics.recordSummary')).toMatchObject({ inputRecordCount: 1233, outputRecordCount: 1233 });
+    expect(streamMetrics(second)).toMatchObject({ records: 1233 });
+    expect(await count()).toBe(1_001_233);
+    expect(await count("starts_with(\"_" + api.tenantId + "\".product.name, 'renamed ')")).toBe(1233);
+
+    const third = await runNow(api, flow.flowId);
+    expect(at(third, 'metrics.statusSummary.status')).toBe('success');
+    expect(at(third, 'metrics.recordSummary.inputRecordCount')).toBe(0);
+    expect(streamMetrics(third)).toMatchObject({ records: 0 });
+    expect(await runsOf(flow.flowId)).toHaveLength(3);
+  }, 240_000);
+});
+
+/** Ties of the delta column across the edges of small pages, and across runs. */
+describe('MySQL source keyset pages', () => {
+  let api: TestApi;
+  let db: MariaDbFixture;
+
+  beforeAll(async () => {
+    db = await createMariaDbFixture();
+    api = await startApi(sqlite!, { databasePageRows: 3 });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('neither loses nor doubles rows that tie at a page edge, within a run or across runs', async () => {
+    await db.sql(`CREATE TABLE ties (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, description VARCHAR(20), kind VARCHAR(10), updated_at TIMESTAMP(6) NOT NULL)`);
+    // Pages of 3 by (updated_at, id): [1 2 3] [4 5 6] [7 8 9] [10]; ids 2..8 share one instant, across two edges.
+    const rows = [
+      [1, '2024-05-01 08:00:00'], [2, '2024-05-01 09:00:00'], [3, '2024-05-01 09:00:00'], [4, '2024-05-01 09:00:00'], [5, '2024-05-01 09:00:00'],
+      [6, '2024-05-01 09:00:00'], [7, '2024-05-01 09:00:00'], [8, '2024-05-01 09:00:00'], [9, '2024-05-01 10:00:00'], [10, '2024-05-01 10:00:00'],
+    ];
+    for (const [id, at] of rows) await db.sql(`INSERT INTO ties VALUES (?, ?, NULL, 'card', ?)`, [id, `name ${id}`, at]);
+    const connectionId = await postFor(api, `${flowservice}/connections`, {
+      name: 'ties',
+      auth: { specName: 'Connection String Based Authentication', params: { connectionString: db.connectionString() } },
+      connectionSpec: { id: mysqlSpec, version: '1.0' },
+    });
+    const sourceId = await postFor(api, `${flowservice}/sourceConnections`, {
+      name: 'ties',
+      baseConnectionId: connectionId,
+      data: { format: 'tabular' },
+      params: { tableName: `${db.database}.ties` },
+      connectionSpec: { id: mysqlSpec, version: '1.0' },
+    });
+    const flow = await createFlowFrom(api, sourceId, { title: 'mysql ties', flowSpecId: crmFlowSpec, deltaColumn: { name: 'updated_at' }, columns: { id: 'id', name: 'name', description: 'description', type: 'kind' } });
+    const landed = async () => (await lakeRows(api, flow.dataSetId, `_id, "_${api.tenantId}".product.name AS name`, '_id, name')).map((r) => `${String(r._id)}:${String(r.name)}`);
+
+    const first = await runNow(api, flow.flowId);
+    expect(at(first, 'metrics.statusSummary.status'), JSON.stringify(at(first, 'metrics.statusSummary'))).toBe('success');
+    expect(streamMetrics(first)).toMatchObject({ records: 10, pages: 4 });
+    expect(await landed()).toEqual(['1:name 1', '10:name 10', '2:name 2', '3:name 3', '4:name 4', '5:name 5', '6:name 6', '7:name 7', '8:name 8', '9:name 9']);
+
+    // A new row tied with the newest landed instant (10:00, a higher id), and an older row moved forward.
+    await db.sql(`INSERT INTO ties VALUES (11, 'name 11', NULL, 'bank', '2024-05-01 10:00:00')`);
+    await db.sql(`UPDATE ties SET name = 'name 4 again', updated_at = '2024-05-01 11:00:00' WHERE id = 4`);
+    const second = await runNow(api, flow.flowId);
+    expect(at(second, 'metrics.statusSummary.status'), JSON.stringify(at(second, 'metrics.statusSummary'))).toBe('success');
+    expect(at(second, 'metrics.recordSummary')).toMatchObject({ inputRecordCount: 2, outputRecordCount: 2 });
+    expect(await landed()).toEqual(['1:name 1', '10:name 10', '11:name 11', '2:name 2', '3:name 3', '4:name 4', '4:name 4 again', '5:name 5', '6:name 6', '7:name 7', '8:name 8', '9:name 9']);
+  });
+
+  it('reads zero dates as null and says so in the run', async () => {
+    await db.sql(`SET SESSION sql_mode = ''`);
+    await db.sql(`CREATE TABLE legacy (id INT PRIMARY KEY, name VARCHAR(20), description VARCHAR(20), kind VARCHAR(10), shipped DATE)`);
+    await db.sql(`INSERT INTO legacy VALUES (1, 'a', NULL, NULL, '0000-00-00'), (2, 'b', NULL, NULL, '2024-00-10'), (3, 'c', NULL, NULL, '2024-01-10')`);
+    const connectionId = await postFor(api, `${flowservice}/connections`, {
+      name: 'legacy',
+      auth: { specName: 'Connection String Based Authentication', params: { connectionString: db.connectionString() } },
+      connectionSpec: { id: mariadbSpec, version: '1.0' },
+    });
+    const sourceId = await postFor(api, `${flowservice}/sourceConnections`, {
+      name: 'legacy',
+      baseConnectionId: connectionId,
+      data: { format: 'tabular' },
+      params: { tableName: 'legacy' },
+      connectionSpec: { id: mariadbSpec, version: '1.0' },
+    });
+    const flow = await createFlowFrom(api, sourceId, { title: 'mysql legacy', flowSpecId: crmFlowSpec, columns: { id: 'id', name: 'name', description: 'description', type: 'shipped' } });
+    const run = await runNow(api, flow.flowId);
+    expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
+    expect(JSON.stringify(run)).toContain('2 zero date(s)');
+    const types = (await lakeRows(api, flow.dataSetId, `_id, "_${api.tenantId}".product.type AS shipped`)).map((r) => r.shipped);
+    expect(types).toEqual([null, null, '2024-01-10']);
   });
 });

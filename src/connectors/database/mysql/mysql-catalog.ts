@@ -1,6 +1,6 @@
 import type { Connection, RowDataPacket } from 'mysql2';
 import type { ListedTable, TableDescription, TableName } from '../sql-source-dialect.js';
-import { mysqlColumn } from './mysql-column-types.js';
+import { mysqlColumn, quoteMysqlIdentifier } from './mysql-column-types.js';
 import { isMariaDb } from './mysql-session.js';
 
 /**
@@ -27,7 +27,10 @@ export async function describeMysqlTable(connection: Connection, table: TableNam
     [table.schema ?? null, table.name],
   );
   const found = tables[0];
-  if (!found) return undefined;
+  if (!found) {
+    await probeHiddenTable(connection, table);
+    return undefined;
+  }
   const where = [String(found.db), String(found.name)];
   const [columns] = await sql.query<RowDataPacket[]>(
     `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS columnType, DATA_TYPE AS dataType
@@ -47,6 +50,21 @@ export async function describeMysqlTable(connection: Connection, table: TableNam
     columns: columns.map((row) => mysqlColumn(String(row.name), json.has(String(row.name)) || String(row.dataType).toLowerCase() === 'json' ? 'json' : String(row.columnType))),
     primaryKey: keys.map((row) => String(row.name)),
   };
+}
+
+/**
+ * information_schema hides a table the user holds no privilege on, as if it did not exist: reading it tells
+ * the two apart. A refusal (`ER_TABLEACCESS_DENIED_ERROR`) is thrown for the dialect to word as a missing grant;
+ * a missing table (or any other answer) leaves the caller to say the table was not found.
+ */
+async function probeHiddenTable(connection: Connection, table: TableName): Promise<void> {
+  const from = table.schema === undefined ? quoteMysqlIdentifier(table.name) : `${quoteMysqlIdentifier(table.schema)}.${quoteMysqlIdentifier(table.name)}`;
+  try {
+    await connection.promise().query(`SELECT 1 FROM ${from} LIMIT 0`);
+  } catch (error) {
+    const code = (error as { code?: string } | null)?.code;
+    if (code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') throw error;
+  }
 }
 
 /**

@@ -59,7 +59,8 @@ export function mysqlFailure(error: unknown, context: FailureContext): Error {
       return config(`database "${settings.database}" does not exist on ${where}: check Database in the connection string`);
     case 'ER_TABLEACCESS_DENIED_ERROR':
     case 'ER_COLUMNACCESS_DENIED_ERROR':
-      return config(`user "${settings.user}" may not read ${table} in database "${settings.database}": grant it SELECT (GRANT SELECT ON \`${settings.database}\`.… TO …); the server said: ${said}`);
+      // The server gives this answer for a missing table too, to a user without rights on it.
+      return config(`user "${settings.user}" may not read ${table} in database "${settings.database}" (or, to this user, it does not exist): grant it SELECT (GRANT SELECT ON \`${settings.database}\`.* TO '${settings.user}') or check the table name`);
     case 'ER_SPECIFIC_ACCESS_DENIED_ERROR':
       return config(`user "${settings.user}" lacks a privilege this read needs: ${said}`);
     case 'ER_NO_SUCH_TABLE':

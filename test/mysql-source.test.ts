@@ -230,6 +230,68 @@ describe('MySQL and MariaDB sources', () => {
     expect(streamMetrics(third)).toMatchObject({ records: 0 });
     expect(await runsOf(flow.flowId)).toHaveLength(3);
   }, 240_000);
+
+  it('says what to fix when the password is wrong, the host unknown, nothing listens, TLS is missing, or a grant or table is missing', async () => {
+    const password = 'Sup3r-secret-pw!';
+    const cases: { connectionString: string; message: RegExp }[] = [
+      { connectionString: db.connectionString({ password }), message: /refused user "root".*check UID and PWD/ },
+      { connectionString: db.connectionString({ host: 'no-such-host.invalid', password }), message: /host "no-such-host\.invalid" is unknown.*check Server/ },
+      { connectionString: db.connectionString({ port: 1, password }), message: /nothing accepts connections at 127\.0\.0\.1:1.*check Server and Port/ },
+      { connectionString: db.connectionString({ extra: 'SslMode=Required' }), message: /does not offer TLS.*SslMode=Preferred/ },
+      { connectionString: db.connectionString({ extra: 'SslMode=Sometimes' }), message: /SslMode must be None, Preferred, Required, VerifyCA or VerifyFull/ },
+      { connectionString: db.connectionString().replace(`Database=${db.database}`, 'Database=mysqlsrc_absent'), message: /database "mysqlsrc_absent" does not exist.*check Database/ },
+    ];
+    for (const { connectionString, message } of cases) {
+      const connectionId = await createConnection(connectionString);
+      const test = await api.request('GET', `${flowservice}/connections/${connectionId}/test`);
+      expect(test.status, test.text).toBe(200);
+      expect(at(test.json, 'status'), test.text).toBe('failed');
+      expect(String(at(test.json, 'message'))).toMatch(message);
+      expect(test.text).not.toContain(password);
+      expect(test.text).not.toMatch(/\n\s+at /);
+    }
+    // TLS when the server offers it: this one does not, so the session goes on in the clear.
+    const preferred = await createConnection(db.connectionString({ extra: 'SslMode=Preferred' }));
+    expect(at((await api.request('GET', `${flowservice}/connections/${preferred}/test`)).json, 'status')).toBe('ok');
+
+    // A user with no grant at all may not even use the database.
+    const stranger = await db.createUser([]);
+    const strangerConnection = await createConnection(db.connectionString(stranger));
+    const refused = await api.request('GET', `${flowservice}/connections/${strangerConnection}/test`);
+    expect(at(refused.json, 'message'), refused.text).toMatch(new RegExp(`user "${stranger.user}" may not use database "${db.database}": grant it access`));
+    expect(refused.text).not.toContain(stranger.password);
+
+    // A user who may read one table but not the view beside it.
+    const reader = await db.createUser([`SELECT ON \`${db.database}\`.all_types`]);
+    const readerConnection = await createConnection(db.connectionString(reader));
+    const listed = await explore(readerConnection, 'objectType=root');
+    expect((listed.json as { name: string }[]).map((entry) => entry.name)).toEqual([`${db.database}.all_types`]);
+    const forbidden = await explore(readerConnection, 'objectType=table&object=paid&preview=true');
+    expect(forbidden.status, forbidden.text).toBe(400);
+    expect(forbidden.text).toMatch(new RegExp(`user \\\\"${reader.user}\\\\" may not read \\\\"paid\\\\".*grant it SELECT`));
+
+    // A table that is not there, in explore and in a run.
+    const rootConnection = await createConnection(db.connectionString());
+    const missing = await explore(rootConnection, 'objectType=table&object=no_such_table');
+    expect(missing.status, missing.text).toBe(400);
+    expect(missing.text).toMatch(/has no table or view no_such_table/);
+    const flow = await createTypedFlow(db.connectionString(), 'no_such_table', { label: { type: 'string' } });
+    const run = await runNow(api, flow.flowId);
+    expect(at(run, 'metrics.statusSummary.status')).toBe('failed');
+    expect(JSON.stringify(at(run, 'metrics.statusSummary'))).toMatch(/has no table or view no_such_table/);
+  });
+
+  it('keeps the connection string encrypted and never shows it', async () => {
+    const password = 'An0ther-secret-pw';
+    const connectionId = await createConnection(db.connectionString({ password }));
+    const read = await api.request('GET', `${flowservice}/connections/${connectionId}`);
+    expect(read.status).toBe(200);
+    expect(read.text).not.toContain(password);
+    expect(at(read.json, 'items.0.auth.params.connectionString')).toBe('********');
+    const row = await api.store.db.selectFrom('resources').selectAll().where('id', '=', connectionId).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(password);
+    expect(api.openSecret(row.secret as string)).toMatchObject({ connectionString: db.connectionString({ password }) });
+  });
 });
 
 /** Ties of the delta column across the edges of small pages, and across runs. */

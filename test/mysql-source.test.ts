@@ -309,8 +309,9 @@ describe('MySQL source keyset pages', () => {
   });
 
   it('neither loses nor doubles rows that tie at a page edge, within a run or across runs', async () => {
-    await db.sql(`CREATE TABLE ties (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, description VARCHAR(20), kind VARCHAR(10), updated_at TIMESTAMP(6) NOT NULL)`);
-    // Pages of 3 by (updated_at, id): [1 2 3] [4 5 6] [7 8 9] [10]; ids 2..8 share one instant, across two edges.
+    await db.sql(`CREATE TABLE ties (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, description VARCHAR(20), kind VARCHAR(10), updated_at TIMESTAMP(6) NOT NULL, KEY by_update (updated_at))`);
+    // Pages of 3 by (updated_at, id), which InnoDB's index on updated_at orders by (it ends with the primary key):
+    // [1 2 3] [4 5 6] [7 8 9] [10]; ids 2..8 share one instant, across two edges.
     const rows = [
       [1, '2024-05-01 08:00:00'], [2, '2024-05-01 09:00:00'], [3, '2024-05-01 09:00:00'], [4, '2024-05-01 09:00:00'], [5, '2024-05-01 09:00:00'],
       [6, '2024-05-01 09:00:00'], [7, '2024-05-01 09:00:00'], [8, '2024-05-01 09:00:00'], [9, '2024-05-01 10:00:00'], [10, '2024-05-01 10:00:00'],

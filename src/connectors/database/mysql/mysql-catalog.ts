@@ -22,7 +22,7 @@ export async function listMysqlTables(connection: Connection): Promise<ListedTab
 export async function describeMysqlTable(connection: Connection, table: TableName): Promise<TableDescription | undefined> {
   const sql = connection.promise();
   const [tables] = await sql.query<RowDataPacket[]>(
-    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES
+    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name, TABLE_TYPE AS type, ENGINE AS engine FROM information_schema.TABLES
      WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?`,
     [table.schema ?? null, table.name],
   );
@@ -43,13 +43,45 @@ export async function describeMysqlTable(connection: Connection, table: TableNam
     where,
   );
   const json = (await isMariaDb(connection)) ? await mariaDbJsonColumns(connection, where[0]!, where[1]!) : new Set<string>();
+  const primaryKey = keys.map((row) => String(row.name));
   return {
     schema: where[0]!,
     name: where[1]!,
     kind: String(found.type) === 'VIEW' ? 'view' : 'table',
     columns: columns.map((row) => mysqlColumn(String(row.name), json.has(String(row.name)) || String(row.dataType).toLowerCase() === 'json' ? 'json' : String(row.columnType))),
-    primaryKey: keys.map((row) => String(row.name)),
+    primaryKey,
+    indexes: await orderedIndexes(connection, where[0]!, where[1]!, String(found.engine ?? '').toLowerCase() === 'innodb' ? primaryKey : []),
   };
+}
+
+/**
+ * The B-tree indexes' columns, each in index order, for the core to tell whether a keyset page is an index range.
+ * A prefix index (`name(10)`) orders rows by the prefix only, so its columns stop before such a part. InnoDB keeps
+ * the primary key's columns at the end of every secondary index, so an index on (updated_at) orders by
+ * (updated_at, id) too: `clusteredKey` adds them.
+ */
+async function orderedIndexes(connection: Connection, database: string, table: string, clusteredKey: string[]): Promise<string[][]> {
+  const [parts] = await connection.promise().query<RowDataPacket[]>(
+    `SELECT INDEX_NAME AS indexName, COLUMN_NAME AS columnName, SUB_PART AS subPart, INDEX_TYPE AS indexType
+     FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
+    [database, table],
+  );
+  const indexes = new Map<string, { columns: string[]; cut: boolean }>();
+  for (const part of parts) {
+    if (String(part.indexType).toUpperCase() !== 'BTREE') continue;
+    const name = String(part.indexName);
+    const index = indexes.get(name) ?? { columns: [], cut: false };
+    indexes.set(name, index);
+    if (index.cut || part.columnName === null) continue;
+    if (part.subPart !== null) {
+      index.cut = true;
+      continue;
+    }
+    index.columns.push(String(part.columnName));
+  }
+  return [...indexes.entries()]
+    .filter(([, index]) => index.columns.length > 0)
+    .map(([name, index]) => (name === 'PRIMARY' || index.cut ? index.columns : [...index.columns, ...clusteredKey.filter((column) => !index.columns.includes(column))]));
 }
 
 /**

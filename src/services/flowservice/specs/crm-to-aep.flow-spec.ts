@@ -1,3 +1,5 @@
+import { mariadbSpecId, mysqlSpecId } from '../../../connectors/database/mysql/mysql-sources.js';
+import { postgresSpecId } from '../../../connectors/database/postgres/postgres-source.js';
 import { dataLakeConnectionSpec } from './data-lake.connection-spec.js';
 import {
   adhocRunSpec,
@@ -10,7 +12,6 @@ import {
 } from './flow-spec.js';
 import { paypalConnectionSpec } from './paypal.connection-spec.js';
 import { squareConnectionSpec } from './square.connection-spec.js';
-import { mariadbConnectionSpec, mysqlConnectionSpec } from './mysql-family.connection-specs.js';
 import { sourcePermissions } from './connection-spec.js';
 
 /** The flow spec of table-based sources (PayPal, Square) into the Data Lake. */
@@ -20,7 +21,7 @@ export const crmToAepFlowSpec: FlowSpec = {
   providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
   version: '1.0',
   attributes: sourceFlowAttributes,
-  sourceConnectionSpecIds: [paypalConnectionSpec.id, squareConnectionSpec.id, mysqlConnectionSpec.id, mariadbConnectionSpec.id],
+  sourceConnectionSpecIds: [paypalConnectionSpec.id, squareConnectionSpec.id, postgresSpecId, mysqlSpecId, mariadbSpecId],
   targetConnectionSpecIds: [dataLakeConnectionSpec.id],
   transformationSpecs: [copyTransformationSpec, mappingTransformationSpec],
   scheduleSpec: periodicScheduleSpec,

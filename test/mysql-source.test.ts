@@ -346,6 +346,31 @@ describe('MySQL source keyset pages', () => {
     expect(await landed()).toEqual(['1:name 1', '10:name 10', '11:name 11', '2:name 2', '3:name 3', '4:name 4', '4:name 4 again', '5:name 5', '6:name 6', '7:name 7', '8:name 8', '9:name 9']);
   });
 
+  it('reads a table whose delta column has no index in one ordered query, ties kept', async () => {
+    await db.sql(`CREATE TABLE unindexed (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, description VARCHAR(20), kind VARCHAR(10), updated_at DATETIME NOT NULL)`);
+    for (let id = 1; id <= 8; id++) await db.sql(`INSERT INTO unindexed VALUES (?, ?, NULL, NULL, ?)`, [id, `name ${id}`, id <= 5 ? '2024-06-01 00:00:00' : '2024-06-02 00:00:00']);
+    const connectionId = await postFor(api, `${flowservice}/connections`, {
+      name: 'unindexed',
+      auth: { specName: 'Connection String Based Authentication', params: { connectionString: db.connectionString() } },
+      connectionSpec: { id: mysqlSpec, version: '1.0' },
+    });
+    const sourceId = await postFor(api, `${flowservice}/sourceConnections`, {
+      name: 'unindexed',
+      baseConnectionId: connectionId,
+      data: { format: 'tabular' },
+      params: { tableName: 'unindexed' },
+      connectionSpec: { id: mysqlSpec, version: '1.0' },
+    });
+    const flow = await createFlowFrom(api, sourceId, { title: 'mysql unindexed', flowSpecId: crmFlowSpec, deltaColumn: { name: 'updated_at' }, columns: { id: 'id', name: 'name', description: 'description', type: 'kind' } });
+    const first = await runNow(api, flow.flowId);
+    expect(at(first, 'metrics.statusSummary.status'), JSON.stringify(at(first, 'metrics.statusSummary'))).toBe('success');
+    expect(streamMetrics(first)).toMatchObject({ records: 8, pages: 1, pageRows: null, pushedDown: true });
+    await db.sql(`INSERT INTO unindexed VALUES (9, 'name 9', NULL, NULL, '2024-06-02 00:00:00')`);
+    const second = await runNow(api, flow.flowId);
+    expect(at(second, 'metrics.recordSummary')).toMatchObject({ inputRecordCount: 1, outputRecordCount: 1 });
+    expect((await lakeRows(api, flow.dataSetId, '_id')).map((r) => r._id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+
   it('reads zero dates as null and says so in the run', async () => {
     await db.sql(`SET SESSION sql_mode = ''`);
     await db.sql(`CREATE TABLE legacy (id INT PRIMARY KEY, name VARCHAR(20), description VARCHAR(20), kind VARCHAR(10), shipped DATE)`);

@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Connection } from 'mysql2';
 import type { MysqlSourceColumn } from './mysql-column-types.js';
-import { csvLine, fieldEncoders, type EncodingTally } from './staged-csv.js';
+import { chunkBytes, CsvChunk, fieldEncoders, writeCsvLine, type EncodingTally } from './staged-csv.js';
 
 /** A query whose rows are staged: the SELECT (its columns in the readings' order) and its parameters. */
 export interface StagedQuery {
@@ -20,9 +20,6 @@ export interface StagedRows {
   lastRow: (Buffer | null)[] | undefined;
   tally: EncodingTally;
 }
-
-/** Rows gathered into one write: big enough that the file sees few writes, small enough to stay a few hundred KB. */
-const linesPerWrite = 1_000;
 
 /** How many rows mysql2 may hold before it stops reading from the socket (its stream's high-water mark). */
 const rowsInFlight = 2_000;
@@ -46,29 +43,27 @@ export async function stageQueryRows(connection: Connection, query: StagedQuery,
   let rows = 0;
   let bytes = 0;
   let lastRow: (Buffer | null)[] | undefined;
-  let pending: string[] = [];
+  const chunk = new CsvChunk();
   const push = (stream: Transform): void => {
-    const chunk = pending.join('');
-    bytes += Buffer.byteLength(chunk);
-    stream.push(chunk);
-    pending = [];
+    bytes += chunk.length;
+    stream.push(chunk.take());
   };
   const toCsv = new Transform({
     writableObjectMode: true,
     readableObjectMode: false,
     transform(row: (Buffer | null)[], _encoding, done) {
       try {
-        pending.push(csvLine(row, encode, tally));
+        writeCsvLine(row, encode, chunk, tally);
         rows++;
         lastRow = row;
-        if (pending.length >= linesPerWrite) push(this);
+        if (chunk.length >= chunkBytes) push(this);
         done();
       } catch (error) {
         done(error as Error);
       }
     },
     flush(done) {
-      if (pending.length > 0) push(this);
+      if (chunk.length > 0) push(this);
       done();
     },
   });

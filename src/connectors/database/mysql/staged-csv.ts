@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { MysqlSourceColumn, ValueEncoding } from './mysql-column-types.js';
 
 /**
@@ -16,32 +17,87 @@ export interface EncodingTally {
   zeroDates: number;
 }
 
-/** Turns one raw value (the bytes MySQL's text protocol sent, or null) into its CSV field. */
-export type FieldEncoder = (value: Buffer | null, tally: EncodingTally) => string;
+/**
+ * Bytes of CSV gathered for one write. Values are copied as the bytes the server sent (utf8mb4 text is UTF-8
+ * already), never decoded into JavaScript strings and encoded again: that round trip cost as much as mysql2's
+ * whole read.
+ */
+export class CsvChunk {
+  private buffer = Buffer.allocUnsafe(chunkBytes);
+  length = 0;
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(bigger, 0, 0, this.length);
+    this.buffer = bigger;
+  }
+
+  byte(value: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  ascii(text: string): void {
+    this.reserve(text.length);
+    this.length += this.buffer.write(text, this.length, 'latin1');
+  }
+
+  bytes(source: Buffer, start = 0, end = source.length): void {
+    this.reserve(end - start);
+    this.length += source.copy(this.buffer, this.length, start, end);
+  }
+
+  /** The bytes gathered so far, handed over; the chunk starts again empty. */
+  take(): Buffer {
+    const taken = this.buffer.subarray(0, this.length);
+    this.buffer = Buffer.allocUnsafe(chunkBytes);
+    this.length = 0;
+    return taken;
+  }
+}
+
+/** A write of about this size: few writes, a bounded amount held. */
+export const chunkBytes = 1 << 20;
+
+/** Writes one raw value (the bytes MySQL's text protocol sent, or null) as its CSV field. */
+export type FieldEncoder = (value: Buffer, out: CsvChunk, tally: EncodingTally) => void;
+
+const quote = 0x22;
 
 const encoders: Record<ValueEncoding, FieldEncoder> = {
-  number: (value) => (value === null ? '' : value.toString('latin1')),
-  text: (value) => {
-    if (value === null) return '';
-    const text = value.toString('utf8');
-    return '"' + (text.includes('"') ? text.replaceAll('"', '""') : text) + '"';
+  number: (value, out) => out.bytes(value),
+  text: (value, out) => {
+    // Bytes that are not UTF-8 (which a utf8mb4 session should never send) are decoded with replacement characters.
+    const text = isUtf8(value) ? value : Buffer.from(value.toString('utf8'));
+    out.byte(quote);
+    let start = 0;
+    for (let at = text.indexOf(quote); at !== -1; at = text.indexOf(quote, start)) {
+      out.bytes(text, start, at + 1);
+      out.byte(quote);
+      start = at + 1;
+    }
+    out.bytes(text, start);
+    out.byte(quote);
   },
-  flag: (value) => (value === null ? '' : value.length === 1 && value[0] === 0x30 ? 'false' : 'true'),
-  bitFlag: (value) => (value === null ? '' : value.some((byte) => byte !== 0) ? 'true' : 'false'),
-  bits: (value) => {
-    if (value === null) return '';
+  flag: (value, out) => out.ascii(value.length === 1 && value[0] === 0x30 ? 'false' : 'true'),
+  bitFlag: (value, out) => out.ascii(value.some((byte) => byte !== 0) ? 'true' : 'false'),
+  bits: (value, out) => {
     let number = 0n;
     for (const byte of value) number = (number << 8n) | BigInt(byte);
-    return number.toString();
+    out.ascii(number.toString());
   },
   // Base64 never holds a comma or a quote; only the empty value is quoted, to stay apart from NULL.
-  base64: (value) => (value === null ? '' : value.length === 0 ? '""' : value.toString('base64')),
-  date: (value, tally) => (value === null ? '' : dayOrNull(value.toString('latin1'), tally)),
+  base64: (value, out) => out.ascii(value.length === 0 ? '""' : value.toString('base64')),
+  date: (value, out, tally) => {
+    if (isZeroDay(value, tally)) return;
+    out.bytes(value);
+  },
   // A zone the DuckDB reader cannot mistake: the session printed it in UTC.
-  instant: (value, tally) => {
-    if (value === null) return '';
-    const text = dayOrNull(value.toString('latin1'), tally);
-    return text === '' ? '' : text + '+00';
+  instant: (value, out, tally) => {
+    if (isZeroDay(value, tally)) return;
+    out.bytes(value);
+    out.ascii('+00');
   },
 };
 
@@ -50,12 +106,10 @@ export function isZeroDate(text: string): boolean {
   return text.startsWith('00', 5) || text.startsWith('00', 8);
 }
 
-function dayOrNull(text: string, tally: EncodingTally): string {
-  if (isZeroDate(text)) {
-    tally.zeroDates++;
-    return '';
-  }
-  return text;
+function isZeroDay(value: Buffer, tally: EncodingTally): boolean {
+  const zero = (value[5] === 0x30 && value[6] === 0x30) || (value[8] === 0x30 && value[9] === 0x30);
+  if (zero) tally.zeroDates++;
+  return zero;
 }
 
 /** One encoder a column, in the SELECT's order. */
@@ -64,16 +118,17 @@ export function fieldEncoders(columns: MysqlSourceColumn[]): FieldEncoder[] {
 }
 
 /**
- * The CSV line of one row, with its newline. A table of one column gets a second, constant field: a NULL
- * would otherwise be an empty line, which CSV readers skip.
+ * Writes the CSV line of one row, with its newline: NULL as an empty field. A table of one column gets a second,
+ * constant field: a NULL would otherwise be an empty line, which CSV readers skip.
  */
-export function csvLine(row: (Buffer | null)[], encode: FieldEncoder[], tally: EncodingTally): string {
-  let line = '';
+export function writeCsvLine(row: (Buffer | null)[], encode: FieldEncoder[], out: CsvChunk, tally: EncodingTally): void {
   for (let i = 0; i < encode.length; i++) {
-    if (i > 0) line += ',';
-    line += encode[i]!(row[i] ?? null, tally);
+    if (i > 0) out.byte(0x2c);
+    const value = row[i];
+    if (value !== null && value !== undefined) encode[i]!(value, out, tally);
   }
-  return encode.length === 1 ? line + ',0\n' : line + '\n';
+  if (encode.length === 1) out.ascii(',0');
+  out.byte(0x0a);
 }
 
 /**

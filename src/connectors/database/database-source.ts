@@ -92,14 +92,16 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
     let after = plan.after;
     // Bounded by the snapshot's rows: every page but the last is full, and each starts after the one before.
     for (;;) {
-      const file = path.join(request.stagingDir, `${safeFileName(metrics.stream)}-${String(files.length + 1).padStart(5, '0')}.staged`);
+      const file = path.join(request.stagingDir, `${safeFileName(metrics.stream)}-${String(metrics.pages + 1).padStart(5, '0')}.staged`);
       const page: PageQuery = { table, order: plan.order, after, delta: plan.delta, limit: plan.limit };
       const staged = await this.dialect.stagePage(session, page, file);
-      metrics.requests += 1;
+      metrics.requests += staged.parts?.length ?? 1;
       metrics.pages += 1;
       metrics.records += staged.rows;
       metrics.bytes += staged.bytes;
-      files.push({ path: file, name: `${metrics.stream} page ${files.length + 1}`, bytes: staged.bytes });
+      for (const [i, part] of (staged.parts ?? [{ file, bytes: staged.bytes }]).entries()) {
+        files.push({ path: part.file, name: `${metrics.stream} page ${metrics.pages}${staged.parts ? ` part ${i + 1}` : ''}`, bytes: part.bytes });
+      }
       for (const change of staged.altered ?? []) altered.set(change.code, { what: change.what, values: (altered.get(change.code)?.values ?? 0) + change.values });
       request.progress?.([{ ...metrics }]);
       if (staged.rows > 0 && staged.last) {

@@ -115,6 +115,11 @@ export interface StagedPage {
    * the read sums them over its pages and tells the user in a notice, so nothing changes silently.
    */
   altered?: { code: string; what: string; values: number }[] | undefined;
+  /**
+   * When the dialect staged an unordered page in several files side by side (parallel copies of one snapshot),
+   * each of them, `file` among them; `rows` and `bytes` are their sums.
+   */
+  parts?: { file: string; bytes: number }[] | undefined;
 }
 
 /** What was being done when a driver failed, for the message. */

@@ -371,6 +371,36 @@ describe('MySQL source keyset pages', () => {
     expect((await lakeRows(api, flow.dataSetId, '_id')).map((r) => r._id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
+  it('pages by binary and BIT primary keys', async () => {
+    await db.sql(`CREATE TABLE binary_keys (id VARBINARY(4) PRIMARY KEY, name VARCHAR(20) NOT NULL, description VARCHAR(20), kind VARCHAR(10), updated_at DATETIME NOT NULL, KEY by_update (updated_at))`);
+    await db.sql(`CREATE TABLE bit_keys (id BIT(8) PRIMARY KEY, name VARCHAR(20) NOT NULL, description VARCHAR(20), kind VARCHAR(10), updated_at DATETIME NOT NULL, KEY by_update (updated_at))`);
+    for (let i = 0; i < 7; i++) {
+      // Bytes that are no text, a quote and a comma among them; all rows tie on updated_at.
+      await db.sql(`INSERT INTO binary_keys VALUES (?, ?, NULL, NULL, '2024-07-01 00:00:00')`, [Buffer.from([0x00, 0xff, 0x22 + i, 0x2c]), `name ${i}`]);
+      await db.sql(`INSERT INTO bit_keys VALUES (?, ?, NULL, NULL, '2024-07-01 00:00:00')`, [250 - i * 20, `name ${i}`]);
+    }
+    for (const table of ['binary_keys', 'bit_keys']) {
+      const connectionId = await postFor(api, `${flowservice}/connections`, {
+        name: table,
+        auth: { specName: 'Connection String Based Authentication', params: { connectionString: db.connectionString() } },
+        connectionSpec: { id: mysqlSpec, version: '1.0' },
+      });
+      const sourceId = await postFor(api, `${flowservice}/sourceConnections`, {
+        name: table,
+        baseConnectionId: connectionId,
+        data: { format: 'tabular' },
+        params: { tableName: table },
+        connectionSpec: { id: mysqlSpec, version: '1.0' },
+      });
+      const flow = await createFlowFrom(api, sourceId, { title: `mysql ${table}`, flowSpecId: crmFlowSpec, deltaColumn: { name: 'updated_at' }, columns: { id: 'id', name: 'name', description: 'description', type: 'kind' } });
+      const run = await runNow(api, flow.flowId);
+      expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
+      expect(streamMetrics(run), table).toMatchObject({ records: 7, pages: 3 });
+      const names = (await lakeRows(api, flow.dataSetId, `"_${api.tenantId}".product.name AS name`, 'name')).map((r) => r.name);
+      expect(names, table).toEqual(['name 0', 'name 1', 'name 2', 'name 3', 'name 4', 'name 5', 'name 6']);
+    }
+  });
+
   it('reads zero dates as null and says so in the run', async () => {
     await db.sql(`SET SESSION sql_mode = ''`);
     await db.sql(`CREATE TABLE legacy (id INT PRIMARY KEY, name VARCHAR(20), description VARCHAR(20), kind VARCHAR(10), shipped DATE)`);

@@ -101,8 +101,13 @@ export class MysqlDialect implements SqlSourceDialect<Connection> {
   }
 }
 
-/** A key value as the next page's query takes it back: its text, binary in base64. Key columns are never NULL. */
+/**
+ * A key value as the next page's query takes it back (see `mysqlPageQuery`): the server's text for it, binary in
+ * base64, BIT as its number. Key columns are never NULL (a primary key's, or a delta column bounded by the window).
+ */
 function keyText(column: MysqlSourceColumn, raw: Buffer | null): string {
   if (raw === null) return '';
-  return column.encoding === 'base64' ? raw.toString('base64') : raw.toString('utf8');
+  if (column.encoding === 'base64') return raw.toString('base64');
+  if (column.encoding === 'bits' || column.encoding === 'bitFlag') return raw.reduce((number, byte) => (number << 8n) | BigInt(byte), 0n).toString();
+  return raw.toString('utf8');
 }

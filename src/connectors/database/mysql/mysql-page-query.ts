@@ -16,7 +16,7 @@ import type { StagedQuery } from './mysql-row-stager.js';
  * The keyset is spelled out as ORs rather than a row comparison `(a, b) > (?, ?)`, which not every MySQL and
  * MariaDB version turns into an index range. Window bounds are ISO-8601 instants and are compared as UTC
  * `YYYY-MM-DD HH:MM:SS.ffffff` text, the session's zone (see mysql-session.ts); key values come back as `last`
- * gave them (binary keys in base64).
+ * gave them (see `keyText` in mysql-dialect.ts).
  */
 export function mysqlPageQuery(page: PageQuery): StagedQuery {
   const columns = page.table.columns as MysqlSourceColumn[];
@@ -55,9 +55,11 @@ export function mysqlPageQuery(page: PageQuery): StagedQuery {
   return { sql: `SELECT ${columns.map((c) => c.select).join(', ')} FROM ${from}${where}${orderBy}${limit}`, values };
 }
 
-/** A key value's placeholder: binary keys travel as base64 (their raw bytes are no text). */
+/** A key value's placeholder: binary keys travel as base64 (their raw bytes are no text), BIT keys as their number. */
 function keyValue(column: MysqlSourceColumn): string {
-  return column.encoding === 'base64' ? 'FROM_BASE64(?)' : '?';
+  if (column.encoding === 'base64') return 'FROM_BASE64(?)';
+  if (column.encoding === 'bits' || column.encoding === 'bitFlag') return 'CAST(? AS UNSIGNED)';
+  return '?';
 }
 
 /** `2024-03-01T12:00:00.000Z` as MySQL's UTC datetime text, `2024-03-01 12:00:00.000000`. */

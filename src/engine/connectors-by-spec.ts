@@ -1,5 +1,6 @@
 import { amazonS3Connector, amazonS3SpecId } from '../connectors/amazon-s3/amazon-s3-connector.js';
 import { localFilesConnector, localFilesSpecId } from '../connectors/local-files/local-files-connector.js';
+import { mariadbSource, mariadbSpecId, mysqlSource, mysqlSpecId } from '../connectors/database/mysql/mysql-sources.js';
 import { postgresSource, postgresSpecId } from '../connectors/database/postgres/postgres-source.js';
 import { paypalDefinition, paypalSpecId } from '../connectors/paypal/paypal.connector.js';
 import { sftpConnector, sftpSpecId } from '../connectors/sftp/sftp-connector.js';
@@ -30,6 +31,8 @@ export function connectorRegistry(options: ConnectorRegistryOptions = {}): Conne
     [sftpSpecId, sftpConnector(options)],
     [postgresSpecId, postgresSource({ pageRows: options.databasePageRows })],
     [amazonS3SpecId, amazonS3Connector(options)],
+    [mysqlSpecId, mysqlSource({ pageRows: options.databasePageRows })],
+    [mariadbSpecId, mariadbSource({ pageRows: options.databasePageRows })],
   ]);
   return (specId) => connectors.get(specId);
 }

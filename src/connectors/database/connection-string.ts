@@ -37,6 +37,9 @@ const keys: Record<string, keyof Settings> = {
   encryptionmethod: 'encryption',
   validateservercertificate: 'validate',
   validationservercertificate: 'validate',
+  // The ADO.NET form AEP's MySQL and MariaDB strings come in: SslMode=None|Preferred|Required|VerifyCA|VerifyFull.
+  sslmode: 'sslMode',
+  'ssl mode': 'sslMode',
 };
 
 interface Settings {
@@ -47,6 +50,7 @@ interface Settings {
   password: string;
   encryption: string;
   validate: string;
+  sslMode: string;
 }
 
 /**
@@ -77,7 +81,7 @@ export function parseConnectionString(text: unknown): DatabaseAddress {
     database: settings.database as string,
     user: settings.user as string,
     password: settings.password ?? '',
-    tls: tlsOf(settings.encryption, settings.validate),
+    tls: settings.sslMode === undefined ? tlsOf(settings.encryption, settings.validate) : sslModeOf(settings.sslMode, settings.encryption),
   };
 }
 
@@ -134,4 +138,24 @@ function tlsOf(encryption: string | undefined, validate: string | undefined): Tl
     throw new SourceConfigError('the connectionString\'s ValidateServerCertificate must be 0 or 1');
   }
   return { mode, validateCertificate: validate !== '0' };
+}
+
+/**
+ * `SslMode` as MySQL's ADO.NET drivers take it: None; Preferred (TLS when the server offers it); Required (TLS, the
+ * certificate not checked); VerifyCA and VerifyFull (TLS, the certificate checked against the trusted authorities
+ * and, here for both, the host name).
+ */
+function sslModeOf(value: string, encryption: string | undefined): TlsChoice {
+  if (encryption !== undefined) throw new SourceConfigError('the connectionString sets both SslMode and EncryptionMethod; keep one');
+  const modes: Record<string, TlsChoice> = {
+    none: { mode: 'off', validateCertificate: false },
+    disabled: { mode: 'off', validateCertificate: false },
+    preferred: { mode: 'request', validateCertificate: false },
+    required: { mode: 'require', validateCertificate: false },
+    verifyca: { mode: 'require', validateCertificate: true },
+    verifyfull: { mode: 'require', validateCertificate: true },
+  };
+  const choice = modes[value.toLowerCase().replace(/[\s_-]/g, '')];
+  if (!choice) throw new SourceConfigError('the connectionString\'s SslMode must be None, Preferred, Required, VerifyCA or VerifyFull');
+  return choice;
 }

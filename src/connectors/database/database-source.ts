@@ -88,6 +88,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
     // The run's stream shape (as API sources report theirs): a request is one page's query; a database read does not retry.
     const metrics = { stream: tablePath(table), requests: 0, pages: 0, retries: 0, rateLimited: 0, records: 0, bytes: 0, pageRows: plan.limit ?? null, pushedDown: plan.delta !== undefined, keyset: plan.order.map((c) => c.name) };
     const files: InputFile[] = [];
+    const altered = new Map<string, { what: string; values: number }>();
     let after = plan.after;
     // Bounded by the snapshot's rows: every page but the last is full, and each starts after the one before.
     for (;;) {
@@ -101,6 +102,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
       for (const [i, part] of (staged.parts ?? [{ file, bytes: staged.bytes }]).entries()) {
         files.push({ path: part.file, name: `${metrics.stream} page ${metrics.pages}${staged.parts ? ` part ${i + 1}` : ''}`, bytes: part.bytes });
       }
+      for (const change of staged.altered ?? []) altered.set(change.code, { what: change.what, values: (altered.get(change.code)?.values ?? 0) + change.values });
       request.progress?.([{ ...metrics }]);
       if (staged.rows > 0 && staged.last) {
         if (after && !keysAdvance(after, staged.last)) throw new SourceProviderError(`${this.dialect.product} returned a page of ${metrics.stream} that does not start after the one before it; the read stopped`);
@@ -108,6 +110,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
       }
       if (plan.limit === undefined || staged.rows < plan.limit) break;
     }
+    for (const [code, change] of altered) if (change.values > 0) plan.notices.push({ code, message: `${change.values} ${change.what}` });
     const state = plan.delta ? nextState(plan, after) : undefined;
     if (metrics.records === 0 && !plan.snapshot) return { relation: null, inputFiles: [], metrics: [metrics], ...(state ? { state } : {}), notices: plan.notices };
     const reader = this.dialect.stagedReader(files.map((f) => f.path), table.columns);

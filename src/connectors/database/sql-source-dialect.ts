@@ -111,6 +111,11 @@ export interface StagedPage {
   /** The last row's key values (one text per `order` column); undefined when the page is empty or unordered. */
   last?: string[] | undefined;
   /**
+   * Values the dialect had to stage otherwise than the database holds them (MySQL's zero dates as NULL), counted;
+   * the read sums them over its pages and tells the user in a notice, so nothing changes silently.
+   */
+  altered?: { code: string; what: string; values: number }[] | undefined;
+  /**
    * When the dialect staged an unordered page in several files side by side (parallel copies of one snapshot),
    * each of them, `file` among them; `rows` and `bytes` are their sums.
    */

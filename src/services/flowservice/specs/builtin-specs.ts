@@ -12,9 +12,10 @@ import { squareConnectionSpec } from './square.connection-spec.js';
 import { stripeConnectionSpec } from './stripe.connection-spec.js';
 import { sftpConnectionSpec } from './sftp.connection-spec.js';
 import { httpApiConnectionSpec } from './http-api.connection-spec.js';
+import { mariadbConnectionSpec, mysqlConnectionSpec } from './mysql-family.connection-specs.js';
 import { streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec } from './streaming.flow-specs.js';
 
-export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec, httpApiConnectionSpec, sftpConnectionSpec, postgresqlConnectionSpec, amazonS3ConnectionSpec];
+export const connectionSpecs: readonly ConnectionSpec[] = [paypalConnectionSpec, stripeConnectionSpec, squareConnectionSpec, localFilesConnectionSpec, dataLakeConnectionSpec, httpApiConnectionSpec, sftpConnectionSpec, postgresqlConnectionSpec, amazonS3ConnectionSpec, mysqlConnectionSpec, mariadbConnectionSpec];
 export const flowSpecs: readonly FlowSpec[] = [crmToAepFlowSpec, restStorageToAepFlowSpec, cloudStorageToAepFlowSpec, streamWithTransformationFlowSpec, streamWithoutTransformationFlowSpec];
 
 export function findConnectionSpec(id: string): ConnectionSpec | undefined {

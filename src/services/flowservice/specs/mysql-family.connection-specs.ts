@@ -1,0 +1,48 @@
+import { mariadbSpecId, mysqlSpecId } from '../../../connectors/database/mysql/mysql-sources.js';
+import { secretString, sourcePermissions, tabularExploreSpec, type ConnectionSpec } from './connection-spec.js';
+
+/**
+ * AEP's MySQL and MariaDB sources: one auth spec each, "Connection String Based Authentication", whose
+ * `connectionString` (a secret: it holds the password) reads `Server=…;Port=…;Database=…;UID=…;PWD=…`, with TLS
+ * by `SslMode=None|Preferred|Required|VerifyCA|VerifyFull` (or `EncryptionMethod`/`ValidateServerCertificate`).
+ */
+function mysqlFamilySpec(id: string, name: 'MySQL' | 'MariaDB', pattern: string): ConnectionSpec {
+  return {
+    id,
+    name,
+    providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
+    version: '1.0',
+    attributes: { category: 'database', isSource: true, documentationLink: 'README.md#mysql-and-mariadb' },
+    authSpec: [
+      {
+        name: 'Connection String Based Authentication',
+        type: 'ConnectionStringAuth',
+        spec: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          description: `Connection string of the ${name} database`,
+          properties: {
+            connectionString: secretString(`${pattern}; TLS: append SslMode=Preferred, Required, VerifyCA or VerifyFull`),
+          },
+          required: ['connectionString'],
+          additionalProperties: false,
+        },
+      },
+    ],
+    sourceSpec: {
+      attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'database' } } },
+      spec: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        description: `The ${name} table or view to read`,
+        properties: { tableName: { type: 'string', minLength: 1, description: 'A table or view of the database, or database.table, as explore lists it' } },
+        required: ['tableName'],
+      },
+    },
+    exploreSpec: tabularExploreSpec,
+    permissionsInfo: sourcePermissions,
+  };
+}
+
+export const mysqlConnectionSpec = mysqlFamilySpec(mysqlSpecId, 'MySQL', 'Server={SERVER};Port={PORT};Database={DATABASE};UID={USERNAME};PWD={PASSWORD}');
+export const mariadbConnectionSpec = mysqlFamilySpec(mariadbSpecId, 'MariaDB', 'Server={HOST};Port={PORT};Database={DATABASE};UID={USERNAME};PWD={PASSWORD}');

@@ -1,6 +1,6 @@
 import { amazonS3SpecId } from '../../../connectors/amazon-s3/amazon-s3-connector.js';
 import { defaultRegion } from '../../../connectors/amazon-s3/s3-settings.js';
-import { destinationString, plainString, secretString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
+import { destinationString, fileExploreSpec, fileSourceSpec, plainString, secretString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
 
 /**
  * Amazon S3 and S3-compatible stores, with AEP's connection spec id and its "Access Key" auth params, so AEP
@@ -35,22 +35,8 @@ export const amazonS3ConnectionSpec: ConnectionSpec = {
       },
     },
   ],
-  sourceSpec: {
-    attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'cloudStorage' } } },
-    spec: {
-      $schema: 'http://json-schema.org/draft-07/schema#',
-      type: 'object',
-      description: "An object, a folder or a glob below the connection's bucket and folderPath",
-      properties: { path: { type: 'string', minLength: 1, description: 'e.g. settlements/2026-12-01.csv, settlements/ or settlements/*.csv.gz' } },
-      required: ['path'],
-    },
-  },
-  exploreSpec: {
-    name: 'Files',
-    type: 'File',
-    requestSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
-    responseSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
-  },
+  sourceSpec: fileSourceSpec("An object, a folder or a glob below the connection's bucket and folderPath", 'e.g. settlements/2026-12-01.csv, settlements/ or settlements/*.csv.gz'),
+  exploreSpec: fileExploreSpec,
   permissionsInfo: sourcePermissions,
   changeCapture: 'file-modification-time',
 };

@@ -102,3 +102,55 @@ export function destinationString(description: string, extra: JsonSchema = {}): 
 export function plainString(description: string, extra: JsonSchema = {}): JsonSchema {
   return { type: 'string', minLength: 1, description, ...extra };
 }
+
+/** File sources (Local Files, SFTP, S3) take a file, a folder or a glob below the connection's root. */
+export function fileSourceSpec(description: string, example: string): NonNullable<ConnectionSpec['sourceSpec']> {
+  return {
+    attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'cloudStorage' } } },
+    spec: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      description,
+      properties: { path: { type: 'string', minLength: 1, description: example } },
+      required: ['path'],
+    },
+  };
+}
+
+/** File sources are explored folder by folder, and a file's columns and rows previewed. */
+export const fileExploreSpec = {
+  name: 'Files',
+  type: 'File',
+  requestSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
+  responseSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
+};
+
+/** Database sources (PostgreSQL, MySQL, MariaDB) take AEP's one secret param, `connectionString`. */
+export function connectionStringAuthSpec(description: string, form: string): AuthSpec {
+  return {
+    name: 'Connection String Based Authentication',
+    type: 'ConnectionStringBasedAuthentication',
+    spec: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      description,
+      properties: { connectionString: secretString(form) },
+      required: ['connectionString'],
+      additionalProperties: false,
+    },
+  };
+}
+
+/** Database sources read one table or view, named as explore lists it. */
+export function databaseSourceSpec(description: string, tableName: string): NonNullable<ConnectionSpec['sourceSpec']> {
+  return {
+    attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'database' } } },
+    spec: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      description,
+      properties: { tableName: { type: 'string', minLength: 1, description: tableName } },
+      required: ['tableName'],
+    },
+  };
+}

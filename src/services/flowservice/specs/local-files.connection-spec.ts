@@ -1,5 +1,5 @@
 import { localFilesSpecId } from '../../../connectors/local-files/local-files-connector.js';
-import { plainString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
+import { fileExploreSpec, fileSourceSpec, plainString, sourcePermissions, type ConnectionSpec } from './connection-spec.js';
 
 /** Files on the machine Tributary runs on, below one root folder per connection. */
 export const localFilesConnectionSpec: ConnectionSpec = {
@@ -22,22 +22,8 @@ export const localFilesConnectionSpec: ConnectionSpec = {
       },
     },
   ],
-  sourceSpec: {
-    attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'cloudStorage' } } },
-    spec: {
-      $schema: 'http://json-schema.org/draft-07/schema#',
-      type: 'object',
-      description: 'A file, a folder or a glob below the root',
-      properties: { path: { type: 'string', minLength: 1, description: 'e.g. payments/2024-01.csv, payments/ or payments/*.csv.gz' } },
-      required: ['path'],
-    },
-  },
-  exploreSpec: {
-    name: 'Files',
-    type: 'File',
-    requestSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
-    responseSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
-  },
+  sourceSpec: fileSourceSpec('A file, a folder or a glob below the root', 'e.g. payments/2024-01.csv, payments/ or payments/*.csv.gz'),
+  exploreSpec: fileExploreSpec,
   permissionsInfo: sourcePermissions,
   changeCapture: 'file-modification-time',
 };

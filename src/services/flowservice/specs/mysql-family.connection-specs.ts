@@ -1,5 +1,5 @@
 import { mariadbSpecId, mysqlSpecId } from '../../../connectors/database/mysql/mysql-sources.js';
-import { secretString, sourcePermissions, tabularExploreSpec, type ConnectionSpec } from './connection-spec.js';
+import { connectionStringAuthSpec, databaseSourceSpec, sourcePermissions, tabularExploreSpec, type ConnectionSpec } from './connection-spec.js';
 
 /**
  * AEP's MySQL and MariaDB sources: one auth spec each, "Connection String Based Authentication", whose
@@ -13,32 +13,8 @@ function mysqlFamilySpec(id: string, name: 'MySQL' | 'MariaDB', pattern: string)
     providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
     version: '1.0',
     attributes: { category: 'database', isSource: true, documentationLink: 'README.md#mysql-and-mariadb' },
-    authSpec: [
-      {
-        name: 'Connection String Based Authentication',
-        type: 'ConnectionStringAuth',
-        spec: {
-          $schema: 'http://json-schema.org/draft-07/schema#',
-          type: 'object',
-          description: `Connection string of the ${name} database`,
-          properties: {
-            connectionString: secretString(`${pattern}; TLS: append SslMode=Preferred, Required, VerifyCA or VerifyFull`),
-          },
-          required: ['connectionString'],
-          additionalProperties: false,
-        },
-      },
-    ],
-    sourceSpec: {
-      attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'database' } } },
-      spec: {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        type: 'object',
-        description: `The ${name} table or view to read`,
-        properties: { tableName: { type: 'string', minLength: 1, description: 'A table or view of the database, or database.table, as explore lists it' } },
-        required: ['tableName'],
-      },
-    },
+    authSpec: [connectionStringAuthSpec(`Connection string of the ${name} database`, `${pattern}; TLS: append SslMode=Preferred, Required, VerifyCA or VerifyFull`)],
+    sourceSpec: databaseSourceSpec(`The ${name} table or view to read`, 'A table or view of the database, or database.table, as explore lists it'),
     exploreSpec: tabularExploreSpec,
     permissionsInfo: sourcePermissions,
   };

@@ -1,5 +1,5 @@
 import { sftpBasicAuthName, sftpKeyAuthName, sftpSpecId } from '../../../connectors/sftp/sftp-settings.js';
-import { credentialDestination, destinationString, plainString, secretString, sourcePermissions, type ConnectionSpec, type JsonSchema } from './connection-spec.js';
+import { credentialDestination, destinationString, fileExploreSpec, fileSourceSpec, plainString, secretString, sourcePermissions, type ConnectionSpec, type JsonSchema } from './connection-spec.js';
 
 /** The params both of AEP's SFTP auth specs share: where the server is, who logs in, and the folder to read below. */
 const serverParams: Record<string, JsonSchema> = {
@@ -50,22 +50,8 @@ export const sftpConnectionSpec: ConnectionSpec = {
       },
     },
   ],
-  sourceSpec: {
-    attributes: { uiAttributes: { isSource: true, isPreview: true, category: { key: 'cloudStorage' } } },
-    spec: {
-      $schema: 'http://json-schema.org/draft-07/schema#',
-      type: 'object',
-      description: 'A file, a folder or a glob below folderPath',
-      properties: { path: { type: 'string', minLength: 1, description: 'e.g. settlements/2024-01.csv, settlements/ or settlements/*.csv.gz' } },
-      required: ['path'],
-    },
-  },
-  exploreSpec: {
-    name: 'Files',
-    type: 'File',
-    requestSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
-    responseSpec: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' },
-  },
+  sourceSpec: fileSourceSpec('A file, a folder or a glob below folderPath', 'e.g. settlements/2024-01.csv, settlements/ or settlements/*.csv.gz'),
+  exploreSpec: fileExploreSpec,
   permissionsInfo: sourcePermissions,
   changeCapture: 'file-modification-time',
 };

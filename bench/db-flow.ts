@@ -1,0 +1,153 @@
+/**
+ * bench:db's Tributary side: a PostgreSQL connection, a source connection on the payments table, a dataset with a
+ * mapping of every column, and flows (CRMToAEP, Copy with `updated_at` as the delta column), all created over HTTP
+ * as a user would; and a run of a flow watched from its POST to its end, stage by stage, with the landing process's
+ * memory.
+ */
+import { createTarget, idOf, type BenchClient } from './bench-server.js';
+import { residentMemory, resetPeakMemory } from './process-memory.js';
+
+export const postgresSpec = '74a1c565-4e59-48d7-9d67-7c03b8a13137';
+export const crmToAepFlowSpec = '14518937-270c-4525-bdec-c2ba7cce3860';
+const postgresAuthSpec = 'Connection String Based Authentication';
+
+/** AEP's PostgreSQL connection string (`Server=…;Database=…;Port=…;UID=…;Password=…`) for a `postgres://` URL. */
+export function aepConnectionString(url: string): string {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
+  return `Server=${parsed.hostname};Database=${database};Port=${parsed.port || '5432'};UID=${decodeURIComponent(parsed.username) || 'postgres'};Password=${decodeURIComponent(parsed.password)}`;
+}
+
+export interface DbFlowParts {
+  source: string;
+  target: string;
+  mapping: string;
+}
+
+/** The connection, source connection and target side; flows are made from them with `createDbFlow`. */
+export async function createDbFlowParts(client: BenchClient, databaseUrl: string, table: string): Promise<DbFlowParts> {
+  const connection = idOf(await client.post('/flowservice/connections', {
+    name: 'bench PostgreSQL',
+    auth: { specName: postgresAuthSpec, params: { connectionString: aepConnectionString(databaseUrl) } },
+    connectionSpec: { id: postgresSpec, version: '1.0' },
+  }));
+  const source = idOf(await client.post('/flowservice/sourceConnections', {
+    name: table,
+    baseConnectionId: connection,
+    data: { format: 'tabular' },
+    params: { tableName: table },
+    connectionSpec: { id: postgresSpec, version: '1.0' },
+  }));
+  const dateTime = { type: 'string', format: 'date-time' };
+  const { target, mapping } = await createTarget(
+    client,
+    'payment',
+    {
+      customerId: { type: 'string' }, amount: { type: 'number' }, fee: { type: 'number' }, currency: { type: 'string' }, status: { type: 'string' },
+      method: { type: 'string' }, country: { type: 'string' }, description: { type: 'string' }, metadata: { type: 'string' }, createdAt: dateTime, updatedAt: dateTime,
+    },
+    [
+      ['id', '_id'], ['customer_id', '$tenant.payment.customerId'], ['amount', '$tenant.payment.amount'], ['fee', '$tenant.payment.fee'],
+      ['currency', '$tenant.payment.currency'], ['status', '$tenant.payment.status'], ['payment_method', '$tenant.payment.method'],
+      ['country', '$tenant.payment.country'], ['description', '$tenant.payment.description'], ['metadata', '$tenant.payment.metadata'],
+      ['created_at', '$tenant.payment.createdAt'], ['updated_at', '$tenant.payment.updatedAt'],
+    ],
+  );
+  return { source, target, mapping };
+}
+
+/** A flow over the table, incremental on `updated_at`, that runs only when asked to. */
+export async function createDbFlow(client: BenchClient, parts: DbFlowParts, name: string): Promise<string> {
+  return idOf(await client.post('/flowservice/flows', {
+    name,
+    flowSpec: { id: crmToAepFlowSpec, version: '1.0' },
+    sourceConnectionIds: [parts.source],
+    targetConnectionIds: [parts.target],
+    transformations: [
+      { name: 'Copy', params: { deltaColumn: { name: 'updated_at', dateFormat: 'YYYY-MM-DD', timezone: 'UTC' } } },
+      { name: 'Mapping', params: { mappingId: parts.mapping, mappingVersion: 0 } },
+    ],
+    // A `once` start in 2100: the scheduler never starts it within the benchmark.
+    scheduleParams: { startTime: 4_102_444_800, frequency: 'once' },
+  }));
+}
+
+/** A run as `GET /runs/{id}` shows it, the parts the benchmark reads. */
+interface RunRecord {
+  metrics: {
+    durationSummary: { startedAtUTC?: number; completedAtUTC?: number };
+    recordSummary: { inputRecordCount?: number; outputRecordCount?: number; failedRecordCount?: number; skippedRecordCount?: number };
+    sizeSummary: { inputBytes?: number; outputBytes?: number };
+    statusSummary: { status: string; errors?: { code: string; message: string }[]; extensions?: { stage?: string } };
+  };
+  activities?: { id: string; statusSummary?: { extensions?: { streams?: Record<string, unknown>[] } } }[];
+}
+
+/** One stretch of a run: from the first poll that saw `stage` to the first that saw the next one (or the end). */
+export interface StageTime {
+  stage: string;
+  seconds: number;
+}
+
+export interface WatchedRun {
+  runId: string;
+  /** From just before the POST to the run's `completedAtUTC`. */
+  seconds: number;
+  stages: StageTime[];
+  inputRecords: number;
+  outputRecords: number;
+  failedRecords: number;
+  outputBytes: number;
+  /** What the connector said it did (the copy activity's `streams`). */
+  connectorMetrics: Record<string, unknown>[];
+  /** Peak RSS of the landing process during the run, from its VmHWM (reset before the POST). */
+  peakRssMb: number;
+  /** False when the kernel would not reset the peak: then it is the peak since the process started. */
+  peakReset: boolean;
+}
+
+/** How often the run is looked at; stage times are as exact as this. */
+const pollMs = 100;
+
+/**
+ * POSTs a run of the flow (with `windowEndTime` now, so rows changed just before are in its window: by default a
+ * run's window ends a minute back), polls it until it ends, and times its stages. Throws when it failed or did not
+ * end within `limitMinutes`. `landingPid` is the process that runs it (the server with its own worker).
+ */
+export async function runAndWatch(client: BenchClient, flowId: string, landingPid: number, limitMinutes: number): Promise<WatchedRun> {
+  const peakReset = resetPeakMemory(landingPid);
+  const posted = Date.now();
+  const runId = idOf(await client.post('/flowservice/runs', { flowId, params: { windowEndTime: Math.ceil(posted / 1000) + 1 } }));
+  const seen: { stage: string; at: number }[] = [];
+  while (Date.now() - posted < limitMinutes * 60_000) {
+    const response = await fetch(`${client.base}/data/foundation/flowservice/runs/${runId}`, { headers: client.headers });
+    const at = Date.now();
+    const record = ((await response.json()) as { items?: RunRecord[] }).items?.[0];
+    const status = record?.metrics.statusSummary.status;
+    const stage = status === 'inProgress' ? (record?.metrics.statusSummary.extensions?.stage ?? 'starting') : status;
+    if (record && stage && seen.at(-1)?.stage !== stage && status !== 'success' && status !== 'failed') seen.push({ stage, at });
+    if (record && (status === 'success' || status === 'failed')) {
+      const { metrics } = record;
+      if (status === 'failed') throw new Error(`run ${runId} failed: ${JSON.stringify(metrics.statusSummary.errors)}`);
+      const completed = metrics.durationSummary.completedAtUTC ?? at;
+      const stages = seen.map((s, i) => ({ stage: s.stage, seconds: ((seen[i + 1]?.at ?? completed) - s.at) / 1000 }));
+      // Before the first poll that saw the run: the POST, planning and the first moments of whatever came next.
+      stages.unshift({ stage: 'posting', seconds: ((seen[0]?.at ?? completed) - posted) / 1000 });
+      const copy = record.activities?.find((a) => a.id === 'copyActivity');
+      return {
+        runId,
+        seconds: (completed - posted) / 1000,
+        stages,
+        inputRecords: metrics.recordSummary.inputRecordCount ?? 0,
+        outputRecords: metrics.recordSummary.outputRecordCount ?? 0,
+        failedRecords: metrics.recordSummary.failedRecordCount ?? 0,
+        outputBytes: metrics.sizeSummary.outputBytes ?? 0,
+        connectorMetrics: copy?.statusSummary?.extensions?.streams ?? [],
+        peakRssMb: residentMemory(landingPid).peakMb,
+        peakReset,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  throw new Error(`run ${runId} had not ended after ${limitMinutes} minutes; the benchmark stopped waiting`);
+}

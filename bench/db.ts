@@ -1,0 +1,140 @@
+/**
+ * Database-source benchmark (issue 12). A payments-like PostgreSQL table (`benchdb.payments_<rows>`, seeded with
+ * generate_series and kept for the next run) is landed as a dataset by a dataflow of Tributary's PostgreSQL source,
+ * on a started `tributary serve` (embedded metadata store, runs in its own process) driven over HTTP; in the same
+ * benchmark, this process copies the same columns out with `COPY (SELECT …) TO STDOUT` (CSV, pg-copy-streams) into a
+ * file, before and after Tributary's runs. Then 1% of the rows change (`updated_at = now()`) and the last flow runs
+ * again, incrementally.
+ *
+ * Prints both times, the ratio (reference time / Tributary time; goal >= 0.7), the peak RSS of the server process
+ * during each run (VmHWM, reset before the run; goal under 1 GB), where the run's time went by stage (polled every
+ * 100 ms), and the incremental run's time and rows read (the changed rows only, from the run's metrics).
+ *
+ *   npm run bench:db                 # 200,000 rows, a smoke check of a minute or two
+ *   npm run bench:db -- --full       # the issue's 5,000,000 rows
+ *
+ * Flags: --rows N (instead of 200,000 or 5,000,000)  --repeat N (Tributary full runs, each on a flow of its own,
+ *        between N+1 reference copies; medians compared; 1 by default)  --reseed (drop and seed the table again)
+ * The source database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); the server's own metadata
+ * store is SQLite in a temporary data directory whatever DATABASE_URL says.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { benchClient, createCredentials, startServer, stopServer } from './bench-server.js';
+import { createDbFlow, createDbFlowParts, runAndWatch, type WatchedRun } from './db-flow.js';
+import { copyToCsv, type ReferenceTiming } from './db-reference.js';
+import { changeOnePercent, ensurePaymentsTable, tableName } from './db-table.js';
+
+const full = process.argv.includes('--full');
+const reseed = process.argv.includes('--reseed');
+const rows = count('--rows', full ? 5_000_000 : 200_000);
+const repeat = count('--repeat', 1);
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const goals = { ratio: 0.7, peakRssMb: 1024 };
+/** The longest one run may take before the benchmark calls it broken (5M rows take minutes, not an hour). */
+const runLimitMinutes = 60;
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function count(name: string, fallback: number): number {
+  const value = Number(argument(name) ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+const perSecond = (n: number, seconds: number) => `${Math.round(n / seconds).toLocaleString('en-US')} rows/s`;
+const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function stageLine(run: WatchedRun): string {
+  return run.stages.filter((s) => s.seconds >= 0.05 || s.stage !== 'posting').map((s) => `${s.stage} ${s.seconds.toFixed(2)} s`).join(', ');
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const source = new pg.Client({ connectionString: databaseUrl });
+  await source.connect();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-db-'));
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    console.log(`table ${tableName(rows)} …`);
+    const seeded = await ensurePaymentsTable(source, rows, reseed);
+    console.log(`table ${tableName(rows)}: ${rows.toLocaleString('en-US')} rows, ${seeded.megabytes.toFixed(0)} MB on disk (${seeded.seeded ? `seeded in ${seeded.seconds.toFixed(1)} s` : 'already there'})`);
+
+    // The server: its own process, so its peak memory is the landing's alone.
+    const dataDir = path.join(work, 'data');
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const env: NodeJS.ProcessEnv = { ...process.env, TRIBUTARY_SECRET_KEY: 'bench-db', TRIBUTARY_LOG_LEVEL: 'warn' };
+    delete env.DATABASE_URL;
+    delete env.TRIBUTARY_DATABASE_SCHEMA;
+    const issued = createCredentials(dataDir, 'BENCHDB@AdobeOrg', env);
+    server = await startServer(dataDir, env);
+    const pid = server.child.pid;
+    if (pid === undefined) throw new Error('the server has no process id');
+    const client = benchClient(server.base, issued);
+    const parts = await createDbFlowParts(client, databaseUrl, tableName(rows));
+    const flows: string[] = [];
+    for (let n = 0; n < repeat; n += 1) flows.push(await createDbFlow(client, parts, `bench db ${n}`));
+
+    // Reference, Tributary, reference, …: neither side gets the warmer cache more often.
+    const csv = path.join(work, 'reference.csv');
+    console.log('reference COPY …');
+    const references: ReferenceTiming[] = [await copyToCsv(databaseUrl, rows, csv)];
+    const runs: WatchedRun[] = [];
+    for (const flow of flows) {
+      fs.rmSync(csv, { force: true });
+      console.log('Tributary full run …');
+      const run = await runAndWatch(client, flow, pid, runLimitMinutes);
+      if (run.outputRecords !== rows) throw new Error(`the full run landed ${run.outputRecords} of ${rows} rows (${run.failedRecords} failed)`);
+      runs.push(run);
+      console.log('reference COPY …');
+      references.push(await copyToCsv(databaseUrl, rows, csv));
+    }
+    fs.rmSync(csv, { force: true });
+
+    // The incremental run: the last flow again, after 1% of the rows changed.
+    const changed = await changeOnePercent(source, rows);
+    console.log(`${changed.toLocaleString('en-US')} rows changed; incremental run …`);
+    const incremental = await runAndWatch(client, flows.at(-1) as string, pid, runLimitMinutes);
+
+    const tributarySeconds = median(runs.map((r) => r.seconds));
+    const referenceSeconds = median(references.map((r) => r.seconds));
+    const peak = Math.max(...runs.map((r) => r.peakRssMb));
+    const megabytes = (references[0]?.bytes ?? 0) / 1024 / 1024;
+    const ratio = referenceSeconds / tributarySeconds;
+    const all = (values: number[]) => values.map((s) => s.toFixed(2)).join(', ');
+    const peakNote = runs.every((r) => r.peakReset) ? '' : ' (the kernel did not reset VmHWM: peak since the server started)';
+
+    console.log('');
+    console.log(`${rows.toLocaleString('en-US')} rows of ${tableName(rows)}; the reference's CSV is ${megabytes.toFixed(0)} MB`);
+    console.log(`reference  COPY (SELECT …) TO STDOUT → CSV file   ${referenceSeconds.toFixed(2)} s   ${perSecond(rows, referenceSeconds)}   (copies of ${all(references.map((r) => r.seconds))} s; this process's peak RSS ${Math.max(...references.map((r) => r.peakRssMb))} MB)`);
+    console.log(`tributary  full run, POST to completedAt          ${tributarySeconds.toFixed(2)} s   ${perSecond(rows, tributarySeconds)}   (runs of ${all(runs.map((r) => r.seconds))} s; ${((runs[0]?.outputBytes ?? 0) / 1024 / 1024).toFixed(0)} MB of Parquet)`);
+    for (const [i, run] of runs.entries()) console.log(`  run ${i + 1} by stage: ${stageLine(run)}`);
+    console.log(`  server peak RSS during the run: ${peak} MB${peakNote}   goal < ${goals.peakRssMb} MB: ${met(peak < goals.peakRssMb)}`);
+    console.log(`  connector: ${JSON.stringify(runs.at(-1)?.connectorMetrics)}`);
+    console.log(`incremental after ${changed.toLocaleString('en-US')} rows (1%) changed: ${incremental.seconds.toFixed(2)} s, rows read ${incremental.inputRecords.toLocaleString('en-US')}, landed ${incremental.outputRecords.toLocaleString('en-US')}   changed rows only: ${met(incremental.inputRecords === changed && incremental.outputRecords === changed)}   peak RSS ${incremental.peakRssMb} MB`);
+    console.log(`  by stage: ${stageLine(incremental)}`);
+    console.log(`  connector: ${JSON.stringify(incremental.connectorMetrics)}`);
+    console.log(`(bench:db took ${((performance.now() - began) / 60_000).toFixed(1)} minutes)`);
+    console.log(`ratio reference/tributary: ${ratio.toFixed(2)}   goal >= ${goals.ratio}: ${met(ratio >= goals.ratio)}`);
+  } finally {
+    if (server) await stopServer(server.child);
+    await source.end();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -83,11 +83,22 @@ interface RunRecord {
   activities?: { id: string; statusSummary?: { extensions?: { streams?: Record<string, unknown>[] } } }[];
 }
 
-/** One stretch of a run: from the first poll that saw `stage` to the first that saw the next one (or the end). */
+/** One stretch of a run, between two of the times that bound its stages. */
 export interface StageTime {
   stage: string;
   seconds: number;
 }
+
+/**
+ * The stages a run record shows while it runs (`statusSummary.extensions.stage`), each with what it is. The record
+ * is saved when `reading`, `writing` and `committing` begin; `extracting` shows only once the connector reports
+ * progress, so the extract is timed from the run's `startedAtUTC` to the first poll that saw `reading`.
+ */
+const stageBounds: { stage: string; then: string }[] = [
+  { stage: 'reading', then: 'describe and compile' },
+  { stage: 'writing', then: 'write (DuckDB: map, validate, Parquet)' },
+  { stage: 'committing', then: 'commit' },
+];
 
 export interface WatchedRun {
   runId: string;
@@ -118,21 +129,33 @@ export async function runAndWatch(client: BenchClient, flowId: string, landingPi
   const peakReset = resetPeakMemory(landingPid);
   const posted = Date.now();
   const runId = idOf(await client.post('/flowservice/runs', { flowId, params: { windowEndTime: Math.ceil(posted / 1000) + 1 } }));
-  const seen: { stage: string; at: number }[] = [];
+  /** When a poll first saw each stage. */
+  const seen = new Map<string, number>();
   while (Date.now() - posted < limitMinutes * 60_000) {
     const response = await fetch(`${client.base}/data/foundation/flowservice/runs/${runId}`, { headers: client.headers });
     const at = Date.now();
     const record = ((await response.json()) as { items?: RunRecord[] }).items?.[0];
     const status = record?.metrics.statusSummary.status;
-    const stage = status === 'inProgress' ? (record?.metrics.statusSummary.extensions?.stage ?? 'starting') : status;
-    if (record && stage && seen.at(-1)?.stage !== stage && status !== 'success' && status !== 'failed') seen.push({ stage, at });
+    const stage = record?.metrics.statusSummary.extensions?.stage;
+    if (status === 'inProgress' && stage && !seen.has(stage)) seen.set(stage, at);
     if (record && (status === 'success' || status === 'failed')) {
       const { metrics } = record;
       if (status === 'failed') throw new Error(`run ${runId} failed: ${JSON.stringify(metrics.statusSummary.errors)}`);
       const completed = metrics.durationSummary.completedAtUTC ?? at;
-      const stages = seen.map((s, i) => ({ stage: s.stage, seconds: ((seen[i + 1]?.at ?? completed) - s.at) / 1000 }));
-      // Before the first poll that saw the run: the POST, planning and the first moments of whatever came next.
-      stages.unshift({ stage: 'posting', seconds: ((seen[0]?.at ?? completed) - posted) / 1000 });
+      // Boundaries in order; a stage no poll saw (shorter than a poll) counts in the one before it.
+      const started = metrics.durationSummary.startedAtUTC ?? posted;
+      const stages: StageTime[] = [];
+      let from = started;
+      let name = 'extract (source to staging)';
+      stages.push({ stage: 'POST and queue', seconds: (started - posted) / 1000 });
+      for (const bound of stageBounds) {
+        const begun = seen.get(bound.stage);
+        if (begun === undefined) continue;
+        stages.push({ stage: name, seconds: (begun - from) / 1000 });
+        from = begun;
+        name = bound.then;
+      }
+      stages.push({ stage: name, seconds: (completed - from) / 1000 });
       const copy = record.activities?.find((a) => a.id === 'copyActivity');
       return {
         runId,

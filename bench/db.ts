@@ -57,7 +57,7 @@ function median(values: number[]): number {
 }
 
 function stageLine(run: WatchedRun): string {
-  return run.stages.filter((s) => s.seconds >= 0.05 || s.stage !== 'posting').map((s) => `${s.stage} ${s.seconds.toFixed(2)} s`).join(', ');
+  return run.stages.map((s) => `${s.stage} ${s.seconds.toFixed(2)} s`).join(', ');
 }
 
 async function main(): Promise<void> {

@@ -51,7 +51,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     streamFlush: config.streamFlush,
     uploadExpiryMs: config.uploadExpiryMs,
     query: config.query,
-    connectorOptions: { limits: config.runLimits },
+    connectorOptions: { limits: config.runLimits, databasePageRows: config.databasePageRows },
     https: config.tls ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) } : undefined,
     metrics: { token: config.metricsToken, processMetrics: processMetricsRegistry() },
     runs: { worker: options.worker !== false, ...config.workers },

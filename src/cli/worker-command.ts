@@ -24,7 +24,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
     masterKey,
     logger: { level: config.logLevel },
     query: config.query,
-    connectorOptions: { limits: config.runLimits },
+    connectorOptions: { limits: config.runLimits, databasePageRows: config.databasePageRows },
     runs: { worker: true, background: false, ...config.workers },
   });
   const stopSweeping = startRecoverySweeps(engine, config.workers.heartbeatMs);

@@ -36,6 +36,8 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** A source run's request budget and stall timeout (TRIBUTARY_RUN_MAX_REQUESTS, TRIBUTARY_RUN_STALL_MINUTES); unset: each stream's default. */
   runLimits: RunLimits;
+  /** Rows per keyset page of a database source's read (TRIBUTARY_DB_PAGE_ROWS); unset: the connector's default. */
+  databasePageRows: number | undefined;
   /** The bearer token `GET /metrics` asks for (TRIBUTARY_METRICS_TOKEN); absent means the endpoint is open. */
   metricsToken: string | undefined;
   /**
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     tls: tlsFiles(overrides.tlsCert ?? nonEmpty(env.TRIBUTARY_TLS_CERT), overrides.tlsKey ?? nonEmpty(env.TRIBUTARY_TLS_KEY)),
     metricsToken: nonEmpty(env.TRIBUTARY_METRICS_TOKEN),
     runLimits: runLimitsFrom(env),
+    databasePageRows: env.TRIBUTARY_DB_PAGE_ROWS ? Math.max(1, Math.floor(numberFrom(env.TRIBUTARY_DB_PAGE_ROWS, 0, 'TRIBUTARY_DB_PAGE_ROWS'))) : undefined,
     workers: {
       concurrency: Math.max(1, numberFrom(env.TRIBUTARY_WORKER_RUNS, defaultWorkerConcurrency, 'TRIBUTARY_WORKER_RUNS')),
       heartbeatMs: secondsFrom(env.TRIBUTARY_RUN_HEARTBEAT_SECONDS, defaultHeartbeatMs / 1000, 'TRIBUTARY_RUN_HEARTBEAT_SECONDS') * 1000,

@@ -28,6 +28,13 @@ export interface ExtractRequest {
    * itself (files by modification time) reads only that. Connectors that always read incrementally ignore it.
    */
   changedOnly?: boolean;
+  /**
+   * The flow's delta column (a Copy transformation's), with the watermark the engine filters from (the newest delta
+   * value landed, ISO-8601), for sources that can push the window into their own query (databases). The engine
+   * still filters the rows it gets to (watermark, window end]. `timezone` is the zone the flow reads local times
+   * and dates in (UTC when unset).
+   */
+  deltaColumn?: { name: string; watermark?: string | undefined; timezone?: string | undefined } | undefined;
   /** The base connection read: every run of it, on any worker, shares the provider's rate limit. */
   connectionId?: string | undefined;
   /**

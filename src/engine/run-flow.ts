@@ -77,6 +77,7 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
         window: plan.window,
         // Without a delta column, only what the source says is new since `state` may land again.
         changedOnly: plan.deltaColumn === undefined,
+        ...(plan.deltaColumn ? { deltaColumn: { name: plan.deltaColumn.name, watermark: state.watermark, timezone: plan.deltaColumn.timezone } } : {}),
         ...(plan.source.saveCredentials ? { saveCredentials: plan.source.saveCredentials } : {}),
         ...(deps.progress ? { progress: reported } : {}),
       }),

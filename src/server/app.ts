@@ -44,9 +44,8 @@ import { defaultQueryLimits, workerHeapMb, type QueryLimits } from '../services/
 import { QueryResultExpiry } from '../services/query/query-result-expiry.js';
 import { QueryRuns } from '../services/query/query-runs.js';
 import { QueryWorkers } from '../lake/query-workers.js';
-import { connectorRegistry } from '../engine/connectors-by-spec.js';
+import { connectorRegistry, type ConnectorRegistryOptions } from '../engine/connectors-by-spec.js';
 import { systemClock } from '../connectors/rest/http-requester.js';
-import type { RestConnectorOptions } from '../connectors/rest/rest-connector.js';
 import { SharedRateBuckets } from '../connectors/rest/shared-rate-buckets.js';
 import { RateBucketsRepository } from '../store/rate-buckets.repository.js';
 import { ApiError } from './errors/api-error.js';
@@ -91,8 +90,8 @@ export interface AppDeps {
   hashing?: Partial<HashingPoolOptions> | undefined;
   /** pino options (e.g. `{ level: 'info' }`, and a `stream` to write to instead of stdout); no logging when absent. */
   logger?: { level: string; stream?: NodeJS.WritableStream } | undefined;
-  /** How API connectors retry and pace their requests (tests shorten the waits); the engine's defaults otherwise. */
-  connectorOptions?: Pick<RestConnectorOptions, 'retry' | 'rateLimit' | 'limits'>;
+  /** How API connectors retry and pace their requests (tests shorten the waits), and database reads' page size; the engine's defaults otherwise. */
+  connectorOptions?: Pick<ConnectorRegistryOptions, 'retry' | 'rateLimit' | 'limits' | 'databasePageRows'>;
   /** When streamed records become a batch; `defaultFlushBounds` otherwise. */
   streamFlush?: Partial<FlushBounds> | undefined;
   /** How long an upload batch may sit in `loading` with nothing arriving before it is aborted; 24 hours otherwise, 0 never. */

@@ -72,14 +72,14 @@ let ownDocument: Promise<OwnDocument> | undefined;
 
 export async function startApi(
   backend: Backend,
-  options: { org?: string; now?: () => number; runs?: RunSettings; secret?: string; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'metrics' | 'query'> = {},
+  options: { org?: string; now?: () => number; runs?: RunSettings; secret?: string; retryPolicy?: RetryPolicy; connectorLimits?: RunLimits; databasePageRows?: number; tokenTtlSeconds?: number; streamFlush?: Partial<FlushBounds>; uploadExpiryMs?: number; storePlugins?: KyselyPlugin[]; logger?: { level: string; stream: NodeJS.WritableStream } } & Pick<AppDeps, 'tokenEndpoint' | 'hashing' | 'fileRoots' | 'metrics' | 'query'> = {},
 ): Promise<TestApi> {
   const opened = await backend.open(options.storePlugins ? { plugins: options.storePlugins } : {});
   // `secret`: the master key worker processes of the test are given too (TRIBUTARY_SECRET_KEY).
   const masterKey = MasterKey.fromSecret(options.secret ?? `test-${crypto.randomBytes(8).toString('hex')}`);
   const listen = async (store: Store) => {
     // Sources in tests live in folders under the system temp directory.
-    const connectorOptions = { ...(options.retryPolicy ? { retry: options.retryPolicy } : {}), ...(options.connectorLimits ? { limits: options.connectorLimits } : {}) };
+    const connectorOptions = { ...(options.retryPolicy ? { retry: options.retryPolicy } : {}), ...(options.connectorLimits ? { limits: options.connectorLimits } : {}), ...(options.databasePageRows ? { databasePageRows: options.databasePageRows } : {}) };
     const built = await buildApp({
       store,
       masterKey,

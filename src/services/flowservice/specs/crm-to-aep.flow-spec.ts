@@ -1,3 +1,4 @@
+import { postgresSpecId } from '../../../connectors/database/postgres/postgres-source.js';
 import { dataLakeConnectionSpec } from './data-lake.connection-spec.js';
 import {
   adhocRunSpec,
@@ -19,7 +20,7 @@ export const crmToAepFlowSpec: FlowSpec = {
   providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
   version: '1.0',
   attributes: sourceFlowAttributes,
-  sourceConnectionSpecIds: [paypalConnectionSpec.id, squareConnectionSpec.id],
+  sourceConnectionSpecIds: [paypalConnectionSpec.id, squareConnectionSpec.id, postgresSpecId],
   targetConnectionSpecIds: [dataLakeConnectionSpec.id],
   transformationSpecs: [copyTransformationSpec, mappingTransformationSpec],
   scheduleSpec: periodicScheduleSpec,

@@ -5,7 +5,7 @@
  * memory.
  */
 import { createTarget, idOf, type BenchClient } from './bench-server.js';
-import { residentMemory, resetPeakMemory } from './process-memory.js';
+import { cpuSeconds, residentMemory, resetPeakMemory } from './process-usage.js';
 
 export const postgresSpec = '74a1c565-4e59-48d7-9d67-7c03b8a13137';
 export const crmToAepFlowSpec = '14518937-270c-4525-bdec-c2ba7cce3860';
@@ -87,6 +87,13 @@ interface RunRecord {
 export interface StageTime {
   stage: string;
   seconds: number;
+  /** CPU seconds of the landing process and of the PostgreSQL backends reading for it in the stretch. */
+  cpu?: CpuSplit;
+}
+
+export interface CpuSplit {
+  server: number;
+  database: number;
 }
 
 /**
@@ -115,6 +122,15 @@ export interface WatchedRun {
   peakRssMb: number;
   /** False when the kernel would not reset the peak: then it is the peak since the process started. */
   peakReset: boolean;
+  /** CPU seconds of the whole run (from the POST): the landing process, and the database backends it read through. */
+  cpu: CpuSplit;
+}
+
+/** What one poll saw of the CPU used so far: the landing process's (since it started) and the backends' (since theirs). */
+interface CpuSample {
+  at: number;
+  server: number;
+  database: number;
 }
 
 /** How often the run is looked at; stage times are as exact as this. */
@@ -123,39 +139,48 @@ const pollMs = 100;
 /**
  * POSTs a run of the flow (with `windowEndTime` now, so rows changed just before are in its window: by default a
  * run's window ends a minute back), polls it until it ends, and times its stages. Throws when it failed or did not
- * end within `limitMinutes`. `landingPid` is the process that runs it (the server with its own worker).
+ * end within `limitMinutes`. `landingPid` is the process that runs it (the server with its own worker);
+ * `readers` lists the PostgreSQL backends reading for it right now, whose CPU each poll samples (a backend's last
+ * sample before its session closes is what counts, so up to a poll's worth of its CPU may be missed).
  */
-export async function runAndWatch(client: BenchClient, flowId: string, landingPid: number, limitMinutes: number): Promise<WatchedRun> {
+export async function runAndWatch(client: BenchClient, flowId: string, landingPid: number, readers: () => Promise<number[]>, limitMinutes: number): Promise<WatchedRun> {
+  const backends = new Map<number, number>();
+  const sample = async (): Promise<CpuSample> => {
+    for (const pid of await readers()) backends.set(pid, cpuSeconds(pid) ?? backends.get(pid) ?? 0);
+    return { at: Date.now(), server: cpuSeconds(landingPid) ?? 0, database: [...backends.values()].reduce((sum, n) => sum + n, 0) };
+  };
   const peakReset = resetPeakMemory(landingPid);
+  const before = await sample();
   const posted = Date.now();
   const runId = idOf(await client.post('/flowservice/runs', { flowId, params: { windowEndTime: Math.ceil(posted / 1000) + 1 } }));
-  /** When a poll first saw each stage. */
-  const seen = new Map<string, number>();
+  /** The first poll that saw each stage. */
+  const seen = new Map<string, CpuSample>();
   while (Date.now() - posted < limitMinutes * 60_000) {
     const response = await fetch(`${client.base}/data/foundation/flowservice/runs/${runId}`, { headers: client.headers });
-    const at = Date.now();
     const record = ((await response.json()) as { items?: RunRecord[] }).items?.[0];
+    const now = await sample();
     const status = record?.metrics.statusSummary.status;
     const stage = record?.metrics.statusSummary.extensions?.stage;
-    if (status === 'inProgress' && stage && !seen.has(stage)) seen.set(stage, at);
+    if (status === 'inProgress' && stage && !seen.has(stage)) seen.set(stage, now);
     if (record && (status === 'success' || status === 'failed')) {
       const { metrics } = record;
       if (status === 'failed') throw new Error(`run ${runId} failed: ${JSON.stringify(metrics.statusSummary.errors)}`);
-      const completed = metrics.durationSummary.completedAtUTC ?? at;
-      // Boundaries in order; a stage no poll saw (shorter than a poll) counts in the one before it.
+      const completed = metrics.durationSummary.completedAtUTC ?? now.at;
       const started = metrics.durationSummary.startedAtUTC ?? posted;
-      const stages: StageTime[] = [];
-      let from = started;
+      const split = (from: CpuSample, to: CpuSample): CpuSplit => ({ server: to.server - from.server, database: to.database - from.database });
+      // Boundaries in order; a stage no poll saw (shorter than a poll) counts in the one before it. CPU is split at
+      // the polls, so the extract's CPU includes the POST's and the queue's.
+      const stages: StageTime[] = [{ stage: 'POST and queue', seconds: (started - posted) / 1000 }];
+      let from = { at: started, cpu: before };
       let name = 'extract (source to staging)';
-      stages.push({ stage: 'POST and queue', seconds: (started - posted) / 1000 });
       for (const bound of stageBounds) {
         const begun = seen.get(bound.stage);
         if (begun === undefined) continue;
-        stages.push({ stage: name, seconds: (begun - from) / 1000 });
-        from = begun;
+        stages.push({ stage: name, seconds: (begun.at - from.at) / 1000, cpu: split(from.cpu, begun) });
+        from = { at: begun.at, cpu: begun };
         name = bound.then;
       }
-      stages.push({ stage: name, seconds: (completed - from) / 1000 });
+      stages.push({ stage: name, seconds: (completed - from.at) / 1000, cpu: split(from.cpu, now) });
       const copy = record.activities?.find((a) => a.id === 'copyActivity');
       return {
         runId,
@@ -168,6 +193,7 @@ export async function runAndWatch(client: BenchClient, flowId: string, landingPi
         connectorMetrics: copy?.statusSummary?.extensions?.streams ?? [],
         peakRssMb: residentMemory(landingPid).peakMb,
         peakReset,
+        cpu: split(before, now),
       };
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));

@@ -23,9 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { benchClient, createCredentials, startServer, stopServer } from './bench-server.js';
-import { createDbFlow, createDbFlowParts, runAndWatch, type WatchedRun } from './db-flow.js';
+import { createDbFlow, createDbFlowParts, runAndWatch, type CpuSplit, type WatchedRun } from './db-flow.js';
 import { copyToCsv, type ReferenceTiming } from './db-reference.js';
-import { changeOnePercent, ensurePaymentsTable, tableName } from './db-table.js';
+import { benchSchema, changeOnePercent, ensurePaymentsTable, tableName } from './db-table.js';
 
 const full = process.argv.includes('--full');
 const reseed = process.argv.includes('--reseed');
@@ -62,12 +62,15 @@ function rowsRead(run: WatchedRun): number {
   return counted.length > 0 ? counted.reduce((sum, n) => sum + n, 0) : run.inputRecords;
 }
 
+const cpuText = (cpu: CpuSplit) => `CPU ${cpu.server.toFixed(2)} s server + ${cpu.database.toFixed(2)} s PostgreSQL`;
+
 function stageLine(run: WatchedRun): string {
-  return run.stages.map((s) => `${s.stage} ${s.seconds.toFixed(2)} s`).join(', ');
+  return run.stages.map((s) => `${s.stage} ${s.seconds.toFixed(2)} s${s.cpu ? ` (${cpuText(s.cpu)})` : ''}`).join(', ');
 }
 
 async function main(): Promise<void> {
   const began = performance.now();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const source = new pg.Client({ connectionString: databaseUrl });
   await source.connect();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-db-'));
@@ -88,6 +91,11 @@ async function main(): Promise<void> {
     const pid = server.child.pid;
     if (pid === undefined) throw new Error('the server has no process id');
     const client = benchClient(server.base, issued);
+    // The backends of the server's reads: its sessions name themselves "tributary", and the page queries name the table.
+    const readers = async () => (await source.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'tributary' AND query ~ $1 AND pid <> pg_backend_pid()`,
+      [`${benchSchema}"?\\."?payments_${rows}\\M`],
+    )).rows.map((r) => r.pid);
     const parts = await createDbFlowParts(client, databaseUrl, tableName(rows));
     const flows: string[] = [];
     for (let n = 0; n < repeat; n += 1) flows.push(await createDbFlow(client, parts, `bench db ${n}`));
@@ -100,7 +108,7 @@ async function main(): Promise<void> {
     for (const flow of flows) {
       fs.rmSync(csv, { force: true });
       console.log('Tributary full run …');
-      const run = await runAndWatch(client, flow, pid, runLimitMinutes);
+      const run = await runAndWatch(client, flow, pid, readers, runLimitMinutes);
       if (run.outputRecords !== rows) throw new Error(`the full run landed ${run.outputRecords} of ${rows} rows (${run.failedRecords} failed)`);
       runs.push(run);
       console.log('reference COPY …');
@@ -111,7 +119,7 @@ async function main(): Promise<void> {
     // The incremental run: the last flow again, after 1% of the rows changed.
     const changed = await changeOnePercent(source, rows);
     console.log(`${changed.toLocaleString('en-US')} rows changed; incremental run …`);
-    const incremental = await runAndWatch(client, flows.at(-1) as string, pid, runLimitMinutes);
+    const incremental = await runAndWatch(client, flows.at(-1) as string, pid, readers, runLimitMinutes);
 
     const tributarySeconds = median(runs.map((r) => r.seconds));
     const referenceSeconds = median(references.map((r) => r.seconds));
@@ -123,8 +131,10 @@ async function main(): Promise<void> {
 
     console.log('');
     console.log(`${rows.toLocaleString('en-US')} rows of ${tableName(rows)}; the reference's CSV is ${megabytes.toFixed(0)} MB`);
-    console.log(`reference  COPY (SELECT …) TO STDOUT → CSV file   ${referenceSeconds.toFixed(2)} s   ${perSecond(rows, referenceSeconds)}   (copies of ${all(references.map((r) => r.seconds))} s; this process's peak RSS ${Math.max(...references.map((r) => r.peakRssMb))} MB)`);
-    console.log(`tributary  full run, POST to completedAt          ${tributarySeconds.toFixed(2)} s   ${perSecond(rows, tributarySeconds)}   (runs of ${all(runs.map((r) => r.seconds))} s; ${((runs[0]?.outputBytes ?? 0) / 1024 / 1024).toFixed(0)} MB of Parquet)`);
+    const referenceCpu = median(references.map((r) => r.cpu.client + r.cpu.database));
+    const tributaryCpu = median(runs.map((r) => r.cpu.server + r.cpu.database));
+    console.log(`reference  COPY (SELECT …) TO STDOUT → CSV file   ${referenceSeconds.toFixed(2)} s   ${perSecond(rows, referenceSeconds)}   CPU ${referenceCpu.toFixed(2)} s   (copies of ${all(references.map((r) => r.seconds))} s; ${references.map((r) => `CPU ${r.cpu.client.toFixed(2)} s bench + ${r.cpu.database.toFixed(2)} s PostgreSQL`).join(', ')}; this process's peak RSS ${Math.max(...references.map((r) => r.peakRssMb))} MB)`);
+    console.log(`tributary  full run, POST to completedAt          ${tributarySeconds.toFixed(2)} s   ${perSecond(rows, tributarySeconds)}   CPU ${tributaryCpu.toFixed(2)} s   (runs of ${all(runs.map((r) => r.seconds))} s; ${runs.map((r) => cpuText(r.cpu)).join(', ')}; ${((runs[0]?.outputBytes ?? 0) / 1024 / 1024).toFixed(0)} MB of Parquet)`);
     for (const [i, run] of runs.entries()) console.log(`  run ${i + 1} by stage: ${stageLine(run)}`);
     console.log(`  server peak RSS during the run: ${peak} MB${peakNote}   goal < ${goals.peakRssMb} MB: ${met(peak < goals.peakRssMb)}`);
     console.log(`  connector: ${JSON.stringify(runs.at(-1)?.connectorMetrics)}`);
@@ -132,7 +142,9 @@ async function main(): Promise<void> {
     console.log(`incremental after ${changed.toLocaleString('en-US')} rows (1%) changed: ${incremental.seconds.toFixed(2)} s, rows read ${read.toLocaleString('en-US')} (run input ${incremental.inputRecords.toLocaleString('en-US')}), landed ${incremental.outputRecords.toLocaleString('en-US')}   changed rows only: ${met(read === changed && incremental.outputRecords === changed)}   peak RSS ${incremental.peakRssMb} MB`);
     console.log(`  by stage: ${stageLine(incremental)}`);
     console.log(`  connector: ${JSON.stringify(incremental.connectorMetrics)}`);
-    console.log(`(bench:db took ${((performance.now() - began) / 60_000).toFixed(1)} minutes)`);
+    console.log(`(bench:db took ${((performance.now() - began) / 60_000).toFixed(1)} minutes; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${os.cpus().length} cores)`);
+    // On a busy machine wall-clock times swing with whatever else runs; CPU seconds, which both sides get sooner or later, far less.
+    console.log(`CPU ratio reference/tributary: ${(referenceCpu / tributaryCpu).toFixed(2)}`);
     console.log(`ratio reference/tributary: ${ratio.toFixed(2)}   goal >= ${goals.ratio}: ${met(ratio >= goals.ratio)}`);
   } finally {
     if (server) await stopServer(server.child);

@@ -29,3 +29,22 @@ export function resetPeakMemory(pid: number | 'self'): boolean {
     return false;
   }
 }
+
+/** Clock ticks a second in /proc/<pid>/stat (USER_HZ: 100 on every Linux this runs on). */
+const ticksPerSecond = 100;
+
+/**
+ * CPU seconds (user + system) a process has used since it started, from /proc/<pid>/stat; undefined once it has
+ * exited. Works for other users' processes too (a PostgreSQL backend).
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}

@@ -133,15 +133,20 @@ interface CpuSample {
   database: number;
 }
 
-/** How often the run is looked at; stage times are as exact as this. */
-const pollMs = 100;
+/**
+ * How often the run is looked at: every 100 ms at first, then every 1% of the time it has run so far (at most every
+ * second), so stage times are within about 1% and the polls' own cost to the server stays small on long runs.
+ */
+function pollDelayMs(elapsedMs: number): number {
+  return Math.min(1000, Math.max(100, elapsedMs / 100));
+}
 
 /**
  * POSTs a run of the flow (with `windowEndTime` now, so rows changed just before are in its window: by default a
  * run's window ends a minute back), polls it until it ends, and times its stages. Throws when it failed or did not
  * end within `limitMinutes`. `landingPid` is the process that runs it (the server with its own worker);
- * `readers` lists the PostgreSQL backends reading for it right now, whose CPU each poll samples (a backend's last
- * sample before its session closes is what counts, so up to a poll's worth of its CPU may be missed).
+ * `readers` lists the PostgreSQL backends reading for it right now, whose CPU is sampled every 100 ms (a backend's
+ * last sample before its session closes is what counts, so up to 100 ms of its CPU may be missed).
  */
 export async function runAndWatch(client: BenchClient, flowId: string, landingPid: number, readers: () => Promise<number[]>, limitMinutes: number): Promise<WatchedRun> {
   const backends = new Map<number, number>();
@@ -155,7 +160,15 @@ export async function runAndWatch(client: BenchClient, flowId: string, landingPi
   const runId = idOf(await client.post('/flowservice/runs', { flowId, params: { windowEndTime: Math.ceil(posted / 1000) + 1 } }));
   /** The first poll that saw each stage. */
   const seen = new Map<string, CpuSample>();
+  let nextPoll = posted;
   while (Date.now() - posted < limitMinutes * 60_000) {
+    // The backends' CPU every 100 ms (a backend's last sample before it ends is what counts), the run less often.
+    if (Date.now() < nextPoll) {
+      await sample();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    nextPoll = Date.now() + pollDelayMs(Date.now() - posted);
     const response = await fetch(`${client.base}/data/foundation/flowservice/runs/${runId}`, { headers: client.headers });
     const record = ((await response.json()) as { items?: RunRecord[] }).items?.[0];
     const now = await sample();
@@ -196,7 +209,7 @@ export async function runAndWatch(client: BenchClient, flowId: string, landingPi
         cpu: split(before, now),
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`run ${runId} had not ended after ${limitMinutes} minutes; the benchmark stopped waiting`);
 }

@@ -7,8 +7,9 @@
  * again, incrementally.
  *
  * Prints both times, the ratio (reference time / Tributary time; goal >= 0.7), the peak RSS of the server process
- * during each run (VmHWM, reset before the run; goal under 1 GB), where the run's time went by stage (polled every
- * 100 ms), and the incremental run's time and rows read (the changed rows only, from the run's metrics).
+ * during each run (VmHWM, reset before the run; goal under 1 GB), where the run's time and CPU went by stage (the
+ * run polled every 100 ms at first, every 1% of its time so far later), and the incremental run's time and rows
+ * read (the changed rows only, from the connector's metrics in the run).
  *
  *   npm run bench:db                 # 200,000 rows, a smoke check of a minute or two
  *   npm run bench:db -- --full       # the issue's 5,000,000 rows

@@ -133,7 +133,7 @@ describe.each(backends)('PostgreSQL source on $name', (backend) => {
     const run = await runNow(api, flow.flowId);
     expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
     expect(at(run, 'metrics.recordSummary.outputRecordCount')).toBe(3);
-    expect(streamMetrics(run)).toMatchObject({ stream: `${schema}.every_type`, records: 3, pushedDown: false, keyset: ['id'] });
+    expect(streamMetrics(run)).toMatchObject({ stream: `${schema}.every_type`, records: 3, pages: 1, pushedDown: false, keyset: [] });
     const tenant = `_${api.tenantId}`;
     const rows = await lakeRows(api, flow.dataSetId, `_id, to_json(${tenant}.db) AS db, CAST(${tenant}.db.big AS VARCHAR) AS big`);
     const byId = Object.fromEntries(rows.map((r) => [String(r._id), JSON.parse(String(r.db)) as Record<string, unknown>]));
@@ -168,7 +168,8 @@ describe.each(backends)('PostgreSQL source on $name', (backend) => {
     const run = await runNow(api, flow.flowId);
     expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
     expect(at(run, 'metrics.recordSummary.outputRecordCount')).toBe(1_000_000);
-    expect(streamMetrics(run)).toMatchObject({ records: 1_000_000, pages: 11 });
+    // A table this size is copied in two block ranges at once, in one snapshot.
+    expect(streamMetrics(run)).toMatchObject({ records: 1_000_000, pages: 1, requests: 2 });
     const counted = await lakeRows(api, flow.dataSetId, `count(*) AS n, count(DISTINCT _id) AS ids, max(_${api.tenantId}.db.label) AS last`, 'n');
     expect(counted).toEqual([{ n: '1000000', ids: '1000000', last: 'row 999999' }]);
   }, 240_000);
@@ -186,6 +187,14 @@ describe.each(backends)('PostgreSQL source on $name', (backend) => {
 
     const noDatabase = await createDatabaseConnection(api, postgresSpec, connectionString({ Database: `${schema}_nodb` }), 'no database');
     expect(str((await request('GET', `${flowservice}/connections/${noDatabase}/test`)).json, 'message')).toMatch(/has no database ".*_nodb"; check Database=/);
+
+    // The test server offers no TLS: required TLS is refused with what to set, TLS when offered goes on without it.
+    const tls = await createDatabaseConnection(api, postgresSpec, connectionString({ EncryptionMethod: '1', ValidateServerCertificate: '1' }), 'tls');
+    expect(str((await request('GET', `${flowservice}/connections/${tls}/test`)).json, 'message')).toMatch(/does not offer TLS; set EncryptionMethod=0, or 6/);
+    const maybeTls = await createDatabaseConnection(api, postgresSpec, connectionString({ EncryptionMethod: '6' }), 'maybe tls');
+    expect((await request('GET', `${flowservice}/connections/${maybeTls}/test`)).json).toMatchObject({ status: 'ok' });
+    const badString = await createDatabaseConnection(api, postgresSpec, `Server=127.0.0.1;Database=test;UID=postgres;Password=${password};Port=54x`, 'bad string');
+    expect(str((await request('GET', `${flowservice}/connections/${badString}/test`)).json, 'message')).toMatch(/Port must be a number/);
 
     const missing = await request('GET', `${flowservice}/connections/${connectionId}/explore?objectType=table&object=${schema}.nope`);
     expect(missing.status).toBe(400);
@@ -218,6 +227,10 @@ describe.each(backends)('PostgreSQL source on $name', (backend) => {
     for (const run of [deniedRun, missingRun, lostRun]) expect(JSON.stringify(run)).not.toContain(password);
     expect(await lakeRows(api, denied.dataSetId)).toEqual([]);
   });
+
+  it('answered in the shapes the official specs describe', () => {
+    expect(api.contractViolations).toEqual([]);
+  });
 });
 
 describe.each(backends)('PostgreSQL incremental reads on $name', (backend) => {
@@ -237,6 +250,8 @@ describe.each(backends)('PostgreSQL incremental reads on $name', (backend) => {
     const table = `${schema}.orders_${backend.name}`;
     // 100 rows over 6 distinct change times: every page edge (7 rows) falls inside a run of equal delta values.
     await sql(`CREATE TABLE ${table} (id integer PRIMARY KEY, note text, changed_at timestamptz NOT NULL)`);
+    // The index the keyset pages run on; without it the read is one ordered pass (see the next test).
+    await sql(`CREATE INDEX ON ${table} (changed_at, id)`);
     await sql(`INSERT INTO ${table} SELECT g, 'first ' || g, timestamptz '2026-01-01 00:00:00Z' + ((g % 6) || ' minutes')::interval FROM generate_series(1, 100) g`);
     const flow = await createDatabaseFlow(api, {
       title: `orders ${backend.name}`, specId: postgresSpec, baseConnectionId: connectionId, tableName: table, idColumn: 'id', deltaColumn: 'changed_at',
@@ -271,15 +286,27 @@ describe.each(backends)('PostgreSQL incremental reads on $name', (backend) => {
     expect(streamMetrics(third)).toMatchObject({ records: 0 });
   });
 
-  it('pages a full read by primary key without losing or doubling rows', async () => {
+  it('reads in one ordered pass without an index on (delta, key), and a whole table in one pass, keys or none', async () => {
     const table = `${schema}.plain_${backend.name}`;
-    await sql(`CREATE TABLE ${table} (region text, seq integer, note text, PRIMARY KEY (region, seq))`);
-    await sql(`INSERT INTO ${table} SELECT (ARRAY['eu', 'us', 'ü,"x'])[1 + g % 3], g / 3, 'n' || g FROM generate_series(0, 49) g`);
-    const flow = await createDatabaseFlow(api, { title: `plain ${backend.name}`, specId: postgresSpec, baseConnectionId: connectionId, tableName: table, idColumn: 'note', fields: { region: { source: 'region', schema: { type: 'string' } } } });
-    const run = await runNow(api, flow.flowId);
+    // No primary key, no index: a text key column with commas and quotes, and ties in the delta column.
+    await sql(`CREATE TABLE ${table} (region text, seq integer, note text, changed_at timestamp NOT NULL)`);
+    await sql(`INSERT INTO ${table} SELECT (ARRAY['eu', 'us', 'ü,"x'])[1 + g % 3], g / 3, 'n' || g, timestamp '2026-01-01 00:00:00' + ((g % 4) || ' hours')::interval FROM generate_series(0, 49) g`);
+    const fields = { region: { source: 'region', schema: { type: 'string' } } };
+    const incremental = await createDatabaseFlow(api, { title: `plain delta ${backend.name}`, specId: postgresSpec, baseConnectionId: connectionId, tableName: table, idColumn: 'note', deltaColumn: 'changed_at', fields });
+    const first = await runNow(api, incremental.flowId);
+    expect(at(first, 'metrics.statusSummary.status'), JSON.stringify(at(first, 'metrics.statusSummary'))).toBe('success');
+    expect(streamMetrics(first)).toMatchObject({ records: 50, pages: 1, pageRows: null, pushedDown: true, keyset: ['changed_at'] });
+    await sql(`INSERT INTO ${table} VALUES ('eu', 100, 'later', timestamp '2026-01-01 05:00:00')`);
+    const second = await runNow(api, incremental.flowId);
+    expect(streamMetrics(second)).toMatchObject({ records: 1, pages: 1 });
+    expect((await lakeRows(api, incremental.dataSetId, '_id')).map((r) => r._id)).toHaveLength(51);
+
+    const full = await createDatabaseFlow(api, { title: `plain full ${backend.name}`, specId: postgresSpec, baseConnectionId: connectionId, tableName: table, idColumn: 'note', fields });
+    const run = await runNow(api, full.flowId);
     expect(at(run, 'metrics.statusSummary.status'), JSON.stringify(at(run, 'metrics.statusSummary'))).toBe('success');
-    expect(streamMetrics(run)).toMatchObject({ records: 50, pages: Math.ceil(51 / pageRows), keyset: ['region', 'seq'] });
-    const rows = await lakeRows(api, flow.dataSetId, '_id');
-    expect(new Set(rows.map((r) => r._id)).size).toBe(50);
+    expect(streamMetrics(run)).toMatchObject({ records: 51, pages: 1, pushedDown: false, keyset: [] });
+    const rows = await lakeRows(api, full.dataSetId, `_id, _${api.tenantId}.db.region AS region`);
+    expect(new Set(rows.map((r) => r._id)).size).toBe(51);
+    expect(rows.filter((r) => r.region === 'ü,"x')).toHaveLength(16);
   });
 });

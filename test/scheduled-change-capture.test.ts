@@ -84,7 +84,7 @@ describe.each(backends)('scheduled flows without a Copy transformation on $name'
   it('says on each source\'s connection spec how it finds changes by itself', async () => {
     const response = await api.request('GET', `${flowservice}/connectionSpecs`);
     const byName = Object.fromEntries((at(response.json, 'items') as { name: string; changeCapture?: string }[]).map((s) => [s.name, s.changeCapture]));
-    expect(byName).toEqual({ PayPal: 'connector-state', Stripe: 'connector-state', Square: 'connector-state', 'Local Files': 'file-modification-time', 'Data Lake': undefined });
+    expect(byName).toEqual({ PayPal: 'connector-state', Stripe: 'connector-state', Square: 'connector-state', 'Local Files': 'file-modification-time', 'Data Lake': undefined, PostgreSQL: undefined });
   });
 
   it('accepts a minute-scheduled PayPal or Square flow with only a Mapping', async () => {

@@ -26,9 +26,9 @@ const unseenColumn = '__tributary_unseen';
 
 /**
  * A database read through its dialect: connection test, explore (tables, typed columns, preview) and runs that
- * stage keyset pages of a table in one snapshot. With a time-typed delta column the window is pushed into the
- * SQL and the last landed row's (delta, primary key) is the state the next run starts after; without one the
- * whole table is read (a snapshot of it).
+ * stage a table's rows in one snapshot. With a time-typed delta column the window is pushed into the SQL, read in
+ * keyset pages on (delta, primary key), and the last landed row's keyset values are the state the next run starts
+ * after; without one the whole table is read (a snapshot of it). See `readPlan`.
  */
 export class DatabaseSource<Session> implements SourceConnector, ExplorableSource {
   private readonly pageRows: number;
@@ -85,19 +85,22 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
   private async read(session: Session, address: DatabaseAddress, named: string, request: ExtractRequest): Promise<Extracted> {
     const table = await this.findTable(session, address, named);
     const plan = readPlan(table, request, this.pageRows);
-    const metrics = { stream: tablePath(table), queries: 0, pages: 0, records: 0, bytes: 0, pageRows: plan.limit ?? null, pushedDown: plan.delta !== undefined, keyset: plan.order.map((c) => c.name) };
+    // The run's stream shape (as API sources report theirs): a request is one page's query; a database read does not retry.
+    const metrics = { stream: tablePath(table), requests: 0, pages: 0, retries: 0, rateLimited: 0, records: 0, bytes: 0, pageRows: plan.limit ?? null, pushedDown: plan.delta !== undefined, keyset: plan.order.map((c) => c.name) };
     const files: InputFile[] = [];
     let after = plan.after;
     // Bounded by the snapshot's rows: every page but the last is full, and each starts after the one before.
     for (;;) {
-      const file = path.join(request.stagingDir, `${safeFileName(metrics.stream)}-${String(files.length + 1).padStart(5, '0')}.staged`);
+      const file = path.join(request.stagingDir, `${safeFileName(metrics.stream)}-${String(metrics.pages + 1).padStart(5, '0')}.staged`);
       const page: PageQuery = { table, order: plan.order, after, delta: plan.delta, limit: plan.limit };
       const staged = await this.dialect.stagePage(session, page, file);
-      metrics.queries += 1;
+      metrics.requests += staged.parts?.length ?? 1;
       metrics.pages += 1;
       metrics.records += staged.rows;
       metrics.bytes += staged.bytes;
-      files.push({ path: file, name: `${metrics.stream} page ${files.length + 1}`, bytes: staged.bytes });
+      for (const [i, part] of (staged.parts ?? [{ file, bytes: staged.bytes }]).entries()) {
+        files.push({ path: part.file, name: `${metrics.stream} page ${metrics.pages}${staged.parts ? ` part ${i + 1}` : ''}`, bytes: part.bytes });
+      }
       request.progress?.([{ ...metrics }]);
       if (staged.rows > 0 && staged.last) {
         if (after && !keysAdvance(after, staged.last)) throw new SourceProviderError(`${this.dialect.product} returned a page of ${metrics.stream} that does not start after the one before it; the read stopped`);
@@ -151,9 +154,12 @@ interface ReadPlan {
 
 /**
  * How a run reads the table. With a time-typed delta column: the keyset (delta, primary key), starting after the
- * state's last row (or after the watermark, or the window's start), up to the window's end. Without one: the whole
- * table by primary key. A table without a primary key is read in one ordered pass (by the delta column) or one
- * unordered pass: it has no key to page by that ties could not break.
+ * state's last row (or after the watermark, or the window's start), up to the window's end, in pages when an
+ * index leads with the keyset's columns (each page is then a range of the index) and in one ordered pass when
+ * none does (pages would each scan and sort the table again). A table without a primary key is ordered by the
+ * delta column alone. Without a delta column: the whole table in one pass, in no order. Every query of a read runs
+ * in one snapshot, so a full read has nothing to gain from pages, and a sequential scan is the fastest read a
+ * database has.
  */
 function readPlan(table: TableDescription, request: ExtractRequest, pageRows: number): ReadPlan {
   const notices: ReadPlan['notices'] = [];
@@ -170,11 +176,12 @@ function readPlan(table: TableDescription, request: ExtractRequest, pageRows: nu
     const state = readDatabaseSourceState(request.state, { table: path, delta: deltaColumn.name, key: names });
     const start = request.deltaColumn?.watermark ?? (request.window?.start != null ? new Date(request.window.start).toISOString() : undefined);
     const upTo = new Date(request.window?.end ?? Date.now()).toISOString();
+    const indexed = key.length > 0 && (table.indexes ?? []).some((index) => names.every((name, i) => index[i] === name));
     return {
       order,
       after: state?.last,
       delta: { column: deltaColumn, after: state ? undefined : start, upTo },
-      limit: key.length > 0 ? pageRows : undefined,
+      limit: indexed ? pageRows : undefined,
       snapshot: false,
       table: path,
       notices,
@@ -184,7 +191,7 @@ function readPlan(table: TableDescription, request: ExtractRequest, pageRows: nu
     const why = deltaColumn.time === 'date' ? `a date read in the flow's zone ${request.deltaColumn?.timezone ?? ''} (only UTC dates bound the query)` : `${deltaColumn.sourceType}, not a date or timestamp`;
     notices.push({ code: 'DATABASE-DELTA-NOT-PUSHED', message: `the delta column "${deltaColumn.name}" is ${why}: the whole table is read and the run keeps the rows after the watermark` });
   }
-  return { order: key, after: undefined, delta: undefined, limit: key.length > 0 ? pageRows : undefined, snapshot: deltaColumn === undefined, table: path, notices };
+  return { order: [], after: undefined, delta: undefined, limit: undefined, snapshot: deltaColumn === undefined, table: path, notices };
 }
 
 function isUtc(zone: string | undefined): boolean {

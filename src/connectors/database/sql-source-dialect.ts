@@ -68,6 +68,12 @@ export interface TableDescription {
   columns: SourceColumn[];
   /** The primary key's column names in key order; empty when the table has none (views never do). */
   primaryKey: string[];
+  /**
+   * The ordered (b-tree) indexes' key columns, each list in index order. An incremental read pages by its keyset
+   * only when an index leads with the keyset's columns, so that each page is an index range scan; without one,
+   * a page would scan and sort the table again, and the read is one ordered pass instead. Undefined: unknown.
+   */
+  indexes?: string[][] | undefined;
 }
 
 export interface SourceColumn {
@@ -90,7 +96,7 @@ export interface SourceColumn {
  */
 export interface PageQuery {
   table: TableDescription;
-  /** The keyset columns: the delta column first when there is one, then the primary key's columns. */
+  /** The keyset columns: the delta column, then the primary key's columns; empty for a full read (in no order). */
   order: SourceColumn[];
   /** The key values (as `StagedPage.last` gave them) the page starts after; undefined for the first page. */
   after?: string[] | undefined;
@@ -104,6 +110,11 @@ export interface StagedPage {
   bytes: number;
   /** The last row's key values (one text per `order` column); undefined when the page is empty or unordered. */
   last?: string[] | undefined;
+  /**
+   * When the dialect staged an unordered page in several files side by side (parallel copies of one snapshot),
+   * each of them, `file` among them; `rows` and `bytes` are their sums.
+   */
+  parts?: { file: string; bytes: number }[] | undefined;
 }
 
 /** What was being done when a driver failed, for the message. */

@@ -1,16 +1,12 @@
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { sqlIdentifier, sqlString } from '../../../mapping/sql-text.js';
-import type { DatabaseAddress } from '../connection-string.js';
 import type { ListedTable, PageQuery, SourceColumn, SqlSourceDialect, StagedPage, TableDescription, TableName } from '../sql-source-dialect.js';
+import { connect, copyInto, type PostgresSession } from './postgres-connection.js';
 import { classifyPostgresError } from './postgres-errors.js';
+import { stageInParts } from './parallel-full-read.js';
 import { readLastKey } from './staged-tail.js';
 import { postgresColumn, type CatalogColumn, type PostgresColumn } from './postgres-types.js';
 
-/** How long a connection attempt may take before the host counts as unreachable. */
-const connectTimeoutMs = 15_000;
 /**
  * The longest staged row DuckDB's CSV reader accepts: a row holding a bigger json or bytea value fails the read.
  * DuckDB's own default (2 MB) is too small for documents kept in json columns; its read buffer is kept at its
@@ -19,27 +15,22 @@ const connectTimeoutMs = 15_000;
 const maxStagedRowBytes = 32 * 1024 * 1024;
 
 /**
- * Every session reads times in UTC and ISO forms, and SQL string literals plainly (no backslash escapes), so the
- * staged text and the keyset literals mean the same on every server whatever its defaults.
- */
-const sessionSettings = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'iso_8601'; SET standard_conforming_strings = on; SET client_encoding = 'UTF8'";
-
-/**
  * PostgreSQL through `pg`: pages are `COPY (SELECT …) TO STDOUT` in CSV, piped to the staging file as the server
  * sends them, with one more column holding the row's keyset values as text, so the page's last key is read from
  * the file's tail and no row passes through JavaScript.
  */
-export const postgresDialect: SqlSourceDialect<pg.Client> = {
+export const postgresDialect: SqlSourceDialect<PostgresSession> = {
   product: 'PostgreSQL',
 
   async open(address) {
     try {
-      return await connect(address, address.tls.mode !== 'off');
+      const tls = address.tls.mode !== 'off';
+      return { client: await connect(address, tls), address, tls };
     } catch (error) {
       // EncryptionMethod=6 asks for TLS and goes on without it when the server offers none.
       if (address.tls.mode === 'request' && /does not support SSL/i.test(error instanceof Error ? error.message : '')) {
         try {
-          return await connect(address, false);
+          return { client: await connect(address, false), address, tls: false };
         } catch (plainError) {
           throw classifyPostgresError(plainError, { doing: 'connect', address });
         }
@@ -49,16 +40,16 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
   },
 
   async close(session) {
-    await session.end().catch(() => undefined);
+    await session.client.end().catch(() => undefined);
   },
 
   async ping(session) {
-    const answer = await session.query<{ version: string }>("SELECT current_setting('server_version') AS version");
+    const answer = await session.client.query<{ version: string }>("SELECT current_setting('server_version') AS version");
     return answer.rows[0]?.version ?? 'server';
   },
 
   async listTables(session) {
-    const answer = await session.query<{ schema: string; name: string; kind: string }>(
+    const answer = await session.client.query<{ schema: string; name: string; kind: string }>(
       `SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition
@@ -70,7 +61,7 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
   },
 
   async describeTable(session, table) {
-    const found = await session.query<{ oid: number; schema: string; name: string; kind: string }>(
+    const found = await session.client.query<{ oid: number; schema: string; name: string; kind: string }>(
       `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`,
@@ -78,7 +69,7 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
     );
     const relation = found.rows[0];
     if (!relation) return undefined;
-    const columns = await session.query<{ name: string; source_type: string; type_name: string; type_kind: string; element_name: string | null; typmod: number }>(
+    const columns = await session.client.query<{ name: string; source_type: string; type_name: string; type_kind: string; element_name: string | null; typmod: number }>(
       `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS source_type, bt.typname AS type_name, bt.typtype AS type_kind,
               et.typname AS element_name, CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod
          FROM pg_attribute a
@@ -89,13 +80,25 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
         ORDER BY a.attnum`,
       [relation.oid],
     );
-    const key = await session.query<{ name: string }>(
+    const key = await session.client.query<{ name: string }>(
       `SELECT a.attname AS name
          FROM pg_index i
          CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
         WHERE i.indrelid = $1 AND i.indisprimary
         ORDER BY k.position`,
+      [relation.oid],
+    );
+    const indexes = await session.client.query<{ columns: string[] }>(
+      `SELECT array_agg(a.attname::text ORDER BY k.position) AS columns
+         FROM pg_index i
+         JOIN pg_class ix ON ix.oid = i.indexrelid
+         JOIN pg_am am ON am.oid = ix.relam AND am.amname = 'btree'
+         CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+        WHERE i.indrelid = $1 AND i.indisvalid AND i.indpred IS NULL AND k.position <= i.indnkeyatts
+        GROUP BY i.indexrelid
+       HAVING bool_and(k.attnum > 0)`,
       [relation.oid],
     );
     const catalog = columns.rows.map(
@@ -107,13 +110,14 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
       kind: relation.kind === 'v' || relation.kind === 'm' ? 'view' : 'table',
       columns: catalog.map(postgresColumn),
       primaryKey: key.rows.map((row) => row.name),
+      indexes: indexes.rows.map((row) => row.columns),
     };
   },
 
   async preview(session, table, limit) {
     const columns = postgresColumns(table.columns);
     const select = columns.length > 0 ? `json_build_array(${columns.map((c) => c.previewed(sqlIdentifier(c.name))).join(', ')})::text` : "'[]'";
-    const answer = await session.query<{ row: string }>(`SELECT ${select} AS row FROM ${qualified(table)} LIMIT ${Math.max(0, Math.floor(limit))}`);
+    const answer = await session.client.query<{ row: string }>(`SELECT ${select} AS row FROM ${qualified(table)} LIMIT ${Math.max(0, Math.floor(limit))}`);
     return answer.rows.map((row) => {
       const values = JSON.parse(row.row) as unknown[];
       return Object.fromEntries(columns.map((c, i) => [c.name, values[i] ?? null]));
@@ -121,13 +125,13 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
   },
 
   async snapshot(session, work) {
-    await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await session.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
       const result = await work();
-      await session.query('COMMIT');
+      await session.client.query('COMMIT');
       return result;
     } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
+      await session.client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   },
@@ -139,9 +143,11 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
     // ORDER BY names the table's columns through its alias: a bare name could mean an output column (the key's).
     const orderBy = order.length > 0 ? ` ORDER BY ${order.map((c) => `t.${sqlIdentifier(c.name)}`).join(', ')}` : '';
     const sql = `COPY (SELECT ${select.join(', ')} FROM ${qualified(page.table)} AS t${whereClause(page, order)}${orderBy}${page.limit !== undefined ? ` LIMIT ${page.limit}` : ''}) TO STDOUT WITH (FORMAT csv)`;
-    const copy = session.query(copyTo(sql));
-    await pipeline(copy, fs.createWriteStream(file));
-    const rows = copy.rowCount;
+    if (order.length === 0 && page.limit === undefined && !page.delta) {
+      const parts = await stageInParts(session, page.table, select, file);
+      if (parts) return parts;
+    }
+    const rows = await copyInto(session.client, sql, file);
     const bytes = fs.statSync(file).size;
     if (rows === 0 || order.length === 0) return { rows, bytes };
     const last = readLastKey(file, bytes).split('|');
@@ -158,30 +164,6 @@ export const postgresDialect: SqlSourceDialect<pg.Client> = {
 
   classify: classifyPostgresError,
 };
-
-async function connect(address: DatabaseAddress, tls: boolean): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: address.host,
-    port: address.port ?? 5432,
-    database: address.database,
-    user: address.user,
-    password: address.password,
-    application_name: 'tributary',
-    connectionTimeoutMillis: connectTimeoutMs,
-    keepAlive: true,
-    ssl: tls ? { rejectUnauthorized: address.tls.validateCertificate } : false,
-  });
-  // A connection that drops between queries is reported by the next query; the event alone must not end the process.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query(sessionSettings);
-    return client;
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw error;
-  }
-}
 
 /** The columns as this dialect described them: the core hands back what `describeTable` gave it. */
 function postgresColumns(columns: SourceColumn[]): PostgresColumn[] {

@@ -56,15 +56,18 @@ export async function createDbFlowParts(client: BenchClient, databaseUrl: string
   return { source, target, mapping };
 }
 
-/** A flow over the table, incremental on `updated_at`, that runs only when asked to. */
-export async function createDbFlow(client: BenchClient, parts: DbFlowParts, name: string): Promise<string> {
+/**
+ * A flow over the table that runs only when asked to: incremental on `updated_at`, or with `delta` false a flow
+ * without a delta column (every run reads the whole table, a snapshot).
+ */
+export async function createDbFlow(client: BenchClient, parts: DbFlowParts, name: string, delta = true): Promise<string> {
   return idOf(await client.post('/flowservice/flows', {
     name,
     flowSpec: { id: crmToAepFlowSpec, version: '1.0' },
     sourceConnectionIds: [parts.source],
     targetConnectionIds: [parts.target],
     transformations: [
-      { name: 'Copy', params: { deltaColumn: { name: 'updated_at', dateFormat: 'YYYY-MM-DD', timezone: 'UTC' } } },
+      ...(delta ? [{ name: 'Copy', params: { deltaColumn: { name: 'updated_at', dateFormat: 'YYYY-MM-DD', timezone: 'UTC' } } }] : []),
       { name: 'Mapping', params: { mappingId: parts.mapping, mappingVersion: 0 } },
     ],
     // A `once` start in 2100: the scheduler never starts it within the benchmark.

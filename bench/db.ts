@@ -16,6 +16,7 @@
  *
  * Flags: --rows N (instead of 200,000 or 5,000,000)  --repeat N (Tributary full runs, each on a flow of its own,
  *        between N+1 reference copies; medians compared; 1 by default)  --reseed (drop and seed the table again)
+ *        --no-delta (flows without a delta column: the full run is a snapshot read; no incremental run)
  * The source database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); the server's own metadata
  * store is SQLite in a temporary data directory whatever DATABASE_URL says.
  */
@@ -30,6 +31,7 @@ import { benchSchema, changeOnePercent, ensurePaymentsTable, tableName } from '.
 
 const full = process.argv.includes('--full');
 const reseed = process.argv.includes('--reseed');
+const withDelta = !process.argv.includes('--no-delta');
 const rows = count('--rows', full ? 5_000_000 : 200_000);
 const repeat = count('--repeat', 1);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
     )).rows.map((r) => r.pid);
     const parts = await createDbFlowParts(client, databaseUrl, tableName(rows));
     const flows: string[] = [];
-    for (let n = 0; n < repeat; n += 1) flows.push(await createDbFlow(client, parts, `bench db ${n}`));
+    for (let n = 0; n < repeat; n += 1) flows.push(await createDbFlow(client, parts, `bench db ${n}`, withDelta));
 
     // Reference, Tributary, reference, …: neither side gets the warmer cache more often.
     const csv = path.join(work, 'reference.csv');
@@ -118,9 +120,12 @@ async function main(): Promise<void> {
     fs.rmSync(csv, { force: true });
 
     // The incremental run: the last flow again, after 1% of the rows changed.
-    const changed = await changeOnePercent(source, rows);
-    console.log(`${changed.toLocaleString('en-US')} rows changed; incremental run …`);
-    const incremental = await runAndWatch(client, flows.at(-1) as string, pid, readers, runLimitMinutes);
+    let incremental: { changed: number; run: WatchedRun } | undefined;
+    if (withDelta) {
+      const changed = await changeOnePercent(source, rows);
+      console.log(`${changed.toLocaleString('en-US')} rows changed; incremental run …`);
+      incremental = { changed, run: await runAndWatch(client, flows.at(-1) as string, pid, readers, runLimitMinutes) };
+    }
 
     const tributarySeconds = median(runs.map((r) => r.seconds));
     const referenceSeconds = median(references.map((r) => r.seconds));
@@ -139,10 +144,15 @@ async function main(): Promise<void> {
     for (const [i, run] of runs.entries()) console.log(`  run ${i + 1} by stage: ${stageLine(run)}`);
     console.log(`  server peak RSS during the run: ${peak} MB${peakNote}   goal < ${goals.peakRssMb} MB: ${met(peak < goals.peakRssMb)}`);
     console.log(`  connector: ${JSON.stringify(runs.at(-1)?.connectorMetrics)}`);
-    const read = rowsRead(incremental);
-    console.log(`incremental after ${changed.toLocaleString('en-US')} rows (1%) changed: ${incremental.seconds.toFixed(2)} s, rows read ${read.toLocaleString('en-US')} (run input ${incremental.inputRecords.toLocaleString('en-US')}), landed ${incremental.outputRecords.toLocaleString('en-US')}   changed rows only: ${met(read === changed && incremental.outputRecords === changed)}   peak RSS ${incremental.peakRssMb} MB`);
-    console.log(`  by stage: ${stageLine(incremental)}`);
-    console.log(`  connector: ${JSON.stringify(incremental.connectorMetrics)}`);
+    if (incremental) {
+      const { changed, run } = incremental;
+      const read = rowsRead(run);
+      console.log(`incremental after ${changed.toLocaleString('en-US')} rows (1%) changed: ${run.seconds.toFixed(2)} s, rows read ${read.toLocaleString('en-US')} (run input ${run.inputRecords.toLocaleString('en-US')}), landed ${run.outputRecords.toLocaleString('en-US')}   changed rows only: ${met(read === changed && run.outputRecords === changed)}   peak RSS ${run.peakRssMb} MB`);
+      console.log(`  by stage: ${stageLine(run)}`);
+      console.log(`  connector: ${JSON.stringify(run.connectorMetrics)}`);
+    } else {
+      console.log('no incremental run: the flows have no delta column (--no-delta)');
+    }
     console.log(`(bench:db took ${((performance.now() - began) / 60_000).toFixed(1)} minutes; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${os.cpus().length} cores)`);
     // On a busy machine wall-clock times swing with whatever else runs; CPU seconds, which both sides get sooner or later, far less.
     console.log(`CPU ratio reference/tributary: ${(referenceCpu / tributaryCpu).toFixed(2)}`);

@@ -286,6 +286,25 @@ describe.each(backends)('PostgreSQL incremental reads on $name', (backend) => {
     expect(streamMetrics(third)).toMatchObject({ records: 0 });
   });
 
+  it('pages by a text key holding commas, quotes, bars, newlines and unicode', async () => {
+    const table = `${schema}.coded_${backend.name}`;
+    await sql(`CREATE TABLE ${table} (code text PRIMARY KEY, changed_at timestamptz NOT NULL)`);
+    await sql(`CREATE INDEX ON ${table} (changed_at, code)`);
+    // 40 codes over 2 change times, so pages end inside ties and their last keys need escaping.
+    await sql(`INSERT INTO ${table} SELECT (ARRAY['ü', 'a,b', 'c"d', 'e|f', E'g\\nh'])[1 + g % 5] || g, timestamptz '2026-01-01Z' + ((g % 2) || ' hours')::interval FROM generate_series(1, 40) g`);
+    const flow = await createDatabaseFlow(api, { title: `coded ${backend.name}`, specId: postgresSpec, baseConnectionId: connectionId, tableName: table, idColumn: 'code', deltaColumn: 'changed_at', fields: { code: { source: 'code', schema: { type: 'string' } } } });
+    const first = await runNow(api, flow.flowId);
+    expect(at(first, 'metrics.statusSummary.status'), JSON.stringify(at(first, 'metrics.statusSummary'))).toBe('success');
+    expect(streamMetrics(first)).toMatchObject({ records: 40, pages: Math.ceil(41 / pageRows), keyset: ['changed_at', 'code'] });
+    // Tied with the newest delta value landed, and after the last key landed (the database sorts by code points).
+    await sql(`INSERT INTO ${table} VALUES ('üz,"|', timestamptz '2026-01-01Z' + interval '1 hour')`);
+    const second = await runNow(api, flow.flowId);
+    expect(streamMetrics(second)).toMatchObject({ records: 1 });
+    const codes = (await lakeRows(api, flow.dataSetId, '_id')).map((r) => String(r._id));
+    expect(new Set(codes).size).toBe(41);
+    expect(codes).toEqual(expect.arrayContaining(['a,b1', 'c"d2', 'e|f3', 'g\nh4', 'ü5', 'üz,"|']));
+  });
+
   it('reads in one ordered pass without an index on (delta, key), and a whole table in one pass, keys or none', async () => {
     const table = `${schema}.plain_${backend.name}`;
     // No primary key, no index: a text key column with commas and quotes, and ties in the delta column.

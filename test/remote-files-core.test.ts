@@ -5,11 +5,11 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RemoteFilesConnector } from '../src/connectors/remote-files/remote-files-connector.js';
 import type { RemoteEntry, RemoteFileStore } from '../src/connectors/remote-files/remote-file-store.js';
-import { SourceConfigError, SourceTransientError } from '../src/connectors/source-connector.js';
+import { SourceConfigError, SourceProviderError, SourceTransientError } from '../src/connectors/source-connector.js';
 
 /** An in-memory store whose reads can break off after some bytes or stall, to drive the core without a server. */
 class MemoryStore implements RemoteFileStore {
-  faults: ('drop' | 'stall')[] = [];
+  faults: ('drop' | 'stall' | 'refuse')[] = [];
   dropAfter = 10;
   opened = 0;
   pageSize = 2;
@@ -56,6 +56,7 @@ class MemoryStore implements RemoteFileStore {
       });
     }
     if (fault === 'stall') return new Readable({ read() {} });
+    if (fault === 'refuse') throw new SourceProviderError('the store answered something it cannot use');
     return Readable.from([rest.subarray(0, 7), rest.subarray(7)]);
   }
 
@@ -135,6 +136,15 @@ describe('remote files core', () => {
     store.faults = ['stall', 'stall', 'stall'];
     const stalled = await extract('a.csv').catch((error: unknown) => error);
     expect((stalled as Error).message).toMatch(/stopped after 3 tries, at byte 0 of 20: no data came for 100 ms/);
+  });
+
+  it('fails at once on an answer the store classed, without trying again', async () => {
+    store.faults = ['refuse', 'refuse', 'refuse'];
+    const refused = await extract('a.csv').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SourceProviderError);
+    expect((refused as Error).message).toBe('the store answered something it cannot use');
+    // One try: the other two faults are still queued.
+    expect(store.faults).toEqual(['refuse', 'refuse']);
   });
 
   it('stops a listing at its bound, saying where', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { SourceConfigError, SourceTransientError } from '../source-connector.js';
+import { SourceConfigError, SourceProviderError, SourceTransientError } from '../source-connector.js';
 import type { HttpClock } from '../rest/http-requester.js';
 import type { RemoteEntry, RemoteFileStore } from './remote-file-store.js';
 
@@ -76,7 +76,8 @@ export async function fetchRemoteFile(
       }
       lastProblem = `the read ended at byte ${size} of ${file.bytes}`;
     } catch (error) {
-      if (error instanceof SourceConfigError || error instanceof SourceTransientError) throw error;
+      // What the store classed (a setting to fix, an answer it cannot use) fails at once: another try would get the same.
+      if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) throw error;
       if (error instanceof StallError) counts.stalls += 1;
       lastProblem = error instanceof StallError ? error.message : `the connection broke off (${describe(error)})`;
     }

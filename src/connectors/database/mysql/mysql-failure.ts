@@ -71,7 +71,8 @@ export function mysqlFailure(error: unknown, context: FailureContext): Error {
     case 'ENOTFOUND':
       return config(`host "${settings.host}" is unknown (no DNS record): check Server in the connection string`);
     case 'ECONNREFUSED':
-      return config(`nothing accepts connections at ${where}: check Server and Port in the connection string, and that the database server is running`);
+      // As for PostgreSQL and SFTP: a server that is down may come back, so a run may be re-triggered.
+      return new SourceTransientError(`nothing accepts connections at ${where}: check Server and Port in the connection string, and that the database server is running`);
     case 'HANDSHAKE_NO_SSL_SUPPORT':
       return config(`the server at ${where} does not offer TLS: enable TLS on the server, or set SslMode=Preferred (EncryptionMethod=6) or SslMode=None (EncryptionMethod=0)`);
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':

@@ -100,6 +100,14 @@ describe.each(backends)('GET /dataSets filtered, sorted and paged in SQL on $nam
     expect(shown).toBeGreaterThan(0);
   });
 
+  it('answers an empty page, not a 500, for a start or a bound past what the store can hold', async () => {
+    for (const query of ['start=99999999999999999999', 'createdAfter=1e400&start=99999999999999999999', 'createdAfter=1e400']) {
+      const response = await api.request('GET', `${dataSetsPath}?${query}`);
+      expect(response.status, response.text).toBe(200);
+      expect(response.json).toEqual({});
+    }
+  });
+
   it('finds the datasets of a schema from the index: a schema a dataset uses keeps its fields', async () => {
     const rows = await api.store.db.selectFrom('catalog_data_sets').select('data_set_id').where('schema_id', '=', schemas[2] as string).execute();
     expect(rows.length).toBe(bodies.filter((b) => (b.schemaRef as { id: string }).id === schemas[2]).length);

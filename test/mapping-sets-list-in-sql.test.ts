@@ -81,6 +81,12 @@ describe.each(backends)('GET /mappingSets sorted and paged in SQL on $name', (ba
     if (!query.startsWith('name=100') && query !== 'name=orders') expect(served.length).toBeGreaterThan(0);
   });
 
+  it('answers an empty page, not a 500, for a start past what the store can hold', async () => {
+    const response = await api.request('GET', `${mappingSetsPath}?start=99999999999999999999`);
+    expect(response.status, response.text).toBe(200);
+    expect((response.json as { data: unknown[] }).data).toEqual([]);
+  });
+
   it('finds the mapping sets of a schema, in any version, from the index', async () => {
     const rows = await api.store.db.selectFrom('mapping_set_schemas').select('mapping_set_id').where('schema_id', '=', schemas[1] as string).execute();
     const expected = stored.filter((s) => s.body.versions.some((v) => v.xdmSchema === schemas[1])).map((s) => s.id).sort();

@@ -43,7 +43,8 @@ export async function listThroughCatalogIndex<C extends string, O extends C>(ind
     ...parts.simple.map(([field, text]) => simpleCondition(index, field, text)),
     ...parts.ranges.map(([name, value]) => {
       const range = Object.hasOwn(index.rangeColumns, name) ? index.rangeColumns[name] : undefined;
-      return range ? { column: range.column, operator: range.operator, value } : undefined;
+      // A bound past what a bigint holds (1e400 reads as Infinity) is compared in JS.
+      return range && Number.isSafeInteger(value) ? { column: range.column, operator: range.operator, value } : undefined;
     }),
     ...parts.conditions.map((filter) => propertyCondition(index, filter)),
     ...(parts.tags !== undefined ? [undefined] : []),
@@ -56,6 +57,8 @@ export async function listThroughCatalogIndex<C extends string, O extends C>(ind
   if (pushed.some((c) => c === undefined) || order.some((k) => k === undefined)) {
     return catalogListResponse(await index.answers(await index.ids(where)), query, rules);
   }
+  // No store holds that many objects (and SQL's OFFSET takes no such number): the page is empty, as the JS path says.
+  if (!Number.isSafeInteger(parts.start)) return {};
   const ids = await index.page({ where, order: order as { column: O; descending: boolean }[], offset: parts.start, limit: parts.limit });
   const properties = typeof query.properties === 'string' && query.properties.trim() !== '' ? query.properties : undefined;
   return Object.fromEntries((await index.answers(ids)).map((item) => [String(item.id), project(item, properties)]));

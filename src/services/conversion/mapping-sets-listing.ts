@@ -15,6 +15,8 @@ const orderColumns: Record<string, MappingSetOrder['column']> = { createdDate: '
 export async function listMappingSets(mappingSets: MappingSetsRepository, scope: Scope, query: { name?: string | undefined; orderBy?: string | undefined; start?: number | undefined; limit: number }): Promise<StoredMappingSetVersion[]> {
   const keys = parseOrderBy(query.orderBy?.replace(/updatedDate/g, 'modifiedDate'));
   const start = query.start ?? 0;
+  // No store holds that many sets (and SQL's OFFSET takes no such number): the page is empty, as slicing says.
+  if (!Number.isSafeInteger(start)) return [];
   const order = keys.map((key) => (Object.hasOwn(orderColumns, key.path) ? { column: orderColumns[key.path] as MappingSetOrder['column'], descending: key.descending } : undefined));
   const name = query.name || undefined;
   if (name === undefined && order.every((k) => k !== undefined)) {

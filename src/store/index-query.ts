@@ -71,3 +71,23 @@ export function afterSql<C extends string>(table: string, order: readonly IndexO
   if (first === undefined) return sql<SqlBool>`true`;
   return sql<SqlBool>`${column(table, first.column)} ${sql.raw(first.descending ? '<=' : '>=')} ${value(0)} and (${sql.join(tuple, sql` or `)})`;
 }
+
+/** How many ids one read of an index returns while a list collects every match (to finish in JS). */
+export const idsPerRead = 5000;
+
+/**
+ * Every id an index holds for a query, read `idsPerRead` rows at a time in keyset order: `read(after)` answers the
+ * rows after the cursor (all from the start when it is undefined), `cursorOf` a row's cursor, `idOf` its id. A
+ * short page is the last one, so the loop ends once the index has no more rows.
+ */
+export async function collectIds<R, K extends readonly (string | number)[]>(read: (after: K | undefined, limit: number) => Promise<R[]>, cursorOf: (row: R) => K, idOf: (row: R) => string): Promise<string[]> {
+  const ids: string[] = [];
+  let after: K | undefined;
+  for (;;) {
+    const rows = await read(after, idsPerRead);
+    ids.push(...rows.map(idOf));
+    const last = rows[rows.length - 1];
+    if (last === undefined || rows.length < idsPerRead) return ids;
+    after = cursorOf(last);
+  }
+}

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { Check, Errors } from 'typebox/value';
 import { batchKind } from '../../store/batch-index.js';
 import type { CatalogBatchesTable, Database } from '../../store/database.js';
-import { afterSql, conditionSql, type IndexCondition } from '../../store/index-query.js';
+import { afterSql, collectIds, conditionSql, type IndexCondition } from '../../store/index-query.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 import type { LastBatches } from './last-batches.js';
 import { StoredBatchBody } from './stored-batch.schema.js';
@@ -20,8 +20,6 @@ export interface BatchOrder {
 /** A stored batch whose body has been checked against the stored-batch schema. */
 export type StoredBatch = StoredResource & { body: StoredBatchBody };
 
-/** How many ids one read of the index returns while a list falls back to filtering in JS. */
-const idsPerRead = 5000;
 
 /** How many dataset ids one `lastBatches` query binds: well under both backends' limits on bound parameters. */
 const dataSetsPerQuery = 500;
@@ -87,19 +85,14 @@ export class BatchesRepository {
 
   /** The ids of every batch that meets every condition, in the order they were stored, a bounded read at a time. */
   async ids(scope: Scope, where: readonly BatchCondition[]): Promise<string[]> {
-    const ids: string[] = [];
     const order = [{ column: 'stored_at', descending: false }, { column: 'batch_id', descending: false }] as const;
-    let after: [number, string] | undefined;
-    for (;;) {
+    const read = (after: [number, string] | undefined, limit: number) => {
       let select = this.db.selectFrom('catalog_batches').select(['stored_at', 'batch_id']).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId);
       for (const condition of where) select = select.where(conditionSql('catalog_batches', condition));
       if (after !== undefined) select = select.where(afterSql('catalog_batches', order, after));
-      const rows = await select.orderBy('stored_at').orderBy('batch_id').limit(idsPerRead).execute();
-      ids.push(...rows.map((r) => r.batch_id));
-      const last = rows[rows.length - 1];
-      if (last === undefined || rows.length < idsPerRead) return ids;
-      after = [Number(last.stored_at), last.batch_id];
-    }
+      return select.orderBy('stored_at').orderBy('batch_id').limit(limit).execute();
+    };
+    return collectIds(read, (r) => [Number(r.stored_at), r.batch_id] as [number, string], (r) => r.batch_id);
   }
 }
 

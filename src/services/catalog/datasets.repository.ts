@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CatalogDataSetsTable, Database } from '../../store/database.js';
 import { dataSetKind } from '../../store/data-set-index.js';
-import { afterSql, conditionSql, type IndexCondition } from '../../store/index-query.js';
+import { afterSql, collectIds, conditionSql, type IndexCondition } from '../../store/index-query.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 
 /** The `catalog_data_sets` columns a dataset list can filter and sort on. */
@@ -14,8 +14,6 @@ export interface DataSetOrder {
   descending: boolean;
 }
 
-/** How many ids one read of the index returns while a list falls back to filtering in JS. */
-const idsPerRead = 5000;
 
 /**
  * Catalog datasets: their bodies (in `resources`) and the `catalog_data_sets` index the store writes with every
@@ -51,19 +49,14 @@ export class DataSetsRepository {
 
   /** The ids of every dataset that meets every condition, in the order they were stored, a bounded read at a time. */
   async ids(scope: Scope, where: readonly DataSetCondition[]): Promise<string[]> {
-    const ids: string[] = [];
     const order = [{ column: 'stored_at', descending: false }, { column: 'data_set_id', descending: false }] as const;
-    let after: [number, string] | undefined;
-    for (;;) {
+    const read = (after: [number, string] | undefined, limit: number) => {
       let select = this.scoped(scope).select(['stored_at', 'data_set_id']);
       for (const condition of where) select = select.where(conditionSql('catalog_data_sets', condition));
       if (after !== undefined) select = select.where(afterSql('catalog_data_sets', order, after));
-      const rows = await select.orderBy('stored_at').orderBy('data_set_id').limit(idsPerRead).execute();
-      ids.push(...rows.map((r) => r.data_set_id));
-      const last = rows[rows.length - 1];
-      if (last === undefined || rows.length < idsPerRead) return ids;
-      after = [Number(last.stored_at), last.data_set_id];
-    }
+      return select.orderBy('stored_at').orderBy('data_set_id').limit(limit).execute();
+    };
+    return collectIds(read, (r) => [Number(r.stored_at), r.data_set_id] as [number, string], (r) => r.data_set_id);
   }
 
   /** The ids of the datasets whose schema is `schemaId`. */

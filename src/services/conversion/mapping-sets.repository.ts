@@ -2,7 +2,7 @@ import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import { Check, Errors } from 'typebox/value';
 import type { Database } from '../../store/database.js';
-import { afterSql } from '../../store/index-query.js';
+import { afterSql, collectIds } from '../../store/index-query.js';
 import { mappingSetKind } from '../../store/mapping-set-index.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 
@@ -36,8 +36,6 @@ export interface MappingSetOrder {
   descending: boolean;
 }
 
-/** How many ids one read of the index returns while a list is finished in JS. */
-const idsPerRead = 5000;
 
 /**
  * Mapping sets: their bodies (in `resources`, checked here once against `StoredMappingSetBody`) and the
@@ -81,19 +79,14 @@ export class MappingSetsRepository {
    * stored, a bounded read at a time. A superset: SQLite's LIKE ignores ASCII case, so the caller checks the names.
    */
   async ids(scope: Scope, nameContains?: string): Promise<string[]> {
-    const ids: string[] = [];
     const order = [{ column: 'stored_at', descending: false }, { column: 'mapping_set_id', descending: false }] as const;
-    let after: [number, string] | undefined;
-    for (;;) {
+    const read = (after: [number, string] | undefined, limit: number) => {
       let select = this.scoped(scope).select(['stored_at', 'mapping_set_id']);
       if (nameContains !== undefined) select = select.where(sql<SqlBool>`name like ${`%${nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
       if (after !== undefined) select = select.where(afterSql('mapping_sets', order, after));
-      const rows = await select.orderBy('stored_at').orderBy('mapping_set_id').limit(idsPerRead).execute();
-      ids.push(...rows.map((r) => r.mapping_set_id));
-      const last = rows[rows.length - 1];
-      if (last === undefined || rows.length < idsPerRead) return ids;
-      after = [Number(last.stored_at), last.mapping_set_id];
-    }
+      return select.orderBy('stored_at').orderBy('mapping_set_id').limit(limit).execute();
+    };
+    return collectIds(read, (r) => [Number(r.stored_at), r.mapping_set_id] as [number, string], (r) => r.mapping_set_id);
   }
 
   /** Ids of the mapping sets any version of which writes `schemaId`. */

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { connectionKinds, type ConnectionKind } from '../../store/connection-index.js';
 import type { Database, FlowServiceConnectionsTable } from '../../store/database.js';
-import { afterSql, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
+import { afterSql, collectIds, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 
 /** The `flow_service_connections` columns a connection list can filter and sort on. */
@@ -9,8 +9,6 @@ export type ConnectionColumn = 'connection_id' | 'name' | 'connection_spec_id' |
 
 export type ConnectionCondition = IndexCondition<ConnectionColumn>;
 
-/** How many ids one read of the index returns while a list falls back to filtering in JS. */
-const idsPerRead = 5000;
 
 /**
  * Base, source and target connections: their bodies (in `resources`) and the `flow_service_connections` index the
@@ -53,15 +51,8 @@ export class ConnectionsRepository {
 
   /** The ids of every connection of `kind` that meets every condition, read a bounded page at a time. */
   async ids(kind: ConnectionKind, scope: Scope, where: readonly ConnectionCondition[]): Promise<string[]> {
-    const ids: string[] = [];
-    let after: string[] | undefined;
-    for (;;) {
-      const rows = await this.page(kind, scope, { where, order: [{ column: 'connection_id', descending: false }], after, limit: idsPerRead });
-      ids.push(...rows.map((r) => r.connection_id));
-      const last = rows[rows.length - 1];
-      if (last === undefined || rows.length < idsPerRead) return ids;
-      after = [last.connection_id];
-    }
+    const order = [{ column: 'connection_id' as const, descending: false }];
+    return collectIds((after: [string] | undefined, limit) => this.page(kind, scope, { where, order, after, limit }), (r) => [r.connection_id] as [string], (r) => r.connection_id);
   }
 
   /** The source and target connections built on a base connection. */

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } fro
 import { Check, Errors } from 'typebox/value';
 import type { Database, FlowsTable } from '../../store/database.js';
 import { flowKind, type FlowConnectionDirection } from '../../store/flow-index.js';
-import { afterSql, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
+import { afterSql, collectIds, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 import { StoredFlowBody } from './stored-flow.schema.js';
 
@@ -23,8 +23,6 @@ export type FlowPageQuery = IndexPageQuery<FlowColumn, FlowCondition>;
 /** A stored flow whose body has been checked against the stored-flow schema. */
 export type StoredFlow = StoredResource & { body: StoredFlowBody };
 
-/** How many ids one read of the index returns while a list falls back to filtering in JS. */
-const idsPerRead = 5000;
 
 /**
  * Flows: their bodies (in `resources`, checked here once against `StoredFlowBody`) and the `flows` and
@@ -74,15 +72,8 @@ export class FlowsRepository {
 
   /** The ids of every flow that meets every condition, read from the index a bounded page at a time. */
   async ids(scope: Scope, where: readonly FlowCondition[]): Promise<string[]> {
-    const ids: string[] = [];
-    let after: string[] | undefined;
-    for (;;) {
-      const rows = await this.page(scope, { where, order: [{ column: 'flow_id', descending: false }], after, limit: idsPerRead });
-      ids.push(...rows.map((r) => r.flow_id));
-      const last = rows[rows.length - 1];
-      if (last === undefined || rows.length < idsPerRead) return ids;
-      after = [last.flow_id];
-    }
+    const order = [{ column: 'flow_id' as const, descending: false }];
+    return collectIds((after: [string] | undefined, limit) => this.page(scope, { where, order, after, limit }), (r) => [r.flow_id] as [string], (r) => r.flow_id);
   }
 
   /** The flows whose source (or target) connections include `connectionId`. */

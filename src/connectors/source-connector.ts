@@ -164,3 +164,8 @@ export interface SourceErrorDetails {
   url?: string;
   status?: number;
 }
+
+/** Whether a failure is one a source classed already (config, transient or provider): such errors pass on as they are. */
+export function isSourceError(error: unknown): error is SourceConfigError | SourceTransientError | SourceProviderError {
+  return error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError;
+}

@@ -1,5 +1,5 @@
 import type { HttpClock, RetryPolicy } from '../rest/http-requester.js';
-import { defaultFetchPolicy } from '../remote-files/remote-file-fetch.js';
+import { fetchPolicyFrom } from '../remote-files/remote-file-fetch.js';
 import { RemoteFilesConnector } from '../remote-files/remote-files-connector.js';
 import { s3StoreOpener } from './s3-file-store.js';
 
@@ -14,6 +14,6 @@ export const amazonS3SpecId = 'ecadc60c-7455-4d87-84dc-2a0e293d997b';
  */
 export function amazonS3Connector(options: { retry?: RetryPolicy | undefined; clock?: Pick<HttpClock, 'sleep' | 'random'> | undefined } = {}): RemoteFilesConnector {
   const { retry, clock } = options;
-  const fetchPolicy = retry ? { attempts: retry.attempts, stallTimeoutMs: retry.timeoutMs, baseDelayMs: retry.baseDelayMs, maxDelayMs: retry.maxDelayMs } : defaultFetchPolicy;
+  const fetchPolicy = fetchPolicyFrom(retry);
   return new RemoteFilesConnector({ label: 'Amazon S3', open: s3StoreOpener(), fetchPolicy, ...(clock ? { clock } : {}) });
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ConnectionCheck, DescribedObject, ExplorableSource, ExploreEntry } from '../explorable-source.js';
-import { SourceConfigError, SourceProviderError, SourceTransientError, type ExtractRequest, type Extracted, type InputFile, type SourceConnector } from '../source-connector.js';
+import { isSourceError, SourceConfigError, SourceProviderError, type ExtractRequest, type Extracted, type InputFile, type SourceConnector } from '../source-connector.js';
 import { parseConnectionString, type DatabaseAddress } from './connection-string.js';
 import { readDatabaseSourceState, type DatabaseSourceState } from './database-source-state.js';
 import type { FailureContext, PageQuery, SourceColumn, SqlSourceDialect, TableDescription } from './sql-source-dialect.js';
@@ -45,7 +45,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
       const version = await this.withSession(address, { doing: 'connect', address }, (session) => this.dialect.ping(session));
       return { status: 'ok', message: `connected to ${this.dialect.product} ${version} at ${where(address)} as user "${address.user}"` };
     } catch (error) {
-      if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return { status: 'failed', message: error.message };
+      if (isSourceError(error)) return { status: 'failed', message: error.message };
       throw error;
     }
   }
@@ -137,7 +137,7 @@ export class DatabaseSource<Session> implements SourceConnector, ExplorableSourc
     try {
       return await work(session);
     } catch (error) {
-      if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) throw error;
+      if (isSourceError(error)) throw error;
       throw this.dialect.classify(error, context);
     } finally {
       await this.dialect.close(session);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { SourceConfigError, SourceProviderError, SourceTransientError } from '../source-connector.js';
-import type { HttpClock } from '../rest/http-requester.js';
+import { isSourceError, SourceTransientError } from '../source-connector.js';
+import type { HttpClock, RetryPolicy } from '../rest/http-requester.js';
 import type { RemoteEntry, RemoteFileStore } from './remote-file-store.js';
 
 /**
@@ -34,6 +34,11 @@ export interface FetchCounts {
   retries: number;
   stalls: number;
   bytes: number;
+}
+
+/** Counts of nothing fetched yet. */
+export function newFetchCounts(): FetchCounts {
+  return { reads: 0, resumed: 0, retries: 0, stalls: 0, bytes: 0 };
 }
 
 /**
@@ -77,7 +82,7 @@ export async function fetchRemoteFile(
       lastProblem = `the read ended at byte ${size} of ${file.bytes}`;
     } catch (error) {
       // What the store classed (a setting to fix, an answer it cannot use) fails at once: another try would get the same.
-      if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) throw error;
+      if (isSourceError(error)) throw error;
       if (error instanceof StallError) counts.stalls += 1;
       lastProblem = error instanceof StallError ? error.message : `the connection broke off (${describe(error)})`;
     }
@@ -153,4 +158,9 @@ async function withStallTimeout(opening: Promise<Readable>, timeoutMs: number, o
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A connector-wide retry policy (the app's, or a test's) as a file fetch's: its tries, waits and stall timeout. */
+export function fetchPolicyFrom(retry: RetryPolicy | undefined): FetchPolicy {
+  return retry ? { attempts: retry.attempts, stallTimeoutMs: retry.timeoutMs, baseDelayMs: retry.baseDelayMs, maxDelayMs: retry.maxDelayMs } : defaultFetchPolicy;
 }

@@ -4,8 +4,8 @@ import { systemClock, type HttpClock } from '../rest/http-requester.js';
 import type { ConnectionCheck, DescribedObject, ExplorableSource, ExploreEntry } from '../explorable-source.js';
 import { changedFiles, localFilesState, readLocalFilesState } from '../local-files/file-changes.js';
 import { readerFor, readFiles } from '../local-files/local-files-connector.js';
-import { SourceConfigError, SourceProviderError, SourceTransientError, type ExtractRequest, type Extracted, type InputFile, type SourceConnector } from '../source-connector.js';
-import { defaultFetchPolicy, fetchRemoteFile, type FetchCounts, type FetchPolicy, type StoreSession } from './remote-file-fetch.js';
+import { isSourceError, SourceConfigError, SourceTransientError, type ExtractRequest, type Extracted, type InputFile, type SourceConnector } from '../source-connector.js';
+import { defaultFetchPolicy, fetchRemoteFile, newFetchCounts, type FetchPolicy, type StoreSession } from './remote-file-fetch.js';
 import { baseName, defaultMaxListedEntries, listFolder, normalise, resolveRemoteFiles } from './remote-file-paths.js';
 import type { OpenRemoteFileStore, RemoteFileStore } from './remote-file-store.js';
 
@@ -48,7 +48,7 @@ export class RemoteFilesConnector implements SourceConnector, ExplorableSource {
     const requested = request.params.path;
     if (typeof requested !== 'string' || requested.trim() === '') throw new SourceConfigError('the source connection needs params.path: a file, folder or glob below the connection\'s root');
     const session = new RenewableSession(this.options.open, request.auth);
-    const counts: FetchCounts = { reads: 0, resumed: 0, retries: 0, stalls: 0, bytes: 0 };
+    const counts = newFetchCounts();
     // A run's stream metrics, as API reads show theirs: a fetched file counts as a page; the records are counted
     // when the engine reads the staged copies (the run's recordSummary), so they stay 0 here.
     const metrics = (listed: number, toRead: number, fetched: number) => [
@@ -100,7 +100,7 @@ export class RemoteFilesConnector implements SourceConnector, ExplorableSource {
       await this.guard(() => (store as RemoteFileStore).check());
       return { status: 'ok', message: `connected to the ${this.options.label} store and opened its root folder` };
     } catch (error) {
-      if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return { status: 'failed', message: error.message };
+      if (isSourceError(error)) return { status: 'failed', message: error.message };
       throw error;
     } finally {
       await store?.close();
@@ -134,10 +134,10 @@ export class RemoteFilesConnector implements SourceConnector, ExplorableSource {
       if (!file) throw new SourceConfigError(`no files match "${object.object}" under the connection's root`);
       const format = object.fileType ?? formatOf(file.name);
       const target = path.join(workDir, stagedName(0, file.name));
-      const counts: FetchCounts = { reads: 0, resumed: 0, retries: 0, stalls: 0, bytes: 0 };
       const plainText = format !== 'parquet' && !/\.(gz|zst)$/i.test(file.name);
       if (plainText && file.bytes > this.previewBytes) await this.guard(async () => fetchHead(await session.current(), file.name, this.previewBytes, target));
-      else await fetchRemoteFile(session, file, target, counts, this.options.label, this.policy, this.clock);
+      // A preview shows no fetch counts: they go nowhere.
+      else await fetchRemoteFile(session, file, target, newFetchCounts(), this.options.label, this.policy, this.clock);
       return { kind: 'relation', relation: readerFor([target], { format }) };
     } finally {
       await session.close();
@@ -158,7 +158,7 @@ export class RemoteFilesConnector implements SourceConnector, ExplorableSource {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) throw error;
+      if (isSourceError(error)) throw error;
       throw new SourceTransientError(`the ${this.options.label} store could not be reached: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

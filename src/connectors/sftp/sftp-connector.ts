@@ -1,6 +1,6 @@
 import type { HttpClock, RetryPolicy } from '../rest/http-requester.js';
 import { RemoteFilesConnector } from '../remote-files/remote-files-connector.js';
-import { defaultFetchPolicy } from '../remote-files/remote-file-fetch.js';
+import { fetchPolicyFrom } from '../remote-files/remote-file-fetch.js';
 import { defaultSftpTimeouts, sftpStoreOpener } from './sftp-store.js';
 
 export { sftpSpecId } from './sftp-settings.js';
@@ -13,7 +13,7 @@ export { sftpSpecId } from './sftp-settings.js';
  */
 export function sftpConnector(options: { retry?: RetryPolicy | undefined; clock?: Pick<HttpClock, 'sleep' | 'random'> | undefined } = {}): RemoteFilesConnector {
   const { retry, clock } = options;
-  const fetchPolicy = retry ? { attempts: retry.attempts, stallTimeoutMs: retry.timeoutMs, baseDelayMs: retry.baseDelayMs, maxDelayMs: retry.maxDelayMs } : defaultFetchPolicy;
+  const fetchPolicy = fetchPolicyFrom(retry);
   const timeouts = retry ? { ...defaultSftpTimeouts, requestMs: retry.timeoutMs } : defaultSftpTimeouts;
   return new RemoteFilesConnector({ label: 'SFTP', open: sftpStoreOpener(timeouts), fetchPolicy, ...(clock ? { clock } : {}) });
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ColumnType } from '../../connectors/rest/definition.js';
 import type { RestConnector } from '../../connectors/rest/rest-connector.js';
-import { SourceConfigError, SourceProviderError, SourceTransientError } from '../../connectors/source-connector.js';
+import { isSourceError, SourceConfigError, SourceProviderError, SourceTransientError } from '../../connectors/source-connector.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { exploreColumn, type XdmColumnType } from './explore-column.js';
 
@@ -70,7 +70,7 @@ export async function testRestSource(connector: RestConnector, auth: Record<stri
     await connector.check(auth, saveCredentials);
     return { status: 'ok', message: `connected to ${connector.definition.vendor}` };
   } catch (error) {
-    if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return { status: 'failed', message: error.message };
+    if (isSourceError(error)) return { status: 'failed', message: error.message };
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { SourceConfigError, SourceProviderError, SourceTransientError } from '../../source-connector.js';
+import { isSourceError, SourceConfigError, SourceProviderError, SourceTransientError } from '../../source-connector.js';
 import type { FailureContext } from '../sql-source-dialect.js';
 import { mysqlDefaultPort } from './mysql-connection-options.js';
 
@@ -42,7 +42,7 @@ const transientCodes = new Set([
  * // SourceConfigError: the server refused user "etl" (wrong user name or password): check UID and PWD …
  */
 export function mysqlFailure(error: unknown, context: FailureContext): Error {
-  if (error instanceof SourceConfigError || error instanceof SourceTransientError || error instanceof SourceProviderError) return error;
+  if (isSourceError(error)) return error;
   const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as MysqlDriverError;
   const settings = context.address ?? { host: 'the server', port: undefined, database: 'the database', user: 'the user', password: '' };
   const where = `${settings.host}:${settings.port ?? mysqlDefaultPort}`;

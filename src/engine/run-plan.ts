@@ -5,7 +5,7 @@ import type { JsonObject } from '../xdm/standard/json-value.js';
 /** Everything a run needs, resolved from the flow and its objects by the Flow Service before the run starts. */
 export interface RunPlan {
   flowId: string;
-  flowSpec: { id: string; version: string };
+  flowSpec: { id: string; version?: string | undefined };
   scope: { orgId: string; sandboxId: string; sandboxName: string };
   /** Who asked for the run (audit fields). */
   actor: { clientId: string; userId: string };

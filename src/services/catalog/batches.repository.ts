@@ -1,8 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { Check, Errors } from 'typebox/value';
 import { batchKind } from '../../store/batch-index.js';
 import type { CatalogBatchesTable, Database } from '../../store/database.js';
 import { afterSql, collectIds, conditionSql, type IndexCondition } from '../../store/index-query.js';
+import { checkedResource } from '../../store/checked-resource.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 import type { LastBatches } from './last-batches.js';
 import { StoredBatchBody } from './stored-batch.schema.js';
@@ -140,12 +140,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** A stored batch, checked: a body of another shape is a store edited by hand, and fails loudly here. */
 export function storedBatch(stored: StoredResource): StoredBatch {
-  const body = stored.body;
-  if (!Check(StoredBatchBody, body)) {
-    const first = Errors(StoredBatchBody, body)[0];
-    throw new Error(`batch ${stored.id} does not have the stored-batch shape${first ? ` (${first.instancePath || '/'} ${first.message})` : ''}`);
-  }
-  return { ...stored, body };
+  return checkedResource(StoredBatchBody, stored, 'batch');
 }
 
 function numbers(row: CatalogBatchesTable): CatalogBatchesTable {

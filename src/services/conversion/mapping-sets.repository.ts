@@ -1,9 +1,9 @@
 import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
-import { Check, Errors } from 'typebox/value';
 import type { Database } from '../../store/database.js';
 import { afterSql, collectIds } from '../../store/index-query.js';
 import { mappingSetKind } from '../../store/mapping-set-index.js';
+import { checkedResource } from '../../store/checked-resource.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 
 /** One version of a mapping set as stored: the fields Data Prep reads back, and the rest of its wire form. */
@@ -109,10 +109,5 @@ export class MappingSetsRepository {
 
 /** A stored mapping set, checked: a body of another shape is a store edited by hand, and fails loudly here. */
 export function storedMappingSet(stored: StoredResource): StoredMappingSet {
-  const body = stored.body;
-  if (!Check(StoredMappingSetBody, body)) {
-    const first = Errors(StoredMappingSetBody, body)[0];
-    throw new Error(`mapping set ${stored.id} does not have the stored mapping-set shape${first ? ` (${first.instancePath || '/'} ${first.message})` : ''}`);
-  }
-  return { ...stored, body };
+  return checkedResource(StoredMappingSetBody, stored, 'mapping set');
 }

@@ -1,8 +1,11 @@
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
-import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
+import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
+import type { StoredConnection } from './connections.repository.js';
 import { authSpecOfBody, describeDestination, destinationOf, sameDestination, type CredentialDestination } from './credential-destination.js';
+
+type StoredBaseConnection = StoredConnection<'flowservice.connection'>;
 
 /** A base connection's sealed params, and where its secrets may be sent. */
 export interface StoredCredentials {
@@ -16,16 +19,15 @@ export interface StoredCredentials {
   bound: boolean;
 }
 
-export function storedCredentials(stored: StoredResource, secretBox: SecretBox): StoredCredentials {
+export function storedCredentials(stored: StoredBaseConnection, secretBox: SecretBox): StoredCredentials {
   if (!stored.secret) return { params: {}, trusted: {}, bound: true };
   const opened = secretBox.openBound(stored.secret);
   const params = isRecord(opened.value) ? opened.value : {};
   if (isRecord(opened.boundTo)) return { params, trusted: opened.boundTo, bound: true };
-  const body = stored.body as Record<string, unknown>;
-  const spec = authSpecOfBody(body);
+  const spec = authSpecOfBody(stored.body);
   if (!spec) return { params, trusted: {}, bound: false };
   const sealed = destinationOf(spec, params);
-  return { params, trusted: sameDestination(sealed, destinationOf(spec, shownParams(body))) ? sealed : undefined, bound: false };
+  return { params, trusted: sameDestination(sealed, destinationOf(spec, stored.body.auth?.params ?? {})) ? sealed : undefined, bound: false };
 }
 
 /**
@@ -37,13 +39,12 @@ export function storedCredentials(stored: StoredResource, secretBox: SecretBox):
  * connection saved before bindings existed is bound on first use here, to the destination its sealed and its
  * shown params agree on; when they disagree it is refused until its secrets are sent again.
  */
-export async function openBoundCredentials(stored: StoredResource, deps: { repo: ResourcesRepository; secretBox: SecretBox }, scope: Scope): Promise<Record<string, unknown>> {
+export async function openBoundCredentials(stored: StoredBaseConnection, deps: { repo: ResourcesRepository; secretBox: SecretBox }, scope: Scope): Promise<Record<string, unknown>> {
   const { params, trusted, bound } = storedCredentials(stored, deps.secretBox);
-  const body = stored.body as Record<string, unknown>;
-  const spec = authSpecOfBody(body);
+  const spec = authSpecOfBody(stored.body);
   if (!spec) return params;
   const current = destinationOf(spec, params);
-  const shown = destinationOf(spec, shownParams(body));
+  const shown = destinationOf(spec, stored.body.auth?.params ?? {});
   if (!trusted || !sameDestination(trusted, current) || !sameDestination(trusted, shown)) {
     const saved = trusted ? `were saved for ${describeDestination(trusted)}` : 'have no destination they were saved for';
     const now = trusted && sameDestination(trusted, current) ? shown : current;
@@ -59,8 +60,4 @@ export async function openBoundCredentials(stored: StoredResource, deps: { repo:
     await deps.repo.update(scope, { ...stored, secret: deps.secretBox.seal(params, current) }, stored.etag);
   }
   return params;
-}
-
-function shownParams(body: Record<string, unknown>): Record<string, unknown> {
-  return isRecord(body.auth) && isRecord(body.auth.params) ? body.auth.params : {};
 }

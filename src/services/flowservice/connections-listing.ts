@@ -2,7 +2,7 @@ import type { IndexedField } from '../../server/listing/indexed-condition.js';
 import type { ConnectionKind } from '../../store/connection-index.js';
 import type { FlowServiceConnectionsTable } from '../../store/database.js';
 import type { Scope } from '../../store/resources.repository.js';
-import type { ConnectionColumn, ConnectionCondition, ConnectionsRepository } from './connections.repository.js';
+import type { ConnectionColumn, ConnectionCondition, ConnectionsRepository, StoredConnection } from './connections.repository.js';
 import type { IndexedList } from './flow-collection.js';
 import type { FlowListing } from './flow-listing.js';
 import { listThroughIndex } from './index-listing.js';
@@ -20,8 +20,8 @@ const indexed: Record<string, IndexedField<ConnectionColumn>> = {
 };
 
 /** `GET /connections`, `/sourceConnections` and `/targetConnections` in SQL on `flow_service_connections` (see `listThroughIndex`). */
-export function listConnections(connections: ConnectionsRepository, kind: ConnectionKind, scope: Scope, listing: FlowListing, collectionPath: string): Promise<IndexedList> {
-  return listThroughIndex<ConnectionColumn, ConnectionCondition, FlowServiceConnectionsTable>(
+export function listConnections<K extends ConnectionKind>(connections: ConnectionsRepository, kind: K, scope: Scope, listing: FlowListing, collectionPath: string): Promise<IndexedList<StoredConnection<K>>> {
+  return listThroughIndex<ConnectionColumn, ConnectionCondition, FlowServiceConnectionsTable, StoredConnection<K>>(
     {
       fields: indexed,
       idColumn: 'connection_id',

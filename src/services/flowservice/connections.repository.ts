@@ -2,12 +2,17 @@ import type { Kysely, Transaction } from 'kysely';
 import { connectionKinds, type ConnectionKind } from '../../store/connection-index.js';
 import type { Database, FlowServiceConnectionsTable } from '../../store/database.js';
 import { afterSql, collectIds, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
+import { checkedResource } from '../../store/checked-resource.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
+import { storedConnectionBodies, type ConnectionBodyOf } from './stored-connection.schema.js';
 
 /** The `flow_service_connections` columns a connection list can filter and sort on. */
 export type ConnectionColumn = 'connection_id' | 'name' | 'connection_spec_id' | 'base_connection_id' | 'state' | 'data_set_id' | 'created_at' | 'updated_at';
 
 export type ConnectionCondition = IndexCondition<ConnectionColumn>;
+
+/** A stored connection of kind `K` whose body has been checked against that kind's stored shape. */
+export type StoredConnection<K extends ConnectionKind = ConnectionKind> = StoredResource & { body: ConnectionBodyOf<K> };
 
 
 /**
@@ -26,9 +31,15 @@ export class ConnectionsRepository {
     this.resources = new ResourcesRepository(db);
   }
 
+  async get<K extends ConnectionKind>(kind: K, scope: Scope, id: string): Promise<StoredConnection<K> | undefined> {
+    const stored = await this.resources.get(kind, scope, id);
+    return stored ? storedConnection(kind, stored) : undefined;
+  }
+
   /** The connections of `kind` with these ids that exist, by id: one read per 500 ids. */
-  getMany(kind: ConnectionKind, scope: Scope, ids: readonly string[]): Promise<Map<string, StoredResource>> {
-    return this.resources.getMany(kind, scope, ids);
+  async getMany<K extends ConnectionKind>(kind: K, scope: Scope, ids: readonly string[]): Promise<Map<string, StoredConnection<K>>> {
+    const found = await this.resources.getMany(kind, scope, ids);
+    return new Map([...found].map(([id, stored]) => [id, storedConnection(kind, stored)]));
   }
 
   /** A page of one kind's index rows; the caller reads the page's bodies. */
@@ -79,4 +90,11 @@ export class ConnectionsRepository {
   private scoped(kind: ConnectionKind, scope: Scope) {
     return this.db.selectFrom('flow_service_connections').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', '=', kind);
   }
+}
+
+const kindNames: Record<ConnectionKind, string> = { [connectionKinds.base]: 'connection', [connectionKinds.source]: 'source connection', [connectionKinds.target]: 'target connection' };
+
+/** A stored connection of `kind`, checked against its kind's stored shape. */
+export function storedConnection<K extends ConnectionKind>(kind: K, stored: StoredResource): StoredConnection<K> {
+  return checkedResource(storedConnectionBodies[kind], stored, kindNames[kind]) as StoredConnection<K>;
 }

@@ -3,7 +3,8 @@ import { listConnections } from './connections-listing.js';
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
 import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
-import { flowBody, type FlowCollection, type FlowEnv, type Prepared } from './flow-collection.js';
+import type { FlowCollection, FlowEnv, Prepared } from './flow-collection.js';
+import type { StoredConnection } from './connections.repository.js';
 import { readConnectionSpec } from './spec-reference.js';
 import { localFilesSpecId } from '../../connectors/local-files/local-files-connector.js';
 import { SourceConfigError } from '../../connectors/source-connector.js';
@@ -16,12 +17,15 @@ import { storedCredentials } from './bound-credentials.js';
 import { describeDestination, destinationOf, destinationParams, sameDestination, secretParams } from './credential-destination.js';
 
 export const connectionKind = connectionKinds.base;
+/** A stored base connection, its body checked. */
+export type StoredBaseConnection = StoredConnection<typeof connectionKind>;
 const masked = '********';
 
 /** Base connections: a connection spec plus the account's credentials, sealed at rest and masked on the wire. */
-export const connections: FlowCollection = {
+export const connections: FlowCollection<StoredBaseConnection> = {
   path: 'connections',
   kind: connectionKind,
+  get: (id, env) => env.connections.get(connectionKind, env.ctx.scope, id),
   list: (listing, env, collectionPath) => listConnections(env.connections, connectionKind, env.ctx.scope, listing, collectionPath),
   resourceName: 'connections',
   reference: { one: 'connection', many: 'connections', request: ConnectionRequest, answer: ConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec', 'specImmutable', 'secretsRequired'], deleteErrors: ['inUse'] },
@@ -32,7 +36,7 @@ export const connections: FlowCollection = {
     const name = problems.string(body, 'name', '/name', true);
     const description = problems.string(body, 'description', '/description', false);
     const specRef = readConnectionSpec(problems, body);
-    if (existing && specRef && specRef.spec.id !== (flowBody(existing).connectionSpec as { id: string }).id) {
+    if (existing && specRef && specRef.spec.id !== existing.body.connectionSpec.id) {
       throw new ApiError('specImmutable', 'The connection spec of a connection cannot be changed; create a new connection instead.', {
         problems: [{ in: 'body', path: '/connectionSpec/id', message: 'cannot be changed' }],
       });
@@ -56,8 +60,7 @@ export const connections: FlowCollection = {
       state: 'enabled',
     };
     if (auth && specRef?.spec.id === httpApiConnectionSpec.id) {
-      const existingParams = existing && isRecord(flowBody(existing).auth) ? (flowBody(existing).auth as { params?: Record<string, unknown> }).params : undefined;
-      auth.params = inletParams(auth.params, String(name), existingParams?.inletId);
+      auth.params = inletParams(auth.params, String(name), existing?.body.auth?.params.inletId);
     }
     if (auth) fields.auth = { specName: auth.spec.name, params: maskParams(auth.spec, auth.params) };
     // Sealed bound to where they go: test, explore and runs send them nowhere else (see bound-credentials.ts).
@@ -66,18 +69,18 @@ export const connections: FlowCollection = {
 
   // A streaming connection shows the URL of its inlet, on the host the client reached (sources http.md).
   async present(stored, env) {
-    const body = flowBody(stored);
-    const params = isRecord(body.auth) && isRecord(body.auth.params) ? body.auth.params : undefined;
+    const body = stored.body;
+    const params = body.auth?.params;
     if (typeof params?.inletId !== 'string') return { ...body, version: stored.etag };
-    return { ...body, auth: { ...(body.auth as object), params: { ...params, inletUrl: inletUrl(env.origin, params.inletId) } }, version: stored.etag };
+    return { ...body, auth: { ...body.auth, params: { ...params, inletUrl: inletUrl(env.origin, params.inletId) } }, version: stored.etag };
   },
 
   // The document a PATCH applies to is the connection as GET shows it, secrets masked: a secret is sent again only
   // by a value in the patch, and the params the secrets go with are the ones the client sees.
   editable(stored) {
-    const body = flowBody(stored);
+    const body = stored.body;
     const doc: Record<string, unknown> = { name: body.name, description: body.description, connectionSpec: body.connectionSpec };
-    if (isRecord(body.auth)) doc.auth = { specName: body.auth.specName, params: isRecord(body.auth.params) ? { ...body.auth.params } : {} };
+    if (body.auth) doc.auth = { specName: body.auth.specName, params: { ...body.auth.params } };
     return doc;
   },
 

@@ -44,10 +44,9 @@ export function describeDestination(destination: unknown): string {
 }
 
 /** The auth spec a stored connection body follows: its `auth.specName` in its connection spec. */
-export function authSpecOfBody(body: Record<string, unknown>): AuthSpec | undefined {
-  const specRef = body.connectionSpec;
-  const spec = isRecord(specRef) && typeof specRef.id === 'string' ? findConnectionSpec(specRef.id) : undefined;
-  if (!spec || !isRecord(body.auth)) return undefined;
+export function authSpecOfBody(body: { connectionSpec: { id: string }; auth?: { specName?: string | undefined } | undefined }): AuthSpec | undefined {
+  const spec = findConnectionSpec(body.connectionSpec.id);
+  if (!spec || !body.auth) return undefined;
   const name = body.auth.specName;
   return spec.authSpec.find((a) => a.name === name) ?? (spec.authSpec.length === 1 ? spec.authSpec[0] : undefined);
 }

@@ -20,7 +20,7 @@ import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { connectionKind, credentialsSaver, openParams } from './connections.js';
 import { openBoundCredentials } from './bound-credentials.js';
-import { flowBody } from './flow-collection.js';
+import { ConnectionsRepository } from './connections.repository.js';
 import { flowBase } from './flow-collection.routes.js';
 import { exploreColumn, type XdmColumnType } from './explore-column.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
@@ -46,15 +46,16 @@ function xdmOf(duckType: string): XdmColumnType {
  */
 export function registerExploreRoutes(app: FastifyInstance, deps: ServiceDeps & { layout: LakeLayout; connectors: ConnectorLookup }): void {
   const repo = new ResourcesRepository(deps.db);
+  const connections = new ConnectionsRepository(deps.db);
 
   /**
    * The connection, its spec, and for API sources the connector with the connection's credentials, refused
    * (`credentialsMoved`) before any request when they would go elsewhere than where they were saved for.
    */
   const openConnection = async (ctx: RequestContext, id: string) => {
-    const connection = await repo.get(connectionKind, ctx.scope, id);
+    const connection = await connections.get(connectionKind, ctx.scope, id);
     if (!connection) throw notFound('connections', id);
-    const specId = (flowBody(connection).connectionSpec as { id: string }).id;
+    const specId = connection.body.connectionSpec.id;
     const connector = deps.connectors(specId);
     if (isExplorableSource(connector)) {
       const auth = await openBoundCredentials(connection, { repo, secretBox: deps.secretBox }, ctx.scope);

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { IdParams } from '../../server/request-parts.js';
 import { listAnswer, objectVersionAnswer, oneItemAnswer } from './flow-answers.schema.js';
-import type { FlowCollection } from './flow-collection.js';
+import type { FlowCollection, StoredFlowObject } from './flow-collection.js';
 import { FlowListQuery, flowListErrors } from './flow-listing.js';
 import { patchRequest } from './flow-requests.schema.js';
 
@@ -20,7 +20,7 @@ export const IfMatchHeader = Type.Object({ 'if-match': Type.Optional(Type.String
 const patchErrors = ['ifMatchMissing', 'notFound', 'etagMismatch', 'emptyBody', 'patchOpUnsupported', 'patchPathMissing', 'patchFailed', 'readOnlyField'] as const;
 
 /** The route schemas (validation and API reference) of one collection's five operations. */
-export function flowCollectionSchemas(collection: FlowCollection): Record<'list' | 'get' | 'create' | 'update' | 'remove', FastifySchema> {
+export function flowCollectionSchemas(collection: Pick<FlowCollection<StoredFlowObject>, 'reference' | 'patchable'>): Record<'list' | 'get' | 'create' | 'update' | 'remove', FastifySchema> {
   const { one, many, request, answer, createErrors, updateErrors, deleteErrors } = collection.reference;
   return {
     list: { tags, summary: `List ${many}`, querystring: FlowListQuery, response: { 200: listAnswer(answer, many), ...errorAnswers(...flowListErrors) } },

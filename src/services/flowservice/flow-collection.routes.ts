@@ -5,19 +5,19 @@ import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
 import { headerValue, IdParams } from '../../server/request-parts.js';
 import { RunsRepository } from '../../engine/runs.repository.js';
-import { ResourcesRepository, type StoredResource } from '../../store/resources.repository.js';
+import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
-import type { FlowCollection, FlowEnv } from './flow-collection.js';
+import type { FlowCollection, FlowEnv, StoredFlowObject } from './flow-collection.js';
 import { flowCollectionSchemas, IfMatchQuery } from './flow-collection.route-schemas.js';
 import { FlowListing, type FlowListQuery } from './flow-listing.js';
 import { ConnectionsRepository } from './connections.repository.js';
 import { FlowsRepository } from './flows.repository.js';
-import { newAudit, newEtag, touchedAudit, type FlowAudit } from './flow-object.js';
+import { newAudit, newEtag, touchedAudit } from './flow-object.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
 
 export const flowBase = '/data/foundation/flowservice';
 
-export function registerFlowCollection(app: FastifyInstance, collection: FlowCollection, deps: ServiceDeps): void {
+export function registerFlowCollection<S extends StoredFlowObject>(app: FastifyInstance, collection: FlowCollection<S>, deps: ServiceDeps): void {
   const path = `${flowBase}/${collection.path}`;
   const schemas = flowCollectionSchemas(collection);
   const env = (request: FastifyRequest): FlowEnv => ({
@@ -31,10 +31,9 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
     fileRoots: deps.fileRoots,
     origin: `${request.protocol}://${request.host}`,
   });
-  const present = (stored: StoredResource, e: FlowEnv) =>
-    collection.present ? collection.present(stored, e) : Promise.resolve({ ...(stored.body as Record<string, unknown>), version: stored.etag });
-  const load = async (e: FlowEnv, id: string): Promise<StoredResource> => {
-    const stored = await e.repo.get(collection.kind, e.ctx.scope, id);
+  const present = (stored: S, e: FlowEnv) => (collection.present ? collection.present(stored, e) : Promise.resolve({ ...stored.body, version: stored.etag }));
+  const load = async (e: FlowEnv, id: string): Promise<S> => {
+    const stored = await collection.get(id, e);
     if (!stored) throw notFound(collection.resourceName, id);
     return stored;
   };
@@ -42,7 +41,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
   app.get<{ Querystring: FlowListQuery }>(path, { schema: schemas.list }, async (request) => {
     const e = env(request);
     const listing = FlowListing.of(request.query);
-    const listed = collection.list ? await collection.list(listing, e, `/${collection.path}`) : { narrowed: await e.repo.list(collection.kind, e.ctx.scope) };
+    const listed = await collection.list(listing, e, `/${collection.path}`);
     if ('count' in listed) return listed;
     const paging = collection.paging;
     if ('page' in listed) {
@@ -110,7 +109,7 @@ export function registerFlowCollection(app: FastifyInstance, collection: FlowCol
       });
       const edited = applyPatch(collection.editable(stored, e), ops);
       const prepared = await collection.prepare(edited, e, stored);
-      const previous = stored.body as FlowAudit & Record<string, unknown>;
+      const previous = stored.body;
       const etag = newEtag();
       const extra = collection.onUpdate?.(prepared.fields, ops, e) ?? {};
       const body: Record<string, unknown> = { ...touchedAudit(previous, e.ctx, e.now), ...prepared.fields, ...extra, etag };

@@ -27,14 +27,14 @@ export interface FlowEnv {
   origin: string;
 }
 
+/** A Flow Service object as its repository reads it: the body checked, with at least the audit fields. */
+export type StoredFlowObject = StoredResource & { body: FlowAudit };
+
 /** A validated object ready to store: its wire fields (without audit fields) and its sealed secret. */
 export interface Prepared {
   fields: Record<string, unknown>;
   secret: string | null;
 }
-
-/** The stored body of every Flow Service object. */
-export type FlowBody = FlowAudit & Record<string, unknown>;
 
 /** How the API reference describes a collection's operations. */
 export interface FlowCollectionReference {
@@ -55,8 +55,10 @@ export interface FlowCollectionReference {
 /**
  * The rules of one Flow Service collection (connections, sourceConnections, targetConnections, flows).
  * The routes (create, get, list, PATCH with If-Match, DELETE) are the same for all and live in one place.
+ * `S` is the collection's stored object with its body checked: the routes read objects through `get`, and every
+ * rule below sees them checked.
  */
-export interface FlowCollection {
+export interface FlowCollection<S extends StoredFlowObject> {
   path: string;
   kind: string;
   /** Used in messages: "The requested flows resource ... is not found". */
@@ -64,20 +66,21 @@ export interface FlowCollection {
   reference: FlowCollectionReference;
   /** Top-level fields a PATCH may change. */
   patchable: readonly string[];
+  /** One object, read and checked by the collection's repository. */
+  get(id: string, env: FlowEnv): Promise<S | undefined>;
   /** Validates a create body (or a patched document) into what is stored. */
-  prepare(body: Record<string, unknown>, env: FlowEnv, existing?: StoredResource): Promise<Prepared>;
+  prepare(body: Record<string, unknown>, env: FlowEnv, existing?: S): Promise<Prepared>;
   /** The document a PATCH applies to: the editable fields, secrets masked as GET shows them. */
-  editable(stored: StoredResource, env: FlowEnv): Record<string, unknown>;
+  editable(stored: S, env: FlowEnv): Record<string, unknown>;
   /** The wire form of a stored object; by default the stored body with `version` = etag, as AEP shows. */
-  present?(stored: StoredResource, env: FlowEnv): Promise<Record<string, unknown>>;
+  present?(stored: S, env: FlowEnv): Promise<Record<string, unknown>>;
   /** For a collection whose wire form reads other objects: how a list pages on stored rows and builds the page alone. */
-  paging?: DerivedPaging;
+  paging?: DerivedPaging<S>;
   /**
-   * For a collection with an index: `{count}` or the page of stored objects, filtered, sorted and paged in SQL; or,
-   * for a query the index cannot express, the objects its expressible filters leave, to list in JS. Without it a
-   * list reads every object of the collection.
+   * `{count}` or the page of stored objects, filtered, sorted and paged in SQL through the collection's index; or,
+   * for a query the index cannot express, the objects its expressible filters leave, to list in JS.
    */
-  list?(listing: FlowListing, env: FlowEnv, collectionPath: string): Promise<IndexedList>;
+  list(listing: FlowListing, env: FlowEnv, collectionPath: string): Promise<IndexedList<S>>;
   /** What still uses this object ("flow <id>", "sourceConnection <id>"), which blocks its deletion. */
   usedBy(id: string, env: FlowEnv): Promise<string[]>;
   /** Rejects create bodies with fields the server owns (e.g. `state` on flows). */
@@ -89,22 +92,18 @@ export interface FlowCollection {
 }
 
 /** What an indexed collection's `list` answers. */
-export type IndexedList = { count: number } | { page: StoredResource[]; links: Record<string, unknown> } | { narrowed: StoredResource[] };
+export type IndexedList<S extends StoredResource> = { count: number } | { page: S[]; links: Record<string, unknown> } | { narrowed: S[] };
 
 /**
  * A list of flows built every flow and read every run of the sandbox for each; it now filters, sorts and pages the
  * stored rows, then builds the page's objects with one read per related kind. A query that filters or sorts on a
  * derived field builds every object first, still without a read per object.
  */
-export interface DerivedPaging {
+export interface DerivedPaging<S extends StoredFlowObject> {
   /** Top-level fields of the wire form read from other objects (a flow's last run, its connections' specs). */
   derivedFields: readonly string[];
   /** The wire form without the derived fields, from the stored row alone: what filters and the order read. */
-  storedView(stored: StoredResource): Record<string, unknown>;
+  storedView(stored: S): Record<string, unknown>;
   /** The wire forms of these objects, in order, with a bounded number of reads however many there are. */
-  presentAll(stored: readonly StoredResource[], env: FlowEnv): Promise<Record<string, unknown>[]>;
-}
-
-export function flowBody(stored: StoredResource): FlowBody {
-  return stored.body as FlowBody;
+  presentAll(stored: readonly S[], env: FlowEnv): Promise<Record<string, unknown>[]>;
 }

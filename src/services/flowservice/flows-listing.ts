@@ -4,7 +4,7 @@ import type { FlowsTable } from '../../store/database.js';
 import type { Scope } from '../../store/resources.repository.js';
 import type { IndexedList } from './flow-collection.js';
 import type { FlowListing } from './flow-listing.js';
-import type { FlowColumn, FlowCondition, FlowsRepository } from './flows.repository.js';
+import type { FlowColumn, FlowCondition, FlowsRepository, StoredFlow } from './flows.repository.js';
 import { listThroughIndex } from './index-listing.js';
 
 /** The flow fields with an indexed column, and whether the API compares them as numbers. */
@@ -30,8 +30,8 @@ const connectionFields: Record<string, 'source' | 'target'> = {
  * ids is a semi-join on `flow_connections`. Filters and orders on the fields a flow derives from other objects
  * (`lastRunDetails`, `inheritedAttributes`) take the JS path.
  */
-export async function listFlows(flows: FlowsRepository, scope: Scope, listing: FlowListing, collectionPath: string): Promise<IndexedList> {
-  return listThroughIndex<FlowColumn, FlowCondition, FlowsTable>(
+export async function listFlows(flows: FlowsRepository, scope: Scope, listing: FlowListing, collectionPath: string): Promise<IndexedList<StoredFlow>> {
+  return listThroughIndex<FlowColumn, FlowCondition, FlowsTable, StoredFlow>(
     {
       fields: indexed,
       idColumn: 'flow_id',

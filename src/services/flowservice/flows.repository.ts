@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
-import { Check, Errors } from 'typebox/value';
 import type { Database, FlowsTable } from '../../store/database.js';
 import { flowKind, type FlowConnectionDirection } from '../../store/flow-index.js';
 import { afterSql, collectIds, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
+import { checkedResource } from '../../store/checked-resource.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 import { StoredFlowBody } from './stored-flow.schema.js';
 
@@ -44,6 +44,11 @@ export class FlowsRepository {
   async get(scope: Scope, id: string): Promise<StoredFlow | undefined> {
     const stored = await this.resources.get(flowKind, scope, id);
     return stored ? storedFlow(stored) : undefined;
+  }
+
+  /** Every flow of a sandbox, checked: for the scheduler, which keeps a schedule per flow. */
+  async all(scope: Scope): Promise<StoredFlow[]> {
+    return (await this.resources.list(flowKind, scope)).map(storedFlow);
   }
 
   /** The flows with these ids that exist, by id: one read per 500 ids. */
@@ -93,12 +98,7 @@ export class FlowsRepository {
 
 /** A stored flow, checked: a body of another shape is a store edited by hand, and fails loudly here. */
 export function storedFlow(stored: StoredResource): StoredFlow {
-  const body = stored.body;
-  if (!Check(StoredFlowBody, body)) {
-    const first = Errors(StoredFlowBody, body)[0];
-    throw new Error(`flow ${stored.id} does not have the stored-flow shape${first ? ` (${first.instancePath || '/'} ${first.message})` : ''}`);
-  }
-  return { ...stored, body };
+  return checkedResource(StoredFlowBody, stored, 'flow');
 }
 
 /**

@@ -3,7 +3,7 @@ import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
 import type { StoredResource } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { findMappingSet } from '../conversion/mapping-sets.js';
-import { flowBody, type FlowCollection, type FlowEnv } from './flow-collection.js';
+import type { FlowCollection, FlowEnv } from './flow-collection.js';
 import { flowKind } from './flows-using.js';
 import { flowOnWire } from './flow-wire-form.js';
 import { normaliseDatePattern } from '../../mapping/java-date-pattern.js';
@@ -19,14 +19,16 @@ import { flowStateKind } from '../../engine/flow-state.js';
 import { scheduleKind } from '../../engine/scheduler.js';
 import { FlowAnswer } from './flow-answers.schema.js';
 import { FlowRequest } from './flow-requests.schema.js';
-import { storedFlow } from './flows.repository.js';
+import type { StoredFlow } from './flows.repository.js';
+import type { StoredConnection } from './connections.repository.js';
 import type { StoredFlowBody } from './stored-flow.schema.js';
 import { listFlows } from './flows-listing.js';
 
 /** Dataflows: a flow spec joining source and target connections, with transformations and a schedule. */
-export const flows: FlowCollection = {
+export const flows: FlowCollection<StoredFlow> = {
   path: 'flows',
   kind: flowKind,
+  get: (id, env) => env.flows.get(env.ctx.scope, id),
   resourceName: 'flows',
   reference: {
     one: 'flow',
@@ -73,7 +75,7 @@ export const flows: FlowCollection = {
       name,
       description: description ?? '',
       flowSpec: { id: spec?.id, version: flowSpecVersion ?? spec?.version },
-      state: existing ? storedFlow(existing).body.state : 'enabled',
+      state: existing ? existing.body.state : 'enabled',
       sourceConnectionIds: sourceIds,
       targetConnectionIds: targetIds,
       transformations,
@@ -84,7 +86,7 @@ export const flows: FlowCollection = {
   },
 
   editable(stored) {
-    const body = storedFlow(stored).body;
+    const body = stored.body;
     const doc: Record<string, unknown> = {
       name: body.name,
       description: body.description,
@@ -105,7 +107,7 @@ export const flows: FlowCollection = {
 
   paging: {
     derivedFields: ['inheritedAttributes', 'runs', 'lastRunDetails'],
-    storedView: (stored) => ({ ...flowOnWire(storedFlow(stored).body), version: stored.etag }),
+    storedView: (stored) => ({ ...flowOnWire(stored.body), version: stored.etag }),
     presentAll: presentFlows,
   },
 
@@ -137,8 +139,8 @@ export const flows: FlowCollection = {
 async function checkConnections(problems: ProblemList, env: FlowEnv, spec: FlowSpec, sourceIds: string[], targetIds: string[]): Promise<{ dataSetIds: string[]; sourceSpecs: ConnectionSpec[] }> {
   const sourceSpecs: ConnectionSpec[] = [];
   for (const [index, id] of sourceIds.entries()) {
-    const source = await env.repo.get(sourceConnectionKind, env.ctx.scope, id);
-    const specId = source ? (flowBody(source).connectionSpec as { id: string }).id : undefined;
+    const source = await env.connections.get(sourceConnectionKind, env.ctx.scope, id);
+    const specId = source?.body.connectionSpec.id;
     const sourceSpec = specId ? findConnectionSpec(specId) : undefined;
     if (!source) problems.add(`/sourceConnectionIds/${index}`, `no source connection ${id} in sandbox ${env.ctx.sandbox.name}`);
     else if (specId && !spec.sourceConnectionSpecIds.includes(specId)) {
@@ -147,13 +149,13 @@ async function checkConnections(problems: ProblemList, env: FlowEnv, spec: FlowS
   }
   const dataSetIds: string[] = [];
   for (const [index, id] of targetIds.entries()) {
-    const target = await env.repo.get(targetConnectionKind, env.ctx.scope, id);
-    const body = target ? flowBody(target) : undefined;
-    const specId = body ? (body.connectionSpec as { id: string }).id : undefined;
+    const target = await env.connections.get(targetConnectionKind, env.ctx.scope, id);
+    const body = target?.body;
+    const specId = body?.connectionSpec.id;
     if (!body) problems.add(`/targetConnectionIds/${index}`, `no target connection ${id} in sandbox ${env.ctx.sandbox.name}`);
     else if (specId && !spec.targetConnectionSpecIds.includes(specId)) {
       problems.add(`/targetConnectionIds/${index}`, `its connection spec ${specId} is not accepted by flow spec ${spec.name}`, 'invalidSpec');
-    } else if (isRecord(body.params) && typeof body.params.dataSetId === 'string') dataSetIds.push(body.params.dataSetId);
+    } else if (typeof body.params?.dataSetId === 'string') dataSetIds.push(body.params.dataSetId);
   }
   return { dataSetIds, sourceSpecs };
 }
@@ -235,8 +237,7 @@ function readSpecParams(problems: ProblemList, schema: Record<string, unknown>, 
  * Flows as GET answers them. What a flow derives from other objects (its connections' specs, its last run) is read
  * for all of them at once: one read per related kind and one of `flow_last_runs`, however many flows there are.
  */
-async function presentFlows(stored: readonly StoredResource[], env: FlowEnv): Promise<Record<string, unknown>[]> {
-  const flows = stored.map(storedFlow);
+async function presentFlows(flows: readonly StoredFlow[], env: FlowEnv): Promise<Record<string, unknown>[]> {
   const [related, lastRuns] = await Promise.all([relatedConnections(env, flows.map((f) => f.body)), env.runs.lastRuns(env.ctx.scope, flows.map((f) => f.id))]);
   return flows.map((s) => {
     const body = s.body;
@@ -251,36 +252,32 @@ async function presentFlows(stored: readonly StoredResource[], env: FlowEnv): Pr
 }
 
 interface RelatedConnections {
-  sources: Map<string, StoredResource>;
-  targets: Map<string, StoredResource>;
-  bases: Map<string, StoredResource>;
+  sources: Map<string, StoredConnection<typeof sourceConnectionKind>>;
+  targets: Map<string, StoredConnection<typeof targetConnectionKind>>;
+  bases: Map<string, StoredConnection<typeof connectionKind>>;
 }
 
 async function relatedConnections(env: FlowEnv, bodies: readonly StoredFlowBody[]): Promise<RelatedConnections> {
   const [sources, targets] = await Promise.all([
-    env.repo.getMany(sourceConnectionKind, env.ctx.scope, bodies.flatMap((b) => b.sourceConnectionIds)),
-    env.repo.getMany(targetConnectionKind, env.ctx.scope, bodies.flatMap((b) => b.targetConnectionIds)),
+    env.connections.getMany(sourceConnectionKind, env.ctx.scope, bodies.flatMap((b) => b.sourceConnectionIds)),
+    env.connections.getMany(targetConnectionKind, env.ctx.scope, bodies.flatMap((b) => b.targetConnectionIds)),
   ]);
-  const baseIds = [...sources.values()].map((s) => flowBody(s).baseConnectionId).filter((id): id is string => typeof id === 'string');
-  const bases = await env.repo.getMany(connectionKind, env.ctx.scope, baseIds);
+  const baseIds = [...sources.values()].flatMap((s) => (s.body.baseConnectionId === undefined ? [] : [s.body.baseConnectionId]));
+  const bases = await env.connections.getMany(connectionKind, env.ctx.scope, baseIds);
   return { sources, targets, bases };
 }
 
 function inheritedAttributes(body: StoredFlowBody, related: RelatedConnections): Record<string, unknown> {
-  const present = (s: StoredResource | undefined): s is StoredResource => s !== undefined;
-  const sourceConnections = body.sourceConnectionIds.map((id) => related.sources.get(id)).filter(present).map((s) => {
-    const source = flowBody(s);
-    const base = typeof source.baseConnectionId === 'string' ? related.bases.get(source.baseConnectionId) : undefined;
-    return {
-      id: s.id,
-      connectionSpec: source.connectionSpec,
-      baseConnection: base ? { id: base.id, connectionSpec: flowBody(base).connectionSpec } : undefined,
-    };
+  const sourceConnections = body.sourceConnectionIds.flatMap((id) => {
+    const source = related.sources.get(id);
+    if (!source) return [];
+    const base = source.body.baseConnectionId === undefined ? undefined : related.bases.get(source.body.baseConnectionId);
+    return [{ id: source.id, connectionSpec: source.body.connectionSpec, baseConnection: base ? { id: base.id, connectionSpec: base.body.connectionSpec } : undefined }];
   });
-  const targets = body.targetConnectionIds.map((id) => related.targets.get(id)).filter(present);
+  const targets = body.targetConnectionIds.flatMap((id) => related.targets.get(id) ?? []);
   return {
     sourceConnections,
-    targetConnections: targets.map((t) => ({ id: t.id, connectionSpec: flowBody(t).connectionSpec })),
+    targetConnections: targets.map((t) => ({ id: t.id, connectionSpec: t.body.connectionSpec })),
   };
 }
 

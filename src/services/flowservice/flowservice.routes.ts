@@ -33,7 +33,10 @@ export function registerFlowServiceRoutes(app: FastifyInstance, deps: ServiceDep
     });
   }
 
-  for (const collection of [connections, sourceConnections, targetConnections, flows]) registerFlowCollection(app, collection, deps);
+  registerFlowCollection(app, connections, deps);
+  registerFlowCollection(app, sourceConnections, deps);
+  registerFlowCollection(app, targetConnections, deps);
+  registerFlowCollection(app, flows, deps);
   registerRunRoutes(app, deps);
 
   app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof FlowActionQuery> }>(

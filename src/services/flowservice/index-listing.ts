@@ -7,7 +7,7 @@ import type { IndexedList } from './flow-collection.js';
 import type { FlowListing } from './flow-listing.js';
 
 /** An index table a Flow Service list pages through, and the bodies it points at. */
-export interface ListIndex<C extends string, W, R> {
+export interface ListIndex<C extends string, W, R, S extends StoredResource = StoredResource> {
   /** The API fields with an indexed column; `id` among them. */
   fields: Readonly<Record<string, IndexedField<C>>>;
   /** The column of the object's id, the last key of every order. */
@@ -16,7 +16,7 @@ export interface ListIndex<C extends string, W, R> {
   count(where: readonly W[]): Promise<number>;
   /** Every matching id, read a bounded page at a time. */
   ids(where: readonly W[]): Promise<string[]>;
-  bodies(ids: readonly string[]): Promise<Map<string, StoredResource>>;
+  bodies(ids: readonly string[]): Promise<Map<string, S>>;
   valueOf(row: R, column: C): string | number;
   /** A filter on something other than an indexed field (a flow's connection ids), or undefined. */
   extraCondition?(filter: PropertyFilter): W | undefined;
@@ -38,7 +38,7 @@ export interface ListIndex<C extends string, W, R> {
  * - a text value with a NUL character, which PostgreSQL refuses;
  * - a cursor whose values are not those of the order's columns (a token of a fallback page).
  */
-export async function listThroughIndex<C extends string, W, R>(index: ListIndex<C, W | IndexCondition<C>, R>, listing: FlowListing, collectionPath: string): Promise<IndexedList> {
+export async function listThroughIndex<C extends string, W, R, S extends StoredResource>(index: ListIndex<C, W | IndexCondition<C>, R, S>, listing: FlowListing, collectionPath: string): Promise<IndexedList<S>> {
   const plan = listing.plan();
   const pushed = plan.filters.map((filter) => conditionOf(index, filter));
   const where = pushed.filter((c): c is W | IndexCondition<C> => c !== undefined);
@@ -62,7 +62,7 @@ export async function listThroughIndex<C extends string, W, R>(index: ListIndex<
   return { page: listed, links };
 }
 
-function conditionOf<C extends string, W, R>(index: ListIndex<C, W, R>, filter: PropertyFilter): W | IndexCondition<C> | undefined {
+function conditionOf<C extends string, W, R, S extends StoredResource>(index: ListIndex<C, W, R, S>, filter: PropertyFilter): W | IndexCondition<C> | undefined {
   const extra = index.extraCondition?.(filter);
   if (extra !== undefined) return extra;
   const field = Object.hasOwn(index.fields, filter.path) ? index.fields[filter.path] : undefined;

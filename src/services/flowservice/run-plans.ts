@@ -2,7 +2,7 @@ import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
-import type { ResourcesRepository, StoredResource } from '../../store/resources.repository.js';
+import type { ResourcesRepository } from '../../store/resources.repository.js';
 import type { RunPlan } from '../../engine/run-plan.js';
 import type { FileRoots } from '../../connectors/local-files/file-roots.js';
 import { localFilesSpecId } from '../../connectors/local-files/local-files-connector.js';
@@ -12,7 +12,8 @@ import { mappingRules } from '../conversion/mapping-sets.js';
 import { loadSchema } from '../schemaregistry/schema-access.js';
 import { credentialsSaver, connectionKind } from './connections.js';
 import { openBoundCredentials } from './bound-credentials.js';
-import { flowBody } from './flow-collection.js';
+import type { ConnectionsRepository } from './connections.repository.js';
+import type { StoredFlow } from './flows.repository.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { targetConnectionKind } from './target-connections.js';
 
@@ -26,27 +27,27 @@ export interface RunWindowRequest {
 
 /** Resolves everything a run of `flow` needs, checking that it still holds together. */
 export async function buildRunPlan(
-  flow: StoredResource,
+  flow: StoredFlow,
   ctx: RequestContext,
-  deps: { repo: ResourcesRepository; secretBox: SecretBox; now: number; fileRoots: FileRoots },
+  deps: { repo: ResourcesRepository; connections: ConnectionsRepository; secretBox: SecretBox; now: number; fileRoots: FileRoots },
   window: RunWindowRequest = {},
 ): Promise<RunPlan> {
-  const body = flowBody(flow);
-  const { repo } = deps;
+  const body = flow.body;
+  const { repo, connections } = deps;
   const fail = (message: string) => new ApiError('validation', `Flow ${flow.id} cannot run: ${message}`);
   if (body.state === 'disabled') throw new ApiError('validation', `Flow ${flow.id} is disabled; enable it with POST /flows/${flow.id}/action?op=enable.`);
-  const sourceId = (body.sourceConnectionIds as string[])[0] ?? '';
-  const targetId = (body.targetConnectionIds as string[])[0] ?? '';
-  const source = await repo.get(sourceConnectionKind, ctx.scope, sourceId);
-  const target = await repo.get(targetConnectionKind, ctx.scope, targetId);
+  const sourceId = body.sourceConnectionIds[0] ?? '';
+  const targetId = body.targetConnectionIds[0] ?? '';
+  const source = await connections.get(sourceConnectionKind, ctx.scope, sourceId);
+  const target = await connections.get(targetConnectionKind, ctx.scope, targetId);
   if (!source || !target) throw fail('its source or target connection no longer exists');
-  const sourceBody = flowBody(source);
-  const base = typeof sourceBody.baseConnectionId === 'string' ? await repo.get(connectionKind, ctx.scope, sourceBody.baseConnectionId) : undefined;
+  const sourceBody = source.body;
+  const base = sourceBody.baseConnectionId === undefined ? undefined : await connections.get(connectionKind, ctx.scope, sourceBody.baseConnectionId);
   if (!base) throw fail('the base connection of its source no longer exists');
   // Refused (credentialsMoved) when the credentials would go elsewhere than where they were saved for.
   const auth = await openBoundCredentials(base, deps, ctx.scope);
   // The operator may have narrowed the allowed folders since the connection was made.
-  if ((sourceBody.connectionSpec as { id: string }).id === localFilesSpecId) {
+  if (sourceBody.connectionSpec.id === localFilesSpecId) {
     try {
       deps.fileRoots.check(String(auth.rootPath), ctx.orgId);
     } catch (error) {
@@ -54,34 +55,34 @@ export async function buildRunPlan(
       throw error;
     }
   }
-  const targetParams = isRecord(flowBody(target).params) ? (flowBody(target).params as Record<string, unknown>) : {};
+  const targetParams = target.body.params ?? {};
   const dataSet = await findDataSet(repo, ctx.scope, String(targetParams.dataSetId));
   if (!dataSet) throw fail(`its target dataset ${String(targetParams.dataSetId)} no longer exists`);
   const schema = await loadSchema(repo, ctx.scope, dataSet.schemaRef.id);
   if (!schema) throw fail(`the dataset's schema ${dataSet.schemaRef.id} no longer exists`);
-  const transformations = Array.isArray(body.transformations) ? (body.transformations as { name: string; params: Record<string, unknown> }[]) : [];
+  const transformations = body.transformations;
   const mappingParams = transformations.find((t) => t.name === 'Mapping')?.params ?? {};
   const mappingId = String(mappingParams.mappingId);
   const mappingVersion = Number(mappingParams.mappingVersion ?? 0);
   const rules = await mappingRules(repo, ctx.scope, mappingId, mappingVersion);
   if (!rules) throw fail(`mapping set ${mappingId} version ${mappingVersion} no longer exists`);
   const delta = transformations.find((t) => t.name === 'Copy')?.params.deltaColumn;
-  const schedule = isRecord(body.scheduleParams) ? body.scheduleParams : {};
-  const options = isRecord(body.options) ? body.options : {};
+  const schedule = body.scheduleParams ?? {};
+  const options = body.options ?? {};
   // Without backfill the first run starts at the schedule's start time; with it, it takes all history.
   const scheduledStart = schedule.backfill === false && typeof schedule.startTime === 'number' ? schedule.startTime * 1000 : null;
   return {
     flowId: flow.id,
-    flowSpec: body.flowSpec as RunPlan['flowSpec'],
+    flowSpec: { id: body.flowSpec.id, version: body.flowSpec.version },
     scope: { orgId: ctx.orgId, sandboxId: ctx.sandbox.id, sandboxName: ctx.sandbox.name },
     actor: { clientId: ctx.clientId, userId: ctx.userId },
     source: {
       connectionId: source.id,
       baseConnectionId: base.id,
-      specId: (sourceBody.connectionSpec as { id: string }).id,
+      specId: sourceBody.connectionSpec.id,
       auth,
-      params: isRecord(sourceBody.params) ? sourceBody.params : {},
-      data: isRecord(sourceBody.data) ? sourceBody.data : {},
+      params: sourceBody.params ?? {},
+      data: sourceBody.data ?? {},
       saveCredentials: credentialsSaver(repo, deps, ctx.scope, base.id, auth),
     },
     target: { connectionId: target.id, dataSetId: dataSet.id, schemaId: schema.id },

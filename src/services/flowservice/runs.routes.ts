@@ -11,8 +11,8 @@ import type { ServiceDeps } from '../service-deps.js';
 import { flowBase } from './flow-collection.routes.js';
 import { FlowListing, type FlowListQuery } from './flow-listing.js';
 import { listRuns } from './runs-listing.js';
-import { flowKind } from './flows-using.js';
-import { flowBody } from './flow-collection.js';
+import { ConnectionsRepository } from './connections.repository.js';
+import { FlowsRepository } from './flows.repository.js';
 import { buildRunPlan, type RunWindowRequest } from './run-plans.js';
 import { RunActionQuery, runSchemas } from './runs.route-schemas.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
@@ -21,6 +21,8 @@ import { handlerValidatedBody } from '../../server/api-reference/handler-validat
 export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
   const runs = new RunsRepository(deps.db);
+  const flows = new FlowsRepository(deps.db);
+  const connections = new ConnectionsRepository(deps.db);
 
   app.get<{ Querystring: FlowListQuery }>(`${flowBase}/runs`, { schema: runSchemas.list }, async (request) => {
     return listRuns(runs, request.ctx.scope, FlowListing.of({ orderby: '-createdAt', ...request.query }), '/runs');
@@ -33,19 +35,19 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
   });
 
   const start = async (flowId: string, ctx: Parameters<typeof buildRunPlan>[1], window: RunWindowRequest, idPath: string) => {
-    const flow = await repo.get(flowKind, ctx.scope, flowId);
+    const flow = await flows.get(ctx.scope, flowId);
     if (!flow) throw new ApiError('validation', `no flow ${flowId} in sandbox ${ctx.sandbox.name}`, { problems: [{ in: 'body', path: idPath, message: 'no such flow' }] });
     if (await deps.engine.isBusy(ctx.scope, flowId)) throw new ApiError('conflict', `a run of flow ${flowId} is in progress; wait for it to finish`);
-    const schedule = flowBody(flow).scheduleParams;
+    const schedule = flow.body.scheduleParams;
     // A streaming flow lands records as they arrive at its inlet: there is no run to start.
     if (schedule === undefined) {
       throw new ApiError('validation', `flow ${flowId} streams records as they arrive at its inlet; it has no runs to start`, { problems: [{ in: 'body', path: idPath, message: 'a streaming flow' }] });
     }
     // As in AEP, only a one-time flow runs on demand; a scheduled flow's windows belong to its schedule.
-    if (isRecord(schedule) && schedule.frequency !== 'once') {
+    if (schedule.frequency !== 'once') {
       throw new ApiError('validation', `flow ${flowId} runs on a schedule (${String(schedule.frequency)}); only flows with frequency "once" can be run on demand`, { problems: [{ in: 'body', path: idPath, message: 'not a one-time flow' }] });
     }
-    const plan = await buildRunPlan(flow, ctx, { repo, secretBox: deps.secretBox, now: deps.now(), fileRoots: deps.fileRoots }, window);
+    const plan = await buildRunPlan(flow, ctx, { repo, connections, secretBox: deps.secretBox, now: deps.now(), fileRoots: deps.fileRoots }, window);
     try {
       return await deps.engine.start(plan);
     } catch (error) {

@@ -11,8 +11,8 @@ import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { OrgsRepository } from '../ims/orgs.repository.js';
 import { SandboxesRepository } from '../sandbox/sandboxes.repository.js';
-import { flowBody } from './flow-collection.js';
-import { flowKind } from './flows-using.js';
+import { ConnectionsRepository } from './connections.repository.js';
+import { FlowsRepository } from './flows.repository.js';
 import { buildRunPlan } from './run-plans.js';
 
 /**
@@ -21,6 +21,8 @@ import { buildRunPlan } from './run-plans.js';
  */
 export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox; fileRoots: FileRoots }): Pick<SchedulerDeps, 'listFlows' | 'planRun'> {
   const repo = new ResourcesRepository(deps.db);
+  const flows = new FlowsRepository(deps.db);
+  const connections = new ConnectionsRepository(deps.db);
   const orgs = new OrgsRepository(deps.db);
   const sandboxes = new SandboxesRepository(deps.db);
 
@@ -30,8 +32,8 @@ export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox
       for (const sandbox of await sandboxes.list(org.id)) {
         if (sandbox.state !== 'active') continue;
         const scope = { orgId: org.id, sandboxId: sandbox.id };
-        for (const flow of await repo.list(flowKind, scope)) {
-          const body = flowBody(flow);
+        for (const flow of await flows.all(scope)) {
+          const body = flow.body;
           // The flow's validation admits only valid schedules; a row that fails to read has nothing to run on.
           const schedule = readSchedule(body.scheduleParams);
           if (schedule) found.push({ flowId: flow.id, scope, enabled: body.state !== 'disabled', schedule });
@@ -42,11 +44,10 @@ export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox
   };
 
   const planRun = async (flow: ScheduledFlow, window: RunWindow) => {
-    const stored = await repo.get(flowKind, flow.scope, flow.flowId);
+    const stored = await flows.get(flow.scope, flow.flowId);
     if (!stored) throw new Error(`flow ${flow.flowId} no longer exists`);
-    const body = flowBody(stored);
-    const ctx = await systemContext(flow, { clientId: body.createdClient, userId: body.createdBy }, { orgs, sandboxes });
-    const plan = await buildRunPlan(stored, ctx, { repo, secretBox: deps.secretBox, now: window.end, fileRoots: deps.fileRoots }, {});
+    const ctx = await systemContext(flow, { clientId: stored.body.createdClient, userId: stored.body.createdBy }, { orgs, sandboxes });
+    const plan = await buildRunPlan(stored, ctx, { repo, connections, secretBox: deps.secretBox, now: window.end, fileRoots: deps.fileRoots }, {});
     // The grid's window in ms, as is: the request form of buildRunPlan counts in whole seconds.
     return { ...plan, window };
   };
@@ -60,14 +61,16 @@ export function scheduledRuns(deps: { db: Kysely<Database>; secretBox: SecretBox
  */
 export function queuedRunPlanner(deps: { db: Kysely<Database>; secretBox: SecretBox; fileRoots: FileRoots }): (job: QueuedRun) => Promise<RunPlan> {
   const repo = new ResourcesRepository(deps.db);
+  const flows = new FlowsRepository(deps.db);
+  const connections = new ConnectionsRepository(deps.db);
   const orgs = new OrgsRepository(deps.db);
   const sandboxes = new SandboxesRepository(deps.db);
   return async (job) => {
-    const stored = await repo.get(flowKind, job.scope, job.flowId);
+    const stored = await flows.get(job.scope, job.flowId);
     if (!stored) throw new Error(`flow ${job.flowId} no longer exists`);
     const scope = { orgId: job.scope.orgId, sandboxId: job.scope.sandboxId };
     const ctx = await systemContext({ flowId: job.flowId, scope }, job.actor, { orgs, sandboxes });
-    const plan = await buildRunPlan(stored, ctx, { repo, secretBox: deps.secretBox, now: job.window.end, fileRoots: deps.fileRoots }, {});
+    const plan = await buildRunPlan(stored, ctx, { repo, connections, secretBox: deps.secretBox, now: job.window.end, fileRoots: deps.fileRoots }, {});
     return { ...plan, window: job.window };
   };
 }

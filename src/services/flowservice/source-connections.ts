@@ -1,7 +1,8 @@
 import { connectionKinds } from '../../store/connection-index.js';
 import { listConnections } from './connections-listing.js';
 import { ProblemList } from '../../server/errors/problem-list.js';
-import { flowBody, type FlowCollection } from './flow-collection.js';
+import type { FlowCollection } from './flow-collection.js';
+import type { StoredConnection } from './connections.repository.js';
 import { connectionKind } from './connections.js';
 import { flowsUsing } from './flows-using.js';
 import { readConnectionSpec } from './spec-reference.js';
@@ -10,12 +11,15 @@ import { SourceConnectionAnswer } from './flow-answers.schema.js';
 import { SourceConnectionRequest } from './flow-requests.schema.js';
 
 export const sourceConnectionKind = connectionKinds.source;
+/** A stored source connection, its body checked. */
+export type StoredSourceConnection = StoredConnection<typeof sourceConnectionKind>;
 const fileFormats = ['delimited', 'json', 'parquet'];
 
 /** What to read from a base connection: a table (tabular sources) or a resource path (REST sources). */
-export const sourceConnections: FlowCollection = {
+export const sourceConnections: FlowCollection<StoredSourceConnection> = {
   path: 'sourceConnections',
   kind: sourceConnectionKind,
+  get: (id, env) => env.connections.get(sourceConnectionKind, env.ctx.scope, id),
   list: (listing, env, collectionPath) => listConnections(env.connections, sourceConnectionKind, env.ctx.scope, listing, collectionPath),
   resourceName: 'sourceConnections',
   reference: { one: 'source connection', many: 'source connections', request: SourceConnectionRequest, answer: SourceConnectionAnswer, createErrors: ['invalidSpec'], updateErrors: ['invalidSpec'], deleteErrors: ['inUse'] },
@@ -36,8 +40,8 @@ export const sourceConnections: FlowCollection = {
     if (specRef && !specRef.spec.sourceSpec) problems.add('/connectionSpec/id', `${specRef.spec.name} is not a source connection spec`, 'invalidSpec');
 
     if (baseConnectionId) {
-      const base = await env.repo.get(connectionKind, env.ctx.scope, baseConnectionId);
-      const baseSpecId = base ? (flowBody(base).connectionSpec as { id: string }).id : undefined;
+      const base = await env.connections.get(connectionKind, env.ctx.scope, baseConnectionId);
+      const baseSpecId = base?.body.connectionSpec.id;
       if (!base) problems.add(idPath, `no connection ${baseConnectionId} in sandbox ${env.ctx.sandbox.name}`);
       else if (specRef && baseSpecId !== specRef.spec.id) {
         problems.add('/connectionSpec/id', `must be the base connection's spec ${baseSpecId}`, 'invalidSpec');
@@ -77,7 +81,7 @@ export const sourceConnections: FlowCollection = {
   },
 
   editable(stored) {
-    const body = flowBody(stored);
+    const body = stored.body;
     return { name: body.name, description: body.description, baseConnectionId: body.baseConnectionId, data: body.data, params: body.params, connectionSpec: body.connectionSpec };
   },
 

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { isRecord } from '../../server/errors/problem-list.js';
 import type { Database } from '../../store/database.js';
-import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
+import { toStored, type ResourcesRepository, type Scope } from '../../store/resources.repository.js';
 import { connectionKind } from './connections.js';
-import { flowBody } from './flow-collection.js';
+import { storedConnection } from './connections.repository.js';
+import { storedFlow } from './flows.repository.js';
 import { flowKind } from './flows-using.js';
 import { sourceConnectionKind } from './source-connections.js';
 import { httpApiConnectionSpec } from './specs/http-api.connection-spec.js';
@@ -39,13 +39,16 @@ export interface StreamingFlow {
  */
 export async function findStreamingInlet(db: Kysely<Database>, idOrInletId: string): Promise<StreamingInlet | undefined> {
   if (!/^[A-Za-z0-9-]{1,128}$/.test(idOrInletId)) return undefined;
-  const byId = await db.selectFrom('resources').selectAll().where('kind', '=', connectionKind).where('id', '=', idOrInletId).executeTakeFirst();
-  const row = byId ?? (await db.selectFrom('resources').selectAll().where('kind', '=', connectionKind).where('body', 'like', `%"inletId":"${idOrInletId}"%`).executeTakeFirst());
+  const located = (query: 'id' | 'inletId') => {
+    const select = db.selectFrom('resources').selectAll().where('kind', '=', connectionKind);
+    return (query === 'id' ? select.where('id', '=', idOrInletId) : select.where('body', 'like', `%"inletId":"${idOrInletId}"%`)).executeTakeFirst();
+  };
+  const byId = await located('id');
+  const row = byId ?? (await located('inletId'));
   if (!row) return undefined;
-  const body = JSON.parse(row.body) as Record<string, unknown>;
-  const spec = isRecord(body.connectionSpec) ? body.connectionSpec.id : undefined;
-  const params = isRecord(body.auth) && isRecord(body.auth.params) ? body.auth.params : {};
-  if (spec !== httpApiConnectionSpec.id || typeof params.inletId !== 'string') return undefined;
+  const body = storedConnection(connectionKind, toStored(row)).body;
+  const params = body.auth?.params ?? {};
+  if (body.connectionSpec.id !== httpApiConnectionSpec.id || typeof params.inletId !== 'string') return undefined;
   if (!byId && params.inletId !== idOrInletId) return undefined;
   return {
     connectionId: row.id,
@@ -53,36 +56,34 @@ export async function findStreamingInlet(db: Kysely<Database>, idOrInletId: stri
     scope: { orgId: row.org_id, sandboxId: row.sandbox_id },
     dataType: params.dataType === 'raw' ? 'raw' : 'xdm',
     authenticationRequired: params.authenticationRequired === true,
-    sourceName: typeof params.sourceId === 'string' ? params.sourceId : String(body.name ?? ''),
-    createdClient: String(body.createdClient ?? ''),
-    createdBy: String(body.createdBy ?? ''),
+    sourceName: typeof params.sourceId === 'string' ? params.sourceId : body.name,
+    createdClient: body.createdClient,
+    createdBy: body.createdBy,
   };
 }
 
 /** A streaming dataflow by id, with its target dataset and mapping; undefined when there is no such flow. */
 export async function findStreamingFlow(repo: ResourcesRepository, scope: Scope, flowId: string): Promise<StreamingFlow | undefined> {
-  const stored = await repo.get(flowKind, scope, flowId);
-  if (!stored) return undefined;
-  const body = flowBody(stored);
-  const ids = (field: string) => (Array.isArray(body[field]) ? (body[field] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+  const found = await repo.get(flowKind, scope, flowId);
+  if (!found) return undefined;
+  const stored = storedFlow(found);
+  const body = stored.body;
   const baseConnectionIds: string[] = [];
-  for (const id of ids('sourceConnectionIds')) {
+  for (const id of body.sourceConnectionIds) {
     const source = await repo.get(sourceConnectionKind, scope, id);
-    const base = source ? flowBody(source).baseConnectionId : undefined;
-    if (typeof base === 'string') baseConnectionIds.push(base);
+    const base = source ? storedConnection(sourceConnectionKind, source).body.baseConnectionId : undefined;
+    if (base !== undefined) baseConnectionIds.push(base);
   }
-  const target = ids('targetConnectionIds')[0];
-  const targetBody = target ? await repo.get(targetConnectionKind, scope, target) : undefined;
-  const targetParams = targetBody && isRecord(flowBody(targetBody).params) ? (flowBody(targetBody).params as Record<string, unknown>) : {};
-  const transformations = Array.isArray(body.transformations) ? body.transformations.filter(isRecord) : [];
-  const mapping = transformations.find((t) => t.name === 'Mapping');
-  const mappingParams = mapping && isRecord(mapping.params) ? mapping.params : undefined;
+  const target = body.targetConnectionIds[0];
+  const targetFound = target ? await repo.get(targetConnectionKind, scope, target) : undefined;
+  const targetParams = targetFound ? (storedConnection(targetConnectionKind, targetFound).body.params ?? {}) : {};
+  const mappingParams = body.transformations.find((t) => t.name === 'Mapping')?.params;
   return {
     id: stored.id,
     enabled: body.state !== 'disabled',
     baseConnectionIds,
     dataSetId: typeof targetParams.dataSetId === 'string' ? targetParams.dataSetId : undefined,
     mapping: mappingParams && typeof mappingParams.mappingId === 'string' ? { id: mappingParams.mappingId, version: Number(mappingParams.mappingVersion ?? 0) } : undefined,
-    options: isRecord(body.options) ? body.options : {},
+    options: body.options ?? {},
   };
 }

@@ -4,10 +4,10 @@ import { connectionKinds } from '../../store/connection-index.js';
 import type { Database } from '../../store/database.js';
 import type { Scope } from '../../store/resources.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
-import { flowBody, type FlowCollection } from './flow-collection.js';
+import type { FlowCollection } from './flow-collection.js';
 import { connectionKind } from './connections.js';
 import { listConnections } from './connections-listing.js';
-import { ConnectionsRepository } from './connections.repository.js';
+import { ConnectionsRepository, type StoredConnection } from './connections.repository.js';
 import { flowsUsing } from './flows-using.js';
 import { readConnectionSpec } from './spec-reference.js';
 import { validateAgainstSpec } from './spec-validator.js';
@@ -16,11 +16,14 @@ import { TargetConnectionAnswer } from './flow-answers.schema.js';
 import { TargetConnectionRequest } from './flow-requests.schema.js';
 
 export const targetConnectionKind = connectionKinds.target;
+/** A stored target connection, its body checked. */
+export type StoredTargetConnection = StoredConnection<typeof targetConnectionKind>;
 
 /** Where a flow lands its data: a Data Lake dataset and the XDM schema its rows follow. */
-export const targetConnections: FlowCollection = {
+export const targetConnections: FlowCollection<StoredTargetConnection> = {
   path: 'targetConnections',
   kind: targetConnectionKind,
+  get: (id, env) => env.connections.get(targetConnectionKind, env.ctx.scope, id),
   list: (listing, env, collectionPath) => listConnections(env.connections, targetConnectionKind, env.ctx.scope, listing, collectionPath),
   resourceName: 'targetConnections',
   reference: { one: 'target connection', many: 'target connections', request: TargetConnectionRequest, answer: TargetConnectionAnswer, createErrors: ['invalidSpec', 'schemaMismatch'], updateErrors: ['invalidSpec', 'schemaMismatch'], deleteErrors: ['inUse'] },
@@ -31,7 +34,7 @@ export const targetConnections: FlowCollection = {
     const name = problems.string(body, 'name', '/name', true);
     const description = problems.string(body, 'description', '/description', false);
     const baseConnectionId = problems.string(body, 'baseConnectionId', '/baseConnectionId', false);
-    if (baseConnectionId && !(await env.repo.get(connectionKind, env.ctx.scope, baseConnectionId))) {
+    if (baseConnectionId && !(await env.connections.get(connectionKind, env.ctx.scope, baseConnectionId))) {
       problems.add('/baseConnectionId', `no connection ${baseConnectionId} in sandbox ${env.ctx.sandbox.name}`);
     }
     const specRef = readConnectionSpec(problems, body);
@@ -82,7 +85,7 @@ export const targetConnections: FlowCollection = {
   },
 
   editable(stored) {
-    const body = flowBody(stored);
+    const body = stored.body;
     const doc: Record<string, unknown> = { name: body.name, description: body.description, data: body.data, params: body.params, connectionSpec: body.connectionSpec };
     if (body.baseConnectionId) doc.baseConnectionId = body.baseConnectionId;
     return doc;

@@ -10,7 +10,7 @@ import { batchDocument, batchKind } from '../src/engine/batch-document.js';
 import { runDocument, runKind } from '../src/engine/run-document.js';
 import { emptyOutcome, type RunOutcome } from '../src/engine/run-outcome.js';
 import type { RunPlan } from '../src/engine/run-plan.js';
-import { flowRunRow } from '../src/engine/runs.repository.js';
+import { flowRunRow } from '../src/store/run-index.js';
 import { batchRow } from '../src/store/batch-index.js';
 import { newEtag } from '../src/store/cosmos-etag.js';
 import type { Database, FlowLastRunsTable, ResourcesTable } from '../src/store/database.js';

@@ -5,7 +5,7 @@ import { runKind } from '../src/engine/run-document.js';
 import { RunsRepository } from '../src/engine/runs.repository.js';
 import { flowListResponse } from '../src/services/flowservice/flow-listing.js';
 import { up as addFlowRuns } from '../src/store/migrations/20261213T0900-flow-runs.js';
-import { ResourcesRepository, type Scope } from '../src/store/resources.repository.js';
+import type { Scope, StoredResource } from '../src/store/resources.repository.js';
 import { availableBackends } from './support/backends.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 import { RowCounter } from './support/row-counter.js';
@@ -211,7 +211,6 @@ describe.each(backends)('the flow_runs migration on $name', (backend) => {
     const opened = await backend.open();
     try {
       const db = opened.store.db;
-      const resources = new ResourcesRepository(db);
       const here: Scope = { orgId: 'ORG@AdobeOrg', sandboxId: 'sandbox-a' };
       const there: Scope = { orgId: 'ORG@AdobeOrg', sandboxId: 'sandbox-b' };
       // Written before the table existed: as an older server left them.
@@ -222,8 +221,11 @@ describe.each(backends)('the flow_runs migration on $name', (backend) => {
         { scope: there, run: runRecord('flow-1', 3000, 3000, 'inProgress', 0) },
         { scope: here, run: { ...runRecord(undefined, 4000, 4000, 'x', 0), body: { note: 'no flow, no times' }, createdAt: 4100, updatedAt: 4200 } },
       ];
-      for (const { scope, run } of written) await resources.insert(scope, run);
-      await resources.insert(here, { kind: 'flowservice.flow', id: crypto.randomUUID(), body: { flowId: 'not a run' }, secret: null, etag: 'x', createdAt: 1, updatedAt: 1 });
+      // Raw rows: the store's run index would write the table this test dropped.
+      const raw = (scope: Scope, record: StoredResource) =>
+        db.insertInto('resources').values({ kind: record.kind, id: record.id, org_id: scope.orgId, sandbox_id: scope.sandboxId, body: JSON.stringify(record.body), secret: null, etag: record.etag, created_at: record.createdAt, updated_at: record.updatedAt, unique_key: null }).execute();
+      for (const { scope, run } of written) await raw(scope, run);
+      await raw(here, { kind: 'flowservice.flow', id: crypto.randomUUID(), body: { flowId: 'not a run' }, secret: null, etag: 'x', createdAt: 1, updatedAt: 1 });
 
       await addFlowRuns(db as unknown as Kysely<unknown>);
 

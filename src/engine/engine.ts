@@ -8,6 +8,7 @@ import type { Database } from '../store/database.js';
 import { newEtag as newRunEtag } from '../store/cosmos-etag.js';
 import { claimedStatus, uncommittedStatuses } from './batch-document.js';
 import { identityOfRecord, runDocument, runKind, type RunIdentity } from './run-document.js';
+import type { StoredRunBody } from './stored-run.schema.js';
 import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 import { runFlow, type RunDeps } from './run-flow.js';
@@ -99,9 +100,8 @@ export class FlowBusyError extends Error {
 const unfinished = new Set(unfinishedRunStatuses);
 
 /** What a run record says of its status. */
-function statusOf(body: unknown): string | undefined {
-  const status = (body as { metrics?: { statusSummary?: { status?: unknown } } } | null)?.metrics?.statusSummary?.status;
-  return typeof status === 'string' ? status : undefined;
+function statusOf(body: StoredRunBody): string | undefined {
+  return body.metrics?.statusSummary?.status;
 }
 
 /**
@@ -489,37 +489,36 @@ export class Engine {
    */
   async recover(orphanGraceMs = 0, reach: 'everyRun' | 'leasedRuns' = 'everyRun'): Promise<number> {
     // Runs before leases: a run read unfinished had its lease before its record, so the lease read next names it.
-    const rows = reach === 'everyRun' ? await this.runRows() : [];
+    const found = reach === 'everyRun' ? await this.runs.acrossSandboxes({ unfinished: true }) : [];
     const leases = await this.leases.all();
     // A lease of this very process that it no longer runs was left by a run whose final record failed to save.
     const alive = (runId: string) => {
       const lease = leases.get(runId);
       return this.ownRuns.has(runId) || (lease !== undefined && lease.owner !== this.leases.owner && this.leases.isAlive(lease));
     };
-    if (reach === 'leasedRuns') rows.push(...(await this.runRows([...leases.keys()].filter((runId) => !alive(runId)))));
+    if (reach === 'leasedRuns') found.push(...(await this.runs.acrossSandboxes({ ids: [...leases.keys()].filter((runId) => !alive(runId)) })));
     let failed = 0;
-    for (const row of rows) {
-      const body = JSON.parse(row.body) as Record<string, unknown> & { metrics?: Record<string, unknown> };
-      if (!unfinished.has(statusOf(body) ?? '') || alive(row.id)) continue;
+    for (const { scope, run } of found) {
+      const body = run.body;
+      if (!unfinished.has(statusOf(body) ?? '') || alive(run.id)) continue;
       // A queue that redelivers gives the run to another worker (or it is still waiting for one): not a failure yet.
       // A dead lease says the worker is gone now; without one, the worker may have taken the run a moment ago and not
       // yet written its lease, so the queue waits for as long as a lease may be silent.
-      if ((await this.deps.queue.reclaim(row.id, leases.has(row.id) ? 0 : this.leases.silenceMs)) !== 'gone') continue;
+      if ((await this.deps.queue.reclaim(run.id, leases.has(run.id) ? 0 : this.leases.silenceMs)) !== 'gone') continue;
       const now = this.deps.now();
       const error = { code: 'CONNECTOR-2001-500', message: 'The run was interrupted (the process stopped); nothing of it was ingested. Re-trigger it.' };
-      const next = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...(body.metrics as Record<string, unknown>).durationSummary as object, completedAtUTC: now } } };
-      const scope = { orgId: row.org_id, sandboxId: row.sandbox_id };
-      const flowId = typeof body.flowId === 'string' ? body.flowId : undefined;
+      const next: StoredRunBody = { ...body, updatedAt: now, metrics: { ...body.metrics, statusSummary: { status: 'failed', errors: [error] }, durationSummary: { ...body.metrics?.durationSummary, completedAtUTC: now } } };
+      const flowId = body.flowId;
       // The etag read above: a run that finished since (its lease dropped a moment after the read), or that another
       // server's sweep failed first, is not overwritten or told of twice.
       const updated = await this.deps.db.transaction().execute(async (trx) => {
-        if (!(await new RunsRepository(trx).update(scope, { kind: runKind, id: row.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, row.etag))) return false;
-        if (flowId) await this.recorded({ runId: row.id, flowId, scope, status: 'failed', failedRecords: 0 }, trx);
+        if (!(await new RunsRepository(trx).update(scope, { kind: runKind, id: run.id, body: next, secret: null, etag: newRunEtag(), createdAt: now, updatedAt: now }, run.etag))) return false;
+        if (flowId) await this.recorded({ runId: run.id, flowId, scope, status: 'failed', failedRecords: 0 }, trx);
         return true;
       });
       if (!updated) continue;
       failed += 1;
-      if (flowId) this.tell(this.interruptedListeners, { runId: row.id, flowId, scope });
+      if (flowId) this.tell(this.interruptedListeners, { runId: run.id, flowId, scope });
     }
     for (const [runId, lease] of leases) {
       if (alive(runId)) continue;
@@ -539,27 +538,6 @@ export class Engine {
     // A live server may be between moving a batch into the lake and committing it: orphans wait until no one runs.
     if (![...leases.keys()].some(alive) && this.ownRuns.size === 0) await this.removeOrphanBatches(orphanGraceMs);
     return failed;
-  }
-
-  /**
-   * Run records: every unfinished one (found by `flow_runs.status`, so a start reads no finished run), or those with
-   * these ids (500 per query, under both backends' parameter limits).
-   */
-  private async runRows(ids?: readonly string[]): Promise<{ id: string; org_id: string; sandbox_id: string; body: string; etag: string }[]> {
-    const query = this.deps.db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body', 'etag']).where('kind', '=', runKind);
-    if (!ids) {
-      return this.deps.db
-        .selectFrom('flow_runs as indexed')
-        .innerJoin('resources as run', (join) =>
-          join.onRef('run.id', '=', 'indexed.run_id').onRef('run.org_id', '=', 'indexed.org_id').onRef('run.sandbox_id', '=', 'indexed.sandbox_id').on('run.kind', '=', runKind),
-        )
-        .select(['run.id', 'run.org_id', 'run.sandbox_id', 'run.body', 'run.etag'])
-        .where('indexed.status', 'in', [...unfinished])
-        .execute();
-    }
-    const rows = [];
-    for (let i = 0; i < ids.length; i += 500) rows.push(...(await query.where('id', 'in', ids.slice(i, i + 500)).execute()));
-    return rows;
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
+import type { StoredRunBody } from './stored-run.schema.js';
 
-export const runKind = 'flowservice.run';
+export { runKind } from '../store/run-index.js';
 
 /** What a run record says of the run's flow and who asked for it: the part of a plan every record repeats. */
 export type RunIdentity = Pick<RunPlan, 'flowId' | 'flowSpec' | 'scope' | 'actor'> & { source: { connectionId: string; specId?: string | undefined }; target: { connectionId: string } };
@@ -10,29 +11,27 @@ export type RunIdentity = Pick<RunPlan, 'flowId' | 'flowSpec' | 'scope' | 'actor
  * The identity a stored run record carries, for a queued run whose plan can no longer be built (its flow changed):
  * its failure is recorded under the same flow spec, connections and actor as its queued record.
  */
-export function identityOfRecord(body: unknown, job: { flowId: string; scope: RunPlan['scope']; actor: RunPlan['actor'] }): RunIdentity {
-  const record = (body ?? {}) as { flowSpec?: { id?: unknown; version?: unknown }; activities?: { sourceInfo?: { id?: unknown }[]; targetInfo?: { id?: unknown }[] }[] };
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  const activities = Array.isArray(record.activities) ? record.activities : [];
-  const source = activities.flatMap((a) => (Array.isArray(a.sourceInfo) ? a.sourceInfo : []))[0];
-  const target = activities.flatMap((a) => (Array.isArray(a.targetInfo) ? a.targetInfo : []))[0];
+export function identityOfRecord(body: StoredRunBody, job: { flowId: string; scope: RunPlan['scope']; actor: RunPlan['actor'] }): RunIdentity {
+  const activities = body.activities ?? [];
+  const source = activities.flatMap((a) => a.sourceInfo ?? [])[0];
+  const target = activities.flatMap((a) => a.targetInfo ?? [])[0];
   return {
     flowId: job.flowId,
-    flowSpec: { id: text(record.flowSpec?.id), version: text(record.flowSpec?.version) },
+    flowSpec: { id: body.flowSpec?.id ?? '', version: body.flowSpec?.version ?? '' },
     scope: job.scope,
     actor: job.actor,
-    source: { connectionId: text(source?.id) },
-    target: { connectionId: text(target?.id) },
+    source: { connectionId: source?.id ?? '' },
+    target: { connectionId: target?.id ?? '' },
   };
 }
 
 /** The wire form of a run, in the shape of AEP's monitoring API (`GET /runs`). */
-export function runDocument(plan: RunIdentity, runId: string, etag: string, createdAt: number, outcome: RunOutcome): Record<string, unknown> {
+export function runDocument(plan: RunIdentity, runId: string, etag: string, createdAt: number, outcome: RunOutcome): StoredRunBody {
   const completed = outcome.completedAt;
   const status = outcome.status;
   const errorsUrl = outcome.batchId ? `/data/foundation/export/batches/${outcome.batchId}/meta?path=row_errors` : undefined;
   const statusErrors = outcome.errors.map(({ code, message }) => ({ code, message }));
-  return {
+  const document = {
     id: runId,
     flowId: plan.flowId,
     etag,
@@ -103,4 +102,5 @@ export function runDocument(plan: RunIdentity, runId: string, etag: string, crea
       },
     ],
   };
+  return document;
 }

@@ -1,8 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
+import { checkedResource } from '../store/checked-resource.js';
 import type { Database, FlowRunsTable } from '../store/database.js';
-import { ResourcesRepository, type Scope, type StoredResource } from '../store/resources.repository.js';
-import { runKind } from './run-document.js';
+import { ResourcesRepository, toStored, type Scope, type StoredResource } from '../store/resources.repository.js';
+import { runKind } from '../store/run-index.js';
 import { afterSql, conditionSql, type RunCondition, type RunListQuery } from './run-list-query.js';
+import { StoredRunBody } from './stored-run.schema.js';
+
+/** A stored run whose body has been checked against `StoredRunBody`. */
+export type StoredRun = StoredResource & { body: StoredRunBody };
 
 /** The statuses of a run that has not ended: queued for a worker, or running. At most one per flow (a unique index). */
 export const unfinishedRunStatuses: readonly string[] = ['queued', 'inProgress'];
@@ -11,10 +16,11 @@ export const unfinishedRunStatuses: readonly string[] = ['queued', 'inProgress']
 const idsPerQuery = 500;
 
 /**
- * Run records and each flow's newest run. A run's first record and its flow's `flow_last_runs` row are written in
- * one transaction, so a flow answer finds its last run with one indexed read instead of reading every run of the
- * sandbox. The row names the run; the run's status and times are read from the run itself, so later updates of a
- * run (progress, its final record, recovery) need not touch it.
+ * Run records (checked here once against `StoredRunBody`) and each flow's newest run. The store writes a run's
+ * `flow_runs` row with every write of the run (`runIndex`). A run's first record and its flow's `flow_last_runs`
+ * row are written in one transaction, so a flow answer finds its last run with one indexed read instead of reading
+ * every run of the sandbox. The row names the run; the run's status and times are read from the run itself, so
+ * later updates of a run (progress, its final record, recovery) need not touch it.
  *
  * @example
  * const runs = new RunsRepository(db);
@@ -30,14 +36,18 @@ export class RunsRepository {
     return this.db.transaction().execute(work);
   }
 
+  async get(scope: Scope, id: string): Promise<StoredRun | undefined> {
+    const stored = await new ResourcesRepository(this.db).get(runKind, scope, id);
+    return stored ? storedRun(stored) : undefined;
+  }
+
   /**
-   * Records a new run of `flowId`, with its `flow_runs` row, and makes it the flow's last run unless a newer one
-   * is already there.
+   * Records a new run of `flowId` (the store adds its `flow_runs` row) and makes it the flow's last run unless a
+   * newer one is already there.
    */
-  async insert(scope: Scope, flowId: string, run: StoredResource): Promise<void> {
+  async insert(scope: Scope, flowId: string, run: StoredResource & { body: StoredRunBody }): Promise<void> {
     await this.inTransaction(async (trx) => {
       await new ResourcesRepository(trx).insert(scope, run);
-      await trx.insertInto('flow_runs').values(flowRunRow(scope, run)).execute();
       await trx
         .insertInto('flow_last_runs')
         .values({ org_id: scope.orgId, sandbox_id: scope.sandboxId, flow_id: flowId, run_id: run.id, created_at: run.createdAt })
@@ -58,25 +68,16 @@ export class RunsRepository {
   }
 
   /**
-   * Optimistic update of a run's record (false when its etag is no longer `expectedEtag`), with its `flow_runs` row
-   * in the same transaction, so a list never sees a status or time the body does not have.
+   * Optimistic update of a run's record (false when its etag is no longer `expectedEtag`); the store rewrites its
+   * `flow_runs` row in the same transaction, so a list never sees a status or time the body does not have.
    */
-  async update(scope: Scope, run: StoredResource, expectedEtag: string): Promise<boolean> {
-    return this.inTransaction(async (trx) => {
-      if (!(await new ResourcesRepository(trx).update(scope, run, expectedEtag))) return false;
-      const row = flowRunRow(scope, run);
-      await trx
-        .insertInto('flow_runs')
-        .values(row)
-        .onConflict((oc) => oc.columns(['org_id', 'sandbox_id', 'run_id']).doUpdateSet({ flow_id: row.flow_id, status: row.status, created_at: row.created_at, updated_at: row.updated_at }))
-        .execute();
-      return true;
-    });
+  update(scope: Scope, run: StoredResource & { body: StoredRunBody }, expectedEtag: string): Promise<boolean> {
+    return new ResourcesRepository(this.db).update(scope, run, expectedEtag);
   }
 
   /** The newest run of each of these flows that has one, by flow id: one indexed read per 500 flows. */
-  async lastRuns(scope: Scope, flowIds: readonly string[]): Promise<Map<string, StoredResource>> {
-    const found = new Map<string, StoredResource>();
+  async lastRuns(scope: Scope, flowIds: readonly string[]): Promise<Map<string, StoredRun>> {
+    const found = new Map<string, StoredRun>();
     const unique = [...new Set(flowIds)];
     for (let i = 0; i < unique.length; i += idsPerQuery) {
       const rows = await this.db
@@ -90,15 +91,7 @@ export class RunsRepository {
         .where('run.sandbox_id', '=', scope.sandboxId)
         .execute();
       for (const row of rows) {
-        found.set(row.flow_id, {
-          kind: runKind,
-          id: row.id,
-          body: JSON.parse(row.body) as unknown,
-          secret: null,
-          etag: row.etag,
-          createdAt: Number(row.created_at),
-          updatedAt: Number(row.updated_at),
-        });
+        found.set(row.flow_id, storedRun({ kind: runKind, id: row.id, body: JSON.parse(row.body) as unknown, secret: null, etag: row.etag, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) }));
       }
     }
     return found;
@@ -132,8 +125,32 @@ export class RunsRepository {
   }
 
   /** The records of these runs that exist, by id: one read per 500 ids. */
-  async records(scope: Scope, runIds: readonly string[]): Promise<Map<string, StoredResource>> {
-    return new ResourcesRepository(this.db).getMany(runKind, scope, runIds);
+  async records(scope: Scope, runIds: readonly string[]): Promise<Map<string, StoredRun>> {
+    const found = await new ResourcesRepository(this.db).getMany(runKind, scope, runIds);
+    return new Map([...found].map(([id, stored]) => [id, storedRun(stored)]));
+  }
+
+  /**
+   * Runs in any org and sandbox, with their scope: every unfinished one (found by `flow_runs.status`, so no finished
+   * run is read), or those with these ids (500 per query). For recovery, which looks across the whole store.
+   */
+  async acrossSandboxes(which: { unfinished: true } | { ids: readonly string[] }): Promise<{ scope: Scope; run: StoredRun }[]> {
+    const rows: Database['resources'][] = [];
+    if ('unfinished' in which) {
+      rows.push(
+        ...(await this.db
+          .selectFrom('flow_runs as indexed')
+          .innerJoin('resources as run', (join) => join.onRef('run.id', '=', 'indexed.run_id').onRef('run.org_id', '=', 'indexed.org_id').onRef('run.sandbox_id', '=', 'indexed.sandbox_id').on('run.kind', '=', runKind))
+          .selectAll('run')
+          .where('indexed.status', 'in', [...unfinishedRunStatuses])
+          .execute()),
+      );
+    } else {
+      for (let i = 0; i < which.ids.length; i += idsPerQuery) {
+        rows.push(...(await this.db.selectFrom('resources').selectAll().where('kind', '=', runKind).where('id', 'in', which.ids.slice(i, i + idsPerQuery)).execute()));
+      }
+    }
+    return rows.map((row) => ({ scope: { orgId: row.org_id, sandboxId: row.sandbox_id }, run: storedRun(toStored(row)) }));
   }
 
   /** Whether a run of the flow has not ended, whichever server or worker has it. */
@@ -171,22 +188,7 @@ export class RunsRepository {
   }
 }
 
-/** What a run's body says about the columns lists filter and sort on; the row's own times when the body lacks them. */
-export function flowRunRow(scope: Scope, run: StoredResource): FlowRunsTable {
-  const body = (run.body !== null && typeof run.body === 'object' ? run.body : {}) as {
-    flowId?: unknown;
-    createdAt?: unknown;
-    updatedAt?: unknown;
-    metrics?: { statusSummary?: { status?: unknown } };
-  };
-  const status = body.metrics?.statusSummary?.status;
-  return {
-    org_id: scope.orgId,
-    sandbox_id: scope.sandboxId,
-    run_id: run.id,
-    flow_id: typeof body.flowId === 'string' ? body.flowId : null,
-    status: typeof status === 'string' ? status : null,
-    created_at: typeof body.createdAt === 'number' ? body.createdAt : run.createdAt,
-    updated_at: typeof body.updatedAt === 'number' ? body.updatedAt : run.updatedAt,
-  };
+/** A stored run, checked: a body of another shape is a store edited by hand, and fails loudly here. */
+export function storedRun(stored: StoredResource): StoredRun {
+  return checkedResource(StoredRunBody, stored, 'run');
 }

@@ -4,7 +4,6 @@ import { newEtag } from '../store/cosmos-etag.js';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository, toStored, type Scope, type StoredResource } from '../store/resources.repository.js';
 import { FlowBusyError, type Engine } from './engine.js';
-import { runKind } from './run-document.js';
 import type { RunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
 import { RunsRepository } from './runs.repository.js';
@@ -70,7 +69,6 @@ interface ScheduleState {
  * `tick()` does one pass and is what tests call with a fake clock; `start()` repeats it on a timer.
  */
 export class Scheduler {
-  private readonly repo: ResourcesRepository;
   private readonly runs: RunsRepository;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<TickReport> | undefined;
@@ -80,7 +78,6 @@ export class Scheduler {
   private readonly reported = new Map<string, string>();
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.repo = new ResourcesRepository(deps.db);
     this.runs = new RunsRepository(deps.db);
   }
 
@@ -207,8 +204,8 @@ export class Scheduler {
    */
   private async windowFor(flow: ScheduledFlow, due: RunWindow, state: ScheduleState | undefined): Promise<RunWindow> {
     if (!state) return due;
-    const last = await this.repo.get(runKind, flow.scope, state.lastRunId);
-    const status = (last?.body as { metrics?: { statusSummary?: { status?: unknown } } } | undefined)?.metrics?.statusSummary?.status;
+    const last = await this.runs.get(flow.scope, state.lastRunId);
+    const status = last?.body.metrics?.statusSummary?.status;
     return status === 'failed' ? { start: state.lastWindowStart, end: due.end } : due;
   }
 

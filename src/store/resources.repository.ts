@@ -5,12 +5,14 @@ import { dataSetIndex, dataSetKind } from './data-set-index.js';
 import { mappingSetIndex, mappingSetKind } from './mapping-set-index.js';
 import type { Database } from './database.js';
 import { flowIndex, flowKind } from './flow-index.js';
+import { runIndex, runKind } from './run-index.js';
 import type { KindIndex } from './kind-index.js';
 import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
 
 /** The kinds whose lists filter and sort in SQL, and the index rows each keeps beside its body. */
 const kindIndexes: Readonly<Record<string, KindIndex>> = {
   [flowKind]: flowIndex,
+  [runKind]: runIndex,
   [batchKind]: batchIndex,
   [dataSetKind]: dataSetIndex,
   [mappingSetKind]: mappingSetIndex,

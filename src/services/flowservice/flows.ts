@@ -1,6 +1,6 @@
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord, ProblemList } from '../../server/errors/problem-list.js';
-import type { StoredResource } from '../../store/resources.repository.js';
+import type { StoredRun } from '../../engine/runs.repository.js';
 import { findDataSet } from '../catalog/datasets.js';
 import { findMappingSet } from '../conversion/mapping-sets.js';
 import type { FlowCollection, FlowEnv } from './flow-collection.js';
@@ -282,10 +282,9 @@ function inheritedAttributes(body: StoredFlowBody, related: RelatedConnections):
 }
 
 /** `lastRunDetails` as AEP's flow GET shows it, from the flow's newest run. */
-function lastRunDetails(last: StoredResource | undefined): Record<string, unknown> {
-  if (!last || !isRecord(last.body) || !isRecord(last.body.metrics)) return {};
-  const metrics = last.body.metrics;
-  const duration = isRecord(metrics.durationSummary) ? metrics.durationSummary : {};
-  const status = isRecord(metrics.statusSummary) ? metrics.statusSummary.status : undefined;
-  return { lastRunDetails: { id: last.id, state: status, startedAtUTC: duration.startedAtUTC, completedAtUTC: duration.completedAtUTC } };
+function lastRunDetails(last: StoredRun | undefined): Record<string, unknown> {
+  const metrics = last?.body.metrics;
+  if (!last || !metrics) return {};
+  const duration = metrics.durationSummary;
+  return { lastRunDetails: { id: last.id, state: metrics.statusSummary?.status, startedAtUTC: duration?.startedAtUTC, completedAtUTC: duration?.completedAtUTC } };
 }

@@ -67,7 +67,7 @@ async function fallback(runs: RunsRepository, scope: Scope, listing: FlowListing
   }
   const records = await runs.records(scope, ids);
   // In any order: the listing sorts them, and its order ends in the id.
-  const bodies = [...records.values()].map((r) => r.body as object);
+  const bodies = [...records.values()].map((r) => r.body);
   const selected = listing.select(bodies, (body) => body, collectionPath);
   return 'count' in selected ? selected : { items: selected.rows, _links: selected.links };
 }

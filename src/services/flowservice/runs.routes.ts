@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { FlowBusyError } from '../../engine/engine.js';
-import { runKind } from '../../engine/run-document.js';
 import { RunsRepository } from '../../engine/runs.repository.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
-import { ProblemList, isRecord } from '../../server/errors/problem-list.js';
+import { ProblemList } from '../../server/errors/problem-list.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -29,7 +28,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
   });
 
   app.get<{ Params: Static<typeof IdParams> }>(`${flowBase}/runs/:id`, { schema: runSchemas.get }, async (request) => {
-    const run = await repo.get(runKind, request.ctx.scope, request.params.id);
+    const run = await runs.get(request.ctx.scope, request.params.id);
     if (!run) throw notFound('runs', request.params.id);
     return { items: [run.body] };
   });
@@ -88,20 +87,20 @@ export function registerRunRoutes(app: FastifyInstance, deps: ServiceDeps): void
       if (request.query.op !== 're-trigger') {
         throw new ApiError('validation', `op "${request.query.op}" is not a run action; use re-trigger.`, { problems: [{ in: 'query', path: 'op', message: 'must be re-trigger' }] });
       }
-      const run = await repo.get(runKind, request.ctx.scope, request.params.id);
+      const run = await runs.get(request.ctx.scope, request.params.id);
       if (!run) throw notFound('runs', request.params.id);
-      const body = run.body as { flowId: string; metrics?: { statusSummary?: { status?: string }; recordSummary?: { outputRecordCount?: number } }; activities?: unknown[] };
+      const body = run.body;
       const status = body.metrics?.statusSummary?.status;
       const empty = status === 'success' && (body.metrics?.recordSummary?.outputRecordCount ?? 0) === 0;
       if (status !== 'failed' && !empty) {
         throw new ApiError('validation', `run ${run.id} is ${String(status)}; only failed runs, or successful runs that ingested nothing, can be re-triggered`);
       }
       // The new run covers the same window as the one it repeats.
-      const copy = (body.activities ?? []).find((a): a is { durationSummary: { extensions: { windowStart: number; windowEnd: number } } } => isRecord(a) && a.id === 'copyActivity');
-      const extensions = copy?.durationSummary.extensions;
+      const extensions = (body.activities ?? []).find((a) => a.id === 'copyActivity')?.durationSummary?.extensions;
       const window: RunWindowRequest = extensions
         ? { ...(extensions.windowStart > 0 ? { windowStartTime: Math.floor(extensions.windowStart / 1000) } : {}), windowEndTime: Math.floor(extensions.windowEnd / 1000) }
         : {};
+      if (body.flowId === undefined) throw new ApiError('validation', `run ${run.id} names no flow; it cannot be re-triggered`);
       return reply.status(201).send(await start(body.flowId, request.ctx, window, '/flowId'));
     },
   );

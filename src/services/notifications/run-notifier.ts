@@ -2,10 +2,8 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { RecordedRun, RunRecordHook } from '../../engine/engine.js';
 import type { RunLog } from '../../engine/run-log.js';
-import { runKind } from '../../engine/run-document.js';
-import { isRecord } from '../../server/errors/problem-list.js';
+import { RunsRepository } from '../../engine/runs.repository.js';
 import type { Database } from '../../store/database.js';
-import { ResourcesRepository } from '../../store/resources.repository.js';
 import { runEvent, runEventCode } from './run-event.js';
 import { WebhookDeliveriesRepository, type Delivery } from './webhook-deliveries.repository.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -39,8 +37,8 @@ export class RunNotifier {
     const subscribed = (await new WebhooksRepository(db).list(scope)).filter((webhook) => webhook.events.includes(code));
     if (subscribed.length === 0) return;
     // The run as its final record says, exactly what GET /runs/{id} answers (read in the transaction that wrote it).
-    const record = await new ResourcesRepository(db).get(runKind, scope, runId);
-    if (!record || !isRecord(record.body)) {
+    const record = await new RunsRepository(db).get(scope, runId);
+    if (!record) {
       this.deps.log?.warn({ runId }, 'a finished run has no record to notify of');
       return;
     }

@@ -7,9 +7,12 @@ import { DuckDbSession } from '../src/lake/duckdb-session.js';
 import { availableBackends } from './support/backends.js';
 import { cloudStorageFlowSpec, createFlowFrom, lakeRows, runNow } from './support/file-flow.js';
 import { S3TestServer, testAccessKey, testSecretKey } from './support/s3-server.js';
+import { heldBufferGrowth } from './support/held-buffers.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
 
-const backends = await availableBackends();
+// One metadata backend: what this file checks is the source, which reads and stages the same on both; the pipeline
+// after staging runs on both backends in the other source tests (postgres-source, paypal-source, ...).
+const [backend] = await availableBackends();
 const flowservice = '/data/foundation/flowservice';
 const s3Spec = 'ecadc60c-7455-4d87-84dc-2a0e293d997b';
 const bucket = 'payments-inbox';
@@ -26,7 +29,7 @@ const idsOf = (prefix: string, count: number) => Array.from({ length: count }, (
  * faults) holds the objects; connections, explore, flows and runs go over HTTP; the landed rows are read from the
  * lake with DuckDB.
  */
-describe.each(backends)('Amazon S3 source on $name', (backend) => {
+describe.runIf(backend)('Amazon S3 source', () => {
   let api: TestApi;
   let s3: S3TestServer;
   let work: string;
@@ -34,7 +37,7 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
   beforeAll(async () => {
     s3 = await S3TestServer.start();
     await s3.createBucket(bucket);
-    api = await startApi(backend, { retryPolicy: quickRetries });
+    api = await startApi(backend!, { retryPolicy: quickRetries });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 's3-source-work-'));
   });
   afterAll(async () => {
@@ -215,37 +218,20 @@ describe.each(backends)('Amazon S3 source on $name', (backend) => {
     }
   });
 
-  it('streams a large object to staging without holding it in memory', async () => {
-    const rows = 300_000;
+  it('streams a large object to staging without holding it in memory', { timeout: 120_000 }, async () => {
+    const rows = 160_000;
     const file = path.join(work, 'large.csv');
     const out = fs.createWriteStream(file);
     out.write(header);
     for (let start = 0; start < rows; start += 10_000) out.write(csvRows('L', 10_000, 300).replace(/^L(\d+)/gm, (_, n: string) => `L${String(start + Number(n)).padStart(6, '0')}`));
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     const size = fs.statSync(file).size;
-    expect(size).toBeGreaterThan(90 * 1024 * 1024);
+    expect(size).toBeGreaterThan(48 * 1024 * 1024);
     await s3.putFile(bucket, 'large/big.csv', file);
     const flow = await flowFor(await connect(), 'large', { format: 'delimited' }, 'large/big.csv');
-    // The buffers JavaScript still holds while the run reads (DuckDB's memory is native and bounded by its settings),
-    // read after a collection so garbage the collector has not yet reclaimed does not count: a streamed object keeps
-    // a few chunks; one held whole adds its own size.
-    const collect = (globalThis as { gc?: () => void }).gc;
-    if (!collect) throw new Error('the tests run with --expose-gc (vitest.config.ts)');
-    let low = Infinity;
-    let high = 0;
-    const sampler = setInterval(() => {
-      collect();
-      const held = process.memoryUsage().arrayBuffers;
-      low = Math.min(low, held);
-      high = Math.max(high, held);
-    }, 100);
-    try {
-      const run = await runNow(api, flow.flowId);
-      expect(landed(run)).toBe(rows);
-    } finally {
-      clearInterval(sampler);
-    }
-    expect(high - low, `buffers grew ${Math.round((high - low) / 1e6)} MB reading ${Math.round(size / 1e6)} MB`).toBeLessThan(size / 2);
+    const { result: run, growth } = await heldBufferGrowth(() => runNow(api, flow.flowId));
+    expect(landed(run)).toBe(rows);
+    expect(growth, `buffers grew ${Math.round(growth / 1e6)} MB reading ${Math.round(size / 1e6)} MB`).toBeLessThan(size / 2);
     const [count] = await lakeRows(api, flow.dataSetId, 'count(*)::INTEGER AS n, count(DISTINCT _id)::INTEGER AS ids', 'n');
     expect(count).toEqual({ n: rows, ids: rows });
   });

@@ -1,7 +1,7 @@
 /**
- * How far the buffers JavaScript holds grew while `work` ran, sampled every 100 ms after a collection, so garbage the
- * collector has not yet reclaimed does not count (DuckDB's memory is native, bounded by its own settings, and not
- * counted). A source that streams keeps a few chunks at a time; one that holds a file whole adds its size.
+ * How far the buffers JavaScript holds grew while `work` ran, sampled every 500 ms and once at its end, each after a
+ * collection, so garbage the collector has not yet reclaimed does not count (DuckDB's memory is native, bounded by its
+ * own settings, and not counted). A source that streams keeps a few chunks at a time; one that holds a file whole adds its size.
  *
  * @example
  * const { result: run, growth } = await heldBufferGrowth(() => runNow(api, flowId));
@@ -19,9 +19,11 @@ export async function heldBufferGrowth<T>(work: () => Promise<T>): Promise<{ res
     high = Math.max(high, held);
   };
   sample();
-  const sampler = setInterval(sample, 100);
+  // A full collection takes long on a busy machine: sampled more often, it slows the read it measures.
+  const sampler = setInterval(sample, 500);
   try {
     const result = await work();
+    sample();
     return { result, growth: high - low };
   } finally {
     clearInterval(sampler);

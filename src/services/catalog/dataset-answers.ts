@@ -1,7 +1,8 @@
 import { isRecord } from '../../server/errors/problem-list.js';
-import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
+import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import { schemaDataBehaviors } from '../schemaregistry/schema-behavior.js';
 import type { BatchesRepository } from './batches.repository.js';
+import type { StoredDataSet } from './datasets.repository.js';
 
 /**
  * Datasets as Catalog answers them: the stored dataset plus what its batches say (`lastBatchId`,
@@ -9,11 +10,11 @@ import type { BatchesRepository } from './batches.repository.js';
  * ingestion commits batches without touching the dataset. A dataset stored before Tributary recorded
  * `classification` gets it derived from its schema, since clients index into it.
  */
-export async function answeredDataSets(repo: ResourcesRepository, batches: BatchesRepository, scope: Scope, stored: readonly StoredResource[]): Promise<Record<string, unknown>[]> {
+export async function answeredDataSets(repo: ResourcesRepository, batches: BatchesRepository, scope: Scope, stored: readonly StoredDataSet[]): Promise<Record<string, unknown>[]> {
   if (stored.length === 0) return [];
   // These datasets' last batches alone, ranked in the index: no batch body is read.
   const last = await batches.lastBatches(scope, stored.map((s) => s.id));
-  const bodies = stored.map((s): Record<string, unknown> & { id: string } => ({ ...(isRecord(s.body) ? s.body : {}), id: s.id }));
+  const bodies = stored.map((s): Record<string, unknown> & { id: string } => ({ ...s.body, id: s.id }));
   const unclassified = bodies.filter((b) => !isRecord(b.classification)).map(schemaIdOf).filter((id): id is string => id !== undefined);
   const behaviors = unclassified.length > 0 ? await schemaDataBehaviors(repo, scope, unclassified) : new Map<string, string | undefined>();
   return bodies.map((body) => {

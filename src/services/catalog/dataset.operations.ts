@@ -4,7 +4,7 @@ import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
-import type { StoredResource } from '../../store/resources.repository.js';
+import type { StoredDataSet } from './datasets.repository.js';
 import { deleteDataSetBatches } from './batch-deletion.js';
 import { PatchBody } from './batch-request.schema.js';
 import { batchKind } from './batches.js';
@@ -62,9 +62,9 @@ export async function createDataSet(call: CatalogCall, options: { requestDataSou
   return { status: 201, body: refsTo('dataSets', id), location: `/data/foundation/catalog/dataSets/${id}` };
 }
 
-async function storedDataSet(call: CatalogCall, id: string): Promise<{ stored: StoredResource; answered: Record<string, unknown> }> {
-  const stored = await call.repo.get(dataSetKind, call.ctx.scope, id);
-  if (!stored || !isRecord(stored.body)) throw notFound('dataSets', id);
+async function storedDataSet(call: CatalogCall, id: string): Promise<{ stored: StoredDataSet; answered: Record<string, unknown> }> {
+  const stored = await call.dataSets.get(call.ctx.scope, id);
+  if (!stored) throw notFound('dataSets', id);
   const [answered] = await answeredDataSets(call.repo, call.batches, call.ctx.scope, [stored]);
   return { stored, answered: answered ?? { ...stored.body, id } };
 }
@@ -116,7 +116,8 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
       response: { 200: jsonAnswer('The datasets found (ids that name none are left out)', DataSetsById, { etag: ETagHeader }), ...errorAnswers('notFound') },
       run: async (call) => {
         const ids = lookupIds(String(call.params.id));
-        const stored = (await Promise.all(ids.map((id) => call.repo.get(dataSetKind, call.ctx.scope, id)))).filter((s): s is StoredResource => s !== undefined);
+        const byId = await call.dataSets.getMany(call.ctx.scope, ids);
+        const stored = ids.flatMap((id) => byId.get(id) ?? []);
         const found = await answeredDataSets(call.repo, call.batches, call.ctx.scope, stored);
         return lookupAnswer('dataSets', String(call.params.id), found, call.query.properties as string | undefined);
       },

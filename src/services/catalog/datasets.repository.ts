@@ -2,7 +2,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { CatalogDataSetsTable, Database } from '../../store/database.js';
 import { dataSetKind } from '../../store/data-set-index.js';
 import { afterSql, collectIds, conditionSql, type IndexCondition } from '../../store/index-query.js';
+import { checkedResource } from '../../store/checked-resource.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
+import { StoredDataSetBody } from './stored-data-set.schema.js';
+
+/** A stored dataset whose body has been checked against `StoredDataSetBody`. */
+export type StoredDataSet = StoredResource & { body: StoredDataSetBody };
 
 /** The `catalog_data_sets` columns a dataset list can filter and sort on. */
 export type DataSetColumn = 'data_set_id' | 'name' | 'schema_id' | 'state' | 'created' | 'updated';
@@ -16,7 +21,7 @@ export interface DataSetOrder {
 
 
 /**
- * Catalog datasets: their bodies (in `resources`) and the `catalog_data_sets` index the store writes with every
+ * Catalog datasets: their bodies (in `resources`, checked here once against `StoredDataSetBody`) and the `catalog_data_sets` index the store writes with every
  * write of a dataset. Lists page through the index and read only their page's bodies; "which datasets use this
  * schema" reads the index alone.
  *
@@ -31,9 +36,15 @@ export class DataSetsRepository {
     this.resources = new ResourcesRepository(db);
   }
 
+  async get(scope: Scope, id: string): Promise<StoredDataSet | undefined> {
+    const stored = await this.resources.get(dataSetKind, scope, id);
+    return stored ? storedDataSet(stored) : undefined;
+  }
+
   /** The datasets with these ids that exist, by id: one read per 500 ids. */
-  getMany(scope: Scope, ids: readonly string[]): Promise<Map<string, StoredResource>> {
-    return this.resources.getMany(dataSetKind, scope, ids);
+  async getMany(scope: Scope, ids: readonly string[]): Promise<Map<string, StoredDataSet>> {
+    const found = await this.resources.getMany(dataSetKind, scope, ids);
+    return new Map([...found].map(([id, stored]) => [id, storedDataSet(stored)]));
   }
 
   /**
@@ -74,4 +85,9 @@ export class DataSetsRepository {
   private scoped(scope: Scope) {
     return this.db.selectFrom('catalog_data_sets').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId);
   }
+}
+
+/** A stored dataset, checked: a body of another shape is a store edited by hand, and fails loudly here. */
+export function storedDataSet(stored: StoredResource): StoredDataSet {
+  return checkedResource(StoredDataSetBody, stored, 'dataset');
 }

@@ -11,7 +11,7 @@ import { isPqsTableName, pqsTableNameFrom, pqsTableNameMaxLength, pqsTableTag } 
 import { sameJson } from './same-json.js';
 import { dataSetKind } from '../../store/data-set-index.js';
 import type { Database } from '../../store/database.js';
-import { DataSetsRepository } from './datasets.repository.js';
+import { DataSetsRepository, storedDataSet } from './datasets.repository.js';
 
 export { dataSetKind };
 
@@ -20,14 +20,15 @@ export interface DataSetRecord {
   id: string;
   name: string;
   schemaRef: { id: string; contentType: string };
+  /** The view its files are listed under (Data Access), when it has one. */
+  viewId: string | undefined;
 }
 
 export async function findDataSet(repo: ResourcesRepository, scope: Scope, id: string): Promise<DataSetRecord | undefined> {
-  const stored = await repo.get(dataSetKind, scope, id);
-  if (!stored || !isRecord(stored.body)) return undefined;
-  const body = stored.body;
-  const schemaRef = isRecord(body.schemaRef) ? body.schemaRef : {};
-  return { id: stored.id, name: String(body.name), schemaRef: { id: String(schemaRef.id), contentType: String(schemaRef.contentType) } };
+  const found = await repo.get(dataSetKind, scope, id);
+  if (!found) return undefined;
+  const { body } = storedDataSet(found);
+  return { id: found.id, name: body.name, schemaRef: { id: String(body.schemaRef?.id), contentType: String(body.schemaRef?.contentType) }, viewId: body.viewId };
 }
 
 /** The ids of the datasets whose schema is `schemaId`, from the dataset index. */

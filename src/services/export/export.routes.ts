@@ -5,12 +5,11 @@ import { batchDataFiles, batchMetaFiles, type BatchMetaFolder, type LakeFile } f
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
-import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import { headerValue, IdParams } from '../../server/request-parts.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
-import { dataSetKind } from '../catalog/datasets.js';
+import { findDataSet } from '../catalog/datasets.js';
 import { datasetFileId, parseDatasetFileId } from './dataset-file-id.js';
 import { BatchFileList, FileEntryList, FileQuery, listingOrDownload, ListQuery, MetaQuery, PartialDownload } from './export.schema.js';
 import { findExportedBatch } from './exported-batch.js';
@@ -119,10 +118,8 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
   };
 
   const dataSetViewId = async (ctx: RequestContext, dataSetId: string): Promise<string> => {
-    const dataSet = await repo.get(dataSetKind, ctx.scope, dataSetId);
-    const viewId = dataSet && isRecord(dataSet.body) ? dataSet.body.viewId : undefined;
     // A dataset deleted after its batch landed has no view left; its id still says where the file came from.
-    return typeof viewId === 'string' ? viewId : dataSetId;
+    return (await findDataSet(repo, ctx.scope, dataSetId))?.viewId ?? dataSetId;
   };
 }
 

@@ -9,6 +9,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { Descriptor, DescriptorBody, DescriptorList, DescriptorReplaced } from './descriptor.schema.js';
 import { buildDescriptor, descriptorKind } from './descriptors.js';
 import { Registry } from './registry.js';
+import { RegistryRepository } from './registry.repository.js';
 
 const base = '/data/foundation/schemaregistry';
 const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')], { description: 'Descriptors live in tenant; global has none' }) });
@@ -17,10 +18,11 @@ const tags = ['schemaregistry'];
 /** Descriptors: identity, relationship and display metadata about schema fields. Accept types use `xdm`. */
 export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
+  const documents = new RegistryRepository(repo);
   const body = (request: FastifyRequest) => request.body as Record<string, unknown>;
 
   app.get<{ Params: Static<typeof ContainerParams> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid') } } }, async (request) => {
-    const descriptors = request.params.container === 'tenant' ? (await repo.list(descriptorKind, request.ctx.scope)).map((d) => d.body as JsonObject) : [];
+    const descriptors = request.params.container === 'tenant' ? (await documents.list(descriptorKind, request.ctx.scope)).map((d) => d.body) : [];
     // Adobe's own Postman collection lists descriptors with `xed-id`, the type every other registry list takes:
     // the `xed` spellings are read as their `xdm` twins.
     const accept = (request.headers.accept ?? 'application/vnd.adobe.xdm-id+json').toLowerCase().replaceAll('vnd.adobe.xed', 'vnd.adobe.xdm');
@@ -42,7 +44,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
   });
 
   app.get<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, summary: 'Look up a descriptor', params: IdParams, response: { 200: Descriptor, ...errorAnswers('notFound') } } }, async (request) => {
-    const stored = await repo.get(descriptorKind, request.ctx.scope, request.params.id);
+    const stored = await documents.get(descriptorKind, request.ctx.scope, request.params.id);
     if (!stored) throw notFound('descriptors', request.params.id);
     return stored.body;
   });

@@ -6,7 +6,7 @@ import { resolveFull } from '../../xdm/resolve-full.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { Registry } from './registry.js';
 
-export const descriptorKind = 'xdm.descriptors';
+export { descriptorKind } from './registry-types.js';
 
 const supported = [
   'xdm:descriptorIdentity',

@@ -20,5 +20,8 @@ export const registryTypes: Record<string, RegistryType> = {
 
 export const tenantKinds = ['xdm.schemas', 'xdm.classes', 'xdm.mixins', 'xdm.datatypes'] as const;
 
+/** The kind descriptors are stored under. */
+export const descriptorKind = 'xdm.descriptors';
+
 /** The XDM release the standard library comes from, as the registry reports it in `meta:globalLibVersion`. */
 export const globalLibVersion = '1.31.4';

@@ -1,14 +1,15 @@
 import { isObject, type ComponentLookup } from '../../xdm/component-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
-import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
-import { tenantKinds } from './registry-types.js';
+import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
+import { RegistryRepository, type StoredXdmDocument } from './registry.repository.js';
+import { descriptorKind } from './registry-types.js';
 import { classOfUnion, unionDocument, unionMembers, type UnionContext } from './unions.js';
 
 export interface RegistryEntry {
   doc: JsonObject;
   container: 'global' | 'tenant';
-  stored?: StoredResource;
+  stored?: StoredXdmDocument;
 }
 
 /** The org and sandbox a union document names. */
@@ -20,22 +21,23 @@ export type UnionOwner = Omit<UnionContext, 'lookup'>;
  */
 export class Registry {
   private constructor(
-    private readonly tenant: Map<string, StoredResource>,
-    private readonly descriptorRows: StoredResource[],
+    private readonly tenant: Map<string, StoredXdmDocument>,
+    private readonly descriptorRows: StoredXdmDocument[],
   ) {}
 
   static async load(repo: ResourcesRepository, scope: Scope): Promise<Registry> {
-    const [all, descriptors] = await Promise.all([Promise.all(tenantKinds.map((kind) => repo.list(kind, scope))), repo.list('xdm.descriptors', scope)]);
-    return new Registry(new Map(all.flat().map((stored) => [stored.id, stored])), descriptors);
+    const documents = new RegistryRepository(repo);
+    const [components, descriptors] = await Promise.all([documents.tenantComponents(scope), documents.list(descriptorKind, scope)]);
+    return new Registry(new Map(components.map((stored) => [stored.id, stored])), descriptors);
   }
 
   descriptors(): JsonObject[] {
-    return this.descriptorRows.map((d) => d.body as JsonObject);
+    return this.descriptorRows.map((d) => d.body);
   }
 
   readonly lookup: ComponentLookup = (id) => {
     const stored = this.tenant.get(id);
-    return stored ? (stored.body as JsonObject) : (findStandard(id) as JsonObject | undefined);
+    return stored ? stored.body : findStandard(id);
   };
 
   /** By `$id` or `meta:altId`, optionally only of one resource type. */
@@ -43,10 +45,10 @@ export class Registry {
     const id = this.idOf(idOrAltId);
     const stored = id ? this.tenant.get(id) : undefined;
     const entry: RegistryEntry | undefined = stored
-      ? { doc: stored.body as JsonObject, container: 'tenant', stored }
+      ? { doc: stored.body, container: 'tenant', stored }
       : (() => {
           const standard = findStandard(idOrAltId);
-          return standard ? { doc: standard as JsonObject, container: 'global' as const } : undefined;
+          return standard ? { doc: standard, container: 'global' as const } : undefined;
         })();
     if (!entry) return undefined;
     if (resourceType && entry.doc['meta:resourceType'] !== resourceType) return undefined;
@@ -56,7 +58,7 @@ export class Registry {
   /** The union of each class that has schemas enabled for Profile, derived from those schemas. */
   unions(owner: UnionOwner): JsonObject[] {
     const context: UnionContext = { ...owner, lookup: this.lookup };
-    return [...unionMembers(this.tenantOf('xdm.schemas').map((s) => s.body as JsonObject))].map(([classId, members]) => unionDocument(classId, members, context));
+    return [...unionMembers(this.tenantOf('xdm.schemas').map((s) => s.body))].map(([classId, members]) => unionDocument(classId, members, context));
   }
 
   /** A union by `$id` or `meta:altId` (`…__union`), if its class has members. */
@@ -67,7 +69,7 @@ export class Registry {
     return this.unions(owner).find((union) => union['meta:class'] === classId);
   }
 
-  tenantOf(kind: string): StoredResource[] {
+  tenantOf(kind: string): StoredXdmDocument[] {
     return [...this.tenant.values()].filter((s) => s.kind === kind);
   }
 
@@ -87,7 +89,7 @@ export class Registry {
       const stored = this.tenant.get(ref);
       if (!stored || seen.has(ref)) continue;
       seen.add(ref);
-      if (this.dependsOn(stored.body as JsonObject, id, seen)) return true;
+      if (this.dependsOn(stored.body, id, seen)) return true;
     }
     return false;
   }
@@ -100,7 +102,7 @@ export class Registry {
   private idOf(idOrAltId: string): string | undefined {
     if (this.tenant.has(idOrAltId)) return idOrAltId;
     for (const stored of this.tenant.values()) {
-      if (isObject(stored.body) && stored.body['meta:altId'] === idOrAltId) return stored.id;
+      if (stored.body['meta:altId'] === idOrAltId) return stored.id;
     }
     return undefined;
   }

@@ -49,12 +49,12 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     const docs = (kind: string) => registry.tenantOf(kind);
     const all = [...docs('xdm.schemas'), ...docs('xdm.mixins'), ...docs('xdm.datatypes'), ...docs('xdm.classes')];
     const summary = (s: (typeof all)[number]) => {
-      const doc = s.body as JsonObject;
+      const doc = s.body;
       return { title: doc.title, description: doc.description, 'meta:resourceType': doc['meta:resourceType'], 'meta:altId': doc['meta:altId'], version: doc.version, $id: doc.$id, createdDate: s.createdAt, updatedDate: s.updatedAt };
     };
     const classUsage: Record<string, unknown[]> = {};
     for (const schema of docs('xdm.schemas')) {
-      const doc = schema.body as JsonObject;
+      const doc = schema.body;
       const classId = String(doc['meta:class']);
       (classUsage[classId] ??= []).push({ $id: doc.$id, title: doc.title, description: doc.description });
     }
@@ -233,7 +233,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 /** Once data or mappings rely on a schema, its fields may be added to but not removed or retyped. */
 async function refuseBreakingChanges(db: ServiceDeps['db'], request: FastifyRequest, registry: Registry, doc: JsonObject): Promise<void> {
   for (const schema of registry.tenantOf('xdm.schemas')) {
-    const current = schema.body as JsonObject;
+    const current = schema.body;
     const affected = schema.id === doc.$id || registry.dependsOn(current, String(doc.$id));
     if (!affected) continue;
     const users = [...(await dataSetsUsingSchema(db, request.ctx.scope, schema.id)), ...(await mappingSetsUsingSchema(db, request.ctx.scope, schema.id))];
@@ -263,7 +263,7 @@ function summaryOf(doc: JsonObject): JsonObject {
 /** The resources a list shows: the standard library in `global`, the sandbox's own (or its unions) in `tenant`. */
 function listed(registry: Registry, type: RegistryType, container: 'global' | 'tenant', owner: UnionOwner): JsonObject[] {
   if (type.resourceType === 'unions') return container === 'tenant' ? registry.unions(owner) : [];
-  return container === 'global' ? registry.globalOf(type.resourceType) : registry.tenantOf(type.kind).map((s) => s.body as JsonObject);
+  return container === 'global' ? registry.globalOf(type.resourceType) : registry.tenantOf(type.kind).map((s) => s.body);
 }
 
 /** One resource of a container; a union is found through `/unions` and, as AEP documents, through `/schemas`. */
@@ -298,7 +298,7 @@ function writableType(segment: string): RegistryType {
 }
 
 function ensureUniqueTitle(registry: Registry, type: RegistryType, doc: JsonObject): void {
-  const clash = registry.tenantOf(type.kind).find((s) => (s.body as JsonObject).title === doc.title && s.id !== doc.$id);
+  const clash = registry.tenantOf(type.kind).find((s) => s.body.title === doc.title && s.id !== doc.$id);
   if (clash) {
     throw new ApiError('conflict', `A ${type.resourceType} resource titled "${String(doc.title)}" already exists (${clash.id}); titles are unique in a sandbox.`, {
       problems: [{ in: 'body', path: '/title', message: 'is already used' }],

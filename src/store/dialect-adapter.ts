@@ -1,6 +1,7 @@
-import { PostgresDialect, SqliteDialect, sql, type Dialect, type RawBuilder } from 'kysely';
+import { SqliteDialect, sql, type Dialect, type RawBuilder } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { OwnSchemaPostgresDialect } from './own-schema-introspector.js';
 
 /**
  * The only place where SQLite and PostgreSQL differ. Everything above it is one code path.
@@ -42,7 +43,7 @@ export function postgresAdapter(connectionString: string, schema?: string): Dial
   });
   return {
     name: 'postgres',
-    dialect: new PostgresDialect({ pool }),
+    dialect: new OwnSchemaPostgresDialect({ pool }),
     prepare: async () => {
       if (!schema) return;
       const client = new pg.Client({ connectionString });

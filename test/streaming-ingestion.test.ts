@@ -240,7 +240,7 @@ describe.each(backends)('streaming ingestion (HTTP API source) on $name', (backe
     const claimedId = 'c'.repeat(32);
     const now = Date.now();
     const claimed = await queue.claim(group as NonNullable<typeof group>, claimedId, { maxRecords: 100, maxBytes: 1e9 }, now, async (trx) => {
-      await trx.insertInto('resources').values({ kind: 'catalog.batch', id: claimedId, org_id: group?.scope.orgId ?? '', sandbox_id: group?.scope.sandboxId ?? '', body: JSON.stringify({ id: claimedId, status: 'loading', relatedObjects: [{ type: 'dataSet', id: dataSetId }], inputFormat: { format: 'json' }, tags: {} }), secret: null, etag: '1', created_at: now, updated_at: now, unique_key: null }).execute();
+      await trx.insertInto('resources').values({ kind: 'catalog.batch', id: claimedId, org_id: group?.scope.orgId ?? '', sandbox_id: group?.scope.sandboxId ?? '', body: JSON.stringify({ id: claimedId, status: 'loading', relatedObjects: [{ type: 'dataSet', id: dataSetId }], inputFormat: { format: 'json' }, tags: {}, created: now, updated: now }), secret: null, etag: '1', created_at: now, updated_at: now, unique_key: null }).execute();
     });
     expect(claimed).toBe(2);
     expect((await send(inletUrl, message({ _id: 'K3' }))).status).toBe(200);

@@ -1,6 +1,7 @@
 import { Check } from 'typebox/value';
 import { Type } from 'typebox';
 import { claimedStatus, dataSetOfBatch, uncommittedStatuses } from '../engine/batch-document.js';
+import { StoredBatchBody } from '../engine/stored-batch.schema.js';
 
 /** A Catalog batch as a snapshot saw it, and where its folder is in the lake. */
 export interface SnapshotBatch {
@@ -21,7 +22,8 @@ export function batchStatus(body: string): string | undefined {
 
 export function snapshotBatch(row: { id: string; org_id: string; sandbox_id: string; body: string }): SnapshotBatch {
   const parsed = parseJson(row.body);
-  return { id: row.id, orgId: row.org_id, sandboxId: row.sandbox_id, status: batchStatus(row.body), dataSetId: dataSetOfBatch(parsed) };
+  // Read leniently: a backup copies whatever the store holds, and a body of another shape has no dataset to name.
+  return { id: row.id, orgId: row.org_id, sandboxId: row.sandbox_id, status: batchStatus(row.body), dataSetId: Check(StoredBatchBody, parsed) ? dataSetOfBatch(parsed) : undefined };
 }
 
 /**

@@ -1,15 +1,26 @@
+import { checkedResource } from '../store/checked-resource.js';
+import type { StoredResource } from '../store/resources.repository.js';
 import type { RunOutcome } from './run-outcome.js';
+import { StoredBatchBody } from './stored-batch.schema.js';
 import type { RunPlan } from './run-plan.js';
 
 /** Batches keep index rows beside their bodies, so the store names their kind. */
 export { batchKind } from '../store/batch-index.js';
 
+/** A stored batch whose body has been checked against `StoredBatchBody`. */
+export type StoredBatch = StoredResource & { body: StoredBatchBody };
+
+/**
+ * A stored batch, checked: a body of another shape is a store edited by hand, and fails loudly here. Batches are
+ * written by the engine's commits, Catalog and Batch Ingestion, so the check lives with the engine they all use.
+ */
+export function storedBatch(stored: StoredResource): StoredBatch {
+  return checkedResource(StoredBatchBody, stored, 'batch');
+}
+
 /** The dataset a stored batch belongs to, read from its `relatedObjects`. */
-export function dataSetOfBatch(body: unknown): string | undefined {
-  const related = body !== null && typeof body === 'object' ? (body as { relatedObjects?: unknown }).relatedObjects : undefined;
-  if (!Array.isArray(related)) return undefined;
-  const found = related.find((o): o is { type: string; id: string } => o !== null && typeof o === 'object' && o.type === 'dataSet' && typeof o.id === 'string');
-  return found?.id;
+export function dataSetOfBatch(body: StoredBatchBody): string | undefined {
+  return body.relatedObjects?.find((o) => o.type === 'dataSet')?.id;
 }
 
 /** Batch statuses in which nothing has landed yet: only such a batch may be completed. */
@@ -26,13 +37,12 @@ export const claimedStatus = 'processing';
  * A batch created by Batch Ingestion (or streaming), as it reads once its files landed: what the client created
  * it with (`inputFormat`, `externalId`, its tags) stays, the outcome of the landing is added.
  */
-export function completedUpload(created: Record<string, unknown>, landed: Record<string, unknown>): Record<string, unknown> {
-  const tags = (value: unknown) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+export function completedUpload(created: StoredBatchBody, landed: StoredBatchBody): StoredBatchBody {
   return {
     ...created,
     ...landed,
     inputFormat: created.inputFormat ?? landed.inputFormat,
-    tags: { ...tags(landed.tags), ...tags(created.tags) },
+    tags: { ...landed.tags, ...created.tags },
     created: created.created ?? landed.created,
     createdClient: created.createdClient ?? landed.createdClient,
     createdUser: created.createdUser ?? landed.createdUser,
@@ -40,7 +50,7 @@ export function completedUpload(created: Record<string, unknown>, landed: Record
 }
 
 /** The Catalog batch a run lands, in Catalog's `batchResponse` shape. */
-export function batchDocument(plan: RunPlan, batchId: string, runId: string, outcome: RunOutcome, status: 'success' | 'failed'): Record<string, unknown> {
+export function batchDocument(plan: RunPlan, batchId: string, runId: string, outcome: RunOutcome, status: 'success' | 'failed'): StoredBatchBody & Record<string, unknown> {
   return {
     id: batchId,
     imsOrg: plan.scope.orgId,

@@ -8,7 +8,7 @@ import { listRegularFiles } from '../lake/batch-files.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
 import { ResourcesRepository } from '../store/resources.repository.js';
-import { batchDocument, batchKind, claimedStatus, completedUpload } from './batch-document.js';
+import { batchDocument, batchKind, claimedStatus, completedUpload, storedBatch } from './batch-document.js';
 import type { ConnectorLookup } from './connectors-by-spec.js';
 import { writeInputManifest } from './batch-meta.js';
 import { flowStateKind, readFlowState, type FlowState } from './flow-state.js';
@@ -114,14 +114,14 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
       const now = outcome.completedAt as number;
       const batch = { kind: batchKind, id: batchId, body: batchDocument(plan, batchId, runId, outcome, 'success'), secret: null, etag: String(now), createdAt: now, updatedAt: now };
       if (plan.upload) {
-        const existing = await tx.get(batchKind, scope, batchId);
-        const created = existing && existing.body !== null && typeof existing.body === 'object' ? (existing.body as Record<string, unknown>) : undefined;
+        const found = await tx.get(batchKind, scope, batchId);
+        const existing = found ? storedBatch(found) : undefined;
         // A batch lands once, by the completion that claimed it: one that lost its claim (its process was taken
         // for gone and the batch completed elsewhere) must not commit.
-        if (!existing || !created || created.status !== claimedStatus) {
+        if (!existing || existing.body.status !== claimedStatus) {
           throw new RunFailure('INGEST-1001-500', `batch ${batchId} was completed or removed while it was being completed`, 'transient');
         }
-        if (!(await tx.update(scope, { ...batch, body: completedUpload(created, batch.body), createdAt: existing.createdAt }, existing.etag))) {
+        if (!(await tx.update(scope, { ...batch, body: completedUpload(existing.body, batch.body), createdAt: existing.createdAt }, existing.etag))) {
           throw new RunFailure('INGEST-1001-500', `batch ${batchId} changed while it was being completed`, 'transient');
         }
       } else {

@@ -287,7 +287,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   const background = runSettings.background !== false;
   if (background) streaming.start();
-  const abandonedBatches = new AbandonedBatches({ db: deps.store.db, now, layout, batches: importedBatches, engine, uploadExpiryMs: deps.uploadExpiryMs ?? defaultUploadExpiryMs, log: server.log });
+  const abandonedBatches = new AbandonedBatches({ now, layout, batches: importedBatches, engine, uploadExpiryMs: deps.uploadExpiryMs ?? defaultUploadExpiryMs, log: server.log });
   if (background) abandonedBatches.start();
   // Deliveries left pending by a previous process are taken up again.
   webhookSender.start();

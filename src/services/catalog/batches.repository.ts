@@ -2,10 +2,9 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { batchKind } from '../../store/batch-index.js';
 import type { CatalogBatchesTable, Database } from '../../store/database.js';
 import { afterSql, collectIds, conditionSql, type IndexCondition } from '../../store/index-query.js';
-import { checkedResource } from '../../store/checked-resource.js';
-import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
+import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
 import type { LastBatches } from './last-batches.js';
-import { StoredBatchBody } from './stored-batch.schema.js';
+import { storedBatch, type StoredBatch } from '../../engine/batch-document.js';
 
 /** The `catalog_batches` columns a batch list can filter and sort on. */
 export type BatchColumn = 'batch_id' | 'data_set_id' | 'status' | 'created' | 'updated';
@@ -17,8 +16,7 @@ export interface BatchOrder {
   descending: boolean;
 }
 
-/** A stored batch whose body has been checked against the stored-batch schema. */
-export type StoredBatch = StoredResource & { body: StoredBatchBody };
+export { storedBatch, type StoredBatch };
 
 
 /** How many dataset ids one `lastBatches` query binds: well under both backends' limits on bound parameters. */
@@ -138,10 +136,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A stored batch, checked: a body of another shape is a store edited by hand, and fails loudly here. */
-export function storedBatch(stored: StoredResource): StoredBatch {
-  return checkedResource(StoredBatchBody, stored, 'batch');
-}
 
 function numbers(row: CatalogBatchesTable): CatalogBatchesTable {
   const time = (value: number | null) => (value === null ? null : Number(value));

@@ -7,7 +7,6 @@ import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch
 import type { StoredDataSet } from './datasets.repository.js';
 import { deleteDataSetBatches } from './batch-deletion.js';
 import { PatchBody } from './batch-request.schema.js';
-import { batchKind } from './batches.js';
 import { CatalogListQuery } from './catalog-listing.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { DataSetAccess, DataSetsById, ETagHeader, jsonAnswer, ReferenceList } from './catalog-answers.schema.js';
@@ -183,7 +182,7 @@ export function dataSetOperations(deps: { layout: LakeLayout }): CatalogOperatio
         if (!(await call.repo.get(dataSetKind, call.ctx.scope, id))) throw notFound('dataSets', id);
         const batchId = call.query.batchId as string | undefined;
         if (batchId !== undefined) {
-          const batch = await call.repo.get(batchKind, call.ctx.scope, batchId);
+          const batch = await call.batches.get(call.ctx.scope, batchId);
           if (!batch || dataSetOfBatch(batch.body) !== id) {
             throw new ApiError('validation', `batch ${batchId} is not a batch of dataset ${id}`, { problems: [{ in: 'query', path: 'batchId', message: 'not a batch of this dataset' }] });
           }

@@ -1,9 +1,8 @@
 import type { BatchLocation } from '../../lake/batch-files.js';
-import { isRecord } from '../../server/errors/problem-list.js';
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
 import { batchKind } from '../catalog/batches.js';
-import { dataSetOfBatch } from '../../engine/batch-document.js';
+import { dataSetOfBatch, storedBatch } from '../../engine/batch-document.js';
 
 /** A Catalog batch, as Data Access needs it: where its files are and whether they hold valid data. */
 export interface ExportedBatch {
@@ -20,9 +19,10 @@ export interface ExportedBatch {
  * found here, so another org's or sandbox's batch, or a lake folder no batch owns, is as unknown as a made-up id.
  */
 export async function findExportedBatch(repo: ResourcesRepository, ctx: RequestContext, batchId: string): Promise<ExportedBatch | undefined> {
-  const stored = await repo.get(batchKind, ctx.scope, batchId);
-  const body = stored && isRecord(stored.body) ? stored.body : undefined;
-  const dataSetId = dataSetOfBatch(body);
+  const found = await repo.get(batchKind, ctx.scope, batchId);
+  const stored = found ? storedBatch(found) : undefined;
+  const body = stored?.body;
+  const dataSetId = body ? dataSetOfBatch(body) : undefined;
   if (!stored || !body || !dataSetId) return undefined;
   const completed = typeof body.completed === 'number' ? body.completed : stored.createdAt;
   return {

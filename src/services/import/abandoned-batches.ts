@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
-import { batchKind, claimedStatus } from '../../engine/batch-document.js';
+import { claimedStatus } from '../../engine/batch-document.js';
 import type { Engine } from '../../engine/engine.js';
 import { PeriodicSweep } from '../../engine/periodic-sweep.js';
 import type { RunLog } from '../../engine/run-log.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
-import type { Database } from '../../store/database.js';
 import { BatchUploadFolder } from './batch-upload-folder.js';
 import type { ImportedBatches } from './imported-batches.js';
 
@@ -24,7 +22,6 @@ const sweepEveryMs = 60_000;
 const producers = ['tributary:import', 'tributary:streaming'];
 
 export interface AbandonedBatchesDeps {
-  db: Kysely<Database>;
   now: () => number;
   layout: LakeLayout;
   batches: ImportedBatches;
@@ -112,24 +109,13 @@ export class AbandonedBatches {
     return expired;
   }
 
-  /**
-   * Batches of the producers above in `status`, changed last before `before`. The text test on the stored body
-   * only narrows what is read; the parsed status decides.
-   */
+  /** Batches of the producers above in `status`, changed last before `before`, with the last time either clock saw them change. */
   private async candidates(status: string, before?: number): Promise<{ id: string; scope: { orgId: string; sandboxId: string }; updatedAt: number; producer: string }[]> {
-    let query = this.deps.db
-      .selectFrom('resources')
-      .select(['id', 'org_id', 'sandbox_id', 'body', 'updated_at'])
-      .where('kind', '=', batchKind)
-      .where('body', 'like', `%"status":"${status}"%`);
-    if (before !== undefined) query = query.where('updated_at', '<=', before);
     const found = [];
-    for (const row of await query.execute()) {
-      const body = JSON.parse(row.body) as { status?: unknown; updated?: unknown; tags?: { acp_producer?: unknown } };
-      const producer = Array.isArray(body.tags?.acp_producer) ? String(body.tags.acp_producer[0]) : '';
-      if (body.status !== status || !producers.includes(producer)) continue;
-      const updatedAt = Math.max(Number(row.updated_at), typeof body.updated === 'number' ? body.updated : 0);
-      found.push({ id: row.id, scope: { orgId: row.org_id, sandboxId: row.sandbox_id }, updatedAt, producer });
+    for (const { scope, batch } of await this.deps.batches.inStatus(status, before)) {
+      const producer = batch.body.tags?.acp_producer?.[0] ?? '';
+      if (!producers.includes(producer)) continue;
+      found.push({ id: batch.id, scope, updatedAt: Math.max(batch.updatedAt, batch.body.updated), producer });
     }
     return found;
   }

@@ -1,10 +1,11 @@
 import { uploadedFilesSpecId } from '../../connectors/uploaded-files/uploaded-files-connector.js';
+import { dataSetOfBatch } from '../../engine/batch-document.js';
 import type { RunPlan } from '../../engine/run-plan.js';
+import type { StoredBatchBody } from '../../engine/stored-batch.schema.js';
 import { CompileError } from '../../mapping/compile-expression.js';
 import { identityRules } from '../../mapping/identity-mapping.js';
 import type { MappingRule } from '../../mapping/mapping-rule.js';
 import { ApiError } from '../../server/errors/api-error.js';
-import { isRecord } from '../../server/errors/problem-list.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
 import { findDataSet, type DataSetRecord } from '../catalog/datasets.js';
 import { loadSchema, type ResolvedSchema } from '../schemaregistry/schema-access.js';
@@ -71,7 +72,7 @@ export function landingPlan(landing: Landing): RunPlan {
 /** A Catalog batch created through Batch Ingestion (or streaming), as read back from the store. */
 export interface ImportedBatch {
   id: string;
-  body: Record<string, unknown>;
+  body: StoredBatchBody;
 }
 
 /**
@@ -88,13 +89,12 @@ export async function storedBatchPlan(
   extra: Partial<Pick<Landing, 'mapping' | 'options' | 'sparse'>> = {},
 ): Promise<RunPlan> {
   const scope = { orgId: who.scope.orgId, sandboxId: who.scope.sandboxId };
-  const related = Array.isArray(batch.body.relatedObjects) ? (batch.body.relatedObjects as { type?: string; id?: string }[]) : [];
-  const dataSetId = related.find((o) => o.type === 'dataSet')?.id ?? '';
+  const dataSetId = dataSetOfBatch(batch.body) ?? '';
   const dataSet = await findDataSet(repo, scope, dataSetId);
   if (!dataSet) throw new ApiError('validation', `the batch's dataset ${dataSetId} no longer exists`);
   const schema = await loadSchema(repo, scope, dataSet.schemaRef.id);
   if (!schema) throw new ApiError('validation', `the dataset's schema ${dataSet.schemaRef.id} no longer exists`);
-  const tags = isRecord(batch.body.tags) ? (batch.body.tags as Record<string, string[]>) : {};
+  const tags = batch.body.tags ?? {};
   const percent = tags.acp_partialIngestionPercent?.[0];
   return landingPlan({
     batchId: batch.id,
@@ -102,7 +102,7 @@ export async function storedBatchPlan(
     actor: who.actor,
     dataSet,
     schema,
-    inputFormat: isRecord(batch.body.inputFormat) ? batch.body.inputFormat : { format: 'json' },
+    inputFormat: batch.body.inputFormat ?? { format: 'json' },
     files,
     options: { partialIngestionPercent: percent ? Number(percent) : undefined, errorDiagnosticsEnabled: tags.acp_enableErrorDiagnostics?.[0] === 'true' },
     now,

@@ -1,11 +1,10 @@
-import { batchKind, claimedStatus, uncommittedStatuses } from '../../engine/batch-document.js';
+import { batchKind, claimedStatus, dataSetOfBatch, storedBatch, uncommittedStatuses, type StoredBatch } from '../../engine/batch-document.js';
 import type { RunDeps } from '../../engine/run-flow.js';
 import type { RunOutcome } from '../../engine/run-outcome.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { notFound } from '../../server/errors/api-error.js';
-import { isRecord } from '../../server/errors/problem-list.js';
 import { newEtag } from '../../store/cosmos-etag.js';
-import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
+import { ResourcesRepository, toStored, type Scope } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { BatchUploadFolder } from './batch-upload-folder.js';
 import { storedBatchPlan, type ImportedBatch, type Landing } from './batch-landing.js';
@@ -60,8 +59,28 @@ export class ImportedBatches {
   }
 
   async find(scope: Scope, batchId: string): Promise<ImportedBatch | undefined> {
+    const stored = await this.read(scope, batchId);
+    return stored ? { id: stored.id, body: stored.body } : undefined;
+  }
+
+  /**
+   * The batches of every sandbox in `status` (by the batch index's status column), stored last at or before
+   * `before` when given. For the sweeps that look after batches whatever sandbox they are in.
+   */
+  async inStatus(status: string, before?: number): Promise<{ scope: Scope; batch: StoredBatch }[]> {
+    let query = this.deps.db
+      .selectFrom('catalog_batches as indexed')
+      .innerJoin('resources as batch', (join) => join.onRef('batch.id', '=', 'indexed.batch_id').onRef('batch.org_id', '=', 'indexed.org_id').onRef('batch.sandbox_id', '=', 'indexed.sandbox_id').on('batch.kind', '=', batchKind))
+      .selectAll('batch')
+      .where('indexed.status', '=', status);
+    if (before !== undefined) query = query.where('batch.updated_at', '<=', before);
+    const rows = await query.execute();
+    return rows.map((row) => ({ scope: { orgId: row.org_id, sandboxId: row.sandbox_id }, batch: storedBatch(toStored(row)) }));
+  }
+
+  private async read(scope: Scope, batchId: string): Promise<StoredBatch | undefined> {
     const stored = await this.repo.get(batchKind, scope, batchId);
-    return stored && isRecord(stored.body) ? { id: stored.id, body: stored.body } : undefined;
+    return stored ? storedBatch(stored) : undefined;
   }
 
   async load(scope: Scope, batchId: string): Promise<ImportedBatch> {
@@ -72,17 +91,16 @@ export class ImportedBatches {
 
   /** The dataset a batch was created for. */
   dataSetOf(batch: ImportedBatch): string {
-    const related = Array.isArray(batch.body.relatedObjects) ? (batch.body.relatedObjects as { type?: string; id?: string }[]) : [];
-    return related.find((o) => o.type === 'dataSet')?.id ?? '';
+    return dataSetOfBatch(batch.body) ?? '';
   }
 
   /** Sets final fields (status, errors) on a batch; a batch that changed meanwhile is read again first. */
   async finish(scope: Scope, batchId: string, fields: Record<string, unknown>): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const current = await this.repo.get(batchKind, scope, batchId);
+      const current = await this.read(scope, batchId);
       if (!current) return;
       const now = this.deps.now();
-      const next = { ...current, body: { ...(current.body as object), ...fields, updated: now }, etag: newEtag(), updatedAt: now };
+      const next = { ...current, body: { ...current.body, ...fields, updated: now }, etag: newEtag(), updatedAt: now };
       if (await this.repo.update(scope, next, current.etag)) return;
     }
     throw new Error(`batch ${batchId} kept changing while its outcome was recorded`);
@@ -98,11 +116,11 @@ export class ImportedBatches {
     let status: string | undefined;
     // Bounded: a lost round means another writer changed the batch's other fields; after five it counts as busy.
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const current = await this.repo.get(batchKind, scope, batchId);
-      status = current && isRecord(current.body) ? String(current.body.status) : undefined;
+      const current = await this.read(scope, batchId);
+      status = current?.body.status;
       if (!current || status === undefined || !from.includes(status)) return { won: false, status };
       const now = this.deps.now();
-      const body = { ...(current.body as Record<string, unknown>), ...fields, updated: now };
+      const body = { ...current.body, ...fields, updated: now };
       if (await this.repo.update(scope, { ...current, body, etag: newEtag(), updatedAt: now }, current.etag)) return { won: true, batch: { id: batchId, body }, previous: status };
     }
     return { won: false, status };

@@ -1,9 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import { batchKind, claimedStatus } from '../../engine/batch-document.js';
+import { batchKind, claimedStatus, storedBatch } from '../../engine/batch-document.js';
 import type { QueuedLanding } from '../../engine/queue/run-queue.js';
 import type { BatchLandings } from '../../engine/queued-landing.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
-import { isRecord } from '../../server/errors/problem-list.js';
 import { newEtag } from '../../store/cosmos-etag.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
@@ -17,20 +16,25 @@ import { BatchUploadFolder } from './batch-upload-folder.js';
 export function queuedLandings(deps: { db: Kysely<Database>; now: () => number; layout: LakeLayout }): BatchLandings {
   const scopeOf = (job: QueuedLanding) => ({ orgId: job.scope.orgId, sandboxId: job.scope.sandboxId });
   const folderOf = (job: QueuedLanding) => new BatchUploadFolder(deps.layout.uploadDir(job.batchId));
+  /** The job's batch while it is still claimed; undefined once released by a sweep, landed or deleted. */
+  const claimedBatch = async (repo: ResourcesRepository, job: QueuedLanding) => {
+    const found = await repo.get(batchKind, scopeOf(job), job.batchId);
+    const stored = found ? storedBatch(found) : undefined;
+    return stored?.body.status === claimedStatus ? stored : undefined;
+  };
   /** Changes the claimed batch inside `trx`; a batch that is no longer claimed (released by a sweep) is left as it is. */
   const changeClaimed = async (trx: Transaction<Database>, job: QueuedLanding, fields: Record<string, unknown>) => {
     const repo = new ResourcesRepository(trx);
-    const scope = scopeOf(job);
-    const current = await repo.get(batchKind, scope, job.batchId);
-    if (!current || !isRecord(current.body) || current.body.status !== claimedStatus) return;
+    const current = await claimedBatch(repo, job);
+    if (!current) return;
     const now = deps.now();
-    await repo.update(scope, { ...current, body: { ...current.body, ...fields, updated: now }, etag: newEtag(), updatedAt: now }, current.etag);
+    await repo.update(scopeOf(job), { ...current, body: { ...current.body, ...fields, updated: now }, etag: newEtag(), updatedAt: now }, current.etag);
   };
   return {
     async plan(job) {
       const repo = new ResourcesRepository(deps.db);
-      const stored = await repo.get(batchKind, scopeOf(job), job.batchId);
-      if (!stored || !isRecord(stored.body) || stored.body.status !== claimedStatus) return undefined;
+      const stored = await claimedBatch(repo, job);
+      if (!stored) return undefined;
       return storedBatchPlan(repo, { id: stored.id, body: stored.body }, job, folderOf(job).list(), deps.now());
     },
     failed: (job, outcome, trx) =>

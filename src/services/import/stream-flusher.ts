@@ -174,7 +174,7 @@ export class StreamFlusher {
       // Claimed before its file is written: a server (or a client's COMPLETE) landing it already keeps it.
       const landing = await batches.claim(claimed.scope, claimed.batchId);
       const folder = new BatchUploadFolder(this.deps.layout.uploadDir(claimed.batchId));
-      const actor = { orgId: claimed.scope.orgId, clientId: inlet?.createdClient ?? String(batch.body.createdClient ?? ''), userId: inlet?.createdBy ?? String(batch.body.createdUser ?? ''), sandbox };
+      const actor = { orgId: claimed.scope.orgId, clientId: inlet?.createdClient ?? batch.body.createdClient ?? '', userId: inlet?.createdBy ?? batch.body.createdUser ?? '', sandbox };
       const outcome = await batches.land(actor, landing, folder, {
         prepare: () => folder.put('streamed-records.json', Readable.from(queue.lines(claimed.batchId))),
         ...(target.mapping && rules ? { mapping: { ...target.mapping, rules } } : {}),

@@ -16,6 +16,10 @@ export const StoredBatchBody = Type.Object(
     tags: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
     /** When the batch's outcome was recorded (epoch ms), as its writers set it; read leniently (a client may patch it). */
     completed: Type.Optional(Type.Unknown()),
+    /** Batch Ingestion's: how the uploaded files are to be read (`{"format": "json"}`, CSV options). */
+    inputFormat: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    createdClient: Type.Optional(Type.String()),
+    createdUser: Type.Optional(Type.String()),
   },
   { additionalProperties: true },
 );

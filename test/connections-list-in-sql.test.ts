@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowListResponse } from '../src/services/flowservice/flow-listing.js';
 import { connectionKinds } from '../src/store/connection-index.js';
 import { up as addConnectionIndex } from '../src/store/migrations/20261215T0100-connection-index.js';
+import { down as dropInletColumn, up as addInletColumn } from '../src/store/migrations/20261216T0100-connection-inlet.js';
+import { ConnectionsRepository } from '../src/services/flowservice/connections.repository.js';
 import { ResourcesRepository, type Scope } from '../src/store/resources.repository.js';
 import { availableBackends } from './support/backends.js';
 import { profileDataSet } from './support/catalog-fixture.js';
@@ -190,6 +192,41 @@ describe.each(backends)('the connection index migration on $name', (backend) => 
         { ...common, kind: connectionKinds.target, connection_id: target.id, name: 'connection 02', connection_spec_id: specs[0], base_connection_id: bases[2], state: 'enabled', data_set_id: dataSets[0], created_at: 2000, updated_at: 2600 },
         { ...common, kind: connectionKinds.base, connection_id: odd.id, name: null, connection_spec_id: null, base_connection_id: null, state: null, data_set_id: null, created_at: 3100, updated_at: 3200 },
       ]);
+    } finally {
+      await opened.store.close();
+      await opened.dispose();
+    }
+  });
+});
+
+describe.each(backends)('the inlet column of the connection index on $name', (backend) => {
+  it('is backfilled from base connections\' inlet ids, and an inlet is found by it in whatever sandbox', async () => {
+    const opened = await backend.open();
+    try {
+      const db = opened.store.db;
+      const here: Scope = { orgId: 'ORG@AdobeOrg', sandboxId: 'sandbox-b' };
+      const inletId = crypto.randomBytes(32).toString('hex');
+      const streaming = connectionRecord(connectionKinds.base, here, 1, 1000, 1000);
+      const inlet = { ...streaming, body: { ...streaming.body, auth: { specName: 'Streaming Connection', params: { inletId, dataType: 'xdm' } } } };
+      const plain = connectionRecord(connectionKinds.base, here, 2, 2000, 2000);
+      const repo = new ResourcesRepository(db);
+      for (const record of [inlet, plain]) await repo.insert(here, record);
+      // Written with the connection by the index...
+      const written = await db.selectFrom('flow_service_connections').select(['connection_id', 'inlet_id']).orderBy('created_at').execute();
+      expect(written).toEqual([{ connection_id: inlet.id, inlet_id: inletId }, { connection_id: plain.id, inlet_id: null }]);
+
+      // ...and, for connections stored before the column, by the migration.
+      await dropInletColumn(db as unknown as Kysely<unknown>);
+      await addInletColumn(db as unknown as Kysely<unknown>);
+      const backfilled = await db.selectFrom('flow_service_connections').select(['connection_id', 'inlet_id']).orderBy('created_at').execute();
+      expect(backfilled).toEqual(written);
+
+      const connections = new ConnectionsRepository(db);
+      const found = await connections.locateBase(inletId);
+      expect(found?.scope).toEqual(here);
+      expect(found?.connection.id).toBe(inlet.id);
+      expect((await connections.locateBase(plain.id))?.connection.id).toBe(plain.id);
+      expect(await connections.locateBase(crypto.randomBytes(32).toString('hex'))).toBeUndefined();
     } finally {
       await opened.store.close();
       await opened.dispose();

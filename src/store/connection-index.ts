@@ -29,6 +29,7 @@ export function connectionRow(scope: { orgId: string; sandboxId: string }, kind:
     base_connection_id: text(body.baseConnectionId),
     state: text(body.state),
     data_set_id: text(field(body.params, 'dataSetId')),
+    inlet_id: text(field(field(body.auth, 'params'), 'inletId')),
     created_at: typeof body.createdAt === 'number' ? body.createdAt : connection.createdAt,
     updated_at: typeof body.updatedAt === 'number' ? body.updatedAt : connection.updatedAt,
   };
@@ -39,11 +40,11 @@ export function connectionIndex(kind: ConnectionKind): KindIndex {
   return {
     async write(trx, scope, connection) {
       const row = connectionRow(scope, kind, connection);
-      const { name, connection_spec_id, base_connection_id, state, data_set_id, created_at, updated_at } = row;
+      const { name, connection_spec_id, base_connection_id, state, data_set_id, inlet_id, created_at, updated_at } = row;
       await trx
         .insertInto('flow_service_connections')
         .values(row)
-        .onConflict((oc) => oc.columns(['org_id', 'sandbox_id', 'kind', 'connection_id']).doUpdateSet({ name, connection_spec_id, base_connection_id, state, data_set_id, created_at, updated_at }))
+        .onConflict((oc) => oc.columns(['org_id', 'sandbox_id', 'kind', 'connection_id']).doUpdateSet({ name, connection_spec_id, base_connection_id, state, data_set_id, inlet_id, created_at, updated_at }))
         .execute();
     },
     async remove(trx, scope, id) {

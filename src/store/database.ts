@@ -198,6 +198,8 @@ export interface FlowServiceConnectionsTable {
   state: string | null;
   /** Target connections: `params.dataSetId`, the dataset they write into. */
   data_set_id: string | null;
+  /** HTTP API base connections: `auth.params.inletId`, the id of the inlet URL records are sent to. */
+  inlet_id: string | null;
   /** The body's `createdAt` and `updatedAt`. */
   created_at: number;
   updated_at: number;

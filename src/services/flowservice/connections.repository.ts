@@ -3,7 +3,7 @@ import { connectionKinds, type ConnectionKind } from '../../store/connection-ind
 import type { Database, FlowServiceConnectionsTable } from '../../store/database.js';
 import { afterSql, collectIds, conditionSql, type IndexCondition, type IndexPageQuery } from '../../store/index-query.js';
 import { checkedResource } from '../../store/checked-resource.js';
-import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
+import { ResourcesRepository, toStored, type Scope, type StoredResource } from '../../store/resources.repository.js';
 import { storedConnectionBodies, type ConnectionBodyOf } from './stored-connection.schema.js';
 
 /** The `flow_service_connections` columns a connection list can filter and sort on. */
@@ -85,6 +85,24 @@ export class ConnectionsRepository {
   async targetsOf(scope: Scope, dataSetId: string): Promise<string[]> {
     const rows = await this.scoped(connectionKinds.target, scope).select('connection_id').where('data_set_id', '=', dataSetId).orderBy('connection_id').execute();
     return rows.map((r) => r.connection_id);
+  }
+
+  /**
+   * The base connection with this id, or whose inlet has this id, in whatever org and sandbox: an inlet URL is all
+   * a sender of records has. By the resources key first, else by the index's inlet column.
+   */
+  async locateBase(idOrInletId: string): Promise<{ scope: Scope; connection: StoredConnection<typeof connectionKinds.base> } | undefined> {
+    const kind = connectionKinds.base;
+    const row =
+      (await this.db.selectFrom('resources').selectAll().where('kind', '=', kind).where('id', '=', idOrInletId).executeTakeFirst()) ??
+      (await this.db
+        .selectFrom('flow_service_connections as indexed')
+        .innerJoin('resources as connection', (join) => join.onRef('connection.id', '=', 'indexed.connection_id').onRef('connection.org_id', '=', 'indexed.org_id').onRef('connection.sandbox_id', '=', 'indexed.sandbox_id').on('connection.kind', '=', kind))
+        .selectAll('connection')
+        .where('indexed.inlet_id', '=', idOrInletId)
+        .where('indexed.kind', '=', kind)
+        .executeTakeFirst());
+    return row ? { scope: { orgId: row.org_id, sandboxId: row.sandbox_id }, connection: storedConnection(kind, toStored(row)) } : undefined;
   }
 
   private scoped(kind: ConnectionKind, scope: Scope) {

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.js';
-import { toStored, type ResourcesRepository, type Scope } from '../../store/resources.repository.js';
-import { connectionKind } from './connections.js';
-import { storedConnection } from './connections.repository.js';
+import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
+import { ConnectionsRepository, storedConnection } from './connections.repository.js';
 import { storedFlow } from './flows.repository.js';
 import { flowKind } from './flows-using.js';
 import { sourceConnectionKind } from './source-connections.js';
@@ -39,21 +38,17 @@ export interface StreamingFlow {
  */
 export async function findStreamingInlet(db: Kysely<Database>, idOrInletId: string): Promise<StreamingInlet | undefined> {
   if (!/^[A-Za-z0-9-]{1,128}$/.test(idOrInletId)) return undefined;
-  const located = (query: 'id' | 'inletId') => {
-    const select = db.selectFrom('resources').selectAll().where('kind', '=', connectionKind);
-    return (query === 'id' ? select.where('id', '=', idOrInletId) : select.where('body', 'like', `%"inletId":"${idOrInletId}"%`)).executeTakeFirst();
-  };
-  const byId = await located('id');
-  const row = byId ?? (await located('inletId'));
-  if (!row) return undefined;
-  const body = storedConnection(connectionKind, toStored(row)).body;
+  const located = await new ConnectionsRepository(db).locateBase(idOrInletId);
+  if (!located) return undefined;
+  const { scope, connection } = located;
+  const body = connection.body;
   const params = body.auth?.params ?? {};
   if (body.connectionSpec.id !== httpApiConnectionSpec.id || typeof params.inletId !== 'string') return undefined;
-  if (!byId && params.inletId !== idOrInletId) return undefined;
+  if (connection.id !== idOrInletId && params.inletId !== idOrInletId) return undefined;
   return {
-    connectionId: row.id,
+    connectionId: connection.id,
     inletId: params.inletId,
-    scope: { orgId: row.org_id, sandboxId: row.sandbox_id },
+    scope,
     dataType: params.dataType === 'raw' ? 'raw' : 'xdm',
     authenticationRequired: params.authenticationRequired === true,
     sourceName: typeof params.sourceId === 'string' ? params.sourceId : body.name,

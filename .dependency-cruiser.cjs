@@ -63,6 +63,13 @@ module.exports = {
       to: { path: '^src/store/data-set-index\\.ts$' },
     },
     {
+      name: 'tag-index-belongs-to-catalog',
+      comment: "The store's tag rows of datasets and batches are read by Catalog alone, through its tags repository.",
+      severity: 'error',
+      from: { path: '^src/services/', pathNot: '^src/services/catalog/' },
+      to: { path: '^src/store/tag-index\\.ts$' },
+    },
+    {
       name: 'mapping-set-index-belongs-to-conversion',
       comment: "The store's mapping-set index rows are read by Data Prep (conversion) alone, through its mapping-sets repository.",
       severity: 'error',

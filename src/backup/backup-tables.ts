@@ -32,6 +32,7 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   catalog_data_sets: ['org_id', 'sandbox_id', 'data_set_id'],
   mapping_sets: ['org_id', 'sandbox_id', 'mapping_set_id'],
   mapping_set_schemas: ['org_id', 'sandbox_id', 'mapping_set_id', 'schema_id'],
+  catalog_tags: ['org_id', 'sandbox_id', 'object_kind', 'object_id', 'namespace_key', 'position'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

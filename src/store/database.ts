@@ -181,6 +181,24 @@ export interface CatalogBatchesTable {
 }
 
 /**
+ * One row per value of each tag of a Catalog dataset or batch (a tag with no values has one row, its `value`
+ * null), written in the transaction of every write of the object: `GET /tags/{namespace}` reads these rows only.
+ * A namespace may be long (any JSON key), so it is found by `namespace_key`, its SHA-256 in hex.
+ */
+export interface CatalogTagsTable {
+  org_id: string;
+  sandbox_id: string;
+  /** `dataSets` or `batches`, as the lookup names the collections. */
+  object_kind: string;
+  object_id: string;
+  namespace_key: string;
+  /** The value's place in the tag's array. */
+  position: number;
+  namespace: string;
+  value: string | null;
+}
+
+/**
  * The columns the Flow Service's connection lists filter and sort on, one row per base, source or target
  * connection (its body stays in `resources`), written in the transaction of every write of the connection.
  */
@@ -265,4 +283,5 @@ export interface Database {
   catalog_data_sets: CatalogDataSetsTable;
   mapping_sets: MappingSetsTable;
   mapping_set_schemas: MappingSetSchemasTable;
+  catalog_tags: CatalogTagsTable;
 }

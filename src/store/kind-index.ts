@@ -27,3 +27,15 @@ export interface KindIndex {
   /** Drops the index rows of a resource just deleted. */
   remove(trx: Transaction<Database>, scope: { orgId: string; sandboxId: string }, id: string): Promise<void>;
 }
+
+/** Several indexes of one kind, written and removed together, in order. */
+export function allOf(...indexes: readonly KindIndex[]): KindIndex {
+  return {
+    async write(trx, scope, resource) {
+      for (const index of indexes) await index.write(trx, scope, resource);
+    },
+    async remove(trx, scope, id) {
+      for (const index of indexes) await index.remove(trx, scope, id);
+    },
+  };
+}

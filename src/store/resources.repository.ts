@@ -6,15 +6,16 @@ import { mappingSetIndex, mappingSetKind } from './mapping-set-index.js';
 import type { Database } from './database.js';
 import { flowIndex, flowKind } from './flow-index.js';
 import { runIndex, runKind } from './run-index.js';
-import type { KindIndex } from './kind-index.js';
+import { allOf, type KindIndex } from './kind-index.js';
+import { tagIndex } from './tag-index.js';
 import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
 
 /** The kinds whose lists filter and sort in SQL, and the index rows each keeps beside its body. */
 const kindIndexes: Readonly<Record<string, KindIndex>> = {
   [flowKind]: flowIndex,
   [runKind]: runIndex,
-  [batchKind]: batchIndex,
-  [dataSetKind]: dataSetIndex,
+  [batchKind]: allOf(batchIndex, tagIndex('batches')),
+  [dataSetKind]: allOf(dataSetIndex, tagIndex('dataSets')),
   [mappingSetKind]: mappingSetIndex,
   ...Object.fromEntries(Object.values(connectionKinds).map((kind) => [kind, connectionIndex(kind)])),
 };

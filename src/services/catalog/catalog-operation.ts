@@ -6,6 +6,7 @@ import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
 import type { BatchesRepository } from './batches.repository.js';
 import type { DataSetsRepository } from './datasets.repository.js';
+import type { TagsRepository } from './tags.repository.js';
 import type { CatalogAnswerDoc } from './catalog-answers.schema.js';
 
 /** The request headers Catalog operations act on. */
@@ -25,6 +26,8 @@ export interface CatalogCall {
   batches: BatchesRepository;
   /** Datasets' index: bound to the same transaction. */
   dataSets: DataSetsRepository;
+  /** The tags of datasets and batches: bound to the same transaction. */
+  tags: TagsRepository;
   /** The ids of the Flow Service target connections that write into a dataset (same transaction). */
   targetsOf(dataSetId: string): Promise<string[]>;
   params: Record<string, string>;

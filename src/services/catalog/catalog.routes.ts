@@ -13,6 +13,7 @@ import { batchOperations } from './batch.operations.js';
 import { targetConnectionsForDataSet } from '../flowservice/target-connections.js';
 import { BatchesRepository } from './batches.repository.js';
 import { DataSetsRepository } from './datasets.repository.js';
+import { TagsRepository } from './tags.repository.js';
 import { batchedRequestOperation } from './batched-requests.js';
 import { jsonAnswer, LocationHeader, ReferenceList } from './catalog-answers.schema.js';
 import type { CatalogCall, CatalogOperation } from './catalog-operation.js';
@@ -53,6 +54,7 @@ function register(app: FastifyInstance, deps: ServiceDeps, operation: CatalogOpe
         repo: new ResourcesRepository(db),
         batches: new BatchesRepository(db),
         dataSets: new DataSetsRepository(db),
+        tags: new TagsRepository(db),
         targetsOf: (dataSetId) => targetConnectionsForDataSet(db, request.ctx.scope, dataSetId),
         params: request.params as Record<string, string>,
         query: (request.query ?? {}) as Record<string, unknown>,

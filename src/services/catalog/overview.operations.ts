@@ -1,12 +1,9 @@
 import { Type } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
-import { isRecord } from '../../server/errors/problem-list.js';
-import { batchKind } from './batches.js';
 import { CatalogListQuery, catalogListResponse, project } from './catalog-listing.js';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { Collections, jsonAnswer, LastBatchesById, TagValues } from './catalog-answers.schema.js';
 import { listErrors, type CatalogOperation } from './catalog-operation.js';
-import { dataSetKind } from './datasets.js';
 
 const TagParams = Type.Object({ tagNamespace: Type.String({ minLength: 1, maxLength: 512 }) });
 
@@ -40,20 +37,12 @@ export function overviewOperations(): CatalogOperation[] {
       response: { 200: jsonAnswer("The tag's values and the objects that carry it", TagValues), ...errorAnswers('notFound') },
       run: async (call) => {
         const namespace = String(call.params.tagNamespace);
-        const values = new Set<string>();
-        const objectType: Record<string, string[]> = {};
-        for (const [collection, kind] of [['dataSets', dataSetKind], ['batches', batchKind]] as const) {
-          for (const stored of await call.repo.list(kind, call.ctx.scope)) {
-            const tags = isRecord(stored.body) && isRecord(stored.body.tags) ? stored.body.tags[namespace] : undefined;
-            if (!Array.isArray(tags)) continue;
-            tags.filter((t): t is string => typeof t === 'string').forEach((t) => values.add(t));
-            objectType[collection] = [...(objectType[collection] ?? []), `@/${collection}/${stored.id}`];
-          }
-        }
+        const { values, objects } = await call.tags.lookup(call.ctx.scope, namespace);
+        const objectType = Object.fromEntries(Object.entries(objects).map(([collection, ids]) => [collection, ids.map((id) => `@/${collection}/${id}`)]));
         if (Object.keys(objectType).length === 0) {
           throw new ApiError('notFound', `No dataset or batch in this sandbox has the tag "${namespace}".`, { report: { type: 'tags', id: namespace } });
         }
-        return { status: 200, body: { objectType, [namespace]: [...values].sort() } };
+        return { status: 200, body: { objectType, [namespace]: values } };
       },
     },
     {

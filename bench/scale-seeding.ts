@@ -2,7 +2,7 @@
  * Bulk seeding for `bench:scale`: flows, finished runs and their Catalog batches written straight into the metadata
  * tables in multi-row inserts, a million rows in minutes where the API would take hours. The rows are the ones the
  * store and the engine write: bodies from `runDocument` and `batchDocument`, index rows from `flowRows`,
- * `flowRunRow` and `batchRow`, and each flow's `flow_last_runs` row, so the server reads them as its own.
+ * `flowRunRow`, `batchRow` and `tagRows`, and each flow's `flow_last_runs` row, so the server reads them as its own.
  */
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -12,6 +12,7 @@ import { emptyOutcome, type RunOutcome } from '../src/engine/run-outcome.js';
 import type { RunPlan } from '../src/engine/run-plan.js';
 import { flowRunRow } from '../src/store/run-index.js';
 import { batchRow } from '../src/store/batch-index.js';
+import { tagRows } from '../src/store/tag-index.js';
 import { newEtag } from '../src/store/cosmos-etag.js';
 import type { Database, FlowLastRunsTable, ResourcesTable } from '../src/store/database.js';
 import { flowKind, flowRows } from '../src/store/flow-index.js';
@@ -133,6 +134,8 @@ export async function seedRuns(db: Kysely<Database>, scope: SeedScope, actor: Ru
       db.insertInto('flow_runs').values(runs.map((r) => flowRunRow(scope, r))).execute(),
       landed.length > 0 ? db.insertInto('resources').values(landed.map((b) => resourceRow(scope, b))).execute() : undefined,
       landed.length > 0 ? db.insertInto('catalog_batches').values(landed.map((b) => batchRow(scope, b))).execute() : undefined,
+      // A few tags a batch: at most 2,000 rows of 8 columns, under the bound too.
+      landed.length > 0 ? db.insertInto('catalog_tags').values(landed.flatMap((b) => tagRows(scope, 'batches', b))).execute() : undefined,
     ]);
     await pending;
     pending = inserts;

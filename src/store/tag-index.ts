@@ -29,7 +29,7 @@ export function tagRows(scope: { orgId: string; sandboxId: string }, collection:
   return rows;
 }
 
-/** Rows per insert: well under SQLite's bound on parameters (9 columns a row). */
+/** Rows per insert: well under SQLite's bound on parameters (8 columns a row). */
 const rowsPerInsert = 100;
 
 /** The tag rows of one collection's objects, rewritten on every write. */

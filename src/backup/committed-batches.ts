@@ -1,4 +1,4 @@
-import { Check } from 'typebox/value';
+import { hasShape } from '../store/compiled-check.js';
 import { Type } from 'typebox';
 import { claimedStatus, dataSetOfBatch, uncommittedStatuses } from '../engine/batch-document.js';
 import { StoredBatchBody } from '../engine/stored-batch.schema.js';
@@ -17,13 +17,13 @@ const StoredBatchStatus = Type.Object({ status: Type.String() });
 /** The status of a stored batch body (text, as the store keeps it); undefined when it has none. */
 export function batchStatus(body: string): string | undefined {
   const parsed = parseJson(body);
-  return Check(StoredBatchStatus, parsed) ? parsed.status : undefined;
+  return hasShape(StoredBatchStatus, parsed) ? parsed.status : undefined;
 }
 
 export function snapshotBatch(row: { id: string; org_id: string; sandbox_id: string; body: string }): SnapshotBatch {
   const parsed = parseJson(row.body);
   // Read leniently: a backup copies whatever the store holds, and a body of another shape has no dataset to name.
-  return { id: row.id, orgId: row.org_id, sandboxId: row.sandbox_id, status: batchStatus(row.body), dataSetId: Check(StoredBatchBody, parsed) ? dataSetOfBatch(parsed) : undefined };
+  return { id: row.id, orgId: row.org_id, sandboxId: row.sandbox_id, status: batchStatus(row.body), dataSetId: hasShape(StoredBatchBody, parsed) ? dataSetOfBatch(parsed) : undefined };
 }
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Transaction } from 'kysely';
-import { Check } from 'typebox/value';
+import { hasShape } from '../store/compiled-check.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/open-store.js';
 import { BackupError } from './backup-error.js';
@@ -70,5 +70,5 @@ function parseRow(line: string): ArchivedRow | undefined {
   } catch {
     return undefined;
   }
-  return Check(ArchivedRow, parsed) ? parsed : undefined;
+  return hasShape(ArchivedRow, parsed) ? parsed : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from 'typebox';
-import { Check, Errors } from 'typebox/value';
+import { firstDifference, hasShape } from './compiled-check.js';
 import type { StoredResource } from './resources.repository.js';
 
 /**
@@ -11,9 +11,9 @@ import type { StoredResource } from './resources.repository.js';
  */
 export function checkedResource<S extends TSchema>(schema: S, stored: StoredResource, what: string): StoredResource & { body: Static<S> } {
   const body: unknown = stored.body;
-  if (!Check(schema, body)) {
-    const first = Errors(schema, body)[0];
-    throw new Error(`${what} ${stored.id} does not have the stored ${what} shape${first ? ` (${first.instancePath || '/'} ${first.message})` : ''}`);
+  if (!hasShape(schema, body)) {
+    const difference = firstDifference(schema, body);
+    throw new Error(`${what} ${stored.id} does not have the stored ${what} shape${difference ? ` (${difference})` : ''}`);
   }
   return { ...stored, body };
 }

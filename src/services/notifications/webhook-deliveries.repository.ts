@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Check } from 'typebox/value';
+import { hasShape } from '../../store/compiled-check.js';
 import type { Database, WebhookDeliveriesTable } from '../../store/database.js';
 import type { Scope } from '../../store/resources.repository.js';
 import { DeliveryStatus, RunEventCode, StoredAttempts, type DeliveryAttempt } from './webhooks.schema.js';
@@ -154,7 +154,7 @@ function parsed(row: WebhookDeliveriesTable): Delivery | undefined {
 function toDelivery(row: WebhookDeliveriesTable): Delivery {
   const attempts: unknown = JSON.parse(row.attempts);
   // Rows are ours, but one edited by hand must fail here, by name, not deep in the sender.
-  if (!Check(StoredAttempts, attempts) || !Check(DeliveryStatus, row.status) || !Check(RunEventCode, row.event_code)) throw new Error(`webhook delivery ${row.id} does not have the stored-delivery shape`);
+  if (!hasShape(StoredAttempts, attempts) || !hasShape(DeliveryStatus, row.status) || !hasShape(RunEventCode, row.event_code)) throw new Error(`webhook delivery ${row.id} does not have the stored-delivery shape`);
   return {
     id: row.id,
     scope: { orgId: row.org_id, sandboxId: row.sandbox_id },

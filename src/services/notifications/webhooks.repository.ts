@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Check } from 'typebox/value';
+import { hasShape } from '../../store/compiled-check.js';
 import type { Database } from '../../store/database.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
 import { StoredWebhook } from './webhooks.schema.js';
@@ -54,7 +54,7 @@ function storedForm(webhook: Webhook): StoredWebhook {
 
 function toWebhook(scope: Scope, row: StoredResource): Webhook {
   // Stored documents are ours, but a row edited by hand must fail loudly here, not while a notification is sent.
-  if (!Check(StoredWebhook, row.body)) throw new Error(`webhook ${row.id} does not have the stored-webhook shape`);
+  if (!hasShape(StoredWebhook, row.body)) throw new Error(`webhook ${row.id} does not have the stored-webhook shape`);
   if (row.secret === null) throw new Error(`webhook ${row.id} has no signing secret`);
   return { ...row.body, id: row.id, scope, sealedSecret: row.secret, etag: row.etag, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }

@@ -1,4 +1,4 @@
-import { Check } from 'typebox/value';
+import { hasShape } from '../../store/compiled-check.js';
 import { StoredQuery, StoredResult, type QueryObject, type QueryProblem, type QueryState } from './query.schema.js';
 
 export const queryKind = 'query.query';
@@ -61,11 +61,11 @@ export function queryDocument(query: StoredQuery, now: number): QueryObject {
 
 /** Stored documents are ours, but a row edited by hand must fail loudly here, not deep in a handler. */
 export function parseStoredQuery(body: unknown): StoredQuery {
-  if (!Check(StoredQuery, body)) throw new Error('a stored query does not have the stored-query shape');
+  if (!hasShape(StoredQuery, body)) throw new Error('a stored query does not have the stored-query shape');
   return body;
 }
 
 export function parseStoredResult(body: unknown): StoredResult {
-  if (!Check(StoredResult, body)) throw new Error('a stored query result does not have the stored-result shape');
+  if (!hasShape(StoredResult, body)) throw new Error('a stored query result does not have the stored-result shape');
   return body;
 }

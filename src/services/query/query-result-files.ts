@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { Check } from 'typebox/value';
+import { hasShape } from '../../store/compiled-check.js';
 import type { LakeLayout } from '../../lake/lake-layout.js';
 import { ResultRow } from '../../lake/query-job.js';
 import type { StoredResult } from './query.schema.js';
@@ -102,6 +102,6 @@ export class QueryResultFiles {
 /** A line of a result file; the file is ours, but a file edited by hand must fail loudly. */
 function parseRow(line: string, queryId: string): Row {
   const row: unknown = JSON.parse(line);
-  if (!Check(ResultRow, row)) throw new Error(`a line of the result file of query ${queryId} is not a row`);
+  if (!hasShape(ResultRow, row)) throw new Error(`a line of the result file of query ${queryId} is not a row`);
   return row;
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableBackends } from './support/backends.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { availableBackends, sqlInSchema } from './support/backends.js';
 import { attemptRefused, leaveInterruptedRun } from './support/interrupted-run.js';
 import { createFileFlow, runNow } from './support/file-flow.js';
 import { at, startApi, str, type TestApi } from './support/test-api.js';
@@ -86,6 +87,87 @@ describe.each(backends)('a server starting on data left by a stopped one, on $na
     }
   });
 });
+
+describe.each(backends)('a sweep beside runs that start while it works, on $name', (backend) => {
+  it('leaves the staging of a run started after it read the leases', async () => {
+    const startsARun = new RunStartingAfterLeaseRead();
+    const api = await startApi(backend, { storePlugins: [startsARun] });
+    try {
+      const abandoned = path.join(api.dataDir, 'staging', 'a-run-nobody-runs');
+      fs.mkdirSync(abandoned, { recursive: true });
+      // Another worker takes a lease and makes its staging folder just after the sweep read the leases.
+      const started = path.join(api.dataDir, 'staging', 'a-run-that-just-started');
+      startsARun.armed = () => void fs.mkdirSync(started, { recursive: true });
+      await api.app.engine.recover(0, 'leasedRuns');
+      expect(startsARun.fired).toBe(true);
+      expect(fs.existsSync(abandoned)).toBe(false);
+      expect(fs.existsSync(started)).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('removes no lake folder while a run that started after it read the leases is landing', async () => {
+    const startsARun = new RunStartingAfterLeaseRead();
+    const api = await startApi(backend, { storePlugins: [startsARun] });
+    try {
+      // Another worker, on another machine, takes a lease and moves its batch into the lake (not committed yet),
+      // just after the sweep read the leases and found none.
+      const moved = path.join(api.dataDir, 'lake', api.credentials.ims_org, 'prod', 'a-data-set', 'fedcba9876543210fedcba9876543210', 'data');
+      const scope = { orgId: api.credentials.ims_org, sandboxId: str((await api.request('GET', '/data/foundation/sandbox-management/sandboxes/prod')).json, 'id') };
+      startsARun.armed = async () => {
+        await writeOtherLease(api, scope, 'a-run-on-another-machine');
+        fs.mkdirSync(moved, { recursive: true });
+        fs.writeFileSync(path.join(moved, 'part-0.parquet'), 'landing');
+      };
+      await api.app.engine.recover(0, 'everyRun');
+      expect(startsARun.fired).toBe(true);
+      expect(fs.existsSync(path.join(moved, 'part-0.parquet'))).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+/** A live lease of a process on another machine, written on a connection of its own (the store's may be busy). */
+async function writeOtherLease(api: TestApi, scope: { orgId: string; sandboxId: string }, runId: string): Promise<void> {
+  const now = Date.now();
+  const values = ['engine.runLease', runId, scope.orgId, scope.sandboxId, JSON.stringify({ owner: 'another-machine:4242:worker', heartbeatAt: now }), '"1"', now, now];
+  const insert = 'INSERT INTO resources (kind, id, org_id, sandbox_id, body, secret, etag, created_at, updated_at, unique_key) VALUES ';
+  const schema = api.store.postgres?.schema;
+  if (schema !== undefined) {
+    await sqlInSchema(schema)(`${insert.replace('resources', '$schema.resources')}($1, $2, $3, $4, $5, NULL, $6, $7, $8, NULL)`, values);
+    return;
+  }
+  const database = new BetterSqlite3(path.join(api.dataDir, 'metadata.sqlite'));
+  try {
+    database.prepare(`${insert}(?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)`).run(...values);
+  } finally {
+    database.close();
+  }
+}
+
+/** Calls `armed` once, right after the first read of every run lease: where another process may start a run. */
+class RunStartingAfterLeaseRead implements KyselyPlugin {
+  armed: (() => void | Promise<void>) | undefined;
+  fired = false;
+  private readonly leaseReads = new WeakSet<object>();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.armed && args.node.kind === 'SelectQueryNode' && JSON.stringify(args.node).includes('"engine.runLease"')) this.leaseReads.add(args.queryId);
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const armed = this.armed;
+    if (armed && this.leaseReads.has(args.queryId)) {
+      this.armed = undefined;
+      this.fired = true;
+      await armed();
+    }
+    return args.result;
+  }
+}
 
 /** A store that refuses every UPDATE while `failing` is set, as a database that went away would. */
 class FailingUpdates implements KyselyPlugin {

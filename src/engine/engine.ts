@@ -13,7 +13,7 @@ import { emptyOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunPlan } from './run-plan.js';
 import { runFlow, type RunDeps } from './run-flow.js';
 import { PeriodicSweep } from './periodic-sweep.js';
-import { RunLeases } from './run-leases.js';
+import { RunLeases, type ReadLease } from './run-leases.js';
 import { ClaimLost, jobIdOf, landingJobId, type QueuedLanding, type QueuedRun, type ReclaimOutcome, type RunClaim, type RunQueue } from './queue/run-queue.js';
 import { batchOfLandingLease, executeLanding, landingLeaseId, type BatchLandings } from './queued-landing.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -488,14 +488,15 @@ export class Engine {
    * while this server runs is always named by one, and a sweep costs the same with a million finished runs.
    */
   async recover(orphanGraceMs = 0, reach: 'everyRun' | 'leasedRuns' = 'everyRun'): Promise<number> {
+    // Staging before leases: a run takes its lease before it makes its staging folder, so every folder listed here
+    // belongs to a run the lease read below names. Listed after that read, the folder of a run that another worker
+    // started in between would be taken for nobody's and removed under it.
+    const staging = this.deps.layout.stagingRoot();
+    const staged = fs.existsSync(staging) ? fs.readdirSync(staging) : [];
     // Runs before leases: a run read unfinished had its lease before its record, so the lease read next names it.
     const found = reach === 'everyRun' ? await this.runs.acrossSandboxes({ unfinished: true }) : [];
     const leases = await this.leases.all();
-    // A lease of this very process that it no longer runs was left by a run whose final record failed to save.
-    const alive = (runId: string) => {
-      const lease = leases.get(runId);
-      return this.ownRuns.has(runId) || (lease !== undefined && lease.owner !== this.leases.owner && this.leases.isAlive(lease));
-    };
+    const alive = (runId: string) => this.isRunning(runId, leases);
     if (reach === 'leasedRuns') found.push(...(await this.runs.acrossSandboxes({ ids: [...leases.keys()].filter((runId) => !alive(runId)) })));
     let failed = 0;
     for (const { scope, run } of found) {
@@ -530,8 +531,7 @@ export class Engine {
       // Conditionally: a worker that took over a redelivered run's lease since the read keeps it.
       await this.leases.dropIf(lease.scope, runId, lease.etag);
     }
-    const staging = this.deps.layout.stagingRoot();
-    for (const dir of fs.existsSync(staging) ? fs.readdirSync(staging) : []) {
+    for (const dir of staged) {
       // `<runId>.<attempt>` for a redelivered run's later attempts.
       if (!alive(dir.split('.')[0] ?? dir)) fs.rmSync(path.join(staging, dir), { recursive: true, force: true });
     }
@@ -545,6 +545,12 @@ export class Engine {
    * that Batch Ingestion created and that is still loading (or claimed by a completion that stopped) has not
    * committed either: its folder would stop the retried completion from moving its files in.
    */
+  /** Whether a run is running, here or on a live process. A lease of this very process that it no longer runs was left by a run whose final record failed to save. */
+  private isRunning(runId: string, leases: ReadonlyMap<string, ReadLease>): boolean {
+    const lease = leases.get(runId);
+    return this.ownRuns.has(runId) || (lease !== undefined && lease.owner !== this.leases.owner && this.leases.isAlive(lease));
+  }
+
   private async removeOrphanBatches(graceMs: number): Promise<void> {
     const lake = this.deps.layout.lakeRoot();
     if (!fs.existsSync(lake)) return;
@@ -558,6 +564,11 @@ export class Engine {
         }
       }
     }
+    // Leases again, after the listing and before the statuses: a run that moved a listed folder in held its lease
+    // before it did, so either that lease is read here (and nothing is removed), or the run had committed and
+    // dropped it, and the status read next says committed. The sweep's first read may predate such a run.
+    const leasesNow = await this.leases.all();
+    if (this.ownRuns.size > 0 || [...leasesNow.keys()].some((runId) => this.isRunning(runId, leasesNow))) return;
     const landing = new Set<string>([...uncommittedStatuses, claimedStatus]);
     const committed = new Set<string>();
     for (let i = 0; i < folders.length; i += 500) {

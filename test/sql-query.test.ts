@@ -264,7 +264,9 @@ const [sqlite] = backends;
 const bin = path.resolve('bin/tributary.js');
 const run = promisify(execFile);
 
-describe('the tributary query command', () => {
+// Each test starts `tributary query` processes (Node and DuckDB each time), up to five: with another test file on
+// the same two cores one start took several seconds, so the default 30 s was too little to tell a hang from load.
+describe('the tributary query command', { timeout: 120_000 }, () => {
   let api: TestApi;
   let root: string;
   let products: FileFlow & { table: string };

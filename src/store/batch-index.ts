@@ -1,5 +1,6 @@
 import type { CatalogBatchesTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
 
 export const batchKind = 'catalog.batch';
 
@@ -18,8 +19,8 @@ export function batchRow(scope: { orgId: string; sandboxId: string }, batch: Ind
     org_id: scope.orgId,
     sandbox_id: scope.sandboxId,
     batch_id: batch.id,
-    data_set_id: dataSet?.id ?? null,
-    status: typeof body.status === 'string' ? body.status : null,
+    data_set_id: indexText(dataSet?.id),
+    status: indexText(body.status),
     created: typeof body.created === 'number' ? body.created : null,
     updated: typeof body.updated === 'number' ? body.updated : null,
     stored_at: batch.createdAt,

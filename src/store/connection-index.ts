@@ -1,5 +1,6 @@
 import type { FlowServiceConnectionsTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
 
 /** The Flow Service's connection kinds, which share one index table. */
 export const connectionKinds = {
@@ -17,19 +18,18 @@ type Body = Record<string, unknown>;
  */
 export function connectionRow(scope: { orgId: string; sandboxId: string }, kind: string, connection: IndexedResource): FlowServiceConnectionsTable {
   const body = (connection.body !== null && typeof connection.body === 'object' && !Array.isArray(connection.body) ? connection.body : {}) as Body;
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
   const field = (value: unknown, key: string) => (value !== null && typeof value === 'object' ? (value as Body)[key] : undefined);
   return {
     org_id: scope.orgId,
     sandbox_id: scope.sandboxId,
     kind,
     connection_id: connection.id,
-    name: text(body.name),
-    connection_spec_id: text(field(body.connectionSpec, 'id')),
-    base_connection_id: text(body.baseConnectionId),
-    state: text(body.state),
-    data_set_id: text(field(body.params, 'dataSetId')),
-    inlet_id: text(field(field(body.auth, 'params'), 'inletId')),
+    name: indexText(body.name),
+    connection_spec_id: indexText(field(body.connectionSpec, 'id')),
+    base_connection_id: indexText(body.baseConnectionId),
+    state: indexText(body.state),
+    data_set_id: indexText(field(body.params, 'dataSetId')),
+    inlet_id: indexText(field(field(body.auth, 'params'), 'inletId')),
     created_at: typeof body.createdAt === 'number' ? body.createdAt : connection.createdAt,
     updated_at: typeof body.updatedAt === 'number' ? body.updatedAt : connection.updatedAt,
   };

@@ -1,5 +1,6 @@
 import type { CatalogDataSetsTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
 
 export const dataSetKind = 'catalog.dataSet';
 
@@ -19,10 +20,10 @@ export function dataSetRow(scope: { orgId: string; sandboxId: string }, dataSet:
     org_id: scope.orgId,
     sandbox_id: scope.sandboxId,
     data_set_id: dataSet.id,
-    name: typeof body.name === 'string' && !body.name.includes('\u0000') ? body.name : null,
-    schema_id: typeof schemaRef.id === 'string' ? schemaRef.id : null,
+    name: indexText(body.name),
+    schema_id: indexText(schemaRef.id),
     table_name: tableNameOf(body.tags),
-    state: typeof body.state === 'string' ? body.state : null,
+    state: indexText(body.state),
     created: typeof body.created === 'number' ? body.created : null,
     updated: typeof body.updated === 'number' ? body.updated : null,
     stored_at: dataSet.createdAt,
@@ -49,5 +50,5 @@ function tableNameOf(tags: unknown): string | null {
   const values = tags !== null && typeof tags === 'object' ? (tags as Record<string, unknown>)[tableTag] : undefined;
   const first: unknown = Array.isArray(values) ? values[0] : undefined;
   // PostgreSQL refuses text with a NUL character; such a name is no name SQL can take anyway.
-  return typeof first === 'string' && !first.includes('\u0000') ? first : null;
+  return indexText(first);
 }

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, FlowConnectionsTable, FlowsTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
 
 export const flowKind = 'flowservice.flow';
 
@@ -17,20 +18,19 @@ type Body = { name?: unknown; flowSpec?: { id?: unknown }; state?: unknown; crea
  */
 export function flowRows(scope: { orgId: string; sandboxId: string }, flow: IndexedResource): { flow: FlowsTable; connections: FlowConnectionsTable[] } {
   const body = (flow.body !== null && typeof flow.body === 'object' ? flow.body : {}) as Body;
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
   const spec = body.flowSpec !== null && typeof body.flowSpec === 'object' ? body.flowSpec.id : undefined;
   const key = { org_id: scope.orgId, sandbox_id: scope.sandboxId, flow_id: flow.id };
   const connections = Object.entries(flowConnectionFields).flatMap(([direction, field]) => {
     const ids = body[field];
-    const unique = new Set(Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : []);
+    const unique = new Set(Array.isArray(ids) ? ids.filter((id): id is string => indexText(id) !== null) : []);
     return [...unique].map((connection_id) => ({ ...key, direction, connection_id }));
   });
   return {
     flow: {
       ...key,
-      name: text(body.name),
-      flow_spec_id: text(spec),
-      state: text(body.state),
+      name: indexText(body.name),
+      flow_spec_id: indexText(spec),
+      state: indexText(body.state),
       created_at: typeof body.createdAt === 'number' ? body.createdAt : flow.createdAt,
       updated_at: typeof body.updatedAt === 'number' ? body.updatedAt : flow.updatedAt,
     },

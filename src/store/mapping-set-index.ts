@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, MappingSetSchemasTable, MappingSetsTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
 
 export const mappingSetKind = 'conversion.mappingSet';
 
@@ -16,11 +17,11 @@ export function mappingSetRows(scope: { orgId: string; sandboxId: string }, mapp
   const versions = (Array.isArray(body.versions) ? body.versions : []).filter((v): v is Version => v !== null && typeof v === 'object');
   const current = versions[versions.length - 1] ?? {};
   const key = { org_id: scope.orgId, sandbox_id: scope.sandboxId, mapping_set_id: mappingSet.id };
-  const schemaIds = new Set(versions.map((v) => v.xdmSchema).filter((id): id is string => typeof id === 'string'));
+  const schemaIds = new Set(versions.map((v) => v.xdmSchema).filter((id): id is string => indexText(id) !== null));
   return {
     set: {
       ...key,
-      name: typeof current.name === 'string' ? current.name : null,
+      name: indexText(current.name),
       created_date: typeof current.createdDate === 'number' ? current.createdDate : null,
       modified_date: typeof current.modifiedDate === 'number' ? current.modifiedDate : null,
       stored_at: mappingSet.createdAt,

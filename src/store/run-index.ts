@@ -1,5 +1,6 @@
 import type { FlowRunsTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
 
 export const runKind = 'flowservice.run';
 
@@ -20,8 +21,8 @@ export function flowRunRow(scope: { orgId: string; sandboxId: string }, run: Ind
     org_id: scope.orgId,
     sandbox_id: scope.sandboxId,
     run_id: run.id,
-    flow_id: typeof body.flowId === 'string' ? body.flowId : null,
-    status: typeof status === 'string' ? status : null,
+    flow_id: indexText(body.flowId),
+    status: indexText(status),
     created_at: typeof body.createdAt === 'number' ? body.createdAt : run.createdAt,
     updated_at: typeof body.updatedAt === 'number' ? body.updatedAt : run.updatedAt,
   };

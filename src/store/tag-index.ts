@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { CatalogTagsTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
 
 /** The collections whose objects carry Catalog tags, as `GET /tags/{namespace}` names them. */
 export const taggedCollections = ['dataSets', 'batches'] as const;
@@ -20,8 +21,9 @@ export function tagRows(scope: { orgId: string; sandboxId: string }, collection:
   const tags = body.tags !== null && typeof body.tags === 'object' && !Array.isArray(body.tags) ? (body.tags as Record<string, unknown>) : {};
   const rows: CatalogTagsTable[] = [];
   for (const [namespace, values] of Object.entries(tags)) {
-    if (!Array.isArray(values)) continue;
-    const strings = values.filter((value): value is string => typeof value === 'string');
+    // A tag or value PostgreSQL's text cannot hold (see `indexText`) is left out of the rows, not of the body.
+    if (!Array.isArray(values) || indexText(namespace) === null) continue;
+    const strings = values.filter((value): value is string => indexText(value) !== null);
     const row = { org_id: scope.orgId, sandbox_id: scope.sandboxId, object_kind: collection, object_id: resource.id, namespace_key: namespaceKey(namespace), namespace };
     if (strings.length === 0) rows.push({ ...row, position: 0, value: null });
     strings.forEach((value, position) => rows.push({ ...row, position, value }));

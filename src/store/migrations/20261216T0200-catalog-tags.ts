@@ -67,8 +67,9 @@ function tagRowsOf(collection: string, object: Omit<BackfillTables['resources'],
   }
   const rows: TagRow[] = [];
   for (const [namespace, values] of Object.entries(tags)) {
-    if (!Array.isArray(values)) continue;
-    const strings = values.filter((value): value is string => typeof value === 'string');
+    // PostgreSQL's text holds no NUL character: a tag or value with one is left out of the rows (not of the body).
+    if (!Array.isArray(values) || namespace.includes('\u0000')) continue;
+    const strings = values.filter((value): value is string => typeof value === 'string' && !value.includes('\u0000'));
     const row = { org_id: object.org_id, sandbox_id: object.sandbox_id, object_kind: collection, object_id: object.id, namespace_key: crypto.createHash('sha256').update(namespace).digest('hex'), namespace };
     if (strings.length === 0) rows.push({ ...row, position: 0, value: null });
     strings.forEach((value, position) => rows.push({ ...row, position, value }));

@@ -36,4 +36,19 @@ describe.each(backends)('a NUL character in what a client writes, on $name', (ba
     expect(at((await api.request('GET', `${catalog}/dataSets/${dataSetId}`)).json, `${dataSetId}.tags.team`)).toEqual(['a\u0000b', 'plain']);
     expect((await api.request('GET', `${catalog}/tags/team`)).json).toEqual({ objectType: { dataSets: [`@/dataSets/${dataSetId}`] }, team: ['plain'] });
   });
+
+  it.each([
+    ['/data/foundation/catalog/tags/a%00b', 'path'],
+    ['/data/foundation/catalog/dataSets/a%00b', 'path'],
+    ['/data/foundation/flowservice/connections/a%00b', 'path'],
+    ['/data/foundation/conversion/mappingSets?name=a%00b', 'name'],
+    ['/data/foundation/flowservice/flows?property=name==a%00b', 'property'],
+  ])('refuses %s with a 400 naming where the NUL is, never a 500', async (url, where) => {
+    const answer = await api.request('GET', url);
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.text).toContain('must not contain %00');
+    expect(answer.text).toContain(where === 'path' ? 'path' : `"${where}"`);
+    expect(api.contractViolations).toEqual([]);
+  });
 });
+

@@ -37,14 +37,24 @@ describe.each(backends)('a NUL character in what a client writes, on $name', (ba
     expect((await api.request('GET', `${catalog}/tags/team`)).json).toEqual({ objectType: { dataSets: [`@/dataSets/${dataSetId}`] }, team: ['plain'] });
   });
 
-  it.each(['/data/foundation/catalog/tags/a%00b', '/data/foundation/catalog/dataSets/a%00b', '/data/foundation/flowservice/connections/a%00b'])(
-    'answers %s with a 404, never a 500',
-    async (url) => {
-      const answer = await api.request('GET', url);
-      expect(answer.status, answer.text).toBe(404);
-      expect(api.contractViolations).toEqual([]);
-    },
-  );
+  it.each([
+    '/data/foundation/catalog/tags/a%00b',
+    '/data/foundation/catalog/dataSets/a%00b',
+    '/data/foundation/catalog/batches/a%00b',
+    '/data/foundation/flowservice/connections/a%00b',
+    '/data/foundation/flowservice/sourceConnections/a%00b',
+    '/data/foundation/flowservice/flows/a%00b',
+    '/data/foundation/flowservice/runs/a%00b',
+    '/data/foundation/conversion/mappingSets/a%00b',
+    '/data/foundation/schemaregistry/tenant/schemas/a%00b',
+    '/data/foundation/sandbox-management/sandboxes/a%00b',
+    '/data/foundation/query/queries/a%00b',
+    '/data/foundation/import/batches/a%00b/datasets/x/files',
+  ])('answers %s as a client mistake (nothing has such an id), never a 500', async (url) => {
+    const answer = await api.request('GET', url);
+    expect(answer.status >= 400 && answer.status < 500, `${answer.status} ${answer.text}`).toBe(true);
+    expect(api.contractViolations).toEqual([]);
+  });
 
   it.each(['/data/foundation/conversion/mappingSets?name=a%00b', '/data/foundation/flowservice/flows?property=name==a%00b', '/data/foundation/catalog/dataSets?name=a%00b'])(
     'answers the filter in %s, which nothing matches',

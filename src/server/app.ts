@@ -54,7 +54,6 @@ import { registerConsole } from './console-assets.js';
 import { registerProviderSandboxRoutes, type ProviderSandboxAccount } from '../services/provider-sandboxes/provider-sandboxes.routes.js';
 import { authenticate } from './gateway/gateway-hook.js';
 import type { RequestContext } from './gateway/request-context.js';
-import { refuseNulInPath } from './nul-in-path.js';
 import { registerHealthProbes } from './health-probes.js';
 import { AppMetrics } from './metrics/app-metrics.js';
 import { registerMetricsRoute } from './metrics/metrics.route.js';
@@ -322,7 +321,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   server.decorateRequest('ctx', null as unknown as RequestContext);
-  server.addHook('onRequest', refuseNulInPath);
 
   await server.register(swagger, {
     openapi: {

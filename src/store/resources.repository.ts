@@ -8,6 +8,7 @@ import { flowIndex, flowKind } from './flow-index.js';
 import { runIndex, runKind } from './run-index.js';
 import { allOf, type KindIndex } from './kind-index.js';
 import { tagIndex } from './tag-index.js';
+import { indexText } from './index-text.js';
 import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
 
 /** The kinds whose lists filter and sort in SQL, and the index rows each keeps beside its body. */
@@ -19,6 +20,14 @@ const kindIndexes: Readonly<Record<string, KindIndex>> = {
   [mappingSetKind]: mappingSetIndex,
   ...Object.fromEntries(Object.values(connectionKinds).map((kind) => [kind, connectionIndex(kind)])),
 };
+
+/**
+ * Whether an id can name a stored object: PostgreSQL's text cannot hold a NUL character, so none does, and an id
+ * with one (a path spelling `%00`) is simply not found instead of failing the query.
+ */
+function storableId(id: string): boolean {
+  return indexText(id) !== null;
+}
 
 function indexOf(kind: string): KindIndex | undefined {
   return Object.hasOwn(kindIndexes, kind) ? kindIndexes[kind] : undefined;
@@ -60,6 +69,7 @@ export class ResourcesRepository {
   }
 
   async get(kind: string, scope: Scope, id: string): Promise<StoredResource | undefined> {
+    if (!storableId(id)) return undefined;
     const row = await this.db
       .selectFrom('resources')
       .selectAll()
@@ -74,7 +84,7 @@ export class ResourcesRepository {
   /** The objects of `kind` with these ids that exist, by id: one read per 500 ids, not one per id. */
   async getMany(kind: string, scope: Scope, ids: readonly string[]): Promise<Map<string, StoredResource>> {
     const found = new Map<string, StoredResource>();
-    const unique = [...new Set(ids)];
+    const unique = [...new Set(ids)].filter(storableId);
     for (let i = 0; i < unique.length; i += idsPerQuery) {
       // By the key alone: with the scope in the WHERE clause too, SQLite without statistics walks the sandbox's
       // scope index (every object of the sandbox) instead of looking the ids up. An id is unique per kind across
@@ -111,6 +121,7 @@ export class ResourcesRepository {
 
   /** Whether any org or sandbox has a `kind` with this id: the table's key makes ids unique across the store. */
   async idTaken(kind: string, id: string): Promise<boolean> {
+    if (!storableId(id)) return false;
     const row = await this.db.selectFrom('resources').select('id').where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
     return row !== undefined;
   }
@@ -175,6 +186,7 @@ export class ResourcesRepository {
   }
 
   async delete(kind: string, scope: Scope, id: string): Promise<boolean> {
+    if (!storableId(id)) return false;
     const index = indexOf(kind);
     const remove = async (db: Kysely<Database> | Transaction<Database>) => {
       const result = await db

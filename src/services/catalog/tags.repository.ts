@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../store/database.js';
+import { indexText } from '../../store/index-text.js';
 import type { Scope } from '../../store/resources.repository.js';
 import { namespaceKey, taggedCollections, type TaggedCollection } from '../../store/tag-index.js';
 
@@ -19,6 +20,8 @@ export class TagsRepository {
   constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
 
   async lookup(scope: Scope, namespace: string): Promise<TagLookup> {
+    // No row holds what PostgreSQL's text cannot (see `indexText`).
+    if (indexText(namespace) === null) return { values: [], objects: {} };
     const rows = await this.db
       .selectFrom('catalog_tags')
       .select(['object_kind', 'object_id', 'value'])

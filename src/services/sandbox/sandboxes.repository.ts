@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SandboxesTable } from '../../store/database.js';
+import { indexText } from '../../store/index-text.js';
 
 export type SandboxType = 'production' | 'development';
 
@@ -21,11 +22,14 @@ export class SandboxesRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findByName(orgId: string, name: string): Promise<Sandbox | undefined> {
+    // No name or id holds what PostgreSQL's text cannot (a path spelling %00): not found, rather than a failed query.
+    if (indexText(name) === null) return undefined;
     const row = await this.db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
     return row ? toSandbox(row) : undefined;
   }
 
   async findById(orgId: string, id: string): Promise<Sandbox | undefined> {
+    if (indexText(id) === null) return undefined;
     const row = await this.db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return row ? toSandbox(row) : undefined;
   }

@@ -541,16 +541,19 @@ export class Engine {
   }
 
   /**
-   * Lake folders whose batch never committed (a crash between the move and the commit) are not data. A batch
-   * that Batch Ingestion created and that is still loading (or claimed by a completion that stopped) has not
-   * committed either: its folder would stop the retried completion from moving its files in.
+   * Whether a run is running, here or on a live process. A lease of this very process that it no longer runs was
+   * left by a run whose final record failed to save.
    */
-  /** Whether a run is running, here or on a live process. A lease of this very process that it no longer runs was left by a run whose final record failed to save. */
   private isRunning(runId: string, leases: ReadonlyMap<string, ReadLease>): boolean {
     const lease = leases.get(runId);
     return this.ownRuns.has(runId) || (lease !== undefined && lease.owner !== this.leases.owner && this.leases.isAlive(lease));
   }
 
+  /**
+   * Lake folders whose batch never committed (a crash between the move and the commit) are not data. A batch
+   * that Batch Ingestion created and that is still loading (or claimed by a completion that stopped) has not
+   * committed either: its folder would stop the retried completion from moving its files in.
+   */
   private async removeOrphanBatches(graceMs: number): Promise<void> {
     const lake = this.deps.layout.lakeRoot();
     if (!fs.existsSync(lake)) return;

@@ -16,8 +16,8 @@ export interface BatchOrder {
   descending: boolean;
 }
 
+/** Batches are checked by the engine's `storedBatch`, which every writer of batches shares. */
 export { storedBatch, type StoredBatch };
-
 
 /** How many dataset ids one `lastBatches` query binds: well under both backends' limits on bound parameters. */
 const dataSetsPerQuery = 500;
@@ -135,7 +135,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-
 
 function numbers(row: CatalogBatchesTable): CatalogBatchesTable {
   const time = (value: number | null) => (value === null ? null : Number(value));

@@ -22,8 +22,7 @@ export async function listMappingSets(mappingSets: MappingSetsRepository, scope:
   if (name === undefined && order.every((k) => k !== undefined)) {
     return currentVersions(mappingSets, scope, await mappingSets.page(scope, { order: order as MappingSetOrder[], offset: start, limit: query.limit }));
   }
-  // The index holds no name with a NUL character (PostgreSQL's text cannot): such a filter reads every set.
-  const listed = await currentVersions(mappingSets, scope, await mappingSets.ids(scope, name?.includes('\u0000') ? undefined : name));
+  const listed = await currentVersions(mappingSets, scope, await mappingSets.ids(scope, name));
   const named = name === undefined ? listed : listed.filter((m) => typeof m.name === 'string' && m.name.includes(name));
   return sortItems(named, keys).slice(start, start + query.limit);
 }

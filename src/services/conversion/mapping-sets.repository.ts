@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { Database } from '../../store/database.js';
 import { afterSql, collectIds } from '../../store/index-query.js';
+import { indexText } from '../../store/index-text.js';
 import { mappingSetKind } from '../../store/mapping-set-index.js';
 import { checkedResource } from '../../store/checked-resource.js';
 import { ResourcesRepository, type Scope, type StoredResource } from '../../store/resources.repository.js';
@@ -79,10 +80,12 @@ export class MappingSetsRepository {
    * stored, a bounded read at a time. A superset: SQLite's LIKE ignores ASCII case, so the caller checks the names.
    */
   async ids(scope: Scope, nameContains?: string): Promise<string[]> {
+    // The index holds no name PostgreSQL's text cannot (see `indexText`): such a filter narrows nothing here.
+    const indexed = nameContains !== undefined && indexText(nameContains) !== null ? nameContains : undefined;
     const order = [{ column: 'stored_at', descending: false }, { column: 'mapping_set_id', descending: false }] as const;
     const read = (after: [number, string] | undefined, limit: number) => {
       let select = this.scoped(scope).select(['stored_at', 'mapping_set_id']);
-      if (nameContains !== undefined) select = select.where(sql<SqlBool>`name like ${`%${nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+      if (indexed !== undefined) select = select.where(sql<SqlBool>`name like ${`%${indexed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
       if (after !== undefined) select = select.where(afterSql('mapping_sets', order, after));
       return select.orderBy('stored_at').orderBy('mapping_set_id').limit(limit).execute();
     };

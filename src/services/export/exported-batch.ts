@@ -20,10 +20,11 @@ export interface ExportedBatch {
  */
 export async function findExportedBatch(repo: ResourcesRepository, ctx: RequestContext, batchId: string): Promise<ExportedBatch | undefined> {
   const found = await repo.get(batchKind, ctx.scope, batchId);
-  const stored = found ? storedBatch(found) : undefined;
-  const body = stored?.body;
-  const dataSetId = body ? dataSetOfBatch(body) : undefined;
-  if (!stored || !body || !dataSetId) return undefined;
+  if (!found) return undefined;
+  const stored = storedBatch(found);
+  const body = stored.body;
+  const dataSetId = dataSetOfBatch(body);
+  if (!dataSetId) return undefined;
   const completed = typeof body.completed === 'number' ? body.completed : stored.createdAt;
   return {
     id: stored.id,

@@ -44,7 +44,6 @@ export async function findStreamingInlet(db: Kysely<Database>, idOrInletId: stri
   const body = connection.body;
   const params = body.auth?.params ?? {};
   if (body.connectionSpec.id !== httpApiConnectionSpec.id || typeof params.inletId !== 'string') return undefined;
-  if (connection.id !== idOrInletId && params.inletId !== idOrInletId) return undefined;
   return {
     connectionId: connection.id,
     inletId: params.inletId,

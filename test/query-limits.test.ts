@@ -71,6 +71,8 @@ describe.each(backends)('query limits on $name', (backend) => {
     const api = await start({ perOrg: 4, perServer: 4, timeoutMs: 150_000 });
     const running = Array.from({ length: 4 }, () => pending(post(endless)));
     await waitFor('four queries in progress', async () => (await inProgress(api)).length === 4);
+    // A query is recorded IN_PROGRESS just before its worker is forked: wait for the fork, then count exactly.
+    await waitFor('four query workers', () => queryWorkerPids().length >= 4);
     const workers = queryWorkerPids();
     expect(workers).toHaveLength(4);
 

@@ -70,6 +70,13 @@ module.exports = {
       to: { path: '^src/store/tag-index\\.ts$' },
     },
     {
+      name: 'registry-index-belongs-to-schemaregistry',
+      comment: "The store's Schema Registry index rows are read by the Schema Registry alone, through its documents repository.",
+      severity: 'error',
+      from: { path: '^src/services/', pathNot: '^src/services/schemaregistry/' },
+      to: { path: '^src/store/registry-index\\.ts$' },
+    },
+    {
       name: 'mapping-set-index-belongs-to-conversion',
       comment: "The store's mapping-set index rows are read by Data Prep (conversion) alone, through its mapping-sets repository.",
       severity: 'error',

@@ -265,6 +265,21 @@ export interface MappingSetSchemasTable {
   schema_id: string;
 }
 
+/**
+ * One row per Schema Registry document (tenant component or descriptor), written with it: the registry's lists
+ * page on `title_key` (see `titleSortKey`), lookups find a component by `alt_id`, and a schema's descriptors are
+ * found by `source_schema`, without reading every document of the sandbox.
+ */
+export interface RegistryDocumentsTable {
+  org_id: string;
+  sandbox_id: string;
+  kind: string;
+  id: string;
+  alt_id: string | null;
+  title_key: string | null;
+  source_schema: string | null;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -284,4 +299,5 @@ export interface Database {
   mapping_sets: MappingSetsTable;
   mapping_set_schemas: MappingSetSchemasTable;
   catalog_tags: CatalogTagsTable;
+  registry_documents: RegistryDocumentsTable;
 }

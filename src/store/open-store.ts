@@ -19,6 +19,7 @@ import * as dataSetIndex from './migrations/20261215T0110-data-set-index.js';
 import * as mappingSetIndex from './migrations/20261215T0120-mapping-set-index.js';
 import * as connectionInlet from './migrations/20261216T0100-connection-inlet.js';
 import * as catalogTags from './migrations/20261216T0200-catalog-tags.js';
+import * as registryDocuments from './migrations/20261217T0100-registry-documents.js';
 
 // Listed here rather than read from disk, so the compiled and the source trees behave the same.
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '20261215T0120-mapping-set-index': mappingSetIndex as Migration,
   '20261216T0100-connection-inlet': connectionInlet as Migration,
   '20261216T0200-catalog-tags': catalogTags as Migration,
+  '20261217T0100-registry-documents': registryDocuments as Migration,
 };
 
 /** Every migration this version knows, oldest first: a backup records them, a restore checks them. */

@@ -7,6 +7,7 @@ import type { Database } from './database.js';
 import { flowIndex, flowKind } from './flow-index.js';
 import { runIndex, runKind } from './run-index.js';
 import { allOf, type KindIndex } from './kind-index.js';
+import { registryComponentKinds, registryDescriptorKind, registryIndex } from './registry-index.js';
 import { tagIndex } from './tag-index.js';
 import { indexText } from './index-text.js';
 import { isUniqueViolation, UniqueViolation } from './unique-violation.js';
@@ -19,6 +20,7 @@ const kindIndexes: Readonly<Record<string, KindIndex>> = {
   [dataSetKind]: allOf(dataSetIndex, tagIndex('dataSets')),
   [mappingSetKind]: mappingSetIndex,
   ...Object.fromEntries(Object.values(connectionKinds).map((kind) => [kind, connectionIndex(kind)])),
+  ...Object.fromEntries([...registryComponentKinds, registryDescriptorKind].map((kind) => [kind, registryIndex(kind)])),
 };
 
 /**
@@ -60,7 +62,8 @@ export interface StoredResource {
  * writer keeps them, whichever part of the server it is.
  */
 export class ResourcesRepository {
-  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
+  /** `db`: the connection or transaction it reads and writes through (a repository of the same service may share it). */
+  constructor(readonly db: Kysely<Database> | Transaction<Database>) {}
 
   /** `work` in this repository's transaction, or in a new one. */
   private async inTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {

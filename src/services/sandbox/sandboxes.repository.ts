@@ -89,6 +89,7 @@ const sandboxTables: Record<SandboxTable, SandboxRowsFate> = {
   flows: 'deleted',
   catalog_batches: 'deleted',
   catalog_tags: 'deleted',
+  registry_documents: 'deleted',
   mapping_set_schemas: 'deleted',
   mapping_sets: 'deleted',
   catalog_data_sets: 'deleted',

@@ -18,10 +18,8 @@ export const registryTypes: Record<string, RegistryType> = {
   unions: { kind: 'xdm.unions', resourceType: 'unions', tenantWritable: false },
 };
 
-export const tenantKinds = ['xdm.schemas', 'xdm.classes', 'xdm.mixins', 'xdm.datatypes'] as const;
-
-/** The kind descriptors are stored under. */
-export const descriptorKind = 'xdm.descriptors';
+/** The kinds tenant components are stored under, and the kind of descriptors (the store indexes them all). */
+export { registryComponentKinds as tenantKinds, registryDescriptorKind as descriptorKind } from '../../store/registry-index.js';
 
 /** The XDM release the standard library comes from, as the registry reports it in `meta:globalLibVersion`. */
 export const globalLibVersion = '1.31.4';

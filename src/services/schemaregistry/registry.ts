@@ -2,8 +2,9 @@ import { isObject, type ComponentLookup } from '../../xdm/component-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
-import { RegistryRepository, type StoredXdmDocument } from './registry.repository.js';
-import { descriptorKind } from './registry-types.js';
+import { RegistryDocumentsRepository } from './registry-documents.repository.js';
+import { RegistryRepository, storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
+import { descriptorKind, tenantKinds } from './registry-types.js';
 import { classOfUnion, unionDocument, unionMembers, type UnionContext } from './unions.js';
 
 export interface RegistryEntry {
@@ -11,6 +12,12 @@ export interface RegistryEntry {
   container: 'global' | 'tenant';
   stored?: StoredXdmDocument;
 }
+
+/**
+ * What presenting documents needs of the registry: the components they build on, and their descriptors. A view
+ * loaded `around` some documents answers for those alone, not for the whole sandbox.
+ */
+export type RegistryView = Pick<Registry, 'lookup' | 'find' | 'descriptors'>;
 
 /** The org and sandbox a union document names. */
 export type UnionOwner = Omit<UnionContext, 'lookup'>;
@@ -29,6 +36,44 @@ export class Registry {
     const documents = new RegistryRepository(repo);
     const [components, descriptors] = await Promise.all([documents.tenantComponents(scope), documents.list(descriptorKind, scope)]);
     return new Registry(new Map(components.map((stored) => [stored.id, stored])), descriptors);
+  }
+
+  /**
+   * A view of `roots` and, if asked, every tenant component they build on, directly or through each other, and the
+   * descriptors of the roots: read through the registry's index instead of loading the sandbox's every document.
+   * Each round loads the components the last round's documents name that are not loaded yet, so it ends once a
+   * round finds none new: after at most as many rounds as the sandbox has components.
+   */
+  static async around(resources: ResourcesRepository, index: RegistryDocumentsRepository, scope: Scope, roots: StoredXdmDocument[], options: { resolve: boolean; descriptors: boolean }): Promise<RegistryView> {
+    const tenant = new Map(roots.map((root) => [root.id, root]));
+    let frontier = options.resolve ? roots : [];
+    while (frontier.length > 0) {
+      const named = [...new Set(frontier.flatMap((document) => [...referencedIds(document.body)]))].filter((id) => !tenant.has(id));
+      const byKind = new Map<string, string[]>();
+      for (const [id, kind] of await index.kindsOf(scope, tenantKinds, named)) byKind.set(kind, [...(byKind.get(kind) ?? []), id]);
+      frontier = [];
+      for (const [kind, ids] of byKind) {
+        for (const stored of (await resources.getMany(kind, scope, ids)).values()) {
+          const document = storedXdmDocument(stored);
+          tenant.set(document.id, document);
+          frontier.push(document);
+        }
+      }
+    }
+    const descriptorIds = options.descriptors ? await index.descriptorIds(scope, descriptorKind, roots.map((root) => root.id)) : [];
+    // In the order of a whole load: by creation, then id.
+    const descriptors = [...(await resources.getMany(descriptorKind, scope, descriptorIds)).values()]
+      .map(storedXdmDocument)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return new Registry(tenant, descriptors);
+  }
+
+  /** The schemas these `$id`s or `meta:altId`s name, each with every tenant component it builds on (see `around`). */
+  static async ofSchemas(resources: ResourcesRepository, scope: Scope, idsOrAltIds: readonly string[]): Promise<RegistryView> {
+    const index = new RegistryDocumentsRepository(resources.db);
+    const ids = [...(await index.findMany(scope, ['xdm.schemas'], idsOrAltIds)).values()].map((hit) => hit.id);
+    const roots = [...(await resources.getMany('xdm.schemas', scope, ids)).values()].map(storedXdmDocument);
+    return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: false });
   }
 
   descriptors(): JsonObject[] {

@@ -13,7 +13,7 @@ export interface ResolvedSchema {
 }
 
 export async function loadSchema(repo: ResourcesRepository, scope: Scope, idOrAltId: string): Promise<ResolvedSchema | undefined> {
-  const registry = await Registry.load(repo, scope);
+  const registry = await Registry.ofSchemas(repo, scope, [idOrAltId]);
   const entry = registry.find(idOrAltId, 'schemas');
   if (!entry) return undefined;
   return {

@@ -13,11 +13,11 @@ const behaviorIds: Record<string, DataBehavior> = {
 
 /**
  * The behavior of each schema's class (record, time-series or adhoc), read from the class's `meta:extends`
- * chain, with one registry load for all of them. A schema that is not there (or whose class builds on no
+ * chain, with one registry read for all of them (the schemas and what they build on). A schema that is not there (or whose class builds on no
  * known behavior) maps to undefined.
  */
 export async function schemaDataBehaviors(repo: ResourcesRepository, scope: Scope, schemaIds: readonly string[]): Promise<Map<string, DataBehavior | undefined>> {
-  const registry = await Registry.load(repo, scope);
+  const registry = await Registry.ofSchemas(repo, scope, schemaIds);
   const out = new Map<string, DataBehavior | undefined>();
   for (const schemaId of new Set(schemaIds)) {
     const schema = registry.find(schemaId, 'schemas');

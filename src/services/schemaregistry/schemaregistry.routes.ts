@@ -17,8 +17,13 @@ import { listFormat, lookupFormat, mediaTypeOf, type XedFormat } from './accept-
 import { registerDescriptorRoutes } from './descriptors.routes.js';
 import { RegistryAuditLog } from './audit-log.js';
 import { registerRegistryRpcRoutes } from './registry-rpc.routes.js';
-import { Registry, type UnionOwner } from './registry.js';
-import { RegistryListQuery, registryListResponse } from './registry-listing.js';
+import { Registry, type RegistryView, type UnionOwner } from './registry.js';
+import { RegistryDocumentsRepository } from './registry-documents.repository.js';
+import { pageLimit, RegistryListQuery, registryListResponse, registryPage, titlePaging } from './registry-listing.js';
+import { storedXdmDocument } from './registry.repository.js';
+import { classOfUnion } from './unions.js';
+import { findStandard } from '../../xdm/standard/standard-library.js';
+import { valueText } from '../../server/listing/value-text.js';
 import { registryTypes, type RegistryType } from './registry-types.js';
 import { RegistryStats } from './registry-stats.schema.js';
 import { buildTenantComponent } from './tenant-components.js';
@@ -40,6 +45,7 @@ const updateErrors = ['routeNotFound', 'notFound', 'conflict', 'breakingChange']
 
 export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
+  const documentIndex = new RegistryDocumentsRepository(deps.db);
   const load = (request: FastifyRequest) => Registry.load(repo, request.ctx.scope);
   const ownerOf = (request: FastifyRequest): UnionOwner => ({ orgId: request.ctx.orgId, sandboxId: request.ctx.sandbox.id, sandboxType: request.ctx.sandbox.type });
   const audit = new RegistryAuditLog(deps.db, deps.now);
@@ -85,10 +91,14 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     async (request) => {
       const type = typeOf(request.params.type);
       const format = listFormat(request.headers.accept);
+      const selfPath = `${registryBase}/${request.params.container}/${request.params.type}`;
+      const paging = titlePaging(request.query);
+      // By title and unfiltered (the default): the page is read through the index, then only its documents.
+      if (request.params.container === 'tenant' && type.resourceType !== 'unions' && paging) return listByTitle(request, type, format, paging, selfPath);
       const registry = await load(request);
       const docs = listed(registry, type, request.params.container, ownerOf(request));
       const present = (doc: JsonObject): JsonObject => (format.id ? summaryOf(doc) : shape(doc, format, registry));
-      return registryListResponse(docs, request.query, present, `${registryBase}/${request.params.container}/${request.params.type}`);
+      return registryListResponse(docs, request.query, present, selfPath);
     },
   );
 
@@ -105,8 +115,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     async (request, reply) => {
       const type = typeOf(request.params.type);
       const format = lookupFormat(request.headers.accept);
-      const registry = await load(request);
-      const found = lookedUp(registry, type, request.params, ownerOf(request));
+      const { found, registry } = await lookUp(request, type, format);
       if (!found) throw notFound(request.params.type, request.params.id);
       const major = Number.parseInt(String(found.version ?? '1'), 10);
       if (format.version !== undefined && format.version !== major) {
@@ -118,6 +127,47 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       return format.id ? summaryOf(found) : shape(found, format, registry);
     },
   );
+
+  async function listByTitle(request: FastifyRequest<{ Querystring: RegistryListQuery }>, type: RegistryType, format: XedFormat, paging: { descending: boolean }, selfPath: string): Promise<JsonObject> {
+    const { scope } = request.ctx;
+    const { start } = request.query;
+    const page = await documentIndex.titlePage(type.kind, scope, { ...paging, limit: pageLimit(request.query), ...(start !== undefined ? { start } : {}) });
+    const found = await repo.getMany(type.kind, scope, page.after === undefined ? page.ids : [...page.ids, page.after]);
+    // A document deleted since its index row was read is left out, as it would be a moment later.
+    const docs = page.ids.flatMap((id) => {
+      const stored = found.get(id);
+      return stored ? [storedXdmDocument(stored)] : [];
+    });
+    const after = page.after === undefined ? undefined : found.get(page.after);
+    const next = after === undefined ? null : valueText(storedXdmDocument(after).body.title);
+    const view = format.id ? undefined : await Registry.around(repo, documentIndex, scope, docs, { resolve: format.full, descriptors: format.desc });
+    const present = (doc: JsonObject): JsonObject => (view ? shape(doc, format, view) : summaryOf(doc));
+    return registryPage(docs.map((d) => d.body), next, request.query, present, selfPath);
+  }
+
+  /**
+   * One resource and a view to present it with. A union, derived from every Profile schema of its class, needs the
+   * whole registry; any other resource is found through the index, with the components it builds on.
+   */
+  async function lookUp(request: FastifyRequest<{ Params: Static<typeof LookupParams> }>, type: RegistryType, format: XedFormat): Promise<{ found: JsonObject | undefined; registry: RegistryView }> {
+    const { container, id } = request.params;
+    const union = container === 'tenant' && (type.resourceType === 'unions' || (type.resourceType === 'schemas' && classOfUnion(id) !== undefined));
+    if (union) {
+      const registry = await load(request);
+      return { found: lookedUp(registry, type, request.params, ownerOf(request)), registry };
+    }
+    const scope = request.ctx.scope;
+    if (container === 'global') {
+      const standard = findStandard(id);
+      const found = standard && standard['meta:resourceType'] === type.resourceType ? standard : undefined;
+      return { found, registry: await Registry.around(repo, documentIndex, scope, [], { resolve: false, descriptors: false }) };
+    }
+    const hit = await documentIndex.find(scope, [type.kind], id);
+    const stored = hit ? await repo.get(hit.kind, scope, hit.id) : undefined;
+    const document = stored ? storedXdmDocument(stored) : undefined;
+    const found = document && document.body['meta:resourceType'] === type.resourceType ? document : undefined;
+    return { found: found?.body, registry: await Registry.around(repo, documentIndex, scope, found ? [found] : [], { resolve: format.full, descriptors: format.desc }) };
+  }
 
   app.post<{ Params: Static<typeof TypeParams>; Body: Record<string, unknown> }>(
     `${registryBase}/tenant/:type`,
@@ -276,7 +326,7 @@ function lookedUp(registry: Registry, type: RegistryType, params: { container: '
   return entry && entry.container === params.container ? entry.doc : undefined;
 }
 
-function shape(doc: JsonObject, format: XedFormat, registry: Registry): JsonObject {
+function shape(doc: JsonObject, format: XedFormat, registry: RegistryView): JsonObject {
   let out = format.full ? resolveFull(doc, registry.lookup) : doc;
   if (format.desc) out = { ...out, 'meta:descriptors': registry.descriptors().filter((d) => d['xdm:sourceSchema'] === doc.$id) };
   if (format.notext) out = stripText(out);

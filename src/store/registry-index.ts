@@ -1,0 +1,51 @@
+import type { RegistryDocumentsTable } from './database.js';
+import type { IndexedResource, KindIndex } from './kind-index.js';
+import { indexText } from './index-text.js';
+
+/** The kinds the Schema Registry stores: its tenant components, then its descriptors. */
+export const registryComponentKinds = ['xdm.schemas', 'xdm.classes', 'xdm.mixins', 'xdm.datatypes'] as const;
+export const registryDescriptorKind = 'xdm.descriptors';
+
+/** How much of a title decides its place: two titles alike in their first 200 bytes (folded) tie, and sort by id. */
+const titleKeyBytes = 200;
+
+/**
+ * Where a title sorts in the registry's lists: folded (compatibility decomposition, accents dropped, lower case),
+ * then spelled as the hex of its UTF-8 bytes. Hex text sorts the same under any collation of either database and
+ * under JavaScript's `<`, so SQL and the in-memory lists agree on the order and on where a `start` resumes.
+ */
+export function titleSortKey(title: string): string {
+  const folded = title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return Buffer.from(folded, 'utf8').subarray(0, titleKeyBytes).toString('hex');
+}
+
+/**
+ * The index row of a registry document, read leniently from its body as the migration that backfills them does:
+ * a component's `meta:altId` and title key, a descriptor's `xdm:sourceSchema`.
+ */
+export function registryDocumentRow(scope: { orgId: string; sandboxId: string }, kind: string, document: IndexedResource): RegistryDocumentsTable {
+  const body = document.body !== null && typeof document.body === 'object' ? (document.body as Record<string, unknown>) : {};
+  const descriptor = kind === registryDescriptorKind;
+  return {
+    org_id: scope.orgId,
+    sandbox_id: scope.sandboxId,
+    kind,
+    id: document.id,
+    alt_id: descriptor ? null : indexText(body['meta:altId']),
+    title_key: !descriptor && typeof body.title === 'string' ? titleSortKey(body.title) : null,
+    source_schema: descriptor ? indexText(body['xdm:sourceSchema']) : null,
+  };
+}
+
+/** The row of one registry document, rewritten on every write (an update may change its title). */
+export function registryIndex(kind: string): KindIndex {
+  return {
+    async write(trx, scope, document) {
+      await this.remove(trx, scope, document.id);
+      await trx.insertInto('registry_documents').values(registryDocumentRow(scope, kind, document)).execute();
+    },
+    async remove(trx, scope, id) {
+      await trx.deleteFrom('registry_documents').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', '=', kind).where('id', '=', id).execute();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { titleSortKey } from '../src/store/registry-index.js';
+import { down as dropDocumentRows, up as addDocumentRows } from '../src/store/migrations/20261217T0100-registry-documents.js';
+import type { JsonObject } from '../src/xdm/standard/json-value.js';
+import { availableBackends } from './support/backends.js';
+import { Rng } from './support/fuzz/prng.js';
+import { RowCounter } from './support/row-counter.js';
+import { at, startApi, str, type TestApi } from './support/test-api.js';
+import * as tutorial from './support/tutorial-requests.js';
+
+const backends = await availableBackends();
+const registry = '/data/foundation/schemaregistry';
+const idOnly = 'application/vnd.adobe.xed-id+json';
+const fullDesc = 'application/vnd.adobe.xed-full-desc+json; version=1';
+const letters = ['a', 'A', 'b', 'B', 'é', 'É', 'ß', '1', ' ', '-', 'ö', 'Ö'];
+const datatypeCount = 40;
+
+/**
+ * The Schema Registry's tenant lists by title (the default) page through its index rows and read the bodies of
+ * the page alone; a lookup reads the resource and the tenant components it builds on, not the sandbox's every one.
+ */
+describe.each(backends)('Schema Registry lists and lookups from the index on $name', (backend) => {
+  const counter = new RowCounter();
+  let api: TestApi;
+  let schemaAltId: string;
+  const titles: string[] = [];
+
+  beforeAll(async () => {
+    api = await startApi(backend, { storePlugins: [counter] });
+    const rng = new Rng(20261207);
+    while (titles.length < datatypeCount) {
+      // Titles that differ only by case or accent fold to one sort key: runs of ties a page may not split.
+      const title = `${Array.from({ length: rng.int(0, 3) }, () => rng.pick(letters)).join('')}${rng.pick(['x', 'X', 'é'])}`;
+      if (titles.includes(title)) continue;
+      titles.push(title);
+      const created = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title, type: 'object', properties: { [`f${titles.length}`]: { type: 'string' } } } });
+      expect(created.status, created.text).toBe(201);
+    }
+    // A schema built on a tenant field group that uses a tenant data type, with a descriptor.
+    const address = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title: 'zz shipping address', type: 'object', properties: { city: { type: 'string' } } } });
+    const group = tutorial.productFieldGroup(api.tenantId);
+    const tenantFields = group.definitions.product.properties[`_${api.tenantId}`] as { properties: Record<string, unknown> };
+    tenantFields.properties.shipTo = { $ref: str(address.json, '$id') };
+    const fieldGroup = await api.request('POST', `${registry}/tenant/fieldgroups`, { body: group });
+    expect(fieldGroup.status, fieldGroup.text).toBe(201);
+    const schema = await api.request('POST', `${registry}/tenant/schemas`, { body: { ...tutorial.targetSchema, allOf: [...tutorial.targetSchema.allOf, { $ref: str(fieldGroup.json, '$id') }] } });
+    expect(schema.status, schema.text).toBe(201);
+    schemaAltId = str(schema.json, 'meta:altId');
+    const descriptor = await api.request('POST', `${registry}/tenant/descriptors`, {
+      body: { '@type': 'xdm:descriptorIdentity', 'xdm:sourceSchema': str(schema.json, '$id'), 'xdm:sourceVersion': 1, 'xdm:sourceProperty': '/personalEmail/address', 'xdm:namespace': 'Email', 'xdm:property': 'xdm:code', 'xdm:isPrimary': true },
+    });
+    expect(descriptor.status, descriptor.text).toBe(201);
+  });
+  afterAll(async () => api?.close());
+
+  const get = async (path: string, accept: string) => {
+    counter.reset();
+    const response = await api.request('GET', `${registry}${path}`, { headers: { accept } });
+    expect(response.status, response.text).toBe(200);
+    return { json: response.json, bodiesRead: counter.read('resources') };
+  };
+
+  /** Follows `_page.next` until it is null; fails instead of looping. */
+  async function pageThrough(orderby: string, limit: number): Promise<{ items: JsonObject[]; mostBodiesRead: number }> {
+    const items: JsonObject[] = [];
+    let mostBodiesRead = 0;
+    let start: string | null = null;
+    for (let pages = 0; pages <= datatypeCount + 1; pages += 1) {
+      const query = new URLSearchParams({ orderby, limit: String(limit), ...(start !== null ? { start } : {}) });
+      const page = await get(`/tenant/datatypes?${query.toString()}`, idOnly);
+      items.push(...(at(page.json, 'results') as JsonObject[]));
+      mostBodiesRead = Math.max(mostBodiesRead, page.bodiesRead);
+      start = at(page.json, '_page.next') as string | null;
+      if (start === null) return { items, mostBodiesRead };
+    }
+    throw new Error(`still paging by ${orderby} after ${datatypeCount + 1} pages`);
+  }
+
+  it.each([
+    ['title', 1],
+    ['-title', -1],
+  ] as const)('pages by %s through every data type once, in title-key order, reading a page of bodies at a time', async (orderby, sign) => {
+    const { items, mostBodiesRead } = await pageThrough(orderby, 4);
+    const listed = items.map((item) => String(item.title));
+    expect([...listed].sort()).toEqual([...titles, 'zz shipping address'].sort());
+    const keys = listed.map(titleSortKey);
+    keys.slice(1).forEach((key, i) => expect(sign * (key < (keys[i] as string) ? -1 : key > (keys[i] as string) ? 1 : 0), `${listed[i]} then ${listed[i + 1]}`).toBeGreaterThanOrEqual(0));
+    // A page of 4, the rest of a run of equal keys, and the first item of the next page: never all 41.
+    expect(mostBodiesRead).toBeGreaterThan(0);
+    expect(mostBodiesRead).toBeLessThanOrEqual(10);
+    // The same order as the list answered in memory (a second sort field sends it there), tie runs aside.
+    const inMemory = await get(`/tenant/datatypes?orderby=${orderby},version`, idOnly);
+    expect((at(inMemory.json, 'results') as JsonObject[]).map((item) => titleSortKey(String(item.title)))).toEqual(keys);
+    expect(inMemory.bodiesRead).toBeGreaterThan(datatypeCount);
+  });
+
+  it('looks a schema up resolved with its descriptors, reading only it, what it builds on and its descriptor', async () => {
+    const found = await get(`/tenant/schemas/${schemaAltId}`, fullDesc);
+    expect(at(found.json, `properties._${api.tenantId}.properties.shipTo.properties.city.type`)).toBe('string');
+    expect(at(found.json, 'meta:descriptors')).toHaveLength(1);
+    // The schema, its field group, the data type, the descriptor.
+    expect(found.bodiesRead).toBe(4);
+    const listed = await get('/tenant/schemas', fullDesc.replace('; version=1', ''));
+    expect(at(listed.json, 'results.0')).toEqual(found.json);
+    expect(listed.bodiesRead).toBe(4);
+    const viaMemory = await get('/tenant/schemas?orderby=title,version', fullDesc.replace('; version=1', ''));
+    expect(viaMemory.json).toMatchObject({ results: [found.json] });
+  });
+
+  it('follows renames and deletions, and finds nothing for an id another kind holds', async () => {
+    const created = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title: 'AAA first', type: 'object', properties: { g: { type: 'string' } } } });
+    const id = str(created.json, '$id');
+    const highest = [...titles, 'zz shipping address'].reduce((a, b) => (titleSortKey(b) > titleSortKey(a) ? b : a));
+    expect(at((await get('/tenant/datatypes?orderby=-title&limit=1', idOnly)).json, 'results.0.title')).toBe(highest);
+    const renamed = await api.request('PATCH', `${registry}/tenant/datatypes/${encodeURIComponent(id)}`, { body: [{ op: 'replace', path: '/title', value: 'ßßß last' }] });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(at((await get('/tenant/datatypes?orderby=-title&limit=1', idOnly)).json, 'results.0.title')).toBe('ßßß last');
+    const other = await api.request('GET', `${registry}/tenant/schemas/${encodeURIComponent(id)}`, { headers: { accept: 'application/vnd.adobe.xed+json; version=1' } });
+    expect(other.status).toBe(404);
+    expect((await api.request('DELETE', `${registry}/tenant/datatypes/${encodeURIComponent(id)}`)).status).toBe(204);
+    const after = await get('/tenant/datatypes?orderby=-title&limit=1', idOnly);
+    expect(at(after.json, 'results.0.title')).not.toBe('ßßß last');
+    expect((await api.request('GET', `${registry}/tenant/datatypes/${encodeURIComponent(id)}`, { headers: { accept: 'application/vnd.adobe.xed+json; version=1' } })).status).toBe(404);
+  });
+
+  it('are backfilled by the migration from the documents already stored', async () => {
+    const db = api.store.db;
+    const rows = () => db.selectFrom('registry_documents').selectAll().orderBy('kind').orderBy('id').execute();
+    const before = await rows();
+    expect(before.length).toBe(datatypeCount + 4);
+    await dropDocumentRows(db as unknown as Kysely<unknown>);
+    await addDocumentRows(db as unknown as Kysely<unknown>);
+    expect(await rows()).toEqual(before);
+  });
+});

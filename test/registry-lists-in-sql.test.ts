@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFormat } from '../src/services/schemaregistry/accept-header.js';
+import { RegistryDocumentsRepository } from '../src/services/schemaregistry/registry-documents.repository.js';
+import type { RegistryListQuery } from '../src/services/schemaregistry/registry-listing.js';
+import { titleList } from '../src/services/schemaregistry/title-lists.js';
 import { titleSortKey } from '../src/store/registry-index.js';
+import { ResourcesRepository } from '../src/store/resources.repository.js';
 import { down as dropDocumentRows, up as addDocumentRows } from '../src/store/migrations/20261217T0100-registry-documents.js';
 import type { JsonObject } from '../src/xdm/standard/json-value.js';
 import { availableBackends } from './support/backends.js';
@@ -62,17 +67,39 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
   };
 
   /** Follows `_page.next` until it is null; fails instead of looping. */
-  async function pageThrough(orderby: string, limit: number): Promise<{ items: JsonObject[]; mostBodiesRead: number }> {
+  async function pageThrough(orderby: string, limit: number, property?: string): Promise<{ items: JsonObject[]; mostBodiesRead: number }> {
     const items: JsonObject[] = [];
     let mostBodiesRead = 0;
     let start: string | null = null;
     for (let pages = 0; pages <= datatypeCount + 1; pages += 1) {
-      const query = new URLSearchParams({ orderby, limit: String(limit), ...(start !== null ? { start } : {}) });
+      const query = new URLSearchParams({ orderby, limit: String(limit), ...(start !== null ? { start } : {}), ...(property ? { property } : {}) });
       const page = await get(`/tenant/datatypes?${query.toString()}`, idOnly);
       items.push(...(at(page.json, 'results') as JsonObject[]));
       mostBodiesRead = Math.max(mostBodiesRead, page.bodiesRead);
       start = at(page.json, '_page.next') as string | null;
       if (start === null) return { items, mostBodiesRead };
+    }
+    throw new Error(`still paging by ${orderby} after ${datatypeCount + 1} pages`);
+  }
+
+  /** One page read by `titleList` itself, with stretches of `stretchSize` candidates. */
+  async function directPage(query: RegistryListQuery & { orderby: string }, stretchSize: number): Promise<JsonObject> {
+    const db = api.store.db;
+    const scope = await db.selectFrom('registry_documents').select(['org_id as orgId', 'sandbox_id as sandboxId']).where('kind', '=', 'xdm.datatypes').executeTakeFirstOrThrow();
+    const deps = { resources: new ResourcesRepository(db), index: new RegistryDocumentsRepository(db), stretchSize };
+    return titleList(deps, scope, 'xdm.datatypes', { query, order: { descending: query.orderby.startsWith('-') }, format: listFormat(idOnly), selfPath: '/x' });
+  }
+
+  /** Every page read by `titleList` itself, following `_page.next`. */
+  async function pageDirectly(orderby: string, limit: number, property: string, stretchSize: number): Promise<JsonObject[]> {
+    const items: JsonObject[] = [];
+    let start: string | undefined;
+    for (let pages = 0; pages <= datatypeCount + 1; pages += 1) {
+      const page = await directPage({ orderby, limit, property, ...(start !== undefined ? { start } : {}) }, stretchSize);
+      items.push(...(at(page, 'results') as JsonObject[]));
+      const next = at(page, '_page.next') as string | null;
+      if (next === null) return items;
+      start = next;
     }
     throw new Error(`still paging by ${orderby} after ${datatypeCount + 1} pages`);
   }
@@ -93,6 +120,26 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     const inMemory = await get(`/tenant/datatypes?orderby=${orderby},version`, idOnly);
     expect((at(inMemory.json, 'results') as JsonObject[]).map((item) => titleSortKey(String(item.title)))).toEqual(keys);
     expect(inMemory.bodiesRead).toBeGreaterThan(datatypeCount);
+  });
+
+  it.each(['title', '-title'])('pages a filtered list by %s through its matches once, in the order the in-memory list keeps', async (orderby) => {
+    const property = 'title~[aAéÉ]';
+    const matching = [...titles, 'zz shipping address'].filter((title) => /[aAéÉ]/.test(title));
+    expect(matching.length).toBeGreaterThan(8);
+    const { items } = await pageThrough(orderby, 3, property);
+    expect(items.map((item) => String(item.title)).sort()).toEqual([...matching].sort());
+    const inMemory = await get(`/tenant/datatypes?orderby=${orderby},version&property=${encodeURIComponent(property)}`, idOnly);
+    const keys = (list: JsonObject[]) => list.map((item) => titleSortKey(String(item.title)));
+    expect(keys(items)).toEqual(keys(at(inMemory.json, 'results') as JsonObject[]));
+    // Read in stretches smaller than a page, then than the ties of a page: the same matches, each once.
+    for (const stretchSize of [1, 2, 5]) {
+      const direct = await pageDirectly(orderby, 3, property, stretchSize);
+      expect(direct.map((item) => item.$id), `stretches of ${stretchSize}`).toEqual(items.map((item) => item.$id));
+    }
+    // The first page stops reading once it has its matches and the next page's first: not every candidate.
+    counter.reset();
+    await directPage({ orderby, limit: 3, property }, 5);
+    expect(counter.read('resources')).toBeLessThan(datatypeCount);
   });
 
   it('looks a schema up resolved with its descriptors, reading only it, what it builds on and its descriptor', async () => {

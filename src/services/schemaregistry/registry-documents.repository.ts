@@ -36,11 +36,7 @@ export class RegistryDocumentsRepository {
 
   async titlePage(kind: string, scope: Scope, request: TitlePageRequest): Promise<TitlePage> {
     const { descending } = request;
-    const startKey = request.start === undefined ? undefined : titleSortKey(request.start);
-    const rows = ((await this.ordered(kind, scope, descending)
-      .$if(startKey !== undefined, (q) => q.where((w) => (descending ? w('title_key', '<=', startKey as string) : w.or([w('title_key', '>=', startKey as string), w('title_key', 'is', null)]))))
-      .limit(request.limit)
-      .execute()) as Row[]);
+    const rows: Row[] = await this.fromStart(kind, scope, request).limit(request.limit).execute();
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length < request.limit) return { ids: rows.map((r) => r.id), after: undefined };
     // The rest of the run of documents whose title key equals the last one's: `start` could not resume inside it.
@@ -57,6 +53,19 @@ export class RegistryDocumentsRepository {
       return { ids: [...rows.map((r) => r.id), ...untitled.map((r) => r.id)], after: undefined };
     }
     return { ids: rows.map((r) => r.id), after: after?.id };
+  }
+
+  /**
+   * The ids of a stretch of the kind in title order, from `start` (inclusively) on, skipping `offset`: a filtered
+   * list reads its candidates so, a stretch at a time, until its page is full. A document written between two
+   * stretches may be seen twice or not at all, as in any list read while it changes.
+   */
+  async titleStretch(kind: string, scope: Scope, request: { descending: boolean; start?: string }, offset: number, count: number): Promise<string[]> {
+    const rows = await this.fromStart(kind, scope, request)
+      .offset(offset)
+      .limit(count)
+      .execute();
+    return rows.map((row) => row.id);
   }
 
   /** The component of one of `kinds` with this `$id` or, failing that, this `meta:altId`. */
@@ -116,6 +125,14 @@ export class RegistryDocumentsRepository {
 
   private scoped(kind: string, scope: Scope) {
     return this.db.selectFrom('registry_documents').select(['id', 'title_key']).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', '=', kind);
+  }
+
+  /** The kind in title order from `start` on: keys at or past it, and (ascending) the untitled, which sort last. */
+  private fromStart(kind: string, scope: Scope, request: { descending: boolean; start?: string }) {
+    const query = this.ordered(kind, scope, request.descending);
+    if (request.start === undefined) return query;
+    const startKey = titleSortKey(request.start);
+    return query.where((w) => (request.descending ? w('title_key', '<=', startKey) : w.or([w('title_key', '>=', startKey), w('title_key', 'is', null)])));
   }
 
   /** Titled documents in key order, untitled ones after them ascending and before them descending; ties by id. */

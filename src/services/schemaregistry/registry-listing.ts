@@ -4,7 +4,7 @@ import { compareToValues, parseOrderBy, type SortKey } from '../../server/listin
 import { titleSortKey } from '../../store/registry-index.js';
 import { valueText } from '../../server/listing/value-text.js';
 import { valuesAt } from '../../server/listing/json-path.js';
-import { matchesFilter, parsePropertyFilter, queryValues } from '../../server/listing/property-filter.js';
+import { matchesFilter, parsePropertyFilter, queryValues, type PropertyFilter } from '../../server/listing/property-filter.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 
 export const RegistryListQuery = Type.Object({
@@ -18,12 +18,16 @@ export type RegistryListQuery = Static<typeof RegistryListQuery>;
 /** The registry returns at most 300 items per page whatever `limit` asks for. */
 const maxPage = 300;
 
-/** A list the index can page: by title (either way, the default) and filtered by nothing. */
-export function titlePaging(query: RegistryListQuery): { descending: boolean } | undefined {
+/** A list the index can page: ordered by title (either way; the default), whatever it filters on. */
+export function titleOrder(query: RegistryListQuery): { descending: boolean } | undefined {
   const keys = parseOrderBy(query.orderby ?? 'title');
   const [first] = keys;
-  if (keys.length !== 1 || first?.path !== 'title' || queryValues(query.property).length > 0) return undefined;
-  return { descending: first.descending };
+  return keys.length === 1 && first?.path === 'title' ? { descending: first.descending } : undefined;
+}
+
+/** The `property` filters of a list, checked: a list refuses one it cannot apply before reading anything. */
+export function registryFilters(query: RegistryListQuery): PropertyFilter[] {
+  return queryValues(query.property).map((p) => parsePropertyFilter(p, ['==', '!=', '<', '>', '<=', '>=', '~']));
 }
 
 /** How many items a page asks for: `limit`, 0 or none meaning the most a page holds. */
@@ -56,7 +60,7 @@ export function registryListResponse(docs: JsonObject[], query: RegistryListQuer
   const keys = parseOrderBy(orderby);
   const first = keys[0];
   if (!first) throw new ApiError('badOrderBy', 'orderby must name a field');
-  const filters = queryValues(query.property).map((p) => parsePropertyFilter(p, ['==', '!=', '<', '>', '<=', '>=', '~']));
+  const filters = registryFilters(query);
   // Ties by `$id` when sorted by title, as the index's pages tie by id; by `meta:altId` otherwise.
   const order = [...keys, { path: first.path === 'title' ? '$id' : 'meta:altId', descending: false }];
   const compare = (a: JsonObject, b: JsonObject) => {

@@ -7,7 +7,6 @@ import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import { resolveFull } from '../../xdm/resolve-full.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
-import { stripText } from '../../xdm/strip-text.js';
 import { breakingChanges } from '../../xdm/breaking-changes.js';
 import { dataSetsUsingSchema } from '../catalog/datasets.js';
 import { mappingSetsUsingSchema } from '../conversion/mapping-sets.js';
@@ -19,11 +18,12 @@ import { RegistryAuditLog } from './audit-log.js';
 import { registerRegistryRpcRoutes } from './registry-rpc.routes.js';
 import { Registry, type RegistryView, type UnionOwner } from './registry.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
-import { pageLimit, RegistryListQuery, registryListResponse, registryPage, titlePaging } from './registry-listing.js';
+import { RegistryListQuery, registryListResponse, titleOrder } from './registry-listing.js';
+import { shape, summaryOf } from './registry-presentation.js';
+import { titleList } from './title-lists.js';
 import { storedXdmDocument } from './registry.repository.js';
 import { classOfUnion } from './unions.js';
 import { findStandard } from '../../xdm/standard/standard-library.js';
-import { valueText } from '../../server/listing/value-text.js';
 import { registryTypes, type RegistryType } from './registry-types.js';
 import { RegistryStats } from './registry-stats.schema.js';
 import { buildTenantComponent } from './tenant-components.js';
@@ -92,9 +92,9 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const type = typeOf(request.params.type);
       const format = listFormat(request.headers.accept);
       const selfPath = `${registryBase}/${request.params.container}/${request.params.type}`;
-      const paging = titlePaging(request.query);
-      // By title and unfiltered (the default): the page is read through the index, then only its documents.
-      if (request.params.container === 'tenant' && type.resourceType !== 'unions' && paging) return listByTitle(request, type, format, paging, selfPath);
+      const order = titleOrder(request.query);
+      // By title (the default): the page is read through the index, then only its documents.
+      if (request.params.container === 'tenant' && type.resourceType !== 'unions' && order) return titleList({ resources: repo, index: documentIndex }, request.ctx.scope, type.kind, { query: request.query, order, format, selfPath });
       const registry = await load(request);
       const docs = listed(registry, type, request.params.container, ownerOf(request));
       const present = (doc: JsonObject): JsonObject => (format.id ? summaryOf(doc) : shape(doc, format, registry));
@@ -127,23 +127,6 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       return format.id ? summaryOf(found) : shape(found, format, registry);
     },
   );
-
-  async function listByTitle(request: FastifyRequest<{ Querystring: RegistryListQuery }>, type: RegistryType, format: XedFormat, paging: { descending: boolean }, selfPath: string): Promise<JsonObject> {
-    const { scope } = request.ctx;
-    const { start } = request.query;
-    const page = await documentIndex.titlePage(type.kind, scope, { ...paging, limit: pageLimit(request.query), ...(start !== undefined ? { start } : {}) });
-    const found = await repo.getMany(type.kind, scope, page.after === undefined ? page.ids : [...page.ids, page.after]);
-    // A document deleted since its index row was read is left out, as it would be a moment later.
-    const docs = page.ids.flatMap((id) => {
-      const stored = found.get(id);
-      return stored ? [storedXdmDocument(stored)] : [];
-    });
-    const after = page.after === undefined ? undefined : found.get(page.after);
-    const next = after === undefined ? null : valueText(storedXdmDocument(after).body.title);
-    const view = format.id ? undefined : await Registry.around(repo, documentIndex, scope, docs, { resolve: format.full, descriptors: format.desc });
-    const present = (doc: JsonObject): JsonObject => (view ? shape(doc, format, view) : summaryOf(doc));
-    return registryPage(docs.map((d) => d.body), next, request.query, present, selfPath);
-  }
 
   /**
    * One resource and a view to present it with. A union, derived from every Profile schema of its class, needs the
@@ -305,11 +288,6 @@ function keepImmutableTags(before: JsonObject, after: JsonObject): void {
   if (dropped.length > 0) throw new ApiError('notModifiable', `meta:immutableTags ${JSON.stringify(dropped)} cannot be removed once set.`);
 }
 
-/** What `xed-id` shows of a resource. */
-function summaryOf(doc: JsonObject): JsonObject {
-  return { $id: doc.$id ?? null, 'meta:altId': doc['meta:altId'] ?? null, version: doc.version ?? '1.0', title: doc.title ?? null };
-}
-
 /** The resources a list shows: the standard library in `global`, the sandbox's own (or its unions) in `tenant`. */
 function listed(registry: Registry, type: RegistryType, container: 'global' | 'tenant', owner: UnionOwner): JsonObject[] {
   if (type.resourceType === 'unions') return container === 'tenant' ? registry.unions(owner) : [];
@@ -324,13 +302,6 @@ function lookedUp(registry: Registry, type: RegistryType, params: { container: '
   }
   const entry = registry.find(params.id, type.resourceType);
   return entry && entry.container === params.container ? entry.doc : undefined;
-}
-
-function shape(doc: JsonObject, format: XedFormat, registry: RegistryView): JsonObject {
-  let out = format.full ? resolveFull(doc, registry.lookup) : doc;
-  if (format.desc) out = { ...out, 'meta:descriptors': registry.descriptors().filter((d) => d['xdm:sourceSchema'] === doc.$id) };
-  if (format.notext) out = stripText(out);
-  return out;
 }
 
 function typeOf(segment: string): RegistryType {

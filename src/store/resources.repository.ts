@@ -111,6 +111,30 @@ export class ResourcesRepository {
     return rows.map(toStored);
   }
 
+  /**
+   * The objects of `kind` in id order, `size` at a time (by keyset on the id), for a pass over a kind too large to
+   * hold at once. It ends at the first short stretch; an object written behind the pass is not seen.
+   */
+  async *inStretches(kind: string, scope: Scope, size = idsPerQuery): AsyncGenerator<StoredResource[]> {
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('resources')
+        .selectAll()
+        .where('kind', '=', kind)
+        .where('org_id', '=', scope.orgId)
+        .where('sandbox_id', '=', scope.sandboxId)
+        .$if(after !== undefined, (q) => q.where('id', '>', after as string))
+        .orderBy('id')
+        .limit(size)
+        .execute();
+      if (rows.length > 0) yield rows.map(toStored);
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < size) return;
+      after = last.id;
+    }
+  }
+
   async count(kind: string, scope: Scope): Promise<number> {
     const row = await this.db
       .selectFrom('resources')

@@ -46,8 +46,20 @@ async function foundBatch(call: CatalogCall, id: string): Promise<StoredBatch> {
   return stored;
 }
 
-async function allBatches(call: CatalogCall): Promise<Record<string, unknown>[]> {
-  return (await call.repo.list(batchKind, call.ctx.scope)).map(storedBatch).map((s) => ({ ...s.body, id: s.id }));
+/**
+ * The distinct values `reader` finds in the batches that `matches`, read 500 batches at a time: the values are kept,
+ * the batches are not, so a sandbox of a million batches is not held at once.
+ */
+async function distinctValues(call: CatalogCall, matches: (item: Record<string, unknown>) => boolean, reader: (item: Record<string, unknown>) => unknown[]): Promise<string[]> {
+  const values = new Set<string>();
+  for await (const stretch of call.repo.inStretches(batchKind, call.ctx.scope)) {
+    for (const batch of stretch.map(storedBatch)) {
+      const item = { ...batch.body, id: batch.id };
+      if (!matches(item)) continue;
+      for (const value of reader(item)) if (value !== undefined && value !== null && typeof value !== 'object') values.add(valueText(value));
+    }
+  }
+  return [...values].sort();
 }
 
 async function createBatch(call: CatalogCall, id: string): Promise<{ status: number; body: string[]; location: string }> {
@@ -105,8 +117,7 @@ export function batchOperations(deps: { layout: LakeLayout }): CatalogOperation[
       run: async (call) => {
         const field = String(call.params.field);
         const reader = ownEntry(batchListRules.valuesOf, field) ?? ((item: Record<string, unknown>) => (!Object.hasOwn(item, field) ? [] : Array.isArray(item[field]) ? (item[field] as unknown[]) : [item[field]]));
-        const matching = (await allBatches(call)).filter(catalogFilter(call.query, batchListRules));
-        const values = [...new Set(matching.flatMap(reader).filter((v) => v !== undefined && v !== null && typeof v !== 'object').map(valueText))].sort();
+        const values = await distinctValues(call, catalogFilter(call.query, batchListRules), reader);
         const { limit, start } = call.query;
         const first = typeof start === 'number' ? start : 0;
         return { status: 200, body: values.slice(first, first + (typeof limit === 'number' ? limit : 20)) };

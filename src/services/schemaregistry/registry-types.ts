@@ -7,8 +7,11 @@ export interface RegistryType {
   tenantWritable: boolean;
 }
 
+/** The kind schemas are stored under. */
+export const schemaKind = 'xdm.schemas';
+
 export const registryTypes: Record<string, RegistryType> = {
-  schemas: { kind: 'xdm.schemas', resourceType: 'schemas', tenantWritable: true },
+  schemas: { kind: schemaKind, resourceType: 'schemas', tenantWritable: true },
   classes: { kind: 'xdm.classes', resourceType: 'classes', tenantWritable: true },
   fieldgroups: { kind: 'xdm.mixins', resourceType: 'mixins', tenantWritable: true },
   mixins: { kind: 'xdm.mixins', resourceType: 'mixins', tenantWritable: true },

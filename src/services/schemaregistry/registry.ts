@@ -4,7 +4,7 @@ import { findStandard, standardComponents } from '../../xdm/standard/standard-li
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
 import { RegistryRepository, storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
-import { descriptorKind, tenantKinds } from './registry-types.js';
+import { descriptorKind, schemaKind, tenantKinds } from './registry-types.js';
 import { classOfUnion, unionDocument, unionMembers, type UnionContext } from './unions.js';
 
 export interface RegistryEntry {
@@ -50,7 +50,11 @@ export class Registry {
     while (frontier.length > 0) {
       const named = [...new Set(frontier.flatMap((document) => [...referencedIds(document.body)]))].filter((id) => !tenant.has(id));
       const byKind = new Map<string, string[]>();
-      for (const [id, kind] of await index.kindsOf(scope, tenantKinds, named)) byKind.set(kind, [...(byKind.get(kind) ?? []), id]);
+      for (const [id, kind] of await index.kindsOf(scope, tenantKinds, named)) {
+        const ids = byKind.get(kind) ?? [];
+        ids.push(id);
+        byKind.set(kind, ids);
+      }
       frontier = [];
       for (const [kind, ids] of byKind) {
         for (const stored of (await resources.getMany(kind, scope, ids)).values()) {
@@ -71,8 +75,8 @@ export class Registry {
   /** The schemas these `$id`s or `meta:altId`s name, each with every tenant component it builds on (see `around`). */
   static async ofSchemas(resources: ResourcesRepository, scope: Scope, idsOrAltIds: readonly string[]): Promise<RegistryView> {
     const index = new RegistryDocumentsRepository(resources.db);
-    const ids = [...(await index.findMany(scope, ['xdm.schemas'], idsOrAltIds)).values()].map((hit) => hit.id);
-    const roots = [...(await resources.getMany('xdm.schemas', scope, ids)).values()].map(storedXdmDocument);
+    const ids = [...(await index.findMany(scope, [schemaKind], idsOrAltIds)).values()].map((hit) => hit.id);
+    const roots = [...(await resources.getMany(schemaKind, scope, ids)).values()].map(storedXdmDocument);
     return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: false });
   }
 
@@ -103,7 +107,7 @@ export class Registry {
   /** The union of each class that has schemas enabled for Profile, derived from those schemas. */
   unions(owner: UnionOwner): JsonObject[] {
     const context: UnionContext = { ...owner, lookup: this.lookup };
-    return [...unionMembers(this.tenantOf('xdm.schemas').map((s) => s.body))].map(([classId, members]) => unionDocument(classId, members, context));
+    return [...unionMembers(this.tenantOf(schemaKind).map((s) => s.body))].map(([classId, members]) => unionDocument(classId, members, context));
   }
 
   /** A union by `$id` or `meta:altId` (`…__union`), if its class has members. */

@@ -155,6 +155,26 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     expect(viaMemory.json).toMatchObject({ results: [found.json] });
   });
 
+  it('creates a schema reading what its body names and what that builds on, and still refuses a title taken', async () => {
+    const group = await get('/tenant/fieldgroups', idOnly);
+    const groupId = str(group.json, 'results.0.$id');
+    counter.reset();
+    const created = await api.request('POST', `${registry}/tenant/schemas`, { body: { ...tutorial.targetSchema, title: 'A second schema', allOf: [...tutorial.targetSchema.allOf, { $ref: groupId }] } });
+    expect(created.status, created.text).toBe(201);
+    // The field group and its data type; nothing of the 40 other data types.
+    expect(counter.read('resources')).toBeLessThanOrEqual(3);
+    expect(at(created.json, 'meta:extends')).toContain(groupId);
+    const again = await api.request('POST', `${registry}/tenant/schemas`, { body: { ...tutorial.targetSchema, title: 'A second schema' } });
+    expect(again.status).toBe(409);
+    expect(str(again.json, 'detail')).toContain(str(created.json, '$id'));
+    // Titles that fold alike are not the same title.
+    const alike = await api.request('POST', `${registry}/tenant/schemas`, { body: { ...tutorial.targetSchema, title: 'a SECOND schéma' } });
+    expect(alike.status, alike.text).toBe(201);
+    const unknown = await api.request('POST', `${registry}/tenant/schemas`, { body: { ...tutorial.targetSchema, title: 'Unknown group', allOf: [...tutorial.targetSchema.allOf, { $ref: '_nobody.mixins.none' }] } });
+    expect(unknown.status).toBe(400);
+    for (const made of [created, alike]) expect((await api.request('DELETE', `${registry}/tenant/schemas/${encodeURIComponent(str(made.json, '$id'))}`)).status).toBe(204);
+  });
+
   it('follows renames and deletions, and finds nothing for an id another kind holds', async () => {
     const created = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title: 'AAA first', type: 'object', properties: { g: { type: 'string' } } } });
     const id = str(created.json, '$id');

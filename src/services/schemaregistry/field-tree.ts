@@ -1,7 +1,7 @@
 import type { ProblemList } from '../../server/errors/problem-list.js';
 import { isObject } from '../../xdm/component-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
-import type { Registry } from './registry.js';
+import type { RegistryView } from './registry.js';
 
 const types = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array']);
 const formats = new Set(['date', 'date-time', 'email', 'uri', 'uri-reference', 'uuid', 'regex', 'time', 'hostname', 'ipv4', 'ipv6', 'iri', 'iri-reference', 'json-pointer', 'uri-template']);
@@ -13,7 +13,7 @@ const formats = new Set(['date', 'date-time', 'email', 'uri', 'uri-reference', '
 /** Far deeper than any real schema (counted in path segments); past it the recursion itself would fail. */
 const maxPathSegments = 100;
 
-export function checkFieldTree(properties: unknown, path: string, problems: ProblemList, registry: Registry): JsonObject {
+export function checkFieldTree(properties: unknown, path: string, problems: ProblemList, registry: RegistryView): JsonObject {
   if (!isObject(properties)) {
     problems.add(path, 'must be an object of fields');
     return {};
@@ -27,7 +27,7 @@ export function checkFieldTree(properties: unknown, path: string, problems: Prob
   return out;
 }
 
-function checkField(field: unknown, path: string, problems: ProblemList, registry: Registry): JsonObject {
+function checkField(field: unknown, path: string, problems: ProblemList, registry: RegistryView): JsonObject {
   if (path.split('/').length > maxPathSegments) {
     problems.add(path, 'fields nest too deeply');
     return {};

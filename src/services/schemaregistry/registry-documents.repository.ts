@@ -68,6 +68,11 @@ export class RegistryDocumentsRepository {
     return rows.map((row) => row.id);
   }
 
+  /** The ids of the documents of a kind whose title folds to the same sort key as `title` (a title is unique per kind). */
+  async titledAlike(kind: string, scope: Scope, title: string): Promise<string[]> {
+    return (await this.scoped(kind, scope).where('title_key', '=', titleSortKey(title)).execute()).map((row) => row.id);
+  }
+
   /** The component of one of `kinds` with this `$id` or, failing that, this `meta:altId`. */
   async find(scope: Scope, kinds: readonly string[], idOrAltId: string): Promise<{ kind: string; id: string } | undefined> {
     return (await this.findMany(scope, kinds, [idOrAltId])).get(idOrAltId);

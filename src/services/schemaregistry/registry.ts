@@ -17,7 +17,7 @@ export interface RegistryEntry {
  * What presenting documents needs of the registry: the components they build on, and their descriptors. A view
  * loaded `around` some documents answers for those alone, not for the whole sandbox.
  */
-export type RegistryView = Pick<Registry, 'lookup' | 'find' | 'descriptors'>;
+export type RegistryView = Pick<Registry, 'lookup' | 'find' | 'descriptors' | 'lookupWith'>;
 
 /** The org and sandbox a union document names. */
 export type UnionOwner = Omit<UnionContext, 'lookup'>;
@@ -77,6 +77,21 @@ export class Registry {
     const index = new RegistryDocumentsRepository(resources.db);
     const ids = [...(await index.findMany(scope, [schemaKind], idsOrAltIds)).values()].map((hit) => hit.id);
     const roots = [...(await resources.getMany(schemaKind, scope, ids)).values()].map(storedXdmDocument);
+    return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: false });
+  }
+
+  /**
+   * A view for checking a new component's body: the components it names (by `$id`, or by `meta:altId` where a
+   * `$ref`, `meta:class` or `meta:intendedToExtend` names one) and everything they build on.
+   */
+  static async forBody(resources: ResourcesRepository, scope: Scope, body: unknown): Promise<RegistryView> {
+    const index = new RegistryDocumentsRepository(resources.db);
+    const hits = [...(await index.findMany(scope, tenantKinds, [...namedIds(body)])).values()];
+    const roots: StoredXdmDocument[] = [];
+    for (const kind of tenantKinds) {
+      const ids = hits.filter((hit) => hit.kind === kind).map((hit) => hit.id);
+      if (ids.length > 0) roots.push(...[...(await resources.getMany(kind, scope, ids)).values()].map(storedXdmDocument));
+    }
     return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: false });
   }
 
@@ -168,5 +183,23 @@ function referencedIds(value: unknown, out: Set<string> = new Set()): Set<string
   if (typeof value === 'string' && value.startsWith('https://')) out.add(value.split('#')[0] as string);
   else if (Array.isArray(value)) value.forEach((v) => referencedIds(v, out));
   else if (isObject(value)) Object.values(value).forEach((v) => referencedIds(v, out));
+  return out;
+}
+
+/** What a body may name a component by: any `https://` id it mentions, and the values of the keys that take an altId too. */
+function namedIds(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string' && value.startsWith('https://')) out.add(value.split('#')[0] as string);
+  else if (Array.isArray(value)) value.forEach((v) => namedIds(v, out));
+  else if (isObject(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === '$ref' || key === 'meta:class') {
+        // A `#/definitions/...` reference names the body itself.
+        if (typeof v === 'string' && !v.startsWith('#')) out.add(v.split('#')[0] as string);
+      } else if (key === 'meta:intendedToExtend' && Array.isArray(v)) {
+        for (const id of v) if (typeof id === 'string') out.add(id);
+      }
+      namedIds(v, out);
+    }
+  }
   return out;
 }

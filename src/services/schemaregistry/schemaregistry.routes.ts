@@ -128,6 +128,20 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     },
   );
 
+  /** Titles are unique per type in a sandbox: the documents whose title folds alike are read, and compared exactly. */
+  async function ensureUniqueTitle(request: FastifyRequest, type: RegistryType, doc: JsonObject): Promise<void> {
+    const { scope } = request.ctx;
+    const title = doc.title;
+    if (typeof title !== 'string') return;
+    const alike = await repo.getMany(type.kind, scope, await documentIndex.titledAlike(type.kind, scope, title));
+    const clash = [...alike.values()].find((stored) => stored.id !== doc.$id && storedXdmDocument(stored).body.title === title);
+    if (clash) {
+      throw new ApiError('conflict', `A ${type.resourceType} resource titled "${title}" already exists (${clash.id}); titles are unique in a sandbox.`, {
+        problems: [{ in: 'body', path: '/title', message: 'is already used' }],
+      });
+    }
+  }
+
   /**
    * One resource and a view to present it with. A union, derived from every Profile schema of its class, needs the
    * whole registry; any other resource is found through the index, with the components it builds on.
@@ -165,10 +179,11 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     },
     async (request, reply) => {
       const type = writableType(request.params.type);
-      const registry = await load(request);
+      // What the body names and what that builds on, not the sandbox's every component.
+      const registry = await Registry.forBody(repo, request.ctx.scope, request.body);
       const now = deps.now();
       const doc = buildTenantComponent({ type, body: request.body, ctx: request.ctx, registry, now });
-      ensureUniqueTitle(registry, type, doc);
+      await ensureUniqueTitle(request, type, doc);
       await repo.insert(request.ctx.scope, { kind: type.kind, id: String(doc.$id), body: doc, secret: null, etag: etagOf(doc), createdAt: now, updatedAt: now, uniqueKey: String(doc.title) });
       await audit.record(request, { action: 'create', after: doc });
       return reply.status(201).send(doc);
@@ -182,7 +197,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     if (!entry?.stored) throw notFound(request.params.type, request.params.id);
     const now = deps.now();
     const doc = buildTenantComponent({ type, body: edit(entry.doc), ctx: request.ctx, registry, now, existing: entry.doc });
-    ensureUniqueTitle(registry, type, doc);
+    await ensureUniqueTitle(request, type, doc);
     keepImmutableTags(entry.doc, doc);
     await refuseBreakingChanges(deps.db, request, registry, doc);
     const saved = await repo.update(request.ctx.scope, { ...entry.stored, body: doc, etag: etagOf(doc), updatedAt: now, uniqueKey: String(doc.title) }, entry.stored.etag);
@@ -316,15 +331,6 @@ function writableType(segment: string): RegistryType {
     throw new ApiError('notModifiable', type.resourceType === 'unions' ? 'Unions are read-only: add the "union" tag to a schema\'s meta:immutableTags to make it a member.' : `${segment} are part of the global container and cannot be changed.`);
   }
   return type;
-}
-
-function ensureUniqueTitle(registry: Registry, type: RegistryType, doc: JsonObject): void {
-  const clash = registry.tenantOf(type.kind).find((s) => s.body.title === doc.title && s.id !== doc.$id);
-  if (clash) {
-    throw new ApiError('conflict', `A ${type.resourceType} resource titled "${String(doc.title)}" already exists (${clash.id}); titles are unique in a sandbox.`, {
-      problems: [{ in: 'body', path: '/title', message: 'is already used' }],
-    });
-  }
 }
 
 function etagOf(doc: JsonObject): string {

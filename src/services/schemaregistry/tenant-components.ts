@@ -9,7 +9,7 @@ import type { JsonObject, JsonValue } from '../../xdm/standard/json-value.js';
 import { checkFieldTree } from './field-tree.js';
 import { checkProfileEnablement } from './profile-enablement.js';
 import { isUnionMember } from './unions.js';
-import type { Registry } from './registry.js';
+import type { RegistryView } from './registry.js';
 import { globalLibVersion, type RegistryType } from './registry-types.js';
 
 /** Fields the registry owns; a client may send them (the tutorial does) but never sets them. */
@@ -19,7 +19,7 @@ export interface ComponentInput {
   type: RegistryType;
   body: Record<string, unknown>;
   ctx: RequestContext;
-  registry: Registry;
+  registry: RegistryView;
   now: number;
   /** The stored document when this is an update (PUT or PATCH). */
   existing?: JsonObject | undefined;
@@ -115,7 +115,7 @@ function namesClass(value: unknown, classDoc: JsonObject | undefined): boolean {
 }
 
 /** A class meant for the behavior "record" accepts field groups meant for any record class, and so on. */
-function intendedFor(intended: JsonValue[], classId: string, registry: Registry): boolean {
+function intendedFor(intended: JsonValue[], classId: string, registry: RegistryView): boolean {
   if (intended.includes(classId)) return true;
   const cls = registry.lookup(classId);
   const chain = cls ? extendsChain(cls, registry.lookup) : [];
@@ -204,7 +204,7 @@ function readAllOf(body: Record<string, unknown>, problems: ProblemList): string
   return refs;
 }
 
-function checkResolves(doc: JsonObject, registry: Registry): void {
+function checkResolves(doc: JsonObject, registry: RegistryView): void {
   try {
     resolveFull(doc, (id) => (id === doc.$id ? doc : registry.lookup(id)));
   } catch (error) {

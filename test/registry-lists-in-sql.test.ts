@@ -175,6 +175,21 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     for (const made of [created, alike]) expect((await api.request('DELETE', `${registry}/tenant/schemas/${encodeURIComponent(str(made.json, '$id'))}`)).status).toBe(204);
   });
 
+  it('lists and looks up unions reading the Profile schemas and what they build on, not the whole registry', async () => {
+    const enabled = await api.request('PATCH', `${registry}/tenant/schemas/${schemaAltId}`, { body: [{ op: 'add', path: '/meta:immutableTags', value: ['union'] }] });
+    expect(enabled.status, enabled.text).toBe(200);
+    const unions = await get('/tenant/unions', idOnly);
+    expect(at(unions.json, 'results')).toHaveLength(1);
+    // The member schema, its field group and that group's data type.
+    expect(unions.bodiesRead).toBe(3);
+    const unionId = str(unions.json, 'results.0.$id');
+    const union = await get(`/tenant/unions/${encodeURIComponent(unionId)}`, 'application/vnd.adobe.xed-full+json; version=1');
+    expect(at(union.json, `properties._${api.tenantId}.properties.shipTo.properties.city.type`)).toBe('string');
+    expect(union.bodiesRead).toBe(3);
+    // The union is found through /schemas too, as AEP documents.
+    expect((await get(`/tenant/schemas/${encodeURIComponent(unionId)}`, 'application/vnd.adobe.xed+json; version=1')).json).toMatchObject({ $id: unionId, 'meta:resourceType': 'unions' });
+  });
+
   it('follows renames and deletions, and finds nothing for an id another kind holds', async () => {
     const created = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title: 'AAA first', type: 'object', properties: { g: { type: 'string' } } } });
     const id = str(created.json, '$id');

@@ -267,8 +267,8 @@ export interface MappingSetSchemasTable {
 
 /**
  * One row per Schema Registry document (tenant component or descriptor), written with it: the registry's lists
- * page on `title_key` (see `titleSortKey`), lookups find a component by `alt_id`, and a schema's descriptors are
- * found by `source_schema`, without reading every document of the sandbox.
+ * page on `title_key` (see `titleSortKey`), lookups find a component by `alt_id`, a schema's descriptors are found
+ * by `source_schema` and a union's members by `union_class`, without reading every document of the sandbox.
  */
 export interface RegistryDocumentsTable {
   org_id: string;
@@ -278,6 +278,8 @@ export interface RegistryDocumentsTable {
   alt_id: string | null;
   title_key: string | null;
   source_schema: string | null;
+  /** For a schema enabled for Profile (`union` in `meta:immutableTags`), its class: the union it is a member of. */
+  union_class: string | null;
 }
 
 export interface Database {

@@ -19,9 +19,15 @@ export function titleSortKey(title: string): string {
   return Buffer.from(folded, 'utf8').subarray(0, titleKeyBytes).toString('hex');
 }
 
+/** Whether a schema is enabled for Profile: its `meta:immutableTags` holds `union`, which makes it a union member. */
+function unionMember(body: Record<string, unknown>): boolean {
+  const tags = body['meta:immutableTags'];
+  return Array.isArray(tags) && tags.includes('union');
+}
+
 /**
  * The index row of a registry document, read leniently from its body as the migration that backfills them does:
- * a component's `meta:altId` and title key, a descriptor's `xdm:sourceSchema`.
+ * a component's `meta:altId` and title key, a descriptor's `xdm:sourceSchema`, a union member schema's class.
  */
 export function registryDocumentRow(scope: { orgId: string; sandboxId: string }, kind: string, document: IndexedResource): RegistryDocumentsTable {
   const body = document.body !== null && typeof document.body === 'object' ? (document.body as Record<string, unknown>) : {};
@@ -34,6 +40,7 @@ export function registryDocumentRow(scope: { orgId: string; sandboxId: string },
     alt_id: descriptor ? null : indexText(body['meta:altId']),
     title_key: !descriptor && typeof body.title === 'string' ? titleSortKey(body.title) : null,
     source_schema: descriptor ? indexText(body['xdm:sourceSchema']) : null,
+    union_class: kind === 'xdm.schemas' && unionMember(body) ? indexText(body['meta:class']) : null,
   };
 }
 

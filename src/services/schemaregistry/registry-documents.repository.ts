@@ -73,6 +73,11 @@ export class RegistryDocumentsRepository {
     return (await this.scoped(kind, scope).where('title_key', '=', titleSortKey(title)).execute()).map((row) => row.id);
   }
 
+  /** The ids of the schemas enabled for Profile (union members), of any class. */
+  async unionMemberIds(scope: Scope, schemaKind: string): Promise<string[]> {
+    return (await this.scoped(schemaKind, scope).where('union_class', 'is not', null).orderBy('id').execute()).map((row) => row.id);
+  }
+
   /** The component of one of `kinds` with this `$id` or, failing that, this `meta:altId`. */
   async find(scope: Scope, kinds: readonly string[], idOrAltId: string): Promise<{ kind: string; id: string } | undefined> {
     return (await this.findMany(scope, kinds, [idOrAltId])).get(idOrAltId);

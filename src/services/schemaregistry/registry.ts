@@ -19,6 +19,9 @@ export interface RegistryEntry {
  */
 export type RegistryView = Pick<Registry, 'lookup' | 'find' | 'descriptors' | 'lookupWith'>;
 
+/** A view that also answers for unions: every union member schema of the sandbox and what those build on. */
+export type UnionsView = RegistryView & Pick<Registry, 'unions' | 'findUnion'>;
+
 /** The org and sandbox a union document names. */
 export type UnionOwner = Omit<UnionContext, 'lookup'>;
 
@@ -45,6 +48,11 @@ export class Registry {
    * round finds none new: after at most as many rounds as the sandbox has components.
    */
   static async around(resources: ResourcesRepository, index: RegistryDocumentsRepository, scope: Scope, roots: StoredXdmDocument[], options: { resolve: boolean; descriptors: boolean }): Promise<RegistryView> {
+    return Registry.gather(resources, index, scope, roots, options);
+  }
+
+  /** As `around`, as a registry of the documents gathered: its whole-registry answers cover those alone. */
+  private static async gather(resources: ResourcesRepository, index: RegistryDocumentsRepository, scope: Scope, roots: StoredXdmDocument[], options: { resolve: boolean; descriptors: boolean }): Promise<Registry> {
     const tenant = new Map(roots.map((root) => [root.id, root]));
     let frontier = options.resolve ? roots : [];
     while (frontier.length > 0) {
@@ -65,10 +73,7 @@ export class Registry {
       }
     }
     const descriptorIds = options.descriptors ? await index.descriptorIds(scope, descriptorKind, roots.map((root) => root.id)) : [];
-    // In the order of a whole load: by creation, then id.
-    const descriptors = [...(await resources.getMany(descriptorKind, scope, descriptorIds)).values()]
-      .map(storedXdmDocument)
-      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const descriptors = [...(await resources.getMany(descriptorKind, scope, descriptorIds)).values()].map(storedXdmDocument).sort(byCreation);
     return new Registry(tenant, descriptors);
   }
 
@@ -93,6 +98,20 @@ export class Registry {
       if (ids.length > 0) roots.push(...[...(await resources.getMany(kind, scope, ids)).values()].map(storedXdmDocument));
     }
     return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: false });
+  }
+
+  /** A view of the standard library alone: for the global container, which names nothing of a sandbox. */
+  static standardOnly(): RegistryView {
+    return new Registry(new Map(), []);
+  }
+
+  /** The sandbox's union member schemas (Profile-enabled, found by their index rows) and what they build on. */
+  static async ofUnions(resources: ResourcesRepository, scope: Scope): Promise<UnionsView> {
+    const index = new RegistryDocumentsRepository(resources.db);
+    // In the order of a whole load, which decides the order of a union's parts.
+    const members = [...(await resources.getMany(schemaKind, scope, await index.unionMemberIds(scope, schemaKind))).values()].map(storedXdmDocument).sort(byCreation);
+    // `unions()` reads the member schemas among the documents gathered.
+    return Registry.gather(resources, index, scope, members, { resolve: true, descriptors: false });
   }
 
   descriptors(): JsonObject[] {
@@ -170,6 +189,11 @@ export class Registry {
     }
     return undefined;
   }
+}
+
+/** The order of a whole load: by creation, then id. */
+function byCreation(a: StoredXdmDocument, b: StoredXdmDocument): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function mentions(value: unknown, id: string): boolean {

@@ -16,14 +16,14 @@ import { listFormat, lookupFormat, mediaTypeOf, type XedFormat } from './accept-
 import { registerDescriptorRoutes } from './descriptors.routes.js';
 import { RegistryAuditLog } from './audit-log.js';
 import { registerRegistryRpcRoutes } from './registry-rpc.routes.js';
-import { Registry, type RegistryView, type UnionOwner } from './registry.js';
+import { Registry, type RegistryView, type UnionOwner, type UnionsView } from './registry.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
 import { RegistryListQuery, registryListResponse, titleOrder } from './registry-listing.js';
 import { shape, summaryOf } from './registry-presentation.js';
 import { titleList } from './title-lists.js';
 import { storedXdmDocument } from './registry.repository.js';
 import { classOfUnion } from './unions.js';
-import { findStandard } from '../../xdm/standard/standard-library.js';
+import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
 import { registryTypes, type RegistryType } from './registry-types.js';
 import { RegistryStats } from './registry-stats.schema.js';
 import { buildTenantComponent } from './tenant-components.js';
@@ -92,13 +92,22 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const type = typeOf(request.params.type);
       const format = listFormat(request.headers.accept);
       const selfPath = `${registryBase}/${request.params.container}/${request.params.type}`;
+      const presenter = (registry: RegistryView) => (doc: JsonObject): JsonObject => (format.id ? summaryOf(doc) : shape(doc, format, registry));
+      // The standard library needs nothing of the sandbox; there are no global unions.
+      if (request.params.container === 'global') {
+        const docs = type.resourceType === 'unions' ? [] : standardComponents(type.resourceType);
+        return registryListResponse(docs, request.query, presenter(Registry.standardOnly()), selfPath);
+      }
+      if (type.resourceType === 'unions') {
+        const registry = await Registry.ofUnions(repo, request.ctx.scope);
+        return registryListResponse(registry.unions(ownerOf(request)), request.query, presenter(registry), selfPath);
+      }
       const order = titleOrder(request.query);
       // By title (the default): the page is read through the index, then only its documents.
-      if (request.params.container === 'tenant' && type.resourceType !== 'unions' && order) return titleList({ resources: repo, index: documentIndex }, request.ctx.scope, type.kind, { query: request.query, order, format, selfPath });
+      if (order) return titleList({ resources: repo, index: documentIndex }, request.ctx.scope, type.kind, { query: request.query, order, format, selfPath });
+      // Ordered by another field of the bodies: the kind is read whole.
       const registry = await load(request);
-      const docs = listed(registry, type, request.params.container, ownerOf(request));
-      const present = (doc: JsonObject): JsonObject => (format.id ? summaryOf(doc) : shape(doc, format, registry));
-      return registryListResponse(docs, request.query, present, selfPath);
+      return registryListResponse(registry.tenantOf(type.kind).map((stored) => stored.body), request.query, presenter(registry), selfPath);
     },
   );
 
@@ -143,21 +152,21 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
   }
 
   /**
-   * One resource and a view to present it with. A union, derived from every Profile schema of its class, needs the
-   * whole registry; any other resource is found through the index, with the components it builds on.
+   * One resource and a view to present it with. A union is derived from the sandbox's Profile schemas (found by
+   * their index rows); any other resource is found through the index, with the components it builds on.
    */
   async function lookUp(request: FastifyRequest<{ Params: Static<typeof LookupParams> }>, type: RegistryType, format: XedFormat): Promise<{ found: JsonObject | undefined; registry: RegistryView }> {
     const { container, id } = request.params;
     const union = container === 'tenant' && (type.resourceType === 'unions' || (type.resourceType === 'schemas' && classOfUnion(id) !== undefined));
+    const scope = request.ctx.scope;
     if (union) {
-      const registry = await load(request);
+      const registry = await Registry.ofUnions(repo, scope);
       return { found: lookedUp(registry, type, request.params, ownerOf(request)), registry };
     }
-    const scope = request.ctx.scope;
     if (container === 'global') {
       const standard = findStandard(id);
       const found = standard && standard['meta:resourceType'] === type.resourceType ? standard : undefined;
-      return { found, registry: await Registry.around(repo, documentIndex, scope, [], { resolve: false, descriptors: false }) };
+      return { found, registry: Registry.standardOnly() };
     }
     const hit = await documentIndex.find(scope, [type.kind], id);
     const stored = hit ? await repo.get(hit.kind, scope, hit.id) : undefined;
@@ -303,14 +312,8 @@ function keepImmutableTags(before: JsonObject, after: JsonObject): void {
   if (dropped.length > 0) throw new ApiError('notModifiable', `meta:immutableTags ${JSON.stringify(dropped)} cannot be removed once set.`);
 }
 
-/** The resources a list shows: the standard library in `global`, the sandbox's own (or its unions) in `tenant`. */
-function listed(registry: Registry, type: RegistryType, container: 'global' | 'tenant', owner: UnionOwner): JsonObject[] {
-  if (type.resourceType === 'unions') return container === 'tenant' ? registry.unions(owner) : [];
-  return container === 'global' ? registry.globalOf(type.resourceType) : registry.tenantOf(type.kind).map((s) => s.body);
-}
-
 /** One resource of a container; a union is found through `/unions` and, as AEP documents, through `/schemas`. */
-function lookedUp(registry: Registry, type: RegistryType, params: { container: 'global' | 'tenant'; id: string }, owner: UnionOwner): JsonObject | undefined {
+function lookedUp(registry: UnionsView, type: RegistryType, params: { container: 'global' | 'tenant'; id: string }, owner: UnionOwner): JsonObject | undefined {
   if (type.resourceType === 'unions' || type.resourceType === 'schemas') {
     const union = params.container === 'tenant' ? registry.findUnion(params.id, owner) : undefined;
     if (union || type.resourceType === 'unions') return union;

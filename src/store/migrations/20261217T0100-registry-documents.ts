@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 
 /**
  * A row per Schema Registry document (tenant component or descriptor), so the registry's lists page in SQL on a
- * title key, and lookups by `meta:altId` and a schema's descriptors are found without reading every document of
- * the sandbox. Existing documents are backfilled here.
+ * title key, and lookups by `meta:altId`, a schema's descriptors and a union's members are found without reading
+ * every document of the sandbox. Existing documents are backfilled here.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -16,6 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // Hex of at most 200 bytes: 400 characters, within any index entry.
     .addColumn('title_key', 'varchar(400)')
     .addColumn('source_schema', 'text')
+    .addColumn('union_class', 'text')
     .addPrimaryKeyConstraint('registry_documents_pk', ['org_id', 'sandbox_id', 'kind', 'id'])
     .execute();
   await db.schema.createIndex('registry_documents_title').on('registry_documents').columns(['org_id', 'sandbox_id', 'kind', 'title_key', 'id']).execute();
@@ -28,7 +29,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('registry_documents').execute();
 }
 
-interface DocumentRow { org_id: string; sandbox_id: string; kind: string; id: string; alt_id: string | null; title_key: string | null; source_schema: string | null }
+interface DocumentRow { org_id: string; sandbox_id: string; kind: string; id: string; alt_id: string | null; title_key: string | null; source_schema: string | null; union_class: string | null }
 
 interface BackfillTables {
   resources: { kind: string; id: string; org_id: string; sandbox_id: string; body: string };
@@ -78,5 +79,6 @@ function rowOf(kind: string, document: Omit<BackfillTables['resources'], 'kind'>
     alt_id: descriptor ? null : text(body['meta:altId']),
     title_key: !descriptor && typeof title === 'string' ? Buffer.from(title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase(), 'utf8').subarray(0, 200).toString('hex') : null,
     source_schema: descriptor ? text(body['xdm:sourceSchema']) : null,
+    union_class: kind === 'xdm.schemas' && Array.isArray(body['meta:immutableTags']) && body['meta:immutableTags'].includes('union') ? text(body['meta:class']) : null,
   };
 }

@@ -190,6 +190,19 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     expect((await get(`/tenant/schemas/${encodeURIComponent(unionId)}`, 'application/vnd.adobe.xed+json; version=1')).json).toMatchObject({ $id: unionId, 'meta:resourceType': 'unions' });
   });
 
+  it("lists a schema's descriptors from their index rows, and applies every property filter", async () => {
+    const schema = str((await get(`/tenant/schemas/${schemaAltId}`, 'application/vnd.adobe.xed+json; version=1')).json, '$id');
+    const list = (property: string) => get(`/tenant/descriptors?property=${encodeURIComponent(property)}`, 'application/vnd.adobe.xdm-id+json');
+    const ofSchema = await list(`xdm:sourceSchema==${schema}`);
+    expect(Object.keys(ofSchema.json as object)).toEqual(['xdm:descriptorIdentity']);
+    expect(ofSchema.bodiesRead).toBe(1);
+    expect((await list('xdm:sourceSchema==https://ns.adobe.com/nobody/schemas/none')).json).toEqual({});
+    expect(Object.keys((await list('@type==xdm:descriptorIdentity')).json as object)).toEqual(['xdm:descriptorIdentity']);
+    expect((await list('@type==xdm:descriptorOneToOne')).json).toEqual({});
+    const refused = await api.request('GET', `${registry}/tenant/descriptors?property=${encodeURIComponent('@type~(a+)+')}`);
+    expect(refused.status).toBe(400);
+  });
+
   it('follows renames and deletions, and finds nothing for an id another kind holds', async () => {
     const created = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title: 'AAA first', type: 'object', properties: { g: { type: 'string' } } } });
     const id = str(created.json, '$id');

@@ -10,19 +10,31 @@ import { Descriptor, DescriptorBody, DescriptorList, DescriptorReplaced } from '
 import { buildDescriptor, descriptorKind } from './descriptors.js';
 import { Registry } from './registry.js';
 import { RegistryRepository } from './registry.repository.js';
+import { RegistryDocumentsRepository } from './registry-documents.repository.js';
+import { registryFilters } from './registry-listing.js';
+import { matchesFilter } from '../../server/listing/property-filter.js';
 
 const base = '/data/foundation/schemaregistry';
 const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')], { description: 'Descriptors live in tenant; global has none' }) });
 const tags = ['schemaregistry'];
+const DescriptorListQuery = Type.Object({
+  property: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Filters such as xdm:sourceSchema==<schema $id> or @type==xdm:descriptorIdentity; several must all hold' })),
+});
 
 /** Descriptors: identity, relationship and display metadata about schema fields. Accept types use `xdm`. */
 export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
   const documents = new RegistryRepository(repo);
+  const documentIndex = new RegistryDocumentsRepository(deps.db);
   const body = (request: FastifyRequest) => request.body as Record<string, unknown>;
 
-  app.get<{ Params: Static<typeof ContainerParams> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid') } } }, async (request) => {
-    const descriptors = request.params.container === 'tenant' ? (await documents.list(descriptorKind, request.ctx.scope)).map((d) => d.body) : [];
+  app.get<{ Params: Static<typeof ContainerParams>; Querystring: Static<typeof DescriptorListQuery> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, querystring: DescriptorListQuery, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid', 'badFilter', 'operatorNotImplemented') } } }, async (request) => {
+    const filters = registryFilters(request.query);
+    // A schema's descriptors (the usual filter) are found by their index rows; any other list reads them all.
+    const bySchema = filters.find((filter) => filter.path === 'xdm:sourceSchema' && filter.operator === '==');
+    const scope = request.ctx.scope;
+    const candidates = request.params.container !== 'tenant' ? [] : bySchema ? await documents.getMany(descriptorKind, scope, await documentIndex.descriptorIds(scope, descriptorKind, bySchema.values)) : await documents.list(descriptorKind, scope);
+    const descriptors = candidates.map((d) => d.body).filter((d) => filters.every((filter) => matchesFilter(d, filter)));
     // Adobe's own Postman collection lists descriptors with `xed-id`, the type every other registry list takes:
     // the `xed` spellings are read as their `xdm` twins.
     const accept = (request.headers.accept ?? 'application/vnd.adobe.xdm-id+json').toLowerCase().replaceAll('vnd.adobe.xed', 'vnd.adobe.xdm');

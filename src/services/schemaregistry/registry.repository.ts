@@ -24,6 +24,12 @@ export class RegistryRepository {
     return stored ? storedXdmDocument(stored) : undefined;
   }
 
+  /** The documents of one kind with these ids that exist, in the order `list` gives (by creation, then id). */
+  async getMany(kind: string, scope: Scope, ids: readonly string[]): Promise<StoredXdmDocument[]> {
+    const found = [...(await this.resources.getMany(kind, scope, ids)).values()].map(storedXdmDocument);
+    return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
   /** Every document of one kind in the sandbox: the registry resolves references among them synchronously. */
   async list(kind: string, scope: Scope): Promise<StoredXdmDocument[]> {
     return (await this.resources.list(kind, scope)).map(storedXdmDocument);

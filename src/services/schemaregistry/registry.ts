@@ -73,7 +73,7 @@ export class Registry {
       }
     }
     const descriptorIds = options.descriptors ? await index.descriptorIds(scope, descriptorKind, roots.map((root) => root.id)) : [];
-    const descriptors = [...(await resources.getMany(descriptorKind, scope, descriptorIds)).values()].map(storedXdmDocument).sort(byCreation);
+    const descriptors = await new RegistryRepository(resources).getMany(descriptorKind, scope, descriptorIds);
     return new Registry(tenant, descriptors);
   }
 
@@ -109,7 +109,7 @@ export class Registry {
   static async ofUnions(resources: ResourcesRepository, scope: Scope): Promise<UnionsView> {
     const index = new RegistryDocumentsRepository(resources.db);
     // In the order of a whole load, which decides the order of a union's parts.
-    const members = [...(await resources.getMany(schemaKind, scope, await index.unionMemberIds(scope, schemaKind))).values()].map(storedXdmDocument).sort(byCreation);
+    const members = await new RegistryRepository(resources).getMany(schemaKind, scope, await index.unionMemberIds(scope, schemaKind));
     // `unions()` reads the member schemas among the documents gathered.
     return Registry.gather(resources, index, scope, members, { resolve: true, descriptors: false });
   }
@@ -189,11 +189,6 @@ export class Registry {
     }
     return undefined;
   }
-}
-
-/** The order of a whole load: by creation, then id. */
-function byCreation(a: StoredXdmDocument, b: StoredXdmDocument): number {
-  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function mentions(value: unknown, id: string): boolean {

@@ -201,6 +201,15 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     expect((await list('@type==xdm:descriptorOneToOne')).json).toEqual({});
     const refused = await api.request('GET', `${registry}/tenant/descriptors?property=${encodeURIComponent('@type~(a+)+')}`);
     expect(refused.status).toBe(400);
+
+    // A second primary identity is refused: the check read the schema, what it builds on and its descriptor.
+    counter.reset();
+    const second = await api.request('POST', `${registry}/tenant/descriptors`, {
+      body: { '@type': 'xdm:descriptorIdentity', 'xdm:sourceSchema': schemaAltId, 'xdm:sourceVersion': 1, 'xdm:sourceProperty': '/personalEmail/address', 'xdm:namespace': 'Email', 'xdm:property': 'xdm:code', 'xdm:isPrimary': true },
+    });
+    expect(second.status, second.text).toBe(400);
+    expect(str(second.json, 'detail')).toMatch(/already has a primary identity/);
+    expect(counter.read('resources')).toBe(4);
   });
 
   it('follows renames and deletions, and finds nothing for an id another kind holds', async () => {

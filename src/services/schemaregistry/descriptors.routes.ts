@@ -7,7 +7,7 @@ import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { Descriptor, DescriptorBody, DescriptorList, DescriptorReplaced } from './descriptor.schema.js';
-import { buildDescriptor, descriptorKind } from './descriptors.js';
+import { buildDescriptor, descriptorKind, schemasNamedBy } from './descriptors.js';
 import { Registry } from './registry.js';
 import { RegistryRepository } from './registry.repository.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
@@ -62,7 +62,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
   });
 
   app.post(`${base}/tenant/descriptors`, { schema: { tags, summary: 'Create a descriptor', body: DescriptorBody, response: { 201: Descriptor, ...errorAnswers('validation', 'unknownReference') } } }, async (request, reply) => {
-    const registry = await Registry.load(repo, request.ctx.scope);
+    const registry = await Registry.ofSchemas(repo, request.ctx.scope, schemasNamedBy(body(request)), { descriptors: true });
     const descriptor = buildDescriptor(body(request), request.ctx, registry);
     const now = deps.now();
     await repo.insert(request.ctx.scope, { kind: descriptorKind, id: String(descriptor['@id']), body: descriptor, secret: null, etag: String(now), createdAt: now, updatedAt: now });
@@ -72,7 +72,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
   app.put<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, summary: 'Replace a descriptor', params: IdParams, body: DescriptorBody, response: { 201: DescriptorReplaced, ...errorAnswers('validation', 'unknownReference', 'notFound', 'conflict') } } }, async (request, reply) => {
     const stored = await repo.get(descriptorKind, request.ctx.scope, request.params.id);
     if (!stored) throw notFound('descriptors', request.params.id);
-    const registry = await Registry.load(repo, request.ctx.scope);
+    const registry = await Registry.ofSchemas(repo, request.ctx.scope, schemasNamedBy(body(request)), { descriptors: true });
     const descriptor = buildDescriptor(body(request), request.ctx, registry, stored.id);
     const now = deps.now();
     if (!(await repo.update(request.ctx.scope, { ...stored, body: descriptor, etag: String(now), updatedAt: now }, stored.etag))) {

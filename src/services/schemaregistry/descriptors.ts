@@ -4,7 +4,7 @@ import type { RequestContext } from '../../server/gateway/request-context.js';
 import { findField } from '../../xdm/field-lookup.js';
 import { resolveFull } from '../../xdm/resolve-full.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
-import type { Registry } from './registry.js';
+import type { RegistryView } from './registry.js';
 
 export { descriptorKind } from './registry-types.js';
 
@@ -16,8 +16,13 @@ const supported = [
   'xdm:descriptorRelationship',
 ] as const;
 
+/** The schemas a descriptor body names: the registry view that checks it needs these, and their descriptors. */
+export function schemasNamedBy(body: Record<string, unknown>): string[] {
+  return [body['xdm:sourceSchema'], body['xdm:destinationSchema']].filter((id): id is string => typeof id === 'string');
+}
+
 /** Validates a descriptor against the schema it describes and returns it with its registry fields. */
-export function buildDescriptor(body: Record<string, unknown>, ctx: RequestContext, registry: Registry, existingId?: string): JsonObject {
+export function buildDescriptor(body: Record<string, unknown>, ctx: RequestContext, registry: RegistryView, existingId?: string): JsonObject {
   const problems = new ProblemList();
   const type = problems.string(body, '@type', '/@type', true);
   if (type && !supported.includes(type as (typeof supported)[number])) problems.add('/@type', `must be one of ${supported.join(', ')}`);

@@ -77,12 +77,15 @@ export class Registry {
     return new Registry(tenant, descriptors);
   }
 
-  /** The schemas these `$id`s or `meta:altId`s name, each with every tenant component it builds on (see `around`). */
-  static async ofSchemas(resources: ResourcesRepository, scope: Scope, idsOrAltIds: readonly string[]): Promise<RegistryView> {
+  /**
+   * The schemas these `$id`s or `meta:altId`s name, each with every tenant component it builds on (see `around`),
+   * and, if asked, their descriptors.
+   */
+  static async ofSchemas(resources: ResourcesRepository, scope: Scope, idsOrAltIds: readonly string[], options: { descriptors: boolean } = { descriptors: false }): Promise<RegistryView> {
     const index = new RegistryDocumentsRepository(resources.db);
     const ids = [...(await index.findMany(scope, [schemaKind], idsOrAltIds)).values()].map((hit) => hit.id);
     const roots = [...(await resources.getMany(schemaKind, scope, ids)).values()].map(storedXdmDocument);
-    return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: false });
+    return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: options.descriptors });
   }
 
   /**

@@ -212,6 +212,19 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     expect(counter.read('resources')).toBe(4);
   });
 
+  it('counts and summarises the sandbox in /stats without holding the datatypes', async () => {
+    counter.reset();
+    const stats = await api.request('GET', `${registry}/stats`);
+    expect(stats.status, stats.text).toBe(200);
+    expect(stats.json).toMatchObject({ tenantId: api.tenantId, counts: { schemas: 1, mixins: 1, datatypes: datatypeCount + 1, classes: 0, unions: 1 } });
+    // Created last: the schema (after its field group and the data types).
+    expect(at(stats.json, 'recentlyCreatedResources.0.meta:altId')).toBe(schemaAltId);
+    expect(at(stats.json, 'recentlyCreatedResources')).toHaveLength(5);
+    expect(Object.values(at(stats.json, 'classUsage') as Record<string, unknown[]>).flat()).toHaveLength(1);
+    // Five latest of each kind, twice, the schemas and the union's three: not the 41 data types.
+    expect(counter.read('resources')).toBeLessThan(datatypeCount);
+  });
+
   it('follows renames and deletions, and finds nothing for an id another kind holds', async () => {
     const created = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title: 'AAA first', type: 'object', properties: { g: { type: 'string' } } } });
     const id = str(created.json, '$id');

@@ -135,6 +135,21 @@ export class ResourcesRepository {
     }
   }
 
+  /** The `count` objects of `kind` created (or updated) last, latest first; ties by id. */
+  async latest(kind: string, scope: Scope, by: 'created_at' | 'updated_at', count: number): Promise<StoredResource[]> {
+    const rows = await this.db
+      .selectFrom('resources')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .orderBy(by, 'desc')
+      .orderBy('id')
+      .limit(count)
+      .execute();
+    return rows.map(toStored);
+  }
+
   async count(kind: string, scope: Scope): Promise<number> {
     const row = await this.db
       .selectFrom('resources')

@@ -21,6 +21,7 @@ import { RegistryDocumentsRepository } from './registry-documents.repository.js'
 import { RegistryListQuery, registryListResponse, titleOrder } from './registry-listing.js';
 import { shape, summaryOf } from './registry-presentation.js';
 import { titleList } from './title-lists.js';
+import { registryStats } from './registry-stats.js';
 import { storedXdmDocument } from './registry.repository.js';
 import { classOfUnion } from './unions.js';
 import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
@@ -51,27 +52,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
   const audit = new RegistryAuditLog(deps.db, deps.now);
 
   app.get(`${registryBase}/stats`, { schema: { tags, summary: "Count the sandbox's own resources and list the latest changes", response: { 200: RegistryStats } } }, async (request) => {
-    const registry = await load(request);
-    const docs = (kind: string) => registry.tenantOf(kind);
-    const all = [...docs('xdm.schemas'), ...docs('xdm.mixins'), ...docs('xdm.datatypes'), ...docs('xdm.classes')];
-    const summary = (s: (typeof all)[number]) => {
-      const doc = s.body;
-      return { title: doc.title, description: doc.description, 'meta:resourceType': doc['meta:resourceType'], 'meta:altId': doc['meta:altId'], version: doc.version, $id: doc.$id, createdDate: s.createdAt, updatedDate: s.updatedAt };
-    };
-    const classUsage: Record<string, unknown[]> = {};
-    for (const schema of docs('xdm.schemas')) {
-      const doc = schema.body;
-      const classId = String(doc['meta:class']);
-      (classUsage[classId] ??= []).push({ $id: doc.$id, title: doc.title, description: doc.description });
-    }
-    return {
-      imsOrg: request.ctx.orgId,
-      tenantId: request.ctx.tenantId,
-      counts: { schemas: docs('xdm.schemas').length, mixins: docs('xdm.mixins').length, datatypes: docs('xdm.datatypes').length, classes: docs('xdm.classes').length, unions: registry.unions(ownerOf(request)).length },
-      recentlyCreatedResources: [...all].sort((a, b) => b.createdAt - a.createdAt).slice(0, 5).map(summary),
-      recentlyUpdatedResources: [...all].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 5).map(summary),
-      classUsage,
-    };
+    return registryStats(repo, request.ctx, await Registry.ofUnions(repo, request.ctx.scope));
   });
 
   registerDescriptorRoutes(app, deps);

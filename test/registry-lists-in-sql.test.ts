@@ -186,6 +186,11 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     const union = await get(`/tenant/unions/${encodeURIComponent(unionId)}`, 'application/vnd.adobe.xed-full+json; version=1');
     expect(at(union.json, `properties._${api.tenantId}.properties.shipTo.properties.city.type`)).toBe('string');
     expect(union.bodiesRead).toBe(3);
+    // Exporting or sampling the schema reads it and what it builds on, as a lookup does.
+    const exported = await get(`/rpc/export/${schemaAltId}`, 'application/json');
+    expect((exported.json as JsonObject[]).map((doc) => doc['meta:resourceType'])).toEqual(['datatypes', 'mixins', 'schemas']);
+    expect(exported.bodiesRead).toBe(3);
+    expect((await get(`/rpc/sampledata/${schemaAltId}`, 'application/json')).bodiesRead).toBe(3);
     // The union is found through /schemas too, as AEP documents.
     expect((await get(`/tenant/schemas/${encodeURIComponent(unionId)}`, 'application/vnd.adobe.xed+json; version=1')).json).toMatchObject({ $id: unionId, 'meta:resourceType': 'unions' });
   });

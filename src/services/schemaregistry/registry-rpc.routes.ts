@@ -21,12 +21,13 @@ const tags = ['schemaregistry'];
  */
 export function registerRegistryRpcRoutes(app: FastifyInstance, deps: ServiceDeps, audit: RegistryAuditLog): void {
   const repo = new ResourcesRepository(deps.db);
-  const load = (request: FastifyRequest) => Registry.load(repo, request.ctx.scope);
+  // The resource named in the path and what it builds on: an export, a sample or a history needs no more.
+  const around = (request: FastifyRequest<{ Params: RpcResourceParams }>) => Registry.ofComponent(repo, request.ctx.scope, request.params.id);
 
   app.get<{ Params: RpcResourceParams }>(
     `${rpcBase}/export/:id`,
     { schema: { tags, summary: 'Export a tenant resource with the tenant components it builds on', params: RpcResourceParams, response: { 200: ExportPayload, ...errorAnswers('notFound', 'validation') } } },
-    async (request) => exportPayload(await load(request), request.params.id, request.ctx.tenantId),
+    async (request) => exportPayload(await around(request), request.params.id, request.ctx.tenantId),
   );
 
   app.post<{ Body: ImportBody }>(
@@ -39,7 +40,7 @@ export function registerRegistryRpcRoutes(app: FastifyInstance, deps: ServiceDep
     `${rpcBase}/sampledata/:id`,
     { schema: { tags, summary: 'Generate a sample record for a schema', params: RpcResourceParams, response: { 200: SampleData, ...errorAnswers('notFound') } } },
     async (request) => {
-      const registry = await load(request);
+      const registry = await around(request);
       const entry = registry.find(request.params.id, 'schemas');
       if (!entry) throw unknownResource(request.params.id);
       return sampleData(resolveFull(entry.doc, registry.lookup));
@@ -50,7 +51,7 @@ export function registerRegistryRpcRoutes(app: FastifyInstance, deps: ServiceDep
     `${rpcBase}/auditlog/:id`,
     { schema: { tags, summary: "List a resource's changes, most recent first", params: RpcResourceParams, response: { 200: AuditLogResponse, ...errorAnswers('notFound') } } },
     async (request) => {
-      const registry = await load(request);
+      const registry = await around(request);
       const entry = registry.find(request.params.id);
       if (entry) {
         const dependencies = tenantDependencies(entry.doc, registry).map((doc) => String(doc.$id));

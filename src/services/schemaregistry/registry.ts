@@ -88,6 +88,14 @@ export class Registry {
     return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: options.descriptors });
   }
 
+  /** The tenant component this `$id` or `meta:altId` names (of any kind), with everything it builds on. */
+  static async ofComponent(resources: ResourcesRepository, scope: Scope, idOrAltId: string): Promise<RegistryView> {
+    const index = new RegistryDocumentsRepository(resources.db);
+    const hit = await index.find(scope, tenantKinds, idOrAltId);
+    const stored = hit ? await resources.get(hit.kind, scope, hit.id) : undefined;
+    return Registry.around(resources, index, scope, stored ? [storedXdmDocument(stored)] : [], { resolve: true, descriptors: false });
+  }
+
   /**
    * A view for checking a new component's body: the components it names (by `$id`, or by `meta:altId` where a
    * `$ref`, `meta:class` or `meta:intendedToExtend` names one) and everything they build on.

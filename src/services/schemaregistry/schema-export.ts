@@ -1,6 +1,6 @@
 import { ApiError } from '../../server/errors/api-error.js';
 import type { JsonObject, JsonValue } from '../../xdm/standard/json-value.js';
-import type { Registry } from './registry.js';
+import type { RegistryView } from './registry.js';
 import { tenantDependencies } from './tenant-dependencies.js';
 import { tenantPlaceholder, rewriteTenant } from './tenant-rewrite.js';
 
@@ -12,7 +12,7 @@ const orgBound = new Set(['refs', 'imsOrg', 'meta:registryMetadata', 'meta:conta
  * dependencies first, then the resource itself, with the tenant id replaced by `<XDM_TENANTID_PLACEHOLDER>` so
  * that POST /rpc/import can put any org's tenant id back.
  */
-export function exportPayload(registry: Registry, idOrAltId: string, tenantId: string): JsonObject[] {
+export function exportPayload(registry: RegistryView, idOrAltId: string, tenantId: string): JsonObject[] {
   const entry = registry.find(idOrAltId);
   if (!entry) throw unknownResource(idOrAltId);
   if (entry.container !== 'tenant') {

@@ -1,13 +1,13 @@
 import { isObject } from '../../xdm/component-lookup.js';
 import type { JsonObject, JsonValue } from '../../xdm/standard/json-value.js';
-import type { Registry } from './registry.js';
+import type { RegistryView } from './registry.js';
 
 /**
  * The tenant components `doc` builds on (data types its fields use, field groups and the class of a schema, a
  * class a field group is meant for), directly or through one another, each before the components that use it.
  * Standard components are not listed: every sandbox has them.
  */
-export function tenantDependencies(doc: JsonObject, registry: Registry): JsonObject[] {
+export function tenantDependencies(doc: JsonObject, registry: RegistryView): JsonObject[] {
   const ordered: JsonObject[] = [];
   const seen = new Set<string>([String(doc.$id)]);
   const visit = (node: JsonObject) => {

@@ -230,13 +230,41 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     expect(counter.read('resources')).toBeLessThan(datatypeCount);
   });
 
+  it('refuses to delete a component in use, naming its users from the reference rows', async () => {
+    const group = await get('/tenant/fieldgroups', idOnly);
+    const groupId = str(group.json, 'results.0.$id');
+    const datatypes = at((await get('/tenant/datatypes?limit=50', idOnly)).json, 'results') as JsonObject[];
+    const addressId = String(datatypes.find((d) => d.title === 'zz shipping address')?.$id);
+    counter.reset();
+    const inUse = await api.request('DELETE', `${registry}/tenant/datatypes/${encodeURIComponent(addressId)}`);
+    expect(inUse.status).toBe(400);
+    expect(str(inUse.json, 'detail')).toContain(`still used by ${groupId}`);
+    // The data type itself, and no other body.
+    expect(counter.read('resources')).toBe(1);
+    const schemaId = str((await get(`/tenant/schemas/${schemaAltId}`, 'application/vnd.adobe.xed+json; version=1')).json, '$id');
+    expect(str((await api.request('DELETE', `${registry}/tenant/fieldgroups/${encodeURIComponent(groupId)}`)).json, 'detail')).toContain(`still used by ${schemaId}`);
+
+    // An update of the data type gathers what builds on it (the field group, the schema): once a dataset uses the
+    // schema, removing the data type's field is refused for it.
+    const dataSet = await api.request('POST', '/data/foundation/catalog/dataSets', { body: tutorial.dataSet(schemaId) });
+    expect(dataSet.status, dataSet.text).toBe(201);
+    const breaking = await api.request('PATCH', `${registry}/tenant/datatypes/${encodeURIComponent(addressId)}`, { body: [{ op: 'remove', path: '/properties/city' }] });
+    expect(breaking.status, breaking.text).toBe(400);
+    expect(str(breaking.json, 'detail')).toContain(`Schema ${schemaId} is used by`);
+    const additive = await api.request('PATCH', `${registry}/tenant/datatypes/${encodeURIComponent(addressId)}`, { body: [{ op: 'add', path: '/properties/zip', value: { type: 'string' } }] });
+    expect(additive.status, additive.text).toBe(200);
+  });
+
   it('follows renames and deletions, and finds nothing for an id another kind holds', async () => {
     const created = await api.request('POST', `${registry}/tenant/datatypes`, { body: { title: 'AAA first', type: 'object', properties: { g: { type: 'string' } } } });
     const id = str(created.json, '$id');
     const highest = [...titles, 'zz shipping address'].reduce((a, b) => (titleSortKey(b) > titleSortKey(a) ? b : a));
     expect(at((await get('/tenant/datatypes?orderby=-title&limit=1', idOnly)).json, 'results.0.title')).toBe(highest);
+    counter.reset();
     const renamed = await api.request('PATCH', `${registry}/tenant/datatypes/${encodeURIComponent(id)}`, { body: [{ op: 'replace', path: '/title', value: 'ßßß last' }] });
     expect(renamed.status, renamed.text).toBe(200);
+    // The data type (found, then gathered for the checks): nothing builds on it, and nothing else is read.
+    expect(counter.read('resources')).toBeLessThanOrEqual(3);
     expect(at((await get('/tenant/datatypes?orderby=-title&limit=1', idOnly)).json, 'results.0.title')).toBe('ßßß last');
     const other = await api.request('GET', `${registry}/tenant/schemas/${encodeURIComponent(id)}`, { headers: { accept: 'application/vnd.adobe.xed+json; version=1' } });
     expect(other.status).toBe(404);
@@ -249,10 +277,15 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
   it('are backfilled by the migration from the documents already stored', async () => {
     const db = api.store.db;
     const rows = () => db.selectFrom('registry_documents').selectAll().orderBy('kind').orderBy('id').execute();
+    const references = () => db.selectFrom('registry_references').selectAll().orderBy('kind').orderBy('id').orderBy('referenced_id').execute();
     const before = await rows();
+    const referencesBefore = await references();
     expect(before.length).toBe(datatypeCount + 4);
+    // The field group names the data type; the schema names its class and field groups.
+    expect(referencesBefore.map((row) => row.kind)).toEqual(expect.arrayContaining(['xdm.mixins', 'xdm.schemas']));
     await dropDocumentRows(db as unknown as Kysely<unknown>);
     await addDocumentRows(db as unknown as Kysely<unknown>);
     expect(await rows()).toEqual(before);
+    expect(await references()).toEqual(referencesBefore);
   });
 });

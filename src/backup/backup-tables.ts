@@ -34,6 +34,7 @@ export const backupTables: { readonly [T in keyof Database]: readonly (keyof Dat
   mapping_set_schemas: ['org_id', 'sandbox_id', 'mapping_set_id', 'schema_id'],
   catalog_tags: ['org_id', 'sandbox_id', 'object_kind', 'object_id', 'namespace_key', 'position'],
   registry_documents: ['org_id', 'sandbox_id', 'kind', 'id'],
+  registry_references: ['org_id', 'sandbox_id', 'kind', 'id', 'referenced_id'],
 };
 
 export const backupTableNames = Object.keys(backupTables) as (keyof Database)[];

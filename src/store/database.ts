@@ -282,6 +282,15 @@ export interface RegistryDocumentsTable {
   union_class: string | null;
 }
 
+/** One row per id a registry document names (see `registryReferenceRows`): who uses a component, without reading bodies. */
+export interface RegistryReferencesTable {
+  org_id: string;
+  sandbox_id: string;
+  kind: string;
+  id: string;
+  referenced_id: string;
+}
+
 export interface Database {
   orgs: OrgsTable;
   api_clients: ApiClientsTable;
@@ -302,4 +311,5 @@ export interface Database {
   mapping_set_schemas: MappingSetSchemasTable;
   catalog_tags: CatalogTagsTable;
   registry_documents: RegistryDocumentsTable;
+  registry_references: RegistryReferencesTable;
 }

@@ -1,4 +1,4 @@
-import type { RegistryDocumentsTable } from './database.js';
+import type { RegistryDocumentsTable, RegistryReferencesTable } from './database.js';
 import type { IndexedResource, KindIndex } from './kind-index.js';
 import { indexText } from './index-text.js';
 
@@ -44,14 +44,44 @@ export function registryDocumentRow(scope: { orgId: string; sandboxId: string },
   };
 }
 
-/** The row of one registry document, rewritten on every write (an update may change its title). */
+/** The longest id a reference row holds (its column's size); no component id comes near it. */
+const maxReferencedId = 512;
+
+/**
+ * The ids a registry document names, one row each, so the documents that use a component are found without
+ * reading every body: every `https://` id a component mentions (in `$ref`, `meta:class`, `meta:extends`, ...,
+ * without its `#` fragment), and a descriptor's `xdm:destinationSchema`.
+ */
+export function registryReferenceRows(scope: { orgId: string; sandboxId: string }, kind: string, document: IndexedResource): RegistryReferencesTable[] {
+  const named = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string' && value.startsWith('https://')) named.add(value.split('#')[0] as string);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  const body = document.body;
+  if (kind !== registryDescriptorKind) walk(body);
+  else if (body !== null && typeof body === 'object' && typeof (body as Record<string, unknown>)['xdm:destinationSchema'] === 'string') named.add((body as Record<string, string>)['xdm:destinationSchema'] as string);
+  named.delete(document.id);
+  return [...named]
+    .filter((id) => id.length <= maxReferencedId && indexText(id) !== null)
+    .map((referenced_id) => ({ org_id: scope.orgId, sandbox_id: scope.sandboxId, kind, id: document.id, referenced_id }));
+}
+
+/** Rows per insert of a document's references: a schema may name many components. */
+const referencesPerInsert = 100;
+
+/** The row and reference rows of one registry document, rewritten on every write (an update may change them). */
 export function registryIndex(kind: string): KindIndex {
   return {
     async write(trx, scope, document) {
       await this.remove(trx, scope, document.id);
       await trx.insertInto('registry_documents').values(registryDocumentRow(scope, kind, document)).execute();
+      const references = registryReferenceRows(scope, kind, document);
+      for (let i = 0; i < references.length; i += referencesPerInsert) await trx.insertInto('registry_references').values(references.slice(i, i + referencesPerInsert)).execute();
     },
     async remove(trx, scope, id) {
+      await trx.deleteFrom('registry_references').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', '=', kind).where('id', '=', id).execute();
       await trx.deleteFrom('registry_documents').where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', '=', kind).where('id', '=', id).execute();
     },
   };

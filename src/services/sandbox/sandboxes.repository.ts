@@ -90,6 +90,7 @@ const sandboxTables: Record<SandboxTable, SandboxRowsFate> = {
   catalog_batches: 'deleted',
   catalog_tags: 'deleted',
   registry_documents: 'deleted',
+  registry_references: 'deleted',
   mapping_set_schemas: 'deleted',
   mapping_sets: 'deleted',
   catalog_data_sets: 'deleted',

@@ -78,6 +78,50 @@ export class RegistryDocumentsRepository {
     return (await this.scoped(schemaKind, scope).where('union_class', 'is not', null).orderBy('id').execute()).map((row) => row.id);
   }
 
+  /** The documents that name `id` (a component that builds on it, a descriptor whose destination it is), by kind then id. */
+  async referencing(scope: Scope, id: string): Promise<{ kind: string; id: string }[]> {
+    if (indexText(id) === null) return [];
+    return this.db
+      .selectFrom('registry_references')
+      .select(['kind', 'id'])
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where('referenced_id', '=', id)
+      .orderBy('kind')
+      .orderBy('id')
+      .execute();
+  }
+
+  /**
+   * The components of `kinds` that build on `id`, directly or through one another, found by walking the reference
+   * rows backwards. Each round asks for the users of the last round's new ids, so it ends once a round finds none
+   * new: after at most as many rounds as the sandbox has components.
+   */
+  async dependents(scope: Scope, kinds: readonly string[], id: string): Promise<{ kind: string; id: string }[]> {
+    const found = new Map<string, string>();
+    let frontier = indexText(id) === null ? [] : [id];
+    while (frontier.length > 0) {
+      const next: string[] = [];
+      for (let i = 0; i < frontier.length; i += idsPerQuery) {
+        const rows = await this.db
+          .selectFrom('registry_references')
+          .select(['kind', 'id'])
+          .where('org_id', '=', scope.orgId)
+          .where('sandbox_id', '=', scope.sandboxId)
+          .where('kind', 'in', kinds)
+          .where('referenced_id', 'in', frontier.slice(i, i + idsPerQuery))
+          .execute();
+        for (const row of rows) {
+          if (row.id === id || found.has(row.id)) continue;
+          found.set(row.id, row.kind);
+          next.push(row.id);
+        }
+      }
+      frontier = next;
+    }
+    return [...found].map(([dependent, kind]) => ({ kind, id: dependent }));
+  }
+
   /** The component of one of `kinds` with this `$id` or, failing that, this `meta:altId`. */
   async find(scope: Scope, kinds: readonly string[], idOrAltId: string): Promise<{ kind: string; id: string } | undefined> {
     return (await this.findMany(scope, kinds, [idOrAltId])).get(idOrAltId);

@@ -22,6 +22,9 @@ export type RegistryView = Pick<Registry, 'lookup' | 'find' | 'descriptors' | 'l
 /** A view that also answers for unions: every union member schema of the sandbox and what those build on. */
 export type UnionsView = RegistryView & Pick<Registry, 'unions' | 'findUnion'>;
 
+/** A view for an update: also answers which of its schemas build on a component (`tenantOf`, `dependsOn`). */
+export type UpdateView = RegistryView & Pick<Registry, 'tenantOf' | 'dependsOn'>;
+
 /** The org and sandbox a union document names. */
 export type UnionOwner = Omit<UnionContext, 'lookup'>;
 
@@ -97,6 +100,21 @@ export class Registry {
   }
 
   /**
+   * A view for updating `existing` to `body`: the component, every schema built on it (found through the reference
+   * rows) and what the new body names, each with what it builds on, and their descriptors. Its `tenantOf` lists
+   * those schemas, which are all an update can break.
+   */
+  static async forUpdate(resources: ResourcesRepository, scope: Scope, existing: StoredXdmDocument, body: unknown): Promise<UpdateView> {
+    const index = new RegistryDocumentsRepository(resources.db);
+    const documents = new RegistryRepository(resources);
+    const schemaIds = (await index.dependents(scope, tenantKinds, existing.id)).filter((hit) => hit.kind === schemaKind).map((hit) => hit.id);
+    const named = [...(await index.findMany(scope, tenantKinds, [...namedIds(body)])).values()];
+    const roots = [existing, ...(await documents.getMany(schemaKind, scope, schemaIds))];
+    for (const kind of tenantKinds) roots.push(...(await documents.getMany(kind, scope, named.filter((hit) => hit.kind === kind).map((hit) => hit.id))));
+    return Registry.gather(resources, index, scope, roots, { resolve: true, descriptors: true });
+  }
+
+  /**
    * A view for checking a new component's body: the components it names (by `$id`, or by `meta:altId` where a
    * `$ref`, `meta:class` or `meta:intendedToExtend` names one) and everything they build on.
    */
@@ -169,11 +187,6 @@ export class Registry {
 
   globalOf(resourceType: string): JsonObject[] {
     return standardComponents(resourceType);
-  }
-
-  /** Tenant resources that name `id` (in `allOf`, a field `$ref`, `id#/definitions/...`): they block its deletion. */
-  referencing(id: string): string[] {
-    return [...this.tenant.values()].filter((s) => s.id !== id && mentions(s.body, id)).map((s) => s.id);
   }
 
   /** Whether resolving `doc` reads component `id`, directly or through other tenant components. */

@@ -4,7 +4,7 @@ import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { applyPatch, parsePatch } from '../../server/json-patch/apply-json-patch.js';
-import { ResourcesRepository } from '../../store/resources.repository.js';
+import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
 import { resolveFull } from '../../xdm/resolve-full.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import { breakingChanges } from '../../xdm/breaking-changes.js';
@@ -16,16 +16,16 @@ import { listFormat, lookupFormat, mediaTypeOf, type XedFormat } from './accept-
 import { registerDescriptorRoutes } from './descriptors.routes.js';
 import { RegistryAuditLog } from './audit-log.js';
 import { registerRegistryRpcRoutes } from './registry-rpc.routes.js';
-import { Registry, type RegistryView, type UnionOwner, type UnionsView } from './registry.js';
+import { Registry, type RegistryView, type UnionOwner, type UnionsView, type UpdateView } from './registry.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
 import { RegistryListQuery, registryListResponse, titleOrder } from './registry-listing.js';
 import { shape, summaryOf } from './registry-presentation.js';
 import { titleList } from './title-lists.js';
 import { registryStats } from './registry-stats.js';
-import { storedXdmDocument } from './registry.repository.js';
+import { storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
 import { classOfUnion } from './unions.js';
 import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
-import { registryTypes, type RegistryType } from './registry-types.js';
+import { registryTypes, schemaKind, type RegistryType } from './registry-types.js';
 import { RegistryStats } from './registry-stats.schema.js';
 import { buildTenantComponent } from './tenant-components.js';
 import { lookupAnswer, TenantXdmResource, XdmResourceBody, XdmResourceList, XdmResourcePatch } from './xdm-resource.schema.js';
@@ -118,6 +118,14 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     },
   );
 
+  /** The sandbox's own resource of a type, by `$id` or `meta:altId`, found through the index. */
+  async function tenantEntry(scope: Scope, type: RegistryType, idOrAltId: string): Promise<StoredXdmDocument | undefined> {
+    const hit = await documentIndex.find(scope, [type.kind], idOrAltId);
+    const stored = hit ? await repo.get(hit.kind, scope, hit.id) : undefined;
+    const document = stored ? storedXdmDocument(stored) : undefined;
+    return document && document.body['meta:resourceType'] === type.resourceType ? document : undefined;
+  }
+
   /** Titles are unique per type in a sandbox: the documents whose title folds alike are read, and compared exactly. */
   async function ensureUniqueTitle(request: FastifyRequest, type: RegistryType, doc: JsonObject): Promise<void> {
     const { scope } = request.ctx;
@@ -149,10 +157,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const found = standard && standard['meta:resourceType'] === type.resourceType ? standard : undefined;
       return { found, registry: Registry.standardOnly() };
     }
-    const hit = await documentIndex.find(scope, [type.kind], id);
-    const stored = hit ? await repo.get(hit.kind, scope, hit.id) : undefined;
-    const document = stored ? storedXdmDocument(stored) : undefined;
-    const found = document && document.body['meta:resourceType'] === type.resourceType ? document : undefined;
+    const found = await tenantEntry(scope, type, id);
     return { found: found?.body, registry: await Registry.around(repo, documentIndex, scope, found ? [found] : [], { resolve: format.full, descriptors: format.desc }) };
   }
 
@@ -182,17 +187,19 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
 
   const update = async (request: FastifyRequest<{ Params: Static<typeof TenantParams> }>, edit: (doc: JsonObject) => Record<string, unknown>) => {
     const type = writableType(request.params.type);
-    const registry = await load(request);
-    const entry = registry.find(request.params.id, type.resourceType);
-    if (!entry?.stored) throw notFound(request.params.type, request.params.id);
+    const entry = await tenantEntry(request.ctx.scope, type, request.params.id);
+    if (!entry) throw notFound(request.params.type, request.params.id);
+    const body = edit(entry.body);
+    // The component, the schemas built on it and what the new body names: all an update can change or break.
+    const registry = await Registry.forUpdate(repo, request.ctx.scope, entry, body);
     const now = deps.now();
-    const doc = buildTenantComponent({ type, body: edit(entry.doc), ctx: request.ctx, registry, now, existing: entry.doc });
+    const doc = buildTenantComponent({ type, body, ctx: request.ctx, registry, now, existing: entry.body });
     await ensureUniqueTitle(request, type, doc);
-    keepImmutableTags(entry.doc, doc);
+    keepImmutableTags(entry.body, doc);
     await refuseBreakingChanges(deps.db, request, registry, doc);
-    const saved = await repo.update(request.ctx.scope, { ...entry.stored, body: doc, etag: etagOf(doc), updatedAt: now, uniqueKey: String(doc.title) }, entry.stored.etag);
+    const saved = await repo.update(request.ctx.scope, { ...entry, body: doc, etag: etagOf(doc), updatedAt: now, uniqueKey: String(doc.title) }, entry.etag);
     if (!saved) throw new ApiError('conflict', `${request.params.id} was changed by another request; retry.`);
-    await audit.record(request, { action: 'update', before: entry.doc, after: doc });
+    await audit.record(request, { action: 'update', before: entry.body, after: doc });
     return doc;
   };
 
@@ -244,33 +251,33 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
     },
     async (request, reply) => {
       const type = writableType(request.params.type);
-      const registry = await load(request);
-      const entry = registry.find(request.params.id, type.resourceType);
-      if (!entry?.stored) throw notFound(request.params.type, request.params.id);
-      const id = String(entry.doc.$id);
+      const { scope } = request.ctx;
+      const entry = await tenantEntry(scope, type, request.params.id);
+      if (!entry) throw notFound(request.params.type, request.params.id);
+      const id = entry.id;
+      // Who names it, from the registry's reference rows: components that build on it, descriptors that point at it.
+      const referencing = await documentIndex.referencing(scope, id);
       const users = [
-        ...registry.referencing(id),
-        ...(await dataSetsUsingSchema(deps.db, request.ctx.scope, id)).map((d) => `dataset ${d}`),
-        ...(await mappingSetsUsingSchema(deps.db, request.ctx.scope, id)).map((m) => `mapping set ${m}`),
-        ...registry.descriptors().filter((d) => d['xdm:destinationSchema'] === id).map((d) => `descriptor ${String(d['@id'])}`),
+        ...referencing.filter((r) => r.kind !== descriptorKind).map((r) => r.id),
+        ...(await dataSetsUsingSchema(deps.db, scope, id)).map((d) => `dataset ${d}`),
+        ...(await mappingSetsUsingSchema(deps.db, scope, id)).map((m) => `mapping set ${m}`),
+        ...referencing.filter((r) => r.kind === descriptorKind).map((r) => `descriptor ${r.id}`),
       ];
       if (users.length > 0) {
         throw new ApiError('inUse', `${id} is still used by ${users.join(', ')}; remove those references first.`, { report: { id, usedBy: users } });
       }
       // Descriptors describe fields of this schema only; they go with it.
-      for (const descriptor of registry.descriptors().filter((d) => d['xdm:sourceSchema'] === id)) {
-        await repo.delete(descriptorKind, request.ctx.scope, String(descriptor['@id']));
-      }
-      await repo.delete(type.kind, request.ctx.scope, id);
-      await audit.record(request, { action: 'delete', before: entry.doc });
+      for (const descriptorId of await documentIndex.descriptorIds(scope, descriptorKind, [id])) await repo.delete(descriptorKind, scope, descriptorId);
+      await repo.delete(type.kind, scope, id);
+      await audit.record(request, { action: 'delete', before: entry.body });
       return reply.status(204).send();
     },
   );
 }
 
 /** Once data or mappings rely on a schema, its fields may be added to but not removed or retyped. */
-async function refuseBreakingChanges(db: ServiceDeps['db'], request: FastifyRequest, registry: Registry, doc: JsonObject): Promise<void> {
-  for (const schema of registry.tenantOf('xdm.schemas')) {
+async function refuseBreakingChanges(db: ServiceDeps['db'], request: FastifyRequest, registry: UpdateView, doc: JsonObject): Promise<void> {
+  for (const schema of registry.tenantOf(schemaKind)) {
     const current = schema.body;
     const affected = schema.id === doc.$id || registry.dependsOn(current, String(doc.$id));
     if (!affected) continue;

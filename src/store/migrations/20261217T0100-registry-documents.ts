@@ -22,18 +22,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('registry_documents_title').on('registry_documents').columns(['org_id', 'sandbox_id', 'kind', 'title_key', 'id']).execute();
   await db.schema.createIndex('registry_documents_alt_id').on('registry_documents').columns(['org_id', 'sandbox_id', 'alt_id']).execute();
   await db.schema.createIndex('registry_documents_source_schema').on('registry_documents').columns(['org_id', 'sandbox_id', 'source_schema']).execute();
+  await db.schema
+    .createTable('registry_references')
+    .addColumn('org_id', 'varchar(255)', (c) => c.notNull())
+    .addColumn('sandbox_id', 'varchar(255)', (c) => c.notNull())
+    .addColumn('kind', 'varchar(64)', (c) => c.notNull())
+    .addColumn('id', 'varchar(512)', (c) => c.notNull())
+    .addColumn('referenced_id', 'varchar(512)', (c) => c.notNull())
+    .addPrimaryKeyConstraint('registry_references_pk', ['org_id', 'sandbox_id', 'kind', 'id', 'referenced_id'])
+    .execute();
+  await db.schema.createIndex('registry_references_referenced').on('registry_references').columns(['org_id', 'sandbox_id', 'referenced_id']).execute();
   await backfill(db as Kysely<BackfillTables>);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('registry_references').execute();
   await db.schema.dropTable('registry_documents').execute();
 }
 
 interface DocumentRow { org_id: string; sandbox_id: string; kind: string; id: string; alt_id: string | null; title_key: string | null; source_schema: string | null; union_class: string | null }
 
+interface ReferenceRow { org_id: string; sandbox_id: string; kind: string; id: string; referenced_id: string }
+
 interface BackfillTables {
   resources: { kind: string; id: string; org_id: string; sandbox_id: string; body: string };
   registry_documents: DocumentRow;
+  registry_references: ReferenceRow;
 }
 
 const componentKinds = ['xdm.schemas', 'xdm.classes', 'xdm.mixins', 'xdm.datatypes'];
@@ -50,6 +64,8 @@ async function backfill(db: Kysely<BackfillTables>): Promise<void> {
       const documents = await db.selectFrom('resources').select(['id', 'org_id', 'sandbox_id', 'body']).where('kind', '=', kind).where('id', '>', after).orderBy('id').limit(pageSize).execute();
       const rows = documents.map((document) => rowOf(kind, document));
       for (let i = 0; i < rows.length; i += rowsPerInsert) await db.insertInto('registry_documents').values(rows.slice(i, i + rowsPerInsert)).execute();
+      const references = documents.flatMap((document) => referencesOf(kind, document));
+      for (let i = 0; i < references.length; i += rowsPerInsert) await db.insertInto('registry_references').values(references.slice(i, i + rowsPerInsert)).execute();
       const last = documents[documents.length - 1];
       // A short page is the last one.
       if (last === undefined || documents.length < pageSize) break;
@@ -81,4 +97,24 @@ function rowOf(kind: string, document: Omit<BackfillTables['resources'], 'kind'>
     source_schema: descriptor ? text(body['xdm:sourceSchema']) : null,
     union_class: kind === 'xdm.schemas' && Array.isArray(body['meta:immutableTags']) && body['meta:immutableTags'].includes('union') ? text(body['meta:class']) : null,
   };
+}
+
+/** The ids a document names, as the store's registry index reads them: a component's `https://` ids, a descriptor's destination. */
+function referencesOf(kind: string, document: Omit<BackfillTables['resources'], 'kind'>): ReferenceRow[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(document.body);
+  } catch {
+    return [];
+  }
+  const named = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string' && value.startsWith('https://')) named.add(value.split('#')[0] as string);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  if (kind !== descriptorKind) walk(body);
+  else if (body !== null && typeof body === 'object' && typeof (body as Record<string, unknown>)['xdm:destinationSchema'] === 'string') named.add((body as Record<string, string>)['xdm:destinationSchema'] as string);
+  named.delete(document.id);
+  return [...named].filter((id) => id.length <= 512 && !id.includes('\u0000')).map((referenced_id) => ({ org_id: document.org_id, sandbox_id: document.sandbox_id, kind, id: document.id, referenced_id }));
 }

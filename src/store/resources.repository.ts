@@ -99,15 +99,7 @@ export class ResourcesRepository {
   }
 
   async list(kind: string, scope: Scope): Promise<StoredResource[]> {
-    const rows = await this.db
-      .selectFrom('resources')
-      .selectAll()
-      .where('kind', '=', kind)
-      .where('org_id', '=', scope.orgId)
-      .where('sandbox_id', '=', scope.sandboxId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    const rows = await this.ofKind(kind, scope).orderBy('created_at').orderBy('id').execute();
     return rows.map(toStored);
   }
 
@@ -118,12 +110,7 @@ export class ResourcesRepository {
   async *inStretches(kind: string, scope: Scope, size = idsPerQuery): AsyncGenerator<StoredResource[]> {
     let after: string | undefined;
     for (;;) {
-      const rows = await this.db
-        .selectFrom('resources')
-        .selectAll()
-        .where('kind', '=', kind)
-        .where('org_id', '=', scope.orgId)
-        .where('sandbox_id', '=', scope.sandboxId)
+      const rows = await this.ofKind(kind, scope)
         .$if(after !== undefined, (q) => q.where('id', '>', after as string))
         .orderBy('id')
         .limit(size)
@@ -137,17 +124,13 @@ export class ResourcesRepository {
 
   /** The `count` objects of `kind` created (or updated) last, latest first; ties by id. */
   async latest(kind: string, scope: Scope, by: 'created_at' | 'updated_at', count: number): Promise<StoredResource[]> {
-    const rows = await this.db
-      .selectFrom('resources')
-      .selectAll()
-      .where('kind', '=', kind)
-      .where('org_id', '=', scope.orgId)
-      .where('sandbox_id', '=', scope.sandboxId)
-      .orderBy(by, 'desc')
-      .orderBy('id')
-      .limit(count)
-      .execute();
+    const rows = await this.ofKind(kind, scope).orderBy(by, 'desc').orderBy('id').limit(count).execute();
     return rows.map(toStored);
+  }
+
+  /** The objects of `kind` in the sandbox, as a query to order and bound. */
+  private ofKind(kind: string, scope: Scope) {
+    return this.db.selectFrom('resources').selectAll().where('kind', '=', kind).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId);
   }
 
   async count(kind: string, scope: Scope): Promise<number> {

@@ -20,7 +20,7 @@ export interface TitlePage {
 
 type Row = { id: string; title_key: string | null };
 
-/** How many ids one query binds: well under both backends' limits on bound parameters. */
+/** How many ids one query binds. */
 const idsPerQuery = 500;
 
 /**
@@ -102,20 +102,13 @@ export class RegistryDocumentsRepository {
     let frontier = indexText(id) === null ? [] : [id];
     while (frontier.length > 0) {
       const next: string[] = [];
-      for (let i = 0; i < frontier.length; i += idsPerQuery) {
-        const rows = await this.db
-          .selectFrom('registry_references')
-          .select(['kind', 'id'])
-          .where('org_id', '=', scope.orgId)
-          .where('sandbox_id', '=', scope.sandboxId)
-          .where('kind', 'in', kinds)
-          .where('referenced_id', 'in', frontier.slice(i, i + idsPerQuery))
-          .execute();
-        for (const row of rows) {
-          if (row.id === id || found.has(row.id)) continue;
-          found.set(row.id, row.kind);
-          next.push(row.id);
-        }
+      const rows = await inChunks(frontier, (chunk) =>
+        this.db.selectFrom('registry_references').select(['kind', 'id']).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', 'in', kinds).where('referenced_id', 'in', chunk).execute(),
+      );
+      for (const row of rows) {
+        if (row.id === id || found.has(row.id)) continue;
+        found.set(row.id, row.kind);
+        next.push(row.id);
       }
       frontier = next;
     }
@@ -130,51 +123,27 @@ export class RegistryDocumentsRepository {
   /** For each of these `$id`s or `meta:altId`s that names a component of one of `kinds`, that component. */
   async findMany(scope: Scope, kinds: readonly string[], idsOrAltIds: readonly string[]): Promise<Map<string, { kind: string; id: string }>> {
     const found = new Map<string, { kind: string; id: string }>();
-    const unique = [...new Set(idsOrAltIds)].filter((id) => indexText(id) !== null);
-    for (let i = 0; i < unique.length; i += idsPerQuery) {
-      const names = unique.slice(i, i + idsPerQuery);
-      const rows = await this.db
-        .selectFrom('registry_documents')
-        .select(['kind', 'id', 'alt_id'])
-        .where('org_id', '=', scope.orgId)
-        .where('sandbox_id', '=', scope.sandboxId)
-        .where('kind', 'in', kinds)
-        .where((w) => w.or([w('id', 'in', names), w('alt_id', 'in', names)]))
-        .execute();
-      // An `$id` decides over an `meta:altId` that happens to spell it.
-      for (const row of rows) if (row.alt_id !== null && !found.has(row.alt_id)) found.set(row.alt_id, { kind: row.kind, id: row.id });
-      for (const row of rows) found.set(row.id, { kind: row.kind, id: row.id });
-    }
+    const rows = await inChunks(idsOrAltIds, (names) =>
+      this.db.selectFrom('registry_documents').select(['kind', 'id', 'alt_id']).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', 'in', kinds).where((w) => w.or([w('id', 'in', names), w('alt_id', 'in', names)])).execute(),
+    );
+    // An `$id` decides over an `meta:altId` that happens to spell it.
+    for (const row of rows) if (row.alt_id !== null && !found.has(row.alt_id)) found.set(row.alt_id, { kind: row.kind, id: row.id });
+    for (const row of rows) found.set(row.id, { kind: row.kind, id: row.id });
     return found;
   }
 
   /** The kind of each of these ids that is a document of the sandbox. */
   async kindsOf(scope: Scope, kinds: readonly string[], ids: readonly string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    const unique = [...new Set(ids)].filter((id) => indexText(id) !== null);
-    for (let i = 0; i < unique.length; i += idsPerQuery) {
-      const rows = await this.db
-        .selectFrom('registry_documents')
-        .select(['kind', 'id'])
-        .where('org_id', '=', scope.orgId)
-        .where('sandbox_id', '=', scope.sandboxId)
-        .where('kind', 'in', kinds)
-        .where('id', 'in', unique.slice(i, i + idsPerQuery))
-        .execute();
-      for (const row of rows) found.set(row.id, row.kind);
-    }
-    return found;
+    const rows = await inChunks(ids, (chunk) =>
+      this.db.selectFrom('registry_documents').select(['kind', 'id']).where('org_id', '=', scope.orgId).where('sandbox_id', '=', scope.sandboxId).where('kind', 'in', kinds).where('id', 'in', chunk).execute(),
+    );
+    return new Map(rows.map((row) => [row.id, row.kind]));
   }
 
   /** The ids of the descriptors whose `xdm:sourceSchema` is one of these schemas. */
   async descriptorIds(scope: Scope, descriptorKind: string, schemaIds: readonly string[]): Promise<string[]> {
-    const unique = [...new Set(schemaIds)].filter((id) => indexText(id) !== null);
-    const ids: string[] = [];
-    for (let i = 0; i < unique.length; i += idsPerQuery) {
-      const rows = await this.scoped(descriptorKind, scope).where('source_schema', 'in', unique.slice(i, i + idsPerQuery)).orderBy('id').execute();
-      ids.push(...rows.map((row) => row.id));
-    }
-    return ids;
+    const rows = await inChunks(schemaIds, (chunk) => this.scoped(descriptorKind, scope).where('source_schema', 'in', chunk).orderBy('id').execute());
+    return rows.map((row) => row.id);
   }
 
   private scoped(kind: string, scope: Scope) {
@@ -207,4 +176,15 @@ export class RegistryDocumentsRepository {
     }
     return (descending ? query.where('title_key', '<', lastKey) : query.where((w) => w.or([w('title_key', '>', lastKey), w('title_key', 'is', null)]))).executeTakeFirst();
   }
+}
+
+/**
+ * `query` over the distinct values among `values` that an index row can hold (see `indexText`), 500 bound values
+ * at a time (well under both backends' limits on bound parameters), its rows together.
+ */
+async function inChunks<T>(values: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const unique = [...new Set(values)].filter((value) => indexText(value) !== null);
+  const rows: T[] = [];
+  for (let i = 0; i < unique.length; i += idsPerQuery) rows.push(...(await query(unique.slice(i, i + idsPerQuery))));
+  return rows;
 }

@@ -60,8 +60,12 @@ describe('the console: sign-in, the sources catalog and switching orgs', () => {
   });
 
   it('shows each org its own accounts, and switching orgs shows nothing of the other', async () => {
+    // Tokens live 8 s in this file, so the test's own call takes a token issued now, not the one from the start
+    // (which the browser launch and the steps before may have outlived).
+    const script = await api.app.credentials.create(api.credentials.ims_org, 'org A script');
     const stripe = await api.request('POST', `${flowservice}/connections`, {
       body: { name: 'Org A Stripe', auth: { specName: 'OAuth2 Refresh Code', params: { host: 'http://127.0.0.1:9', accessToken: 'sk_test_console' } }, connectionSpec: { id: stripeSpec, version: '1.0' } },
+      headers: { authorization: `Bearer ${script.access_token}`, 'x-api-key': script.client_id },
     });
     expect(stripe.status, stripe.text).toBe(201);
     const other = await api.app.credentials.create('CONSOLEB@AdobeOrg', 'org B client');

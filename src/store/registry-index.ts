@@ -44,6 +44,14 @@ export function registryDocumentRow(scope: { orgId: string; sandboxId: string },
   };
 }
 
+/** Every `https://` id a value mentions anywhere, without its `#` fragment: the components a registry document names. */
+export function httpsIdsIn(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string' && value.startsWith('https://')) out.add(value.split('#')[0] as string);
+  else if (Array.isArray(value)) value.forEach((v) => httpsIdsIn(v, out));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => httpsIdsIn(v, out));
+  return out;
+}
+
 /** The longest id a reference row holds (its column's size); no component id comes near it. */
 const maxReferencedId = 512;
 
@@ -53,15 +61,9 @@ const maxReferencedId = 512;
  * without its `#` fragment), and a descriptor's `xdm:destinationSchema`.
  */
 export function registryReferenceRows(scope: { orgId: string; sandboxId: string }, kind: string, document: IndexedResource): RegistryReferencesTable[] {
-  const named = new Set<string>();
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string' && value.startsWith('https://')) named.add(value.split('#')[0] as string);
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
-  };
   const body = document.body;
-  if (kind !== registryDescriptorKind) walk(body);
-  else if (body !== null && typeof body === 'object' && typeof (body as Record<string, unknown>)['xdm:destinationSchema'] === 'string') named.add((body as Record<string, string>)['xdm:destinationSchema'] as string);
+  const named = kind !== registryDescriptorKind ? httpsIdsIn(body) : new Set<string>();
+  if (kind === registryDescriptorKind && body !== null && typeof body === 'object' && typeof (body as Record<string, unknown>)['xdm:destinationSchema'] === 'string') named.add((body as Record<string, string>)['xdm:destinationSchema'] as string);
   named.delete(document.id);
   return [...named]
     .filter((id) => id.length <= maxReferencedId && indexText(id) !== null)

@@ -115,6 +115,18 @@ export class RegistryDocumentsRepository {
     return [...found].map(([dependent, kind]) => ({ kind, id: dependent }));
   }
 
+  /** How many unions the sandbox has: one per class with a schema enabled for Profile. */
+  async unionCount(scope: Scope, schemaKind: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('registry_documents')
+      .select((eb) => eb.fn.count<number>('union_class').distinct().as('n'))
+      .where('org_id', '=', scope.orgId)
+      .where('sandbox_id', '=', scope.sandboxId)
+      .where('kind', '=', schemaKind)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** The component of one of `kinds` with this `$id` or, failing that, this `meta:altId`. */
   async find(scope: Scope, kinds: readonly string[], idOrAltId: string): Promise<{ kind: string; id: string } | undefined> {
     return (await this.findMany(scope, kinds, [idOrAltId])).get(idOrAltId);

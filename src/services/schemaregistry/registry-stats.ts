@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
 import { storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
-import type { UnionsView } from './registry.js';
+import type { RegistryDocumentsRepository } from './registry-documents.repository.js';
 import { schemaKind } from './registry-types.js';
 
 /** The kinds `/stats` reports on, in the order its lists break ties of time in. */
@@ -12,9 +12,10 @@ const recentCount = 5;
 /**
  * `GET /stats`: the counts of the sandbox's own resources, the latest created and updated, and the schemas of each
  * class. Counted in SQL, the latest read five a kind, the schemas read 500 at a time keeping their summaries only,
- * and unions derived from the Profile schemas (`unions`): no step holds the sandbox's every document.
+ * and unions counted as the classes of the Profile schemas, from their index rows: no step holds the sandbox's
+ * every document.
  */
-export async function registryStats(resources: ResourcesRepository, ctx: Pick<RequestContext, 'orgId' | 'tenantId' | 'scope' | 'sandbox'>, unions: UnionsView): Promise<Record<string, unknown>> {
+export async function registryStats(resources: ResourcesRepository, ctx: Pick<RequestContext, 'orgId' | 'tenantId' | 'scope'>, index: RegistryDocumentsRepository): Promise<Record<string, unknown>> {
   const { scope } = ctx;
   const [schemas = 0, mixins = 0, datatypes = 0, classes = 0] = await Promise.all(statsKinds.map((kind) => resources.count(kind, scope)));
   const latest = async (by: 'created_at' | 'updated_at', time: (s: StoredXdmDocument) => number) => {
@@ -36,7 +37,7 @@ export async function registryStats(resources: ResourcesRepository, ctx: Pick<Re
   return {
     imsOrg: ctx.orgId,
     tenantId: ctx.tenantId,
-    counts: { schemas, mixins, datatypes, classes, unions: unions.unions({ orgId: ctx.orgId, sandboxId: ctx.sandbox.id, sandboxType: ctx.sandbox.type }).length },
+    counts: { schemas, mixins, datatypes, classes, unions: await index.unionCount(scope, schemaKind) },
     recentlyCreatedResources: await latest('created_at', (s) => s.createdAt),
     recentlyUpdatedResources: await latest('updated_at', (s) => s.updatedAt),
     classUsage,

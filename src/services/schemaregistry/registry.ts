@@ -2,8 +2,9 @@ import { isObject, type ComponentLookup } from '../../xdm/component-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
+import { httpsIdsIn } from '../../store/registry-index.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
-import { RegistryRepository, storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
+import { RegistryRepository, type StoredXdmDocument } from './registry.repository.js';
 import { descriptorKind, schemaKind, tenantKinds } from './registry-types.js';
 import { classOfUnion, unionDocument, unionMembers, type UnionContext } from './unions.js';
 
@@ -59,21 +60,10 @@ export class Registry {
     const tenant = new Map(roots.map((root) => [root.id, root]));
     let frontier = options.resolve ? roots : [];
     while (frontier.length > 0) {
-      const named = [...new Set(frontier.flatMap((document) => [...referencedIds(document.body)]))].filter((id) => !tenant.has(id));
-      const byKind = new Map<string, string[]>();
-      for (const [id, kind] of await index.kindsOf(scope, tenantKinds, named)) {
-        const ids = byKind.get(kind) ?? [];
-        ids.push(id);
-        byKind.set(kind, ids);
-      }
-      frontier = [];
-      for (const [kind, ids] of byKind) {
-        for (const stored of (await resources.getMany(kind, scope, ids)).values()) {
-          const document = storedXdmDocument(stored);
-          tenant.set(document.id, document);
-          frontier.push(document);
-        }
-      }
+      const named = [...new Set(frontier.flatMap((document) => [...httpsIdsIn(document.body)]))].filter((id) => !tenant.has(id));
+      const hits = [...(await index.kindsOf(scope, tenantKinds, named))].map(([id, kind]) => ({ kind, id }));
+      frontier = await Registry.documentsOf(resources, scope, hits);
+      for (const document of frontier) tenant.set(document.id, document);
     }
     const descriptorIds = options.descriptors ? await index.descriptorIds(scope, descriptorKind, roots.map((root) => root.id)) : [];
     const descriptors = await new RegistryRepository(resources).getMany(descriptorKind, scope, descriptorIds);
@@ -86,8 +76,7 @@ export class Registry {
    */
   static async ofSchemas(resources: ResourcesRepository, scope: Scope, idsOrAltIds: readonly string[], options: { descriptors: boolean } = { descriptors: false }): Promise<RegistryView> {
     const index = new RegistryDocumentsRepository(resources.db);
-    const ids = [...(await index.findMany(scope, [schemaKind], idsOrAltIds)).values()].map((hit) => hit.id);
-    const roots = [...(await resources.getMany(schemaKind, scope, ids)).values()].map(storedXdmDocument);
+    const roots = await Registry.documentsOf(resources, scope, [...(await index.findMany(scope, [schemaKind], idsOrAltIds)).values()]);
     return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: options.descriptors });
   }
 
@@ -95,8 +84,7 @@ export class Registry {
   static async ofComponent(resources: ResourcesRepository, scope: Scope, idOrAltId: string): Promise<RegistryView> {
     const index = new RegistryDocumentsRepository(resources.db);
     const hit = await index.find(scope, tenantKinds, idOrAltId);
-    const stored = hit ? await resources.get(hit.kind, scope, hit.id) : undefined;
-    return Registry.around(resources, index, scope, stored ? [storedXdmDocument(stored)] : [], { resolve: true, descriptors: false });
+    return Registry.around(resources, index, scope, await Registry.documentsOf(resources, scope, hit ? [hit] : []), { resolve: true, descriptors: false });
   }
 
   /**
@@ -106,11 +94,9 @@ export class Registry {
    */
   static async forUpdate(resources: ResourcesRepository, scope: Scope, existing: StoredXdmDocument, body: unknown): Promise<UpdateView> {
     const index = new RegistryDocumentsRepository(resources.db);
-    const documents = new RegistryRepository(resources);
-    const schemaIds = (await index.dependents(scope, tenantKinds, existing.id)).filter((hit) => hit.kind === schemaKind).map((hit) => hit.id);
+    const schemas = (await index.dependents(scope, tenantKinds, existing.id)).filter((hit) => hit.kind === schemaKind);
     const named = [...(await index.findMany(scope, tenantKinds, [...namedIds(body)])).values()];
-    const roots = [existing, ...(await documents.getMany(schemaKind, scope, schemaIds))];
-    for (const kind of tenantKinds) roots.push(...(await documents.getMany(kind, scope, named.filter((hit) => hit.kind === kind).map((hit) => hit.id))));
+    const roots = [existing, ...(await Registry.documentsOf(resources, scope, [...schemas, ...named]))];
     return Registry.gather(resources, index, scope, roots, { resolve: true, descriptors: true });
   }
 
@@ -121,12 +107,17 @@ export class Registry {
   static async forBody(resources: ResourcesRepository, scope: Scope, body: unknown): Promise<RegistryView> {
     const index = new RegistryDocumentsRepository(resources.db);
     const hits = [...(await index.findMany(scope, tenantKinds, [...namedIds(body)])).values()];
-    const roots: StoredXdmDocument[] = [];
-    for (const kind of tenantKinds) {
-      const ids = hits.filter((hit) => hit.kind === kind).map((hit) => hit.id);
-      if (ids.length > 0) roots.push(...[...(await resources.getMany(kind, scope, ids)).values()].map(storedXdmDocument));
+    return Registry.around(resources, index, scope, await Registry.documentsOf(resources, scope, hits), { resolve: true, descriptors: false });
+  }
+
+  /** The documents these index hits name, read a kind at a time, in list order within each kind. */
+  private static async documentsOf(resources: ResourcesRepository, scope: Scope, hits: readonly { kind: string; id: string }[]): Promise<StoredXdmDocument[]> {
+    const documents = new RegistryRepository(resources);
+    const found: StoredXdmDocument[] = [];
+    for (const kind of new Set(hits.map((hit) => hit.kind))) {
+      found.push(...(await documents.getMany(kind, scope, hits.filter((hit) => hit.kind === kind).map((hit) => hit.id))));
     }
-    return Registry.around(resources, index, scope, roots, { resolve: true, descriptors: false });
+    return found;
   }
 
   /** A view of the standard library alone: for the global container, which names nothing of a sandbox. */
@@ -192,7 +183,7 @@ export class Registry {
   /** Whether resolving `doc` reads component `id`, directly or through other tenant components. */
   dependsOn(doc: JsonObject, id: string, seen: Set<string> = new Set()): boolean {
     if (mentions(doc, id)) return true;
-    for (const ref of referencedIds(doc)) {
+    for (const ref of httpsIdsIn(doc)) {
       const stored = this.tenant.get(ref);
       if (!stored || seen.has(ref)) continue;
       seen.add(ref);
@@ -222,17 +213,9 @@ function mentions(value: unknown, id: string): boolean {
   return false;
 }
 
-function referencedIds(value: unknown, out: Set<string> = new Set()): Set<string> {
-  if (typeof value === 'string' && value.startsWith('https://')) out.add(value.split('#')[0] as string);
-  else if (Array.isArray(value)) value.forEach((v) => referencedIds(v, out));
-  else if (isObject(value)) Object.values(value).forEach((v) => referencedIds(v, out));
-  return out;
-}
-
 /** What a body may name a component by: any `https://` id it mentions, and the values of the keys that take an altId too. */
-function namedIds(value: unknown, out: Set<string> = new Set()): Set<string> {
-  if (typeof value === 'string' && value.startsWith('https://')) out.add(value.split('#')[0] as string);
-  else if (Array.isArray(value)) value.forEach((v) => namedIds(v, out));
+function namedIds(value: unknown, out: Set<string> = httpsIdsIn(value)): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => namedIds(v, out));
   else if (isObject(value)) {
     for (const [key, v] of Object.entries(value)) {
       if (key === '$ref' || key === 'meta:class') {

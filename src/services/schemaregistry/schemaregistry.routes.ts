@@ -52,7 +52,7 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
   const audit = new RegistryAuditLog(deps.db, deps.now);
 
   app.get(`${registryBase}/stats`, { schema: { tags, summary: "Count the sandbox's own resources and list the latest changes", response: { 200: RegistryStats } } }, async (request) => {
-    return registryStats(repo, request.ctx, await Registry.ofUnions(repo, request.ctx.scope));
+    return registryStats(repo, request.ctx, documentIndex);
   });
 
   registerDescriptorRoutes(app, deps);

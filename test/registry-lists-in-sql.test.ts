@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFormat } from '../src/services/schemaregistry/accept-header.js';
 import { RegistryDocumentsRepository } from '../src/services/schemaregistry/registry-documents.repository.js';
 import type { RegistryListQuery } from '../src/services/schemaregistry/registry-listing.js';
-import { titleList } from '../src/services/schemaregistry/title-lists.js';
+import { fieldOrderList, titleList } from '../src/services/schemaregistry/tenant-lists.js';
 import { titleSortKey } from '../src/store/registry-index.js';
 import { ResourcesRepository } from '../src/store/resources.repository.js';
 import { down as dropDocumentRows, up as addDocumentRows } from '../src/store/migrations/20261217T0100-registry-documents.js';
@@ -116,7 +116,7 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     // A page of 4, the rest of a run of equal keys, and the first item of the next page: never all 41.
     expect(mostBodiesRead).toBeGreaterThan(0);
     expect(mostBodiesRead).toBeLessThanOrEqual(10);
-    // The same order as the list answered in memory (a second sort field sends it there), tie runs aside.
+    // The same order as a list by fields the index does not hold (a second sort field), tie runs aside.
     const inMemory = await get(`/tenant/datatypes?orderby=${orderby},version`, idOnly);
     expect((at(inMemory.json, 'results') as JsonObject[]).map((item) => titleSortKey(String(item.title)))).toEqual(keys);
     expect(inMemory.bodiesRead).toBeGreaterThan(datatypeCount);
@@ -140,6 +140,28 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     counter.reset();
     await directPage({ orderby, limit: 3, property }, 5);
     expect(counter.read('resources')).toBeLessThan(datatypeCount);
+  });
+
+  it.each(['-meta:altId', 'version,title'])('pages by %s, a field the index does not hold, reading the data types alone a stretch at a time', async (orderby) => {
+    const { items, mostBodiesRead } = await pageThrough(orderby, 4);
+    expect(items.map((item) => String(item.title)).sort()).toEqual([...titles, 'zz shipping address'].sort());
+    // Every data type is read to find a page, and nothing else: not the field group, schema or descriptor.
+    expect(mostBodiesRead).toBe(datatypeCount + 1);
+    const db = api.store.db;
+    const scope = await db.selectFrom('registry_documents').select(['org_id as orgId', 'sandbox_id as sandboxId']).where('kind', '=', 'xdm.datatypes').executeTakeFirstOrThrow();
+    for (const stretchSize of [1, 3, 500]) {
+      const deps = { resources: new ResourcesRepository(db), index: new RegistryDocumentsRepository(db), stretchSize };
+      const direct: JsonObject[] = [];
+      let start: string | undefined;
+      for (let pages = 0; pages <= datatypeCount + 1; pages += 1) {
+        const page = await fieldOrderList(deps, scope, 'xdm.datatypes', { query: { orderby, limit: 4, ...(start !== undefined ? { start } : {}) }, format: listFormat(idOnly), selfPath: '/x' });
+        direct.push(...(at(page, 'results') as JsonObject[]));
+        const next = at(page, '_page.next') as string | null;
+        if (next === null) break;
+        start = next;
+      }
+      expect(direct.map((item) => item.$id), `stretches of ${stretchSize}`).toEqual(items.map((item) => item.$id));
+    }
   });
 
   it('looks a schema up resolved with its descriptors, reading only it, what it builds on and its descriptor', async () => {
@@ -287,5 +309,26 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     await addDocumentRows(db as unknown as Kysely<unknown>);
     expect(await rows()).toEqual(before);
     expect(await references()).toEqual(referencesBefore);
+  });
+
+  it('imports a payload reading what each resource names, not the sandbox\'s every document', async () => {
+    const exported = await get(`/rpc/export/${schemaAltId}`, 'application/json');
+    expect((exported.json as JsonObject[]).map((doc) => doc['meta:resourceType'])).toEqual(['datatypes', 'mixins', 'schemas']);
+    const placeholder = '<XDM_TENANTID_PLACEHOLDER>';
+    const fresh = { $id: `https://ns.adobe.com/${placeholder}/datatypes/0f1e2d3c4b5a`, title: 'imported type', type: 'object', properties: { code: { type: 'string' } } };
+    counter.reset();
+    const imported = await api.request('POST', `${registry}/rpc/import`, { body: [...(exported.json as JsonObject[]), fresh] });
+    expect(imported.status, imported.text).toBe(200);
+    // The three already there are reused; the new one is created. Each resource reads itself and what it builds on.
+    expect((imported.json as JsonObject[]).map((doc) => doc.title)).toEqual([...(exported.json as JsonObject[]).map((doc) => doc.title), 'imported type']);
+    expect(counter.read('resources')).toBeLessThan(datatypeCount);
+    // A title the sandbox has (exactly) is refused naming it; one that only folds alike is another title.
+    const taken = titles.find((title) => title.toUpperCase() !== title) as string;
+    const clash = await api.request('POST', `${registry}/rpc/import`, { body: [{ ...fresh, $id: `https://ns.adobe.com/${placeholder}/datatypes/aaaa0001`, title: taken }] });
+    expect(clash.status, clash.text).toBe(400);
+    expect(str(clash.json, 'detail')).toContain('Title must be unique');
+    expect(at(clash.json, 'report.sub-errors.0.path')).toBe('/0/title');
+    const alike = await api.request('POST', `${registry}/rpc/import`, { body: [{ ...fresh, $id: `https://ns.adobe.com/${placeholder}/datatypes/aaaa0002`, title: taken.toUpperCase() }] });
+    expect(alike.status, alike.text).toBe(200);
   });
 });

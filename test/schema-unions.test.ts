@@ -57,6 +57,16 @@ describe.each(backends)('Schema Registry unions on $name', (backend) => {
     expect(at((await get('/stats', undefined)).json, 'counts.unions')).toBe(1);
   });
 
+  it('imports an enabled schema again into its own sandbox: the one there is reused, checked with its primary identity', async () => {
+    const exported = await api.request('GET', `${registry}/rpc/export/${personSchema.altId}`);
+    expect(exported.status, exported.text).toBe(200);
+    expect(at(exported.json, '0.meta:immutableTags')).toEqual(['union']);
+    const imported = await api.request('POST', `${registry}/rpc/import`, { body: exported.json });
+    expect(imported.status, imported.text).toBe(200);
+    expect(at(imported.json, '0.$id')).toBe(personSchema.id);
+    expect(at((await get('/stats', undefined)).json, 'counts.schemas')).toBe(1);
+  });
+
   it('gathers every member\'s field groups and the union fields, by $id or alt id, through /unions and /schemas', async () => {
     // identityMap is a primary identity too: this one can be enabled as it is created.
     const second = await createSchema('Contacts', [profile, 'https://ns.adobe.com/xdm/context/profile-personal-details', 'https://ns.adobe.com/xdm/context/identitymap'], { 'meta:immutableTags': ['union'] });

@@ -48,6 +48,55 @@ function compareAt(item: JsonObject, key: SortKey, value: unknown): number {
   return key.descending ? -order : order;
 }
 
+/** How a list sorts: its keys, its tie rule and where an item sorts against `start`. */
+interface ListOrder {
+  first: SortKey;
+  filters: PropertyFilter[];
+  compare: (a: JsonObject, b: JsonObject) => number;
+  valueOf: (doc: JsonObject) => unknown;
+  /** Where `doc` sorts against the sort value `value` by the first key. */
+  position: (doc: JsonObject, value: unknown) => number;
+  /** Where `doc` sorts against `start`, or undefined without one. */
+  againstStart: (doc: JsonObject) => number | undefined;
+}
+
+function listOrder(query: RegistryListQuery): ListOrder {
+  const keys = parseOrderBy(query.orderby ?? 'title');
+  const first = keys[0];
+  if (!first) throw new ApiError('badOrderBy', 'orderby must name a field');
+  // Ties by `$id` when sorted by title, as the index's pages tie by id; by `meta:altId` then `$id` otherwise: a
+  // total order, so a page is the same whatever order the documents were read in.
+  const ties = first.path === 'title' ? ['$id'] : ['meta:altId', '$id'];
+  const order = [...keys, ...ties.map((path) => ({ path, descending: false }))];
+  const compare = (a: JsonObject, b: JsonObject) => {
+    for (const key of order) {
+      const result = compareAt(a, key, valuesAt(b, key.path)[0]);
+      if (result !== 0) return result;
+    }
+    return 0;
+  };
+  const valueOf = (doc: JsonObject) => valuesAt(doc, first.path)[0];
+  const position = (doc: JsonObject, value: unknown) => compareAt(doc, first, value);
+  const { start } = query;
+  // `start` arrives as text; against an item whose sort value is a number, it is the number it spells.
+  const startNumber = start !== undefined && Number.isFinite(Number(start)) ? Number(start) : undefined;
+  const againstStart = (doc: JsonObject) => (start === undefined ? undefined : position(doc, typeof valueOf(doc) === 'number' && startNumber !== undefined ? startNumber : start));
+  return { first, filters: registryFilters(query), compare, valueOf, position, againstStart };
+}
+
+/** Where a page ends in `sorted` (from `from`): after `limit` items and the run of ties of the last one, if any. */
+function pageEnd(sorted: JsonObject[], from: number, limit: number, order: ListOrder): number {
+  let end = Math.min(from + limit, sorted.length);
+  // `start` resumes at a sort value, inclusively; a page therefore never ends inside a run of equal values,
+  // or the next page would repeat it for ever. `limit` is a hint, as the registry documents.
+  const boundary = sorted[end - 1];
+  while (boundary && end < sorted.length && order.position(sorted[end] as JsonObject, order.valueOf(boundary)) === 0) end += 1;
+  // Items without the sort field sort last and have no value to resume at: they all come on this page.
+  const after = sorted[end];
+  if (after && (order.valueOf(after) === undefined || order.valueOf(after) === null)) end = sorted.length;
+  return end;
+}
+
 /**
  * Schema Registry paging: sort by `orderby` (default `title`), `start` is the sort value to resume from
  * (inclusive), and `_page.next` is the sort value of the first item of the next page.
@@ -56,37 +105,43 @@ function compareAt(item: JsonObject, key: SortKey, value: unknown): number {
  * (say, by code unit while the list is collated) makes a client that pages on mixed-case titles loop for ever.
  */
 export function registryListResponse(docs: JsonObject[], query: RegistryListQuery, present: (doc: JsonObject) => JsonObject, selfPath: string): JsonObject {
-  const orderby = query.orderby ?? 'title';
-  const keys = parseOrderBy(orderby);
-  const first = keys[0];
-  if (!first) throw new ApiError('badOrderBy', 'orderby must name a field');
-  const filters = registryFilters(query);
-  // Ties by `$id` when sorted by title, as the index's pages tie by id; by `meta:altId` otherwise.
-  const order = [...keys, { path: first.path === 'title' ? '$id' : 'meta:altId', descending: false }];
-  const compare = (a: JsonObject, b: JsonObject) => {
-    for (const key of order) {
-      const result = compareAt(a, key, valuesAt(b, key.path)[0]);
-      if (result !== 0) return result;
-    }
-    return 0;
-  };
-  const sorted = docs.filter((doc) => filters.every((f) => matchesFilter(doc, f))).sort(compare);
-  const valueOf = (doc: JsonObject) => valuesAt(doc, first.path)[0];
-  // `start` arrives as text; a numeric sort key resumes at the number it spells.
-  const startValue = query.start !== undefined && sorted.some((doc) => typeof valueOf(doc) === 'number') && Number.isFinite(Number(query.start)) ? Number(query.start) : query.start;
-  const position = (doc: JsonObject, value: unknown) => compareAt(doc, first, value);
-  const startIndex = startValue === undefined ? 0 : sorted.findIndex((doc) => position(doc, startValue) >= 0);
+  const order = listOrder(query);
+  const sorted = docs.filter((doc) => order.filters.every((f) => matchesFilter(doc, f))).sort(order.compare);
+  const startIndex = query.start === undefined ? 0 : sorted.findIndex((doc) => (order.againstStart(doc) ?? 0) >= 0);
   const from = startIndex < 0 ? sorted.length : startIndex;
-  let end = Math.min(from + pageLimit(query), sorted.length);
-  // `start` resumes at a sort value, inclusively; a page therefore never ends inside a run of equal values,
-  // or the next page would repeat it for ever. `limit` is a hint, as the registry documents.
-  const boundary = sorted[end - 1];
-  while (boundary && end < sorted.length && position(sorted[end] as JsonObject, valueOf(boundary)) === 0) end += 1;
-  // Items without the sort field sort last and have no value to resume at: they all come on this page.
-  const after = sorted[end];
-  if (after && (valueOf(after) === undefined || valueOf(after) === null)) end = sorted.length;
+  const end = pageEnd(sorted, from, pageLimit(query), order);
   const nextDoc = sorted[end];
-  return registryPage(sorted.slice(from, end), nextDoc ? valueText(valueOf(nextDoc)) : null, query, present, selfPath);
+  return registryPage(sorted.slice(from, end), nextDoc ? valueText(order.valueOf(nextDoc)) : null, query, present, selfPath);
+}
+
+/**
+ * The documents a page of a list needs, gathered from documents offered a stretch at a time in any order: those that
+ * pass the filters and sort at or after `start`, cut after the page, its ties and the first document past them.
+ * `registryListResponse` over `kept` answers as it would over every document offered, while at most a page, its
+ * ties and one more are held (and, should the page reach them, the documents without the sort field).
+ */
+export class PageCandidates {
+  private readonly order: ListOrder;
+  private readonly limit: number;
+  private sorted: JsonObject[] = [];
+
+  constructor(query: RegistryListQuery) {
+    this.order = listOrder(query);
+    this.limit = pageLimit(query);
+  }
+
+  offer(docs: readonly JsonObject[]): void {
+    const { order } = this;
+    const fresh = docs.filter((doc) => order.filters.every((f) => matchesFilter(doc, f)) && (order.againstStart(doc) ?? 0) >= 0);
+    if (fresh.length === 0) return;
+    const sorted = [...this.sorted, ...fresh].sort(order.compare);
+    const end = pageEnd(sorted, 0, this.limit, order);
+    this.sorted = end < sorted.length ? sorted.slice(0, end + 1) : sorted;
+  }
+
+  get kept(): readonly JsonObject[] {
+    return this.sorted;
+  }
 }
 
 /** The answer of one page: its items presented, `_page` and the `next` link that resumes at `next`. */

@@ -1,7 +1,7 @@
 import type { ResourcesRepository, Scope, StoredResource } from '../../store/resources.repository.js';
 import { isObject } from '../../xdm/component-lookup.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
-import { descriptorKind, tenantKinds } from './registry-types.js';
+import { descriptorKind } from './registry-types.js';
 
 /** A stored registry document (a tenant component or a descriptor) whose body has been checked to be a JSON object with its id. */
 export type StoredXdmDocument = StoredResource & { body: JsonObject };
@@ -30,14 +30,9 @@ export class RegistryRepository {
     return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Every document of one kind in the sandbox: the registry resolves references among them synchronously. */
+  /** Every document of one kind in the sandbox (the descriptor list, which has no pages, answers with them all). */
   async list(kind: string, scope: Scope): Promise<StoredXdmDocument[]> {
     return (await this.resources.list(kind, scope)).map(storedXdmDocument);
-  }
-
-  /** Every tenant component of the sandbox, of every kind. */
-  async tenantComponents(scope: Scope): Promise<StoredXdmDocument[]> {
-    return (await Promise.all(tenantKinds.map((kind) => this.list(kind, scope)))).flat();
   }
 }
 

@@ -39,12 +39,6 @@ export class Registry {
     private readonly descriptorRows: StoredXdmDocument[],
   ) {}
 
-  static async load(repo: ResourcesRepository, scope: Scope): Promise<Registry> {
-    const documents = new RegistryRepository(repo);
-    const [components, descriptors] = await Promise.all([documents.tenantComponents(scope), documents.list(descriptorKind, scope)]);
-    return new Registry(new Map(components.map((stored) => [stored.id, stored])), descriptors);
-  }
-
   /**
    * A view of `roots` and, if asked, every tenant component they build on, directly or through each other, and the
    * descriptors of the roots: read through the registry's index instead of loading the sandbox's every document.
@@ -102,12 +96,13 @@ export class Registry {
 
   /**
    * A view for checking a new component's body: the components it names (by `$id`, or by `meta:altId` where a
-   * `$ref`, `meta:class` or `meta:intendedToExtend` names one) and everything they build on.
+   * `$ref`, `meta:class` or `meta:intendedToExtend` names one) and everything they build on; with `descriptors`, the
+   * descriptors of the components named (an import that meets a Profile schema already there checks it with them).
    */
-  static async forBody(resources: ResourcesRepository, scope: Scope, body: unknown): Promise<RegistryView> {
+  static async forBody(resources: ResourcesRepository, scope: Scope, body: unknown, options: { descriptors: boolean } = { descriptors: false }): Promise<RegistryView> {
     const index = new RegistryDocumentsRepository(resources.db);
     const hits = [...(await index.findMany(scope, tenantKinds, [...namedIds(body)])).values()];
-    return Registry.around(resources, index, scope, await Registry.documentsOf(resources, scope, hits), { resolve: true, descriptors: false });
+    return Registry.around(resources, index, scope, await Registry.documentsOf(resources, scope, hits), { resolve: true, descriptors: options.descriptors });
   }
 
   /** The documents these index hits name, read a kind at a time, in list order within each kind. */
@@ -128,7 +123,7 @@ export class Registry {
   /** The sandbox's union member schemas (Profile-enabled, found by their index rows) and what they build on. */
   static async ofUnions(resources: ResourcesRepository, scope: Scope): Promise<UnionsView> {
     const index = new RegistryDocumentsRepository(resources.db);
-    // In the order of a whole load, which decides the order of a union's parts.
+    // In list order (created, then id), which decides the order of a union's parts.
     const members = await new RegistryRepository(resources).getMany(schemaKind, scope, await index.unionMemberIds(scope, schemaKind));
     // `unions()` reads the member schemas among the documents gathered.
     return Registry.gather(resources, index, scope, members, { resolve: true, descriptors: false });

@@ -9,8 +9,9 @@ import { UniqueViolation } from '../../store/unique-violation.js';
 import type { JsonObject, JsonValue } from '../../xdm/standard/json-value.js';
 import { sameJson } from './audit-diff.js';
 import { newAuditRequestId, type RegistryAuditLog } from './audit-log.js';
-import { Registry } from './registry.js';
-import { registryTypes, type RegistryType } from './registry-types.js';
+import { RegistryDocumentsRepository } from './registry-documents.repository.js';
+import { Registry, type RegistryView } from './registry.js';
+import { registryTypes, tenantKinds, type RegistryType } from './registry-types.js';
 import { buildTenantComponent } from './tenant-components.js';
 import { mentionedIds } from './tenant-dependencies.js';
 import { rewriteTenant, tenantPlaceholder } from './tenant-rewrite.js';
@@ -50,16 +51,19 @@ const recomputed = new Set(['version', 'meta:registryMetadata', 'imsOrg', 'meta:
  */
 export async function importPayload(request: FastifyRequest, payload: Record<string, unknown>[], deps: ImportDeps): Promise<JsonObject[]> {
   const { ctx } = request;
-  const parsed = parsePayload(payload, ctx.tenantId, await Registry.load(new ResourcesRepository(deps.db), ctx.scope));
+  // A payload may not carry standard resources, which every sandbox has: the standard library answers that.
+  const parsed = parsePayload(payload, ctx.tenantId, Registry.standardOnly());
   const audit = { requestId: newAuditRequestId() };
   return deps.db.transaction().execute(async (trx) => {
     const repo = new ResourcesRepository(trx);
-    const items = await rekeyTaken(parsed, repo, await Registry.load(repo, ctx.scope), ctx.scope);
+    const index = new RegistryDocumentsRepository(trx);
+    const items = await rekeyTaken(parsed, repo, index, ctx.scope);
     const order = creationOrder(items);
     const results = new Map<number, JsonObject>();
     for (const item of order) {
-      // Loaded again for each resource, so that it sees the ones this import created before it.
-      const registry = await Registry.load(repo, ctx.scope);
+      // Read for each resource (the index rows are written in this transaction), so that it sees the ones this
+      // import created before it: the resource if the sandbox has it, what its body names and what that builds on.
+      const registry = await Registry.forBody(repo, ctx.scope, { ...item.body, $id: item.id }, { descriptors: true });
       const existing = registry.find(item.id);
       const doc = build(request, item, registry, deps.now());
       if (existing?.container === 'tenant') {
@@ -69,8 +73,8 @@ export async function importPayload(request: FastifyRequest, payload: Record<str
         results.set(item.index, existing.doc);
         continue;
       }
-      const clash = registry.tenantOf(item.type.kind).find((stored) => isRecord(stored.body) && stored.body.title === doc.title);
-      if (clash) throw importFailed(item, 'title', `Title must be unique. An object ${clash.id} already exists with the same title "${String(doc.title)}"`);
+      const clash = await titleHolder(repo, index, ctx.scope, item.type.kind, doc.title);
+      if (clash) throw importFailed(item, 'title', `Title must be unique. An object ${clash} already exists with the same title "${String(doc.title)}"`);
       try {
         const now = deps.now();
         await repo.insert(ctx.scope, { kind: item.type.kind, id: item.id, body: doc, secret: null, etag: etagOf(doc), createdAt: now, updatedAt: now, uniqueKey: String(doc.title) });
@@ -85,7 +89,7 @@ export async function importPayload(request: FastifyRequest, payload: Record<str
   });
 }
 
-function parsePayload(payload: Record<string, unknown>[], tenantId: string, registry: Registry): ImportItem[] {
+function parsePayload(payload: Record<string, unknown>[], tenantId: string, registry: RegistryView): ImportItem[] {
   const problems = new ProblemList();
   const parsed: ImportItem[] = [];
   const sources = new Set<string>([tenantPlaceholder]);
@@ -123,10 +127,11 @@ function parsePayload(payload: Record<string, unknown>[], tenantId: string, regi
  * id derived from the original and this sandbox (the same on every import, so a repeated import finds it), and
  * the payload's references to it follow.
  */
-async function rekeyTaken(items: ImportItem[], repo: ResourcesRepository, registry: Registry, scope: Scope): Promise<ImportItem[]> {
+async function rekeyTaken(items: ImportItem[], repo: ResourcesRepository, index: RegistryDocumentsRepository, scope: Scope): Promise<ImportItem[]> {
   const renamed = new Map<string, string>();
+  const here = await index.kindsOf(scope, tenantKinds, items.map((item) => item.id));
   for (const item of items) {
-    if (registry.find(item.id)?.container === 'tenant' || !(await repo.idTaken(item.type.kind, item.id))) continue;
+    if (here.has(item.id) || !(await repo.idTaken(item.type.kind, item.id))) continue;
     const hex = item.id.slice(item.id.lastIndexOf('/') + 1);
     const derived = crypto.createHash('sha256').update(`${item.id}|${scope.sandboxId}`).digest('hex').slice(0, Math.max(hex.length, 32));
     renamed.set(item.id, `${item.id.slice(0, item.id.lastIndexOf('/') + 1)}${derived}`);
@@ -143,6 +148,13 @@ async function rekeyTaken(items: ImportItem[], repo: ResourcesRepository, regist
     return value;
   };
   return items.map((item) => ({ ...item, id: renamed.get(item.id) ?? item.id, body: rename(item.body) as JsonObject }));
+}
+
+/** The `$id` of the component of `kind` in the sandbox titled exactly `title`, if any: read among those whose title folds alike. */
+async function titleHolder(repo: ResourcesRepository, index: RegistryDocumentsRepository, scope: Scope, kind: string, title: unknown): Promise<string | undefined> {
+  if (typeof title !== 'string') return undefined;
+  const alike = await repo.getMany(kind, scope, await index.titledAlike(kind, scope, title));
+  return [...alike.values()].find((stored) => isRecord(stored.body) && stored.body.title === title)?.id;
 }
 
 /** Each resource after the payload's resources it names; a payload whose resources name each other in a circle is refused. */
@@ -171,7 +183,7 @@ function creationOrder(items: ImportItem[]): ImportItem[] {
 }
 
 /** The resource as this sandbox would store it; its problems are named by their place in the payload. */
-function build(request: FastifyRequest, item: ImportItem, registry: Registry, now: number): JsonObject {
+function build(request: FastifyRequest, item: ImportItem, registry: RegistryView, now: number): JsonObject {
   try {
     // As for an update, the stored $id is kept; a stub without a version makes it version 1.0 with fresh metadata.
     return buildTenantComponent({ type: item.type, body: item.body, ctx: request.ctx, registry, now, existing: { $id: item.id } });

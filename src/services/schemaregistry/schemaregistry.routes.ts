@@ -20,7 +20,7 @@ import { Registry, type RegistryView, type UnionOwner, type UnionsView, type Upd
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
 import { RegistryListQuery, registryListResponse, titleOrder } from './registry-listing.js';
 import { shape, summaryOf } from './registry-presentation.js';
-import { titleList } from './title-lists.js';
+import { fieldOrderList, titleList } from './tenant-lists.js';
 import { registryStats } from './registry-stats.js';
 import { storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
 import { classOfUnion } from './unions.js';
@@ -47,7 +47,6 @@ const updateErrors = ['routeNotFound', 'notFound', 'conflict', 'breakingChange']
 export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
   const documentIndex = new RegistryDocumentsRepository(deps.db);
-  const load = (request: FastifyRequest) => Registry.load(repo, request.ctx.scope);
   const ownerOf = (request: FastifyRequest): UnionOwner => ({ orgId: request.ctx.orgId, sandboxId: request.ctx.sandbox.id, sandboxType: request.ctx.sandbox.type });
   const audit = new RegistryAuditLog(deps.db, deps.now);
 
@@ -86,9 +85,8 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
       const order = titleOrder(request.query);
       // By title (the default): the page is read through the index, then only its documents.
       if (order) return titleList({ resources: repo, index: documentIndex }, request.ctx.scope, type.kind, { query: request.query, order, format, selfPath });
-      // Ordered by another field of the bodies: the kind is read whole.
-      const registry = await load(request);
-      return registryListResponse(registry.tenantOf(type.kind).map((stored) => stored.body), request.query, presenter(registry), selfPath);
+      // Ordered by another field of the bodies: the kind is read a stretch at a time, keeping what the page needs.
+      return fieldOrderList({ resources: repo, index: documentIndex }, request.ctx.scope, type.kind, { query: request.query, format, selfPath });
     },
   );
 

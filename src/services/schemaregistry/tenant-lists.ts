@@ -5,7 +5,7 @@ import type { ResourcesRepository, Scope } from '../../store/resources.repositor
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { XedFormat } from './accept-header.js';
 import type { RegistryDocumentsRepository } from './registry-documents.repository.js';
-import { pageLimit, registryFilters, registryListResponse, registryPage, type RegistryListQuery } from './registry-listing.js';
+import { PageCandidates, pageLimit, registryFilters, registryListResponse, registryPage, type RegistryListQuery } from './registry-listing.js';
 import { shape, summaryOf } from './registry-presentation.js';
 import { storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
 import { Registry } from './registry.js';
@@ -35,10 +35,7 @@ export const defaultStretchSize = 500;
 export async function titleList(deps: TitleListDeps, scope: Scope, kind: string, request: TitleListRequest): Promise<JsonObject> {
   const { query, order, format, selfPath } = request;
   const from = { ...order, ...(query.start !== undefined ? { start: query.start } : {}) };
-  const present = async (docs: StoredXdmDocument[]) => {
-    const view = format.id ? undefined : await Registry.around(deps.resources, deps.index, scope, docs, { resolve: format.full, descriptors: format.desc });
-    return (doc: JsonObject): JsonObject => (view ? shape(doc, format, view) : summaryOf(doc));
-  };
+  const present = presenterFor(deps, scope, format);
   const filters = registryFilters(query);
   if (filters.length === 0) {
     const page = await deps.index.titlePage(kind, scope, { ...from, limit: pageLimit(query) });
@@ -49,10 +46,44 @@ export async function titleList(deps: TitleListDeps, scope: Scope, kind: string,
   }
   const matches = await filteredPrefix(deps, scope, kind, from, (doc) => filters.every((f) => matchesFilter(doc.body, f)), pageLimit(query));
   // The matches read are a prefix of all matches long enough to hold the page, its ties and the next page's first.
-  const answer = registryListResponse(matches.map((d) => d.body), query, (doc) => doc, selfPath);
+  return answerOver(matches, request, present);
+}
+
+/**
+ * A tenant list ordered by another field of the bodies (`orderby=version`, `orderby=meta:altId,-title`): the
+ * kind's documents are read a stretch at a time and only what the page needs is kept (`PageCandidates`); only the
+ * page's documents are resolved for the answer.
+ */
+export async function fieldOrderList(deps: TitleListDeps, scope: Scope, kind: string, request: Omit<TitleListRequest, 'order'>): Promise<JsonObject> {
+  const candidates = new PageCandidates(request.query);
+  const byBody = new Map<JsonObject, StoredXdmDocument>();
+  for await (const stretch of deps.resources.inStretches(kind, scope, deps.stretchSize ?? defaultStretchSize)) {
+    const docs = stretch.map(storedXdmDocument);
+    for (const doc of docs) byBody.set(doc.body, doc);
+    candidates.offer(docs.map((doc) => doc.body));
+    // Only the kept documents can reach the answer.
+    const kept = new Set(candidates.kept);
+    for (const body of byBody.keys()) if (!kept.has(body)) byBody.delete(body);
+  }
+  const kept = candidates.kept.flatMap((body) => byBody.get(body) ?? []);
+  return answerOver(kept, request, presenterFor(deps, scope, request.format));
+}
+
+type Presenter = (docs: StoredXdmDocument[]) => Promise<(doc: JsonObject) => JsonObject>;
+
+/** How a page's documents are shown: summaries, or shaped over what they build on (read for them alone). */
+function presenterFor(deps: TitleListDeps, scope: Scope, format: XedFormat): Presenter {
+  return async (docs) => {
+    const view = format.id ? undefined : await Registry.around(deps.resources, deps.index, scope, docs, { resolve: format.full, descriptors: format.desc });
+    return (doc: JsonObject): JsonObject => (view ? shape(doc, format, view) : summaryOf(doc));
+  };
+}
+
+/** The page of a list answered over `docs` (enough of the list to hold the page), its documents then presented. */
+async function answerOver(docs: StoredXdmDocument[], request: Omit<TitleListRequest, 'order'>, present: Presenter): Promise<JsonObject> {
+  const answer = registryListResponse(docs.map((d) => d.body), request.query, (doc) => doc, request.selfPath);
   const shown = new Set(answer.results as JsonObject[]);
-  const docs = matches.filter((doc) => shown.has(doc.body));
-  const presented = await present(docs);
+  const presented = await present(docs.filter((doc) => shown.has(doc.body)));
   return { ...answer, results: (answer.results as JsonObject[]).map(presented) };
 }
 

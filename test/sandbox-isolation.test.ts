@@ -24,6 +24,35 @@ describe.each(backends)('sandboxes and org isolation on $name', (backend) => {
     expect(response.json).toMatchObject({ sandboxes: [{ name: 'prod', type: 'production', state: 'active', isDefault: true }] });
   });
 
+  it('pages the list with limit and offset, both or neither, following _links', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c', 'page-d', 'page-e']) {
+      expect((await api.request('POST', sandboxes, { body: { name, title: name, type: 'development' } })).status).toBe(201);
+    }
+    const whole = await api.request('GET', sandboxes);
+    expect(whole.json).toMatchObject({ _page: { limit: 50, count: 6 }, _links: {} });
+    const names = (at(whole.json, 'sandboxes') as { name: string }[]).map((s) => s.name);
+    expect(names).toEqual(['prod', 'page-a', 'page-b', 'page-c', 'page-d', 'page-e']);
+    const paged: string[] = [];
+    let path: string | undefined = `${sandboxes}?limit=4&offset=1`;
+    for (let pages = 0; path !== undefined; pages += 1) {
+      expect(pages, 'pages followed').toBeLessThan(5);
+      const page = await api.request('GET', path);
+      expect(page.status, page.text).toBe(200);
+      paged.push(...(at(page.json, 'sandboxes') as { name: string }[]).map((s) => s.name));
+      if (pages === 0) expect(page.json).toMatchObject({ _page: { limit: 4, count: 4 }, _links: { next: { href: `${sandboxes}?limit=4&offset=5` }, prev: { href: `${sandboxes}?limit=4&offset=0` } } });
+      path = at(page.json, '_links.next.href') as string | undefined;
+    }
+    expect(paged).toEqual(names.slice(1));
+    const past = await api.request('GET', `${sandboxes}?limit=4&offset=40`);
+    expect(past.json).toMatchObject({ sandboxes: [], _page: { limit: 4, count: 0 } });
+    for (const [query, field] of [['limit=2', 'offset'], ['offset=3', 'limit'], ['limit=0&offset=0', 'limit'], ['limit=1001&offset=0', 'limit'], ['limit=2&offset=-1', 'offset']] as const) {
+      const refused = await api.request('GET', `${sandboxes}?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(JSON.stringify(at(refused.json, 'report.errors')), query).toContain(field);
+    }
+    for (const name of ['page-a', 'page-b', 'page-c', 'page-d', 'page-e']) expect((await api.request('DELETE', `${sandboxes}/${name}`)).status).toBe(200);
+  });
+
   it('creates a development sandbox whose objects are separate from prod', async () => {
     const created = await api.request('POST', sandboxes, { body: { name: 'dev-1', title: 'Development 1', type: 'development' } });
     expect(created.status).toBe(201);

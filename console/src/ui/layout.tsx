@@ -9,8 +9,20 @@ interface Sandbox {
   title: string;
 }
 
-const readSandboxes = (scope: Scope, signal: AbortSignal) =>
-  request<{ sandboxes: Sandbox[] }>(scope, 'GET', '/data/foundation/sandbox-management/sandboxes', { signal }).then((body) => body.sandboxes);
+/** Pages of the org's sandboxes read for the switcher, at most; an org holds far fewer. */
+const maxSandboxPages = 10;
+
+/** Every sandbox of the org for the switcher, a page of 1,000 at a time, following `_links.next`. */
+async function readSandboxes(scope: Scope, signal: AbortSignal): Promise<Sandbox[]> {
+  const found: Sandbox[] = [];
+  let path: string | undefined = '/data/foundation/sandbox-management/sandboxes?limit=1000&offset=0';
+  for (let pages = 0; path !== undefined && pages < maxSandboxPages; pages += 1) {
+    const body: { sandboxes: Sandbox[]; _links?: { next?: { href: string } } } = await request(scope, 'GET', path, { signal });
+    found.push(...body.sandboxes);
+    path = body._links?.next?.href;
+  }
+  return found;
+}
 
 /** The header every signed-in screen has: org and sandbox switchers, the sections, and sign-out. */
 export function Layout({ scope, children }: { scope: Scope; children: ComponentChildren }) {

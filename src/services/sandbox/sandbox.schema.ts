@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 /** Sandbox Management requests and answers. */
 
@@ -38,13 +38,26 @@ export const Sandbox = Type.Object(
 /** The answer to a delete: the sandbox as it was, in state "deleted". */
 export const DeletedSandbox = Type.Object({ ...Sandbox.properties, state: Type.Literal('deleted') }, { description: 'The sandbox as it was, in state "deleted"' });
 
+/** The most sandboxes one page of the list holds. */
+export const maxSandboxPage = 1000;
+
+/** `limit` and `offset` come together or not at all (then 50 from the first), as the Sandbox API documents. */
+export const SandboxListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxSandboxPage, description: 'How many sandboxes a page holds (50 unless given); send with offset' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'How many sandboxes, oldest first, come before the page; send with limit' })),
+});
+
+export type SandboxListQuery = Static<typeof SandboxListQuery>;
+
+const PageLink = Type.Object({ href: Type.String() });
+
 export const SandboxList = Type.Object(
   {
-    sandboxes: Type.Array(Sandbox, { description: 'Every sandbox of the org, oldest first' }),
-    _page: Type.Object({ limit: Type.Integer(), count: Type.Integer() }, { description: 'One page holds them all' }),
-    _links: Type.Object({}),
+    sandboxes: Type.Array(Sandbox, { description: "The page of the org's sandboxes, oldest first" }),
+    _page: Type.Object({ limit: Type.Integer(), count: Type.Integer() }, { description: 'The page size asked for, and how many sandboxes this page holds' }),
+    _links: Type.Object({ next: Type.Optional(PageLink), prev: Type.Optional(PageLink) }, { description: 'The pages after and before this one, where there are any' }),
   },
-  { description: 'The org\'s sandboxes' },
+  { description: "A page of the org's sandboxes" },
 );
 
 export const SandboxTypes = Type.Object({ sandboxTypes: Type.Array(SandboxType) }, { description: 'The types a sandbox can have' });

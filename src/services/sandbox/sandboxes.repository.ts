@@ -34,6 +34,12 @@ export class SandboxesRepository {
     return row ? toSandbox(row) : undefined;
   }
 
+  /** A page of the org's sandboxes, oldest first (ties by name), and whether any come after it. */
+  async page(orgId: string, offset: number, limit: number): Promise<{ sandboxes: Sandbox[]; more: boolean }> {
+    const rows = await this.db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').offset(offset).limit(limit + 1).execute();
+    return { sandboxes: rows.slice(0, limit).map(toSandbox), more: rows.length > limit };
+  }
+
   async list(orgId: string): Promise<Sandbox[]> {
     const rows = await this.db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').execute();
     return rows.map(toSandbox);

@@ -4,10 +4,24 @@ import type { Static } from 'typebox';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, bodyInvalid, notFound } from '../../server/errors/api-error.js';
 import { isUniqueViolation } from '../../store/unique-violation.js';
-import { CreateSandbox, DeletedSandbox, NameParams, Sandbox as SandboxAnswer, SandboxList, SandboxTypes, UpdateSandbox } from './sandbox.schema.js';
+import { CreateSandbox, DeletedSandbox, NameParams, Sandbox as SandboxAnswer, SandboxList, SandboxListQuery, SandboxTypes, UpdateSandbox } from './sandbox.schema.js';
 import type { Sandbox, SandboxesRepository } from './sandboxes.repository.js';
 
 const base = '/data/foundation/sandbox-management';
+
+/** A page when neither `limit` nor `offset` is given: the first 50, as the Sandbox API's default. */
+const defaultPage = { limit: 50, offset: 0 };
+
+/** `limit` and `offset` of a list: both or neither; one alone is refused naming the other. */
+function pageOf(query: SandboxListQuery): { limit: number; offset: number } {
+  const { limit, offset } = query;
+  if (limit === undefined && offset === undefined) return defaultPage;
+  if (limit === undefined || offset === undefined) {
+    const missing = limit === undefined ? 'limit' : 'offset';
+    throw new ApiError('validation', `limit and offset go together: send ${missing} too, or neither (the first ${defaultPage.limit} sandboxes)`, { problems: [{ in: 'query', path: missing, message: 'is required with ' + (missing === 'limit' ? 'offset' : 'limit') }] });
+  }
+  return { limit, offset };
+}
 
 /** The wire form of a sandbox, as the Sandbox API returns it. */
 function toWire(sandbox: Sandbox, deleted = false) {
@@ -33,12 +47,19 @@ export function registerSandboxRoutes(app: FastifyInstance, deps: { sandboxes: S
 
   app.get(`${base}/sandboxTypes`, { schema: { tags, summary: 'List the sandbox types', response: { 200: SandboxTypes } } }, async () => ({ sandboxTypes: ['development', 'production'] }));
 
-  const list = async (orgId: string) => {
-    const all = await sandboxes.list(orgId);
-    return { sandboxes: all.map((s) => toWire(s)), _page: { limit: all.length, count: all.length }, _links: {} };
+  const list = async (orgId: string, query: SandboxListQuery, path: string) => {
+    const { limit, offset } = pageOf(query);
+    const page = await sandboxes.page(orgId, offset, limit);
+    const at = (from: number) => ({ href: `${base}${path}?limit=${limit}&offset=${from}` });
+    return {
+      sandboxes: page.sandboxes.map((s) => toWire(s)),
+      _page: { limit, count: page.sandboxes.length },
+      _links: { ...(page.more ? { next: at(offset + limit) } : {}), ...(offset > 0 ? { prev: at(Math.max(0, offset - limit)) } : {}) },
+    };
   };
-  app.get(`${base}/sandboxes`, { schema: { tags, summary: "List the org's sandboxes", response: { 200: SandboxList } } }, async (request) => list(request.ctx.orgId));
-  app.get(`${base}/`, { schema: { tags, summary: "List the org's sandboxes (the same as GET /sandboxes)", response: { 200: SandboxList } } }, async (request) => list(request.ctx.orgId));
+  const listSchema = (summary: string) => ({ schema: { tags, summary, querystring: SandboxListQuery, response: { 200: SandboxList, ...errorAnswers('validation') } } });
+  app.get<{ Querystring: SandboxListQuery }>(`${base}/sandboxes`, listSchema("List the org's sandboxes, a page at a time"), async (request) => list(request.ctx.orgId, request.query, '/sandboxes'));
+  app.get<{ Querystring: SandboxListQuery }>(`${base}/`, listSchema("List the org's sandboxes (the same as GET /sandboxes)"), async (request) => list(request.ctx.orgId, request.query, '/'));
 
   app.get<{ Params: Static<typeof NameParams> }>(`${base}/sandboxes/:name`, { schema: { tags, summary: 'Look up a sandbox by name', params: NameParams, response: { 200: SandboxAnswer, ...errorAnswers('notFound') } } }, async (request) => {
     const sandbox = await sandboxes.findByName(request.ctx.orgId, request.params.name);

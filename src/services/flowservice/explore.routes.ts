@@ -21,7 +21,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { connectionKind, credentialsSaver, openParams } from './connections.js';
 import { openBoundCredentials } from './bound-credentials.js';
 import { ConnectionsRepository } from './connections.repository.js';
-import { flowBase } from './flow-collection.routes.js';
+import { flowBase } from './flow-base.js';
 import { exploreColumn, type XdmColumnType } from './explore-column.js';
 import { exploreRestSource, testRestSource } from './rest-explore.js';
 import { exploreSchemas, ExploreQuery } from './explore.route-schemas.js';

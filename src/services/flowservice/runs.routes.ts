@@ -7,7 +7,7 @@ import { ProblemList } from '../../server/errors/problem-list.js';
 import { IdParams } from '../../server/request-parts.js';
 import { ResourcesRepository } from '../../store/resources.repository.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { flowBase } from './flow-collection.routes.js';
+import { flowBase } from './flow-base.js';
 import { FlowListing, type FlowListQuery } from './flow-listing.js';
 import { listRuns } from './runs-listing.js';
 import { ConnectionsRepository } from './connections.repository.js';

@@ -14,10 +14,15 @@ import { ConnectionsRepository } from './connections.repository.js';
 import { FlowsRepository } from './flows.repository.js';
 import { newAudit, newEtag, touchedAudit } from './flow-object.js';
 import { handlerValidatedBody } from '../../server/api-reference/handler-validated-body.js';
+import { flowBase } from './flow-base.js';
 
-export const flowBase = '/data/foundation/flowservice';
-
-export function registerFlowCollection<S extends StoredFlowObject>(app: FastifyInstance, collection: FlowCollection<S>, deps: ServiceDeps): void {
+/**
+ * The routes every Flow Service object collection has (connections, source and target connections, flows): list,
+ * look up, create, patch with If-Match, delete unless in use. What differs between them is the collection's own
+ * (`FlowCollection`): its checks, its presentation, what it derives and who uses it. Each resource's routes file
+ * (`flows.routes.ts`, `connections.routes.ts`) registers its collections through this and adds its own routes.
+ */
+export function registerCollectionRoutes<S extends StoredFlowObject>(app: FastifyInstance, collection: FlowCollection<S>, deps: ServiceDeps): void {
   const path = `${flowBase}/${collection.path}`;
   const schemas = flowCollectionSchemas(collection);
   const env = (request: FastifyRequest): FlowEnv => ({

@@ -1,0 +1,2 @@
+/** Where the Flow Service's routes live. */
+export const flowBase = '/data/foundation/flowservice';

@@ -331,4 +331,44 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
     const alike = await api.request('POST', `${registry}/rpc/import`, { body: [{ ...fresh, $id: `https://ns.adobe.com/${placeholder}/datatypes/aaaa0002`, title: taken.toUpperCase() }] });
     expect(alike.status, alike.text).toBe(200);
   });
+  it('pages the xdm-v2 descriptor list by @id or another field, reading the descriptors a stretch at a time', async () => {
+    const schema = str((await get(`/tenant/schemas/${schemaAltId}`, 'application/vnd.adobe.xed+json; version=1')).json, '$id');
+    for (let i = 0; i < 7; i += 1) {
+      const created = await api.request('POST', `${registry}/tenant/descriptors`, {
+        body: { '@type': 'xdm:alternateDisplayInfo', 'xdm:sourceSchema': schema, 'xdm:sourceVersion': 1, 'xdm:sourceProperty': '/personalEmail/address', 'xdm:title': { en_us: `Email ${7 - i}` } },
+      });
+      expect(created.status, created.text).toBe(201);
+    }
+    const grouped = await get('/tenant/descriptors', 'application/vnd.adobe.xdm-id+json');
+    const all = Object.values(grouped.json as Record<string, string[]>).flat();
+    expect(all).toHaveLength(8);
+    /** Every page of one order, following `_links.next`; fails instead of looping. */
+    const pageThroughDescriptors = async (query: string, accept: string) => {
+      const seen: unknown[] = [];
+      let path: string | null = `/tenant/descriptors?${query}`;
+      for (let pages = 0; path !== null; pages += 1) {
+        expect(pages, `pages of ${query}`).toBeLessThan(10);
+        const page = await get(path, accept);
+        expect(page.bodiesRead).toBeLessThanOrEqual(8);
+        expect(at(page.json, '_page.count')).toBe((at(page.json, 'results') as unknown[]).length);
+        seen.push(...(at(page.json, 'results') as unknown[]));
+        const href = at(page.json, '_links.next') === null ? null : str(page.json, '_links.next.href');
+        path = href === null ? null : href.slice(registry.length);
+        if (href === null) expect(at(page.json, '_page.next')).toBeNull();
+      }
+      return seen;
+    };
+    const byId = await pageThroughDescriptors('limit=3', 'application/vnd.adobe.xdm-v2-id+json');
+    expect(byId).toEqual([...all].sort());
+    const byTitle = (await pageThroughDescriptors('orderby=-xdm:title.en_us&limit=2', 'application/vnd.adobe.xdm-v2+json')) as JsonObject[];
+    // The identity descriptor has no title: it sorts last ascending, so first descending, as untitled components do.
+    expect(byTitle.map((d) => at(d, 'xdm:title.en_us'))).toEqual([undefined, 'Email 7', 'Email 6', 'Email 5', 'Email 4', 'Email 3', 'Email 2', 'Email 1']);
+    const filtered = await pageThroughDescriptors(`property=${encodeURIComponent('@type==xdm:alternateDisplayInfo')}&limit=4`, 'application/vnd.adobe.xdm-v2-link+json');
+    expect(filtered).toHaveLength(7);
+    expect(filtered.every((link) => String(link).startsWith('/tenant/descriptors/'))).toBe(true);
+    const ofSchema = await get(`/tenant/descriptors?property=${encodeURIComponent(`xdm:sourceSchema==${schema}`)}&limit=5`, 'application/vnd.adobe.xdm-v2-id+json');
+    expect(at(ofSchema.json, '_page.count')).toBe(5);
+    const refused = await api.request('GET', `${registry}/tenant/descriptors?limit=501`, { headers: { accept: 'application/vnd.adobe.xdm-v2+json' } });
+    expect(refused.status).toBe(400);
+  });
 });

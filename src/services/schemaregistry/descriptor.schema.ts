@@ -57,8 +57,16 @@ const DescriptorOrReference = Type.Union([Descriptor, Type.String({ description:
 export const DescriptorList = Type.Union(
   [
     Type.Object(
-      { results: Type.Array(DescriptorOrReference), _page: Type.Object({ count: Type.Integer() }) },
-      { description: 'application/vnd.adobe.xdm-v2+json, xdm-v2-id+json, xdm-v2-link+json' },
+      {
+        results: Type.Array(DescriptorOrReference),
+        _page: Type.Object({
+          orderby: Type.String({ description: 'The order of the list: `@id` unless `orderby` asked for another' }),
+          next: Type.Union([Type.String(), Type.Null()], { description: 'The sort value the next page starts at (send it as `start`); null on the last page' }),
+          count: Type.Integer(),
+        }),
+        _links: Type.Object({ next: Type.Union([Type.Object({ href: Type.String() }), Type.Null()]) }),
+      },
+      { description: 'application/vnd.adobe.xdm-v2+json, xdm-v2-id+json, xdm-v2-link+json: a page, as the registry\'s lists page' },
     ),
     Type.Object({}, { additionalProperties: Type.Array(DescriptorOrReference), description: 'By @type: application/vnd.adobe.xdm-id+json (the default), xdm-link+json, xdm+json' }),
   ],

@@ -3,23 +3,36 @@ import { Type, type Static } from 'typebox';
 import { errorAnswers } from '../../server/api-reference/error-answers.js';
 import { ApiError, notFound } from '../../server/errors/api-error.js';
 import { IdParams } from '../../server/request-parts.js';
-import { ResourcesRepository } from '../../store/resources.repository.js';
+import { ResourcesRepository, type Scope } from '../../store/resources.repository.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { Descriptor, DescriptorBody, DescriptorList, DescriptorReplaced } from './descriptor.schema.js';
 import { buildDescriptor, descriptorKind, schemasNamedBy } from './descriptors.js';
 import { Registry } from './registry.js';
-import { RegistryRepository } from './registry.repository.js';
+import { RegistryRepository, storedXdmDocument } from './registry.repository.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
-import { registryFilters } from './registry-listing.js';
-import { matchesFilter } from '../../server/listing/property-filter.js';
+import { descriptorRules, listPage, PageCandidates, registryFilters } from './registry-listing.js';
+import { matchesFilter, queryValues } from '../../server/listing/property-filter.js';
 
 const base = '/data/foundation/schemaregistry';
 const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')], { description: 'Descriptors live in tenant; global has none' }) });
 const tags = ['schemaregistry'];
 const DescriptorListQuery = Type.Object({
   property: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Filters such as xdm:sourceSchema==<schema $id> or @type==xdm:descriptorIdentity; several must all hold' })),
+  orderby: Type.Optional(Type.String({ description: 'xdm-v2 lists: fields to sort by, "-" before one for descending (default @id)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 500, description: 'xdm-v2 lists: how many descriptors a page holds (a hint; 0 or none: the most a page holds, 300)' })),
+  start: Type.Optional(Type.String({ description: 'xdm-v2 lists: the value of the first orderby field to start at (the _page.next of the page before)' })),
 });
+
+/** What a list grouped by `@type` shows of each descriptor, by the Accept header; an Accept it has no form for is refused. */
+function groupedValue(accept: string): (d: JsonObject) => unknown {
+  if (accept.includes('xdm-link')) return (d) => `/tenant/descriptors/${String(d['@id'])}`;
+  if (accept.includes('vnd.adobe.xdm+json')) return (d) => d;
+  if (accept.includes('xdm-id') || accept.includes('*/*') || accept.includes('application/json')) return (d) => d['@id'];
+  throw new ApiError('descriptorAcceptInvalid', `Accept "${accept}" is not a descriptor list type; use application/vnd.adobe.xdm-id+json, xdm-link+json, xdm+json or xdm-v2+json.`, {
+    problems: [{ in: 'header', path: 'accept', message: 'unsupported media type' }],
+  });
+}
 
 /** Descriptors: identity, relationship and display metadata about schema fields. Accept types use `xdm`. */
 export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps): void {
@@ -27,32 +40,41 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
   const documents = new RegistryRepository(repo);
   const documentIndex = new RegistryDocumentsRepository(deps.db);
   const body = (request: FastifyRequest) => request.body as Record<string, unknown>;
+  const descriptorsOf = async (scope: Scope, schemaIds: readonly string[]) => (await documents.getMany(descriptorKind, scope, await documentIndex.descriptorIds(scope, descriptorKind, schemaIds))).map((d) => d.body);
+  /** What a page of the sandbox's descriptors needs, read 500 at a time (`PageCandidates`). */
+  const pageCandidates = async (scope: Scope, query: Static<typeof DescriptorListQuery>) => {
+    const candidates = new PageCandidates(query, descriptorRules);
+    for await (const stretch of repo.inStretches(descriptorKind, scope)) candidates.offer(stretch.map((stored) => storedXdmDocument(stored).body));
+    return [...candidates.kept];
+  };
 
   app.get<{ Params: Static<typeof ContainerParams>; Querystring: Static<typeof DescriptorListQuery> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, querystring: DescriptorListQuery, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid', 'badFilter', 'operatorNotImplemented') } } }, async (request) => {
     const filters = registryFilters(request.query);
-    // A schema's descriptors (the usual filter) are found by their index rows; any other list reads them all.
+    // A schema's descriptors (the usual filter) are found by their index rows.
     const bySchema = filters.find((filter) => filter.path === 'xdm:sourceSchema' && filter.operator === '==');
     const scope = request.ctx.scope;
-    const candidates = request.params.container !== 'tenant' ? [] : bySchema ? await documents.getMany(descriptorKind, scope, await documentIndex.descriptorIds(scope, descriptorKind, bySchema.values)) : await documents.list(descriptorKind, scope);
-    const descriptors = candidates.map((d) => d.body).filter((d) => filters.every((filter) => matchesFilter(d, filter)));
+    const tenant = request.params.container === 'tenant';
     // Adobe's own Postman collection lists descriptors with `xed-id`, the type every other registry list takes:
     // the `xed` spellings are read as their `xdm` twins.
     const accept = (request.headers.accept ?? 'application/vnd.adobe.xdm-id+json').toLowerCase().replaceAll('vnd.adobe.xed', 'vnd.adobe.xdm');
-    const byType = (value: (d: JsonObject) => unknown) => {
-      const out: Record<string, unknown[]> = {};
-      for (const d of descriptors) (out[String(d['@type'])] ??= []).push(value(d));
-      return out;
-    };
     if (accept.includes('xdm-v2')) {
       const present = accept.includes('-id') ? (d: JsonObject) => d['@id'] : accept.includes('-link') ? (d: JsonObject) => `/tenant/descriptors/${String(d['@id'])}` : (d: JsonObject) => d;
-      return { results: descriptors.map(present), _page: { count: descriptors.length } };
+      const { page, next } = listPage(!tenant ? [] : bySchema ? await descriptorsOf(scope, bySchema.values) : await pageCandidates(scope, request.query), request.query, descriptorRules);
+      const orderby = request.query.orderby ?? descriptorRules.defaultOrderBy;
+      const params = new URLSearchParams({ orderby, ...(next !== null ? { start: next } : {}), ...(request.query.limit !== undefined ? { limit: String(request.query.limit) } : {}) });
+      for (const property of queryValues(request.query.property)) params.append('property', property);
+      return {
+        results: page.map(present),
+        _page: { orderby, next, count: page.length },
+        _links: { next: next === null ? null : { href: `${base}/${request.params.container}/descriptors?${params.toString()}` } },
+      };
     }
-    if (accept.includes('xdm-link')) return byType((d) => `/tenant/descriptors/${String(d['@id'])}`);
-    if (accept.includes('vnd.adobe.xdm+json')) return byType((d) => d);
-    if (accept.includes('xdm-id') || accept.includes('*/*') || accept.includes('application/json')) return byType((d) => d['@id']);
-    throw new ApiError('descriptorAcceptInvalid', `Accept "${accept}" is not a descriptor list type; use application/vnd.adobe.xdm-id+json, xdm-link+json, xdm+json or xdm-v2+json.`, {
-      problems: [{ in: 'header', path: 'accept', message: 'unsupported media type' }],
-    });
+    // Grouped by @type, the list has no pages: it answers with every descriptor that passes the filters.
+    const value = groupedValue(accept);
+    const candidates = !tenant ? [] : bySchema ? await descriptorsOf(scope, bySchema.values) : (await documents.list(descriptorKind, scope)).map((d) => d.body);
+    const out: Record<string, unknown[]> = {};
+    for (const d of candidates) if (filters.every((filter) => matchesFilter(d, filter))) (out[String(d['@type'])] ??= []).push(value(d));
+    return out;
   });
 
   app.get<{ Params: Static<typeof IdParams> }>(`${base}/tenant/descriptors/:id`, { schema: { tags, summary: 'Look up a descriptor', params: IdParams, response: { 200: Descriptor, ...errorAnswers('notFound') } } }, async (request) => {

@@ -60,13 +60,27 @@ interface ListOrder {
   againstStart: (doc: JsonObject) => number | undefined;
 }
 
-function listOrder(query: RegistryListQuery): ListOrder {
-  const keys = parseOrderBy(query.orderby ?? 'title');
+/** What a kind of list sorts by when `orderby` is not given, and the fields that break its ties. */
+export interface ListRules {
+  defaultOrderBy: string;
+  ties: (first: SortKey) => string[];
+}
+
+/**
+ * Components: by title unless asked; ties by `$id` when sorted by title, as the index's pages tie by id, by
+ * `meta:altId` then `$id` otherwise. Either is a total order, so a page is the same whatever order the documents
+ * were read in.
+ */
+export const componentRules: ListRules = { defaultOrderBy: 'title', ties: (first) => (first.path === 'title' ? ['$id'] : ['meta:altId', '$id']) };
+
+/** Descriptors (the `xdm-v2` list): by `@id` unless asked, ties by `@id`. */
+export const descriptorRules: ListRules = { defaultOrderBy: '@id', ties: () => ['@id'] };
+
+function listOrder(query: RegistryListQuery, rules: ListRules): ListOrder {
+  const keys = parseOrderBy(query.orderby ?? rules.defaultOrderBy);
   const first = keys[0];
   if (!first) throw new ApiError('badOrderBy', 'orderby must name a field');
-  // Ties by `$id` when sorted by title, as the index's pages tie by id; by `meta:altId` then `$id` otherwise: a
-  // total order, so a page is the same whatever order the documents were read in.
-  const ties = first.path === 'title' ? ['$id'] : ['meta:altId', '$id'];
+  const ties = rules.ties(first);
   const order = [...keys, ...ties.map((path) => ({ path, descending: false }))];
   const compare = (a: JsonObject, b: JsonObject) => {
     for (const key of order) {
@@ -105,19 +119,25 @@ function pageEnd(sorted: JsonObject[], from: number, limit: number, order: ListO
  * (say, by code unit while the list is collated) makes a client that pages on mixed-case titles loop for ever.
  */
 export function registryListResponse(docs: JsonObject[], query: RegistryListQuery, present: (doc: JsonObject) => JsonObject, selfPath: string): JsonObject {
-  const order = listOrder(query);
+  const { page, next } = listPage(docs, query, componentRules);
+  return registryPage(page, next, query, present, selfPath);
+}
+
+/** The page of `docs` a list query asks for, and the sort value the next page starts at (null on the last page). */
+export function listPage(docs: readonly JsonObject[], query: RegistryListQuery, rules: ListRules): { page: JsonObject[]; next: string | null } {
+  const order = listOrder(query, rules);
   const sorted = docs.filter((doc) => order.filters.every((f) => matchesFilter(doc, f))).sort(order.compare);
   const startIndex = query.start === undefined ? 0 : sorted.findIndex((doc) => (order.againstStart(doc) ?? 0) >= 0);
   const from = startIndex < 0 ? sorted.length : startIndex;
   const end = pageEnd(sorted, from, pageLimit(query), order);
   const nextDoc = sorted[end];
-  return registryPage(sorted.slice(from, end), nextDoc ? valueText(order.valueOf(nextDoc)) : null, query, present, selfPath);
+  return { page: sorted.slice(from, end), next: nextDoc ? valueText(order.valueOf(nextDoc)) : null };
 }
 
 /**
  * The documents a page of a list needs, gathered from documents offered a stretch at a time in any order: those that
  * pass the filters and sort at or after `start`, cut after the page, its ties and the first document past them.
- * `registryListResponse` over `kept` answers as it would over every document offered, while at most a page, its
+ * `listPage` over `kept` (with the same rules) answers as it would over every document offered, while at most a page, its
  * ties and one more are held (and, should the page reach them, the documents without the sort field).
  */
 export class PageCandidates {
@@ -125,8 +145,8 @@ export class PageCandidates {
   private readonly limit: number;
   private sorted: JsonObject[] = [];
 
-  constructor(query: RegistryListQuery) {
-    this.order = listOrder(query);
+  constructor(query: RegistryListQuery, rules: ListRules = componentRules) {
+    this.order = listOrder(query, rules);
     this.limit = pageLimit(query);
   }
 

@@ -242,3 +242,43 @@ describe.each(backends)('the flow_runs migration on $name', (backend) => {
     }
   });
 });
+
+describe.each(backends)('GET /runs the index cannot express, over more runs than one stretch, on $name', (backend) => {
+  const counter = new RowCounter();
+  let api: TestApi;
+  const created: { id: string; createdAt: number; output: number }[] = [];
+  const total = 1_150;
+
+  beforeAll(async () => {
+    api = await startApi(backend, { storePlugins: [counter] });
+    const scope = { orgId: api.credentials.ims_org, sandboxId: str((await api.request('GET', '/data/foundation/sandbox-management/sandboxes/prod')).json, 'id') };
+    const runs = new RunsRepository(api.store.db);
+    for (let i = 0; i < total; i += 1) {
+      const createdAt = 1_700_000_000_000 + ((i * 7919) % total) * 1000;
+      const run = runRecord('7a000000-0000-4000-8000-000000000001', createdAt, createdAt, 'success', i % 4);
+      await runs.insert(scope, '7a000000-0000-4000-8000-000000000001', run);
+      created.push({ id: run.id, createdAt, output: i % 4 });
+    }
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  it('pages a filter on an unindexed field through every match once, newest first, read 500 at a time', async () => {
+    const property = encodeURIComponent('metrics.recordSummary.outputRecordCount>1');
+    const matching = created.filter((r) => r.output > 1).sort((a, b) => b.createdAt - a.createdAt);
+    const listed: string[] = [];
+    let href: string | undefined = `/runs?property=${property}&limit=250`;
+    for (let pages = 0; href !== undefined; pages += 1) {
+      expect(pages).toBeLessThan(10);
+      counter.reset();
+      const response = await api.request('GET', `${flowservice}${href}`);
+      expect(response.status, response.text).toBe(200);
+      // Every run is read (the filter is on the body), but never more than once per page.
+      expect(counter.read('resources')).toBe(total);
+      listed.push(...(at(response.json, 'items') as { id: string }[]).map((run) => run.id));
+      href = at(response.json, '_links.next.href') as string | undefined;
+    }
+    expect(listed).toEqual(matching.map((r) => r.id));
+    const count = await api.request('GET', `${flowservice}/runs?property=${property}&count=true`);
+    expect(count.json).toEqual({ count: matching.length });
+  });
+});

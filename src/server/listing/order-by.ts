@@ -31,7 +31,7 @@ function comparator(keys: SortKey[]): (a: unknown, b: unknown) => number {
 }
 
 /** Where `item` sorts relative to a position given by its sort values (a keyset cursor). */
-export function compareToValues(item: unknown, keys: SortKey[], values: unknown[]): number {
+export function compareToValues(item: unknown, keys: readonly SortKey[], values: readonly unknown[]): number {
   for (const [index, key] of keys.entries()) {
     const order = compareValues(valuesAt(item, key.path)[0], values[index]);
     if (order !== 0) return key.descending ? -order : order;

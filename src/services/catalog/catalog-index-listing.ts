@@ -1,7 +1,7 @@
 import { indexedCondition, type IndexedField } from '../../server/listing/indexed-condition.js';
 import type { PropertyFilter } from '../../server/listing/property-filter.js';
 import type { IndexCondition } from '../../store/index-query.js';
-import { catalogFilter, catalogListResponse, catalogQueryParts, project, type CatalogListRules } from './catalog-listing.js';
+import { catalogFilter, catalogPageSelector, catalogQueryParts, project, type CatalogListRules } from './catalog-listing.js';
 
 /** A Catalog kind's index table, as its list reads it. */
 export interface CatalogIndex<C extends string, O extends C> {
@@ -27,7 +27,7 @@ export interface CatalogIndex<C extends string, O extends C> {
  * times are numbers where they are set (as every writer sets them).
  *
  * What the index cannot express is filtered, sorted and paged in JS as before, over only the objects the
- * expressible filters leave:
+ * expressible filters leave, read 500 at a time and holding only those up to the page's end (`OffsetPageSelector`):
  * - a simple filter on another field (`createdClient=x`), `tags=`, another range parameter;
  * - a `property=` condition on another field, `<`/`>`/`~` on a text column, or a value that is not a whole number
  *   on a time column;
@@ -55,13 +55,25 @@ export async function listThroughCatalogIndex<C extends string, O extends C>(ind
     return column === undefined ? undefined : { column, descending: key.descending };
   });
   if (pushed.some((c) => c === undefined) || order.some((k) => k === undefined)) {
-    return catalogListResponse(await index.answers(await index.ids(where)), query, rules);
+    // Read 500 at a time in stored order, holding only the objects up to the page's end.
+    const ids = await index.ids(where);
+    const selector = catalogPageSelector(query, rules);
+    for (let at = 0; at < ids.length; at += stretchSize) selector.offer(await index.answers(ids.slice(at, at + stretchSize)));
+    return projected(selector.page(), query);
   }
   // No store holds that many objects (and SQL's OFFSET takes no such number): the page is empty, as the JS path says.
   if (!Number.isSafeInteger(parts.start)) return {};
   const ids = await index.page({ where, order: order as { column: O; descending: boolean }[], offset: parts.start, limit: parts.limit });
+  return projected(await index.answers(ids), query);
+}
+
+/** How many objects a list the index cannot express reads at a time. */
+const stretchSize = 500;
+
+/** A page as Catalog answers it: keyed by id, each object with the `properties` asked for. */
+function projected(items: readonly Record<string, unknown>[], query: Record<string, unknown>): Record<string, unknown> {
   const properties = typeof query.properties === 'string' && query.properties.trim() !== '' ? query.properties : undefined;
-  return Object.fromEntries((await index.answers(ids)).map((item) => [String(item.id), project(item, properties)]));
+  return Object.fromEntries(items.map((item) => [String(item.id), project(item, properties)]));
 }
 
 /** `dataSet=a,b` (any of them) or `status=!a,b` (none of them), as `catalogFilter` reads them. */

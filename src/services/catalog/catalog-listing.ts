@@ -2,7 +2,8 @@ import { Type, type Static } from 'typebox';
 import { ApiError } from '../../server/errors/api-error.js';
 import { isRecord } from '../../server/errors/problem-list.js';
 import { QueryBoolean } from '../../server/query-boolean.js';
-import { parseOrderBy, sortItems, type SortKey } from '../../server/listing/order-by.js';
+import { OffsetPageSelector } from '../../server/listing/offset-page.js';
+import { parseOrderBy, type SortKey } from '../../server/listing/order-by.js';
 import { matchesFilter, parsePropertyFilter, queryValues, type FilterOperator, type PropertyFilter } from '../../server/listing/property-filter.js';
 import { valueText } from '../../server/listing/value-text.js';
 
@@ -66,10 +67,16 @@ export function catalogListResponse(items: Record<string, unknown>[], query: Rec
 
 /** The objects of the requested page, filtered and sorted, before projection. */
 function catalogPage(items: Record<string, unknown>[], query: Record<string, unknown>, rules: CatalogListRules = {}): Record<string, unknown>[] {
-  const matching = items.filter(catalogFilter(query, rules));
-  const parts = catalogQueryParts(query, rules);
-  const sorted = sortItems(matching, parts.order);
-  return sorted.slice(parts.start, parts.start + parts.limit);
+  const selector = catalogPageSelector(query, rules);
+  selector.offer(items);
+  return selector.page();
+}
+
+/** The page of a Catalog list, picked from its objects offered a stretch at a time in stored order. */
+export function catalogPageSelector(query: Record<string, unknown>, rules: CatalogListRules = {}): OffsetPageSelector<Record<string, unknown>> {
+  const accepts = catalogFilter(query, rules);
+  const { order, start, limit } = catalogQueryParts(query, rules);
+  return new OffsetPageSelector(order, start, limit, accepts);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { parseOrderBy, sortItems } from '../../server/listing/order-by.js';
+import { OffsetPageSelector } from '../../server/listing/offset-page.js';
+import { parseOrderBy } from '../../server/listing/order-by.js';
 import type { Scope } from '../../store/resources.repository.js';
 import type { MappingSetOrder, MappingSetsRepository, StoredMappingSetVersion } from './mapping-sets.repository.js';
 
@@ -9,8 +10,8 @@ const orderColumns: Record<string, MappingSetOrder['column']> = { createdDate: '
  * `GET /mappingSets`: each mapping set's current version, in the order they were stored or by `orderBy`, from
  * `start`, at most `limit`. Without a name filter and ordered by dates (or not at all), the page is found in SQL
  * and only its bodies are read. A name filter (a substring, case-sensitive) reads only the sets whose names the
- * index finds may match, and checks them here; an order on any other field reads every set, as JS orders text
- * with `localeCompare`.
+ * index finds may match, and checks them here; an order on any other field reads every set, 500 at a time holding
+ * only those up to the page's end, as JS orders text with `localeCompare`.
  */
 export async function listMappingSets(mappingSets: MappingSetsRepository, scope: Scope, query: { name?: string | undefined; orderBy?: string | undefined; start?: number | undefined; limit: number }): Promise<StoredMappingSetVersion[]> {
   const keys = parseOrderBy(query.orderBy?.replace(/updatedDate/g, 'modifiedDate'));
@@ -22,10 +23,15 @@ export async function listMappingSets(mappingSets: MappingSetsRepository, scope:
   if (name === undefined && order.every((k) => k !== undefined)) {
     return currentVersions(mappingSets, scope, await mappingSets.page(scope, { order: order as MappingSetOrder[], offset: start, limit: query.limit }));
   }
-  const listed = await currentVersions(mappingSets, scope, await mappingSets.ids(scope, name));
-  const named = name === undefined ? listed : listed.filter((m) => typeof m.name === 'string' && m.name.includes(name));
-  return sortItems(named, keys).slice(start, start + query.limit);
+  // Read 500 at a time in stored order, holding only the sets up to the page's end.
+  const ids = await mappingSets.ids(scope, name);
+  const selector = new OffsetPageSelector<StoredMappingSetVersion>(keys, start, query.limit, (m) => name === undefined || (typeof m.name === 'string' && m.name.includes(name)));
+  for (let at = 0; at < ids.length; at += stretchSize) selector.offer(await currentVersions(mappingSets, scope, ids.slice(at, at + stretchSize)));
+  return selector.page();
 }
+
+/** How many sets a list SQL cannot order reads at a time. */
+const stretchSize = 500;
 
 /** The current version of each of these mapping sets, in their order. */
 async function currentVersions(mappingSets: MappingSetsRepository, scope: Scope, ids: readonly string[]): Promise<StoredMappingSetVersion[]> {

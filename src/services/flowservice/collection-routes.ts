@@ -53,15 +53,19 @@ export function registerCollectionRoutes<S extends StoredFlowObject>(app: Fastif
       const items = paging ? await paging.presentAll(listed.page, e) : await Promise.all(listed.page.map((s) => present(s, e)));
       return { items, _links: listed.links };
     }
-    // What the index could not express is filtered, sorted and paged here, over what its filters left.
-    const stored = listed.narrowed;
+    // What the index could not express is filtered, sorted and paged here, over what its filters left, a stretch
+    // at a time, holding only the page and one more.
     const fields = listing.fields();
     if (paging && !paging.derivedFields.some((field) => fields.has(field))) {
-      const selected = listing.select(stored, (s) => paging.storedView(s), `/${collection.path}`);
+      const selector = listing.selector((s: S) => paging.storedView(s));
+      for await (const stretch of listed.narrowed) selector.offer(stretch);
+      const selected = selector.result(`/${collection.path}`);
       return 'count' in selected ? selected : { items: await paging.presentAll(selected.rows, e), _links: selected.links };
     }
-    const items = paging ? await paging.presentAll(stored, e) : await Promise.all(stored.map((s) => present(s, e)));
-    const selected = listing.select(items, (item) => item, `/${collection.path}`);
+    // A filter or order on a derived field (a flow's last run) reads it for each stretch's objects.
+    const selector = listing.selector((item: Record<string, unknown>) => item);
+    for await (const stretch of listed.narrowed) selector.offer(paging ? await paging.presentAll(stretch, e) : await Promise.all(stretch.map((s) => present(s, e))));
+    const selected = selector.result(`/${collection.path}`);
     return 'count' in selected ? selected : { items: selected.rows, _links: selected.links };
   });
 

@@ -92,7 +92,11 @@ export interface FlowCollection<S extends StoredFlowObject> {
 }
 
 /** What an indexed collection's `list` answers. */
-export type IndexedList<S extends StoredResource> = { count: number } | { page: S[]; links: Record<string, unknown> } | { narrowed: S[] };
+/**
+ * A list as a collection's index answers it: the count, the page (with its links), or, where the index cannot
+ * express the query, the objects its expressible filters leave, a stretch at a time, for the caller to select from.
+ */
+export type IndexedList<S extends StoredResource> = { count: number } | { page: S[]; links: Record<string, unknown> } | { narrowed: AsyncIterable<S[]> };
 
 /**
  * A list of flows built every flow and read every run of the sandbox for each; it now filters, sorts and pages the

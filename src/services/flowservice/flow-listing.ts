@@ -101,17 +101,57 @@ export class FlowListing {
 
   /** `{count}` for count=true, else the page's rows with the link to the next page. */
   select<T>(rows: readonly T[], view: (row: T) => object, collectionPath: string): { count: number } | FlowListPage<T> {
-    const viewed = rows.map((row) => ({ row, view: view(row) }));
-    const matching = viewed
-      .filter((v) => this.filters.every((f) => matchesFilter(v.view, f)))
-      .sort((a, b) => compareToValues(a.view, this.keys, this.keys.map((k) => valuesAt(b.view, k.path)[0])));
-    if (this.counting) return { count: matching.length };
-    const after = this.state.after;
-    const from = after === undefined ? 0 : matching.findIndex((v) => compareToValues(v.view, this.keys, after) > 0);
-    const page = from < 0 ? [] : matching.slice(from, from + this.state.limit);
+    const selector = this.selector(view);
+    selector.offer(rows);
+    return selector.result(collectionPath);
+  }
+
+  /** A selection over rows offered a stretch at a time, for a list too long to hold (see `PageSelector`). */
+  selector<T>(view: (row: T) => object): PageSelector<T> {
+    return new PageSelector(view, { filters: this.filters, keys: this.keys, limit: this.state.limit, after: this.state.after, counting: this.counting }, (path, cursor) => this.nextLinks(path, cursor));
+  }
+}
+
+/**
+ * The page of a list picked from rows offered a stretch at a time, in any order: the rows that match and sort after
+ * the cursor, of which only the page and one more (which says another page follows) are kept; for count=true only
+ * the count. The order ends in `id`, so it is total and the page does not depend on the order rows come in.
+ */
+export class PageSelector<T> {
+  private kept: { row: T; view: object }[] = [];
+  private matched = 0;
+
+  constructor(
+    private readonly view: (row: T) => object,
+    private readonly plan: { filters: readonly PropertyFilter[]; keys: SortKey[]; limit: number; after: readonly unknown[] | undefined; counting: boolean },
+    private readonly linksAfter: (collectionPath: string, cursor: readonly unknown[]) => Record<string, unknown>,
+  ) {}
+
+  offer(rows: readonly T[]): void {
+    const { filters, keys, after, limit, counting } = this.plan;
+    for (const row of rows) {
+      const view = this.view(row);
+      if (!filters.every((f) => matchesFilter(view, f))) continue;
+      this.matched += 1;
+      if (counting || (after !== undefined && compareToValues(view, keys, after) <= 0)) continue;
+      this.kept.push({ row, view });
+    }
+    if (counting) return;
+    this.kept.sort((a, b) => compareToValues(a.view, keys, keys.map((k) => valuesAt(b.view, k.path)[0])));
+    if (this.kept.length > limit + 1) this.kept.length = limit + 1;
+  }
+
+  /** The rows held: at most the page and one more. */
+  get held(): number {
+    return this.kept.length;
+  }
+
+  result(collectionPath: string): { count: number } | FlowListPage<T> {
+    const { keys, limit, counting } = this.plan;
+    if (counting) return { count: this.matched };
+    const page = this.kept.slice(0, limit);
     const last = page[page.length - 1];
-    const more = last !== undefined && from + page.length < matching.length;
-    const links = more ? this.nextLinks(collectionPath, this.keys.map((k) => valuesAt(last.view, k.path)[0])) : {};
+    const links = last !== undefined && this.kept.length > limit ? this.linksAfter(collectionPath, keys.map((k) => valuesAt(last.view, k.path)[0])) : {};
     return { rows: page.map((v) => v.row), links };
   }
 }

@@ -28,8 +28,8 @@ export interface ListIndex<C extends string, W, R, S extends StoredResource = St
  * format, so a page may follow either path), given that the body's `createdAt` and `updatedAt` are numbers, as
  * the audit fields write them.
  *
- * Where the index cannot express the query it answers `narrowed`, the objects its expressible filters leave, and
- * the caller lists those in JS:
+ * Where the index cannot express the query it answers `narrowed`, the objects its expressible filters leave, read
+ * 500 at a time, and the caller selects the page from those in JS, holding only the page (`PageSelector`):
  * - a filter on a field without a column (`transformations.params.mappingId==x`), or a derived one;
  * - `<`, `>`, `<=`, `>=` on a text field (JS compares UTF-16 units, PostgreSQL its collation);
  * - a value that is not a whole number on a time field;
@@ -46,7 +46,7 @@ export async function listThroughIndex<C extends string, W, R, S extends StoredR
   const after = plan.after === undefined || order === undefined ? undefined : cursorOf(index, plan.after, order);
   if (pushed.some((c) => c === undefined) || order === undefined || (plan.after !== undefined && after === undefined)) {
     // In any order: the listing sorts them, and its order ends in the id.
-    return { narrowed: [...(await index.bodies(await index.ids(where))).values()] };
+    return { narrowed: inStretches(index, await index.ids(where)) };
   }
   if (plan.counting) return { count: await index.count(where) };
   // One row more than the page says whether another page follows.
@@ -60,6 +60,14 @@ export async function listThroughIndex<C extends string, W, R, S extends StoredR
   const last = page[page.length - 1];
   const links = last !== undefined && rows.length > plan.limit ? listing.nextLinks(collectionPath, order.map((key) => index.valueOf(last, key.column))) : {};
   return { page: listed, links };
+}
+
+/** How many bodies a list the index cannot express reads at a time. */
+const stretchSize = 500;
+
+/** The bodies of `ids`, read `stretchSize` at a time. */
+async function* inStretches<S extends StoredResource>(index: { bodies(ids: readonly string[]): Promise<Map<string, S>> }, ids: readonly string[]): AsyncGenerator<S[]> {
+  for (let at = 0; at < ids.length; at += stretchSize) yield [...(await index.bodies(ids.slice(at, at + stretchSize))).values()];
 }
 
 function conditionOf<C extends string, W, R, S extends StoredResource>(index: ListIndex<C, W, R, S>, filter: PropertyFilter): W | IndexCondition<C> | undefined {

@@ -53,22 +53,25 @@ export async function listRuns(runs: RunsRepository, scope: Scope, listing: Flow
   return { items, _links: links };
 }
 
-/** Every run the expressible filters leave, filtered, sorted and paged in JS as before the index. */
+/** How many runs the fallback reads at a time: their ids, then their bodies. */
+const fallbackStretch = 500;
+
+/**
+ * The runs the expressible filters leave, read a stretch at a time (by id) and filtered, sorted and paged in JS as
+ * before the index; only the page and one more run are held (`PageSelector`), however many runs there are.
+ */
 async function fallback(runs: RunsRepository, scope: Scope, listing: FlowListing, where: RunCondition[], collectionPath: string): Promise<{ count: number } | { items: unknown[]; _links: Record<string, unknown> }> {
-  const ids: string[] = [];
+  const selector = listing.selector((body: object) => body);
   let after: (string | number)[] | undefined;
-  // A page of ids at a time keeps each query's size bounded; only ids and the bodies that match are held.
   for (;;) {
-    const rows = await runs.page(scope, { where, order: [{ column: 'run_id', descending: false }], after, limit: 5000 });
-    ids.push(...rows.map((r) => r.run_id));
+    const rows = await runs.page(scope, { where, order: [{ column: 'run_id', descending: false }], after, limit: fallbackStretch });
+    const records = await runs.records(scope, rows.map((r) => r.run_id));
+    selector.offer([...records.values()].map((r) => r.body));
     const last = rows[rows.length - 1];
-    if (last === undefined || rows.length < 5000) break;
+    if (last === undefined || rows.length < fallbackStretch) break;
     after = [last.run_id];
   }
-  const records = await runs.records(scope, ids);
-  // In any order: the listing sorts them, and its order ends in the id.
-  const bodies = [...records.values()].map((r) => r.body);
-  const selected = listing.select(bodies, (body) => body, collectionPath);
+  const selected = selector.result(collectionPath);
   return 'count' in selected ? selected : { items: selected.rows, _links: selected.links };
 }
 

@@ -13,7 +13,8 @@ function documents(rng: Rng): JsonObject[] {
     const doc: JsonObject = { $id: `https://ns.example/d${String(rng.int(0, 9999)).padStart(4, '0')}-${i}`, 'meta:altId': `_t.d${rng.int(0, 30)}` };
     if (!rng.chance(0.1)) doc.title = rng.pick(['a', 'A', 'b', 'é', 'E', 'zz', '10', '9']);
     if (!rng.chance(0.15)) doc.version = rng.pick(['1.0', '1.1', '1.2', '2.0']);
-    if (!rng.chance(0.2)) doc.weight = rng.int(-3, 12);
+    // Mostly numbers, sometimes their text: `start` compares as a number with the one and as text with the other.
+    if (!rng.chance(0.2)) doc.weight = rng.chance(0.15) ? String(rng.int(-3, 12)) : rng.int(-3, 12);
     return doc;
   });
 }
@@ -44,7 +45,7 @@ describe(`PageCandidates (seed ${seed})`, () => {
       const whole = registryListResponse(docs, query, same, '/x');
       const next = (whole._page as { next: string | null }).next;
       if (next !== null && rng.chance(0.7)) query.start = next;
-      else if (rng.chance(0.3)) query.start = rng.pick(['1.1', '5', 'b', '_t.d1']);
+      else if (rng.chance(0.3)) query.start = rng.pick(['1.1', '5', '10', 'b', '_t.d1']);
       const expected = registryListResponse(docs, query, same, '/x');
 
       const candidates = new PageCandidates(query);

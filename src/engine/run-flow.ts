@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { RunLog as Logger } from './run-log.js';
-import type { Extracted, InputFile } from '../connectors/source-connector.js';
+import type { Extracted, InputFile, SourceConnector } from '../connectors/source-connector.js';
 import { listRegularFiles } from '../lake/batch-files.js';
 import type { LakeLayout } from '../lake/lake-layout.js';
 import type { Database } from '../store/database.js';
@@ -69,9 +69,12 @@ export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome,
   try {
     fs.mkdirSync(folders.staging, { recursive: true });
     fs.mkdirSync(folders.temp, { recursive: true });
+    outcome.stage = 'extracting';
+    const connector = deps.connectors(plan.source.specId);
+    if (!connector) throw new RunFailure('CONNECTOR-1001-500', `no connector can read connection spec ${plan.source.specId} yet`, 'config');
     // An upload's batch has no flow state: it lands what was uploaded, once.
     const { state, etag: stateEtag } = plan.upload ? { state: { version: 1 as const } as FlowState, etag: undefined } : await readFlowState(repo, scope, plan.flowId);
-    const read = await extractAndLand(plan, runId, outcome, deps, folders, state);
+    const read = await extractAndLand(connector, plan, runId, outcome, deps, folders, state);
     packageBatch(read.extracted.inputFiles, outcome, deps.layout, folders.stagedBatch);
     const connectorState = read.extracted.state ?? state.connector;
     const nextState: FlowState = { version: 1, lastBatchId: folders.batchId, lastRunId: runId, ...(read.newWatermark ? { watermark: read.newWatermark } : {}), ...(connectorState !== undefined ? { connector: connectorState } : {}) };
@@ -105,10 +108,7 @@ function runFolders(plan: RunPlan, runId: string, deps: RunDeps): RunFolders {
 }
 
 /** Reads the source into the staging folder and lands its rows (mapped, validated, written as Parquet) in the staged batch. */
-async function extractAndLand(plan: RunPlan, runId: string, outcome: RunOutcome, deps: RunDeps, folders: RunFolders, state: FlowState): Promise<SourceRead> {
-  outcome.stage = 'extracting';
-  const connector = deps.connectors(plan.source.specId);
-  if (!connector) throw new RunFailure('CONNECTOR-1001-500', `no connector can read connection spec ${plan.source.specId} yet`, 'config');
+async function extractAndLand(connector: SourceConnector, plan: RunPlan, runId: string, outcome: RunOutcome, deps: RunDeps, folders: RunFolders, state: FlowState): Promise<SourceRead> {
   // What an API read has done so far lands on the run record as it goes, one save after another.
   let saving = Promise.resolve();
   const reported = (streams: Record<string, unknown>[]) => {

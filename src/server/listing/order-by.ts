@@ -39,10 +39,16 @@ export function compareToValues(item: unknown, keys: readonly SortKey[], values:
   return 0;
 }
 
+/**
+ * A total order, so a list sorts the same whatever order its items come in (lists read a stretch at a time rely on
+ * it): numbers by value, before any other value; other values by their text, collated; missing values last.
+ */
 function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === undefined || a === null) return 1;
   if (b === undefined || b === null) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
   return valueText(a).localeCompare(valueText(b));
 }

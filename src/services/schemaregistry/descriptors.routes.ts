@@ -48,7 +48,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
     return [...candidates.kept];
   };
 
-  app.get<{ Params: Static<typeof ContainerParams>; Querystring: Static<typeof DescriptorListQuery> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, querystring: DescriptorListQuery, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid', 'badFilter', 'operatorNotImplemented') } } }, async (request) => {
+  app.get<{ Params: Static<typeof ContainerParams>; Querystring: Static<typeof DescriptorListQuery> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, querystring: DescriptorListQuery, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid', 'badFilter', 'operatorNotImplemented', 'badOrderBy') } } }, async (request) => {
     const filters = registryFilters(request.query);
     // A schema's descriptors (the usual filter) are found by their index rows.
     const bySchema = filters.find((filter) => filter.path === 'xdm:sourceSchema' && filter.operator === '==');

@@ -126,12 +126,12 @@ export function registryListResponse(docs: JsonObject[], query: RegistryListQuer
 /** The page of `docs` a list query asks for, and the sort value the next page starts at (null on the last page). */
 export function listPage(docs: readonly JsonObject[], query: RegistryListQuery, rules: ListRules): { page: JsonObject[]; next: string | null } {
   const order = listOrder(query, rules);
-  const sorted = docs.filter((doc) => order.filters.every((f) => matchesFilter(doc, f))).sort(order.compare);
-  const startIndex = query.start === undefined ? 0 : sorted.findIndex((doc) => (order.againstStart(doc) ?? 0) >= 0);
-  const from = startIndex < 0 ? sorted.length : startIndex;
-  const end = pageEnd(sorted, from, pageLimit(query), order);
+  // Each document at or after `start`, as `PageCandidates` keeps them: where a field mixes numbers and text, `start`
+  // compares as a number with one and as text with the other, and a document may sort before one it follows.
+  const sorted = docs.filter((doc) => order.filters.every((f) => matchesFilter(doc, f)) && (order.againstStart(doc) ?? 0) >= 0).sort(order.compare);
+  const end = pageEnd(sorted, 0, pageLimit(query), order);
   const nextDoc = sorted[end];
-  return { page: sorted.slice(from, end), next: nextDoc ? valueText(order.valueOf(nextDoc)) : null };
+  return { page: sorted.slice(0, end), next: nextDoc ? valueText(order.valueOf(nextDoc)) : null };
 }
 
 /**

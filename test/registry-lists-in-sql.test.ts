@@ -83,7 +83,7 @@ describe.each(backends)('Schema Registry lists and lookups from the index on $na
   }
 
   /** One page read by `titleList` itself, with stretches of `stretchSize` candidates. */
-  async function directPage(query: RegistryListQuery & { orderby: string }, stretchSize: number): Promise<JsonObject> {
+  async function directPage(query: RegistryListQuery & { orderby: string }, stretchSize: number): Promise<object> {
     const db = api.store.db;
     const scope = await db.selectFrom('registry_documents').select(['org_id as orgId', 'sandbox_id as sandboxId']).where('kind', '=', 'xdm.datatypes').executeTakeFirstOrThrow();
     const deps = { resources: new ResourcesRepository(db), index: new RegistryDocumentsRepository(db), stretchSize };

@@ -11,8 +11,8 @@ import { buildDescriptor, descriptorKind, schemasNamedBy } from './descriptors.j
 import { Registry } from './registry.js';
 import { RegistryRepository, storedXdmDocument } from './registry.repository.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
-import { descriptorRules, listPage, PageCandidates, registryFilters } from './registry-listing.js';
-import { matchesFilter, queryValues } from '../../server/listing/property-filter.js';
+import { descriptorRules, PageCandidates, registryFilters, registryPage } from './registry-listing.js';
+import { matchesFilter, type PropertyFilter } from '../../server/listing/property-filter.js';
 
 const base = '/data/foundation/schemaregistry';
 const ContainerParams = Type.Object({ container: Type.Union([Type.Literal('global'), Type.Literal('tenant')], { description: 'Descriptors live in tenant; global has none' }) });
@@ -24,9 +24,12 @@ const DescriptorListQuery = Type.Object({
   start: Type.Optional(Type.String({ description: 'xdm-v2 lists: the value of the first orderby field to start at (the _page.next of the page before)' })),
 });
 
+/** A descriptor as the `-link` Accept forms show it: its path. */
+const descriptorLink = (d: JsonObject) => `/tenant/descriptors/${String(d['@id'])}`;
+
 /** What a list grouped by `@type` shows of each descriptor, by the Accept header; an Accept it has no form for is refused. */
 function groupedValue(accept: string): (d: JsonObject) => unknown {
-  if (accept.includes('xdm-link')) return (d) => `/tenant/descriptors/${String(d['@id'])}`;
+  if (accept.includes('xdm-link')) return descriptorLink;
   if (accept.includes('vnd.adobe.xdm+json')) return (d) => d;
   if (accept.includes('xdm-id') || accept.includes('*/*') || accept.includes('application/json')) return (d) => d['@id'];
   throw new ApiError('descriptorAcceptInvalid', `Accept "${accept}" is not a descriptor list type; use application/vnd.adobe.xdm-id+json, xdm-link+json, xdm+json or xdm-v2+json.`, {
@@ -41,11 +44,12 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
   const documentIndex = new RegistryDocumentsRepository(deps.db);
   const body = (request: FastifyRequest) => request.body as Record<string, unknown>;
   const descriptorsOf = async (scope: Scope, schemaIds: readonly string[]) => (await documents.getMany(descriptorKind, scope, await documentIndex.descriptorIds(scope, descriptorKind, schemaIds))).map((d) => d.body);
-  /** What a page of the sandbox's descriptors needs, read 500 at a time (`PageCandidates`). */
-  const pageCandidates = async (scope: Scope, query: Static<typeof DescriptorListQuery>) => {
+  /** A page of the sandbox's descriptors: a schema's by their index rows, or all of them read 500 at a time. */
+  const descriptorPage = async (scope: Scope, query: Static<typeof DescriptorListQuery>, bySchema: PropertyFilter | undefined) => {
     const candidates = new PageCandidates(query, descriptorRules);
-    for await (const stretch of repo.inStretches(descriptorKind, scope)) candidates.offer(stretch.map((stored) => storedXdmDocument(stored).body));
-    return [...candidates.kept];
+    if (bySchema) candidates.offer(await descriptorsOf(scope, bySchema.values));
+    else for await (const stretch of repo.inStretches(descriptorKind, scope)) candidates.offer(stretch.map((stored) => storedXdmDocument(stored).body));
+    return candidates.page();
   };
 
   app.get<{ Params: Static<typeof ContainerParams>; Querystring: Static<typeof DescriptorListQuery> }>(`${base}/:container/descriptors`, { schema: { tags, summary: 'List descriptors', params: ContainerParams, querystring: DescriptorListQuery, response: { 200: DescriptorList, ...errorAnswers('descriptorAcceptInvalid', 'badFilter', 'operatorNotImplemented', 'badOrderBy') } } }, async (request) => {
@@ -58,16 +62,9 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: ServiceDeps
     // the `xed` spellings are read as their `xdm` twins.
     const accept = (request.headers.accept ?? 'application/vnd.adobe.xdm-id+json').toLowerCase().replaceAll('vnd.adobe.xed', 'vnd.adobe.xdm');
     if (accept.includes('xdm-v2')) {
-      const present = accept.includes('-id') ? (d: JsonObject) => d['@id'] : accept.includes('-link') ? (d: JsonObject) => `/tenant/descriptors/${String(d['@id'])}` : (d: JsonObject) => d;
-      const { page, next } = listPage(!tenant ? [] : bySchema ? await descriptorsOf(scope, bySchema.values) : await pageCandidates(scope, request.query), request.query, descriptorRules);
-      const orderby = request.query.orderby ?? descriptorRules.defaultOrderBy;
-      const params = new URLSearchParams({ orderby, ...(next !== null ? { start: next } : {}), ...(request.query.limit !== undefined ? { limit: String(request.query.limit) } : {}) });
-      for (const property of queryValues(request.query.property)) params.append('property', property);
-      return {
-        results: page.map(present),
-        _page: { orderby, next, count: page.length },
-        _links: { next: next === null ? null : { href: `${base}/${request.params.container}/descriptors?${params.toString()}` } },
-      };
+      const present = accept.includes('-id') ? (d: JsonObject) => d['@id'] : accept.includes('-link') ? descriptorLink : (d: JsonObject) => d;
+      const { page, next } = tenant ? await descriptorPage(scope, request.query, bySchema) : { page: [], next: null };
+      return registryPage(page, next, request.query, present, `${base}/${request.params.container}/descriptors`, descriptorRules);
     }
     // Grouped by @type, the list has no pages: it answers with every descriptor that passes the filters.
     const value = groupedValue(accept);

@@ -51,19 +51,23 @@ function compareAt(item: JsonObject, key: SortKey, value: unknown): number {
 /** How a list sorts: its keys, its tie rule and where an item sorts against `start`. */
 interface ListOrder {
   first: SortKey;
-  filters: PropertyFilter[];
   compare: (a: JsonObject, b: JsonObject) => number;
   valueOf: (doc: JsonObject) => unknown;
   /** Where `doc` sorts against the sort value `value` by the first key. */
   position: (doc: JsonObject, value: unknown) => number;
-  /** Where `doc` sorts against `start`, or undefined without one. */
-  againstStart: (doc: JsonObject) => number | undefined;
+  /**
+   * Whether `doc` belongs to the list from `start` on: it passes the filters and sorts at or after `start`. Where a
+   * field mixes numbers and text, `start` compares as a number with the one and as text with the other, so this is
+   * asked of each document rather than of a position in the sorted list.
+   */
+  accepts: (doc: JsonObject) => boolean;
 }
 
-/** What a kind of list sorts by when `orderby` is not given, and the fields that break its ties. */
+/** What a kind of list sorts by when `orderby` is not given, the fields that break its ties, and its other links. */
 export interface ListRules {
   defaultOrderBy: string;
   ties: (first: SortKey) => string[];
+  links: Record<string, unknown>;
 }
 
 /**
@@ -71,10 +75,14 @@ export interface ListRules {
  * `meta:altId` then `$id` otherwise. Either is a total order, so a page is the same whatever order the documents
  * were read in.
  */
-export const componentRules: ListRules = { defaultOrderBy: 'title', ties: (first) => (first.path === 'title' ? ['$id'] : ['meta:altId', '$id']) };
+export const componentRules: ListRules = {
+  defaultOrderBy: 'title',
+  ties: (first) => (first.path === 'title' ? ['$id'] : ['meta:altId', '$id']),
+  links: { global_schemas: { href: '/data/foundation/schemaregistry/global/schemas' } },
+};
 
 /** Descriptors (the `xdm-v2` list): by `@id` unless asked, ties by `@id`. */
-export const descriptorRules: ListRules = { defaultOrderBy: '@id', ties: () => ['@id'] };
+export const descriptorRules: ListRules = { defaultOrderBy: '@id', ties: () => ['@id'], links: {} };
 
 function listOrder(query: RegistryListQuery, rules: ListRules): ListOrder {
   const keys = parseOrderBy(query.orderby ?? rules.defaultOrderBy);
@@ -94,13 +102,15 @@ function listOrder(query: RegistryListQuery, rules: ListRules): ListOrder {
   const { start } = query;
   // `start` arrives as text; against an item whose sort value is a number, it is the number it spells.
   const startNumber = start !== undefined && Number.isFinite(Number(start)) ? Number(start) : undefined;
-  const againstStart = (doc: JsonObject) => (start === undefined ? undefined : position(doc, typeof valueOf(doc) === 'number' && startNumber !== undefined ? startNumber : start));
-  return { first, filters: registryFilters(query), compare, valueOf, position, againstStart };
+  const atOrAfterStart = (doc: JsonObject) => start === undefined || position(doc, typeof valueOf(doc) === 'number' && startNumber !== undefined ? startNumber : start) >= 0;
+  const filters = registryFilters(query);
+  const accepts = (doc: JsonObject) => filters.every((f) => matchesFilter(doc, f)) && atOrAfterStart(doc);
+  return { first, compare, valueOf, position, accepts };
 }
 
-/** Where a page ends in `sorted` (from `from`): after `limit` items and the run of ties of the last one, if any. */
-function pageEnd(sorted: JsonObject[], from: number, limit: number, order: ListOrder): number {
-  let end = Math.min(from + limit, sorted.length);
+/** Where a page ends in `sorted`: after `limit` items and the run of ties of the last one, if any. */
+function pageEnd(sorted: readonly JsonObject[], limit: number, order: ListOrder): number {
+  let end = Math.min(limit, sorted.length);
   // `start` resumes at a sort value, inclusively; a page therefore never ends inside a run of equal values,
   // or the next page would repeat it for ever. `limit` is a hint, as the registry documents.
   const boundary = sorted[end - 1];
@@ -118,27 +128,18 @@ function pageEnd(sorted: JsonObject[], from: number, limit: number, order: ListO
  * One comparison decides the order, where `start` resumes and which values tie; comparing `start` any other way
  * (say, by code unit while the list is collated) makes a client that pages on mixed-case titles loop for ever.
  */
-export function registryListResponse(docs: JsonObject[], query: RegistryListQuery, present: (doc: JsonObject) => JsonObject, selfPath: string): JsonObject {
-  const { page, next } = listPage(docs, query, componentRules);
-  return registryPage(page, next, query, present, selfPath);
-}
-
-/** The page of `docs` a list query asks for, and the sort value the next page starts at (null on the last page). */
-export function listPage(docs: readonly JsonObject[], query: RegistryListQuery, rules: ListRules): { page: JsonObject[]; next: string | null } {
-  const order = listOrder(query, rules);
-  // Each document at or after `start`, as `PageCandidates` keeps them: where a field mixes numbers and text, `start`
-  // compares as a number with one and as text with the other, and a document may sort before one it follows.
-  const sorted = docs.filter((doc) => order.filters.every((f) => matchesFilter(doc, f)) && (order.againstStart(doc) ?? 0) >= 0).sort(order.compare);
-  const end = pageEnd(sorted, 0, pageLimit(query), order);
-  const nextDoc = sorted[end];
-  return { page: sorted.slice(0, end), next: nextDoc ? valueText(order.valueOf(nextDoc)) : null };
+export function registryListResponse<R>(docs: readonly JsonObject[], query: RegistryListQuery, present: (doc: JsonObject) => R, selfPath: string): RegistryPageAnswer<R> {
+  const candidates = new PageCandidates(query, componentRules);
+  candidates.offer(docs);
+  const { page, next } = candidates.page();
+  return registryPage(page, next, query, present, selfPath, componentRules);
 }
 
 /**
  * The documents a page of a list needs, gathered from documents offered a stretch at a time in any order: those that
  * pass the filters and sort at or after `start`, cut after the page, its ties and the first document past them.
- * `listPage` over `kept` (with the same rules) answers as it would over every document offered, while at most a page, its
- * ties and one more are held (and, should the page reach them, the documents without the sort field).
+ * Its `page` is the one every document offered at once would give, while at most a page, its ties and one more are
+ * held (and, should the page reach them, the documents without the sort field).
  */
 export class PageCandidates {
   private readonly order: ListOrder;
@@ -151,22 +152,35 @@ export class PageCandidates {
   }
 
   offer(docs: readonly JsonObject[]): void {
-    const { order } = this;
-    const fresh = docs.filter((doc) => order.filters.every((f) => matchesFilter(doc, f)) && (order.againstStart(doc) ?? 0) >= 0);
+    const fresh = docs.filter(this.order.accepts);
     if (fresh.length === 0) return;
-    const sorted = [...this.sorted, ...fresh].sort(order.compare);
-    const end = pageEnd(sorted, 0, this.limit, order);
+    const sorted = [...this.sorted, ...fresh].sort(this.order.compare);
+    const end = pageEnd(sorted, this.limit, this.order);
     this.sorted = end < sorted.length ? sorted.slice(0, end + 1) : sorted;
   }
 
   get kept(): readonly JsonObject[] {
     return this.sorted;
   }
+
+  /** The page of what was offered, and the sort value the next page starts at (null on the last page). */
+  page(): { page: JsonObject[]; next: string | null } {
+    const end = pageEnd(this.sorted, this.limit, this.order);
+    const nextDoc = this.sorted[end];
+    return { page: this.sorted.slice(0, end), next: nextDoc ? valueText(this.order.valueOf(nextDoc)) : null };
+  }
+}
+
+/** A page as the registry's lists answer it. */
+export interface RegistryPageAnswer<R> {
+  results: R[];
+  _page: { orderby: string; next: string | null; count: number };
+  _links: Record<string, unknown>;
 }
 
 /** The answer of one page: its items presented, `_page` and the `next` link that resumes at `next`. */
-export function registryPage(page: JsonObject[], next: string | null, query: RegistryListQuery, present: (doc: JsonObject) => JsonObject, selfPath: string): JsonObject {
-  const orderby = query.orderby ?? 'title';
+export function registryPage<R>(page: readonly JsonObject[], next: string | null, query: RegistryListQuery, present: (doc: JsonObject) => R, selfPath: string, rules: ListRules = componentRules): RegistryPageAnswer<R> {
+  const orderby = query.orderby ?? rules.defaultOrderBy;
   const params = new URLSearchParams({ orderby });
   if (next !== null) params.set('start', next);
   if (query.limit) params.set('limit', String(query.limit));
@@ -174,9 +188,6 @@ export function registryPage(page: JsonObject[], next: string | null, query: Reg
   return {
     results: page.map(present),
     _page: { orderby, next, count: page.length },
-    _links: {
-      next: next === null ? null : { href: `${selfPath}?${params.toString()}` },
-      global_schemas: { href: '/data/foundation/schemaregistry/global/schemas' },
-    },
+    _links: { next: next === null ? null : { href: `${selfPath}?${params.toString()}` }, ...rules.links },
   };
 }

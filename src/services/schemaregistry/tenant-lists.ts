@@ -5,7 +5,7 @@ import type { ResourcesRepository, Scope } from '../../store/resources.repositor
 import type { JsonObject } from '../../xdm/standard/json-value.js';
 import type { XedFormat } from './accept-header.js';
 import type { RegistryDocumentsRepository } from './registry-documents.repository.js';
-import { PageCandidates, pageLimit, registryFilters, registryListResponse, registryPage, type RegistryListQuery } from './registry-listing.js';
+import { PageCandidates, pageLimit, registryFilters, registryListResponse, registryPage, type RegistryListQuery, type RegistryPageAnswer } from './registry-listing.js';
 import { shape, summaryOf } from './registry-presentation.js';
 import { storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
 import { Registry } from './registry.js';
@@ -32,7 +32,7 @@ export const defaultStretchSize = 500;
  * the first of the next page; a filtered one reads candidates a stretch at a time, in order, until its page and the
  * first match past it are found. Either way only the page's documents are resolved for the answer.
  */
-export async function titleList(deps: TitleListDeps, scope: Scope, kind: string, request: TitleListRequest): Promise<JsonObject> {
+export async function titleList(deps: TitleListDeps, scope: Scope, kind: string, request: TitleListRequest): Promise<RegistryPageAnswer<JsonObject>> {
   const { query, order, format, selfPath } = request;
   const from = { ...order, ...(query.start !== undefined ? { start: query.start } : {}) };
   const present = presenterFor(deps, scope, format);
@@ -54,7 +54,7 @@ export async function titleList(deps: TitleListDeps, scope: Scope, kind: string,
  * kind's documents are read a stretch at a time and only what the page needs is kept (`PageCandidates`); only the
  * page's documents are resolved for the answer.
  */
-export async function fieldOrderList(deps: TitleListDeps, scope: Scope, kind: string, request: Omit<TitleListRequest, 'order'>): Promise<JsonObject> {
+export async function fieldOrderList(deps: TitleListDeps, scope: Scope, kind: string, request: Omit<TitleListRequest, 'order'>): Promise<RegistryPageAnswer<JsonObject>> {
   const candidates = new PageCandidates(request.query);
   const byBody = new Map<JsonObject, StoredXdmDocument>();
   for await (const stretch of deps.resources.inStretches(kind, scope, deps.stretchSize ?? defaultStretchSize)) {
@@ -80,11 +80,11 @@ function presenterFor(deps: TitleListDeps, scope: Scope, format: XedFormat): Pre
 }
 
 /** The page of a list answered over `docs` (enough of the list to hold the page), its documents then presented. */
-async function answerOver(docs: StoredXdmDocument[], request: Omit<TitleListRequest, 'order'>, present: Presenter): Promise<JsonObject> {
+async function answerOver(docs: StoredXdmDocument[], request: Omit<TitleListRequest, 'order'>, present: Presenter): Promise<RegistryPageAnswer<JsonObject>> {
   const answer = registryListResponse(docs.map((d) => d.body), request.query, (doc) => doc, request.selfPath);
-  const shown = new Set(answer.results as JsonObject[]);
+  const shown = new Set(answer.results);
   const presented = await present(docs.filter((doc) => shown.has(doc.body)));
-  return { ...answer, results: (answer.results as JsonObject[]).map(presented) };
+  return { ...answer, results: answer.results.map(presented) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../server/gateway/request-context.js';
 import type { ResourcesRepository } from '../../store/resources.repository.js';
-import { storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
+import { byCreation, storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
 import type { RegistryDocumentsRepository } from './registry-documents.repository.js';
 import { schemaKind } from './registry-types.js';
 
@@ -31,7 +31,7 @@ export async function registryStats(resources: ResourcesRepository, ctx: Pick<Re
     }
   }
   // In the order of creation, as the registry lists its schemas.
-  members.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  members.sort(byCreation);
   const classUsage: Record<string, Record<string, unknown>[]> = {};
   for (const member of members) (classUsage[member.classId] ??= []).push(member.entry);
   return {

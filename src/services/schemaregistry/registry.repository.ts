@@ -27,13 +27,18 @@ export class RegistryRepository {
   /** The documents of one kind with these ids that exist, in the order `list` gives (by creation, then id). */
   async getMany(kind: string, scope: Scope, ids: readonly string[]): Promise<StoredXdmDocument[]> {
     const found = [...(await this.resources.getMany(kind, scope, ids)).values()].map(storedXdmDocument);
-    return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return found.sort(byCreation);
   }
 
   /** Every document of one kind in the sandbox (the descriptor list, which has no pages, answers with them all). */
   async list(kind: string, scope: Scope): Promise<StoredXdmDocument[]> {
     return (await this.resources.list(kind, scope)).map(storedXdmDocument);
   }
+}
+
+/** The order the registry lists documents in: by creation, then id. */
+export function byCreation(a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** A stored registry document, checked: a body of another shape is a store edited by hand, and fails loudly here. */

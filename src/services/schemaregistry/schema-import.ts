@@ -11,6 +11,7 @@ import { sameJson } from './audit-diff.js';
 import { newAuditRequestId, type RegistryAuditLog } from './audit-log.js';
 import { RegistryDocumentsRepository } from './registry-documents.repository.js';
 import { Registry, type RegistryView } from './registry.js';
+import { titleHolder } from './title-holder.js';
 import { registryTypes, tenantKinds, type RegistryType } from './registry-types.js';
 import { buildTenantComponent } from './tenant-components.js';
 import { mentionedIds } from './tenant-dependencies.js';
@@ -148,13 +149,6 @@ async function rekeyTaken(items: ImportItem[], repo: ResourcesRepository, index:
     return value;
   };
   return items.map((item) => ({ ...item, id: renamed.get(item.id) ?? item.id, body: rename(item.body) as JsonObject }));
-}
-
-/** The `$id` of the component of `kind` in the sandbox titled exactly `title`, if any: read among those whose title folds alike. */
-async function titleHolder(repo: ResourcesRepository, index: RegistryDocumentsRepository, scope: Scope, kind: string, title: unknown): Promise<string | undefined> {
-  if (typeof title !== 'string') return undefined;
-  const alike = await repo.getMany(kind, scope, await index.titledAlike(kind, scope, title));
-  return [...alike.values()].find((stored) => isRecord(stored.body) && stored.body.title === title)?.id;
 }
 
 /** Each resource after the payload's resources it names; a payload whose resources name each other in a circle is refused. */

@@ -22,7 +22,8 @@ import { RegistryListQuery, registryListResponse, titleOrder } from './registry-
 import { shape, summaryOf } from './registry-presentation.js';
 import { fieldOrderList, titleList } from './tenant-lists.js';
 import { registryStats } from './registry-stats.js';
-import { storedXdmDocument, type StoredXdmDocument } from './registry.repository.js';
+import { RegistryRepository, type StoredXdmDocument } from './registry.repository.js';
+import { titleHolder } from './title-holder.js';
 import { classOfUnion } from './unions.js';
 import { findStandard, standardComponents } from '../../xdm/standard/standard-library.js';
 import { registryTypes, schemaKind, type RegistryType } from './registry-types.js';
@@ -47,6 +48,7 @@ const updateErrors = ['routeNotFound', 'notFound', 'conflict', 'breakingChange']
 export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const repo = new ResourcesRepository(deps.db);
   const documentIndex = new RegistryDocumentsRepository(deps.db);
+  const documents = new RegistryRepository(repo);
   const ownerOf = (request: FastifyRequest): UnionOwner => ({ orgId: request.ctx.orgId, sandboxId: request.ctx.sandbox.id, sandboxType: request.ctx.sandbox.type });
   const audit = new RegistryAuditLog(deps.db, deps.now);
 
@@ -119,20 +121,15 @@ export function registerSchemaRegistryRoutes(app: FastifyInstance, deps: Service
   /** The sandbox's own resource of a type, by `$id` or `meta:altId`, found through the index. */
   async function tenantEntry(scope: Scope, type: RegistryType, idOrAltId: string): Promise<StoredXdmDocument | undefined> {
     const hit = await documentIndex.find(scope, [type.kind], idOrAltId);
-    const stored = hit ? await repo.get(hit.kind, scope, hit.id) : undefined;
-    const document = stored ? storedXdmDocument(stored) : undefined;
-    return document && document.body['meta:resourceType'] === type.resourceType ? document : undefined;
+    const document = hit ? await documents.get(hit.kind, scope, hit.id) : undefined;
+    return document?.body['meta:resourceType'] === type.resourceType ? document : undefined;
   }
 
-  /** Titles are unique per type in a sandbox: the documents whose title folds alike are read, and compared exactly. */
+  /** Titles are unique per type in a sandbox (`titleHolder`). */
   async function ensureUniqueTitle(request: FastifyRequest, type: RegistryType, doc: JsonObject): Promise<void> {
-    const { scope } = request.ctx;
-    const title = doc.title;
-    if (typeof title !== 'string') return;
-    const alike = await repo.getMany(type.kind, scope, await documentIndex.titledAlike(type.kind, scope, title));
-    const clash = [...alike.values()].find((stored) => stored.id !== doc.$id && storedXdmDocument(stored).body.title === title);
+    const clash = await titleHolder(repo, documentIndex, request.ctx.scope, type.kind, doc.title, doc.$id);
     if (clash) {
-      throw new ApiError('conflict', `A ${type.resourceType} resource titled "${title}" already exists (${clash.id}); titles are unique in a sandbox.`, {
+      throw new ApiError('conflict', `A ${type.resourceType} resource titled "${String(doc.title)}" already exists (${clash}); titles are unique in a sandbox.`, {
         problems: [{ in: 'body', path: '/title', message: 'is already used' }],
       });
     }

@@ -37,6 +37,11 @@ export interface RunDeps {
   onCommit?: ((trx: Transaction<Database>) => Promise<void>) | undefined;
 }
 
+/** The org and sandbox the run's metadata is stored under. */
+function storeScope(plan: RunPlan): { orgId: string; sandboxId: string } {
+  return { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
+}
+
 /** Where one attempt of a run works, and where its batch lands. */
 interface RunFolders {
   staging: string;
@@ -64,7 +69,7 @@ interface SourceRead {
  */
 export async function runFlow(plan: RunPlan, runId: string, outcome: RunOutcome, deps: RunDeps): Promise<RunOutcome> {
   const repo = new ResourcesRepository(deps.db);
-  const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
+  const scope = storeScope(plan);
   const folders = runFolders(plan, runId, deps);
   try {
     fs.mkdirSync(folders.staging, { recursive: true });
@@ -161,7 +166,7 @@ function packageBatch(inputFiles: InputFile[], outcome: RunOutcome, layout: Lake
  * and the run record visible. An upload's batch commits only if this completion still holds its claim.
  */
 async function commit(plan: RunPlan, runId: string, outcome: RunOutcome, deps: RunDeps, folders: RunFolders, next: { state: FlowState; etag: string | undefined }): Promise<void> {
-  const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
+  const scope = storeScope(plan);
   const { batchId, lakeBatch } = folders;
   outcome.stage = 'committing';
   delete outcome.stagePercent;
@@ -201,7 +206,7 @@ async function commit(plan: RunPlan, runId: string, outcome: RunOutcome, deps: R
  * commit is taken out), and the run record written; rejected rows are kept as a failed batch when diagnostics are on.
  */
 async function recordFailure(plan: RunPlan, runId: string, outcome: RunOutcome, deps: RunDeps, folders: RunFolders, error: unknown): Promise<void> {
-  const scope = { orgId: plan.scope.orgId, sandboxId: plan.scope.sandboxId };
+  const scope = storeScope(plan);
   const { batchId, stagedBatch, lakeBatch } = folders;
   const failure = error instanceof RunFailure ? error : asFailure(error);
   // One line with the reason at warn; the stack, which only a developer reads, at debug.

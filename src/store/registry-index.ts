@@ -63,7 +63,8 @@ const maxReferencedId = 512;
 export function registryReferenceRows(scope: { orgId: string; sandboxId: string }, kind: string, document: IndexedResource): RegistryReferencesTable[] {
   const body = document.body;
   const named = kind !== registryDescriptorKind ? httpsIdsIn(body) : new Set<string>();
-  if (kind === registryDescriptorKind && body !== null && typeof body === 'object' && typeof (body as Record<string, unknown>)['xdm:destinationSchema'] === 'string') named.add((body as Record<string, string>)['xdm:destinationSchema'] as string);
+  const destination = kind === registryDescriptorKind && body !== null && typeof body === 'object' ? (body as Record<string, unknown>)['xdm:destinationSchema'] : undefined;
+  if (typeof destination === 'string') named.add(destination);
   named.delete(document.id);
   return [...named]
     .filter((id) => id.length <= maxReferencedId && indexText(id) !== null)

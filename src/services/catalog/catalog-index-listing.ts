@@ -1,7 +1,8 @@
 import { indexedCondition, type IndexedField } from '../../server/listing/indexed-condition.js';
 import type { PropertyFilter } from '../../server/listing/property-filter.js';
 import type { IndexCondition } from '../../store/index-query.js';
-import { catalogFilter, catalogPageSelector, catalogQueryParts, project, type CatalogListRules } from './catalog-listing.js';
+import { inStretches } from '../../server/listing/stretches.js';
+import { catalogAnswer, catalogFilter, catalogPageSelector, catalogQueryParts, type CatalogListRules } from './catalog-listing.js';
 
 /** A Catalog kind's index table, as its list reads it. */
 export interface CatalogIndex<C extends string, O extends C> {
@@ -55,25 +56,15 @@ export async function listThroughCatalogIndex<C extends string, O extends C>(ind
     return column === undefined ? undefined : { column, descending: key.descending };
   });
   if (pushed.some((c) => c === undefined) || order.some((k) => k === undefined)) {
-    // Read 500 at a time in stored order, holding only the objects up to the page's end.
-    const ids = await index.ids(where);
+    // Read a stretch at a time in stored order, holding only the objects up to the page's end.
     const selector = catalogPageSelector(query, rules);
-    for (let at = 0; at < ids.length; at += stretchSize) selector.offer(await index.answers(ids.slice(at, at + stretchSize)));
-    return projected(selector.page(), query);
+    for await (const stretch of inStretches(await index.ids(where), (ids) => index.answers(ids))) selector.offer(stretch);
+    return catalogAnswer(selector.page(), query);
   }
   // No store holds that many objects (and SQL's OFFSET takes no such number): the page is empty, as the JS path says.
   if (!Number.isSafeInteger(parts.start)) return {};
   const ids = await index.page({ where, order: order as { column: O; descending: boolean }[], offset: parts.start, limit: parts.limit });
-  return projected(await index.answers(ids), query);
-}
-
-/** How many objects a list the index cannot express reads at a time. */
-const stretchSize = 500;
-
-/** A page as Catalog answers it: keyed by id, each object with the `properties` asked for. */
-function projected(items: readonly Record<string, unknown>[], query: Record<string, unknown>): Record<string, unknown> {
-  const properties = typeof query.properties === 'string' && query.properties.trim() !== '' ? query.properties : undefined;
-  return Object.fromEntries(items.map((item) => [String(item.id), project(item, properties)]));
+  return catalogAnswer(await index.answers(ids), query);
 }
 
 /** `dataSet=a,b` (any of them) or `status=!a,b` (none of them), as `catalogFilter` reads them. */

@@ -61,7 +61,11 @@ const paging = new Set(['limit', 'start', 'orderBy', 'sort', 'properties', 'prop
  * `name=!a,b` (none of). Every filter narrows the list: one that names a field no object has matches nothing.
  */
 export function catalogListResponse(items: Record<string, unknown>[], query: Record<string, unknown>, rules: CatalogListRules = {}): Record<string, unknown> {
-  const page = catalogPage(items, query, rules);
+  return catalogAnswer(catalogPage(items, query, rules), query);
+}
+
+/** A page as Catalog answers it: keyed by id, each object with the `properties` the query asks for. */
+export function catalogAnswer(page: readonly Record<string, unknown>[], query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(page.map((item) => [String(item.id), project(item, optionalText(query.properties))]));
 }
 

@@ -1,5 +1,6 @@
 import { OffsetPageSelector } from '../../server/listing/offset-page.js';
 import { parseOrderBy } from '../../server/listing/order-by.js';
+import { inStretches } from '../../server/listing/stretches.js';
 import type { Scope } from '../../store/resources.repository.js';
 import type { MappingSetOrder, MappingSetsRepository, StoredMappingSetVersion } from './mapping-sets.repository.js';
 
@@ -23,15 +24,11 @@ export async function listMappingSets(mappingSets: MappingSetsRepository, scope:
   if (name === undefined && order.every((k) => k !== undefined)) {
     return currentVersions(mappingSets, scope, await mappingSets.page(scope, { order: order as MappingSetOrder[], offset: start, limit: query.limit }));
   }
-  // Read 500 at a time in stored order, holding only the sets up to the page's end.
-  const ids = await mappingSets.ids(scope, name);
+  // Read a stretch at a time in stored order, holding only the sets up to the page's end.
   const selector = new OffsetPageSelector<StoredMappingSetVersion>(keys, start, query.limit, (m) => name === undefined || (typeof m.name === 'string' && m.name.includes(name)));
-  for (let at = 0; at < ids.length; at += stretchSize) selector.offer(await currentVersions(mappingSets, scope, ids.slice(at, at + stretchSize)));
+  for await (const stretch of inStretches(await mappingSets.ids(scope, name), (ids) => currentVersions(mappingSets, scope, ids))) selector.offer(stretch);
   return selector.page();
 }
-
-/** How many sets a list SQL cannot order reads at a time. */
-const stretchSize = 500;
 
 /** The current version of each of these mapping sets, in their order. */
 async function currentVersions(mappingSets: MappingSetsRepository, scope: Scope, ids: readonly string[]): Promise<StoredMappingSetVersion[]> {

@@ -91,7 +91,6 @@ export interface FlowCollection<S extends StoredFlowObject> {
   onUpdate?(fields: Record<string, unknown>, ops: unknown[], env: FlowEnv): Record<string, unknown>;
 }
 
-/** What an indexed collection's `list` answers. */
 /**
  * A list as a collection's index answers it: the count, the page (with its links), or, where the index cannot
  * express the query, the objects its expressible filters leave, a stretch at a time, for the caller to select from.

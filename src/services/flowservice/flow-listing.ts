@@ -108,7 +108,7 @@ export class FlowListing {
 
   /** A selection over rows offered a stretch at a time, for a list too long to hold (see `PageSelector`). */
   selector<T>(view: (row: T) => object): PageSelector<T> {
-    return new PageSelector(view, { filters: this.filters, keys: this.keys, limit: this.state.limit, after: this.state.after, counting: this.counting }, (path, cursor) => this.nextLinks(path, cursor));
+    return new PageSelector(view, this.plan(), (path, cursor) => this.nextLinks(path, cursor));
   }
 }
 
@@ -123,7 +123,7 @@ export class PageSelector<T> {
 
   constructor(
     private readonly view: (row: T) => object,
-    private readonly plan: { filters: readonly PropertyFilter[]; keys: SortKey[]; limit: number; after: readonly unknown[] | undefined; counting: boolean },
+    private readonly plan: ReturnType<FlowListing['plan']>,
     private readonly linksAfter: (collectionPath: string, cursor: readonly unknown[]) => Record<string, unknown>,
   ) {}
 

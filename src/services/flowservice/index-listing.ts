@@ -3,6 +3,7 @@ import type { SortKey } from '../../server/listing/order-by.js';
 import type { PropertyFilter } from '../../server/listing/property-filter.js';
 import type { IndexCondition, IndexOrder, IndexPageQuery } from '../../store/index-query.js';
 import type { StoredResource } from '../../store/resources.repository.js';
+import { inStretches } from '../../server/listing/stretches.js';
 import type { IndexedList } from './flow-collection.js';
 import type { FlowListing } from './flow-listing.js';
 
@@ -46,7 +47,7 @@ export async function listThroughIndex<C extends string, W, R, S extends StoredR
   const after = plan.after === undefined || order === undefined ? undefined : cursorOf(index, plan.after, order);
   if (pushed.some((c) => c === undefined) || order === undefined || (plan.after !== undefined && after === undefined)) {
     // In any order: the listing sorts them, and its order ends in the id.
-    return { narrowed: inStretches(index, await index.ids(where)) };
+    return { narrowed: inStretches(await index.ids(where), async (ids) => [...(await index.bodies(ids)).values()]) };
   }
   if (plan.counting) return { count: await index.count(where) };
   // One row more than the page says whether another page follows.
@@ -60,14 +61,6 @@ export async function listThroughIndex<C extends string, W, R, S extends StoredR
   const last = page[page.length - 1];
   const links = last !== undefined && rows.length > plan.limit ? listing.nextLinks(collectionPath, order.map((key) => index.valueOf(last, key.column))) : {};
   return { page: listed, links };
-}
-
-/** How many bodies a list the index cannot express reads at a time. */
-const stretchSize = 500;
-
-/** The bodies of `ids`, read `stretchSize` at a time. */
-async function* inStretches<S extends StoredResource>(index: { bodies(ids: readonly string[]): Promise<Map<string, S>> }, ids: readonly string[]): AsyncGenerator<S[]> {
-  for (let at = 0; at < ids.length; at += stretchSize) yield [...(await index.bodies(ids.slice(at, at + stretchSize))).values()];
 }
 
 function conditionOf<C extends string, W, R, S extends StoredResource>(index: ListIndex<C, W, R, S>, filter: PropertyFilter): W | IndexCondition<C> | undefined {

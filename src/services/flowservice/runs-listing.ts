@@ -4,6 +4,7 @@ import type { RunsRepository } from '../../engine/runs.repository.js';
 import type { SortKey } from '../../server/listing/order-by.js';
 import type { PropertyFilter } from '../../server/listing/property-filter.js';
 import type { Scope } from '../../store/resources.repository.js';
+import { stretchSize } from '../../server/listing/stretches.js';
 import type { FlowListing } from './flow-listing.js';
 
 /** The run fields with an indexed column, and whether the API compares them as numbers. */
@@ -53,9 +54,6 @@ export async function listRuns(runs: RunsRepository, scope: Scope, listing: Flow
   return { items, _links: links };
 }
 
-/** How many runs the fallback reads at a time: their ids, then their bodies. */
-const fallbackStretch = 500;
-
 /**
  * The runs the expressible filters leave, read a stretch at a time (by id) and filtered, sorted and paged in JS as
  * before the index; only the page and one more run are held (`PageSelector`), however many runs there are.
@@ -64,11 +62,11 @@ async function fallback(runs: RunsRepository, scope: Scope, listing: FlowListing
   const selector = listing.selector((body: object) => body);
   let after: (string | number)[] | undefined;
   for (;;) {
-    const rows = await runs.page(scope, { where, order: [{ column: 'run_id', descending: false }], after, limit: fallbackStretch });
+    const rows = await runs.page(scope, { where, order: [{ column: 'run_id', descending: false }], after, limit: stretchSize });
     const records = await runs.records(scope, rows.map((r) => r.run_id));
     selector.offer([...records.values()].map((r) => r.body));
     const last = rows[rows.length - 1];
-    if (last === undefined || rows.length < fallbackStretch) break;
+    if (last === undefined || rows.length < stretchSize) break;
     after = [last.run_id];
   }
   const selected = selector.result(collectionPath);

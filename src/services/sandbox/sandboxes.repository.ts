@@ -36,13 +36,17 @@ export class SandboxesRepository {
 
   /** A page of the org's sandboxes, oldest first (ties by name), and whether any come after it. */
   async page(orgId: string, offset: number, limit: number): Promise<{ sandboxes: Sandbox[]; more: boolean }> {
-    const rows = await this.db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').offset(offset).limit(limit + 1).execute();
+    const rows = await this.inListOrder(orgId).offset(offset).limit(limit + 1).execute();
     return { sandboxes: rows.slice(0, limit).map(toSandbox), more: rows.length > limit };
   }
 
   async list(orgId: string): Promise<Sandbox[]> {
-    const rows = await this.db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').execute();
-    return rows.map(toSandbox);
+    return (await this.inListOrder(orgId).execute()).map(toSandbox);
+  }
+
+  /** The org's sandboxes in the order the list shows them: oldest first, ties by name. */
+  private inListOrder(orgId: string) {
+    return this.db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name');
   }
 
   async insert(sandbox: Sandbox): Promise<void> {

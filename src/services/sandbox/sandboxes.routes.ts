@@ -17,8 +17,8 @@ function pageOf(query: SandboxListQuery): { limit: number; offset: number } {
   const { limit, offset } = query;
   if (limit === undefined && offset === undefined) return defaultPage;
   if (limit === undefined || offset === undefined) {
-    const missing = limit === undefined ? 'limit' : 'offset';
-    throw new ApiError('validation', `limit and offset go together: send ${missing} too, or neither (the first ${defaultPage.limit} sandboxes)`, { problems: [{ in: 'query', path: missing, message: 'is required with ' + (missing === 'limit' ? 'offset' : 'limit') }] });
+    const [missing, given] = limit === undefined ? ['limit', 'offset'] : ['offset', 'limit'];
+    throw new ApiError('validation', `limit and offset go together: send ${missing} too, or neither (the first ${defaultPage.limit} sandboxes)`, { problems: [{ in: 'query', path: missing, message: `is required with ${given}` }] });
   }
   return { limit, offset };
 }

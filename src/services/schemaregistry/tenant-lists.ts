@@ -1,5 +1,6 @@
 import { matchesFilter } from '../../server/listing/property-filter.js';
 import { valueText } from '../../server/listing/value-text.js';
+import { stretchSize } from '../../server/listing/stretches.js';
 import { titleSortKey } from '../../store/registry-index.js';
 import type { ResourcesRepository, Scope } from '../../store/resources.repository.js';
 import type { JsonObject } from '../../xdm/standard/json-value.js';
@@ -13,7 +14,7 @@ import { Registry } from './registry.js';
 export interface TitleListDeps {
   resources: ResourcesRepository;
   index: RegistryDocumentsRepository;
-  /** How many candidates a filtered list reads at a time; `defaultStretchSize` otherwise. */
+  /** How many candidates a filtered list reads at a time; `stretchSize` otherwise. */
   stretchSize?: number;
 }
 
@@ -23,9 +24,6 @@ export interface TitleListRequest {
   format: XedFormat;
   selfPath: string;
 }
-
-/** How many candidates a filtered list reads at a time: a page of bodies, as a page of any list holds. */
-export const defaultStretchSize = 500;
 
 /**
  * A tenant list in title order, read through the registry's index: an unfiltered page reads its own documents and
@@ -57,7 +55,7 @@ export async function titleList(deps: TitleListDeps, scope: Scope, kind: string,
 export async function fieldOrderList(deps: TitleListDeps, scope: Scope, kind: string, request: Omit<TitleListRequest, 'order'>): Promise<RegistryPageAnswer<JsonObject>> {
   const candidates = new PageCandidates(request.query);
   const byBody = new Map<JsonObject, StoredXdmDocument>();
-  for await (const stretch of deps.resources.inStretches(kind, scope, deps.stretchSize ?? defaultStretchSize)) {
+  for await (const stretch of deps.resources.inStretches(kind, scope, deps.stretchSize ?? stretchSize)) {
     const docs = stretch.map(storedXdmDocument);
     for (const doc of docs) byBody.set(doc.body, doc);
     candidates.offer(docs.map((doc) => doc.body));
@@ -96,11 +94,11 @@ async function answerOver(docs: StoredXdmDocument[], request: Omit<TitleListRequ
 async function filteredPrefix(deps: TitleListDeps, scope: Scope, kind: string, from: { descending: boolean; start?: string }, matches: (doc: StoredXdmDocument) => boolean, limit: number): Promise<StoredXdmDocument[]> {
   const found: StoredXdmDocument[] = [];
   const keyOf = (doc: StoredXdmDocument | undefined) => (typeof doc?.body.title === 'string' ? titleSortKey(doc.body.title) : undefined);
-  const stretchSize = deps.stretchSize ?? defaultStretchSize;
-  for (let offset = 0; ; offset += stretchSize) {
-    const ids = await deps.index.titleStretch(kind, scope, from, offset, stretchSize);
+  const size = deps.stretchSize ?? stretchSize;
+  for (let offset = 0; ; offset += size) {
+    const ids = await deps.index.titleStretch(kind, scope, from, offset, size);
     found.push(...(await documents(deps.resources, kind, scope, ids)).filter(matches));
-    if (ids.length < stretchSize) return found;
+    if (ids.length < size) return found;
     const last = found[found.length - 1];
     if (found.length > limit && keyOf(last) !== undefined && keyOf(last) !== keyOf(found[limit - 1])) return found;
   }

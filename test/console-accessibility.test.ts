@@ -14,6 +14,7 @@ import { startApi, str, type TestApi } from './support/test-api.js';
  * keyboard. Checked on the accessibility tree chromium builds, at the 1024 px the console promises.
  */
 const [backend] = await availableBackends();
+const longSandboxTitle = 'Staging for the European accounts team';
 
 /** The controls in an ARIA snapshot that have no accessible name: `- button` rather than `- button "Sign out"`. */
 function unnamedControls(snapshot: string): string[] {
@@ -36,6 +37,8 @@ describe('the console is labelled and keyboard-reachable', () => {
     flowId = flow.flowId;
     runId = str(await runNow(api, flowId), 'id');
     browser = await launchBrowser();
+    // A sandbox whose title is longer than the header's switcher, there before the console signs in.
+    expect((await api.request('POST', '/data/foundation/sandbox-management/sandboxes', { body: { name: 'a11y-long', title: longSandboxTitle, type: 'development' } })).status).toBe(201);
     page = await signedInPage(browser, api, '/sources', { width: 1024 });
   }, 60_000);
   afterAll(async () => {
@@ -65,6 +68,20 @@ describe('the console is labelled and keyboard-reachable', () => {
       expect(unnamedControls(await page.locator('body').ariaSnapshot()), screen).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), screen).toBeLessThanOrEqual(1024);
     }
+  });
+
+  it('keeps the header on one line at 1024 px with a long sandbox title, which the switcher\'s tooltip says whole', async () => {
+    await goTo(page, '/sources');
+    await page.getByRole('heading', { name: 'Sources', level: 1 }).waitFor();
+    const sandbox = page.getByLabel('Sandbox');
+    await page.waitForFunction(() => [...document.querySelectorAll('header.top select')].some((s) => (s as HTMLSelectElement).options.length > 1));
+    await sandbox.selectOption('a11y-long');
+    await expect.poll(() => sandbox.getAttribute('title'), { timeout: 15_000 }).toBe(longSandboxTitle);
+    // On one line, every part of the header overlaps every other vertically: none starts below another's end.
+    const boxes = await page.evaluate(() => [...document.querySelectorAll('header.top > *')].map((element) => element.getBoundingClientRect()).map(({ top, bottom }) => ({ top, bottom })));
+    expect(boxes.length).toBeGreaterThan(4);
+    expect(Math.max(...boxes.map((b) => b.top))).toBeLessThan(Math.min(...boxes.map((b) => b.bottom)));
+    await sandbox.selectOption('prod');
   });
 
   it('reaches a source and starts adding data from the keyboard alone', async () => {

@@ -29,6 +29,8 @@ export function Layout({ scope, children }: { scope: Scope; children: ComponentC
   const state = useConsole();
   const sandboxes = useApi(scope, readSandboxes);
   const session = scope.session;
+  // The select may end the title in an ellipsis; its tooltip says it whole.
+  const sandboxTitle = (sandboxes.status === 'ready' ? sandboxes.data.find((s) => s.name === scope.sandbox)?.title : undefined) ?? scope.sandbox;
   return (
     <>
       <header class="top">
@@ -54,7 +56,7 @@ export function Layout({ scope, children }: { scope: Scope; children: ComponentC
         </label>
         <label title="The sandbox in use">
           <span class="sr-only">Sandbox</span>
-          <select value={scope.sandbox} onChange={(e) => store.switchSandbox(e.currentTarget.value)} disabled={sandboxes.status !== 'ready'}>
+          <select value={scope.sandbox} title={sandboxTitle} onChange={(e) => store.switchSandbox(e.currentTarget.value)} disabled={sandboxes.status !== 'ready'}>
             {sandboxes.status === 'ready' ? (
               sandboxes.data.map((s) => (
                 <option key={s.name} value={s.name} title={s.name}>
